@@ -1,0 +1,1 @@
+"""Strategic assessment analyses: warehouse tables in, typed results out. No formatting."""

@@ -1,0 +1,1 @@
+"""Themes → chapters → findings → one Document."""

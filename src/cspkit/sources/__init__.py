@@ -1,0 +1,1 @@
+"""Readers for source file formats: recognise, read, validate, normalise. No statistics here."""

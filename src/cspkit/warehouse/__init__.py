@@ -1,0 +1,86 @@
+"""The warehouse: canonical tables behind an Ibis backend (a DuckDB file by default).
+
+>>> import tempfile, os
+>>> con = connect(os.path.join(tempfile.mkdtemp(), "w.duckdb"))
+>>> sorted(con.list_tables())[:3]
+['area', 'area_crime_count', 'boundary']
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import ibis
+from ibis.backends import BaseBackend
+
+from cspkit.errors import CspError
+from cspkit.warehouse.schema import TABLES
+
+DEFAULT_WAREHOUSE = "csp.duckdb"
+
+
+def resolve_url(target: str | Path | None = None) -> str:
+    """Turn a path or URL into an Ibis connection URL (a bare path means a DuckDB file)."""
+    target = str(target or DEFAULT_WAREHOUSE)
+    if "://" in target:
+        return target
+    return f"duckdb://{Path(target).expanduser().resolve()}"
+
+
+def connect(url: str | Path | None = None, *, create: bool = True) -> BaseBackend:
+    """Open the warehouse and make sure every canonical table exists.
+
+    Parameters
+    ----------
+    url
+        A DuckDB file path (default ``./csp.duckdb``) or any Ibis URL
+        (``duckdb:///path``, ``postgres://user@host/db``).
+    create
+        Create missing tables (and the file). With ``False`` a missing DuckDB file is an error.
+    """
+    resolved = resolve_url(url)
+    if resolved.startswith("duckdb://") and not create:
+        path = Path(resolved.removeprefix("duckdb://"))
+        if not path.exists():
+            raise CspError(
+                f"no warehouse at {path}",
+                hint="Load data first with `csp load PATH...` or pass --warehouse FILE",
+            )
+    if resolved.startswith("duckdb://"):
+        Path(resolved.removeprefix("duckdb://")).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = ibis.connect(resolved)
+    except Exception as exc:  # the driver's message says what is wrong with the URL
+        raise CspError(f"cannot open warehouse {resolved}: {exc}") from exc
+    if create:
+        ensure_schema(con)
+    return con
+
+
+def ensure_schema(con: BaseBackend) -> None:
+    """Create any canonical table that does not exist yet (existing ones are left alone)."""
+    existing = set(con.list_tables())
+    for table in TABLES.values():
+        if table.name not in existing:
+            con.create_table(table.name, schema=table.schema)
+
+
+@contextlib.contextmanager
+def transaction(con: BaseBackend) -> Iterator[BaseBackend]:
+    """Run a block atomically: on any exception the warehouse is left as it was."""
+    con.raw_sql("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.raw_sql("ROLLBACK")
+        raise
+    else:
+        con.raw_sql("COMMIT")
+
+
+def next_load_id(con: BaseBackend) -> int:
+    """The id the next load_ledger row should take."""
+    current = con.table("load_ledger").load_id.max().execute()
+    return 1 if current is None or current != current else int(current) + 1

@@ -1,0 +1,1 @@
+"""The Django project that runs the plan tracker (``cspkit.tracker``)."""

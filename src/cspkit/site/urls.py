@@ -1,0 +1,13 @@
+"""Root URLs: the login pages and the tracker."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+
+from cspkit.tracker.views.auth import ThrottledLoginView, logout_view
+
+urlpatterns = [
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
+    path("accounts/logout/", logout_view, name="logout"),
+    path("", include("cspkit.tracker.urls")),
+]

@@ -1,0 +1,28 @@
+"""Tracker models. Import them from here: ``from cspkit.tracker.models import Action``."""
+
+from cspkit.tracker.models.people import Agency, Partnership, Person, Role
+from cspkit.tracker.models.plan import Action, ActionUpdate, Plan, SubAction, Theme
+from cspkit.tracker.models.registers import (
+    DataRequirement,
+    DataRequirementUpdate,
+    Recommendation,
+    RecommendationUpdate,
+)
+from cspkit.tracker.models.security import LoginFailure
+
+__all__ = [
+    "Action",
+    "ActionUpdate",
+    "Agency",
+    "DataRequirement",
+    "DataRequirementUpdate",
+    "LoginFailure",
+    "Partnership",
+    "Person",
+    "Plan",
+    "Recommendation",
+    "RecommendationUpdate",
+    "Role",
+    "SubAction",
+    "Theme",
+]

@@ -87,7 +87,7 @@ class DataRequirement(models.Model):
     quality_measure = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Key of the data-quality measure that tracks this gap, when one exists.",
+        help_text="Key of the data-quality measure tracking this gap, if any.",
     )
     history = HistoricalRecords(m2m_fields=[lead_agencies])
 

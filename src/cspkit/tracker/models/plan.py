@@ -121,7 +121,11 @@ class Update(models.Model):
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
     status = models.CharField(max_length=20, choices=RagStatus.choices)
+    version = models.PositiveIntegerField(
+        help_text="Version of the action or register entry this update produced."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True

@@ -1,0 +1,127 @@
+"""Population: Census 2021 usual residents by LSOA, and mid-year estimates by single year of age.
+
+Mid-year files give ``total_population`` and one column per age ``0 … 89, 90+``; the LSOA
+column's name says the geography (``lsoa11_code`` or ``lsoa21_code``). The year comes from
+the file name (``population20_…`` or ``…2022…``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pyarrow as pa
+
+from cspkit.errors import LoadError
+from cspkit.sources.base import ParsedFile, SourceKind, TableRows, read_csv_strings, to_int
+from cspkit.sources.files import Header, RawFile
+
+OPEN_AGE_MAX = 120
+_LSOA = {"lsoa21_code": "lsoa21", "lsoa11_code": "lsoa11", "LSOA21CD": "lsoa21",
+         "LSOA11CD": "lsoa11"}
+
+
+def _lsoa_column(header: Header) -> str | None:
+    return next((c for c in header.columns if c in _LSOA), None)
+
+
+def _is_census(header: Header) -> bool:
+    return header.format == "csv" and _lsoa_column(header) is not None and (
+        "total_residents" in header.columns)
+
+
+def _age_columns(header: Header) -> list[str]:
+    return [c for c in header.columns if re.fullmatch(r"\d{1,3}\+?", c)]
+
+
+def _is_single_year(header: Header) -> bool:
+    return (header.format == "csv" and _lsoa_column(header) is not None
+            and "total_population" in header.columns and len(_age_columns(header)) >= 80)
+
+
+def _check_codes(raw: RawFile, codes: pa.ChunkedArray, column: str) -> None:
+    if codes.null_count:
+        line = codes.to_pylist().index(None) + 2
+        raise LoadError(f"{column} is empty", path=raw.name, line=line)
+
+
+def parse_census(raw: RawFile, header: Header) -> ParsedFile:
+    column = _lsoa_column(header)
+    t = read_csv_strings(raw, header)
+    _check_codes(raw, t[column], column)
+    counts = to_int(raw, t["total_residents"], "total_residents")
+    n = t.num_rows
+    data = pa.table({
+        "lsoa_code": t[column],
+        "geography": pa.array([_LSOA[column]] * n),
+        "year": pa.array([2021] * n, pa.int64()),
+        "age_min": pa.array([0] * n, pa.int64()),
+        "age_max": pa.array([OPEN_AGE_MAX] * n, pa.int64()),
+        "sex": pa.array(["persons"] * n),
+        "count": counts,
+        "source": pa.array(["census2021"] * n),
+    })
+    return ParsedFile(
+        raw=raw, kind="census2021_residents", dataset="population",
+        scopes=(f"census2021:{_LSOA[column]}:2021",), rows=(TableRows("population", data),),
+    )
+
+
+def _year(raw: RawFile) -> int:
+    name = raw.base_name
+    match = re.search(r"(?<!\d)(20\d\d)(?!\d)", name) or re.search(
+        r"population[_-]?(\d\d)(?!\d)", name, flags=re.IGNORECASE)
+    if not match:
+        raise LoadError(
+            "cannot tell the year of this mid-year population estimate",
+            path=raw.name,
+            hint="Put the year in the file name, e.g. population_2022_lsoa21_syoa.csv",
+        )
+    year = int(match.group(1))
+    return year if year > 1000 else 2000 + year
+
+
+def parse_single_year(raw: RawFile, header: Header) -> ParsedFile:
+    column = _lsoa_column(header)
+    geography = _LSOA[column]
+    year = _year(raw)
+    t = read_csv_strings(raw, header)
+    _check_codes(raw, t[column], column)
+    ages = _age_columns(header)
+    matrix = np.column_stack([to_int(raw, t[a], a).to_numpy(zero_copy_only=False)
+                              for a in ages])
+    totals = to_int(raw, t["total_population"], "total_population").to_numpy(
+        zero_copy_only=False)
+    mismatch = np.flatnonzero(matrix.sum(axis=1) != totals)
+    if mismatch.size:
+        line = int(mismatch[0]) + 2
+        raise LoadError(f"ages add up to {int(matrix[mismatch[0]].sum())} but "
+                        f"total_population is {int(totals[mismatch[0]])}",
+                        path=raw.name, line=line)
+    age_min = np.array([int(a.rstrip("+")) for a in ages])
+    age_max = np.array([OPEN_AGE_MAX if a.endswith("+") else int(a) for a in ages])
+    n, k = matrix.shape
+    codes = np.repeat(np.asarray(t[column].to_pylist(), dtype=object), k)
+    data = pa.table({
+        "lsoa_code": pa.array(codes, pa.string()),
+        "geography": pa.array([geography] * (n * k)),
+        "year": pa.array(np.full(n * k, year), pa.int64()),
+        "age_min": pa.array(np.tile(age_min, n), pa.int64()),
+        "age_max": pa.array(np.tile(age_max, n), pa.int64()),
+        "sex": pa.array(["persons"] * (n * k)),
+        "count": pa.array(matrix.reshape(-1), pa.int64()),
+        "source": pa.array(["mid_year_estimate"] * (n * k)),
+    })
+    return ParsedFile(
+        raw=raw, kind="mid_year_population_single_year", dataset="population",
+        scopes=(f"mid_year_estimate:{geography}:{year}",), rows=(TableRows("population", data),),
+        notes=(f"mid-{year}, {n} LSOAs ({geography}), ages {ages[0]}…{ages[-1]}",),
+    )
+
+
+KINDS = (
+    SourceKind("census2021_residents", "Census 2021 usual residents by LSOA",
+               _is_census, parse_census, 20),
+    SourceKind("mid_year_population", "ONS mid-year population estimates by single year of age",
+               _is_single_year, parse_single_year, 20),
+)

@@ -1,0 +1,151 @@
+"""Place incidents and outcomes in LSOA 2021, ward and local authority.
+
+Police files before mid-2023 use 2011 LSOA codes. A code is harmonised to 2021 with the ONS
+LSOA 2011 → 2021 lookup: unchanged and merged LSOAs map to one 2021 LSOA; for a split (or
+complex) LSOA the row's coordinates choose among the 2021 LSOAs it became, using the loaded
+boundaries (the polygon containing the point, else the nearest); without boundaries the
+2021 LSOA with most residents is the best fit. Ward and LAD then come from ``area``.
+
+Placement never depends on load order: rows are (re)placed whenever reference data changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+from ibis.backends import BaseBackend
+
+PLACED_TABLES = ("incident", "outcome")
+
+
+@dataclass(frozen=True)
+class PlacementReport:
+    rows_placed: int
+    by_assignment: dict[str, int]
+
+
+def place_rows(con: BaseBackend, *, everything: bool) -> PlacementReport:
+    """Fill lsoa_code, lsoa_assignment, ward_code and lad_code.
+
+    ``everything`` re-places every row (after reference data changed); otherwise only rows
+    not placed yet.
+    """
+    _build_code_map(con)
+    counts: dict[str, int] = {}
+    placed = 0
+    for table in PLACED_TABLES:
+        if everything:
+            con.raw_sql(f"UPDATE {table} SET lsoa_code = NULL, lsoa_assignment = NULL, "
+                        "ward_code = NULL, lad_code = NULL")
+        pending = int(con.sql(f"SELECT count(*) AS n FROM {table} "
+                              "WHERE lsoa_assignment IS NULL").execute()["n"].iloc[0])
+        if not pending:
+            continue
+        placed += pending
+        _place_split_codes(con, table)
+        con.raw_sql(f"""
+            UPDATE {table} SET lsoa_code = m.lsoa21_code, lsoa_assignment = m.how
+            FROM csp_code_map m
+            WHERE {table}.lsoa_assignment IS NULL AND {table}.lsoa_code_published = m.code
+              AND m.how <> 'ambiguous'""")
+        con.raw_sql(f"""
+            UPDATE {table} SET lsoa_assignment = CASE
+                WHEN lsoa_code_published IS NULL THEN 'no_lsoa' ELSE 'unknown_lsoa' END
+            WHERE lsoa_assignment IS NULL""")
+        con.raw_sql(f"""
+            UPDATE {table} SET ward_code = a.ward_code, lad_code = a.lad_code
+            FROM area a
+            WHERE {table}.lsoa_code = a.lsoa_code AND {table}.ward_code IS NULL""")
+        for row in con.sql(f"SELECT lsoa_assignment AS how, count(*) AS n FROM {table} "
+                           "GROUP BY 1").execute().itertuples():
+            counts[f"{table}:{row.how}"] = int(row.n)
+    con.raw_sql("DROP TABLE IF EXISTS csp_code_map")
+    con.raw_sql("DROP TABLE IF EXISTS csp_split_choice")
+    return PlacementReport(rows_placed=placed, by_assignment=counts)
+
+
+def _build_code_map(con: BaseBackend) -> None:
+    """A table code → (2021 code, how) for every code that maps to exactly one 2021 LSOA."""
+    con.raw_sql("DROP TABLE IF EXISTS csp_code_map")
+    con.raw_sql("""
+        CREATE TEMPORARY TABLE csp_code_map AS
+        WITH codes21 AS (
+            SELECT lsoa_code AS code FROM area
+            UNION SELECT lsoa21_code FROM lsoa_change
+        ),
+        changes AS (
+            SELECT lsoa11_code AS code,
+                   count(DISTINCT lsoa21_code) AS n21,
+                   min(lsoa21_code) AS lsoa21_code,
+                   min(change_code) AS change_code
+            FROM lsoa_change
+            WHERE lsoa11_code NOT IN (SELECT code FROM codes21)
+            GROUP BY lsoa11_code
+        )
+        SELECT code, code AS lsoa21_code, 'published_2021' AS how FROM codes21
+        UNION ALL
+        SELECT code, lsoa21_code,
+               CASE WHEN n21 > 1 THEN 'ambiguous'
+                    WHEN change_code = 'M' THEN 'lsoa11_merged'
+                    ELSE 'lsoa11_unchanged' END
+        FROM changes""")
+
+
+def _place_split_codes(con: BaseBackend, table: str) -> None:
+    """Choose a 2021 LSOA for rows whose 2011 LSOA split: by polygon, else by population."""
+    rows = con.sql(f"""
+        SELECT DISTINCT t.lsoa_code_published AS code, t.longitude, t.latitude
+        FROM {table} t JOIN csp_code_map m
+          ON t.lsoa_code_published = m.code AND m.how = 'ambiguous'
+        WHERE t.lsoa_assignment IS NULL""").execute()
+    if rows.empty:
+        return
+    children = con.sql("""
+        SELECT c.lsoa11_code AS code, c.lsoa21_code, c.change_code,
+               b.geometry_wkt, p.residents
+        FROM lsoa_change c
+        LEFT JOIN (SELECT code, min(geometry_wkt) AS geometry_wkt FROM boundary
+                   WHERE level = 'lsoa21' GROUP BY code) b ON b.code = c.lsoa21_code
+        LEFT JOIN (SELECT lsoa_code, sum(count) AS residents FROM population
+                   WHERE geography = 'lsoa21' AND age_min = 0 AND age_max >= 120
+                   GROUP BY lsoa_code) p ON p.lsoa_code = c.lsoa21_code
+        WHERE c.lsoa11_code IN (SELECT code FROM csp_code_map WHERE how = 'ambiguous')
+        ORDER BY c.lsoa11_code, c.lsoa21_code""").execute()
+    choices = []
+    for code, group in rows.groupby("code", sort=True):
+        options = children[children["code"] == code]
+        choices.append(_choose(group, options))
+    chosen = pd.concat(choices, ignore_index=True)
+    con.raw_sql("DROP TABLE IF EXISTS csp_split_choice")
+    con.create_table("csp_split_choice", chosen, overwrite=True)
+    con.raw_sql(f"""
+        UPDATE {table} SET lsoa_code = c.lsoa21_code, lsoa_assignment = c.how
+        FROM csp_split_choice c
+        WHERE {table}.lsoa_assignment IS NULL AND {table}.lsoa_code_published = c.code
+          AND {table}.longitude IS NOT DISTINCT FROM c.longitude
+          AND {table}.latitude IS NOT DISTINCT FROM c.latitude""")
+
+
+def _choose(points: pd.DataFrame, options: pd.DataFrame) -> pd.DataFrame:
+    kind = "complex" if (options["change_code"] == "X").any() else "split"
+    out = points[["code", "longitude", "latitude"]].copy()
+    has_polygons = options["geometry_wkt"].notna().all()
+    if has_polygons and points["longitude"].notna().all():
+        polygons = shapely.from_wkt(options["geometry_wkt"].to_numpy())
+        xs = points["longitude"].to_numpy(dtype=float)
+        ys = points["latitude"].to_numpy(dtype=float)
+        pts = shapely.points(xs, ys)
+        # Distance 0 means inside; otherwise the nearest polygon (generalised boundaries
+        # leave some points just outside every part).
+        distances = np.column_stack([shapely.distance(pts, poly) for poly in polygons])
+        out["lsoa21_code"] = options["lsoa21_code"].to_numpy()[distances.argmin(axis=1)]
+        out["how"] = f"lsoa11_{kind}_polygon"
+    else:
+        ranked = options.assign(residents=options["residents"].fillna(-1)).sort_values(
+            ["residents", "lsoa21_code"], ascending=[False, True])
+        out["lsoa21_code"] = ranked["lsoa21_code"].iloc[0]
+        out["how"] = f"lsoa11_{kind}_best_fit"
+    return out

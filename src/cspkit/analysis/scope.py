@@ -1,0 +1,234 @@
+"""What an analysis covers: areas resolved to LSOAs, the rows counted, and how to cite them.
+
+Every analysis starts here: the caller names areas (local authority, ward or LSOA codes from
+the loaded ``area`` lookup) and a strategic period; this module checks both against the
+warehouse, so a wrong code or an unloaded month is an error rather than a table of zeros.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import ibis
+import pandas as pd
+from ibis.backends import BaseBackend
+
+from cspkit.analysis.periods import StrategicPeriod
+from cspkit.errors import CspError
+
+CRIME = "police_crime"
+ASB = "police_asb"
+
+SOURCE_CRIME = "data.police.uk street-level crime (incident.source = police_crime)"
+SOURCE_ASB = "data.police.uk anti-social behaviour (incident.source = police_asb)"
+SOURCE_CENSUS = "ONS Census 2021 usual residents by LSOA 2021 (population)"
+SOURCE_LOOKUP = "ONS LSOA 2021 to ward to local authority best-fit lookup (area)"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What a reader needs to cite a figure: when, where, from what, filtered how.
+
+    Attributes
+    ----------
+    period, comparison
+        The strategic period and the period it is compared with (``None`` when none).
+    areas, area_names
+        The area codes the caller asked for and their names.
+    sources
+        The data sets the figures come from.
+    filters
+        Every restriction applied, in words (e.g. ``category in ['Burglary']``).
+    load_ids
+        The ``load_ledger`` rows whose data were used.
+    """
+
+    period: StrategicPeriod
+    comparison: StrategicPeriod | None
+    areas: tuple[str, ...]
+    area_names: tuple[str, ...]
+    sources: tuple[str, ...]
+    filters: tuple[str, ...]
+    load_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Scope:
+    """Areas resolved to LSOA 2021: one row per LSOA with its ward and local authority."""
+
+    codes: tuple[str, ...]
+    names: tuple[str, ...]
+    lsoas: pd.DataFrame
+
+    @property
+    def lsoa_codes(self) -> list[str]:
+        return self.lsoas["lsoa_code"].tolist()
+
+    def cite(
+        self,
+        period: StrategicPeriod,
+        comparison: StrategicPeriod | None,
+        *,
+        sources: Iterable[str],
+        filters: Iterable[str] = (),
+        load_ids: Iterable[int] = (),
+    ) -> Citation:
+        return Citation(
+            period=period,
+            comparison=comparison,
+            areas=self.codes,
+            area_names=self.names,
+            sources=tuple(dict.fromkeys(sources)),
+            filters=tuple(filters),
+            load_ids=tuple(sorted({int(i) for i in load_ids if pd.notna(i)})),
+        )
+
+
+def as_codes(areas: str | Sequence[str]) -> tuple[str, ...]:
+    codes = (areas,) if isinstance(areas, str) else tuple(areas)
+    if not codes:
+        raise CspError("no areas given", hint="Name a local authority, ward or LSOA code")
+    return tuple(dict.fromkeys(str(c).strip() for c in codes))
+
+
+def resolve_areas(con: BaseBackend, areas: str | Sequence[str]) -> Scope:
+    """Resolve local authority, ward or LSOA 2021 codes to the LSOAs they contain.
+
+    Raises
+    ------
+    CspError
+        When a code is in no row of the loaded ``area`` lookup.
+    """
+    codes = as_codes(areas)
+    area = con.table("area")
+    wanted = list(codes)
+    rows = (
+        area.filter(
+            area.lad_code.isin(wanted) | area.ward_code.isin(wanted) | area.lsoa_code.isin(wanted)
+        )
+        .select("lsoa_code", "lsoa_name", "ward_code", "ward_name", "lad_code", "lad_name",
+                "load_id")
+        .distinct()
+        .to_pandas()
+    )
+    names = []
+    for code in codes:
+        for level in ("lad", "ward", "lsoa"):
+            hit = rows[rows[f"{level}_code"] == code]
+            if len(hit):
+                names.append(str(hit[f"{level}_name"].iloc[0]))
+                break
+        else:
+            raise CspError(
+                f"area code {code!r} is not in the loaded area lookup",
+                hint="Use a local authority (E06…/E07…/E08…/E09…), ward (E05…) or LSOA 2021 "
+                "(E01…) code, and load the ONS LSOA→ward→LAD lookup first (csp load)",
+            )
+    lsoas = (
+        rows.sort_values(["lsoa_code", "load_id"])
+        .drop_duplicates("lsoa_code", keep="last")
+        .sort_values("lsoa_code")
+        .reset_index(drop=True)
+    )
+    return Scope(codes=codes, names=tuple(names), lsoas=lsoas)
+
+
+def require_months(
+    con: BaseBackend, months: Iterable[str], *, source: str = CRIME, what: str = "period"
+) -> None:
+    """Fail unless the warehouse holds ``source`` rows for every month given.
+
+    A month with no rows at all (in any area) was never loaded: counting it as zero would
+    understate crime, so it is an error.
+    """
+    months = list(months)
+    incident = con.table("incident")
+    loaded = set(
+        incident.filter(incident.source == source).select("month").distinct().to_pandas()["month"]
+    )
+    missing = [m for m in months if m not in loaded]
+    if missing:
+        span = f"{min(loaded)} to {max(loaded)}" if loaded else "no months at all"
+        shown = ", ".join(missing[:6]) + (" …" if len(missing) > 6 else "")
+        raise CspError(
+            f"no {source} data loaded for {len(missing)} month(s) of the {what}: {shown}",
+            hint=f"The warehouse holds {span}; load the missing police.uk files "
+            "or choose a period inside that range",
+        )
+
+
+def incidents(
+    con: BaseBackend,
+    scope: Scope,
+    months: Iterable[str],
+    *,
+    sources: Sequence[str] = (CRIME,),
+    categories: Sequence[str] | None = None,
+) -> ibis.Table:
+    """Incident rows of ``sources`` in the scope's LSOAs and the given months."""
+    t = con.table("incident")
+    expr = t.filter(
+        t.source.isin(list(sources)),
+        t.month.isin(list(months)),
+        t.lsoa_code.isin(scope.lsoa_codes),
+    )
+    if categories is not None:
+        expr = expr.filter(expr.category.isin(list(categories)))
+    return expr
+
+
+def count_incidents(
+    con: BaseBackend,
+    scope: Scope,
+    months: Iterable[str],
+    *,
+    by: Sequence[str],
+    sources: Sequence[str] = (CRIME,),
+    categories: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Counts grouped by ``by`` (plus ``load_id``), aggregated in the engine.
+
+    Returns a DataFrame with the ``by`` columns, ``load_id`` and ``n`` (int64).
+    """
+    expr = incidents(con, scope, months, sources=sources, categories=categories)
+    out = expr.group_by([*by, "load_id"]).aggregate(n=expr.count()).to_pandas()
+    out["n"] = out["n"].astype("int64")
+    return out
+
+
+def residents(con: BaseBackend, scope: Scope) -> pd.DataFrame:
+    """Census 2021 usual residents per LSOA of the scope: ``lsoa_code, residents, load_id``.
+
+    Raises
+    ------
+    CspError
+        When an LSOA of the scope has no Census 2021 total loaded.
+    """
+    pop = con.table("population")
+    rows = (
+        pop.filter(
+            pop.geography == "lsoa21",
+            pop.source == "census2021",
+            pop.sex == "persons",
+            pop.age_min == 0,
+            pop.age_max >= 90,
+            pop.lsoa_code.isin(scope.lsoa_codes),
+        )
+        .group_by("lsoa_code")
+        .aggregate(residents=lambda t: t["count"].max(), load_id=lambda t: t.load_id.max())
+        .to_pandas()
+    )
+    missing = sorted(set(scope.lsoa_codes) - set(rows["lsoa_code"]))
+    if missing:
+        raise CspError(
+            f"no Census 2021 residents loaded for {len(missing)} LSOA(s) of the areas "
+            f"(e.g. {', '.join(missing[:3])})",
+            hint="Load census2021_usual_residents_lsoa21.csv.gz (csp load) before rates",
+        )
+    rows["residents"] = rows["residents"].astype("int64")
+    return rows.sort_values("lsoa_code").reset_index(drop=True)
+
+
+def describe_categories(categories: Sequence[str] | None) -> list[str]:
+    return [] if categories is None else [f"category in {sorted(categories)}"]

@@ -1,0 +1,89 @@
+"""Crime categories and themes (named groups of categories), checked against the warehouse."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ibis.backends import BaseBackend
+
+from cspkit.analysis.scope import CRIME
+from cspkit.errors import CspError
+
+ASB_CATEGORY = "Anti-social behaviour"
+
+POLICE_UK_CRIME_TYPES = (
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other crime",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
+)
+"""The crime types data.police.uk publishes (anti-social behaviour is not a crime type)."""
+
+Themes = Mapping[str, Sequence[str]]
+
+
+def known_categories(con: BaseBackend) -> set[str]:
+    """police.uk crime types plus any other crime category present in the warehouse."""
+    incident = con.table("incident")
+    loaded = (
+        incident.filter(incident.source == CRIME).select("category").distinct().to_pandas()
+    )
+    return set(POLICE_UK_CRIME_TYPES) | set(loaded["category"].dropna())
+
+
+def _check(names: Sequence[str], known: set[str], where: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(names))
+    if not names:
+        raise CspError(f"{where} lists no crime categories")
+    for name in names:
+        if name == ASB_CATEGORY:
+            raise CspError(
+                f"{where} names {ASB_CATEGORY!r}, which is not a crime category",
+                hint="Anti-social behaviour is never part of total crime; it is reported "
+                "separately",
+            )
+        if name not in known:
+            raise CspError(
+                f"{where} names unknown crime category {name!r}",
+                hint="Use police.uk crime types: " + ", ".join(sorted(known)),
+            )
+    return names
+
+
+def validate_categories(
+    con: BaseBackend, categories: Sequence[str] | None
+) -> tuple[str, ...] | None:
+    """Check a category filter; ``None`` (all crime) passes through."""
+    if categories is None:
+        return None
+    if isinstance(categories, str):
+        categories = [categories]
+    return _check(categories, known_categories(con), "the category filter")
+
+
+def validate_themes(con: BaseBackend, themes: Themes | None) -> dict[str, tuple[str, ...]]:
+    """Check every theme's categories; returns the themes in the order given.
+
+    Raises
+    ------
+    CspError
+        When a theme names a category the warehouse does not know, or anti-social behaviour.
+    """
+    if not themes:
+        return {}
+    known = known_categories(con)
+    out = {}
+    for name, categories in themes.items():
+        if isinstance(categories, str):
+            categories = [categories]
+        out[str(name)] = _check(categories, known, f"theme {name!r}")
+    return out

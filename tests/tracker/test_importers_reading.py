@@ -1,0 +1,244 @@
+"""Reading plan documents into plain rows, before anything touches the database.
+
+Expected numbers are hand counts of the seed files in ../shared/seeds (real documents of
+the Stockton-on-Tees partnership), written next to each assertion.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from cspkit.errors import CspError
+from cspkit.tracker.importers.reader import read_document
+from cspkit.tracker.status import RagStatus
+
+SEEDS = Path(
+    os.environ.get("CSP_SHARED_SEEDS", Path(__file__).resolve().parents[3] / "shared" / "seeds")
+)
+
+
+def seed(prefix: str) -> Path:
+    if not SEEDS.is_dir():
+        message = f"seed documents not found at {SEEDS} (set CSP_SHARED_SEEDS)"
+        if os.environ.get("CSP_REQUIRE_REAL_DATA") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path
+
+
+@pytest.mark.real_data
+def test_action_plan_update_reads_sixteen_recommendations_with_their_symbols() -> None:
+    document = read_document(seed("000"))
+    recommendations = document.recommendations
+    # 16 numbered rows, 1.1 to 6.3; row 3.4 wraps onto a second row with no number.
+    assert [r.reference for r in recommendations] == [
+        "1.1", "1.2", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3", "3.4",
+        "4.1", "4.2", "4.3", "5.1", "6.1", "6.2", "6.3",
+    ]  # fmt: skip
+    wrapped = recommendations[8]
+    assert wrapped.text.endswith(
+        "ambulance pick up data for assault injuries should be a priority for the next assessment."
+    )
+    assert wrapped.update.endswith("so this should improve dramatically in the long term.")
+    statuses = [r.status for r in recommendations]
+    # \odot on 1.1, 1.2, 2.1, 4.2; <u></u> on 3.1 and 3.4; "30" on 6.2; the rest blank.
+    assert statuses.count(RagStatus.COMPLETE) == 4
+    assert statuses.count(RagStatus.AMBER) == 2
+    assert statuses.count(None) == 10
+    assert [(u.where, u.text) for u in document.unmapped] == [("line 20", "30")]
+    assert {r.section for r in recommendations} == {
+        "ASB", "Drugs", "Violence", "Criminal Damage",
+        "Diverting Young People from offending", "Other Theft",
+    }  # fmt: skip
+    assert recommendations[1].lead == "ASB TEAM POLICE"
+    assert document.dated is not None and document.dated.value.isoformat() == "2008-08-01"
+
+
+@pytest.mark.real_data
+def test_progress_report_reads_cover_data_requirements_and_recommendations() -> None:
+    document = read_document(seed("001"))
+    # Six numbered cover paragraphs; signed 28th June 2010.
+    assert [p.number for p in document.cover_paragraphs] == [1, 2, 3, 4, 5, 6]
+    assert document.dated is not None and document.dated.value.isoformat() == "2010-06-28"
+    # Ten data requirement rows in two blocks (3.2.x, then 4.2.x and 5.2.x after a gap).
+    references = [d.reference for d in document.data_requirements]
+    assert references == [
+        "3.2.1", "3.2.2", "3.2.3", "3.2.4", "3.2.5", "4.2.1", "4.2.2", "4.2.3", "5.2.1", "5.2.2",
+    ]  # fmt: skip
+    assert all(d.update and d.action and d.status is None for d in document.data_requirements)
+    assert document.data_requirements[7].lead == "SBC Police Probation"
+    # Five bulleted recommendations, each followed by a bold "UPDATE-" paragraph.
+    assert [r.reference for r in document.recommendations] == ["R1", "R2", "R3", "R4", "R5"]
+    assert document.recommendations[4].update.startswith("An ASB profile was completed")
+    assert not document.themes
+
+
+@pytest.mark.real_data
+def test_layout_proposal_has_cover_paragraphs_and_nothing_for_the_plan() -> None:
+    document = read_document(seed("002"))
+    assert not document.has_plan_items
+    assert [p.number for p in document.cover_paragraphs] == [1, 2, 3, 4, 5, 6]
+    assert document.cover_paragraphs[5].text.count("\n") == 2  # sub-points a) and b)
+    # The outline "Pages 1 - 3 …" to "Pages 15 / 16 …": eight entries.
+    outline = [u for u in document.unmapped if u.reason.startswith("outline")]
+    assert len(outline) == 8
+    assert all(u.where.startswith("line ") for u in document.unmapped)
+
+
+@pytest.mark.real_data
+def test_assessment_summary_reads_last_years_progress_and_new_recommendations() -> None:
+    document = read_document(seed("003"))
+    references = [r.reference for r in document.recommendations]
+    # I. to X. under "Progress on last year's recommendations", then 1. to 9.
+    assert references == [
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X",
+        "1", "2", "3", "4", "5", "6", "7", "8", "9",
+    ]  # fmt: skip
+    last_year, new = document.recommendations[:10], document.recommendations[10:]
+    assert all(r.update for r in last_year)
+    assert not any(r.update for r in new)
+    # III's progress is cut by a page break mid-sentence: read back as one paragraph.
+    assert "within both the Police and Community Safety team analysts" in last_year[2].update
+    # IX's progress has two paragraphs.
+    assert last_year[8].update.count("\n\n") == 1
+    assert last_year[0].text.endswith("which seem to be to main issue")
+    assert document.title == "The Partnership Strategic Assessment 2012"
+
+
+@pytest.mark.real_data
+def test_community_safety_plan_reads_six_themes_and_their_actions() -> None:
+    document = read_document(seed("004"))
+    themes = document.themes
+    assert [(t.number, t.title) for t in themes] == [
+        (1, "ANTI SOCIAL BEHAVIOUR"),
+        (2, "ALCOHOL RELATED CRIME AND ANTI SOCIAL BEHAVIOUR"),
+        (3, "VIOLENCE"),
+        (4, "DRUG RELATED OFFENDING"),
+        (5, "CRIMINAL DAMAGE"),
+        (6, "EMERGING ISSUES"),
+    ]
+    # Rows per theme counted by hand; theme 3's header repeats before its action 5.
+    assert [len(t.actions) for t in themes] == [8, 8, 5, 9, 6, 8]
+    # Lettered sub-actions per theme: 12, 10, 19, 2, 5, 11.
+    assert [sum(len(a.sub_actions) for a in t.actions) for t in themes] == [12, 10, 19, 2, 5, 11]
+    assert themes[0].thematic_lead == "Ch Insp Neighbourhoods (Mick Williams)"
+    assert themes[0].lead_legend["YOS"] == "Youth Offending Service (Julie Dinsdale)"
+    # Theme 2's lead is written before its label; theme 4's on the line after it.
+    assert themes[1].thematic_lead == "DAAT Strategic Manager (Emma Champley)"
+    assert themes[3].thematic_lead == "Detective Ch Insp (Rob Donoghy)"
+    assert themes[3].lead_legend == {"RD": "Rob Donoghy", "EC": "Emma Champley", "JE": "Jeff Evans"}
+    assert themes[2].thematic_lead == "" and themes[2].lead_legend == {}
+    violence_2 = themes[2].actions[1]
+    assert violence_2.lead == "TA & CS"
+    assert [s.label for s in violence_2.sub_actions] == list("abcdefg")
+    assert violence_2.sub_actions[3].text == "CCTV – Monitor number of assisted arrests"
+    assert themes[3].actions[2].lead == ""
+    # Action 2.1's sub-action runs on into row 2.2 in the converted file: flagged, not fixed.
+    assert [w.where for w in document.warnings] == ["line 27"]
+    assert document.unmapped == []
+
+
+def _docx(path: Path, *, header: list[str], rows: list[list[str]], heading: str = "") -> Path:
+    document = Document()
+    if heading:
+        document.add_heading(heading, level=1)
+    table = document.add_table(rows=1, cols=len(header))
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+    document.save(str(path))
+    return path
+
+
+def test_word_action_table_is_read_by_its_headers_in_any_order(tmp_path: Path) -> None:
+    path = _docx(
+        tmp_path / "plan.docx",
+        heading="1. Violence action plan",
+        header=["Update", "Action", "Lead", "No."],
+        rows=[
+            ["Meets monthly", "Hold tactical meetings a) weekly b) with A&E data", "TA", "1"],
+            ["", "Fund street pastors", "CS", "2"],
+        ],
+    )
+    document = read_document(path)
+    (theme,) = document.themes
+    assert (theme.number, theme.title) == (1, "Violence")
+    first, second = theme.actions
+    assert (first.number, first.lead, first.text) == (1, "TA", "Hold tactical meetings")
+    assert [(s.label, s.text) for s in first.sub_actions] == [
+        ("a", "weekly"),
+        ("b", "with A&E data"),
+    ]
+    assert first.update == "Meets monthly"
+    assert first.where == "table 1, row 2"
+    assert second.sub_actions == ()
+
+
+def test_word_register_reads_status_words(tmp_path: Path) -> None:
+    path = _docx(
+        tmp_path / "register.docx",
+        header=["Ref", "Data gap", "Lead", "Action", "Update", "RAG"],
+        rows=[
+            ["D1", "Victim ethnicity missing", "Police", "Retrain", "Done", "Complete"],
+            ["D2", "No A&E location", "Health", "New form", "Slow", "Red"],
+            ["D3", "No court outcomes", "Court", "Ask", "", "purple"],
+        ],
+    )
+    document = read_document(path)
+    assert [d.status for d in document.data_requirements] == [
+        RagStatus.COMPLETE,
+        RagStatus.RED,
+        None,
+    ]
+    (unmapped,) = document.unmapped
+    assert unmapped.where == "table 1, row 4"
+    assert "status 'purple' not recognised" in unmapped.reason
+
+
+def test_unknown_header_names_the_file_the_cell_and_the_header(tmp_path: Path) -> None:
+    path = _docx(
+        tmp_path / "odd.docx",
+        header=["No", "Action", "Budget"],
+        rows=[["1", "Buy CCTV", "£5k"]],
+    )
+    with pytest.raises(CspError) as raised:
+        read_document(path)
+    message = str(raised.value)
+    assert str(path) in message
+    assert "table 1, row 1, column 3: unknown column header 'Budget'" in message
+    assert "Rename the column" in message
+
+
+def test_unknown_header_in_text_file_gives_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "odd.txt"
+    path.write_text("Title\n\nRef\tWhatever\tStatus\n1\tx\tGreen\n", encoding="utf-8")
+    with pytest.raises(CspError) as raised:
+        read_document(path)
+    assert str(raised.value).startswith(f"{path}:3: line 3, column 2: unknown column header")
+
+
+def test_a_table_that_lists_nothing_the_plan_knows_is_refused(tmp_path: Path) -> None:
+    path = _docx(tmp_path / "t.docx", header=["Lead", "Status"], rows=[["Police", "Green"]])
+    with pytest.raises(CspError, match="has no column saying what it lists"):
+        read_document(path)
+
+
+def test_a_file_that_is_not_a_word_document_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "fake.docx"
+    path.write_text("not a zip", encoding="utf-8")
+    with pytest.raises(CspError, match="not a readable Word document"):
+        read_document(path)
+
+
+def test_other_formats_are_refused_with_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(b"%PDF-1.4")
+    with pytest.raises(CspError, match=r"cannot import a '\.pdf' file.*Save the document"):
+        read_document(path)

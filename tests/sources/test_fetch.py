@@ -421,7 +421,7 @@ def test_force_not_in_archive_lists_close_matches_and_every_force(archive_site, 
 
     message = str(caught.value)
     assert "force 'clevland' is not in the archive" in message
-    assert "did you mean cleveland?" in message
+    assert "Did you mean cleveland?" in message
     assert "2 forces: cleveland, durham" in message
 
 
@@ -579,7 +579,7 @@ def test_zip_without_the_expected_member_lists_what_it_holds(site, tmp_path):
 
 
 def test_unknown_reference_name_suggests_the_close_one(tmp_path):
-    with pytest.raises(CspError, match="did you mean iod2025-file7"):
+    with pytest.raises(CspError, match="Did you mean iod2025-file7"):
         fetch_reference(["iod2025-file8"], out_dir=tmp_path)
 
 

@@ -256,7 +256,7 @@ def reference_source(name: str) -> ReferenceSource:
             return source
     names = [source.name for source in REFERENCE_CATALOGUE]
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-    hint = f"did you mean {', '.join(close)}?" if close else f"known names: {', '.join(names)}"
+    hint = f"Did you mean {', '.join(close)}?" if close else f"Known names: {', '.join(names)}"
     raise CspError(
         f"no reference data set called '{name}'",
         hint=f"{hint} ('csp fetch list' shows the catalogue)",

@@ -52,7 +52,7 @@ ARCGIS_PAGE_SIZE = 2000
 USER_AGENT = f"cspkit/{__version__}"
 TIMEOUT_SECONDS = 60
 _CHUNK = 1 << 20
-_RETRY = "run the command again; nothing was kept in the cache"
+_RETRY = "Run the command again; nothing was kept in the cache"
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _MEMBER = re.compile(
     r"^(?P<month>\d{4}-\d{2})/(?P=month)-(?P<force>[a-z0-9-]+?)"
@@ -131,11 +131,11 @@ def parse_months(text: str) -> tuple[str, str]:
     if len(parts) not in (1, 2) or not all(_MONTH.match(part) for part in parts):
         raise CspError(
             f"months '{text}' are not of the form YYYY-MM or YYYY-MM:YYYY-MM",
-            hint="for example --months 2024-01:2025-12",
+            hint="For example --months 2024-01:2025-12",
         )
     first, last = parts[0], parts[-1]
     if first > last:
-        raise CspError(f"months '{text}' end before they start", hint=f"try {last}:{first}")
+        raise CspError(f"months '{text}' end before they start", hint=f"Try {last}:{first}")
     return first, last
 
 
@@ -270,13 +270,13 @@ def fetch_police(
     if archive != "latest" and not _MONTH.match(archive):
         raise CspError(
             f"archive '{archive}' is neither 'latest' nor a month YYYY-MM",
-            hint="for example --archive 2025-12",
+            hint="For example --archive 2025-12",
         )
     unknown = [kind for kind in kinds if kind not in POLICE_KINDS]
     if unknown:
         raise CspError(
             f"unknown police.uk file kind(s): {', '.join(unknown)}",
-            hint=f"choose from {', '.join(POLICE_KINDS)}",
+            hint=f"Choose from {', '.join(POLICE_KINDS)}",
         )
     wanted = parse_months(months) if months else None
     source = url or redirect_url(police_archive_url(archive), resolve_base_url(base_url))
@@ -445,7 +445,7 @@ def _download_arcgis(
         raise CspError(
             "the ArcGIS service returned no features",
             path=url,
-            hint=f"check the layer on {where_to_look} and pass its address with --url",
+            hint=f"Check the layer on {where_to_look} and pass its address with --url",
         )
     content = _geojson_bytes(features) if geojson else _csv_bytes(features)
     _write_atomic(data_path, content)
@@ -462,7 +462,7 @@ def _download_arcgis(
 
 
 def _arcgis_page(body: bytes, url: str, where_to_look: str) -> tuple[list[dict], bool]:
-    hint = f"check the layer on {where_to_look} and pass its address with --url"
+    hint = f"Check the layer on {where_to_look} and pass its address with --url"
     try:
         page = json.loads(body)
     except ValueError:
@@ -508,7 +508,7 @@ def _open(url: str, headers: Mapping[str, str], where_to_look: str | None):
     if scheme not in ("http", "https"):
         raise CspError(
             f"not an http(s) address: '{url}'",
-            hint="give a full address such as https://host/path",
+            hint="Give a full address such as https://host/path",
         )
     request = Request(url, headers={"User-Agent": USER_AGENT, **headers})
     try:
@@ -519,9 +519,9 @@ def _open(url: str, headers: Mapping[str, str], where_to_look: str | None):
             return None
         if error.code == 404:
             look = f"find the current link on {where_to_look} and " if where_to_look else ""
-            hint = f"the file is not at that address; {look}pass it with --url"
+            hint = f"The file is not at that address; {look}pass it with --url"
         else:
-            hint = "try again later; if it keeps failing, pass another address with --url"
+            hint = "Try again later; if it keeps failing, pass another address with --url"
         raise CspError(
             f"download failed: HTTP {error.code} {error.reason}", path=url, hint=hint
         ) from None
@@ -531,7 +531,7 @@ def _open(url: str, headers: Mapping[str, str], where_to_look: str | None):
             f"could not connect to {urlsplit(url).netloc}: {reason}",
             path=url,
             hint=(
-                "check the internet connection (or proxy); to use a mirror set "
+                "Check the internet connection (or proxy); to use a mirror set "
                 "CSP_FETCH_BASE_URL or --base-url"
             ),
         ) from None
@@ -578,7 +578,7 @@ def _check_format(path: Path, expect: str, url: str, where_to_look: str | None) 
         raise CspError(
             f"expected a {expect} file but got {_describe(head)}",
             path=url,
-            hint=f"the address may have moved; {look}pass it with --url",
+            hint=f"The address may have moved; {look}pass it with --url",
         )
 
 
@@ -645,7 +645,7 @@ def _open_zip(path: Path, url: str) -> zipfile.ZipFile:
         return zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise CspError(
-            "the cached download is not a readable zip", path=url, hint="run again with --refresh"
+            "the cached download is not a readable zip", path=url, hint="Run again with --refresh"
         ) from None
 
 
@@ -658,7 +658,7 @@ def _extract(bundle: zipfile.ZipFile, member: str, target: Path, url: str) -> Pa
         os.replace(name, target)
     except zipfile.BadZipFile as error:
         raise CspError(
-            f"cannot extract {member}: {error}", path=url, hint="run again with --refresh"
+            f"cannot extract {member}: {error}", path=url, hint="Run again with --refresh"
         ) from None
     finally:
         Path(name).unlink(missing_ok=True)
@@ -673,7 +673,7 @@ def _zip_member(bundle: zipfile.ZipFile, entry: ReferenceSource, url: str) -> st
     raise CspError(
         f"the zip has no member '{entry.member}'",
         path=url,
-        hint=f"it holds {', '.join(names[:10])}; check {entry.landing_page}",
+        hint=f"It holds {', '.join(names[:10])}; check {entry.landing_page}",
     )
 
 
@@ -688,7 +688,7 @@ def _police_index(bundle: zipfile.ZipFile, url: str) -> dict[tuple[str, str, str
         raise CspError(
             "not a data.police.uk archive: no YYYY-MM/YYYY-MM-<force>-<kind>.csv files in it",
             path=url,
-            hint=f"check the address against {POLICE_ARCHIVE_PAGE}",
+            hint=f"Check the address against {POLICE_ARCHIVE_PAGE}",
         )
     return index
 
@@ -700,7 +700,7 @@ def _police_force(force: str, forces: Iterable[str], url: str) -> str:
         return slug
     close = difflib.get_close_matches(slug, known, n=3, cutoff=0.6)
     close += [name for name in known if (name in slug or slug in name) and name not in close]
-    suggestion = f"did you mean {', '.join(close)}? " if close else ""
+    suggestion = f"Did you mean {', '.join(close)}? " if close else ""
     raise CspError(
         f"force '{force}' is not in the archive",
         path=url,
@@ -720,7 +720,7 @@ def _police_months(wanted: tuple[str, str] | None, held: list[str], url: str) ->
             f"{held[0]} to {held[-1]}",
             path=url,
             hint=(
-                "choose months in that range, or another archive with --archive YYYY-MM "
+                "Choose months in that range, or another archive with --archive YYYY-MM "
                 "(each archive holds the 36 months up to its own month)"
             ),
         )

@@ -28,7 +28,7 @@ CacheDirOption = Annotated[
     Path | None,
     typer.Option(
         "--cache-dir",
-        help="Download cache folder [default: $CSP_CACHE_DIR or ~/.cache/cspkit].",
+        help="Download cache folder (default: $CSP_CACHE_DIR or ~/.cache/cspkit).",
         show_default=False,
     ),
 ]
@@ -37,7 +37,7 @@ BaseUrlOption = Annotated[
     typer.Option(
         "--base-url",
         help="Mirror standing in for every host: https://host/path is fetched from "
-        "BASE/host/path [default: $CSP_FETCH_BASE_URL].",
+        "BASE/host/path (default: $CSP_FETCH_BASE_URL).",
         show_default=False,
     ),
 ]
@@ -66,18 +66,23 @@ def police(
         str | None,
         typer.Option(
             "--months",
-            help="YYYY-MM or YYYY-MM:YYYY-MM [default: every month in the archive].",
+            help="YYYY-MM or YYYY-MM:YYYY-MM (default: every month in the archive).",
             show_default=False,
         ),
     ] = None,
     archive: Annotated[
-        str, typer.Option("--archive", help="'latest' or the archive's month YYYY-MM.")
+        str,
+        typer.Option(
+            "--archive",
+            help="'latest' or the archive's month YYYY-MM (default: latest).",
+            show_default=False,
+        ),
     ] = "latest",
     kind: Annotated[
         list[str] | None,
         typer.Option(
             "--kind",
-            help="street, outcomes or stop-and-search; repeat for several [default: all].",
+            help="street, outcomes or stop-and-search; repeat for several (default: all).",
             show_default=False,
         ),
     ] = None,
@@ -85,7 +90,7 @@ def police(
         Path | None,
         typer.Option(
             "--out",
-            help="Output folder [default: ./data/police-uk/<force>].",
+            help="Output folder (default: ./data/police-uk/FORCE).",
             show_default=False,
         ),
     ] = None,
@@ -123,7 +128,12 @@ def reference(
             help="Catalogue names ('csp fetch list'); none means all.", show_default=False
         ),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("data") / "reference",
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="Output folder (default: ./data/reference).", show_default=False
+        ),
+    ] = Path("data") / "reference",
     url: Annotated[
         list[str] | None,
         typer.Option(

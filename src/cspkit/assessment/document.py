@@ -295,8 +295,7 @@ def _rows_from(
         else:
             if len(row) != len(keys):
                 raise ValueError(
-                    f"table {table_id!r}: row {number} has {len(row)} values, "
-                    f"expected {len(keys)}"
+                    f"table {table_id!r}: row {number} has {len(row)} values, expected {len(keys)}"
                 )
             converted.append(tuple(_plain(v) for v in row))
     return tuple(converted)
@@ -483,6 +482,8 @@ class Map:
         An optional point layer, e.g. hot spots.
     points_label
         The legend entry for the point layer ("Hot spot, Gi* 99% after FDR").
+    value_format
+        How feature values are shown in tooltips and tables (a :class:`Column` format).
     attribution
         The boundary licence line ("Source: Office for National Statistics licensed under
         the Open Government Licence v.3.0").
@@ -500,11 +501,14 @@ class Map:
     source: str
     points: tuple[MapPoint, ...] = ()
     points_label: str = ""
+    value_format: NumberFormat = "decimal1"
     attribution: str = ""
     table_id: str | None = None
 
     def __post_init__(self) -> None:
         _check_id("map", self.id)
+        if self.value_format not in NUMBER_FORMATS:
+            raise ValueError(f"map {self.id!r}: value_format must be one of {NUMBER_FORMATS}")
         object.__setattr__(self, "features", tuple(self.features))
         object.__setattr__(self, "legend", tuple(self.legend))
         object.__setattr__(self, "points", tuple(self.points))

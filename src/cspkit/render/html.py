@@ -1,0 +1,115 @@
+"""The assessment as one self-contained HTML page (and the page the PDF is printed from)."""
+
+from __future__ import annotations
+
+import functools
+from html import escape
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from cspkit.assessment.document import Chart, Document, Section, emphasis_runs
+from cspkit.render.charts import chart_svg, javascript_bundle, spec_json
+from cspkit.render.layout import (
+    EMPTY_SECTION_TEXT,
+    KIND_LABELS,
+    KIND_MARKS,
+    Numbering,
+    grouped,
+    section_numbers,
+)
+from cspkit.render.maps import map_svg
+
+_TAGS = {"strong": "strong", "em": "em"}
+
+# Draw each chart interactively in place of its static SVG; the static picture stays when
+# scripts are off. Export stays available; links to the online editor are switched off.
+EMBED_SCRIPT = """
+document.querySelectorAll(".chart-view[data-spec]").forEach(function (view) {
+  var spec = JSON.parse(document.getElementById(view.dataset.spec).textContent);
+  vegaEmbed(view, spec, {renderer: "svg", actions: {export: true, source: false,
+    compiled: false, editor: false}}).catch(function () {});
+});
+""".strip()
+
+
+def inline(text: str) -> Markup:
+    """Text with ``**strong**`` and ``*em*`` as HTML, everything else escaped."""
+    parts = []
+    for run, style in emphasis_runs(text):
+        parts.append(f"<{_TAGS[style]}>{escape(run)}</{_TAGS[style]}>" if style else escape(run))
+    return Markup("".join(parts))
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("cspkit.render", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["inline"] = inline
+    env.globals.update(
+        grouped=grouped,
+        is_section=lambda item: isinstance(item, Section),
+        chart_svg=chart_svg,
+        spec_json=spec_json,
+        map_svg=map_svg,
+        kind_labels=KIND_LABELS,
+        kind_marks=KIND_MARKS,
+        empty_text=EMPTY_SECTION_TEXT,
+    )
+    return env
+
+
+def _css(*names: str) -> str:
+    folder = resources.files("cspkit.render") / "templates"
+    return "\n".join((folder / name).read_text(encoding="utf-8") for name in names)
+
+
+def render_html(document: Document, *, paged: bool = False) -> str:
+    """The Document as an HTML string.
+
+    Parameters
+    ----------
+    document
+        The assessment.
+    paged
+        Build the page WeasyPrint prints to PDF: no scripts, A4 page rules and a contents
+        page with page numbers. Otherwise the page is interactive and self-contained.
+    """
+    has_charts = any(isinstance(figure, Chart) for figure in document.figures())
+    css = _css("assessment.css", "paged.css") if paged else _css("assessment.css")
+    bundle = ""
+    if has_charts and not paged:
+        bundle = javascript_bundle().replace("</script", "<\\/script")
+    return (
+        _environment()
+        .get_template("assessment.html.j2")
+        .render(
+            doc=document,
+            print=paged,
+            css=Markup(css),
+            numbers=section_numbers(document),
+            numbering=Numbering.of(document),
+            issued_text=document.issued.strftime("%-d %B %Y") if document.issued else "",
+            has_charts=has_charts,
+            bundle=Markup(bundle),
+            embed_script=Markup(EMBED_SCRIPT),
+        )
+    )
+
+
+def write_html(document: Document, path: str | Path) -> Path:
+    """Write ``assessment.html``: one file that opens offline, with interactive charts.
+
+    The Vega, Vega-Lite and vega-embed scripts are inlined, maps are inline SVG, and the same
+    Document always gives the same bytes.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_html(document), encoding="utf-8", newline="\n")
+    return path

@@ -1,0 +1,282 @@
+"""The assessment as an editable Word document: heading styles, a contents field, real tables,
+charts and maps as pictures with captions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import docx
+import vl_convert
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph as WordParagraph
+
+from cspkit.assessment.document import (
+    Callout,
+    Chart,
+    DataGap,
+    Document,
+    Map,
+    Paragraph,
+    RecommendationList,
+    Section,
+    Table,
+    emphasis_runs,
+)
+from cspkit.render.archive import pin_zip_timestamps
+from cspkit.render.charts import chart_png
+from cspkit.render.layout import (
+    EMPTY_SECTION_TEXT,
+    KIND_LABELS,
+    Findings,
+    Numbering,
+    grouped,
+    section_numbers,
+)
+from cspkit.render.maps import map_svg
+
+PICTURE_WIDTH = Cm(16)
+HEADER_FILL = "E8EEF5"
+CALLOUT_FILL = "F3F6FA"
+GAP_FILL = "FDF4E7"
+MUTED = RGBColor(0x4A, 0x4A, 0x4A)
+
+
+def _field(paragraph: WordParagraph, instruction: str, shown: str) -> None:
+    """Append a Word field (``TOC``, ``PAGE``, ``SEQ``) with the text shown until it updates."""
+
+    def char(kind: str) -> OxmlElement:
+        run = OxmlElement("w:r")
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        run.append(element)
+        return run
+
+    code = OxmlElement("w:r")
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    code.append(text)
+    paragraph._p.append(char("begin"))
+    paragraph._p.append(code)
+    paragraph._p.append(char("separate"))
+    paragraph.add_run(shown)
+    paragraph._p.append(char("end"))
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _styled_text(paragraph: WordParagraph, text: str) -> None:
+    for run_text, style in emphasis_runs(text):
+        run = paragraph.add_run(run_text)
+        run.bold = style == "strong" or None
+        run.italic = style == "em" or None
+
+
+class _Writer:
+    """Walks one Document into one python-docx document."""
+
+    def __init__(self, document: Document) -> None:
+        self.source = document
+        self.numbering = Numbering.of(document)
+        self.numbers = section_numbers(document)
+        self.word = docx.Document()
+
+    def build(self) -> docx.document.Document:
+        self._page_setup()
+        self._properties()
+        self._cover()
+        self._contents()
+        for section in self.source.sections:
+            self._section(section)
+        self._colophon()
+        return self.word
+
+    def _page_setup(self) -> None:
+        page = self.word.sections[0]
+        page.page_width, page.page_height = Cm(21), Cm(29.7)
+        page.left_margin = page.right_margin = Cm(2.2)
+        page.top_margin, page.bottom_margin = Cm(2), Cm(2.2)
+        normal = self.word.styles["Normal"]
+        normal.font.name = "Arial"
+        normal.font.size = Pt(11)
+        footer = page.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        footer.add_run("Page ")
+        _field(footer, "PAGE", "1")
+        settings = self.word.settings.element
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        settings.append(update)
+
+    def _properties(self) -> None:
+        issued = self.source.issued or dt.date(2000, 1, 1)
+        stamp = dt.datetime(issued.year, issued.month, issued.day, tzinfo=dt.UTC)
+        props = self.word.core_properties
+        props.title = self.source.title
+        props.subject = f"{self.source.partnership}: {self.source.period_text}"
+        props.author = self.source.partnership
+        props.last_modified_by = f"cspkit {self.source.metadata.software_version}"
+        props.created = props.modified = stamp
+        props.revision = 1
+
+    def _cover(self) -> None:
+        source = self.source
+        self.word.add_paragraph(source.partnership, style="Subtitle")
+        self.word.add_paragraph(source.title, style="Title")
+        if source.subtitle:
+            self.word.add_paragraph(source.subtitle, style="Subtitle")
+        self.word.add_paragraph(f"Strategic period: {source.period_text}")
+        if source.issued:
+            self.word.add_paragraph(f"Issued {source.issued.strftime('%-d %B %Y')}")
+        self.word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def _contents(self) -> None:
+        self.word.add_paragraph("Contents", style="TOC Heading")
+        _field(
+            self.word.add_paragraph(),
+            'TOC \\o "1-3" \\h \\z \\u',
+            "Right-click and choose Update Field to show the contents with page numbers.",
+        )
+        self.word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def _section(self, section: Section) -> None:
+        self.word.add_heading(f"{self.numbers[section.id]} {section.title}", level=section.level)
+        if section.summary:
+            _styled_text(self.word.add_paragraph(style="Intense Quote"), section.summary)
+        if not section.children and not section.summary:
+            self.word.add_paragraph(EMPTY_SECTION_TEXT).runs[0].italic = True
+        for item in grouped(section.children):
+            if isinstance(item, Section):
+                self._section(item)
+            elif isinstance(item, Findings):
+                self._findings(item)
+            elif isinstance(item, Paragraph):
+                _styled_text(self.word.add_paragraph(), item.text)
+            elif isinstance(item, Callout):
+                self._box(
+                    item.title, [item.text], GAP_FILL if item.tone != "note" else CALLOUT_FILL
+                )
+            elif isinstance(item, DataGap):
+                lines = [
+                    f"Data that would fill it: {item.would_fill}",
+                    f"Suggested owner: {item.owner}",
+                ]
+                if item.theme:
+                    lines.append(f"Theme: {item.theme}")
+                self._box(f"Data gap: {item.missing}", lines, GAP_FILL)
+            elif isinstance(item, RecommendationList):
+                for recommendation in item.items:
+                    paragraph = self.word.add_paragraph(style="List Number")
+                    _styled_text(paragraph, recommendation.text)
+                    if recommendation.owner:
+                        paragraph.add_run(f" (Lead: {recommendation.owner})").italic = True
+            elif isinstance(item, Table):
+                self._table(item)
+            elif isinstance(item, Chart):
+                self._picture(item, chart_png(item))
+            elif isinstance(item, Map):
+                self._picture(item, vl_convert.svg_to_png(map_svg(item), scale=2.0))
+
+    def _findings(self, findings: Findings) -> None:
+        for finding in findings.items:
+            paragraph = self.word.add_paragraph(style="List Bullet")
+            paragraph.add_run(f"{KIND_LABELS[finding.kind]}: ").bold = True
+            _styled_text(paragraph, finding.sentence)
+
+    def _box(self, title: str, lines: list[str], fill: str) -> None:
+        box = self.word.add_table(rows=1, cols=1, style="Table Grid")
+        cell = box.cell(0, 0)
+        _shade(cell, fill)
+        cell.paragraphs[0].add_run(title).bold = True
+        for line in lines:
+            _styled_text(cell.add_paragraph(), line)
+        self.word.add_paragraph()
+
+    def _caption(self, label: str, text: str) -> None:
+        kind, number = label.split(" ")
+        caption = self.word.add_paragraph(style="Caption")
+        caption.add_run(f"{kind} ")
+        _field(caption, f"SEQ {kind} \\* ARABIC", number)
+        caption.add_run(f": {text}")
+
+    def _note(self, text: str) -> None:
+        note = self.word.add_paragraph()
+        run = note.add_run(text)
+        run.font.size = Pt(9)
+        run.font.color.rgb = MUTED
+
+    def _table(self, table: Table) -> None:
+        self._caption(self.numbering.label(table), table.caption)
+        grid = self.word.add_table(rows=1 + len(table.rows), cols=len(table.columns))
+        grid.style = self.word.styles["Table Grid"]
+        grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+        header = grid.rows[0]
+        header_props = header._tr.get_or_add_trPr()
+        repeat = OxmlElement("w:tblHeader")
+        repeat.set(qn("w:val"), "true")
+        header_props.append(repeat)
+        for cell, column in zip(header.cells, table.columns, strict=True):
+            _shade(cell, HEADER_FILL)
+            run = cell.paragraphs[0].add_run(column.label)
+            run.bold = True
+            run.font.size = Pt(9)
+            if column.numeric:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for row, values in zip(grid.rows[1:], table.rows, strict=True):
+            for cell, column, value in zip(row.cells, table.columns, values, strict=True):
+                paragraph = cell.paragraphs[0]
+                paragraph.add_run(column.render(value)).font.size = Pt(9)
+                if column.numeric:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        self._note(" ".join((f"Source: {table.source}.", *table.notes)))
+
+    def _picture(self, figure: Chart | Map, png: bytes) -> None:
+        self.word.add_picture(io.BytesIO(png), width=PICTURE_WIDTH)
+        picture = self.word.paragraphs[-1]
+        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for properties in picture._p.iter(qn("wp:docPr")):
+            properties.set("descr", figure.alt_text)
+            properties.set("name", figure.id)
+        self._caption(self.numbering.label(figure), figure.title)
+        source = f"Source: {figure.source}."
+        if figure.table_id:
+            source += f" Figures in {self.numbering.label_for_id(figure.table_id)}."
+        self._note(source)
+
+    def _colophon(self) -> None:
+        meta = self.source.metadata
+        self._note(
+            f"Built with cspkit {meta.software_version} from {len(meta.inputs)} input file(s) "
+            f"for the period {meta.period} (compared with {meta.comparison_period}). "
+            "Every table is also published as CSV in data/, with data/manifest.json listing "
+            "the inputs and their SHA-256 checksums."
+        )
+
+
+def write_docx(document: Document, path: str | Path) -> Path:
+    """Write ``assessment.docx``, an editable Word document.
+
+    Headings use Word's Heading 1–3 styles, so the contents field (which Word offers to
+    update on opening) and the navigation pane work; tables are real Word tables with a
+    repeating header row; charts and maps are PNG pictures with alt text and numbered
+    captions. Creation dates are pinned to the issue date and the archive timestamps fixed,
+    so the same Document gives the same file.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _Writer(document).build().save(str(path))
+    pin_zip_timestamps(path)
+    return path

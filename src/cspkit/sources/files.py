@@ -50,8 +50,9 @@ class RawFile:
             return self.data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = self.data.count(b"\n", 0, exc.start) + 1
+            bad = self.data[exc.start:exc.start + 4]
             raise LoadError(
-                f"bytes that are not UTF-8 at byte {exc.start} ({self.data[exc.start:exc.start + 4]!r})",
+                f"bytes that are not UTF-8 at byte {exc.start} ({bad!r})",
                 path=self.name,
                 line=line,
                 hint="Save the file as UTF-8 (in Excel: Save As › CSV UTF-8) and load it again",

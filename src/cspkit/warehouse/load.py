@@ -10,21 +10,24 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from ibis.backends import BaseBackend
 
 from cspkit.errors import CspError, LoadError, LoadFailed
 from cspkit.sources.base import ParsedFile
-from cspkit.sources.files import RawFile, list_folder, read_header, read_path
+from cspkit.sources.files import list_folder, read_header, read_path
 from cspkit.sources.registry import describe_header, recognise
 from cspkit.warehouse import next_load_id, transaction
-from cspkit.warehouse.placement import PlacementReport, place_rows
+from cspkit.warehouse.placement import PLACED_TABLES, CodeMap, PlacementReport, place_rows
 from cspkit.warehouse.schema import TABLES
 
 REFERENCE_DATASETS = {"area", "lsoa_change", "boundary", "population"}
@@ -59,56 +62,67 @@ class LoadReport:
 
 
 @dataclass
-class _Inputs:
-    raws: list[RawFile] = field(default_factory=list)
+class _FileOutcome:
+    parsed: list[ParsedFile] = field(default_factory=list)
     not_recognised: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[CspError] = field(default_factory=list)
 
 
-def _collect(paths: Sequence[str | Path]) -> _Inputs:
-    inputs = _Inputs()
+def _input_files(paths: Sequence[str | Path]) -> tuple[list[tuple[Path, bool]], list]:
+    """(file, named explicitly) for every input, and folder files that are clearly not data."""
+    files: list[tuple[Path, bool]] = []
+    documentation: list[tuple[str, str]] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
             candidates, other = list_folder(path)
-            inputs.not_recognised += [(str(p), "documentation, not data") for p in other]
-            for file in candidates:
-                inputs.raws += read_path(file)
-            continue
-        members = read_path(path)
-        if path.suffix.lower() == ".zip" and not members:
-            raise LoadError("the zip archive holds no CSV or GeoJSON files", path=str(path),
-                            hint="Use the archive exactly as data.police.uk serves it")
-        inputs.raws += members
-    return inputs
+            documentation += [(str(p), "documentation, not data") for p in other]
+            files += [(f, False) for f in candidates]
+        else:
+            files.append((path, True))
+    return files, documentation
 
 
-def _recognise_all(inputs: _Inputs, paths: Sequence[str | Path]
-                   ) -> tuple[list[ParsedFile], list[CspError]]:
-    explicit = {str(Path(p)) for p in paths if not Path(p).is_dir()}
-    parsed: list[ParsedFile] = []
-    errors: list[CspError] = []
-    recognised_in: dict[str, int] = {}
-    for raw in inputs.raws:
+def _read_and_parse(path: Path, explicit: bool) -> _FileOutcome:
+    """Read one input (a zip may hold many files), recognise and parse each file in it."""
+    outcome = _FileOutcome()
+    try:
+        raws = read_path(path)
+    except CspError as exc:
+        outcome.errors.append(exc)
+        return outcome
+    is_zip = path.suffix.lower() == ".zip"
+    for raw in raws:
         try:
             header = read_header(raw)
             kind = recognise(header)
             if kind is None:
                 reason = f"not a recognised format ({describe_header(header)})"
-                if raw.name in explicit:
+                if explicit and not is_zip:
                     raise LoadError(reason, path=raw.name,
                                     hint="See `csp load --help` for the formats cspkit reads")
-                inputs.not_recognised.append((raw.name, reason))
+                outcome.not_recognised.append((raw.name, reason))
                 continue
-            parsed.append(kind.parse(raw, header))
-            recognised_in[raw.path] = recognised_in.get(raw.path, 0) + 1
+            outcome.parsed.append(kind.parse(raw, header))
         except CspError as exc:
-            errors.append(exc)
-    for path in explicit:
-        if path.lower().endswith(".zip") and not recognised_in.get(path) and not errors:
-            errors.append(LoadError(
-                "the zip archive holds no data.police.uk or other recognised files",
-                path=path, hint="Use the archive exactly as data.police.uk serves it"))
-    return parsed, errors
+            outcome.errors.append(exc)
+    if is_zip and explicit and not outcome.parsed and not outcome.errors:
+        outcome.errors.append(LoadError(
+            "the zip archive holds no data.police.uk or other recognised files",
+            path=str(path), hint="Use the archive exactly as data.police.uk serves it"))
+    return outcome
+
+
+def _read_all(paths: Sequence[str | Path]) -> _FileOutcome:
+    files, documentation = _input_files(paths)
+    total = _FileOutcome(not_recognised=documentation)
+    # Decompression and CSV parsing release the GIL: read files on every core.
+    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
+        for outcome in pool.map(lambda f: _read_and_parse(*f), files):
+            total.parsed += outcome.parsed
+            total.not_recognised += outcome.not_recognised
+            total.errors += outcome.errors
+    return total
 
 
 def load_paths(
@@ -127,13 +141,10 @@ def load_paths(
     """
     if not paths:
         raise CspError("no files given", hint="Name files, folders or .zip archives to load")
-    try:
-        inputs = _collect(paths)
-    except CspError as exc:
-        raise LoadFailed([exc]) from None
-    parsed, errors = _recognise_all(inputs, paths)
-    if errors:
-        raise LoadFailed(errors)
+    inputs = _read_all(paths)
+    if inputs.errors:
+        raise LoadFailed(inputs.errors)
+    parsed = inputs.parsed
 
     ledger = con.table("load_ledger").to_pandas()
     known = dict(zip(ledger["sha256"], ledger["load_id"], strict=False))
@@ -165,78 +176,122 @@ def load_paths(
     order = {k: i for i, k in enumerate(("area", "lsoa_change", "boundary", "population"))}
     fresh.sort(key=lambda p: (order.get(p.dataset, 9), p.dataset, p.version or "",
                               p.months, p.raw.name))
-    replaced: list[int] = []
     with transaction(con):
-        next_id = next_load_id(con)
-        for i, p in enumerate(fresh):
+        batch = _Batch(con)
+        reference = [p for p in fresh if p.dataset in REFERENCE_DATASETS]
+        events = [p for p in fresh if p.dataset not in REFERENCE_DATASETS]
+        for p in reference:
+            results.append(batch.apply(p))
             if progress:
-                progress(p.raw.name, i, len(fresh))
-            result, gone = _apply(con, p, next_id)
-            results.append(result)
-            replaced += gone
-            next_id += 1
-        reference_changed = any(p.dataset in REFERENCE_DATASETS for p in fresh)
-        placement = place_rows(con, everything=reference_changed)
-    if progress:
-        progress("", len(fresh), len(fresh))
-    return LoadReport(tuple(results), tuple(inputs.not_recognised), placement, tuple(replaced))
+                progress(p.raw.name, len(results), len(parsed))
+        batch.flush()
+        placement = place_rows(con, everything=True) if reference else None
+        code_map = CodeMap(con) if any(
+            r.table in PLACED_TABLES for p in events for r in p.rows) else None
+        for p in events:
+            results.append(batch.apply(p))
+            if progress:
+                progress(p.raw.name, len(results), len(parsed))
+        batch.flush(code_map)
+    return LoadReport(tuple(results), tuple(inputs.not_recognised), placement,
+                      tuple(batch.replaced))
 
 
-def _apply(con: BaseBackend, p: ParsedFile, load_id: int) -> tuple[FileResult, list[int]]:
-    ledger = con.table("load_ledger").filter(
-        lambda t: (t.dataset == p.dataset) & (t.status == "loaded")).to_pandas()
-    overlaps = ledger["scope"].map(lambda s: bool(set(s.split(",")) & set(p.scopes)))
-    overlapping = ledger[overlaps.astype(bool)]
-    newer = overlapping[overlapping["version"].fillna("") > (p.version or "")]
-    if p.version and not newer.empty:
-        note = (f"superseded: vintage {newer['version'].iloc[0]} (load "
-                f"{int(newer['load_id'].iloc[0])}) is newer than {p.version}")
-        _ledger_row(con, p, load_id, status="superseded", rows=0, note=note)
-        return FileResult(p.raw.name, p.kind, "superseded", 0, load_id, note), []
-    gone = []
-    for old in overlapping.itertuples():
-        old_scopes = set(old.scope.split(","))
+class _Batch:
+    """Writes for one load command, buffered so each table gets one insert."""
+
+    def __init__(self, con: BaseBackend) -> None:
+        self.con = con
+        self.ledger = con.table("load_ledger").to_pandas()
+        self.next_id = next_load_id(con)
+        self.pending: list[tuple[str, int, pa.Table]] = []
+        self.ledger_rows: list[dict] = []
+        self.replaced: list[int] = []
+
+    def apply(self, p: ParsedFile) -> FileResult:
+        load_id = self.next_id
+        self.next_id += 1
+        live = self.ledger[(self.ledger["dataset"] == p.dataset)
+                           & (self.ledger["status"] == "loaded")]
+        overlaps = live["scope"].map(lambda s: bool(set(s.split(",")) & set(p.scopes)))
+        overlapping = live[overlaps.astype(bool)]
+        newer = overlapping[overlapping["version"].fillna("") > (p.version or "")]
+        if p.version and not newer.empty:
+            note = (f"superseded: vintage {newer['version'].iloc[0]} (load "
+                    f"{int(newer['load_id'].iloc[0])}) is newer than {p.version}")
+            self._ledger(p, load_id, status="superseded", rows=0, note=note)
+            return FileResult(p.raw.name, p.kind, "superseded", 0, load_id, note)
+        gone = [self._replace(p, int(old.load_id), set(old.scope.split(",")), load_id)
+                for old in overlapping.itertuples()]
+        self.replaced += gone
+        for rows in p.rows:
+            self.pending.append((rows.table, load_id,
+                                 _with_load_id(rows.table, rows.data, load_id)))
+        note = "; ".join(p.notes)
+        if gone:
+            note = "; ".join(filter(None, [note, "replaced load(s) " + ", ".join(map(str, gone))]))
+        self._ledger(p, load_id, status="loaded", rows=p.row_count, note=note)
+        return FileResult(p.raw.name, p.kind, "loaded", p.row_count, load_id, note)
+
+    def _replace(self, p: ParsedFile, old_id: int, old_scopes: set[str], load_id: int) -> int:
+        """Remove an older load's rows for the scopes the new file covers."""
+        whole = old_scopes <= set(p.scopes)
         months = sorted({s.split("/", 1)[1] for s in old_scopes & set(p.scopes) if "/" in s})
-        for table in _tables_with_rows_of(p):
-            month_filter = ""
-            if months and not old_scopes <= set(p.scopes) and "month" in TABLES[table].column_names:
-                month_filter = " AND month IN (" + ",".join(f"'{m}'" for m in months) + ")"
-            con.raw_sql(f"DELETE FROM {table} WHERE load_id = {int(old.load_id)}{month_filter}")
-        status = "replaced" if old_scopes <= set(p.scopes) else "partly_replaced"
-        con.raw_sql(f"UPDATE load_ledger SET status = '{status}', replaced_by = {load_id} "
-                    f"WHERE load_id = {int(old.load_id)}")
-        gone.append(int(old.load_id))
-    for rows in p.rows:
-        _insert(con, rows.table, rows.data, load_id)
-    note = "; ".join(p.notes)
-    if gone:
-        note = "; ".join(filter(None, [note, "replaced load(s) " + ", ".join(map(str, gone))]))
-    _ledger_row(con, p, load_id, status="loaded", rows=p.row_count, note=note)
-    return FileResult(p.raw.name, p.kind, "loaded", p.row_count, load_id, note), gone
+        for table in sorted({r.table for r in p.rows}):
+            by_month = (not whole and months and "month" in TABLES[table].column_names)
+            month_filter = (" AND month IN (" + ",".join(f"'{m}'" for m in months) + ")"
+                            if by_month else "")
+            self.con.raw_sql(f"DELETE FROM {table} WHERE load_id = {old_id}{month_filter}")
+            kept = []
+            for name, pending_id, data in self.pending:
+                if name == table and pending_id == old_id:
+                    if not by_month:
+                        continue
+                    data = data.filter(pc.invert(pc.is_in(data["month"], pa.array(months))))
+                kept.append((name, pending_id, data))
+            self.pending = kept
+        status = "replaced" if whole else "partly_replaced"
+        self.ledger.loc[self.ledger["load_id"] == old_id, ["status", "replaced_by"]] = [
+            status, load_id]
+        buffered = [row for row in self.ledger_rows if row["load_id"] == old_id]
+        for row in buffered:
+            row.update(status=status, replaced_by=load_id)
+        if not buffered:
+            self.con.raw_sql(f"UPDATE load_ledger SET status = '{status}', "
+                             f"replaced_by = {load_id} WHERE load_id = {old_id}")
+        return old_id
+
+    def _ledger(self, p: ParsedFile, load_id: int, *, status: str, rows: int,
+                note: str) -> None:
+        row = {
+            "load_id": load_id, "kind": p.kind, "dataset": p.dataset,
+            "scope": ",".join(p.scopes), "version": p.version,
+            "file_name": p.raw.base_name, "file_path": p.raw.name, "sha256": p.raw.sha256,
+            "rows": rows, "first_month": p.months[0] if p.months else None,
+            "last_month": p.months[-1] if p.months else None,
+            "loaded_at": datetime.now(UTC).replace(tzinfo=None), "status": status,
+            "replaced_by": None, "note": note or None,
+        }
+        self.ledger_rows.append(row)
+        self.ledger = pd.concat([self.ledger, pd.DataFrame([row])], ignore_index=True)
+
+    def flush(self, code_map: CodeMap | None = None) -> None:
+        """Place and insert buffered rows, one insert per table, then the ledger rows."""
+        tables = sorted({name for name, _, _ in self.pending})
+        for table in tables:
+            data = pa.concat_tables([d for name, _, d in self.pending if name == table])
+            if code_map is not None and table in PLACED_TABLES:
+                data = code_map.place(data)
+            self.con.insert(table, data)
+        self.pending = []
+        if self.ledger_rows:
+            frame = pd.DataFrame(self.ledger_rows)
+            self.con.insert("load_ledger", pa.Table.from_pandas(frame, preserve_index=False)
+                            .cast(TABLES["load_ledger"].schema.to_pyarrow()))
+            self.ledger_rows = []
 
 
-def _tables_with_rows_of(p: ParsedFile) -> list[str]:
-    return sorted({r.table for r in p.rows})
-
-
-def _insert(con: BaseBackend, table: str, data: pa.Table, load_id: int) -> None:
+def _with_load_id(table: str, data: pa.Table, load_id: int) -> pa.Table:
     target = TABLES[table].schema.to_pyarrow()
     data = data.append_column("load_id", pa.array([load_id] * data.num_rows, pa.int64()))
-    data = data.select(target.names).cast(target)
-    con.insert(table, data)
-
-
-def _ledger_row(con: BaseBackend, p: ParsedFile, load_id: int, *, status: str, rows: int,
-                note: str) -> None:
-    row = {
-        "load_id": load_id, "kind": p.kind, "dataset": p.dataset, "scope": ",".join(p.scopes),
-        "version": p.version, "file_name": p.raw.name.rsplit("/", 1)[-1],
-        "file_path": p.raw.name, "sha256": p.raw.sha256, "rows": rows,
-        "first_month": p.months[0] if p.months else None,
-        "last_month": p.months[-1] if p.months else None,
-        "loaded_at": datetime.now(UTC).replace(tzinfo=None), "status": status,
-        "replaced_by": None, "note": note or None,
-    }
-    frame = pd.DataFrame([row])
-    con.insert("load_ledger", pa.Table.from_pandas(frame, preserve_index=False).cast(
-        TABLES["load_ledger"].schema.to_pyarrow()))
+    return data.select(target.names).cast(target)

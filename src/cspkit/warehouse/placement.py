@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 from ibis.backends import BaseBackend
 
@@ -27,8 +29,62 @@ class PlacementReport:
     by_assignment: dict[str, int]
 
 
+class CodeMap:
+    """The warehouse's reference data, in memory, for placing new rows before they are written."""
+
+    def __init__(self, con: BaseBackend) -> None:
+        _build_code_map(con)
+        self.direct = con.sql("SELECT code, lsoa21_code, how FROM csp_code_map "
+                              "WHERE how <> 'ambiguous'").to_pyarrow()
+        self.ambiguous = _split_children(con)
+        self.area = con.sql("SELECT lsoa_code, ward_code, lad_code FROM area").to_pyarrow()
+        con.raw_sql("DROP TABLE IF EXISTS csp_code_map")
+
+    def place(self, rows: pa.Table) -> pa.Table:
+        """Fill the placement columns of new incident or outcome rows."""
+        keyed = rows.append_column("csp_row", pa.array(np.arange(rows.num_rows)))
+        joined = keyed.select(["csp_row", "lsoa_code_published"]).join(
+            self.direct, keys="lsoa_code_published", right_keys="code", join_type="left outer")
+        joined = joined.sort_by("csp_row")
+        code = joined["lsoa21_code"].to_numpy(zero_copy_only=False).astype(object)
+        how = joined["how"].to_numpy(zero_copy_only=False).astype(object)
+        published = rows["lsoa_code_published"].to_numpy(zero_copy_only=False)
+        pending = pd.isna(how)
+        if pending.any() and not self.ambiguous.empty:
+            ambiguous = pa.array(self.ambiguous["code"].unique(), pa.string())
+            split = pending & pc.fill_null(
+                pc.is_in(rows["lsoa_code_published"], ambiguous), False).to_numpy(
+                zero_copy_only=False)
+            if split.any():
+                points = pd.DataFrame({
+                    "code": published[split],
+                    "longitude": rows["longitude"].to_numpy(zero_copy_only=False)[split],
+                    "latitude": rows["latitude"].to_numpy(zero_copy_only=False)[split],
+                })
+                chosen = pd.concat([
+                    _choose(group, self.ambiguous[self.ambiguous["code"] == c])
+                    for c, group in points.groupby("code", sort=True)
+                ]).sort_index()
+                code[split] = chosen["lsoa21_code"].to_numpy()
+                how[split] = chosen["how"].to_numpy()
+        pending = pd.isna(how)
+        how[pending & pd.isna(published)] = "no_lsoa"
+        how[pending & ~pd.isna(published)] = "unknown_lsoa"
+        placed = pa.table({"csp_row": pa.array(np.arange(rows.num_rows)),
+                           "lsoa_code": pa.array(code, pa.string())})
+        placed = placed.join(self.area, keys="lsoa_code", join_type="left outer").sort_by(
+            "csp_row")
+        out = rows
+        for name, values in (("lsoa_code", placed["lsoa_code"]),
+                             ("lsoa_assignment", pa.array(how, pa.string())),
+                             ("ward_code", placed["ward_code"]),
+                             ("lad_code", placed["lad_code"])):
+            out = out.set_column(out.schema.get_field_index(name), name, values)
+        return out
+
+
 def place_rows(con: BaseBackend, *, everything: bool) -> PlacementReport:
-    """Fill lsoa_code, lsoa_assignment, ward_code and lad_code.
+    """Fill lsoa_code, lsoa_assignment, ward_code and lad_code of rows in the warehouse.
 
     ``everything`` re-places every row (after reference data changed); otherwise only rows
     not placed yet.
@@ -59,13 +115,19 @@ def place_rows(con: BaseBackend, *, everything: bool) -> PlacementReport:
             UPDATE {table} SET ward_code = a.ward_code, lad_code = a.lad_code
             FROM area a
             WHERE {table}.lsoa_code = a.lsoa_code AND {table}.ward_code IS NULL""")
-        for row in con.sql(f"SELECT lsoa_assignment AS how, count(*) AS n FROM {table} "
-                           "GROUP BY 1").execute().itertuples():
-            counts[f"{table}:{row.how}"] = int(row.n)
     con.raw_sql("DROP TABLE IF EXISTS csp_code_map")
     con.raw_sql("DROP TABLE IF EXISTS csp_split_choice")
     return PlacementReport(rows_placed=placed, by_assignment=counts)
 
+
+def assignment_counts(con: BaseBackend) -> dict[str, int]:
+    """Rows per table and assignment, e.g. ``{"incident:lsoa11_split_polygon": 3168}``."""
+    counts = {}
+    for table in PLACED_TABLES:
+        for row in con.sql(f"SELECT lsoa_assignment AS how, count(*) AS n FROM {table} "
+                           "GROUP BY 1 ORDER BY 1").execute().itertuples():
+            counts[f"{table}:{row.how}"] = int(row.n)
+    return counts
 
 def _build_code_map(con: BaseBackend) -> None:
     """A table code → (2021 code, how) for every code that maps to exactly one 2021 LSOA."""
@@ -103,7 +165,24 @@ def _place_split_codes(con: BaseBackend, table: str) -> None:
         WHERE t.lsoa_assignment IS NULL""").execute()
     if rows.empty:
         return
-    children = con.sql("""
+    children = _split_children(con)
+    choices = []
+    for code, group in rows.groupby("code", sort=True):
+        options = children[children["code"] == code]
+        choices.append(_choose(group, options))
+    chosen = pd.concat(choices, ignore_index=True)
+    con.create_table("csp_split_choice", chosen, overwrite=True)
+    con.raw_sql(f"""
+        UPDATE {table} SET lsoa_code = c.lsoa21_code, lsoa_assignment = c.how
+        FROM csp_split_choice c
+        WHERE {table}.lsoa_assignment IS NULL AND {table}.lsoa_code_published = c.code
+          AND {table}.longitude IS NOT DISTINCT FROM c.longitude
+          AND {table}.latitude IS NOT DISTINCT FROM c.latitude""")
+
+
+def _split_children(con: BaseBackend) -> pd.DataFrame:
+    """The 2021 LSOAs each ambiguous (split or complex) 2011 LSOA became."""
+    return con.sql("""
         SELECT c.lsoa11_code AS code, c.lsoa21_code, c.change_code,
                b.geometry_wkt, p.residents
         FROM lsoa_change c
@@ -114,20 +193,6 @@ def _place_split_codes(con: BaseBackend, table: str) -> None:
                    GROUP BY lsoa_code) p ON p.lsoa_code = c.lsoa21_code
         WHERE c.lsoa11_code IN (SELECT code FROM csp_code_map WHERE how = 'ambiguous')
         ORDER BY c.lsoa11_code, c.lsoa21_code""").execute()
-    choices = []
-    for code, group in rows.groupby("code", sort=True):
-        options = children[children["code"] == code]
-        choices.append(_choose(group, options))
-    chosen = pd.concat(choices, ignore_index=True)
-    con.raw_sql("DROP TABLE IF EXISTS csp_split_choice")
-    con.create_table("csp_split_choice", chosen, overwrite=True)
-    con.raw_sql(f"""
-        UPDATE {table} SET lsoa_code = c.lsoa21_code, lsoa_assignment = c.how
-        FROM csp_split_choice c
-        WHERE {table}.lsoa_assignment IS NULL AND {table}.lsoa_code_published = c.code
-          AND {table}.longitude IS NOT DISTINCT FROM c.longitude
-          AND {table}.latitude IS NOT DISTINCT FROM c.latitude""")
-
 
 def _choose(points: pd.DataFrame, options: pd.DataFrame) -> pd.DataFrame:
     kind = "complex" if (options["change_code"] == "X").any() else "split"

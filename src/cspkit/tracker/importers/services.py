@@ -1,0 +1,98 @@
+"""``import_file``: read one document and write what it holds into a plan."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from cspkit.errors import CspError
+from cspkit.tracker.importers.matching import LeadIndex
+from cspkit.tracker.importers.reader import read_document
+from cspkit.tracker.importers.report import ImportReport
+from cspkit.tracker.importers.writers import PlanWriter
+from cspkit.tracker.models import Partnership, Plan
+from cspkit.tracker.selectors.access import User
+
+NOTHING_TO_IMPORT = (
+    "nothing imported: the file has no action plan table (No, Action …), no register table "
+    "(Recommendation … or Data gap …) and no recommendations list"
+)
+
+
+@transaction.atomic
+def import_file(
+    *,
+    path: Path,
+    imported_by: User,
+    plan: Plan | None = None,
+    partnership: Partnership | None = None,
+    written_on: date | None = None,
+) -> ImportReport:
+    """Import the themes, actions, sub-actions, registers and updates ``path`` holds.
+
+    ``plan`` defaults to the partnership's most recent plan. Updates are dated
+    ``written_on``, else the date the document carries (its signature, or the month in its
+    title), else today. Everything is written through the tracker's services as
+    ``imported_by`` (an administrator), so history shows who imported what; on any error
+    nothing is written and a :class:`CspError` says which row and why.
+    """
+    path = Path(path)
+    document = read_document(path)
+    plan = _plan(plan=plan, partnership=partnership, path=path)
+    report = ImportReport(
+        path=str(path),
+        plan=str(plan),
+        title=document.title,
+        cover_paragraphs=list(document.cover_paragraphs),
+        unmapped=list(document.unmapped),
+        warnings=list(document.warnings),
+    )
+    if written_on is None and document.dated is not None:
+        written_on = document.dated.value
+        report.notes.append(
+            f"updates dated {written_on.isoformat()} from '{document.dated.text}' "
+            f"({document.dated.where})"
+        )
+    elif written_on is None:
+        written_on = timezone.localdate()
+        report.notes.append(
+            f"the file carries no date: updates dated today ({written_on.isoformat()})"
+        )
+    if not document.has_plan_items:
+        report.notes.append(NOTHING_TO_IMPORT)
+    writer = PlanWriter(
+        plan=plan,
+        user=imported_by,
+        written_on=written_on,
+        report=report,
+        leads=LeadIndex(plan.partnership),
+        source=document.title or path.name,
+    )
+    try:
+        writer.write(document)
+    except PermissionDenied as error:
+        raise CspError(
+            f"not allowed to import: {error}",
+            path=str(path),
+            hint="Import as an administrator of the tracker",
+        ) from error
+    return report
+
+
+def _plan(*, plan: Plan | None, partnership: Partnership | None, path: Path) -> Plan:
+    if plan is not None:
+        return plan
+    if partnership is None:
+        raise CspError("no plan or partnership given to import into", path=str(path))
+    latest = Plan.objects.filter(partnership=partnership).order_by("-period_start").first()
+    if latest is None:
+        raise CspError(
+            f"partnership '{partnership}' has no plan yet",
+            path=str(path),
+            hint="Create the plan for the strategic period first, then import into it",
+        )
+    return latest

@@ -1,0 +1,255 @@
+"""Importing documents into a plan in a real (test) database, through the tracker services.
+
+Expected counts are hand counts of the seed files (see test_importers_reading.py).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from cspkit.errors import CspError
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspkit.site.settings.test")
+
+SEEDS = Path(
+    os.environ.get("CSP_SHARED_SEEDS", Path(__file__).resolve().parents[3] / "shared" / "seeds")
+)
+
+
+def seed(prefix: str) -> Path:
+    if not SEEDS.is_dir():
+        message = f"seed documents not found at {SEEDS} (set CSP_SHARED_SEEDS)"
+        if os.environ.get("CSP_REQUIRE_REAL_DATA") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path
+
+
+@pytest.fixture(scope="module")
+def database() -> Iterator[None]:
+    import django
+    from django.test.utils import (
+        setup_databases,
+        setup_test_environment,
+        teardown_databases,
+        teardown_test_environment,
+    )
+
+    django.setup()
+    setup_test_environment()
+    names = setup_databases(verbosity=0, interactive=False)
+    yield
+    teardown_databases(names, verbosity=0)
+    teardown_test_environment()
+
+
+@pytest.fixture
+def stockton(database: None) -> Iterator[dict[str, object]]:
+    """A partnership named after the seeds' one, with the agencies and people they name."""
+    from django.db import transaction
+
+    from cspkit.tracker.models import Agency, Role
+    from cspkit.tracker.services.people import agency_create, partnership_create, person_create
+    from cspkit.tracker.services.plan import plan_create
+
+    with transaction.atomic():
+        partnership = partnership_create(name="Safer Stockton Partnership", area_name="Stockton")
+        police = agency_create(
+            partnership=partnership, name="Cleveland Police", short_name="Police",
+            kind=Agency.Kind.POLICE,
+        )  # fmt: skip
+        council = agency_create(
+            partnership=partnership, name="Stockton-on-Tees Borough Council",
+            short_name="SBC", kind=Agency.Kind.COUNCIL,
+        )  # fmt: skip
+        manager = person_create(
+            agency=council, full_name="Community Safety Manager", initials="CS",
+            role=Role.ADMINISTRATOR, username="manager",
+        )  # fmt: skip
+        person_create(agency=police, full_name="Mick Williams", initials="MW", role=Role.LEAD)
+        user = manager.user
+        plan = plan_create(
+            created_by=user, partnership=partnership, title="Community Safety Plan 2011-14",
+            period_start=date(2011, 4, 1), period_end=date(2014, 3, 31),
+        )  # fmt: skip
+        yield {"partnership": partnership, "plan": plan, "user": user, "police": police}
+        transaction.set_rollback(True)
+
+
+def _import(world: dict[str, object], path: Path):  # noqa: ANN202
+    from cspkit.tracker.importers.services import import_file
+
+    return import_file(path=path, plan=world["plan"], imported_by=world["user"])
+
+
+@pytest.mark.real_data
+def test_community_safety_plan_imports_themes_actions_and_sub_actions(stockton) -> None:
+    from cspkit.tracker.models import Action, SubAction, Theme
+
+    report = _import(stockton, seed("004"))
+    plan = stockton["plan"]
+    assert report.counts["themes"].created == 6
+    assert report.counts["actions"].created == 44  # 8 + 8 + 5 + 9 + 6 + 8 rows
+    assert report.counts["sub-actions"].created == 59  # 12 + 10 + 19 + 2 + 5 + 11
+    assert Theme.objects.filter(plan=plan).count() == 6
+    assert Action.objects.filter(theme__plan=plan).count() == 44
+    assert SubAction.objects.filter(action__theme__plan=plan).count() == 59
+    asb = Theme.objects.get(plan=plan, number=1)
+    assert asb.thematic_lead.full_name == "Mick Williams"
+    first = Action.objects.get(theme=asb, number=1)
+    assert [p.initials for p in first.leads.all()] == ["MW"]
+    assert {a.short_name for a in first.lead_agencies.all()} == {"Police"}
+    violence_2 = Action.objects.get(theme__plan=plan, theme__number=3, number=2)
+    assert [p.initials for p in violence_2.leads.all()] == ["CS"]  # "TA & CS": TA unknown
+    unmatched = {u.text for u in report.unmapped}
+    assert {"YOS (Youth Offending Service (Julie Dinsdale))", "TA (Ted Allen)"} <= unmatched
+
+
+@pytest.mark.real_data
+def test_importing_the_same_plan_twice_creates_nothing_new(stockton) -> None:
+    from cspkit.tracker.models import Action, SubAction, Theme
+
+    _import(stockton, seed("004"))
+    again = _import(stockton, seed("004"))
+    assert again.created == 0 and again.updated == 0
+    assert again.counts["actions"].skipped == 44
+    assert again.counts["sub-actions"].skipped == 59
+    assert Theme.objects.count() == 6
+    assert Action.objects.count() == 44
+    assert SubAction.objects.count() == 59
+
+
+@pytest.mark.real_data
+def test_action_plan_update_imports_recommendations_updates_and_statuses(stockton) -> None:
+    from cspkit.tracker.models import Recommendation, RecommendationUpdate
+    from cspkit.tracker.status import RagStatus
+
+    report = _import(stockton, seed("000"))
+    assert report.counts["recommendations"].created == 16
+    assert report.counts["updates"].created == 16  # every row has an update
+    entries = Recommendation.objects.filter(plan=stockton["plan"])
+    assert entries.filter(status=RagStatus.COMPLETE).count() == 4
+    assert entries.filter(status=RagStatus.AMBER).count() == 2
+    assert entries.filter(status=RagStatus.NOT_STARTED).count() == 10
+    update = RecommendationUpdate.objects.get(recommendation__reference="3.4")
+    assert update.written_on == date(2008, 8, 1)  # "August 2008" in the title
+    police_sbc = entries.get(reference="6.2")
+    assert {a.short_name for a in police_sbc.agencies.all()} == {"Police", "SBC"}
+    assert ("line 20", "30") in [(u.where, u.text) for u in report.unmapped]
+    again = _import(stockton, seed("000"))
+    assert again.created == 0 and again.updated == 0
+    assert RecommendationUpdate.objects.count() == 16
+
+
+@pytest.mark.real_data
+def test_progress_report_imports_data_requirements_and_recommendations(stockton) -> None:
+    from cspkit.tracker.models import DataRequirement, DataRequirementUpdate, Recommendation
+
+    report = _import(stockton, seed("001"))
+    assert report.counts["data requirements"].created == 10
+    assert report.counts["recommendations"].created == 5
+    assert report.counts["updates"].created == 15
+    assert len(report.cover_paragraphs) == 6
+    assert DataRequirement.objects.count() == 10
+    assert Recommendation.objects.count() == 5
+    assert {u.written_on for u in DataRequirementUpdate.objects.all()} == {date(2010, 6, 28)}
+    reoffending = DataRequirement.objects.get(reference="4.2.3")
+    assert {a.short_name for a in reoffending.lead_agencies.all()} == {"SBC", "Police"}
+    assert _import(stockton, seed("001")).created == 0
+
+
+@pytest.mark.real_data
+def test_layout_proposal_imports_nothing_and_says_why(stockton) -> None:
+    from cspkit.tracker.models import Action, Recommendation
+
+    report = _import(stockton, seed("002"))
+    assert report.created == 0
+    assert any(note.startswith("nothing imported") for note in report.notes)
+    assert len(report.cover_paragraphs) == 6
+    assert Action.objects.count() == 0 and Recommendation.objects.count() == 0
+
+
+@pytest.mark.real_data
+def test_assessment_summary_imports_recommendations_with_progress(stockton) -> None:
+    from cspkit.tracker.models import Recommendation, RecommendationUpdate
+
+    report = _import(stockton, seed("003"))
+    assert report.counts["recommendations"].created == 19  # I–X and 1–9
+    assert report.counts["updates"].created == 10  # progress on I–X
+    assert RecommendationUpdate.objects.get(recommendation__reference="IX").text.count("\n\n") == 1
+    assert Recommendation.objects.get(reference="1").source == (
+        "The Partnership Strategic Assessment 2012"
+    )
+    assert any("carries no date" in note for note in report.notes)
+
+
+def test_word_table_imports_and_reimports_without_duplicates(stockton, tmp_path) -> None:
+    from cspkit.tracker.models import Action, ActionUpdate
+
+    document = Document()
+    document.add_heading("2. Violence action plan", level=1)
+    document.add_paragraph("THEMATIC LEAD: Ch Insp (Mick Williams)")
+    table = document.add_table(rows=1, cols=5)
+    for cell, text in zip(
+        table.rows[0].cells, ["No", "Lead", "Action", "Update", "Status"], strict=True
+    ):
+        cell.text = text
+    rows = [
+        ["1", "MW", "Hold tactical meetings a) weekly b) with A&E data", "Started", "Green"],
+        ["2", "Police", "Fund street pastors", "", ""],
+    ]
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+    path = tmp_path / "violence.docx"
+    document.save(str(path))
+
+    report = _import(stockton, path)
+    assert (report.counts["actions"].created, report.counts["sub-actions"].created) == (2, 2)
+    assert report.counts["updates"].created == 1
+    meetings = Action.objects.get(theme__number=2, number=1)
+    assert meetings.status == "green"
+    assert meetings.theme.thematic_lead.full_name == "Mick Williams"
+    pastors = Action.objects.get(theme__number=2, number=2)
+    assert [a.short_name for a in pastors.lead_agencies.all()] == ["Police"]
+    assert _import(stockton, path).created == 0
+    assert ActionUpdate.objects.count() == 1
+
+    rows[1][2] = "Fund street pastors in Yarm"
+    table.rows[2].cells[2].text = rows[1][2]
+    document.save(str(path))
+    changed = _import(stockton, path)
+    assert changed.counts["actions"].updated == 1 and changed.created == 0
+    pastors.refresh_from_db()
+    assert pastors.text == "Fund street pastors in Yarm"
+    assert pastors.history.count() >= 2
+
+
+def test_import_refuses_a_member_and_writes_nothing(stockton, tmp_path) -> None:
+    from cspkit.tracker.importers.services import import_file
+    from cspkit.tracker.models import Recommendation, Role
+    from cspkit.tracker.services.people import person_create
+
+    member = person_create(
+        agency=stockton["police"], full_name="Reader", role=Role.MEMBER, username="reader"
+    )
+    path = tmp_path / "recs.txt"
+    path.write_text("Recommendations\n\nNo\tRecommendation\n1\tGet A&E data\n", encoding="utf-8")
+    with pytest.raises(CspError, match="not allowed to import"):
+        import_file(path=path, plan=stockton["plan"], imported_by=member.user)
+    assert Recommendation.objects.count() == 0
+
+
+def test_a_row_the_plan_cannot_hold_is_named(stockton, tmp_path) -> None:
+    path = tmp_path / "recs.txt"
+    long_reference = "R" * 30
+    path.write_text(f"No\tRecommendation\n{long_reference}\tGet A&E data\n", encoding="utf-8")
+    with pytest.raises(CspError, match=r"line 2: could not be saved"):
+        _import(stockton, path)

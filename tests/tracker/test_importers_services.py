@@ -253,3 +253,59 @@ def test_a_row_the_plan_cannot_hold_is_named(stockton, tmp_path) -> None:
     path.write_text(f"No\tRecommendation\n{long_reference}\tGet A&E data\n", encoding="utf-8")
     with pytest.raises(CspError, match=r"line 2: could not be saved"):
         _import(stockton, path)
+
+
+def _cli():  # noqa: ANN202
+    import typer
+
+    from cspkit.tracker.importers.commands import register
+
+    app = typer.Typer()
+    register(app)
+    app.command("noop", hidden=True)(lambda: None)  # a group, so "import" is a subcommand
+    return app
+
+
+@pytest.mark.real_data
+def test_cli_imports_files_and_prints_the_report(stockton) -> None:
+    from typer.testing import CliRunner
+
+    from cspkit.tracker.models import Action, Recommendation
+
+    result = CliRunner().invoke(
+        _cli(), ["import", str(seed("004")), str(seed("000")), "--as", "manager"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "actions: 44 created, 0 updated, 0 unchanged" in result.output
+    assert "recommendations: 16 created, 0 updated, 0 unchanged" in result.output
+    assert "line 20: status '30' not recognised" in result.output
+    assert Action.objects.count() == 44 and Recommendation.objects.count() == 16
+
+
+@pytest.mark.real_data
+def test_cli_dry_run_saves_nothing(stockton) -> None:
+    from typer.testing import CliRunner
+
+    from cspkit.tracker.models import Action
+
+    result = CliRunner().invoke(
+        _cli(), ["import", str(seed("004")), "--as", "manager", "--dry-run"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "dry run: nothing was saved" in result.output
+    assert Action.objects.count() == 0
+
+
+def test_cli_errors_are_one_line_and_exit_non_zero(stockton, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    path = tmp_path / "odd.txt"
+    path.write_text("No\tBudget\n1\t5k\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(_cli(), ["import", str(path), "--as", "manager"])
+    assert result.exit_code == 1
+    assert f"Error: {path}:1: line 1, column 2: unknown column header 'Budget'" in result.output
+    result = runner.invoke(_cli(), ["import", str(path), "--as", "nobody"])
+    assert result.exit_code == 1 and "no user called 'nobody'" in result.output
+    result = runner.invoke(_cli(), ["import", str(path), "--as", "manager", "--date", "31/3"])
+    assert result.exit_code == 1 and "is not a date" in result.output

@@ -564,6 +564,44 @@ def test_arcgis_error_answer_is_reported_with_the_service_message(site, tmp_path
     assert cache_files(tmp_path / "cache") == []
 
 
+def test_arcgis_service_that_ignores_paging_is_refused_not_looped_over(site, tmp_path):
+    features = [
+        {"type": "Feature", "geometry": None, "properties": {"LSOA21CD": f"E0{n}", "ObjectId": n}}
+        for n in range(2000)
+    ]
+    path = f"{ARCGIS_HOST}/LSOA21_WD25_LAD25_EW_LU_v2/FeatureServer/0/query"
+    site.routes[path] = Route(
+        json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    )
+
+    with pytest.raises(CspError, match="sent the same page twice"):
+        fetch_reference(
+            ["lsoa21-ward25-lad25"],
+            out_dir=tmp_path / "out",
+            cache_dir=tmp_path / "cache",
+            base_url=site.base,
+        )
+
+    assert site.count(path) == 2
+
+
+def test_an_output_folder_that_cannot_be_written_is_a_clear_error(site, tmp_path):
+    site.routes[ARCHIVE_PATH.format("2024-03")] = Route(zip_bytes(tiny_archive()))
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where the output folder should be")
+
+    with pytest.raises(CspError, match="cannot write") as caught:
+        fetch_police(
+            force="alpha",
+            archive="2024-03",
+            out_dir=blocker,
+            cache_dir=tmp_path / "cache",
+            base_url=site.base,
+        )
+
+    assert str(blocker) in str(caught.value)
+
+
 def test_zip_without_the_expected_member_lists_what_it_holds(site, tmp_path):
     site.routes["/www.nomisweb.co.uk/output/census/2021/census2021-ts001.zip"] = Route(
         zip_bytes({"census2021-ts001-oa.csv": b"x\n"})
@@ -609,6 +647,21 @@ def test_cli_police_writes_files_and_says_what_it_did(cli, site, tmp_path):
     assert "downloaded:" in first.output and "wrote 1 file(s)" in first.output
     assert "cached:" in second.output
     assert "Open Government Licence v3.0" in first.output
+
+
+def test_cli_police_writes_under_data_police_uk_force_by_default(cli, site, tmp_path, monkeypatch):
+    site.routes[ARCHIVE_PATH.format("latest")] = Route(zip_bytes(tiny_archive()))
+    monkeypatch.chdir(tmp_path)
+
+    result = cli(
+        "police", "--force", "Beta and Gamma", "--kind", "street",
+        "--cache-dir", str(tmp_path / "cache"), "--base-url", site.base,
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in (tmp_path / "data" / "police-uk").rglob("*.csv"))
+    assert written == [f"2024-0{n}-beta-and-gamma-street.csv" for n in (1, 2, 3)]
+    assert (tmp_path / "data" / "police-uk" / "beta-and-gamma" / "2024-01").is_dir()
 
 
 def test_cli_error_is_one_line_and_exits_non_zero(cli, site, tmp_path):

@@ -24,7 +24,9 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -192,17 +194,10 @@ def download(
     response = _open(url, headers, where_to_look)
     if response is None:
         return cached
-    with response:
-        data_path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=data_path.parent, prefix=".part-")
-        part = Path(name)
-        try:
-            with os.fdopen(handle, "wb") as sink:
-                size, sha256 = _read_body(response, url, sink, progress)
-            _check_format(part, expect, url, where_to_look)
-            os.replace(part, data_path)
-        finally:
-            part.unlink(missing_ok=True)
+    with response, _replacing(data_path) as sink:
+        size, sha256 = _read_body(response, url, sink, progress)
+        sink.flush()
+        _check_format(Path(sink.name), expect, url, where_to_look)
         meta = {
             "url": url,
             "final_url": response.geturl(),
@@ -416,6 +411,9 @@ def _download_arcgis(
     if cached is not None and not refresh:
         return cached
     features: list[dict] = []
+    page_start = (
+        None  # first feature of the previous page: a service that ignores paging repeats it
+    )
     received = 0
     while True:
         query = urlencode(
@@ -438,7 +436,14 @@ def _download_arcgis(
         if progress:
             progress(url, received, None)
         batch, more = _arcgis_page(body.getvalue(), url, where_to_look)
+        if batch and batch[0] == page_start:
+            raise CspError(
+                "the ArcGIS service sent the same page twice: it does not page results",
+                path=url,
+                hint=f"Download the layer from {where_to_look} and pass that file with --url",
+            )
         features.extend(batch)
+        page_start = batch[0] if batch else None
         if not batch or not (more or len(batch) == ARCGIS_PAGE_SIZE):
             break
     if not features:
@@ -617,26 +622,45 @@ def _cached(data_path: Path, meta_path: Path, url: str) -> Download | None:
     )
 
 
-def _write_atomic(target: Path, content: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+@contextmanager
+def _replacing(target: Path) -> Iterator[BinaryIO]:
+    """Write ``target`` through a temporary file beside it, renamed into place on success.
+
+    On any failure the temporary file is removed and ``target`` is left as it was.
+    """
     try:
-        with os.fdopen(handle, "wb") as sink:
-            sink.write(content)
-        os.replace(name, target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+        os.close(handle)
+    except OSError as error:
+        raise _cannot_write(target, error) from None
+    part = Path(name)
+    try:
+        with part.open("wb") as sink:
+            yield sink
+        os.replace(part, target)
+    except OSError as error:
+        raise _cannot_write(target, error) from None
     finally:
-        Path(name).unlink(missing_ok=True)
+        part.unlink(missing_ok=True)
+
+
+def _cannot_write(target: Path, error: OSError) -> CspError:
+    return CspError(
+        f"cannot write: {error.strerror or error}",
+        path=str(target),
+        hint="Free some disk space or choose another folder (--out, --cache-dir)",
+    )
+
+
+def _write_atomic(target: Path, content: bytes) -> None:
+    with _replacing(target) as sink:
+        sink.write(content)
 
 
 def _copy(source: Path, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=".part-")
-    try:
-        with os.fdopen(handle, "wb") as sink, source.open("rb") as original:
-            shutil.copyfileobj(original, sink, _CHUNK)
-        os.replace(name, target)
-    finally:
-        Path(name).unlink(missing_ok=True)
+    with _replacing(target) as sink, source.open("rb") as original:
+        shutil.copyfileobj(original, sink, _CHUNK)
     return target
 
 
@@ -650,18 +674,13 @@ def _open_zip(path: Path, url: str) -> zipfile.ZipFile:
 
 
 def _extract(bundle: zipfile.ZipFile, member: str, target: Path, url: str) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=".part-")
     try:
-        with os.fdopen(handle, "wb") as sink, bundle.open(member) as packed:
+        with _replacing(target) as sink, bundle.open(member) as packed:
             shutil.copyfileobj(packed, sink, _CHUNK)
-        os.replace(name, target)
-    except zipfile.BadZipFile as error:
+    except (zipfile.BadZipFile, zlib.error) as error:
         raise CspError(
             f"cannot extract {member}: {error}", path=url, hint="Run again with --refresh"
         ) from None
-    finally:
-        Path(name).unlink(missing_ok=True)
     return target
 
 
@@ -693,8 +712,19 @@ def _police_index(bundle: zipfile.ZipFile, url: str) -> dict[tuple[str, str, str
     return index
 
 
+def police_force_slug(force: str) -> str:
+    """A force name as the archive spells it: lower case, words joined by hyphens.
+
+    Examples
+    --------
+    >>> police_force_slug("Avon and Somerset")
+    'avon-and-somerset'
+    """
+    return re.sub(r"[\s_]+", "-", force.strip().lower())
+
+
 def _police_force(force: str, forces: Iterable[str], url: str) -> str:
-    slug = re.sub(r"[\s_]+", "-", force.strip().lower())
+    slug = police_force_slug(force)
     known = sorted(forces)
     if slug in known:
         return slug

@@ -19,7 +19,13 @@ from rich.progress import (
 
 from cspkit.errors import CspError
 from cspkit.sources.catalogue import OGL_URL, REFERENCE_CATALOGUE, reference_source
-from cspkit.sources.fetch import POLICE_KINDS, FetchReport, fetch_police, fetch_reference
+from cspkit.sources.fetch import (
+    POLICE_KINDS,
+    FetchReport,
+    fetch_police,
+    fetch_reference,
+    police_force_slug,
+)
 from cspkit.sources.fetch import Progress as DownloadProgress
 
 _stderr = Console(stderr=True)
@@ -103,7 +109,7 @@ def police(
     refresh: RefreshOption = False,
 ) -> None:
     """Download a data.police.uk monthly archive and extract one force's CSV files."""
-    out_dir = out or Path("data") / "police-uk" / force.strip().lower()
+    out_dir = out or Path("data") / "police-uk" / police_force_slug(force)
     report = _run(
         lambda progress: fetch_police(
             force=force,

@@ -411,9 +411,8 @@ def _download_arcgis(
     if cached is not None and not refresh:
         return cached
     features: list[dict] = []
-    page_start = (
-        None  # first feature of the previous page: a service that ignores paging repeats it
-    )
+    # A service that ignores resultOffset sends its first page again: stop, don't loop.
+    page_start = None
     received = 0
     while True:
         query = urlencode(
@@ -507,7 +506,9 @@ def _geojson_bytes(features: list[dict]) -> bytes:
     return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _open(url: str, headers: Mapping[str, str], where_to_look: str | None):
+def _open(
+    url: str, headers: Mapping[str, str], where_to_look: str | None
+) -> http.client.HTTPResponse | None:
     """Open ``url``; None when the server answers 304 Not Modified to a conditional GET."""
     scheme = urlsplit(url).scheme
     if scheme not in ("http", "https"):
@@ -542,7 +543,9 @@ def _open(url: str, headers: Mapping[str, str], where_to_look: str | None):
         ) from None
 
 
-def _read_body(response, url: str, sink: BinaryIO, progress: Progress | None) -> tuple[int, str]:
+def _read_body(
+    response: http.client.HTTPResponse, url: str, sink: BinaryIO, progress: Progress | None
+) -> tuple[int, str]:
     """Copy the response body to ``sink``; refuse a body shorter than its Content-Length."""
     length = response.headers.get("Content-Length")
     total = int(length) if length and length.isdigit() else None

@@ -24,9 +24,7 @@ def _required(name: str, what: str) -> str:
 
 
 SECRET_KEY = _required("CSP_SECRET_KEY", "a long random secret key (50+ characters)")
-ALLOWED_HOSTS = _required("CSP_ALLOWED_HOSTS", "the host names served (comma separated)").split(
-    ","
-)
+ALLOWED_HOSTS = _required("CSP_ALLOWED_HOSTS", "the host names served (comma separated)").split(",")
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 
 DEBUG = False

@@ -1,0 +1,150 @@
+"""Forms of the tracker's pages. They validate input; services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from cspkit.tracker.models import Agency, Person, Theme
+from cspkit.tracker.selectors.security import login_is_throttled
+from cspkit.tracker.services.security import login_failure_record, login_failures_clear
+from cspkit.tracker.status import RagStatus
+
+STATUS_CHOICES = [(status.value, f"{status.label}: {status.meaning}") for status in RagStatus]
+
+
+class UpdateForm(forms.Form):
+    """A progress update. ``version`` is the item's version when the form was opened."""
+
+    status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, widget=forms.RadioSelect)
+    text = forms.CharField(
+        label="What has happened since the last update",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+    )
+    written_on = forms.DateField(
+        label="Date of the update",
+        help_text="For example 2026-03-31. Leave empty for today.",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise ValidationError("Enter what has happened since the last update.")
+        return text
+
+
+class ActionEditForm(forms.Form):
+    text = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 4}))
+    measure = forms.CharField(
+        label="Measure or target",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    due_date = forms.DateField(
+        label="Due date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    leads = forms.ModelMultipleChoiceField(
+        label="Action point leads",
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    lead_agencies = forms.ModelMultipleChoiceField(
+        label="Lead agencies",
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, partnership_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["leads"].queryset = Person.objects.filter(
+            agency__partnership_id=partnership_id
+        ).select_related("agency")
+        self.fields["leads"].label_from_instance = lambda p: f"{p.full_name} ({p.agency})"
+        self.fields["lead_agencies"].queryset = Agency.objects.filter(partnership_id=partnership_id)
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class RecommendationToActionForm(VersionForm):
+    theme = forms.ModelChoiceField(label="Theme", queryset=Theme.objects.none())
+
+    def __init__(self, *args: Any, plan_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = Theme.objects.filter(plan_id=plan_id)
+
+
+class RegisterFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[("", "Any status"), *[(s.value, s.label) for s in RagStatus]],
+        required=False,
+    )
+    agency = forms.ModelChoiceField(
+        label="Agency", queryset=Agency.objects.none(), required=False, empty_label="Any agency"
+    )
+    section = forms.ChoiceField(label="Section", choices=[("", "Any section")], required=False)
+    q = forms.CharField(label="Words", required=False, max_length=200)
+
+    def __init__(
+        self, *args: Any, agencies: Any, sections: list[str] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        if sections is None:
+            del self.fields["section"]
+        else:
+            self.fields["section"].choices = [("", "Any section"), *[(s, s) for s in sections]]
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Sign-in that refuses an account name or address after repeated failures."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "throttled": (
+            "Too many failed sign-in attempts. Wait %(minutes)s minutes and try again, or ask "
+            "the community safety team to reset your password."
+        ),
+    }
+
+    def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "Username"
+        self.fields["password"].label = "Password"
+
+    @property
+    def is_throttled(self) -> bool:
+        return any(error.code == "throttled" for error in self.errors.as_data().get("__all__", []))
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        if login_is_throttled(username=username, client_address=address):
+            raise ValidationError(
+                self.error_messages["throttled"],
+                code="throttled",
+                params={"minutes": settings.CSP_LOGIN_FAILURE_WINDOW_MINUTES},
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            login_failure_record(username=username, client_address=address)
+            raise
+        login_failures_clear(username=username)
+        return cleaned

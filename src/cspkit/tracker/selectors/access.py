@@ -1,0 +1,84 @@
+"""Who may read and who may write what. Services call these before every write.
+
+- administrator: everything;
+- lead: updates the actions they lead (personally, through their agency, or as the theme's
+  thematic lead) and the register entries their agency leads; reads the rest;
+- member: reads.
+
+A user account that is not linked to a :class:`Person` may do nothing.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+
+from cspkit.tracker.models import Action, DataRequirement, Person, Recommendation, Role
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def person_of(user: User) -> Person | None:
+    """The person a signed-in, active user stands for (cached on the user object)."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if not hasattr(user, "_tracker_person"):
+        user._tracker_person = (  # type: ignore[union-attr]
+            Person.objects.select_related("agency").filter(user=user).first()
+        )
+    return user._tracker_person  # type: ignore[union-attr]
+
+
+def role_of(user: User) -> Role | None:
+    person = person_of(user)
+    return Role(person.role) if person else None
+
+
+def reader_required(user: User) -> Person:
+    """The person behind ``user``, or :class:`PermissionDenied` if they may not read."""
+    person = person_of(user)
+    if person is None:
+        raise PermissionDenied("Your account is not linked to anyone in the plan.")
+    return person
+
+
+def administrator_required(user: User) -> Person:
+    person = reader_required(user)
+    if person.role != Role.ADMINISTRATOR:
+        raise PermissionDenied("Only the community safety team (administrators) can do this.")
+    return person
+
+
+def is_administrator(user: User) -> bool:
+    return role_of(user) == Role.ADMINISTRATOR
+
+
+def action_can_update(*, user: User, action: Action) -> bool:
+    person = person_of(user)
+    if person is None or person.role == Role.MEMBER:
+        return False
+    if person.role == Role.ADMINISTRATOR:
+        return True
+    return (
+        action.theme.thematic_lead_id == person.pk
+        or action.leads.filter(pk=person.pk).exists()
+        or action.lead_agencies.filter(pk=person.agency_id).exists()
+    )
+
+
+def recommendation_can_update(*, user: User, recommendation: Recommendation) -> bool:
+    person = person_of(user)
+    if person is None or person.role == Role.MEMBER:
+        return False
+    if person.role == Role.ADMINISTRATOR:
+        return True
+    return recommendation.agencies.filter(pk=person.agency_id).exists()
+
+
+def data_requirement_can_update(*, user: User, data_requirement: DataRequirement) -> bool:
+    person = person_of(user)
+    if person is None or person.role == Role.MEMBER:
+        return False
+    if person.role == Role.ADMINISTRATOR:
+        return True
+    return data_requirement.lead_agencies.filter(pk=person.agency_id).exists()

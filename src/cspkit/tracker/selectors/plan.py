@@ -1,0 +1,147 @@
+"""Reads of the plan: the overview by theme, one action, and a lead's own actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from cspkit.tracker.models import Action, ActionUpdate, Person, Plan, Role, Theme
+from cspkit.tracker.selectors.access import User, reader_required
+from cspkit.tracker.status import RagStatus
+
+
+@dataclass(frozen=True)
+class ThemeSummary:
+    """A theme with how many of its actions stand at each RAG status."""
+
+    theme: Theme
+    counts: dict[RagStatus, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class LeadAction:
+    """An action on a lead's list with when its next progress update is due."""
+
+    action: Action
+    last_update_on: date | None
+    update_due_on: date
+    is_overdue: bool
+    is_past_due_date: bool
+
+
+def plan_list(*, fetched_by: User) -> QuerySet[Plan]:
+    reader_required(fetched_by)
+    return Plan.objects.select_related("partnership").order_by("-period_start")
+
+
+def plan_current(*, fetched_by: User) -> Plan | None:
+    """The plan whose period started most recently."""
+    return plan_list(fetched_by=fetched_by).first()
+
+
+def plan_get(*, fetched_by: User, pk: int) -> Plan:
+    plan = plan_list(fetched_by=fetched_by).filter(pk=pk).first()
+    if plan is None:
+        raise Http404("No such plan.")
+    return plan
+
+
+def plan_overview(*, fetched_by: User, plan: Plan) -> list[ThemeSummary]:
+    """Every theme of ``plan`` in order, with its actions counted by RAG status."""
+    reader_required(fetched_by)
+    themes = list(
+        Theme.objects.filter(plan=plan).select_related("thematic_lead__agency").order_by("number")
+    )
+    rows = (
+        Action.objects.filter(theme__plan=plan)
+        .values("theme_id", "status")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    counts: dict[int, dict[RagStatus, int]] = {
+        theme.pk: {status: 0 for status in RagStatus} for theme in themes
+    }
+    for row in rows:
+        counts[row["theme_id"]][RagStatus(row["status"])] = row["count"]
+    return [ThemeSummary(theme=theme, counts=counts[theme.pk]) for theme in themes]
+
+
+def theme_get(*, fetched_by: User, pk: int) -> Theme:
+    reader_required(fetched_by)
+    theme = Theme.objects.select_related("plan", "thematic_lead__agency").filter(pk=pk).first()
+    if theme is None:
+        raise Http404("No such theme.")
+    return theme
+
+
+def action_list(*, fetched_by: User, theme: Theme) -> QuerySet[Action]:
+    reader_required(fetched_by)
+    return (
+        Action.objects.filter(theme=theme)
+        .prefetch_related("leads", "lead_agencies")
+        .annotate(last_update_on=Max("updates__written_on"))
+        .order_by("number")
+    )
+
+
+def action_get(*, fetched_by: User, pk: int) -> Action:
+    """One action with its sub-actions, leads and update timeline (newest first)."""
+    reader_required(fetched_by)
+    action = (
+        Action.objects.select_related("theme__plan", "theme__thematic_lead")
+        .prefetch_related(
+            "sub_actions",
+            Prefetch("leads", queryset=Person.objects.select_related("agency")),
+            "lead_agencies",
+            Prefetch("updates", queryset=ActionUpdate.objects.select_related("author__agency")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if action is None:
+        raise Http404("No such action.")
+    return action
+
+
+def my_actions(*, fetched_by: User, plan: Plan, today: date) -> list[LeadAction]:
+    """The actions of ``plan`` the user leads (in person, through their agency or their
+    theme), soonest update first. For administrators: every open action of the plan."""
+    person = reader_required(fetched_by)
+    actions = Action.objects.filter(theme__plan=plan)
+    if person.role != Role.ADMINISTRATOR:
+        actions = actions.filter(
+            Q(leads=person) | Q(lead_agencies=person.agency_id) | Q(theme__thematic_lead=person)
+        )
+        actions = Action.objects.filter(pk__in=actions.values("pk"))
+    else:
+        actions = actions.exclude(status__in=[RagStatus.COMPLETE, RagStatus.WITHDRAWN])
+    actions = (
+        actions.select_related("theme")
+        .prefetch_related("leads")
+        .annotate(last_update_on=Max("updates__written_on"))
+    )
+    interval = timedelta(days=plan.update_every_days)
+    rows = []
+    for action in actions:
+        due_on = (action.last_update_on or plan.period_start) + interval
+        is_open = action.rag.is_open
+        rows.append(
+            LeadAction(
+                action=action,
+                last_update_on=action.last_update_on,
+                update_due_on=due_on,
+                is_overdue=is_open and due_on < today,
+                is_past_due_date=is_open
+                and action.due_date is not None
+                and action.due_date < today,
+            )
+        )
+    rows.sort(key=lambda row: (not row.is_overdue, row.update_due_on, row.action.reference))
+    return rows

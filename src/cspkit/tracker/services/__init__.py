@@ -1,0 +1,1 @@
+"""Writes. Each service checks who is acting, validates, saves and leaves history."""

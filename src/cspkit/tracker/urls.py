@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from cspkit.tracker.views import history, plan, registers
+
+app_name = "tracker"
+
+urlpatterns = [
+    path("", plan.home, name="home"),
+    path("plans/<int:pk>/", plan.plan_view, name="plan"),
+    path("themes/<int:pk>/", plan.theme_view, name="theme"),
+    path("actions/<int:pk>/", plan.action_view, name="action"),
+    path("actions/<int:pk>/edit/", plan.action_edit_view, name="action_edit"),
+    path("actions/<int:pk>/history/", plan.action_history_view, name="action_history"),
+    path("my-actions/", plan.my_actions_view, name="my_actions"),
+    path("recommendations/", registers.recommendation_list_view, name="recommendations"),
+    path("recommendations/<int:pk>/", registers.recommendation_view, name="recommendation"),
+    path(
+        "recommendations/<int:pk>/carry-forward/",
+        registers.recommendation_carry_forward_view,
+        name="recommendation_carry_forward",
+    ),
+    path(
+        "recommendations/<int:pk>/make-action/",
+        registers.recommendation_to_action_view,
+        name="recommendation_to_action",
+    ),
+    path("data-requirements/", registers.data_requirement_list_view, name="data_requirements"),
+    path(
+        "data-requirements/<int:pk>/",
+        registers.data_requirement_view,
+        name="data_requirement",
+    ),
+    path(
+        "recommendations/<int:pk>/history/",
+        registers.register_entry_history_view,
+        {"kind": "recommendation"},
+        name="recommendation_history",
+    ),
+    path(
+        "data-requirements/<int:pk>/history/",
+        registers.register_entry_history_view,
+        {"kind": "data_requirement"},
+        name="data_requirement_history",
+    ),
+    path("history/", history.history_view, name="history"),
+]

@@ -1,0 +1,175 @@
+"""Plan pages: overview by theme, a theme's actions, one action, my actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from cspkit.tracker.errors import StaleEditError
+from cspkit.tracker.forms import ActionEditForm, UpdateForm
+from cspkit.tracker.selectors.access import (
+    action_can_update,
+    administrator_required,
+    is_administrator,
+)
+from cspkit.tracker.selectors.history import item_history
+from cspkit.tracker.selectors.plan import (
+    action_get,
+    action_list,
+    my_actions,
+    plan_get,
+    plan_list,
+    plan_overview,
+    theme_get,
+)
+from cspkit.tracker.services.plan import action_edit
+from cspkit.tracker.services.updates import action_update_create
+from cspkit.tracker.status import RagStatus
+from cspkit.tracker.views.common import requested_plan, resubmit_data
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    plan = requested_plan(request)
+    if plan is None:
+        return render(request, "tracker/no_plan.html")
+    return redirect("tracker:plan", pk=plan.pk)
+
+
+@login_required
+def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_get(fetched_by=request.user, pk=pk)
+    summaries = plan_overview(fetched_by=request.user, plan=plan)
+    totals = {status: sum(s.counts[status] for s in summaries) for status in RagStatus}
+    return render(
+        request,
+        "tracker/plan.html",
+        {
+            "plan": plan,
+            "plans": plan_list(fetched_by=request.user),
+            "summaries": summaries,
+            "totals": totals,
+            "total": sum(totals.values()),
+            "statuses": list(RagStatus),
+        },
+    )
+
+
+@login_required
+def theme_view(request: HttpRequest, pk: int) -> HttpResponse:
+    theme = theme_get(fetched_by=request.user, pk=pk)
+    actions = action_list(fetched_by=request.user, theme=theme)
+    return render(
+        request, "tracker/theme.html", {"theme": theme, "plan": theme.plan, "actions": actions}
+    )
+
+
+@login_required
+def action_view(request: HttpRequest, pk: int) -> HttpResponse:
+    action = action_get(fetched_by=request.user, pk=pk)
+    can_update = action_can_update(user=request.user, action=action)
+    context = {"action": action, "plan": action.theme.plan, "can_update": can_update}
+    if request.method == "POST":
+        form = UpdateForm(request.POST)
+        if form.is_valid():
+            try:
+                action_update_create(
+                    action=action,
+                    author=request.user,
+                    text=form.cleaned_data["text"],
+                    status=RagStatus(form.cleaned_data["status"]),
+                    expected_version=form.cleaned_data["version"],
+                    written_on=form.cleaned_data["written_on"],
+                )
+            except StaleEditError as error:
+                action = action_get(fetched_by=request.user, pk=pk)
+                form = UpdateForm(resubmit_data(request, error))
+                form.is_valid()
+                context.update(action=action, form=form, stale=error)
+                return render(request, "tracker/action.html", context, status=409)
+            messages.success(request, f"Your update to action {action.reference} is saved.")
+            return redirect("tracker:action", pk=action.pk)
+        context["form"] = form
+        return render(request, "tracker/action.html", context, status=400)
+    context["form"] = UpdateForm(initial={"version": action.version, "status": action.status})
+    return render(request, "tracker/action.html", context)
+
+
+@login_required
+def action_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    administrator_required(request.user)
+    action = action_get(fetched_by=request.user, pk=pk)
+    partnership_id = action.theme.plan.partnership_id
+    context = {"action": action, "plan": action.theme.plan}
+    if request.method == "POST":
+        form = ActionEditForm(request.POST, partnership_id=partnership_id)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                action_edit(
+                    action=action,
+                    edited_by=request.user,
+                    expected_version=data["version"],
+                    text=data["text"],
+                    measure=data["measure"],
+                    due_date=data["due_date"],
+                    leads=data["leads"],
+                    lead_agencies=data["lead_agencies"],
+                )
+            except StaleEditError as error:
+                form = ActionEditForm(resubmit_data(request, error), partnership_id=partnership_id)
+                form.is_valid()
+                context.update(form=form, stale=error)
+                return render(request, "tracker/action_edit.html", context, status=409)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Action {action.reference} is saved.")
+                return redirect("tracker:action", pk=action.pk)
+        context["form"] = form
+        return render(request, "tracker/action_edit.html", context, status=400)
+    context["form"] = ActionEditForm(
+        partnership_id=partnership_id,
+        initial={
+            "text": action.text,
+            "measure": action.measure,
+            "due_date": action.due_date,
+            "leads": list(action.leads.all()),
+            "lead_agencies": list(action.lead_agencies.all()),
+            "version": action.version,
+        },
+    )
+    return render(request, "tracker/action_edit.html", context)
+
+
+@login_required
+def action_history_view(request: HttpRequest, pk: int) -> HttpResponse:
+    action = action_get(fetched_by=request.user, pk=pk)
+    changes = item_history(fetched_by=request.user, item=action)
+    return render(
+        request,
+        "tracker/item_history.html",
+        {"item_title": f"Action {action.reference}", "changes": changes, "plan": action.theme.plan},
+    )
+
+
+@login_required
+def my_actions_view(request: HttpRequest) -> HttpResponse:
+    plan = requested_plan(request)
+    if plan is None:
+        return render(request, "tracker/no_plan.html")
+    rows = my_actions(fetched_by=request.user, plan=plan, today=timezone.localdate())
+    return render(
+        request,
+        "tracker/my_actions.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "overdue": sum(row.is_overdue for row in rows),
+            "is_administrator": is_administrator(request.user),
+        },
+    )

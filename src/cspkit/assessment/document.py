@@ -662,6 +662,13 @@ class Document:
             if block_id in seen:
                 raise ValueError(f"{kind} id {block_id!r} is already used by a {seen[block_id]}")
             seen[block_id] = kind
+        for _, block in self.walk():
+            reference = getattr(block, "table_id", None) or getattr(block, "source_table", None)
+            if reference is not None and seen.get(reference) != "table":
+                raise ValueError(
+                    f"{type(block).__name__} refers to table {reference!r}, "
+                    "which is not in the document"
+                )
 
     def walk(self) -> Iterator[Placed]:
         """Every block in reading order, sections included, each with the section holding it

@@ -1,0 +1,82 @@
+"""The manifest: what a published assessment was built from, and where each figure came from."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cspkit.assessment.document import Chart, DataGap, Document, Map, Table
+from cspkit.render.layout import Numbering
+
+
+def manifest(document: Document) -> dict[str, Any]:
+    """The provenance of a Document as JSON-ready data.
+
+    Records the inputs (file names and SHA-256 from the load ledger), the strategic and
+    comparison periods, the configuration, the software version and, for every table and
+    figure, the analysis that produced it and the section that shows it.
+    """
+    numbering = Numbering.of(document)
+    meta = document.metadata
+    tables = []
+    figures = []
+    data_gaps = []
+    for parent, block in document.walk():
+        section = parent.id if parent else None
+        if isinstance(block, Table):
+            tables.append(
+                {
+                    "id": block.id,
+                    "label": numbering.label(block),
+                    "file": f"{block.id}.csv",
+                    "caption": block.caption,
+                    "analysis": block.source,
+                    "section": section,
+                    "rows": len(block.rows),
+                    "columns": [
+                        {"key": c.key, "label": c.label, "format": c.format} for c in block.columns
+                    ],
+                    "notes": list(block.notes),
+                }
+            )
+        elif isinstance(block, Chart | Map):
+            figures.append(
+                {
+                    "id": block.id,
+                    "label": numbering.label(block),
+                    "kind": "chart" if isinstance(block, Chart) else "map",
+                    "title": block.title,
+                    "analysis": block.source,
+                    "section": section,
+                    "table": block.table_id,
+                }
+            )
+        elif isinstance(block, DataGap):
+            data_gaps.append(
+                {
+                    "missing": block.missing,
+                    "would_fill": block.would_fill,
+                    "owner": block.owner,
+                    "theme": block.theme,
+                    "section": section,
+                }
+            )
+    return {
+        "title": document.title,
+        "partnership": document.partnership,
+        "period": meta.period,
+        "comparison_period": meta.comparison_period,
+        "software_version": meta.software_version,
+        "inputs": [
+            {"source": i.source, "file_name": i.file_name, "sha256": i.sha256} for i in meta.inputs
+        ],
+        "config": meta.config,
+        "tables": tables,
+        "figures": figures,
+        "data_gaps": data_gaps,
+    }
+
+
+def manifest_json(document: Document) -> str:
+    """The manifest as JSON text with sorted keys (the same Document gives the same bytes)."""
+    return json.dumps(manifest(document), sort_keys=True, indent=2, ensure_ascii=False) + "\n"

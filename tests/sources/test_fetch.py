@@ -243,6 +243,23 @@ def test_dated_archive_is_not_requested_again_and_refresh_forces_it(site, tmp_pa
     assert not refreshed.downloads[0].from_cache
 
 
+def test_progress_is_reported_in_bytes_against_the_content_length(site, tmp_path):
+    body = zip_bytes(tiny_archive())
+    site.routes[ARCHIVE_PATH.format("2024-03")] = Route(body)
+    seen: list[tuple[str, int, int | None]] = []
+
+    fetch_police(
+        force="alpha",
+        archive="2024-03",
+        out_dir=tmp_path / "out",
+        cache_dir=tmp_path / "cache",
+        base_url=site.base,
+        progress=lambda url, done, total: seen.append((url, done, total)),
+    )
+
+    assert seen[-1] == (f"{site.base}{ARCHIVE_PATH.format('2024-03')}", len(body), len(body))
+
+
 def test_not_found_is_a_one_line_error_naming_the_url(site, tmp_path):
     with pytest.raises(CspError) as caught:
         fetch_police(
@@ -688,6 +705,24 @@ def test_cli_reference_takes_a_bare_url_for_a_single_name(cli, site, tmp_path):
     name = "File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv"
     written = tmp_path / "ref" / name
     assert written.read_bytes().startswith(b"LSOA code (2021)")
+
+
+def test_cli_reference_takes_name_equals_url_overrides(cli, site, tmp_path):
+    site.routes["/mirror/a.csv"] = Route(b"LSOA code (2021),IMD decile\nE01000001,9\n")
+    site.routes["/mirror/b.csv"] = Route(b"LSOA code (2011),IMD decile\nE01000001,3\n")
+
+    result = cli(
+        "reference", "iod2025-file7", "iod2019-file7",
+        "--url", f"iod2025-file7={site.base}/mirror/a.csv",
+        "--url", f"iod2019-file7={site.base}/mirror/b.csv",
+        "--out", str(tmp_path / "ref"), "--cache-dir", str(tmp_path / "cache"),
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "ref").iterdir()) == [
+        "File_7_-_All_IoD2019_Scores__Ranks__Deciles_and_Population_Denominators_3.csv",
+        "File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv",
+    ]
 
 
 def test_cli_reference_needs_name_equals_url_with_several_names(cli, tmp_path):

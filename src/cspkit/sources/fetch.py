@@ -737,7 +737,7 @@ def _police_force(force: str, forces: Iterable[str], url: str) -> str:
     raise CspError(
         f"force '{force}' is not in the archive",
         path=url,
-        hint=f"{suggestion}The archive holds {len(known)} forces: {', '.join(known)}",
+        hint=f"{suggestion}The archive holds {_plural(len(known), 'force')}: {', '.join(known)}",
     )
 
 
@@ -771,3 +771,7 @@ def _month_span(first: str, last: str) -> list[str]:
 
 def _span_text(months: list[str]) -> str:
     return months[0] if len(months) == 1 else f"{months[0]} to {months[-1]} ({len(months)})"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -206,20 +206,21 @@ def _run(action: Callable[[DownloadProgress], FetchReport]) -> FetchReport:
         TransferSpeedColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=_stderr, transient=True) as bar:
-        tasks: dict[str, int] = {}
+    try:
+        with Progress(
+            *columns, console=_stderr, transient=True, disable=not _stderr.is_terminal
+        ) as bar:
+            tasks: dict[str, int] = {}
 
-        def progress(url: str, done: int, total: int | None) -> None:
-            if url not in tasks:
-                tasks[url] = bar.add_task(url.rsplit("/", 1)[-1] or url, total=total)
-            bar.update(tasks[url], completed=done, total=total)
+            def progress(url: str, done: int, total: int | None) -> None:
+                if url not in tasks:
+                    tasks[url] = bar.add_task(url.rsplit("/", 1)[-1] or url, total=total)
+                bar.update(tasks[url], completed=done, total=total)
 
-        try:
             return action(progress)
-        except CspError as error:
-            bar.stop()
-            typer.echo(f"Error: {error}", err=True)
-            raise typer.Exit(1) from None
+    except CspError as error:
+        typer.echo(f"Error: {error}", err=True)
+        raise typer.Exit(1) from None
 
 
 def _summarise(report: FetchReport, out_dir: Path) -> None:

@@ -104,7 +104,7 @@ def parse_street(raw: RawFile, header: Header) -> ParsedFile:
         "occurred_at": pa.nulls(n, pa.timestamp("us")),
         "category": t["Crime type"],
         "subcategory": pa.nulls(n, pa.string()),
-        "force": pa.array([force] * n),
+        "police_force": pa.array([force] * n),
         "reported_by": t["Reported by"],
         "falls_within": t["Falls within"],
         **_placement_columns(raw, t),
@@ -133,7 +133,7 @@ def parse_outcomes(raw: RawFile, header: Header) -> ParsedFile:
         "crime_id": t["Crime ID"],
         "month": t["Month"],
         "outcome_type": t["Outcome type"],
-        "force": pa.array([force] * t.num_rows),
+        "police_force": pa.array([force] * t.num_rows),
         **_placement_columns(raw, t),
     })
     return ParsedFile(
@@ -194,7 +194,7 @@ def parse_stop_search(raw: RawFile, header: Header) -> ParsedFile:
         "outcome": t["Outcome"],
         "outcome_linked": _bool(t["Outcome linked to object of search"]),
         "removal_of_clothing": _bool(clothing),
-        "force": pa.array([force] * n),
+        "police_force": pa.array([force] * n),
     })
     return ParsedFile(
         raw=raw, kind="police_stop_search", dataset="police_stop_search",

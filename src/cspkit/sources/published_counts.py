@@ -35,7 +35,7 @@ def parse_lad_counts(raw: RawFile, header: Header) -> ParsedFile:
         "area_level": pa.array(["lad"] * t.num_rows),
         "area_code": t[code],
         "area_name": t[code.replace("_code", "_name")],
-        "force": t["force_file_slug"],
+        "police_force": t["force_file_slug"],
         "crime_type": t["crime_type"],
         "count": to_int(raw, t["n"], "n"),
     })
@@ -53,7 +53,7 @@ def parse_force_counts(raw: RawFile, header: Header) -> ParsedFile:
         "area_level": pa.array(["force"] * t.num_rows),
         "area_code": t["force_file_slug"],
         "area_name": t["falls_within"],
-        "force": t["force_file_slug"],
+        "police_force": t["force_file_slug"],
         "crime_type": t["crime_type"],
         "count": to_int(raw, t["n"], "n"),
     })
@@ -70,7 +70,7 @@ def parse_inventory(raw: RawFile, header: Header) -> ParsedFile:
         t.num_rows, pa.int64())
     data = pa.table({
         "month": t["month"],
-        "force": t["force_file_slug"],
+        "police_force": t["force_file_slug"],
         "status": pc.fill_null(t["status"], "unknown"),
         "rows": rows,
     })

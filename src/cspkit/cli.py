@@ -15,6 +15,8 @@ from rich.table import Table
 from cspkit import __version__
 from cspkit.errors import CspError, LoadFailed
 from cspkit.sources import fetch_commands
+from cspkit.tracker import commands as tracker_commands
+from cspkit.tracker.importers import commands as import_commands
 from cspkit.warehouse import DEFAULT_WAREHOUSE
 
 app = typer.Typer(
@@ -57,7 +59,7 @@ def load(
     paths: Annotated[list[Path], typer.Argument(help="Files, folders or .zip archives.")],
     warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
 ) -> None:
-    """Load data files into the warehouse; the kind of each file is recognised from its header.
+    """Load data files into the warehouse (each file's kind is recognised from its header).
 
     Reads data.police.uk street, outcomes and stop-and-search files (.csv, .csv.gz, or the
     .zip archive as served), ONS LSOA→ward→LAD and LSOA 2011→2021 lookups, English Indices
@@ -110,8 +112,11 @@ def status(
     warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
-    """Show what the warehouse holds: months per source, force and local authority, gaps,
-    rows that could not be placed, LSOAs re-assigned from 2011 codes, and reference data."""
+    """Show what the warehouse holds, and its gaps.
+
+    Months per source, force and local authority; months missing inside the range; rows
+    that could not be placed; LSOAs re-assigned from 2011 codes; reference data loaded.
+    """
     from cspkit.warehouse import connect
     from cspkit.warehouse.status import warehouse_status
 
@@ -165,8 +170,11 @@ def demo(
         "demo-output"),
     seed: Annotated[int, typer.Option(help="Seed of the fictional borough.")] = 2026,
 ) -> None:
-    """Build everything for the fictional borough of Kestrel Vale, offline: its data files in
-    the real formats, a warehouse loaded from them, the assessment and a seeded tracker."""
+    """Build everything for the fictional borough of Kestrel Vale, offline.
+
+    Its data files in the real formats, a warehouse loaded from them, the assessment in
+    every format, and a seeded plan tracker with a user per role.
+    """
     from cspkit.demo import run_demo
 
     try:
@@ -178,6 +186,11 @@ def demo(
 
 
 fetch_commands.register(app)
+tracker_commands.register(app)
+tracker_app = typer.Typer(help="The Community Safety Plan tracker's data: import documents.",
+                          no_args_is_help=True)
+import_commands.register(tracker_app)
+app.add_typer(tracker_app, name="tracker")
 
 
 if __name__ == "__main__":

@@ -67,7 +67,11 @@ def insert(con, table: str, rows: list[dict]) -> None:
     """Insert rows (dicts of some columns) into a canonical table; other columns are null."""
     columns = TABLES[table].column_names
     frame = pd.DataFrame([{c: r.get(c) for c in columns} for r in rows], columns=columns)
-    con.insert(table, frame.astype({k: v.to_pandas() for k, v in TABLES[table].schema.items()}))
+    nullable = {"int64": "Int64", "boolean": "boolean"}
+    con.insert(table, frame.astype({
+        c.name: nullable.get(c.dtype, TABLES[table].schema[c.name].to_pandas())
+        for c in TABLES[table].columns
+    }))
 
 
 def incident_rows(counts=COUNTS, months=None, load_id=1) -> list[dict]:
@@ -87,7 +91,7 @@ def incident_rows(counts=COUNTS, months=None, load_id=1) -> list[dict]:
                     "source_ref": crime_id,
                     "month": first if k < (n + 1) // 2 else second,
                     "category": category,
-                    "force": "testshire",
+                    "police_force": "testshire",
                     "lsoa_code": code,
                     "ward_code": lsoa[code][2],
                     "lad_code": lsoa[code][4],

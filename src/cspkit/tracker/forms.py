@@ -29,7 +29,7 @@ class UpdateForm(forms.Form):
     )
     written_on = forms.DateField(
         label="Date of the update",
-        help_text="For example 2026-03-31. Leave empty for today.",
+        help_text="Leave empty to use today's date.",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )

@@ -70,7 +70,9 @@ class Action(models.Model):
     text = models.TextField()
     leads = models.ManyToManyField(Person, blank=True, related_name="led_actions")
     lead_agencies = models.ManyToManyField(Agency, blank=True, related_name="led_actions")
-    measure = models.TextField(blank=True, help_text="Measure or target showing it is done.")
+    measure = models.TextField(
+        "measure or target", blank=True, help_text="What shows the action is done."
+    )
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(
         max_length=20, choices=RagStatus.choices, default=RagStatus.NOT_STARTED

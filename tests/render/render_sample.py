@@ -72,6 +72,25 @@ def crime_table() -> Table:
     )
 
 
+def monthly_table() -> Table:
+    """A wide table: one column per month."""
+    months = [f"2024-{m:02d}" for m in range(10, 13)] + [f"2025-{m:02d}" for m in range(1, 10)]
+    crime_types = ["Violence and sexual offences", "Anti-social behaviour", "Shoplifting"]
+    return Table(
+        id="monthly_counts_by_crime_type",
+        caption="Crimes and incidents by month and type",
+        columns=(
+            Column("crime_type", "Crime type"),
+            *(Column(f"m{m.replace('-', '_')}", m, "integer") for m in months),
+        ),
+        rows=[
+            (name, *(1000 * (n + 1) + 37 * i for i in range(len(months))))
+            for n, name in enumerate(crime_types)
+        ],
+        source="periods.monthly_counts",
+    )
+
+
 def ward_table() -> Table:
     return Table(
         id="crime_rate_by_ward",
@@ -177,6 +196,7 @@ def sample_document() -> Document:
             Paragraph("Robbery is concentrated in the **Town Centre**."),
             crimes,
             trend_chart(),
+            monthly_table(),
             Section(
                 "violence_location",
                 "Location profile",

@@ -28,14 +28,19 @@ FORMATS: dict[str, tuple[str, Callable[[Document, Path], Path]]] = {
 
 
 def write_outputs(document: Document, out_dir: str | Path, formats: Iterable[str]) -> list[Path]:
-    """Write the chosen formats into ``out_dir`` and return the paths written."""
+    """Write the chosen formats into ``out_dir`` and return the paths written.
+
+    Every format name is checked before anything is written.
+    """
     out_dir = Path(out_dir)
-    written = []
+    formats = list(formats)
     for name in formats:
         if name not in FORMATS:
             raise CspError(
                 f"unknown output format {name!r}", hint=f"Choose from {', '.join(FORMATS)}"
             )
+    written = []
+    for name in formats:
         file_name, writer = FORMATS[name]
         written.append(writer(document, out_dir / file_name))
     return written

@@ -23,6 +23,8 @@ WIDTH = 760
 MAP_MAX_HEIGHT = 520
 MARGIN = 12
 LEGEND_WIDTH = 250
+POINT_RADIUS = 5
+LABEL_SHIFTS = (0.0, 1.5 * 12, -1.5 * 12)
 LABEL_SIZE = 12
 NO_DATA_FILL = "#d4d4d4"
 HOT_SPOT_FILL = "#c8102e"
@@ -111,9 +113,11 @@ def _path(geometry: BaseGeometry) -> str:
     return "".join(parts)
 
 
-def _label_box(name: str, geometry: BaseGeometry) -> BaseGeometry | None:
-    """The pixel box a label would take, if it sits inside its area; else None."""
+def _label_box(name: str, geometry: BaseGeometry, shift: float) -> BaseGeometry | None:
+    """The pixel box a label would take, moved ``shift`` pixels down from the area's
+    representative point, if it sits inside its area; else None."""
     x, y = geometry.representative_point().coords[0]
+    y += shift
     half_width = len(name) * LABEL_SIZE * 0.3 + 2
     half_height = LABEL_SIZE * 0.65
     box = shapely.box(x - half_width, y - half_height, x + half_width, y + half_height)
@@ -122,19 +126,25 @@ def _label_box(name: str, geometry: BaseGeometry) -> BaseGeometry | None:
     return box
 
 
-def _labels(figure: Map, projected: list[BaseGeometry]) -> list[str]:
-    """Area names where they fit inside their area without overlapping another label (largest
-    areas first), dark text on a white halo drawn as a separate stroke, so renderers without
-    ``paint-order`` show it too."""
+def _labels(figure: Map, projected: list[BaseGeometry], project: _Projection) -> list[str]:
+    """Area names where they fit inside their area, clear of other labels and points (largest
+    areas first; a label may move just below or above its area's centre), dark text on a white
+    halo drawn as a separate stroke so renderers without ``paint-order`` show it too."""
     order = sorted(
         range(len(projected)), key=lambda i: (-projected[i].area, figure.features[i].code)
     )
-    taken: list[BaseGeometry] = []
+    taken: list[BaseGeometry] = [
+        shapely.Point(project(p.longitude, p.latitude)).buffer(POINT_RADIUS + 2)
+        for p in figure.points
+    ]
     placed = []
     for index in order:
         name = figure.features[index].name
-        box = _label_box(name, projected[index])
-        if box is None or any(box.intersects(other) for other in taken):
+        boxes = (_label_box(name, projected[index], shift) for shift in LABEL_SHIFTS)
+        box = next(
+            (b for b in boxes if b is not None and not any(b.intersects(t) for t in taken)), None
+        )
+        if box is None:
             continue
         taken.append(box)
         x, y = box.centroid.coords[0]
@@ -245,14 +255,13 @@ def map_svg(figure: Map, *, with_title: bool = False) -> str:
         tip = f"{feature.name} ({feature.code}): {values.render(feature.value)}"
         out.append(f'<path d="{_path(geometry)}" fill="{fill}"><title>{escape(tip)}</title></path>')
     out.append("</g>")
-    out.extend(_labels(figure, projected))
+    out.extend(_labels(figure, projected, project))
     if figure.points:
         out.append(f'<g class="points" fill="{HOT_SPOT_FILL}" stroke="#ffffff" stroke-width="1.5">')
         for point in figure.points:
             x, y = project(point.longitude, point.latitude)
-            out.append(
-                f'<circle cx="{x:g}" cy="{y:g}" r="5"><title>{escape(point.label)}</title></circle>'
-            )
+            title = f"<title>{escape(point.label)}</title>"
+            out.append(f'<circle cx="{x:g}" cy="{y:g}" r="{POINT_RADIUS}">{title}</circle>')
         out.append("</g>")
     out.extend(_legend(figure, palette, legend_left, legend_top, has_no_data))
     if figure.attribution:

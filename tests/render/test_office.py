@@ -1,0 +1,148 @@
+"""assessment.docx and tables.xlsx open in the libraries analysts' tools are built on and hold
+the Document's structure and values."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from render_sample import sample_document
+
+from cspkit.assessment.document import Document, Section, plain_text
+from cspkit.render import write_docx, write_xlsx
+from cspkit.render.excel import EXCEL_FORMATS, HEADER_ROW, sheet_names
+
+
+@pytest.fixture(scope="module")
+def word(document: Document, tmp_path_factory: pytest.TempPathFactory) -> docx.document.Document:
+    path = write_docx(document, tmp_path_factory.mktemp("docx") / "assessment.docx")
+    return docx.Document(str(path))
+
+
+@pytest.fixture(scope="module")
+def workbook(document: Document, tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
+    path = write_xlsx(document, tmp_path_factory.mktemp("xlsx") / "tables.xlsx")
+    return openpyxl.load_workbook(path)
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_docx_headings_use_word_heading_styles(document: Document, word):
+    headings = [
+        (p.style.name, p.text) for p in word.paragraphs if p.style.name.startswith("Heading")
+    ]
+    expected = [(f"Heading {s.level}", s.title) for s in document.all_sections()]
+    assert [(style, text.split(" ", 1)[1]) for style, text in headings] == expected
+
+
+def test_docx_has_a_contents_field_word_updates(word):
+    body = word.element.body.xml
+    assert 'TOC \\o "1-3" \\h \\z \\u' in body
+    assert 'w:fldCharType="begin"' in body
+    settings = word.settings.element.xml
+    assert "updateFields" in settings
+
+
+def test_docx_tables_have_repeating_header_rows_and_the_values(document: Document, word):
+    data_tables = [t for t in word.tables if len(t.columns) > 1]
+    assert len(data_tables) == len(document.tables())
+    for grid, table in zip(data_tables, document.tables(), strict=True):
+        header = [c.text for c in grid.rows[0].cells]
+        assert header == [c.label for c in table.columns]
+        assert "w:tblHeader" in grid.rows[0]._tr.xml
+        for shown, row in zip(grid.rows[1:], table.rows, strict=True):
+            assert [c.text for c in shown.cells] == [
+                col.render(v) for col, v in zip(table.columns, row, strict=True)
+            ]
+
+
+def test_docx_captions_and_pictures_with_alt_text(document: Document, word):
+    captions = [p.text for p in word.paragraphs if p.style.name == "Caption"]
+    assert "Table 1: " + document.tables()[0].caption in captions
+    assert "Figure 2: " + document.figures()[1].title in captions
+    assert len(word.inline_shapes) == len(document.figures())
+    descriptions = [s._inline.docPr.get("descr") for s in word.inline_shapes]
+    assert descriptions == [f.alt_text for f in document.figures()]
+
+
+def test_docx_findings_are_bullets_with_plain_text(document: Document, word):
+    bullets = [p.text for p in word.paragraphs if p.style.name == "List Bullet"]
+    for finding in document.findings():
+        assert any(plain_text(finding.sentence) in text for text in bullets)
+
+
+def test_docx_data_gap_and_empty_section_are_shown(document: Document, word):
+    gap = document.data_gaps()[0]
+    boxes = [t.cell(0, 0).text for t in word.tables if len(t.columns) == 1]
+    assert any(gap.missing in text and gap.owner in text for text in boxes)
+    texts = [p.text for p in word.paragraphs]
+    empty = next(s for s in document.all_sections() if isinstance(s, Section) and not s.children)
+    heading_at = next(i for i, t in enumerate(texts) if t.endswith(empty.title))
+    assert "nothing to report" in texts[heading_at + 1]
+
+
+def test_docx_core_properties_are_pinned(document: Document, word):
+    props = word.core_properties
+    assert props.title == document.title
+    assert props.created.date() == document.issued
+    assert props.modified == props.created
+
+
+def test_docx_and_xlsx_are_byte_identical_across_runs(tmp_path: Path):
+    for writer, name in ((write_docx, "a.docx"), (write_xlsx, "a.xlsx")):
+        first = writer(sample_document(), tmp_path / "1" / name)
+        second = writer(sample_document(), tmp_path / "2" / name)
+        assert _sha(first) == _sha(second), name
+        with zipfile.ZipFile(first) as archive:
+            assert len({i.date_time for i in archive.infolist()}) == 1  # one fixed stamp
+
+
+def test_xlsx_has_contents_then_one_sheet_per_table(document: Document, workbook):
+    names = sheet_names(document)
+    assert workbook.sheetnames == ["Contents", *names.values()]
+    contents = workbook["Contents"]
+    links = [
+        contents.cell(row=HEADER_ROW + 1 + n, column=1).hyperlink.location
+        for n in range(1, len(names) + 1)
+    ]
+    assert links == [f"'{name}'!A1" for name in names.values()]
+
+
+def test_xlsx_sheets_hold_the_values_with_number_formats(document: Document, workbook):
+    for table, name in zip(document.tables(), sheet_names(document).values(), strict=True):
+        sheet = workbook[name]
+        header = [c.value for c in sheet[HEADER_ROW + 1]]
+        assert header == [c.label for c in table.columns]
+        for offset, row in enumerate(table.rows, start=HEADER_ROW + 2):
+            cells = sheet[offset]
+            for cell, column, value in zip(cells, table.columns, row, strict=True):
+                expected = "[x]" if value is None else value
+                if isinstance(value, float):
+                    expected = pytest.approx(value, rel=1e-15)  # Excel keeps 15-16 digits
+                assert cell.value == expected
+                if isinstance(value, int | float):
+                    assert cell.number_format == EXCEL_FORMATS[column.format]
+        assert table.id in [t.name.removeprefix("t_") for t in sheet.tables.values()]
+
+
+def test_sheet_names_are_short_and_unique_ignoring_case():
+    document = sample_document()
+    long_id = "a" * 40
+    from render_sample import crime_table
+
+    base = crime_table()
+    tables = [
+        type(base)(tid, base.caption, base.columns, base.rows, base.source)
+        for tid in (long_id, long_id + "_b", "contents")
+    ]
+    section = Section("extra", "Extra", 1, tuple(tables))
+    names = sheet_names(Document("T", "P", "p", (*document.sections, section), document.metadata))
+    chosen = [names[t.id] for t in tables]
+    assert all(len(n) <= 31 for n in chosen)
+    assert len({n.lower() for n in chosen} | {"contents"}) == len(chosen) + 1

@@ -1,0 +1,79 @@
+"""assessment.pdf: A4 pages, numbered, with a contents page giving each chapter's page."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cspkit.assessment.document import Document
+from cspkit.render import write_pdf
+
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="pdftotext (apt package poppler-utils) not installed"
+)
+
+
+@pytest.fixture(scope="module")
+def pdf(document: Document, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_pdf(document, tmp_path_factory.mktemp("pdf") / "assessment.pdf")
+
+
+def _pages(pdf: Path) -> list[str]:
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return text.split("\f")[:-1]
+
+
+def test_pdf_is_a_pdf(pdf: Path):
+    assert pdf.read_bytes().startswith(b"%PDF-")
+
+
+@needs_poppler
+def test_pdf_shows_every_heading_and_numbers_its_pages(document: Document, pdf: Path):
+    pages = _pages(pdf)
+    text = "\n".join(pages)
+    for section in document.all_sections():
+        assert section.title in text
+    for number, page in enumerate(pages[1:], start=2):
+        assert f"Page {number} of {len(pages)}" in page
+
+
+@needs_poppler
+def test_contents_page_gives_the_page_each_chapter_starts_on(document: Document, pdf: Path):
+    pages = _pages(pdf)
+    contents = next(p for p in pages if "Contents" in p)
+    for section in document.sections:
+        match = re.search(rf"{re.escape(section.title)}[ .]*(\d+)\s*$", contents, re.MULTILINE)
+        assert match, section.title
+        page = int(match.group(1))
+        assert section.title in pages[page - 1]
+
+
+@needs_poppler
+def test_pages_are_a4_and_wide_tables_turn_landscape(document: Document, pdf: Path):
+    found = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">', _bbox(pdf))
+    sizes = [(round(float(w)), round(float(h))) for w, h in found]
+    portrait, landscape = (595, 842), (842, 595)  # A4 in points
+    assert set(sizes) == {portrait, landscape}
+    wide = [t for t in document.tables() if len(t.columns) > 7]
+    assert wide and sizes.count(landscape) >= len(wide)
+
+
+@needs_poppler
+def test_no_text_runs_off_the_page(pdf: Path):
+    bbox = _bbox(pdf)
+    for page in re.split(r"<page ", bbox)[1:]:
+        width = float(re.match(r'width="([\d.]+)"', page).group(1))
+        right_edges = [float(x) for x in re.findall(r'xMax="([\d.]+)"', page)]
+        assert max(right_edges) <= width - 20  # inside the page, clear of the edge
+
+
+def _bbox(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout

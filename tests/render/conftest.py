@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from render_sample import sample_document
 
 from cspkit.assessment.document import Document
+from tests.render.render_sample import sample_document
 
 
 @pytest.fixture(scope="session")

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from render_sample import sample_document
 
 from cspkit.assessment.document import Document
 from cspkit.errors import CspError
 from cspkit.render import write_csv_bundle, write_outputs
+from tests.render.render_sample import sample_document
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from render_sample import crime_table, sample_document, trend_chart, ward_map
 
 from cspkit.assessment.document import (
     Chart,
@@ -18,6 +17,7 @@ from cspkit.assessment.document import (
     Table,
     emphasis_runs,
 )
+from tests.render.render_sample import crime_table, sample_document, trend_chart, ward_map
 
 
 def test_dataframe_rows_become_plain_tuples_with_none_for_missing():

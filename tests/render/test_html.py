@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from html_outline import Outline
-from render_sample import sample_document
 
 from cspkit.assessment.document import Chart, Document, Map, Section, plain_text
 from cspkit.render import write_html
 from cspkit.render.html import render_html
 from cspkit.render.layout import EMPTY_SECTION_TEXT
+from tests.render.html_outline import Outline
+from tests.render.render_sample import sample_document
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,11 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from render_sample import sample_document
 
 from cspkit.assessment.document import Document, Section, plain_text
 from cspkit.render import write_docx, write_xlsx
 from cspkit.render.excel import EXCEL_FORMATS, HEADER_ROW, sheet_names
+from tests.render.render_sample import sample_document
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +134,7 @@ def test_xlsx_sheets_hold_the_values_with_number_formats(document: Document, wor
 def test_sheet_names_are_short_and_unique_ignoring_case():
     document = sample_document()
     long_id = "a" * 40
-    from render_sample import crime_table
+    from tests.render.render_sample import crime_table
 
     base = crime_table()
     tables = [

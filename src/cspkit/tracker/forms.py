@@ -26,6 +26,7 @@ class UpdateForm(forms.Form):
         label="What has happened since the last update",
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
+        error_messages={"required": "Enter what has happened since the last update."},
     )
     written_on = forms.DateField(
         label="Date of the update",

@@ -1,0 +1,225 @@
+"""The pages through Django's test client: sign-in, throttling, CSRF, headers, the update
+form with its stale-edit message, register filters, history."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from cspkit.tracker.models import ActionUpdate, LoginFailure
+from cspkit.tracker.services.updates import action_update_create
+from cspkit.tracker.status import RagStatus
+from tests.tracker.world import PASSWORD, World
+
+
+def signed_in(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def test_signing_in_leads_to_the_plan_overview(world: World) -> None:
+    client = Client()
+    response = client.post(
+        reverse("login"), {"username": "police_lead", "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("tracker:plan", args=[world.plan.pk])
+    page = text_of(response)
+    assert "Plan 2026-27" in page and "Police Lead, Police" in page
+
+
+def test_pages_need_signing_in(world: World) -> None:
+    response = Client().get(reverse("tracker:plan", args=[world.plan.pk]))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_wrong_passwords_lock_the_account_name_then_say_so(world: World) -> None:
+    client = Client()
+    for _ in range(5):
+        response = client.post(reverse("login"), {"username": "police_lead", "password": "no"})
+        assert response.status_code == 200
+        assert "Please enter a correct username and password" in text_of(response)
+    response = client.post(reverse("login"), {"username": "police_lead", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many failed sign-in attempts. Wait 15 minutes" in text_of(response)
+    assert "_auth_user_id" not in client.session
+    other = Client().post(reverse("login"), {"username": "member", "password": PASSWORD})
+    assert other.status_code == 302  # another account from the same address still works
+
+
+def test_a_good_sign_in_clears_earlier_failures(world: World) -> None:
+    client = Client()
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "member", "password": "no"})
+    client.post(reverse("login"), {"username": "member", "password": PASSWORD})
+    assert not LoginFailure.objects.filter(username="member").exists()
+
+
+@override_settings(CSP_LOGIN_FAILURE_LIMIT=2)
+def test_many_failures_from_one_address_lock_that_address(world: World) -> None:
+    client = Client()
+    for name in ["a", "b", "c", "d", "e", "f", "g", "h"]:
+        client.post(reverse("login"), {"username": name, "password": "no"})
+    response = client.post(reverse("login"), {"username": "member", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_posts_without_a_csrf_token_are_refused(world: World) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.login(username="police_lead", password=PASSWORD)
+    response = client.post(
+        reverse("tracker:action", args=[world.police_action.pk]),
+        {"status": "green", "text": "Forged", "version": "1"},
+    )
+    assert response.status_code == 403
+    assert not ActionUpdate.objects.exists()
+
+
+def test_logging_out_needs_a_post(world: World) -> None:
+    client = signed_in("member")
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_every_page_sends_security_headers(world: World) -> None:
+    response = signed_in("member").get(reverse("tracker:plan", args=[world.plan.pk]))
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_the_overview_counts_actions_by_status(world: World) -> None:
+    action_update_create(
+        action=world.police_action,
+        author=world.admin,
+        text="Late",
+        status=RagStatus.RED,
+        expected_version=1,
+    )
+    page = text_of(signed_in("member").get(reverse("tracker:plan", args=[world.plan.pk])))
+    assert "Progress of all 2 actions" in page
+    row = re.search(r"1\. Anti-social behaviour</a></th>(.*?)</tr>", page).group(1)
+    assert re.findall(r'class="numeric">(\d+)<', row) == ["1", "0", "0", "1", "0", "0", "2"]
+
+
+def test_an_update_posted_on_the_action_page_shows_in_its_timeline(world: World) -> None:
+    client = signed_in("police_lead")
+    url = reverse("tracker:action", args=[world.police_action.pk])
+    response = client.post(
+        url,
+        {"status": "amber", "text": "Patrols cut by sickness", "version": "1"},
+        follow=True,
+    )
+    page = text_of(response)
+    assert "Your update to action 1.1 is saved." in page
+    assert "Patrols cut by sickness" in page
+    assert 'class="tag tag--amber">Amber</strong> <span class="tag-meaning">some slippage' in page
+
+
+def test_a_stale_form_is_refused_with_the_other_persons_change(world: World) -> None:
+    action_update_create(
+        action=world.police_action,
+        author=world.admin,
+        text="Admin says paused",
+        status=RagStatus.AMBER,
+        expected_version=1,
+    )
+    client = signed_in("police_lead")
+    response = client.post(
+        reverse("tracker:action", args=[world.police_action.pk]),
+        {"status": "green", "text": "My stale news", "version": "1"},
+    )
+    assert response.status_code == 409
+    page = text_of(response)
+    assert "Someone else updated this since you opened it" in page
+    assert "Admin says paused" in page
+    assert "Status from “Not started” to “Amber”" in page
+    assert "My stale news</textarea>" in page
+    assert 'name="version" value="2"' in page
+    assert ActionUpdate.objects.count() == 1
+
+
+def test_an_invalid_update_explains_what_is_missing(world: World) -> None:
+    response = signed_in("police_lead").post(
+        reverse("tracker:action", args=[world.police_action.pk]),
+        {"status": "", "text": "", "version": "1"},
+    )
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "There is a problem" in page
+    assert 'href="#id_status_0">Status: Choose the status this update gives.' in page
+    assert 'href="#id_text">What has happened since the last update: Enter what' in page
+
+
+def test_my_actions_lists_what_the_lead_leads(world: World) -> None:
+    page = text_of(signed_in("police_lead").get(reverse("tracker:my_actions")))
+    assert "Patrol the hot spots" in page and "Run mediation" not in page
+    council_page = text_of(signed_in("council_lead").get(reverse("tracker:my_actions")))
+    assert "Run mediation" in council_page and "Patrol the hot spots" not in council_page
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "absent"),
+    [
+        ("", ["R1", "R2"], []),
+        ("?section=ASB", ["R1"], ["R2"]),
+        ("?q=residents", ["R2"], ["R1"]),
+        ("?status=complete", [], ["R1", "R2"]),
+    ],
+)
+def test_the_recommendations_register_filters(
+    world: World, query: str, expected: list[str], absent: list[str]
+) -> None:
+    page = text_of(signed_in("member").get(reverse("tracker:recommendations") + query))
+    for reference in expected:
+        assert f">{reference}</a>" in page
+    for reference in absent:
+        assert f">{reference}</a>" not in page
+
+
+def test_the_data_requirements_register_filters_by_agency(world: World) -> None:
+    url = reverse("tracker:data_requirements") + f"?agency={world.council.pk}"
+    page = text_of(signed_in("member").get(url))
+    assert ">D2</a>" in page and ">D1</a>" not in page
+
+
+def test_the_history_page_shows_who_changed_what(world: World) -> None:
+    action_update_create(
+        action=world.police_action,
+        author=world.police_lead,
+        text="Going well",
+        status=RagStatus.GREEN,
+        expected_version=1,
+    )
+    page = text_of(signed_in("member").get(reverse("tracker:history")))
+    assert "Police Lead</strong> created" in page and "Update to action 1.1" in page
+    assert "<td>Not started</td><td>Green</td>" in page
+
+
+def test_an_administrator_edits_an_action(world: World) -> None:
+    client = signed_in("admin")
+    url = reverse("tracker:action_edit", args=[world.police_action.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "text": "Patrol the six hot spots",
+            "measure": "Down 5%",
+            "due_date": "2027-02-28",
+            "leads": [world.person(world.police_lead).pk],
+            "version": "1",
+        },
+        follow=True,
+    )
+    page = text_of(response)
+    assert "Patrol the six hot spots" in page and "28 February 2027" in page

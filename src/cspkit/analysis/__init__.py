@@ -1,1 +1,64 @@
-"""Strategic assessment analyses: warehouse tables in, typed results out. No formatting."""
+"""Strategic assessment analyses: warehouse tables in, typed results out. No formatting.
+
+Each analysis is a function taking an Ibis backend (DuckDB by default, Spark for large
+estates) and keyword parameters, and returning a frozen dataclass with a tidy ``table`` and a
+:class:`Citation`. Methods, formulas and sources: ``docs/methods.md``.
+"""
+
+from cspkit.analysis.bundle import AssessmentAnalyses, run_all
+from cspkit.analysis.change import (
+    PeriodComparison,
+    compare_periods,
+    exact_poisson_test,
+    recent_change,
+)
+from cspkit.analysis.concentration import Concentration, concentration, gini
+from cspkit.analysis.deprivation import DeprivationProfile, deprivation_profile
+from cspkit.analysis.hotspots import HotSpots, benjamini_hochberg, gi_star, hotspots
+from cspkit.analysis.outcomes import OutcomeProfile, outcome_profile
+from cspkit.analysis.peers import PeerComparison, peer_comparison
+from cspkit.analysis.periods import StrategicPeriod
+from cspkit.analysis.places import (
+    PlaceRanking,
+    empirical_bayes_rates,
+    lsoa_ranking,
+    ward_ranking,
+)
+from cspkit.analysis.scope import Citation
+from cspkit.analysis.themes import POLICE_UK_CRIME_TYPES
+from cspkit.analysis.trends import MonthlySeries, monthly_series
+from cspkit.analysis.vulnerability import VulnerableLocalities, vli_scores, vulnerable_localities
+
+__all__ = [
+    "AssessmentAnalyses",
+    "Citation",
+    "Concentration",
+    "DeprivationProfile",
+    "HotSpots",
+    "MonthlySeries",
+    "OutcomeProfile",
+    "POLICE_UK_CRIME_TYPES",
+    "PeerComparison",
+    "PeriodComparison",
+    "PlaceRanking",
+    "StrategicPeriod",
+    "VulnerableLocalities",
+    "benjamini_hochberg",
+    "compare_periods",
+    "concentration",
+    "deprivation_profile",
+    "empirical_bayes_rates",
+    "exact_poisson_test",
+    "gi_star",
+    "gini",
+    "hotspots",
+    "lsoa_ranking",
+    "monthly_series",
+    "outcome_profile",
+    "peer_comparison",
+    "recent_change",
+    "run_all",
+    "vli_scores",
+    "vulnerable_localities",
+    "ward_ranking",
+]

@@ -6,7 +6,6 @@ the Stockton-on-Tees partnership), written next to each assertion.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,20 +14,7 @@ from docx import Document
 from cspkit.errors import CspError
 from cspkit.tracker.importers.reader import read_document
 from cspkit.tracker.status import RagStatus
-
-SEEDS = Path(
-    os.environ.get("CSP_SHARED_SEEDS", Path(__file__).resolve().parents[3] / "shared" / "seeds")
-)
-
-
-def seed(prefix: str) -> Path:
-    if not SEEDS.is_dir():
-        message = f"seed documents not found at {SEEDS} (set CSP_SHARED_SEEDS)"
-        if os.environ.get("CSP_REQUIRE_REAL_DATA") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path
+from tests.tracker.fixtures_import import seed
 
 
 @pytest.mark.real_data

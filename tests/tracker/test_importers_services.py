@@ -5,96 +5,47 @@ Expected counts are hand counts of the seed files (see test_importers_reading.py
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+import typer
 from docx import Document
+from typer.testing import CliRunner
 
 from cspkit.errors import CspError
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspkit.site.settings.test")
-
-SEEDS = Path(
-    os.environ.get("CSP_SHARED_SEEDS", Path(__file__).resolve().parents[3] / "shared" / "seeds")
+from cspkit.tracker.importers.commands import register
+from cspkit.tracker.importers.report import ImportReport
+from cspkit.tracker.importers.services import import_file
+from cspkit.tracker.models import (
+    Action,
+    ActionUpdate,
+    DataRequirement,
+    DataRequirementUpdate,
+    Recommendation,
+    RecommendationUpdate,
+    Role,
+    SubAction,
+    Theme,
 )
-
-
-def seed(prefix: str) -> Path:
-    if not SEEDS.is_dir():
-        message = f"seed documents not found at {SEEDS} (set CSP_SHARED_SEEDS)"
-        if os.environ.get("CSP_REQUIRE_REAL_DATA") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path
-
-
-@pytest.fixture(scope="module")
-def database() -> Iterator[None]:
-    import django
-    from django.test.utils import (
-        setup_databases,
-        setup_test_environment,
-        teardown_databases,
-        teardown_test_environment,
-    )
-
-    django.setup()
-    setup_test_environment()
-    names = setup_databases(verbosity=0, interactive=False)
-    yield
-    teardown_databases(names, verbosity=0)
-    teardown_test_environment()
+from cspkit.tracker.services.people import person_create
+from cspkit.tracker.status import RagStatus
+from tests.tracker.fixtures_import import Stockton, build_stockton, seed
 
 
 @pytest.fixture
-def stockton(database: None) -> Iterator[dict[str, object]]:
-    """A partnership named after the seeds' one, with the agencies and people they name."""
-    from django.db import transaction
-
-    from cspkit.tracker.models import Agency, Role
-    from cspkit.tracker.services.people import agency_create, partnership_create, person_create
-    from cspkit.tracker.services.plan import plan_create
-
-    with transaction.atomic():
-        partnership = partnership_create(name="Safer Stockton Partnership", area_name="Stockton")
-        police = agency_create(
-            partnership=partnership, name="Cleveland Police", short_name="Police",
-            kind=Agency.Kind.POLICE,
-        )  # fmt: skip
-        council = agency_create(
-            partnership=partnership, name="Stockton-on-Tees Borough Council",
-            short_name="SBC", kind=Agency.Kind.COUNCIL,
-        )  # fmt: skip
-        manager = person_create(
-            agency=council, full_name="Community Safety Manager", initials="CS",
-            role=Role.ADMINISTRATOR, username="manager",
-        )  # fmt: skip
-        person_create(agency=police, full_name="Mick Williams", initials="MW", role=Role.LEAD)
-        user = manager.user
-        plan = plan_create(
-            created_by=user, partnership=partnership, title="Community Safety Plan 2011-14",
-            period_start=date(2011, 4, 1), period_end=date(2014, 3, 31),
-        )  # fmt: skip
-        yield {"partnership": partnership, "plan": plan, "user": user, "police": police}
-        transaction.set_rollback(True)
+def stockton(db: None) -> Stockton:
+    return build_stockton()
 
 
-def _import(world: dict[str, object], path: Path):  # noqa: ANN202
-    from cspkit.tracker.importers.services import import_file
-
-    return import_file(path=path, plan=world["plan"], imported_by=world["user"])
+def _import(world: Stockton, path: Path) -> ImportReport:
+    return import_file(path=path, plan=world.plan, imported_by=world.manager)
 
 
 @pytest.mark.real_data
 def test_community_safety_plan_imports_themes_actions_and_sub_actions(stockton) -> None:
-    from cspkit.tracker.models import Action, SubAction, Theme
-
     report = _import(stockton, seed("004"))
-    plan = stockton["plan"]
+    plan = stockton.plan
     assert report.counts["themes"].created == 6
     assert report.counts["actions"].created == 44  # 8 + 8 + 5 + 9 + 6 + 8 rows
     assert report.counts["sub-actions"].created == 59  # 12 + 10 + 19 + 2 + 5 + 11
@@ -114,8 +65,6 @@ def test_community_safety_plan_imports_themes_actions_and_sub_actions(stockton) 
 
 @pytest.mark.real_data
 def test_importing_the_same_plan_twice_creates_nothing_new(stockton) -> None:
-    from cspkit.tracker.models import Action, SubAction, Theme
-
     _import(stockton, seed("004"))
     again = _import(stockton, seed("004"))
     assert again.created == 0 and again.updated == 0
@@ -128,13 +77,10 @@ def test_importing_the_same_plan_twice_creates_nothing_new(stockton) -> None:
 
 @pytest.mark.real_data
 def test_action_plan_update_imports_recommendations_updates_and_statuses(stockton) -> None:
-    from cspkit.tracker.models import Recommendation, RecommendationUpdate
-    from cspkit.tracker.status import RagStatus
-
     report = _import(stockton, seed("000"))
     assert report.counts["recommendations"].created == 16
     assert report.counts["updates"].created == 16  # every row has an update
-    entries = Recommendation.objects.filter(plan=stockton["plan"])
+    entries = Recommendation.objects.filter(plan=stockton.plan)
     assert entries.filter(status=RagStatus.COMPLETE).count() == 4
     assert entries.filter(status=RagStatus.AMBER).count() == 2
     assert entries.filter(status=RagStatus.NOT_STARTED).count() == 10
@@ -150,8 +96,6 @@ def test_action_plan_update_imports_recommendations_updates_and_statuses(stockto
 
 @pytest.mark.real_data
 def test_progress_report_imports_data_requirements_and_recommendations(stockton) -> None:
-    from cspkit.tracker.models import DataRequirement, DataRequirementUpdate, Recommendation
-
     report = _import(stockton, seed("001"))
     assert report.counts["data requirements"].created == 10
     assert report.counts["recommendations"].created == 5
@@ -167,8 +111,6 @@ def test_progress_report_imports_data_requirements_and_recommendations(stockton)
 
 @pytest.mark.real_data
 def test_layout_proposal_imports_nothing_and_says_why(stockton) -> None:
-    from cspkit.tracker.models import Action, Recommendation
-
     report = _import(stockton, seed("002"))
     assert report.created == 0
     assert any(note.startswith("nothing imported") for note in report.notes)
@@ -178,8 +120,6 @@ def test_layout_proposal_imports_nothing_and_says_why(stockton) -> None:
 
 @pytest.mark.real_data
 def test_assessment_summary_imports_recommendations_with_progress(stockton) -> None:
-    from cspkit.tracker.models import Recommendation, RecommendationUpdate
-
     report = _import(stockton, seed("003"))
     assert report.counts["recommendations"].created == 19  # I–X and 1–9
     assert report.counts["updates"].created == 10  # progress on I–X
@@ -191,8 +131,6 @@ def test_assessment_summary_imports_recommendations_with_progress(stockton) -> N
 
 
 def test_word_table_imports_and_reimports_without_duplicates(stockton, tmp_path) -> None:
-    from cspkit.tracker.models import Action, ActionUpdate
-
     document = Document()
     document.add_heading("2. Violence action plan", level=1)
     document.add_paragraph("THEMATIC LEAD: Ch Insp (Mick Williams)")
@@ -233,17 +171,13 @@ def test_word_table_imports_and_reimports_without_duplicates(stockton, tmp_path)
 
 
 def test_import_refuses_a_member_and_writes_nothing(stockton, tmp_path) -> None:
-    from cspkit.tracker.importers.services import import_file
-    from cspkit.tracker.models import Recommendation, Role
-    from cspkit.tracker.services.people import person_create
-
     member = person_create(
-        agency=stockton["police"], full_name="Reader", role=Role.MEMBER, username="reader"
+        agency=stockton.police, full_name="Reader", role=Role.MEMBER, username="reader"
     )
     path = tmp_path / "recs.txt"
     path.write_text("Recommendations\n\nNo\tRecommendation\n1\tGet A&E data\n", encoding="utf-8")
     with pytest.raises(CspError, match="not allowed to import"):
-        import_file(path=path, plan=stockton["plan"], imported_by=member.user)
+        import_file(path=path, plan=stockton.plan, imported_by=member.user)
     assert Recommendation.objects.count() == 0
 
 
@@ -255,11 +189,7 @@ def test_a_row_the_plan_cannot_hold_is_named(stockton, tmp_path) -> None:
         _import(stockton, path)
 
 
-def _cli():  # noqa: ANN202
-    import typer
-
-    from cspkit.tracker.importers.commands import register
-
+def _cli() -> typer.Typer:
     app = typer.Typer()
     register(app)
     app.command("noop", hidden=True)(lambda: None)  # a group, so "import" is a subcommand
@@ -268,10 +198,6 @@ def _cli():  # noqa: ANN202
 
 @pytest.mark.real_data
 def test_cli_imports_files_and_prints_the_report(stockton) -> None:
-    from typer.testing import CliRunner
-
-    from cspkit.tracker.models import Action, Recommendation
-
     result = CliRunner().invoke(
         _cli(), ["import", str(seed("004")), str(seed("000")), "--as", "manager"]
     )
@@ -284,10 +210,6 @@ def test_cli_imports_files_and_prints_the_report(stockton) -> None:
 
 @pytest.mark.real_data
 def test_cli_dry_run_saves_nothing(stockton) -> None:
-    from typer.testing import CliRunner
-
-    from cspkit.tracker.models import Action
-
     result = CliRunner().invoke(
         _cli(), ["import", str(seed("004")), "--as", "manager", "--dry-run"]
     )
@@ -297,8 +219,6 @@ def test_cli_dry_run_saves_nothing(stockton) -> None:
 
 
 def test_cli_errors_are_one_line_and_exit_non_zero(stockton, tmp_path) -> None:
-    from typer.testing import CliRunner
-
     path = tmp_path / "odd.txt"
     path.write_text("No\tBudget\n1\t5k\n", encoding="utf-8")
     runner = CliRunner()

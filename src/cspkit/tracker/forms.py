@@ -21,7 +21,12 @@ STATUS_CHOICES = [(status.value, f"{status.label}: {status.meaning}") for status
 class UpdateForm(forms.Form):
     """A progress update. ``version`` is the item's version when the form was opened."""
 
-    status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, widget=forms.RadioSelect)
+    status = forms.ChoiceField(
+        label="Status",
+        choices=STATUS_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the status this update gives."},
+    )
     text = forms.CharField(
         label="What has happened since the last update",
         widget=forms.Textarea(attrs={"rows": 5}),

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
@@ -132,9 +133,11 @@ def status(
     _print_coverage("Coverage by source and force", state.coverage_by_force)
     _print_coverage("Coverage by source and local authority", state.coverage_by_lad)
     if not state.force_months.empty:
-        table = Table(title="Rows per force and month")
+        table = Table(title="Rows per force and month", box=box.SIMPLE_HEAD,
+                      title_justify="left")
         for column in state.force_months.columns:
-            table.add_column(column, justify="left" if column in ("force", "month") else "right")
+            table.add_column(column.replace("police_", ""),
+                             justify="left" if column in ("police_force", "month") else "right")
         for row in state.force_months.itertuples(index=False):
             table.add_row(*[f"{v:,}" if isinstance(v, int) else str(v) for v in row])
         console.print(table)
@@ -154,13 +157,15 @@ def status(
 def _print_coverage(title: str, rows: tuple) -> None:
     if not rows:
         return
-    table = Table(title=title)
-    for column in ("source", "area", "name", "first", "last", "months", "missing", "rows"):
-        table.add_column(column, justify="right" if column in ("months", "rows") else "left")
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    for column in ("source", "area", "months", "missing", "rows"):
+        table.add_column(column, justify="right" if column == "rows" else "left",
+                         no_wrap=column != "missing")
     for c in rows:
         missing = ", ".join(c.missing_months) if c.missing_months else "none"
-        table.add_row(c.source, c.area, c.area_name or "", c.first_month, c.last_month,
-                      str(c.months), missing, f"{c.rows:,}")
+        area = f"{c.area_name} ({c.area})" if c.area_name else c.area
+        table.add_row(c.source, area, f"{c.first_month}…{c.last_month} ({c.months})",
+                      missing, f"{c.rows:,}")
     console.print(table)
 
 
@@ -182,7 +187,7 @@ def demo(
     except CspError as exc:
         raise fail(exc) from None
     for line in result.summary():
-        console.print(line, highlight=False)
+        console.print(line, highlight=False, soft_wrap=True)
 
 
 fetch_commands.register(app)

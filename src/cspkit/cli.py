@@ -158,14 +158,14 @@ def _print_coverage(title: str, rows: tuple) -> None:
     if not rows:
         return
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
-    for column in ("source", "area", "months", "rows", "missing months"):
-        table.add_column(column, justify="right" if column == "rows" else "left",
-                         no_wrap=column != "missing months", min_width=7)
+    for column in ("source", "area", "first…last", "months", "rows", "missing"):
+        table.add_column(column, justify="right" if column in ("months", "rows") else "left",
+                         no_wrap=column != "missing")
     for c in rows:
         missing = ", ".join(c.missing_months) if c.missing_months else "none"
         area = f"{c.area_name} ({c.area})" if c.area_name else c.area
-        table.add_row(c.source, area, f"{c.first_month}…{c.last_month} ({c.months})",
-                      f"{c.rows:,}", missing)
+        table.add_row(c.source.removeprefix("police_"), area,
+                      f"{c.first_month}…{c.last_month}", str(c.months), f"{c.rows:,}", missing)
     console.print(table)
 
 

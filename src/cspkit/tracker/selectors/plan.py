@@ -112,10 +112,12 @@ def action_get(*, fetched_by: User, pk: int) -> Action:
 
 def my_actions(*, fetched_by: User, plan: Plan, today: date) -> list[LeadAction]:
     """The actions of ``plan`` the user leads (in person, through their agency or their
-    theme), soonest update first. For administrators: every open action of the plan."""
+    theme), overdue first. Administrators get every open action; members lead nothing."""
     person = reader_required(fetched_by)
+    if person.role == Role.MEMBER:
+        return []
     actions = Action.objects.filter(theme__plan=plan)
-    if person.role != Role.ADMINISTRATOR:
+    if person.role == Role.LEAD:
         actions = actions.filter(
             Q(leads=person) | Q(lead_agencies=person.agency_id) | Q(theme__thematic_lead=person)
         )

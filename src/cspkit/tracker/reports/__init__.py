@@ -1,0 +1,1 @@
+"""Progress reports for partnership meetings: build from a plan, write DOCX, PDF and HTML."""

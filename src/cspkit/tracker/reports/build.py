@@ -1,0 +1,199 @@
+"""Gather a plan's progress as at a meeting date into a :class:`ProgressReport`.
+
+A read: it changes nothing. Register entries keep the order they were entered in (the
+order of the document they came from). Each item shows its latest update written on or before the
+meeting date and the status that update gave, so a report for a past meeting can be
+rebuilt exactly as it stood then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from django.db.models import Count, Model, Prefetch, QuerySet
+
+from cspkit.tracker.models import (
+    Action,
+    ActionUpdate,
+    DataRequirement,
+    DataRequirementUpdate,
+    Person,
+    Plan,
+    Recommendation,
+    RecommendationUpdate,
+    Theme,
+)
+from cspkit.tracker.reports.cover import default_cover_paragraphs
+from cspkit.tracker.reports.model import (
+    ActionLine,
+    DataRequirementLine,
+    LatestUpdate,
+    ProgressReport,
+    RecommendationLine,
+    ThemeSection,
+)
+from cspkit.tracker.status import RagStatus
+
+_NEWEST_FIRST = ("-written_on", "-created_at", "-id")
+
+
+def build_progress_report(
+    *, plan: Plan, meeting_date: date, cover_paragraphs: Sequence[str] | None = None
+) -> ProgressReport:
+    """The progress report of ``plan`` for the meeting on ``meeting_date``.
+
+    ``cover_paragraphs`` replace the generated summary paragraphs (the manager's own
+    wording); each becomes one numbered paragraph.
+    """
+    report = ProgressReport(
+        partnership=plan.partnership.name,
+        plan_title=plan.title,
+        meeting_date=meeting_date,
+        cover_paragraphs=(),
+        data_requirements=tuple(_data_requirements(plan, meeting_date)),
+        recommendations=tuple(_recommendations(plan, meeting_date)),
+        themes=tuple(_themes(plan, meeting_date)),
+    )
+    paragraphs = (
+        cover_paragraphs if cover_paragraphs is not None else default_cover_paragraphs(report)
+    )
+    return ProgressReport(
+        **{**report.__dict__, "cover_paragraphs": tuple(p.strip() for p in paragraphs)}
+    )
+
+
+def _updates_until(model: type[Model], meeting_date: date) -> QuerySet:
+    return (
+        model.objects.filter(written_on__lte=meeting_date)
+        .select_related("author")
+        .order_by(*_NEWEST_FIRST)
+    )
+
+
+def _latest(
+    item: Action | Recommendation | DataRequirement,
+) -> tuple[RagStatus, LatestUpdate | None]:
+    """The status and update as at the meeting, from the prefetched ``dated_updates``."""
+    updates = item.dated_updates
+    if not updates:
+        # Statuses change through updates: if all of them came after the meeting, the item
+        # had not started by then; with none at all, its status is as it was set.
+        return (RagStatus.NOT_STARTED if item.update_total else RagStatus(item.status)), None
+    latest = updates[0]
+    return RagStatus(latest.status), LatestUpdate(
+        latest.written_on, latest.author.full_name, latest.text
+    )
+
+
+def _themes(plan: Plan, meeting_date: date) -> Iterable[ThemeSection]:
+    actions = (
+        Action.objects.order_by("number")
+        .prefetch_related(
+            "sub_actions",
+            "leads",
+            "lead_agencies",
+            Prefetch(
+                "updates",
+                queryset=_updates_until(ActionUpdate, meeting_date),
+                to_attr="dated_updates",
+            ),
+        )
+        .annotate(update_total=Count("updates"))
+    )
+    themes = (
+        Theme.objects.filter(plan=plan)
+        .select_related("thematic_lead")
+        .prefetch_related(Prefetch("actions", queryset=actions))
+        .order_by("number")
+    )
+    for theme in themes:
+        lines = []
+        legend: dict[str, str] = {}
+        for action in theme.actions.all():
+            people = list(action.leads.all())
+            for person in people:
+                if person.initials:
+                    legend.setdefault(person.initials, _person_label(person))
+            status, update = _latest(action)
+            lines.append(
+                ActionLine(
+                    number=action.number,
+                    leads=_leads_label(people, action.lead_agencies.all()),
+                    text=action.text,
+                    sub_actions=tuple((s.label, s.text) for s in action.sub_actions.all()),
+                    status=status,
+                    update=update,
+                )
+            )
+        yield ThemeSection(
+            number=theme.number,
+            title=theme.title,
+            thematic_lead=_person_label(theme.thematic_lead) if theme.thematic_lead else "",
+            lead_legend=tuple(sorted(legend.items())),
+            actions=tuple(lines),
+        )
+
+
+def _recommendations(plan: Plan, meeting_date: date) -> Iterable[RecommendationLine]:
+    entries = (
+        Recommendation.objects.filter(plan=plan)
+        .annotate(update_total=Count("updates"))
+        .order_by("pk")
+        .select_related("theme")
+        .prefetch_related(
+            "agencies",
+            Prefetch(
+                "updates",
+                queryset=_updates_until(RecommendationUpdate, meeting_date),
+                to_attr="dated_updates",
+            ),
+        )
+    )
+    for entry in entries:
+        status, update = _latest(entry)
+        yield RecommendationLine(
+            section=entry.section or (entry.theme.title if entry.theme else ""),
+            reference=entry.reference,
+            text=entry.text,
+            agency=", ".join(a.short_name for a in entry.agencies.all()),
+            status=status,
+            update=update,
+        )
+
+
+def _data_requirements(plan: Plan, meeting_date: date) -> Iterable[DataRequirementLine]:
+    entries = (
+        DataRequirement.objects.filter(plan=plan)
+        .annotate(update_total=Count("updates"))
+        .order_by("pk")
+        .prefetch_related(
+            "lead_agencies",
+            Prefetch(
+                "updates",
+                queryset=_updates_until(DataRequirementUpdate, meeting_date),
+                to_attr="dated_updates",
+            ),
+        )
+    )
+    for entry in entries:
+        status, update = _latest(entry)
+        yield DataRequirementLine(
+            reference=entry.reference,
+            data_gap=entry.data_gap,
+            lead=", ".join(a.short_name for a in entry.lead_agencies.all()),
+            action=entry.action,
+            status=status,
+            update=update,
+        )
+
+
+def _person_label(person: Person) -> str:
+    return f"{person.job_title} ({person.full_name})" if person.job_title else person.full_name
+
+
+def _leads_label(people: list[Person], agencies: Iterable) -> str:
+    named_agencies = {person.agency_id for person in people}
+    labels = [person.initials or person.full_name for person in people]
+    labels += [agency.short_name for agency in agencies if agency.pk not in named_agencies]
+    return " & ".join(labels)

@@ -1,0 +1,125 @@
+"""A progress report for a partnership meeting, as plain data every writer renders.
+
+The tables follow the layouts partnerships already use: data requirements as Ref, Data gap,
+Lead, Action, Update, Status; recommendations as Section, No, Recommendation, Agency,
+Update, Status; each theme's action plan as No, Lead, Action, Update, Status under its
+thematic lead and the legend of action point leads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from cspkit.tracker.status import RagStatus
+
+
+@dataclass(frozen=True)
+class StatusStyle:
+    """How a status is shown: always a word, on a colour readable in print and on screen."""
+
+    word: str
+    fill: str
+    ink: str
+
+
+# Pale fills with dark text of the same hue: legible in greyscale print, and the word
+# carries the meaning for readers who cannot tell the colours apart.
+STATUS_STYLES: dict[RagStatus, StatusStyle] = {
+    RagStatus.NOT_STARTED: StatusStyle("Not started", "E7E6E6", "3A3A3A"),
+    RagStatus.GREEN: StatusStyle("Green", "C6EFCE", "006100"),
+    RagStatus.AMBER: StatusStyle("Amber", "FFEB9C", "7A4500"),
+    RagStatus.RED: StatusStyle("Red", "FFC7CE", "9C0006"),
+    RagStatus.COMPLETE: StatusStyle("Complete", "BDD7EE", "1F3864"),
+    RagStatus.WITHDRAWN: StatusStyle("Withdrawn", "D9D9D9", "404040"),
+}
+
+
+def status_style(status: RagStatus) -> StatusStyle:
+    return STATUS_STYLES[status]
+
+
+@dataclass(frozen=True)
+class LatestUpdate:
+    written_on: date
+    author: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    number: int
+    leads: str
+    text: str
+    sub_actions: tuple[tuple[str, str], ...]
+    status: RagStatus
+    update: LatestUpdate | None
+
+
+@dataclass(frozen=True)
+class ThemeSection:
+    number: int
+    title: str
+    thematic_lead: str
+    lead_legend: tuple[tuple[str, str], ...]
+    actions: tuple[ActionLine, ...]
+
+    def count(self, status: RagStatus) -> int:
+        return sum(1 for action in self.actions if action.status == status)
+
+
+@dataclass(frozen=True)
+class DataRequirementLine:
+    reference: str
+    data_gap: str
+    lead: str
+    action: str
+    status: RagStatus
+    update: LatestUpdate | None
+
+
+@dataclass(frozen=True)
+class RecommendationLine:
+    section: str
+    reference: str
+    text: str
+    agency: str
+    status: RagStatus
+    update: LatestUpdate | None
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    """Everything one progress report shows, as at ``meeting_date``."""
+
+    partnership: str
+    plan_title: str
+    meeting_date: date
+    cover_paragraphs: tuple[str, ...]
+    data_requirements: tuple[DataRequirementLine, ...]
+    recommendations: tuple[RecommendationLine, ...]
+    themes: tuple[ThemeSection, ...]
+
+    @property
+    def title(self) -> str:
+        return f"Progress report: {self.plan_title}"
+
+    @property
+    def actions(self) -> list[ActionLine]:
+        return [action for theme in self.themes for action in theme.actions]
+
+
+SECTION_TITLES = {
+    "cover": "Summary",
+    "data_requirements": "Data requirements",
+    "recommendations": "Recommendations",
+    "action_plans": "Action plans",
+}
+DATA_REQUIREMENT_COLUMNS = ("Ref", "Data gap", "Lead", "Action", "Update", "Status")
+RECOMMENDATION_COLUMNS = ("Section", "No", "Recommendation", "Agency", "Update", "Status")
+ACTION_COLUMNS = ("No", "Lead", "Action", "Update", "Status")
+
+
+def long_date(value: date) -> str:
+    """'28 June 2010', as partnership papers write dates."""
+    return f"{value.day} {value:%B %Y}"

@@ -1,0 +1,218 @@
+"""Progress reports: what they show as at a meeting date, and that each format opens."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from cspkit.tracker.importers.services import import_file
+from cspkit.tracker.models import Action, DataRequirement, Recommendation
+from cspkit.tracker.reports.build import build_progress_report
+from cspkit.tracker.reports.docx_writer import write_docx
+from cspkit.tracker.reports.html_writer import render_html, write_pdf
+from cspkit.tracker.reports.model import (
+    ACTION_COLUMNS,
+    DATA_REQUIREMENT_COLUMNS,
+    RECOMMENDATION_COLUMNS,
+    ProgressReport,
+    status_style,
+)
+from cspkit.tracker.services.plan import action_create, theme_create
+from cspkit.tracker.services.registers import data_requirement_create, recommendation_create
+from cspkit.tracker.services.updates import (
+    action_update_create,
+    data_requirement_update_create,
+    recommendation_update_create,
+)
+from cspkit.tracker.status import RagStatus
+from tests.tracker.fixtures_import import Stockton, build_stockton, seed
+
+MEETING = date(2026, 3, 10)
+
+
+@dataclass
+class SmallPlan:
+    stockton: Stockton
+    hot_spots: Action
+    pastors: Action
+    cctv: Action
+
+
+def _update(item: Action | Recommendation | DataRequirement, **fields: object) -> None:
+    create = {
+        Action: action_update_create,
+        Recommendation: recommendation_update_create,
+        DataRequirement: data_requirement_update_create,
+    }[type(item)]
+    argument = {Action: "action", Recommendation: "recommendation"}.get(
+        type(item), "data_requirement"
+    )
+    item.refresh_from_db()
+    create(**{argument: item}, expected_version=item.version, **fields)
+
+
+@pytest.fixture
+def small_plan(db: None) -> SmallPlan:
+    """Two themes, three actions, one entry in each register, updates either side of the
+    meeting date."""
+    world = build_stockton()
+    user = world.manager
+    asb = theme_create(created_by=user, plan=world.plan, number=1, title="Anti-social behaviour")
+    violence = theme_create(created_by=user, plan=world.plan, number=2, title="Violence")
+    hot_spots = action_create(
+        created_by=user,
+        theme=asb,
+        text="Patrol the top five wards",
+        lead_agencies=[world.police],
+        sub_actions=[("a", "Map the hot spots"), ("b", "Brief the teams")],
+    )
+    pastors = action_create(created_by=user, theme=violence, text="Fund street pastors <Yarm>")
+    cctv = action_create(created_by=user, theme=violence, text="Count CCTV-assisted arrests")
+    _update(hot_spots, author=user, text="Mapped.", status=RagStatus.GREEN,
+            written_on=date(2026, 1, 5))  # fmt: skip
+    _update(hot_spots, author=user, text="Teams briefed.\n\nPatrols started.",
+            status=RagStatus.COMPLETE, written_on=date(2026, 3, 1))  # fmt: skip
+    _update(hot_spots, author=user, text="After the meeting.", status=RagStatus.RED,
+            written_on=date(2026, 4, 1))  # fmt: skip
+    _update(pastors, author=user, text="Funding refused.", status=RagStatus.RED,
+            written_on=date(2026, 2, 1))  # fmt: skip
+    _update(cctv, author=user, text="Not yet.", status=RagStatus.AMBER,
+            written_on=date(2026, 5, 1))  # fmt: skip
+    recommendation = recommendation_create(
+        created_by=user, plan=world.plan, reference="1", text="Get A&E data", source="PSA",
+        section="Violence", agencies=[world.police],
+    )  # fmt: skip
+    _update(recommendation, author=user, text="Asked the trust.", status=RagStatus.AMBER,
+            written_on=date(2026, 2, 20))  # fmt: skip
+    data_requirement_create(
+        created_by=user, plan=world.plan, reference="3.2.1", data_gap="Victim ethnicity",
+        action="Retrain call takers", lead_agencies=[world.council],
+    )  # fmt: skip
+    return SmallPlan(world, hot_spots, pastors, cctv)
+
+
+def _report(small_plan: SmallPlan, **options: object) -> ProgressReport:
+    return build_progress_report(plan=small_plan.stockton.plan, meeting_date=MEETING, **options)
+
+
+def test_report_shows_each_item_as_it_stood_at_the_meeting(small_plan: SmallPlan) -> None:
+    report = _report(small_plan)
+    asb, violence = report.themes
+    (hot_spots,) = asb.actions
+    assert hot_spots.status == RagStatus.COMPLETE  # not the red written after the meeting
+    assert hot_spots.update.text == "Teams briefed.\n\nPatrols started."
+    assert hot_spots.update.written_on == date(2026, 3, 1)
+    assert hot_spots.sub_actions == (("a", "Map the hot spots"), ("b", "Brief the teams"))
+    assert hot_spots.leads == "Police"
+    pastors, cctv = violence.actions
+    assert (pastors.status, pastors.update.text) == (RagStatus.RED, "Funding refused.")
+    # Its only update came after the meeting: at the meeting it had not started.
+    assert (cctv.status, cctv.update) == (RagStatus.NOT_STARTED, None)
+    (recommendation,) = report.recommendations
+    assert (recommendation.section, recommendation.agency) == ("Violence", "Police")
+    assert recommendation.status == RagStatus.AMBER
+    (requirement,) = report.data_requirements
+    assert (requirement.lead, requirement.status, requirement.update) == (
+        "SBC",
+        RagStatus.NOT_STARTED,
+        None,
+    )
+
+
+def test_generated_cover_counts_what_the_tables_show(small_plan: SmallPlan) -> None:
+    cover = _report(small_plan).cover_paragraphs
+    assert cover[0].startswith("This paper reports progress on the Community Safety Plan 2011-14 "
+                               "as at 10 March 2026: 2 themes with 3 actions")  # fmt: skip
+    assert "1 complete, 1 red and 1 not started" in cover[1]
+    assert "1 action had no update recorded" in cover[1]
+    assert cover[2] == "Actions reported red, where leads need the partnership's help: 2.1."
+
+
+def test_managers_own_cover_paragraphs_replace_the_generated_ones(small_plan: SmallPlan) -> None:
+    report = _report(small_plan, cover_paragraphs=["First point. ", "Second point."])
+    assert report.cover_paragraphs == ("First point.", "Second point.")
+
+
+def test_docx_has_headings_numbered_cover_and_tables_in_the_seed_layouts(
+    small_plan: SmallPlan, tmp_path: Path
+) -> None:
+    path = tmp_path / "report.docx"
+    report = _report(small_plan)
+    write_docx(report, path)
+    document = Document(str(path))
+    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name != "Normal"]
+    assert ("Title", "Progress report: Community Safety Plan 2011-14") in headings
+    for title in ("Summary", "Data requirements", "Recommendations", "Action plans"):
+        assert ("Heading 1", title) in headings
+    assert ("Heading 2", "1. Anti-social behaviour") in headings
+    numbered = [text for style, text in headings if style == "List Number"]
+    assert numbered == list(report.cover_paragraphs)
+    key, requirements, recommendations, asb, violence = document.tables
+    assert tuple(c.text for c in requirements.rows[0].cells) == DATA_REQUIREMENT_COLUMNS
+    assert tuple(c.text for c in recommendations.rows[0].cells) == RECOMMENDATION_COLUMNS
+    assert tuple(c.text for c in asb.rows[0].cells) == ACTION_COLUMNS
+    assert len(violence.rows) == 3  # header and two actions
+    action_cell = asb.rows[1].cells[2]
+    assert [p.text for p in action_cell.paragraphs] == [
+        "Patrol the top five wards",
+        "a) Map the hot spots",
+        "b) Brief the teams",
+    ]
+    assert asb.rows[1].cells[3].text == "1 March 2026: Teams briefed.\nPatrols started."
+    status_cell = asb.rows[1].cells[4]
+    assert status_cell.text == "Complete"
+    fill = status_cell._tc.tcPr.xpath("./w:shd/@w:fill")
+    assert fill == [status_style(RagStatus.COMPLETE).fill]
+    assert violence.rows[1].cells[4].text == "Red"
+    assert len(key.rows) == 1 + len(RagStatus)
+    header_repeats = asb.rows[0]._tr.xpath("./w:trPr/w:tblHeader")
+    assert header_repeats
+    footer_xml = document.sections[0].footer._element.xml
+    assert 'w:instr="PAGE"' in footer_xml
+    assert document.sections[1].page_width > document.sections[1].page_height  # landscape
+
+
+def test_pdf_is_a4_with_page_numbers_headings_and_status_words(
+    small_plan: SmallPlan, tmp_path: Path
+) -> None:
+    path = tmp_path / "report.pdf"
+    write_pdf(_report(small_plan), path)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert "(A4)" in info.stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for expected in ("Progress report: Community Safety Plan 2011-14", "Summary",
+                     "Data requirements", "Recommendations", "Action plans",
+                     "2. Violence", "Complete", "Red", "Amber", "Not started",
+                     "Page 1 of", "Fund street pastors <Yarm>"):  # fmt: skip
+        assert expected in text, expected
+
+
+def test_html_escapes_text_and_shows_status_as_colour_and_word(small_plan: SmallPlan) -> None:
+    html = render_html(_report(small_plan))
+    assert "Fund street pastors &lt;Yarm&gt;" in html
+    red = status_style(RagStatus.RED)
+    assert f'style="background:#{red.fill};color:#{red.ink}">Red</span>' in html
+    assert "<h2>Action plans</h2>" in html
+
+
+@pytest.mark.real_data
+def test_report_from_imported_seeds_keeps_their_rows(db: None, tmp_path: Path) -> None:
+    world = build_stockton()
+    for prefix in ("001", "004"):
+        import_file(path=seed(prefix), plan=world.plan, imported_by=world.manager)
+    report = build_progress_report(plan=world.plan, meeting_date=date(2010, 7, 1))
+    path = tmp_path / "seeds.docx"
+    write_docx(report, path)
+    _, requirements, recommendations, *themes = Document(str(path)).tables
+    assert len(requirements.rows) == 1 + 10  # 3.2.1 … 5.2.2
+    assert len(recommendations.rows) == 1 + 5  # R1 … R5
+    assert [len(t.rows) - 1 for t in themes] == [8, 8, 5, 9, 6, 8]
+    assert requirements.rows[1].cells[0].text == "3.2.1"
+    assert requirements.rows[1].cells[4].text.startswith("28 June 2010: A major problem")

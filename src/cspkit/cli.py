@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from cspkit import __version__
+from cspkit.assessment import commands as assessment_commands
 from cspkit.errors import CspError, LoadFailed
 from cspkit.sources import fetch_commands
 from cspkit.tracker import commands as tracker_commands
@@ -190,6 +191,7 @@ def demo(
         console.print(line, highlight=False, soft_wrap=True)
 
 
+assessment_commands.register(app)
 fetch_commands.register(app)
 tracker_commands.register(app)
 tracker_app = typer.Typer(help="The Community Safety Plan tracker's data: import documents.",

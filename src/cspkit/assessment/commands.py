@@ -1,0 +1,76 @@
+"""``csp init``: write a commented partnership configuration to start from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cspkit.assessment.config import default_config_text
+from cspkit.errors import CspError
+
+DEFAULT_CONFIG_FILE = "csp.toml"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``init`` command to ``app``."""
+    app.command("init")(init_command)
+
+
+def init_command(
+    name: Annotated[str, typer.Option("--name", help="The partnership's name.")],
+    areas: Annotated[
+        str,
+        typer.Option(
+            "--areas", help="Local authority district code(s), comma-separated: E06000004."
+        ),
+    ],
+    period: Annotated[
+        str,
+        typer.Option("--period", help="Strategic period, first and last month: YYYY-MM:YYYY-MM."),
+    ],
+    compare: Annotated[
+        str,
+        typer.Option(
+            "--compare",
+            help="Compare with the 'previous' equal period or the same months a 'year-earlier'.",
+        ),
+    ] = "previous",
+    out: Annotated[Path, typer.Option("--out", help="Configuration file to write.")] = Path(
+        DEFAULT_CONFIG_FILE
+    ),
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the file if it exists.")
+    ] = False,
+) -> None:
+    """Write a commented default configuration for a typical English partnership: seven
+    priority themes mapped to police.uk crime types, thresholds, outputs and targets."""
+    try:
+        write_default_config(
+            out, name=name, areas=areas.split(","), period=period, compare=compare, force=force
+        )
+    except CspError as error:
+        typer.echo(f"Error: {error}", err=True)
+        raise typer.Exit(1) from error
+    typer.echo(f"Wrote {out}. Edit the themes and targets, then build the assessment.")
+
+
+def write_default_config(
+    path: Path, *, name: str, areas: list[str], period: str, compare: str, force: bool = False
+) -> Path:
+    """Write the default configuration to ``path`` (never over an existing file unless
+    ``force``)."""
+    text = default_config_text(
+        name=name, areas=[a.strip() for a in areas if a.strip()], period=period, compare=compare
+    )
+    if path.exists() and not force:
+        raise CspError(
+            f"{path} already exists", hint="Choose another --out, or pass --force to overwrite"
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CspError(f"cannot write {path}: {exc.strerror}") from exc
+    return path

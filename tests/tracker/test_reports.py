@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
+from django.test import Client, override_settings
+from django.urls import include, path, reverse
 from docx import Document
 
 from cspkit.tracker.importers.services import import_file
@@ -197,8 +203,10 @@ def test_pdf_is_a4_with_page_numbers_headings_and_status_words(
 def test_html_escapes_text_and_shows_status_as_colour_and_word(small_plan: SmallPlan) -> None:
     html = render_html(_report(small_plan))
     assert "Fund street pastors &lt;Yarm&gt;" in html
+    assert '<span class="status status-red">Red</span>' in html
     red = status_style(RagStatus.RED)
-    assert f'style="background:#{red.fill};color:#{red.ink}">Red</span>' in html
+    assert f".status-red {{ background: #{red.fill}; color: #{red.ink}; }}" in html
+    assert " style=" not in html  # no inline styles: the page passes a strict policy
     assert "<h2>Action plans</h2>" in html
 
 
@@ -216,3 +224,60 @@ def test_report_from_imported_seeds_keeps_their_rows(db: None, tmp_path: Path) -
     assert [len(t.rows) - 1 for t in themes] == [8, 8, 5, 9, 6, 8]
     assert requirements.rows[1].cells[0].text == "3.2.1"
     assert requirements.rows[1].cells[4].text.startswith("28 June 2010: A major problem")
+
+
+urlpatterns = [
+    path("", include("cspkit.site.urls")),
+    path("reports/", include("cspkit.tracker.reports.urls")),
+]
+
+
+@pytest.fixture
+def client_as_manager(small_plan: SmallPlan) -> Iterator[Client]:
+    client = Client()
+    client.force_login(small_plan.stockton.manager)
+    with override_settings(ROOT_URLCONF=__name__):
+        yield client
+
+
+def _url(small_plan: SmallPlan, file_format: str) -> str:
+    return reverse(
+        "tracker_reports:progress_report",
+        kwargs={"pk": small_plan.stockton.plan.pk, "file_format": file_format},
+    )
+
+
+@pytest.mark.parametrize("file_format", ["docx", "pdf", "html"])
+def test_reports_download_in_each_format(
+    client_as_manager: Client, small_plan: SmallPlan, file_format: str
+) -> None:
+    response = client_as_manager.get(_url(small_plan, file_format), {"meeting": "2026-03-10"})
+    assert response.status_code == 200
+    if file_format == "html":
+        assert "Fund street pastors &lt;Yarm&gt;" in response.content.decode()
+        assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    else:
+        name = f"community-safety-plan-2011-14-progress-2026-03-10.{file_format}"
+        assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
+    if file_format == "docx":
+        document = Document(io.BytesIO(response.content))
+        assert document.tables[4].rows[1].cells[4].text == "Red"
+
+
+def test_html_report_style_block_matches_its_policy_hash(client_as_manager, small_plan) -> None:
+    response = client_as_manager.get(_url(small_plan, "html"))
+    html = response.content.decode()
+    style = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"style-src 'sha256-{digest}'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_bad_meeting_date_is_refused(client_as_manager: Client, small_plan: SmallPlan) -> None:
+    response = client_as_manager.get(_url(small_plan, "pdf"), {"meeting": "10/03/2026"})
+    assert response.status_code == 400
+
+
+def test_signed_out_users_are_sent_to_log_in(small_plan: SmallPlan) -> None:
+    with override_settings(ROOT_URLCONF=__name__):
+        response = Client().get(_url(small_plan, "docx"))
+    assert response.status_code == 302 and "/accounts/login/" in response.headers["Location"]

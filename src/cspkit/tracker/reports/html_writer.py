@@ -2,10 +2,15 @@
 
 The page carries its own print stylesheet (A4, landscape pages for the wide tables, page
 numbers), so WeasyPrint turns the same HTML into the PDF and a browser prints it alike.
+It has no script and no inline style attributes: served by the tracker, its one style
+block is allowed by hash (:func:`content_security_policy`), nothing else.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import IO
@@ -18,6 +23,7 @@ from cspkit.tracker.reports.model import (
     DATA_REQUIREMENT_COLUMNS,
     RECOMMENDATION_COLUMNS,
     SECTION_TITLES,
+    STATUS_STYLES,
     ProgressReport,
     long_date,
     status_style,
@@ -31,12 +37,32 @@ _ENVIRONMENT = Environment(
 )
 
 
+@cache
+def stylesheet() -> str:
+    """The report's CSS: the layout file plus one rule per status colour."""
+    layout = files("cspkit.tracker.reports").joinpath("templates/progress_report.css")
+    rules = [
+        f".status-{status.value} {{ background: #{style.fill}; color: #{style.ink}; }}"
+        for status, style in STATUS_STYLES.items()
+    ]
+    return layout.read_text(encoding="utf-8") + "\n".join(rules) + "\n"
+
+
+def content_security_policy() -> str:
+    """A policy that lets the report's own style block through and nothing else."""
+    digest = hashlib.sha256(stylesheet().encode("utf-8")).digest()
+    style_hash = base64.b64encode(digest).decode("ascii")
+    return (
+        f"default-src 'none'; style-src 'sha256-{style_hash}'; img-src data:; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    )
+
+
 def render_html(report: ProgressReport) -> str:
     """The report as an HTML document (UTF-8 text)."""
-    css = files("cspkit.tracker.reports").joinpath("templates/progress_report.css").read_text()
     return _ENVIRONMENT.get_template("progress_report.html").render(
         report=report,
-        css=css,
+        css=stylesheet(),
         titles=SECTION_TITLES,
         statuses=list(RagStatus),
         style=status_style,

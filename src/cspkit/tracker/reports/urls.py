@@ -1,0 +1,33 @@
+"""Progress report downloads. Include in the site's URLs:
+
+``path("reports/", include("cspkit.tracker.reports.urls"))``
+"""
+
+from __future__ import annotations
+
+from django.urls import path, register_converter
+
+from cspkit.tracker.reports.views import CONTENT_TYPES, progress_report_view
+
+
+class ReportFormat:
+    regex = "|".join(CONTENT_TYPES)
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ReportFormat, "report_format")
+
+app_name = "tracker_reports"
+
+urlpatterns = [
+    path(
+        "plans/<int:pk>/progress-report.<report_format:file_format>",
+        progress_report_view,
+        name="progress_report",
+    ),
+]

@@ -56,6 +56,22 @@ def init_command(
     typer.echo(f"Wrote {out}. Edit the themes and targets, then build the assessment.")
 
 
+def init_options_markdown() -> str:
+    """The options of ``csp init`` as a Markdown table, for docs/configuration.md."""
+    app = typer.Typer()
+    app.callback()(lambda: None)
+    register(app)
+    command = typer.main.get_command(app).commands["init"]  # type: ignore[attr-defined]
+    lines = ["| Option | Required | Default | Meaning |", "|---|---|---|---|"]
+    for param in command.params:
+        if param.name == "help":
+            continue
+        default = "" if param.required or param.default in (None, False) else f"`{param.default}`"
+        required = "yes" if param.required else ""
+        lines.append(f"| `{param.opts[0]}` | {required} | {default} | {param.help} |")
+    return "\n".join(lines) + "\n"
+
+
 def write_default_config(
     path: Path, *, name: str, areas: list[str], period: str, compare: str, force: bool = False
 ) -> Path:

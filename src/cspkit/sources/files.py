@@ -19,7 +19,7 @@ from pathlib import Path
 from cspkit.errors import LoadError
 
 # Files in folders that are never data (documentation next to the data).
-_NOT_DATA_SUFFIXES = {".md", ".txt", ".pdf", ".html", ".py", ".docx", ".xlsx", ".toml"}
+_NOT_DATA_SUFFIXES = {".md", ".txt", ".pdf", ".html", ".py", ".docx", ".toml"}
 
 
 @dataclass(frozen=True)
@@ -141,10 +141,56 @@ def _zip_members(path: Path) -> list[RawFile]:
     return members
 
 
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _xlsx_sheets(path: Path) -> list[RawFile]:
+    """Each worksheet of an Excel file as CSV text, starting at its header row.
+
+    Published workbooks put titles and notes above the table: the header is the first of
+    the top 20 rows with the most filled cells.
+    """
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise LoadError(f"not a readable Excel workbook ({exc})", path=str(path),
+                        hint="Open it in Excel and save it again as .xlsx") from None
+    sheets = []
+    try:
+        for sheet in book.worksheets:
+            rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            while rows and not any(rows[-1]):
+                rows.pop()
+            if not rows:
+                continue
+            filled = [sum(1 for v in row if v) for row in rows[:20]]
+            start = filled.index(max(filled))
+            width = max(i + 1 for i, v in enumerate(rows[start]) if v)
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            for row in rows[start:]:
+                if any(row):
+                    writer.writerow((row + [""] * width)[:width])
+            sheets.append(RawFile.from_bytes(f"{path}!{sheet.title}", str(path),
+                                             buffer.getvalue().encode("utf-8")))
+    finally:
+        book.close()
+    return sheets
+
+
 def read_path(path: Path) -> list[RawFile]:
-    """Read one file (plain, .gz or .zip) into RawFiles."""
+    """Read one file (plain, .gz, .zip, or each sheet of an .xlsx) into RawFiles."""
     if not path.exists():
         raise LoadError("no such file or folder", path=str(path), hint="Check the path")
+    if path.suffix.lower() == ".xlsx":
+        return _xlsx_sheets(path)
     data = path.read_bytes()
     if path.suffix.lower() == ".zip":
         return _zip_members(path)

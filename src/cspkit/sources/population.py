@@ -11,6 +11,7 @@ import re
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from cspkit.errors import LoadError
 from cspkit.sources.base import ParsedFile, SourceKind, TableRows, read_csv_strings, to_int
@@ -18,7 +19,9 @@ from cspkit.sources.files import Header, RawFile
 
 OPEN_AGE_MAX = 120
 _LSOA = {"lsoa21_code": "lsoa21", "lsoa11_code": "lsoa11", "LSOA21CD": "lsoa21",
-         "LSOA11CD": "lsoa11"}
+         "LSOA11CD": "lsoa11", "LSOA 2021 Code": "lsoa21", "LSOA 2011 Code": "lsoa11"}
+_NOMIS_TOTAL = re.compile(r"^Residence type: Total; measures: Value$")
+_SEX_AGE = re.compile(r"^([FM])(\d{1,3})(\+?)$")
 
 
 def _lsoa_column(header: Header) -> str | None:
@@ -119,9 +122,101 @@ def parse_single_year(raw: RawFile, header: Header) -> ParsedFile:
     )
 
 
+
+def _nomis_total(header: Header) -> str | None:
+    return next((c for c in header.columns if _NOMIS_TOTAL.match(c)), None)
+
+
+def _is_nomis_ts001(header: Header) -> bool:
+    return (header.format == "csv" and "geography code" in header.columns
+            and _nomis_total(header) is not None)
+
+
+def parse_nomis_ts001(raw: RawFile, header: Header) -> ParsedFile:
+    """Census 2021 TS001 (usual residents) as downloaded from Nomis, LSOA rows only."""
+    t = read_csv_strings(raw, header)
+    codes = t["geography code"]
+    _check_codes(raw, codes, "geography code")
+    keep = pc.match_substring_regex(codes, r"^[EW]01\d{6}$")
+    t = t.filter(keep)
+    if t.num_rows == 0:
+        raise LoadError("no LSOA rows (codes like E01…) in this Census table", path=raw.name,
+                        hint="Download TS001 at the Lower layer Super Output Area level")
+    n = t.num_rows
+    data = pa.table({
+        "lsoa_code": t["geography code"],
+        "geography": pa.array(["lsoa21"] * n),
+        "year": pa.array([2021] * n, pa.int64()),
+        "age_min": pa.array([0] * n, pa.int64()),
+        "age_max": pa.array([OPEN_AGE_MAX] * n, pa.int64()),
+        "sex": pa.array(["persons"] * n),
+        "count": to_int(raw, t[_nomis_total(header)], _nomis_total(header)),
+        "source": pa.array(["census2021"] * n),
+    })
+    return ParsedFile(
+        raw=raw, kind="census2021_ts001", dataset="population",
+        scopes=("census2021:lsoa21:2021",), rows=(TableRows("population", data),),
+    )
+
+
+def _sex_age_columns(header: Header) -> list[str]:
+    return [c for c in header.columns if _SEX_AGE.match(c)]
+
+
+def _is_sex_by_age(header: Header) -> bool:
+    return (header.format == "csv" and _lsoa_column(header) is not None
+            and len(_sex_age_columns(header)) >= 160)
+
+
+def parse_sex_by_age(raw: RawFile, header: Header) -> ParsedFile:
+    """ONS small-area estimates by sex and single year (F0 … F90, M0 … M90).
+
+    Stored as persons (female + male) per single year of age, the form every analysis
+    uses; the split by sex is not kept.
+    """
+    column = _lsoa_column(header)
+    geography = _LSOA[column]
+    year = _year(raw)
+    t = read_csv_strings(raw, header)
+    _check_codes(raw, t[column], column)
+    by_age: dict[int, np.ndarray] = {}
+    open_ended = 0
+    for name in _sex_age_columns(header):
+        match = _SEX_AGE.match(name)
+        age = int(match.group(2))
+        open_ended = max(open_ended, age)
+        counts = to_int(raw, t[name], name).to_numpy(zero_copy_only=False)
+        by_age[age] = by_age.get(age, 0) + counts
+    ages = sorted(by_age)
+    matrix = np.column_stack([by_age[a] for a in ages])
+    age_min = np.array(ages)
+    age_max = np.array([OPEN_AGE_MAX if a == open_ended else a for a in ages])
+    n, k = matrix.shape
+    data = pa.table({
+        "lsoa_code": pa.array(np.repeat(np.asarray(t[column].to_pylist(), dtype=object), k),
+                              pa.string()),
+        "geography": pa.array([geography] * (n * k)),
+        "year": pa.array(np.full(n * k, year), pa.int64()),
+        "age_min": pa.array(np.tile(age_min, n), pa.int64()),
+        "age_max": pa.array(np.tile(age_max, n), pa.int64()),
+        "sex": pa.array(["persons"] * (n * k)),
+        "count": pa.array(matrix.reshape(-1), pa.int64()),
+        "source": pa.array(["mid_year_estimate"] * (n * k)),
+    })
+    return ParsedFile(
+        raw=raw, kind="mid_year_population_sex_age", dataset="population",
+        scopes=(f"mid_year_estimate:{geography}:{year}",), rows=(TableRows("population", data),),
+        notes=(f"mid-{year}, {n} LSOAs ({geography}), female and male summed by single year",),
+    )
+
+
 KINDS = (
     SourceKind("census2021_residents", "Census 2021 usual residents by LSOA",
                _is_census, parse_census, 20),
     SourceKind("mid_year_population", "ONS mid-year population estimates by single year of age",
                _is_single_year, parse_single_year, 20),
+    SourceKind("mid_year_population_sex_age", "ONS mid-year estimates by sex and single year",
+               _is_sex_by_age, parse_sex_by_age, 20),
+    SourceKind("census2021_ts001", "Census 2021 TS001 usual residents (Nomis download)",
+               _is_nomis_ts001, parse_nomis_ts001, 20),
 )

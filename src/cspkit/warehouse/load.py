@@ -91,14 +91,15 @@ def _read_and_parse(path: Path, explicit: bool) -> _FileOutcome:
     except CspError as exc:
         outcome.errors.append(exc)
         return outcome
-    is_zip = path.suffix.lower() == ".zip"
+    # An archive or workbook holds several files: the ones not recognised are listed.
+    is_container = path.suffix.lower() in (".zip", ".xlsx")
     for raw in raws:
         try:
             header = read_header(raw)
             kind = recognise(header)
             if kind is None:
                 reason = f"not a recognised format ({describe_header(header)})"
-                if explicit and not is_zip:
+                if explicit and not is_container:
                     raise LoadError(reason, path=raw.name,
                                     hint="See `csp load --help` for the formats cspkit reads")
                 outcome.not_recognised.append((raw.name, reason))
@@ -106,10 +107,11 @@ def _read_and_parse(path: Path, explicit: bool) -> _FileOutcome:
             outcome.parsed.append(kind.parse(raw, header))
         except CspError as exc:
             outcome.errors.append(exc)
-    if is_zip and explicit and not outcome.parsed and not outcome.errors:
+    if is_container and explicit and not outcome.parsed and not outcome.errors:
+        what = "zip archive" if path.suffix.lower() == ".zip" else "workbook"
         outcome.errors.append(LoadError(
-            "the zip archive holds no data.police.uk or other recognised files",
-            path=str(path), hint="Use the archive exactly as data.police.uk serves it"))
+            f"the {what} holds no data.police.uk or other recognised files",
+            path=str(path), hint="Use the file exactly as its publisher serves it"))
     return outcome
 
 

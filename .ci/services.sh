@@ -21,4 +21,11 @@ if command -v pg_ctlcluster >/dev/null 2>&1; then
     for _ in $(seq 1 20); do pg_isready -q -h 127.0.0.1 && break; sleep 0.5; done
   fi
 fi
+# axe-core (accessibility scans in browser tests) goes to a cache outside the repository.
+axe_dir="${CSP_NPM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cspkit/npm}"
+if [ ! -f "$axe_dir/node_modules/axe-core/axe.min.js" ] && command -v npm >/dev/null 2>&1; then
+  mkdir -p "$axe_dir"
+  npm install --prefix "$axe_dir" --no-audit --no-fund --silent axe-core@4 >/dev/null 2>&1 \
+    || echo "services: npm install axe-core failed" >&2
+fi
 exit 0

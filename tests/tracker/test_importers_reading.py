@@ -228,3 +228,45 @@ def test_other_formats_are_refused_with_what_to_do(tmp_path: Path) -> None:
     path.write_bytes(b"%PDF-1.4")
     with pytest.raises(CspError, match=r"cannot import a '\.pdf' file.*Save the document"):
         read_document(path)
+
+
+def test_a_merged_caption_row_above_the_header_names_the_theme(tmp_path: Path) -> None:
+    document = Document()
+    table = document.add_table(rows=3, cols=3)
+    caption = table.rows[0].cells[0].merge(table.rows[0].cells[2])
+    caption.text = "4. Drug related offending action plan"
+    for cell, text in zip(table.rows[1].cells, ["No", "Lead", "Action"], strict=True):
+        cell.text = text
+    for cell, text in zip(table.rows[2].cells, ["4.2", "JE", "Keep the IOM cohort"], strict=True):
+        cell.text = text
+    path = tmp_path / "drugs.docx"
+    document.save(str(path))
+    (theme,) = read_document(path).themes
+    assert (theme.number, theme.title) == (4, "Drug related offending")
+    assert [(a.number, a.text) for a in theme.actions] == [(2, "Keep the IOM cohort")]
+
+
+def test_an_action_numbered_for_another_theme_is_reported_not_guessed(tmp_path: Path) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_text(
+        "1. ASB ACTION PLAN\n\nNo\tAction\n1.1\tPatrol\n2.1\tMisplaced\nx\tNo number\n",
+        encoding="utf-8",
+    )
+    document = read_document(path)
+    assert [a.number for a in document.themes[0].actions] == [1]
+    assert [(u.where, u.text) for u in document.unmapped] == [("line 5", "2.1"), ("line 6", "x")]
+    assert "this is theme 1" in document.unmapped[0].reason
+
+
+def test_a_word_document_without_tables_or_lists_gives_nothing_to_import(tmp_path: Path) -> None:
+    document = Document()
+    document.add_heading("Partnership meeting", level=1)
+    document.add_paragraph("Apologies were received from the fire service.")
+    path = tmp_path / "minutes.docx"
+    document.save(str(path))
+    read = read_document(path)
+    assert not read.has_plan_items
+    assert read.title == "Partnership meeting"
+    assert [(u.where, u.reason) for u in read.unmapped] == [
+        ("paragraph 2", "narrative paragraph, not in a table or a recommendations list")
+    ]

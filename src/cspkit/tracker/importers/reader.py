@@ -107,6 +107,9 @@ class _Reader:
             if line.is_row:
                 self._row(line)
                 continue
+            if line.table is not None and self.table is not None and line.table == self.table.table:
+                self._unmapped(line, "merged row inside a table; the rows after it were read on")
+                continue
             self._end_table()
             self._paragraph(line)
         self._end_table()
@@ -145,7 +148,7 @@ class _Reader:
         table, self.table = self.table, None
         document = self.document
         if table.kind is TableKind.ACTIONS and self.theme is not None:
-            self.theme.actions.extend(table.actions())
+            self.theme.actions.extend(table.actions(theme_number=self.theme.number))
         elif table.kind is TableKind.RECOMMENDATIONS:
             first = len(document.recommendations) + 1
             document.recommendations.extend(table.recommendations(first_number=first))

@@ -189,16 +189,14 @@ def _docx_table(table: Table, table_number: int) -> list[SourceLine]:
             kept.append(cell._tc)
             raw_cells.append(cell.text)
         cells = tuple(clean_cell(cell) for cell in raw_cells)
+        where = f"table {table_number}, row {row_number}"
         if len(cells) == 1:
-            cells = (*cells, "")
-            raw_cells.append("")
-        lines.append(
-            SourceLine(
-                f"table {table_number}, row {row_number}",
-                None,
-                cells,
-                tuple(raw_cells),
-                table=table_number,
+            # A row that is one merged cell is a caption ("1. ASB ACTION PLAN"), not data.
+            lines.append(
+                SourceLine(
+                    where, None, cells, tuple(raw_cells), table=table_number, emphasised=True
+                )
             )
-        )
+            continue
+        lines.append(SourceLine(where, None, cells, tuple(raw_cells), table=table_number))
     return lines

@@ -20,7 +20,8 @@ from cspkit.tracker.importers.source import SourceLine
 from cspkit.tracker.importers.wording import split_sub_actions
 from cspkit.tracker.status import RagStatus, status_from_text
 
-_ACTION_NUMBER = re.compile(r"^(\d{1,3})\.?$")
+# "3", "3." or, numbered within the theme, "2.3" (theme 2, action 3).
+_ACTION_NUMBER = re.compile(r"^(?:(\d{1,2})\.)?(\d{1,3})\.?$")
 # A cell ending on one of these words was cut off when the document was converted.
 _CUT_OFF_WORDS = frozenset(
     ["a", "an", "and", "by", "for", "in", "of", "on", "or", "the", "to", "with"]
@@ -86,16 +87,17 @@ class TableRows:
             )
         return status
 
-    def actions(self) -> list[ActionRow]:
+    def actions(self, *, theme_number: int) -> list[ActionRow]:
         actions = []
         for row in self.rows:
             number = _ACTION_NUMBER.match(row.values[Field.REFERENCE])
-            if number is None:
+            if number is None or (number.group(1) and int(number.group(1)) != theme_number):
                 self.unmapped.append(
                     Unmapped(
                         row.where,
                         row.values[Field.REFERENCE],
-                        "action number is not a whole number (1, 2, 3 …); row skipped",
+                        f"action number is neither 1, 2, 3 … nor {theme_number}.1, "
+                        f"{theme_number}.2 … (this is theme {theme_number}); row skipped",
                     )
                 )
                 continue
@@ -104,7 +106,7 @@ class TableRows:
             actions.append(
                 ActionRow(
                     where=row.where,
-                    number=int(number.group(1)),
+                    number=int(number.group(2)),
                     lead=row.values.get(Field.LEAD, ""),
                     text=text,
                     sub_actions=subs,

@@ -24,6 +24,7 @@ CHART_CONFIG: dict[str, Any] = {
     "font": FONT,
     "background": "#ffffff",
     "view": {"stroke": None},
+    "mark": {"color": "#1d4f91"},
     "axis": {
         "labelFontSize": 12,
         "titleFontSize": 12,

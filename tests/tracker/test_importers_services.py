@@ -169,6 +169,13 @@ def test_word_table_imports_and_reimports_without_duplicates(stockton, tmp_path)
     assert pastors.text == "Fund street pastors in Yarm"
     assert pastors.history.count() >= 2
 
+    table.rows[1].cells[2].text = "Hold tactical meetings a) fortnightly"
+    document.save(str(path))
+    fewer = _import(stockton, path)
+    assert (fewer.counts["sub-actions"].updated, fewer.counts["sub-actions"].removed) == (1, 1)
+    assert list(meetings.sub_actions.values_list("label", "text")) == [("a", "fortnightly")]
+    assert "  sub-actions: 0 created, 1 updated, 0 unchanged, 1 removed" in fewer.lines()
+
 
 def test_import_refuses_a_member_and_writes_nothing(stockton, tmp_path) -> None:
     member = person_create(

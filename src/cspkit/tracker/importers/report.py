@@ -21,6 +21,7 @@ class Counts:
     created: int = 0
     updated: int = 0
     skipped: int = 0
+    removed: int = 0  # sub-actions no longer in the file
 
 
 @dataclass
@@ -60,10 +61,11 @@ class ImportReport:
         """The report as plain lines, for the command line and logs."""
         out = [f"{self.path} → {self.plan}" + (f" ({self.title})" if self.title else "")]
         for kind, counts in self.counts.items():
-            if counts.created or counts.updated or counts.skipped:
+            if counts.created or counts.updated or counts.skipped or counts.removed:
+                removed = f", {counts.removed} removed" if counts.removed else ""
                 out.append(
                     f"  {kind}: {counts.created} created, {counts.updated} updated, "
-                    f"{counts.skipped} unchanged"
+                    f"{counts.skipped} unchanged{removed}"
                 )
         if self.cover_paragraphs:
             out.append(

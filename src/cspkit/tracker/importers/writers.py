@@ -151,6 +151,8 @@ class PlanWriter:
         for label, text in subs:
             outcome = "created" if label not in existing else "updated"
             self.report.count("sub-actions", "skipped" if existing.get(label) == text else outcome)
+        for _ in existing.keys() - dict(subs).keys():
+            self.report.count("sub-actions", "removed")
         if existing != dict(subs):
             sub_actions_set(action=action, edited_by=self.user, sub_actions=subs)
 

@@ -1,0 +1,91 @@
+"""Postcodes: normalising them, and the ONS postcode → OA → LSOA → MSOA → LAD lookup.
+
+The ONS "PCD_OA21_LSOA21_MSOA21_LAD" best-fit lookup is recognised by its header
+(``pcds`` and ``lsoa21cd``, any case) and loaded as the ``postcode`` reference table.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cspkit.errors import LoadError
+from cspkit.sources.base import ParsedFile, SourceKind, TableRows, read_csv_strings
+from cspkit.sources.files import Header, RawFile, read_header, read_path
+
+# The shapes of UK postcodes (outward code, then a digit and two letters).
+POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
+
+
+def normalise_postcode(value: str | None) -> str | None:
+    """``"ts1 1aa"``, ``"TS11AA"`` → ``"TS1 1AA"``; ``None`` when it is not a postcode.
+
+    Examples
+    --------
+    >>> normalise_postcode(" ts18  1aa "), normalise_postcode("not known")
+    ('TS18 1AA', None)
+    """
+    if value is None:
+        return None
+    compact = re.sub(r"\s+", "", value).upper()
+    match = POSTCODE.match(compact)
+    return f"{match.group(1)} {match.group(2)}" if match else None
+
+
+def _columns(header: Header) -> dict[str, str] | None:
+    lower = {c.lower(): c for c in header.columns}
+    if header.format != "csv" or not {"pcds", "lsoa21cd"} <= set(lower):
+        return None
+    wanted = {"postcode": "pcds", "oa_code": "oa21cd", "lsoa_code": "lsoa21cd",
+              "msoa_code": "msoa21cd", "lad_code": "ladcd", "terminated": "doterm"}
+    return {name: lower[c] for name, c in wanted.items() if c in lower}
+
+
+def parse_postcode_lookup(raw: RawFile, header: Header) -> ParsedFile:
+    columns = _columns(header)
+    assert columns is not None
+    t = read_csv_strings(raw, header)
+    n = t.num_rows
+    missing = pc.is_null(t[columns["postcode"]])
+    if pc.any(missing).as_py():
+        line = int(pc.index(missing, True).as_py()) + 2
+        raise LoadError("pcds is empty", path=raw.name, line=line,
+                        hint="Use the ONS postcode to OA/LSOA/MSOA/LAD lookup as published")
+    postcodes = [normalise_postcode(p) or p for p in t[columns["postcode"]].to_pylist()]
+    nulls = pa.nulls(n, pa.string())
+    data = pa.table({
+        "postcode": pa.array(postcodes, pa.string()),
+        **{name: (t[columns[name]] if name in columns else nulls)
+           for name in ("oa_code", "lsoa_code", "msoa_code", "lad_code", "terminated")},
+    })
+    return ParsedFile(raw=raw, kind="ons_postcode_lookup", dataset="postcode",
+                      scopes=("postcode",), rows=(TableRows("postcode", data),),
+                      notes=(f"{n} postcodes",))
+
+
+def read_postcode_lookup(path: Path) -> dict[str, str]:
+    """Postcode → LSOA 2021 from an ONS lookup file (for pseudonymising outside a warehouse).
+
+    Raises
+    ------
+    LoadError
+        When the file is not an ONS postcode lookup (no ``pcds`` and ``lsoa21cd`` columns).
+    """
+    raw = read_path(Path(path))[0]
+    header = read_header(raw)
+    if _columns(header) is None:
+        raise LoadError("not an ONS postcode lookup: the header has no pcds and lsoa21cd",
+                        path=str(path), line=1,
+                        hint="Use the ONS PCD to OA21/LSOA21/MSOA21/LAD best-fit lookup")
+    parsed = parse_postcode_lookup(raw, header).rows[0].data
+    return dict(zip(parsed["postcode"].to_pylist(), parsed["lsoa_code"].to_pylist(),
+                    strict=True))
+
+
+KINDS = (
+    SourceKind("ons_postcode_lookup", "ONS postcode → OA → LSOA 2021 → MSOA → LAD lookup",
+               lambda h: _columns(h) is not None, parse_postcode_lookup, 10),
+)

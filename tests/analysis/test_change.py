@@ -102,3 +102,9 @@ def test_recent_change_compares_the_last_months_with_those_before(tiny):
     t = result.table.set_index("group")
     assert t.loc["Burglary", ["current", "previous"]].tolist() == [6, 6]
     assert t.loc["Total recorded crime", ["current", "previous"]].tolist() == [25, 25]
+
+
+def test_change_since_a_month_compares_with_the_equal_months_before(tiny):
+    result = recent_change(tiny, areas=LAD, end="2025-02", since="2025-01")
+    assert result.citation.period == StrategicPeriod("2025-01", "2025-02")
+    assert (result.total_current, result.total_previous) == (50, 40)

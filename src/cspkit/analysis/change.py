@@ -225,6 +225,7 @@ def recent_change(
     areas: str | Sequence[str],
     end: str,
     months: int = 6,
+    since: str | None = None,
     themes: Themes | None = None,
     small_number: int = DEFAULT_SMALL_NUMBER,
     alpha: float = 0.05,
@@ -232,17 +233,21 @@ def recent_change(
     """The last ``months`` months up to ``end`` against the ``months`` months before them.
 
     The "since April crime has fallen by 7%" figure of a strategic assessment: the same
-    table as :func:`compare_periods` for the short period ending at ``end``.
+    table as :func:`compare_periods` for the short period ending at ``end``. With ``since``
+    the period runs from that month to ``end`` (``months`` is then ignored) and is compared
+    with the equal number of months just before it.
 
     Examples
     --------
     ``recent_change(con, areas="E06000004", end="2025-12", months=6)`` compares
-    2025-07…2025-12 with 2025-01…2025-06.
+    2025-07…2025-12 with 2025-01…2025-06; ``since="2025-04"`` compares 2025-04…2025-12
+    with 2024-07…2025-03.
     """
+    period = StrategicPeriod(since, end) if since else StrategicPeriod.ending(end, months)
     return compare_periods(
         con,
         areas=areas,
-        period=StrategicPeriod.ending(end, months),
+        period=period,
         compare="previous",
         themes=themes,
         small_number=small_number,

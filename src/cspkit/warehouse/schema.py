@@ -199,12 +199,37 @@ TABLES: dict[str, Table] = {
             "no names, dates of birth or addresses ever.",
             ("incident_id", "string", "The incident."),
             ("source", "string", "The incident's source."),
+            ("month", "string", "The incident's month, YYYY-MM (so a newer export of a "
+             "month replaces its people too)."),
             ("role", "string", "victim, offender, suspect or caller."),
             ("person_key", "string", "Keyed hash (HMAC-SHA256) made by the data owner."),
             ("age", "int64", "Age at the incident."),
             ("sex", "string", "Sex as recorded."),
             ("ethnicity", "string", "Ethnicity as recorded (null = not recorded)."),
             ("home_lsoa_code", "string", "Home LSOA 2021, never the address."),
+            LOAD_ID,
+        ),
+        _table(
+            "incident_detail",
+            "Fields of partner incidents with no column of their own, long format: e.g. "
+            "A&E location_type, weapon, reported_to_police; fire motive; ASB school.",
+            ("incident_id", "string", "The incident."),
+            ("source", "string", "The incident's source."),
+            ("month", "string", "The incident's month, YYYY-MM."),
+            ("name", "string", "Field name as in the mapping's [details] table."),
+            ("value", "string", "Value as recorded (null = blank)."),
+            LOAD_ID,
+        ),
+        _table(
+            "postcode",
+            "ONS postcode → output area → LSOA 2021 → MSOA → LAD best-fit lookup, for placing "
+            "partner rows that give a postcode.",
+            ("postcode", "string", "Postcode in the ONS `pcds` form (e.g. TS18 1AA)."),
+            ("oa_code", "string", "Output area 2021."),
+            ("lsoa_code", "string", "LSOA 2021."),
+            ("msoa_code", "string", "MSOA 2021."),
+            ("lad_code", "string", "Local authority district."),
+            ("terminated", "string", "Month the postcode was terminated (YYYYMM), if it was."),
             LOAD_ID,
         ),
         _table(

@@ -67,10 +67,11 @@ def warehouse_status(con: BaseBackend) -> WarehouseStatus:
     ledger = con.table("load_ledger").to_pandas()
     live = ledger[ledger["status"] == "loaded"]
     by_month = con.sql("""
-        SELECT police_force, month, source, count(*) AS rows FROM incident GROUP BY ALL
-        UNION ALL SELECT police_force, month, 'police_outcome', count(*) FROM outcome GROUP BY ALL
+        SELECT police_force, month, source, count(*) AS rows FROM incident GROUP BY 1, 2, 3
+        UNION ALL SELECT police_force, month, 'police_outcome', count(*) FROM outcome
+        GROUP BY 1, 2, 3
         UNION ALL SELECT police_force, month, 'police_stop_search', count(*) FROM stop_search
-        GROUP BY ALL""").to_pandas()
+        GROUP BY 1, 2, 3""").to_pandas()
     force_months = (by_month.pivot_table(index=["police_force", "month"], columns="source",
                                          values="rows", aggfunc="sum", fill_value=0)
                     .reset_index() if not by_month.empty else pd.DataFrame())
@@ -88,7 +89,7 @@ def warehouse_status(con: BaseBackend) -> WarehouseStatus:
         SELECT i.source, i.lad_code, a.lad_name, i.month, count(*) AS rows
         FROM incident i
         LEFT JOIN (SELECT DISTINCT lad_code, lad_name FROM area) a ON a.lad_code = i.lad_code
-        GROUP BY ALL""").to_pandas()
+        GROUP BY 1, 2, 3, 4""").to_pandas()
     placement = con.sql("SELECT lsoa_assignment AS how, count(*) AS n FROM incident "
                         "GROUP BY 1 ORDER BY 1").to_pandas()
     counts = dict(zip(placement["how"].fillna("not placed"), placement["n"].astype(int),
@@ -120,7 +121,7 @@ def _reference(con: BaseBackend, live: pd.DataFrame) -> dict[str, str]:
     for row in dep.itertuples():
         out[f"deprivation {row.edition}"] = f"{row.n:,} LSOAs, {row.d} domains or indicators"
     pop = con.sql("SELECT source, year, geography, count(DISTINCT lsoa_code) AS n "
-                  "FROM population GROUP BY ALL ORDER BY 1, 2").to_pandas()
+                  "FROM population GROUP BY 1, 2, 3 ORDER BY 1, 2").to_pandas()
     for row in pop.itertuples():
         out[f"population {row.source} {row.year}"] = f"{row.n:,} LSOAs ({row.geography})"
     bnd = con.sql("SELECT level, count(*) AS n FROM boundary GROUP BY 1 ORDER BY 1").to_pandas()

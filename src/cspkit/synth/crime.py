@@ -204,13 +204,12 @@ def _choose_points(
     chosen = np.empty(len(incidents), dtype=np.int64)
     points_of = points.groupby("lsoa").indices
     groups = incidents.groupby(["lsoa", "type_index"]).indices
+    kinds = points.kind.to_numpy(dtype=object)
+    pulls = points.pull.to_numpy()
     for (lsoa, t), rows in groups.items():
         candidates = points_of[lsoa]
         affinity = POINT_AFFINITY.get(CRIME_TYPES[t], {})
-        kinds = points.kind.to_numpy()[candidates]
-        weights = points.pull.to_numpy()[candidates] * np.array(
-            [affinity.get(k, 1.0) for k in kinds]
-        )
+        weights = pulls[candidates] * np.array([affinity.get(k, 1.0) for k in kinds[candidates]])
         cumulative = np.cumsum(weights / weights.sum())
         picks = np.searchsorted(cumulative, rng.uniform(size=len(rows)), side="right")
         chosen[rows] = candidates[np.minimum(picks, len(candidates) - 1)]

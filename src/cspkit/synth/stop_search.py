@@ -80,7 +80,10 @@ def simulate_searches(
     officer = np.array([SELF_DEFINED_ETHNICITY[s][1] for s in self_defined])
     officer = np.where(detail, officer, "")
     legislation = _pick(rng, {k: w for k, (w, _) in LEGISLATION.items()}, n)
-    objects = np.array([_pick(rng, LEGISLATION[law][1], 1)[0] for law in legislation])
+    objects = np.empty(n, dtype=object)
+    for law, (_, searched_for) in LEGISLATION.items():
+        under_law = legislation == law
+        objects[under_law] = _pick(rng, searched_for, int(under_law.sum()))
     outcome = _pick(rng, SEARCH_OUTCOME, n)
     drugs = objects == "Controlled drugs"
     outcome[drugs & (outcome == "Community resolution")] = DRUGS_WARNING

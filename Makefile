@@ -2,7 +2,9 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+HASH   := $(shell sha256sum pyproject.toml | cut -c1-12)
+APP    := $(VENV)/.installed-app-$(HASH)
+DEV    := $(VENV)/.installed-dev-$(HASH)
 
 .PHONY: demo test install lint clean
 
@@ -10,20 +12,25 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(APP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	rm -f $(VENV)/.installed-app-*
+	touch $(APP)
+
+$(DEV): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
-	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+	rm -f $(VENV)/.installed-dev-* $(VENV)/.installed-app-*
+	touch $(DEV) $(APP)
 
-install: $(STAMP)
+install: $(APP)
 
-demo: $(STAMP)
+demo: $(APP)
 	$(BIN)/csp demo --out demo-output
 
-test: $(STAMP)
+test: $(DEV)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check src tests benchmarks
 
 clean:

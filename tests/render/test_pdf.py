@@ -11,6 +11,7 @@ import pytest
 
 from cspkit.assessment.document import Document
 from cspkit.render import write_pdf
+from tests.render.render_sample import sample_document
 
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="pdftotext (apt package poppler-utils) not installed"
@@ -29,8 +30,17 @@ def _pages(pdf: Path) -> list[str]:
     return text.split("\f")[:-1]
 
 
-def test_pdf_is_a_pdf(pdf: Path):
+def test_pdf_is_a_pdf_and_the_same_document_gives_the_same_bytes(pdf: Path, tmp_path: Path):
     assert pdf.read_bytes().startswith(b"%PDF-")
+    assert write_pdf(sample_document(), tmp_path / "again.pdf").read_bytes() == pdf.read_bytes()
+
+
+@needs_poppler
+def test_pdf_is_tagged_and_titled(document: Document, pdf: Path):
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
+    assert "Tagged:          yes" in info.stdout
+    assert f"Author:          {document.partnership}" in info.stdout
+    assert document.title in info.stdout
 
 
 @needs_poppler

@@ -12,9 +12,13 @@ from cspkit.render.html import render_html
 
 def write_pdf(document: Document, path: str | Path) -> Path:
     """Write ``assessment.pdf``: A4 pages numbered in the footer, a contents page with page
-    numbers, table headers repeated across page breaks, charts and maps as vector SVG."""
+    numbers, table headers repeated across page breaks, charts and maps as vector SVG.
+
+    The PDF is tagged (headings, tables and figures are marked up for screen readers) and
+    carries no creation date or random identifier, so the same Document gives the same bytes.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     html = weasyprint.HTML(string=render_html(document, paged=True))
-    html.write_pdf(path, pdf_identifier=False, uncompressed_pdf=False)
+    html.write_pdf(path, pdf_tags=True, pdf_identifier=False)
     return path

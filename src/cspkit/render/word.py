@@ -112,6 +112,7 @@ class _Writer:
         normal = self.word.styles["Normal"]
         normal.font.name = "Arial"
         normal.font.size = Pt(11)
+        self.word.styles["Heading 1"].paragraph_format.page_break_before = True
         footer = page.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         footer.add_run("Page ")

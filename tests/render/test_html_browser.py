@@ -44,6 +44,7 @@ def test_charts_render_interactively_offline(document: Document, tmp_path: Path)
         )
         for chart in charts:
             view = page.locator(f"#{chart.id} .chart-view")
+            # one SVG: vega-embed replaced the static fallback picture with the live view
             assert view.locator("svg.marks").count() == 1
             assert view.get_attribute("aria-label") == chart.alt_text
         headings = page.locator("h1, h2, h3, h4").count()

@@ -22,6 +22,7 @@ from cspkit.synth.names import (
     BOROUGH,
     LSOA11_SPLIT_CODE_PREFIX,
     LSOA21_CODE_PREFIX,
+    NEIGHBOURS,
     WARD_CODE_PREFIX,
 )
 
@@ -31,7 +32,12 @@ _KM_PER_DEG_LON = 111.32 * np.cos(np.radians(CENTRE_LAT))
 
 # Points of interest (km from the centre). Towns pull population density (smaller LSOAs);
 # the roles drive crime and deprivation later.
-TOWN_CENTRES = {BOROUGH.code: (0.0, 1.0), "E06900002": (-16.0, 1.0), "E06900003": (16.0, -1.0)}
+FENMOOR, BRACKENHOLT = NEIGHBOURS
+TOWN_CENTRES = {
+    BOROUGH.code: (0.0, 1.0),
+    FENMOOR.code: (-16.0, 1.0),
+    BRACKENHOLT.code: (16.0, -1.0),
+}
 ESTATES = ((3.0, -2.5), (-4.0, 3.5), (-15.0, -1.8), (17.5, 2.2))
 STUDENT_QUARTER = (-1.6, -0.9)
 # Gaussian bumps of relative population density: (x, y, sigma km, height).
@@ -45,7 +51,7 @@ _DENSITY_BUMPS = (
 # latitude so the authority boundaries are not straight lines.
 _WEST_EDGE_KM, _EAST_EDGE_KM = -9.0, 10.0
 _BOUNDARY_WIGGLE_KM = 1.6
-_SPLITS_PER_AUTHORITY = {BOROUGH.code: 4, "E06900002": 1}
+_SPLITS_PER_AUTHORITY = {BOROUGH.code: 4, FENMOOR.code: 1}
 
 
 @dataclass(frozen=True)

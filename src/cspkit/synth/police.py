@@ -35,8 +35,9 @@ def crime_ids(rng: np.random.Generator, crime_types: pd.Series) -> np.ndarray:
 def placed(
     rows: pd.DataFrame, month: str, lsoas: pd.DataFrame, points: pd.DataFrame
 ) -> pd.DataFrame:
-    """Coordinates, location and the LSOA as published in ``month`` for rows with
-    ``lsoa`` and ``point`` columns."""
+    """Coordinates, location and LSOA (as published in ``month``) of rows with ``lsoa``
+    and ``point`` columns.
+    """
     point = rows.point.to_numpy()
     lsoa = lsoas.iloc[rows.lsoa.to_numpy()]
     vintage = "lsoa21" if month >= LSOA21_PUBLISHED_FROM else "lsoa11"

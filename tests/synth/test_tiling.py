@@ -35,11 +35,11 @@ def test_grown_groups_cover_every_cell_and_are_contiguous() -> None:
 
 def test_a_cut_off_cell_joins_the_group_it_borders_most() -> None:
     cells, _ = grid_cells(3)
-    labels = np.array([0, 0, 1, 1, 1, 0, 1, 1, 1])  # cell 5 is cut off from cells 0 and 1
+    labels = np.array([0, 0, 0, 1, 1, 1, 1, 0, 1])  # cell 7 is cut off from cells 0, 1, 2
 
     fixed = tiling.make_contiguous(labels, tiling.adjacency(cells))
 
-    assert fixed.tolist() == [0, 0, 1, 1, 1, 1, 1, 1, 1]
+    assert fixed.tolist() == [0, 0, 0, 1, 1, 1, 1, 1, 1]
 
 
 def test_voronoi_cells_tile_the_outline_in_seed_order() -> None:

@@ -24,7 +24,7 @@ from ibis.backends import BaseBackend
 
 from cspkit.errors import CspError, LoadError, LoadFailed
 from cspkit.sources.base import ParsedFile
-from cspkit.sources.files import list_folder, read_header, read_path
+from cspkit.sources.files import RawFile, list_folder, read_header, read_path
 from cspkit.sources.registry import describe_header, recognise
 from cspkit.warehouse import next_load_id, transaction
 from cspkit.warehouse.placement import PLACED_TABLES, CodeMap, PlacementReport, place_rows
@@ -33,6 +33,7 @@ from cspkit.warehouse.schema import TABLES
 REFERENCE_DATASETS = {"area", "lsoa_change", "boundary", "population"}
 
 Progress = Callable[[str, int, int], None]
+Parser = Callable[[RawFile], ParsedFile | None]
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,13 @@ def _input_files(paths: Sequence[str | Path]) -> tuple[list[tuple[Path, bool]], 
     return files, documentation
 
 
-def _read_and_parse(path: Path, explicit: bool) -> _FileOutcome:
-    """Read one input (a zip may hold many files), recognise and parse each file in it."""
+def _read_and_parse(path: Path, explicit: bool, parser: Parser | None = None) -> _FileOutcome:
+    """Read one input (a zip may hold many files), recognise and parse each file in it.
+
+    With a ``parser`` every file is parsed by it, whatever its header (partner exports read
+    through a column mapping); it returns ``None`` for a file it does not want (another
+    worksheet of a workbook), which is listed as not recognised.
+    """
     outcome = _FileOutcome()
     try:
         raws = read_path(path)
@@ -94,6 +100,17 @@ def _read_and_parse(path: Path, explicit: bool) -> _FileOutcome:
     # An archive or workbook holds several files: the ones not recognised are listed.
     is_container = path.suffix.lower() in (".zip", ".xlsx")
     for raw in raws:
+        if parser is not None:
+            try:
+                parsed = parser(raw)
+            except CspError as exc:
+                outcome.errors.append(exc)
+                continue
+            if parsed is None:
+                outcome.not_recognised.append((raw.name, "not the sheet the mapping names"))
+            else:
+                outcome.parsed.append(parsed)
+            continue
         try:
             header = read_header(raw)
             kind = recognise(header)
@@ -115,12 +132,12 @@ def _read_and_parse(path: Path, explicit: bool) -> _FileOutcome:
     return outcome
 
 
-def _read_all(paths: Sequence[str | Path]) -> _FileOutcome:
+def _read_all(paths: Sequence[str | Path], parser: Parser | None = None) -> _FileOutcome:
     files, documentation = _input_files(paths)
     total = _FileOutcome(not_recognised=documentation)
     # Decompression and CSV parsing release the GIL: read files on every core.
     with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
-        for outcome in pool.map(lambda f: _read_and_parse(*f), files):
+        for outcome in pool.map(lambda f: _read_and_parse(*f, parser), files):
             total.parsed += outcome.parsed
             total.not_recognised += outcome.not_recognised
             total.errors += outcome.errors
@@ -132,8 +149,12 @@ def load_paths(
     paths: Sequence[str | Path],
     *,
     progress: Progress | None = None,
+    parser: Parser | None = None,
 ) -> LoadReport:
     """Load files, folders and archives into the warehouse.
+
+    ``parser``, when given, parses every file instead of recognising it by its header
+    (see :func:`cspkit.sources.partner.loading.load_partner`).
 
     Raises
     ------
@@ -143,7 +164,7 @@ def load_paths(
     """
     if not paths:
         raise CspError("no files given", hint="Name files, folders or .zip archives to load")
-    inputs = _read_all(paths)
+    inputs = _read_all(paths, parser)
     if inputs.errors:
         raise LoadFailed(inputs.errors)
     parsed = inputs.parsed

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cspkit.sources import deprivation, geography, police_uk, population, published_counts
 from cspkit.sources.base import SourceKind
 from cspkit.sources.files import Header
+from cspkit.sources.partner import postcodes
 
 KINDS: tuple[SourceKind, ...] = (
     *police_uk.KINDS,
@@ -12,6 +13,7 @@ KINDS: tuple[SourceKind, ...] = (
     *deprivation.KINDS,
     *population.KINDS,
     *published_counts.KINDS,
+    *postcodes.KINDS,
 )
 
 

@@ -5,6 +5,8 @@ LSOA 2011 → 2021 lookup: unchanged and merged LSOAs map to one 2021 LSOA; for 
 complex) LSOA the row's coordinates choose among the 2021 LSOAs it became, using the loaded
 boundaries (the polygon containing the point, else the nearest); without boundaries the
 2021 LSOA with most residents is the best fit. Ward and LAD then come from ``area``.
+A row with no LSOA code but with coordinates (a partner's fire incident) is placed in the
+loaded LSOA 2021 polygon that contains the point (``coordinates_polygon``).
 
 Placement never depends on load order: rows are (re)placed whenever reference data changes.
 """
@@ -39,6 +41,15 @@ class CodeMap:
         self.ambiguous = _split_children(con)
         self.area = con.sql("SELECT lsoa_code, ward_code, lad_code FROM area").to_pyarrow()
         con.raw_sql("DROP TABLE IF EXISTS csp_code_map")
+        self.con = con
+        self._polygons: LsoaPolygons | None = None
+
+    @property
+    def polygons(self) -> LsoaPolygons:
+        """The loaded LSOA 2021 polygons, read only when a row needs them."""
+        if self._polygons is None:
+            self._polygons = LsoaPolygons(self.con)
+        return self._polygons
 
     def place(self, rows: pa.Table) -> pa.Table:
         """Fill the placement columns of new incident or outcome rows."""
@@ -68,6 +79,14 @@ class CodeMap:
                 code[split] = chosen["lsoa21_code"].to_numpy()
                 how[split] = chosen["how"].to_numpy()
         pending = pd.isna(how)
+        lon = rows["longitude"].to_numpy(zero_copy_only=False).astype(float)
+        lat = rows["latitude"].to_numpy(zero_copy_only=False).astype(float)
+        by_point = pending & pd.isna(published) & ~np.isnan(lon) & ~np.isnan(lat)
+        if by_point.any():
+            found = self.polygons.locate(lon[by_point], lat[by_point])
+            code[by_point] = found
+            how[by_point] = np.where(pd.isna(found), None, "coordinates_polygon")
+            pending = pd.isna(how)
         how[pending & pd.isna(published)] = "no_lsoa"
         how[pending & ~pd.isna(published)] = "unknown_lsoa"
         placed = pa.table({"csp_row": pa.array(np.arange(rows.num_rows)),
@@ -107,6 +126,7 @@ def place_rows(con: BaseBackend, *, everything: bool) -> PlacementReport:
             FROM csp_code_map m
             WHERE {table}.lsoa_assignment IS NULL AND {table}.lsoa_code_published = m.code
               AND m.how <> 'ambiguous'""")
+        _place_by_coordinates(con, table)
         con.raw_sql(f"""
             UPDATE {table} SET lsoa_assignment = CASE
                 WHEN lsoa_code_published IS NULL THEN 'no_lsoa' ELSE 'unknown_lsoa' END
@@ -117,6 +137,7 @@ def place_rows(con: BaseBackend, *, everything: bool) -> PlacementReport:
             WHERE {table}.lsoa_code = a.lsoa_code AND {table}.ward_code IS NULL""")
     con.raw_sql("DROP TABLE IF EXISTS csp_code_map")
     con.raw_sql("DROP TABLE IF EXISTS csp_split_choice")
+    con.raw_sql("DROP TABLE IF EXISTS csp_point_choice")
     return PlacementReport(rows_placed=placed, by_assignment=counts)
 
 
@@ -178,6 +199,49 @@ def _place_split_codes(con: BaseBackend, table: str) -> None:
         WHERE {table}.lsoa_assignment IS NULL AND {table}.lsoa_code_published = c.code
           AND {table}.longitude IS NOT DISTINCT FROM c.longitude
           AND {table}.latitude IS NOT DISTINCT FROM c.latitude""")
+
+
+class LsoaPolygons:
+    """The loaded LSOA 2021 boundaries in an STRtree, for placing points."""
+
+    def __init__(self, con: BaseBackend) -> None:
+        rows = con.sql("SELECT code, min(geometry_wkt) AS wkt FROM boundary "
+                       "WHERE level = 'lsoa21' GROUP BY code ORDER BY code").execute()
+        self.codes = rows["code"].to_numpy(dtype=object)
+        self.tree = shapely.STRtree(shapely.from_wkt(rows["wkt"].to_numpy()))
+
+    def locate(self, longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
+        """The LSOA whose polygon holds each point (the first by code on a shared edge),
+        ``None`` outside every polygon."""
+        found = np.full(len(longitude), None, dtype=object)
+        if not len(self.codes):
+            return found
+        points, polygons = self.tree.query(shapely.points(longitude, latitude),
+                                           predicate="intersects")
+        # Reversed, so the lowest code wins where a point lies on a boundary.
+        found[points[::-1]] = self.codes[polygons[::-1]]
+        return found
+
+
+def _place_by_coordinates(con: BaseBackend, table: str) -> None:
+    """Place rows with no LSOA code but with coordinates in the polygon holding them."""
+    points = con.sql(f"""
+        SELECT DISTINCT longitude, latitude FROM {table}
+        WHERE lsoa_assignment IS NULL AND lsoa_code_published IS NULL
+          AND longitude IS NOT NULL AND latitude IS NOT NULL""").execute()
+    if points.empty:
+        return
+    points["lsoa21_code"] = LsoaPolygons(con).locate(points["longitude"].to_numpy(float),
+                                                     points["latitude"].to_numpy(float))
+    points = points.dropna(subset=["lsoa21_code"])
+    if points.empty:
+        return
+    con.create_table("csp_point_choice", points, overwrite=True)
+    con.raw_sql(f"""
+        UPDATE {table} SET lsoa_code = c.lsoa21_code, lsoa_assignment = 'coordinates_polygon'
+        FROM csp_point_choice c
+        WHERE {table}.lsoa_assignment IS NULL AND {table}.lsoa_code_published IS NULL
+          AND {table}.longitude = c.longitude AND {table}.latitude = c.latitude""")
 
 
 def _split_children(con: BaseBackend) -> pd.DataFrame:

@@ -50,6 +50,7 @@ _PLACEMENT = (
         "string",
         "How `lsoa_code` was found: published_2021, lsoa11_unchanged, lsoa11_merged, "
         "lsoa11_split_polygon, lsoa11_split_best_fit, lsoa11_complex_best_fit, "
+        "coordinates_polygon (no code given: the LSOA polygon holding the point), "
         "no_lsoa (none published) or unknown_lsoa (code in no loaded lookup).",
     ),
     ("ward_code", "string", "Ward of `lsoa_code` (best fit) from the loaded `area` lookup."),

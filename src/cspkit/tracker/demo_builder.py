@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -96,11 +96,15 @@ def _build(*, today: date, start: date, password: str) -> Plan:
         period_end=period_bounds(start)[1],
     )
 
-    def write_updates(create, target: dict, item, updates, period_start: date) -> None:
+    def days_ago(days: int) -> date:
+        return max(start, today - timedelta(days=days))
+
+    def days_into_previous_plan(days: int) -> date:
+        return offset(previous_start, days)
+
+    def write_updates(create, target: dict, item, updates, date_of) -> None:
         for days, author, status, text in updates:
-            written_on = offset(period_start, days)
-            if written_on > today:
-                continue
+            written_on = date_of(days)
             create(
                 **target,
                 author=users[author],
@@ -130,11 +134,11 @@ def _build(*, today: date, start: date, password: str) -> Plan:
                 due_date=offset(start, due_days),
                 sub_actions=sub_actions,
             )
-            write_updates(action_update_create, {"action": action}, action, updates, start)
+            write_updates(action_update_create, {"action": action}, action, updates, days_ago)
 
-    for register, register_plan, register_start in (
-        (content.RECOMMENDATIONS, plan, start),
-        (content.PREVIOUS_RECOMMENDATIONS, previous, previous_start),
+    for register, register_plan, register_start, date_of in (
+        (content.RECOMMENDATIONS, plan, start, days_ago),
+        (content.PREVIOUS_RECOMMENDATIONS, previous, previous_start, days_into_previous_plan),
     ):
         for reference, section, theme_number, agency_keys, text, updates in register:
             entry = recommendation_create(
@@ -152,7 +156,7 @@ def _build(*, today: date, start: date, password: str) -> Plan:
                 {"recommendation": entry},
                 entry,
                 updates,
-                register_start,
+                date_of,
             )
 
     for reference, agency_keys, gap, action_text, measure, updates in content.DATA_REQUIREMENTS:
@@ -166,6 +170,6 @@ def _build(*, today: date, start: date, password: str) -> Plan:
             quality_measure=measure,
         )
         write_updates(
-            data_requirement_update_create, {"data_requirement": entry}, entry, updates, start
+            data_requirement_update_create, {"data_requirement": entry}, entry, updates, days_ago
         )
     return plan

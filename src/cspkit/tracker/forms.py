@@ -88,7 +88,12 @@ class VersionForm(forms.Form):
 
 
 class RecommendationToActionForm(VersionForm):
-    theme = forms.ModelChoiceField(label="Theme", queryset=Theme.objects.none())
+    theme = forms.ModelChoiceField(
+        label="Theme",
+        queryset=Theme.objects.none(),
+        empty_label="Choose a theme",
+        widget=forms.Select(attrs={"class": "select"}),
+    )
 
     def __init__(self, *args: Any, plan_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

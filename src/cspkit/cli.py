@@ -18,6 +18,7 @@ from cspkit.assessment import commands as assessment_commands
 from cspkit.errors import CspError, LoadFailed
 from cspkit.privacy import commands as privacy_commands
 from cspkit.sources import fetch_commands
+from cspkit.sources.partner import commands as partner_commands
 from cspkit.tracker import commands as tracker_commands
 from cspkit.tracker.importers import commands as import_commands
 from cspkit.warehouse import DEFAULT_WAREHOUSE
@@ -196,6 +197,7 @@ assessment_commands.register(app)
 fetch_commands.register(app)
 tracker_commands.register(app)
 privacy_commands.register(app)
+partner_commands.register(app)
 tracker_app = typer.Typer(help="The Community Safety Plan tracker's data: import documents.",
                           no_args_is_help=True)
 import_commands.register(tracker_app)

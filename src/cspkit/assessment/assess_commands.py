@@ -1,0 +1,53 @@
+"""``csp assess``: build the Partnership Strategic Assessment in every format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from cspkit.errors import CspError
+from cspkit.warehouse import DEFAULT_WAREHOUSE
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``assess`` command to ``app``."""
+    app.command("assess")(assess_command)
+
+
+def assess_command(
+    config: Annotated[Path, typer.Option("--config", "-c",
+                                         help="Partnership configuration (TOML), from csp init.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")],
+    warehouse: Annotated[Path, typer.Option(
+        "--warehouse", "-w", help="Warehouse DuckDB file (or an Ibis URL); csp.duckdb if not "
+        "given.")] = Path(DEFAULT_WAREHOUSE),
+) -> None:
+    """Build the Partnership Strategic Assessment from the warehouse.
+
+    Writes assessment.html, assessment.docx, assessment.pdf, tables.xlsx and data/ (every
+    table as CSV with manifest.json) into the output folder, as the configuration's formats
+    ask.
+    """
+    from cspkit.assessment.run import assess
+
+    out_console = Console()
+    errors = Console(stderr=True)
+    try:
+        with Progress(TextColumn("{task.description:<40}"), BarColumn(),
+                      TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                      console=errors, transient=True) as bar:
+            task = bar.add_task("starting", total=None)
+
+            def progress(what: str, done: int, total: int) -> None:
+                bar.update(task, description=what[:40], completed=done, total=total)
+
+            run = assess(config, warehouse=warehouse, out_dir=out, progress=progress)
+    except CspError as exc:
+        errors.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    for line in run.summary():
+        out_console.print(line, highlight=False, soft_wrap=True)

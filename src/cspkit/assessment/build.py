@@ -1,0 +1,123 @@
+"""``build_assessment``: the warehouse and a partnership configuration in, one Document out."""
+
+from __future__ import annotations
+
+import calendar
+
+from ibis.backends import BaseBackend
+
+from cspkit import __version__
+from cspkit.analysis.periods import StrategicPeriod
+from cspkit.assessment.chapters.deprivation import deprivation_chapter
+from cspkit.assessment.chapters.methods import methods_chapter
+from cspkit.assessment.chapters.overview import group_weights, overview_chapter
+from cspkit.assessment.chapters.peers import peers_chapter
+from cspkit.assessment.chapters.quality import quality_chapter
+from cspkit.assessment.chapters.recommendations import recommendations_chapter
+from cspkit.assessment.chapters.summary import summary_chapter
+from cspkit.assessment.chapters.theme import theme_chapter
+from cspkit.assessment.config import PartnershipConfig
+from cspkit.assessment.document import DataGap, Document, InputFile, Metadata, Section
+from cspkit.assessment.evidence import Evidence, Progress, gather
+
+
+def period_text(period: StrategicPeriod) -> str:
+    """A period as readers say it.
+
+    >>> period_text(StrategicPeriod("2024-10", "2025-09"))
+    '1 October 2024 to 30 September 2025'
+    """
+    start_year, start_month = (int(x) for x in period.start.split("-"))
+    end_year, end_month = (int(x) for x in period.end.split("-"))
+    last_day = calendar.monthrange(end_year, end_month)[1]
+    return (f"1 {calendar.month_name[start_month]} {start_year} to "
+            f"{last_day} {calendar.month_name[end_month]} {end_year}")
+
+
+def _inputs(evidence: Evidence) -> tuple[InputFile, ...]:
+    used = {i for result in evidence.results() for i in result.citation.load_ids}
+    ledger = evidence.ledger
+    rows = ledger[ledger["load_id"].isin(used)].sort_values(["kind", "file_name", "load_id"])
+    return tuple(InputFile(source=str(r.kind), file_name=str(r.file_name), sha256=str(r.sha256))
+                 for r in rows.itertuples(index=False))
+
+
+def _intro(evidence: Evidence) -> str:
+    config = evidence.config
+    themes = ", ".join(t.name for t in config.themes)
+    return (
+        f"This Partnership Strategic Assessment of {config.name} analyses police-recorded crime "
+        f"and anti-social behaviour in {' and '.join(evidence.area_names)} for the strategic "
+        f"period {period_text(evidence.period)}, against {period_text(evidence.comparison)}. "
+        f"It follows the partnership's priority themes ({themes}) through the victim, "
+        "offender and location profiles, and names the data still needed where police open "
+        "data cannot answer.")
+
+
+def document_from_evidence(evidence: Evidence, *, analyst_text: str = "") -> Document:
+    """Write the Document from gathered evidence (no warehouse access)."""
+    config = evidence.config
+    weights = group_weights(evidence)
+    chapters: list[Section] = [overview_chapter(evidence)]
+    chapters += [theme_chapter(evidence, item, weights) for item in evidence.themes]
+    chapters += [deprivation_chapter(evidence), peers_chapter(evidence)]
+    gaps = [block for chapter in chapters for block in _blocks(chapter)
+            if isinstance(block, DataGap)]
+    summary = summary_chapter(intro=_intro(evidence), analyst_text=analyst_text,
+                              chapters=chapters)
+    sections = [summary, *chapters, recommendations_chapter(config, gaps),
+                quality_chapter(evidence), methods_chapter(evidence)]
+    year = evidence.period.end[:4]
+    return Document(
+        title=f"Partnership Strategic Assessment {year}",
+        partnership=config.name,
+        period_text=period_text(evidence.period),
+        subtitle=" and ".join(evidence.area_names),
+        sections=tuple(sections),
+        metadata=Metadata(
+            period=f"{evidence.period.start}:{evidence.period.end}",
+            comparison_period=f"{evidence.comparison.start}:{evidence.comparison.end}",
+            inputs=_inputs(evidence),
+            config=config.model_dump(mode="json"),
+            software_version=__version__,
+        ),
+    )
+
+
+def _blocks(section: Section):
+    for child in section.children:
+        if isinstance(child, Section):
+            yield from _blocks(child)
+        else:
+            yield child
+
+
+def build_assessment(con: BaseBackend, config: PartnershipConfig, *, analyst_text: str = "",
+                     progress: Progress = lambda _: None) -> Document:
+    """Build the Partnership Strategic Assessment for a configuration.
+
+    Parameters
+    ----------
+    con
+        Warehouse backend holding the police data, lookups, population, deprivation and
+        boundaries.
+    config
+        The partnership configuration.
+    analyst_text
+        The analyst's own words (Markdown) for the executive summary
+        (:func:`cspkit.assessment.config.analyst_summary`).
+    progress
+        Called with a short description before each analysis step.
+
+    Returns
+    -------
+    Document
+
+    Raises
+    ------
+    CspError
+        When a core analysis cannot run (unknown area, months of either period not loaded).
+    """
+    evidence = gather(con, config, progress=progress)
+    progress("writing the document")
+    return document_from_evidence(evidence, analyst_text=analyst_text)

@@ -1,0 +1,1 @@
+"""One module per chapter of the assessment; each turns evidence into a :class:`Section`."""

@@ -1,0 +1,130 @@
+"""Appendix: methods — every statistic in the document, its formula and its source."""
+
+from __future__ import annotations
+
+from cspkit.assessment.document import Column, Paragraph, Section, Table
+from cspkit.assessment.evidence import Evidence
+from cspkit.assessment.findings import (
+    HARM_WEIGHTS,
+    NOT_SIGNIFICANT_FACTOR,
+    SMALL_NUMBER_FACTOR,
+    SUMMARY_SIZE,
+    TOTAL_WEIGHT,
+)
+
+METHODS: tuple[tuple[str, str, str], ...] = (
+    ("Change and percentage change",
+     "Change = n1 − n0; percentage change = 100 × (n1 − n0) / n0, where n1 and n0 are the "
+     "counts in the strategic and comparison periods (not shown when n0 = 0).",
+     "change.compare_periods"),
+    ("Statistical significance of a change",
+     "Counts are treated as Poisson. Given the total n = n1 + n0, equal rates imply "
+     "n1 ~ Binomial(n, ½); the two-sided exact binomial test gives the p-value (Przyborowski "
+     "and Wilenski 1940; Krishnamoorthy and Thomson 2004). A change is called a rise or a fall "
+     "only when p < 0.05; otherwise the text says it is not statistically significant.",
+     "change.exact_poisson_test"),
+    ("Small numbers",
+     "A row is flagged when either period's count is below the small-number threshold of "
+     "the configuration: its percentage change is unreliable and is worded with a caution.",
+     "change.compare_periods"),
+    ("Rates per 1,000 residents",
+     "Rate = 1,000 × count / residents, using Census 2021 usual residents (ONS) summed from "
+     "LSOA 2021 to ward and local authority through the best-fit lookup.",
+     "places.ward_ranking, peers.peer_comparison"),
+    ("Smoothed rates (empirical Bayes)",
+     "Each ward's rate r_i = y_i / n_i is shrunk towards the partnership rate m by "
+     "C_i = A / (A + m / n_i), with A = max(0, s² − m / n̄) and s² the population-weighted "
+     "variance of the rates (Marshall 1991, Applied Statistics 40(2)).",
+     "places.empirical_bayes_rates"),
+    ("Ranks and rank movement",
+     "Places are ranked by count, 1 = most; ties share the best rank. Movement = previous "
+     "rank − rank (positive = moved up the table).",
+     "places.rank_places"),
+    ("Monthly trend and rolling average",
+     "Monthly counts, and the rolling 12-month total R_t = y_t + … + y_(t−11) shown as an "
+     "average (R_t / 12) on the same scale; blank when any of the 12 months is not loaded.",
+     "trends.monthly_series"),
+    ("Hot spots (Getis-Ord Gi*)",
+     "Gi* z-scores of LSOA counts with binary queen contiguity, each LSOA in its own "
+     "neighbourhood (Getis and Ord 1992; Ord and Getis 1995); pseudo p-values from 999 "
+     "conditional permutations with a fixed seed; an LSOA is a hot spot when its "
+     "Benjamini-Hochberg q-value is at most 0.05 and Gi* is positive (Benjamini and Hochberg "
+     "1995). Persistent: a hot spot in both periods.",
+     "hotspots.hotspots"),
+    ("Concentration",
+     "Share of crime in the top 5% and 10% of LSOAs (ceil(p × n) LSOAs) and the Gini "
+     "coefficient G = Σ (2i − n − 1) x_(i) / (n Σ x) over LSOA counts (Bernasco and Steenbeek "
+     "2017).",
+     "concentration.concentration"),
+    ("Crime and deprivation",
+     "Crime per 1,000 residents by national IMD decile (English Indices of Deprivation, "
+     "MHCLG); Spearman's rank correlation between LSOA crime rate and IMD score; a ward's IMD "
+     "score is the population-weighted mean of its LSOAs' scores.",
+     "deprivation.deprivation_profile"),
+    ("Vulnerable Localities Index",
+     "Each indicator (burglary and criminal damage rates, IoD income, employment and "
+     "education scores, share of residents aged 15-24) is indexed to the partnership mean "
+     "(= 100); VLI = (crime index + income + employment + education + young) / 5, where the "
+     "crime index averages the two crime indices; above 200 is a vulnerable locality "
+     "(Chainey 2008, Policing 2(2)).",
+     "vulnerability.vulnerable_localities"),
+    ("Outcomes",
+     "Each crime of the period takes its latest record in the police.uk outcomes files "
+     "(joined on Crime ID), else the street file's last outcome.",
+     "outcomes.outcome_profile"),
+    ("Peer comparison",
+     "Crime per 1,000 Census 2021 residents for each local authority, from the police.uk "
+     "rows or published counts; authorities with a month missing are shown but left out of "
+     "ranks and of the pooled force and England rates.",
+     "peers.peer_comparison"),
+    ("Top locations",
+     "Incidents counted by the police.uk location text (an anonymised map point named after "
+     "the nearest street or place).",
+     "assessment.locations.top_locations"),
+    ("Map classes",
+     "Choropleth maps use quintiles: breaks at the 20th, 40th, 60th and 80th percentiles of "
+     "the mapped values, repeated breaks merged.",
+     "assessment.figures.quantile_classes"),
+)
+
+
+def _importance_text() -> str:
+    weights = ", ".join(f"{name} {w:g}" for name, w in
+                        sorted(HARM_WEIGHTS.items(), key=lambda kv: (-kv[1], kv[0])))
+    return (
+        f"The executive summary shows the {SUMMARY_SIZE} most important findings. Importance "
+        "I = w × (1 + log10(1 + |change|)) × (1 + min(|% change|, 100) / 25) × s × m, where w "
+        f"is the harm weight (total crime {TOTAL_WEIGHT:g}; by category: {weights}; a theme "
+        f"takes its most harmful category's weight), s = {NOT_SIGNIFICANT_FACTOR:g} when the "
+        f"change is not statistically significant (else 1) and m = {SMALL_NUMBER_FACTOR:g} "
+        "for small numbers (else 1). Weights follow the order of the ONS Crime Severity Score "
+        "and serve only to order findings.")
+
+
+def methods_chapter(evidence: Evidence) -> Section:
+    """The methods appendix."""
+    sources = sorted({s for result in evidence.results() for s in result.citation.sources})
+    return Section(
+        id="appendix_methods", title="Appendix B: Methods and sources", level=1,
+        children=(
+            Section(id="statistics", title="Statistics", level=2, children=(
+                Table(id="methods", caption="Statistics used in this assessment",
+                      columns=(Column("statistic", "Statistic"),
+                               Column("method", "Method and formula"),
+                               Column("analysis", "Computed by")),
+                      rows=[{"statistic": s, "method": m, "analysis": a}
+                            for s, m, a in METHODS],
+                      source="cspkit documentation (docs/assessment.md)"),
+            )),
+            Section(id="finding_order", title="How findings are chosen", level=2,
+                    children=(Paragraph(_importance_text()),)),
+            Section(id="sources", title="Data sources", level=2, children=(
+                Table(id="data_sources", caption="Data behind the figures",
+                      columns=(Column("source", "Source"),),
+                      rows=[{"source": s} for s in sources],
+                      source="analysis citations",
+                      notes=("Contains public sector information licensed under the Open "
+                             "Government Licence v3.0.",)),
+            )),
+        ),
+    )

@@ -1,0 +1,138 @@
+"""Appendix: data coverage and quality, from the load ledger and the placement of rows."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cspkit.analysis.scope import ASB, CRIME
+from cspkit.assessment.chapters.parts import unavailable_callout
+from cspkit.assessment.document import Block, Callout, Column, Paragraph, Section, Table
+from cspkit.assessment.evidence import Evidence, Unavailable
+from cspkit.assessment.wording import count_text
+
+MONTHS_TABLE = "data_coverage_by_month"
+FILES_TABLE = "input_files_by_kind"
+ASSIGNMENT_LABELS = {
+    "published_2021": "Published with a 2021 LSOA code",
+    "lsoa11_unchanged": "2011 LSOA, unchanged in 2021",
+    "lsoa11_merged": "2011 LSOA merged into a 2021 LSOA",
+    "lsoa11_split_polygon": "2011 LSOA split in 2021, placed by its map point",
+    "lsoa11_split_best_fit": "2011 LSOA split in 2021, placed by best fit",
+    "lsoa11_complex_best_fit": "2011 LSOA with a complex change, placed by best fit",
+}
+
+
+def _months_table(evidence: Evidence) -> Table:
+    m = evidence.coverage.months
+    wide = m.pivot_table(index=["month", "period"], columns="source",
+                         values=["in_partnership", "elsewhere", "not_placed"], aggfunc="sum",
+                         fill_value=0)
+    rows = pd.DataFrame({
+        "month": [i[0] for i in wide.index],
+        "period": [i[1] for i in wide.index],
+        "crime": wide[("in_partnership", CRIME)].to_numpy(),
+        "asb": wide[("in_partnership", ASB)].to_numpy(),
+        "elsewhere": (wide[("elsewhere", CRIME)] + wide[("elsewhere", ASB)]).to_numpy(),
+        "not_placed": (wide[("not_placed", CRIME)] + wide[("not_placed", ASB)]).to_numpy(),
+    }).sort_values("month")
+    return Table(
+        id=MONTHS_TABLE, caption="Police rows per month used by the assessment",
+        columns=(Column("month", "Month"), Column("period", "Period"),
+                 Column("crime", "Crimes in the partnership", "integer"),
+                 Column("asb", "ASB in the partnership", "integer"),
+                 Column("elsewhere", "Rows elsewhere in the force area", "integer"),
+                 Column("not_placed", "Rows not placed", "integer")),
+        rows=rows, source="assessment.coverage.data_coverage",
+        notes=(f"Forces: {', '.join(evidence.coverage.forces)}. Rows not placed had no LSOA "
+               "or an LSOA in no loaded lookup, so they are in no area's figures.",))
+
+
+def _files_table(evidence: Evidence) -> Table:
+    ledger = evidence.ledger
+    live = ledger[ledger["status"] == "loaded"]
+    rows = (live.groupby("kind", as_index=False)
+            .agg(files=("file_name", "size"), rows=("rows", "sum"),
+                 first_month=("first_month", "min"), last_month=("last_month", "max"))
+            .sort_values("kind"))
+    return Table(
+        id=FILES_TABLE, caption="Files loaded into the warehouse, by kind",
+        columns=(Column("kind", "Kind of file"), Column("files", "Files", "integer"),
+                 Column("rows", "Rows", "integer"), Column("first_month", "First month"),
+                 Column("last_month", "Last month")),
+        rows=rows, source="warehouse load_ledger",
+        notes=("data/manifest.json lists every input file with its SHA-256 checksum.",))
+
+
+def _placement(evidence: Evidence) -> list[Block]:
+    cov = evidence.coverage
+    a = cov.assignment
+    blocks: list[Block] = []
+    for period, label in (("strategic", "strategic"), ("comparison", "comparison")):
+        moved = cov.rows_reassigned(period)
+        total = int(a.loc[a["period"] == period, "rows"].sum())
+        outside = cov.total("elsewhere", period)
+        unplaced = cov.total("not_placed", period)
+        blocks.append(Paragraph(
+            f"In the {label} period, {count_text(total)} police rows fell in the partnership; "
+            f"{count_text(moved)} of them were published with 2011 LSOA codes and re-assigned "
+            f"to 2021 LSOAs. A further {count_text(outside)} rows of the same force files fell "
+            f"elsewhere in the force area, and {count_text(unplaced)} could not be placed "
+            "(no LSOA, or an LSOA in no loaded lookup)."))
+    if (a["lsoa_assignment"] != "published_2021").any():
+        rows = a.assign(how=[ASSIGNMENT_LABELS.get(x, x) for x in a["lsoa_assignment"]])
+        blocks.append(Table(
+            id="lsoa_assignment", caption="How police rows in the partnership were placed",
+            columns=(Column("period", "Period"), Column("how", "Placement"),
+                     Column("rows", "Rows", "integer")),
+            rows=rows, source="assessment.coverage.data_coverage"))
+    return blocks
+
+
+def _peer_quality(evidence: Evidence) -> list[Block]:
+    p = evidence.peers
+    if p is None or isinstance(p, Unavailable):
+        return []
+    incomplete = p.table[~p.table["complete"]]
+    if incomplete.empty:
+        return [Paragraph("Peer data are complete for every authority compared.")]
+    by_force = incomplete.groupby("police_force", as_index=False).agg(
+        authorities=("lad_code", "size"), months_missing=("months_missing", "first"))
+    return [
+        Paragraph(f"{p.n_incomplete} peer authorities have incomplete data and are left out "
+                  "of peer ranks:"),
+        Table(id="peer_data_gaps", caption="Peer authorities with incomplete data, by force",
+              columns=(Column("police_force", "Force"),
+                       Column("authorities", "Authorities", "integer"),
+                       Column("months_missing", "Months missing")),
+              rows=by_force, source="peers.peer_comparison"),
+    ]
+
+
+def quality_chapter(evidence: Evidence) -> Section:
+    """The data coverage and quality appendix."""
+    unavailable = [r for r in (evidence.concentration, evidence.deprivation, evidence.hotspots,
+                               evidence.vulnerability, evidence.outcomes, evidence.peers)
+                   if isinstance(r, Unavailable)]
+    missing = [Callout("Analyses not available", "Every analysis ran.", "note")] if not \
+        unavailable else [unavailable_callout(u) for u in unavailable]
+    status = evidence.status
+    warehouse = Paragraph(
+        f"Across the whole warehouse, {count_text(status.rows_reassigned)} incident rows were "
+        f"re-assigned from 2011 LSOAs, {count_text(status.rows_without_lsoa)} had no LSOA and "
+        f"{count_text(status.rows_outside_known_areas)} fell outside every loaded area.")
+    return Section(
+        id="appendix_data", title="Appendix A: Data coverage and quality", level=1,
+        children=(
+            Section(id="coverage_months", title="Months covered", level=2,
+                    children=(_months_table(evidence),)),
+            Section(id="placement", title="Placement of rows", level=2,
+                    children=(*_placement(evidence), warehouse)),
+            Section(id="input_files", title="Files loaded", level=2,
+                    children=(_files_table(evidence),)),
+            Section(id="peer_data_quality", title="Peer data", level=2,
+                    children=tuple(_peer_quality(evidence)) or (Paragraph(
+                        "No peer comparison was made."),)),
+            Section(id="analyses_not_available", title="Analyses not available", level=2,
+                    children=tuple(missing)),
+        ),
+    )

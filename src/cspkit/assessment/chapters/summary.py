@@ -1,0 +1,75 @@
+"""The executive summary: the analyst's own words, then the most important findings.
+
+Findings come from every other chapter; the summary repeats the :data:`SUMMARY_SIZE` most
+important ones (each sentence once), so its figures are the chapters' figures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from cspkit.assessment.document import Block, Finding, Paragraph, Section
+from cspkit.assessment.findings import SUMMARY_SIZE
+
+_BULLET = re.compile(r"^\s*[-*]\s+")
+_HEADING = re.compile(r"^\s*#+\s*")
+
+
+def analyst_paragraphs(text: str) -> list[Paragraph]:
+    """Markdown text as paragraphs: blank lines separate paragraphs, a heading line becomes a
+    bold paragraph, list items each become a paragraph; ``**strong**`` and ``*em*`` stay."""
+    out = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [line for line in block.splitlines() if line.strip()]
+        if not lines:
+            continue
+        if all(_BULLET.match(line) for line in lines):
+            out += [Paragraph("• " + _BULLET.sub("", line).strip()) for line in lines]
+        elif _HEADING.match(lines[0]):
+            out.append(Paragraph(f"**{_HEADING.sub('', lines[0]).strip()}**"))
+            if lines[1:]:
+                out.append(Paragraph(" ".join(line.strip() for line in lines[1:])))
+        else:
+            out.append(Paragraph(" ".join(line.strip() for line in lines)))
+    return out
+
+
+def top_findings(chapters: Sequence[Section], size: int = SUMMARY_SIZE) -> list[Finding]:
+    """The ``size`` most important findings of the chapters, each sentence once and at most
+    one per ward (a ward that rose in several themes is one story, told by its most
+    important finding)."""
+    found: dict[str, Finding] = {}
+    for chapter in chapters:
+        for block in _walk(chapter):
+            if isinstance(block, Finding) and block.sentence not in found:
+                found[block.sentence] = block
+    chosen: list[Finding] = []
+    wards: set[str] = set()
+    for finding in sorted(found.values(), key=lambda f: (-f.importance, f.sentence)):
+        ward = finding.figures.get("ward_code")
+        if ward is not None and ward in wards:
+            continue
+        if ward is not None:
+            wards.add(str(ward))
+        chosen.append(finding)
+    return chosen[:size]
+
+
+def _walk(section: Section):
+    for child in section.children:
+        if isinstance(child, Section):
+            yield from _walk(child)
+        else:
+            yield child
+
+
+def summary_chapter(*, intro: str, analyst_text: str, chapters: Sequence[Section]) -> Section:
+    """The executive summary chapter."""
+    children: list[Block] = [Paragraph(intro)]
+    children += analyst_paragraphs(analyst_text)
+    children.append(Paragraph("**Key findings**, most important first (how they are chosen "
+                              "is set out in Appendix B):"))
+    children += top_findings(chapters)
+    return Section(id="executive_summary", title="Executive summary", level=1,
+                   children=tuple(children))

@@ -1,0 +1,289 @@
+"""One chapter per priority theme: performance, then the victim, offender and location profiles.
+
+police.uk open data describe places, not people. When ``person_involvement`` holds no rows
+for a theme's incidents, the victim and offender profiles say so and name the data that would
+fill them as a data gap the partnership can act on. When partner data are loaded, the chapter
+reports how many records it holds for each role (:func:`person_blocks` is the seam where the
+person-level profiles will be shown).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cspkit.analysis.themes import ASB_CATEGORY
+from cspkit.assessment.chapters.parts import (
+    CHANGE_COLUMNS,
+    CHANGE_NOTE,
+    change_findings,
+    change_of,
+    change_rows,
+    hotspot_blocks,
+    small_number_note,
+    trend_block,
+    unavailable_callout,
+    ward_blocks,
+)
+from cspkit.assessment.config import Theme
+from cspkit.assessment.document import (
+    Block,
+    Callout,
+    Column,
+    DataGap,
+    Paragraph,
+    Section,
+    Table,
+)
+from cspkit.assessment.evidence import Evidence, ThemeEvidence, Unavailable
+from cspkit.assessment.findings import harm_weight
+from cspkit.assessment.wording import Change, count_text, percent_text
+
+ROLES = {"victim": "victims", "offender": "offenders"}
+
+FLAG_GAPS = {
+    "domestic": ("Domestic abuse flag on recorded crimes",
+                 "Police crime extract with the domestic abuse flag, and domestic abuse "
+                 "service referrals", "Police, domestic abuse services"),
+    "alcohol": ("Alcohol-related flag on recorded crimes and incidents",
+                "Police crime extract with the alcohol flag, and A&E assault attendances",
+                "Police, NHS"),
+    "hate": ("Hate crime flag on recorded crimes",
+             "Police crime extract with hate crime flags and the strand (race, religion, "
+             "sexual orientation, disability, transgender identity)", "Police"),
+}
+
+
+def _victim_gap(theme: Theme, asb: bool) -> DataGap:
+    if asb:
+        return DataGap(
+            missing=f"Victim profile for {theme.name}: who reports anti-social behaviour, "
+            "repeat and vulnerable callers",
+            would_fill="Council ASB case records and police ASB incident logs with caller "
+            "details (pseudonymised), age and repeat-caller markers",
+            owner="Council ASB team, Police", theme=theme.name)
+    return DataGap(
+        missing=f"Victim profile for {theme.name}: victim age, sex, ethnicity and repeat "
+        "victimisation",
+        would_fill="Police crime extract with victim details (pseudonymised person key, age, "
+        "sex, ethnicity, home LSOA)",
+        owner="Police", theme=theme.name)
+
+
+def _offender_gap(theme: Theme, asb: bool) -> DataGap:
+    if asb:
+        return DataGap(
+            missing=f"Perpetrator profile for {theme.name}: age, sex, home area and repeat "
+            "perpetrators",
+            would_fill="Council ASB case records of perpetrators and warnings (pseudonymised), "
+            "and youth justice service referrals",
+            owner="Council ASB team, Youth Offending Service", theme=theme.name)
+    return DataGap(
+        missing=f"Offender profile for {theme.name}: suspect and offender age, sex, home area "
+        "and repeat offending",
+        would_fill="Police crime extract with suspect/offender details (pseudonymised), and "
+        "youth justice service first-time entrants",
+        owner="Police, Youth Offending Service", theme=theme.name)
+
+
+def person_blocks(item: ThemeEvidence, role: str) -> list[Block]:
+    """The victim or offender profile of a theme: partner data held, or the data gap."""
+    theme = item.theme
+    records = item.people.get(role, 0)
+    if records == 0:
+        gap = (_victim_gap if role == "victim" else _offender_gap)(theme, item.includes_asb)
+        return [
+            Paragraph(
+                f"No {role} data are available for this theme: police.uk open data record "
+                f"where and when incidents happened, never who was involved. The {role} "
+                "profile needs the partner data below."),
+            gap,
+        ]
+    return [
+        Paragraph(
+            f"{count_text(records)} {role} record(s) for this theme's incidents in the strategic "
+            "period are loaded from partner data (pseudonymised, person_involvement)."),
+        Callout(
+            title=f"{ROLES[role].capitalize()} profile",
+            text=f"The {role} records are loaded, but this version of cspkit has no "
+            "person-level analysis to profile them by age, sex, ethnicity and repeats; "
+            "they are counted here so the data requirement can be marked as received.",
+            tone="note"),
+    ]
+
+
+def _performance(evidence: Evidence, item: ThemeEvidence, weights: dict[str, float]
+                 ) -> tuple[list[Block], Change | None]:
+    theme = item.theme
+    prefix = theme.id
+    change = evidence.change
+    blocks: list[Block] = []
+    headline: Change | None = None
+    rows = change_rows(change, ("crime_type",), item.crime_categories)
+    if item.crime_categories:
+        headline = change_of(change, "theme", theme.name)
+        rows = pd.concat([change_rows(change, ("theme",), (theme.name,)), rows],
+                         ignore_index=True)
+    if item.includes_asb:
+        rows = pd.concat([rows, change_rows(change, ("asb",))], ignore_index=True)
+        headline = headline or change_of(change, "asb", ASB_CATEGORY)
+    table_id = f"{prefix}_performance"
+    blocks += change_findings(change, rows, weights=weights, source_table=table_id)
+    blocks.append(Table(
+        id=table_id, caption=f"{theme.name}: strategic period against the comparison period",
+        columns=(Column("group", "Theme or crime type"), *CHANGE_COLUMNS),
+        rows=rows, source="change.compare_periods",
+        notes=(CHANGE_NOTE, *small_number_note(rows, change.small_number)),
+    ))
+    if "trend" in theme.analyses:
+        if item.crime_categories:
+            blocks.append(trend_block(evidence.trends, kind="theme", group=theme.name,
+                                      id=f"{prefix}_trend", what=theme.name.lower()))
+        if item.includes_asb:
+            blocks.append(trend_block(evidence.trends, kind="asb", group=ASB_CATEGORY,
+                                      id=f"{prefix}_asb_trend", what="anti-social behaviour"))
+    return blocks, headline
+
+
+def _locations(item: ThemeEvidence) -> list[Block]:
+    loc = item.locations
+    if loc is None or loc.table.empty:
+        return []
+    top = loc.table.iloc[0]
+    return [
+        Paragraph(
+            f"The {count_text(loc.total)} incidents were mapped to {count_text(loc.distinct)} "
+            f"different police.uk locations; the most frequent, '{top['location']}', took "
+            f"{count_text(top['count'])} ({percent_text(100 * top['share'])})."),
+        Table(
+            id=f"{item.theme.id}_top_locations",
+            caption=f"{item.theme.name}: most frequent locations, strategic period",
+            columns=(Column("rank", "Rank", "integer"), Column("location", "Location"),
+                     Column("count", "Count", "integer"), Column("share", "Share", "percent")),
+            rows=loc.table, source="assessment.locations.top_locations",
+            notes=("police.uk places each incident at an anonymised map point named after the "
+                   "nearest street or place; a count is incidents at that point, not at an "
+                   "exact address.",),
+        ),
+    ]
+
+
+def _location_profile(evidence: Evidence, item: ThemeEvidence, weight: float) -> list[Block]:
+    theme = item.theme
+    what = theme.name.lower()
+    blocks: list[Block] = []
+    if isinstance(item.wards, Unavailable):
+        blocks.append(unavailable_callout(item.wards))
+    elif item.wards is not None:
+        source = ("assessment.asb_places.asb_ward_ranking" if not item.crime_categories
+                  else "places.ward_ranking")
+        blocks += ward_blocks(item.wards, prefix=theme.id, what=what, weight=weight,
+                              geometries=evidence.ward_boundaries,
+                              table_id=f"{theme.id}_wards", source=source,
+                              small_number=evidence.change.small_number)
+    if isinstance(item.hotspots, Unavailable):
+        blocks.append(unavailable_callout(item.hotspots))
+    elif item.hotspots is not None:
+        blocks += hotspot_blocks(item.hotspots, prefix=theme.id, what=what,
+                                 geometries=evidence.lsoa_boundaries,
+                                 source="hotspots.hotspots")
+    if isinstance(item.concentration, Unavailable):
+        blocks.append(unavailable_callout(item.concentration))
+    elif item.concentration is not None:
+        c = item.concentration
+        blocks.append(Paragraph(
+            f"The top 5% of LSOAs ({c.top_5pct_lsoas} of {c.n_lsoas}) recorded "
+            f"{percent_text(100 * c.top_5pct_share)} of {what}; Gini coefficient {c.gini:.2f}."))
+    if isinstance(item.deprivation, Unavailable):
+        blocks.append(unavailable_callout(item.deprivation))
+    elif item.deprivation is not None:
+        d = item.deprivation
+        first = d.table.iloc[0]
+        blocks.append(Paragraph(
+            f"LSOAs among England's 10% most deprived (IMD decile 1) hold "
+            f"{percent_text(100 * first['share_of_residents'])} of residents and recorded "
+            f"{percent_text(100 * first['share_of_crime'])} of {what}; Spearman's rank "
+            f"correlation between LSOA rate and IMD score is {d.spearman_rho:.2f}."))
+    blocks += _locations(item)
+    if not blocks:
+        blocks.append(Paragraph("The configuration asks for no location analyses for this "
+                                "theme (add places or hotspots to its analyses)."))
+    return blocks
+
+
+def _outcomes(evidence: Evidence, item: ThemeEvidence) -> list[Block]:
+    outcomes = evidence.outcomes
+    if isinstance(outcomes, Unavailable):
+        return [unavailable_callout(outcomes)]
+    t = outcomes.table
+    rows = t[(t["kind"] == "theme") & (t["group"] == item.theme.name)]
+    if rows.empty:
+        return [Paragraph("No crimes of this theme were recorded in the strategic period.")]
+    top = rows.iloc[0]
+    return [
+        Paragraph(
+            f"The most common latest outcome was '{top['outcome']}' "
+            f"({percent_text(100 * top['share'])} of {count_text(rows['count'].sum())} crimes)."),
+        Table(
+            id=f"{item.theme.id}_outcomes",
+            caption=f"{item.theme.name}: latest police outcome of the period's crimes",
+            columns=(Column("outcome", "Outcome"), Column("count", "Crimes", "integer"),
+                     Column("share", "Share", "percent")),
+            rows=rows, source="outcomes.outcome_profile",
+            notes=("Outcomes depend on the download date: later downloads carry later "
+                   "outcomes.",),
+        ),
+    ]
+
+
+def _partner_gaps(item: ThemeEvidence) -> list[Block]:
+    theme = item.theme
+    blocks: list[Block] = []
+    for flag in theme.flags:
+        missing, would_fill, owner = FLAG_GAPS[flag]
+        blocks.append(DataGap(missing=missing, would_fill=would_fill, owner=owner,
+                              theme=theme.name))
+    if theme.partner_data:
+        blocks.append(DataGap(missing=f"Partner data for {theme.name}",
+                              would_fill=theme.partner_data,
+                              owner="Partner agencies named", theme=theme.name))
+    return blocks
+
+
+def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, float]
+                  ) -> Section:
+    """The chapter of one priority theme."""
+    theme = item.theme
+    weight = harm_weight(theme.categories)
+    children: list[Block] = []
+    summary = None
+    if item.crime_categories or item.includes_asb:
+        covered = ", ".join(theme.categories)
+        children.append(Paragraph(f"This theme covers the police.uk categories: {covered}."))
+        performance, headline = _performance(evidence, item, weights)
+        if headline is not None:
+            summary = headline.sentence()
+        children.append(Section(id=f"{theme.id}_performance_section", title="Performance",
+                                level=2, children=tuple(performance)))
+    else:
+        children.append(Paragraph(
+            "This theme covers no police.uk category in the configuration, so it has no "
+            "police figures: it is built from partner data, named below as data gaps until "
+            "they are loaded."))
+    children += [
+        Section(id=f"{theme.id}_victims", title="Victim profile", level=2,
+                children=tuple(person_blocks(item, "victim"))),
+        Section(id=f"{theme.id}_offenders", title="Offender profile", level=2,
+                children=tuple(person_blocks(item, "offender"))),
+    ]
+    if item.crime_categories or item.includes_asb:
+        children.append(Section(id=f"{theme.id}_location", title="Location profile", level=2,
+                                children=tuple(_location_profile(evidence, item, weight))))
+    if "outcomes" in theme.analyses and item.crime_categories:
+        children.append(Section(id=f"{theme.id}_outcomes_section", title="Outcomes", level=2,
+                                children=tuple(_outcomes(evidence, item))))
+    gaps = _partner_gaps(item)
+    if gaps:
+        children.append(Section(id=f"{theme.id}_data_gaps", title="Partner data needed",
+                                level=2, children=tuple(gaps)))
+    return Section(id=f"theme_{theme.id}", title=theme.name, level=1,
+                   summary=summary, children=tuple(children))

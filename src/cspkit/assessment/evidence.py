@@ -1,0 +1,262 @@
+"""Evidence: every analysis result the document is written from, gathered in one pass.
+
+Core analyses (change, trend, ward ranking) must succeed: without them there is no
+assessment, so their errors reach the user. Optional ones (peers, vulnerable localities, hot
+spots, deprivation, …) may lack reference data; their error becomes an :class:`Unavailable`
+that the chapter explains, instead of stopping the whole build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import pandas as pd
+from ibis.backends import BaseBackend
+
+from cspkit.analysis.change import PeriodComparison, compare_periods, recent_change
+from cspkit.analysis.concentration import Concentration, concentration
+from cspkit.analysis.deprivation import DeprivationProfile, deprivation_profile
+from cspkit.analysis.hotspots import HotSpots, hotspots
+from cspkit.analysis.outcomes import OutcomeProfile, outcome_profile
+from cspkit.analysis.peers import PeerComparison, peer_comparison
+from cspkit.analysis.periods import ComparisonRule, StrategicPeriod
+from cspkit.analysis.places import PlaceRanking, ward_ranking
+from cspkit.analysis.scope import ASB, CRIME, resolve_areas
+from cspkit.analysis.themes import ASB_CATEGORY
+from cspkit.analysis.trends import MonthlySeries, monthly_series
+from cspkit.analysis.vulnerability import VulnerableLocalities, vulnerable_localities
+from cspkit.assessment.asb_places import asb_ward_ranking
+from cspkit.assessment.config import PartnershipConfig, Theme
+from cspkit.assessment.coverage import DataCoverage, data_coverage
+from cspkit.assessment.locations import TopLocations, top_locations
+from cspkit.errors import CspError
+from cspkit.warehouse.status import WarehouseStatus, warehouse_status
+
+Progress = Callable[[str], None]
+T = TypeVar("T")
+
+PERMUTATIONS = 999
+SEED = 20250101
+TOP_N = 10
+RECENT_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """An analysis that could not run, and why (the error's message)."""
+
+    analysis: str
+    reason: str
+
+
+@dataclass(frozen=True, eq=False)
+class ThemeEvidence:
+    """The results one theme chapter is written from (None: not asked for in the config)."""
+
+    theme: Theme
+    crime_categories: tuple[str, ...]
+    includes_asb: bool
+    wards: PlaceRanking | Unavailable | None
+    hotspots: HotSpots | Unavailable | None
+    locations: TopLocations | None
+    concentration: Concentration | Unavailable | None
+    deprivation: DeprivationProfile | Unavailable | None
+    people: dict[str, int]
+
+
+@dataclass(frozen=True, eq=False)
+class Evidence:
+    """Everything the document is built from."""
+
+    config: PartnershipConfig
+    period: StrategicPeriod
+    comparison: StrategicPeriod
+    area_names: tuple[str, ...]
+    change: PeriodComparison
+    recent: PeriodComparison
+    trends: MonthlySeries
+    wards: PlaceRanking
+    concentration: Concentration | Unavailable
+    deprivation: DeprivationProfile | Unavailable
+    hotspots: HotSpots | Unavailable
+    vulnerability: VulnerableLocalities | Unavailable
+    outcomes: OutcomeProfile | Unavailable
+    peers: PeerComparison | Unavailable | None
+    themes: tuple[ThemeEvidence, ...]
+    coverage: DataCoverage
+    status: WarehouseStatus
+    ward_boundaries: dict[str, str]
+    lsoa_boundaries: dict[str, str]
+    ledger: pd.DataFrame
+
+    def results(self) -> list[Any]:
+        """Every analysis result that ran (for citations and the inputs list)."""
+        found: list[Any] = [self.change, self.recent, self.trends, self.wards,
+                            self.concentration, self.deprivation, self.hotspots,
+                            self.vulnerability, self.outcomes, self.peers]
+        for theme in self.themes:
+            found += [theme.wards, theme.hotspots, theme.locations, theme.concentration,
+                      theme.deprivation]
+        return [r for r in found if r is not None and not isinstance(r, Unavailable)]
+
+
+def comparison_rule(config: PartnershipConfig) -> ComparisonRule:
+    return "year_earlier" if config.compare == "year-earlier" else "previous"
+
+
+def theme_map(config: PartnershipConfig) -> dict[str, tuple[str, ...]]:
+    """Theme name → its crime categories, for the themes that cover crime."""
+    out = {}
+    for theme in config.themes:
+        crime = tuple(c for c in theme.categories if c != ASB_CATEGORY)
+        if crime:
+            out[theme.name] = crime
+    return out
+
+
+def optional(name: str, run: Callable[[], T]) -> T | Unavailable:
+    """Run an optional analysis; a user-facing error becomes :class:`Unavailable`."""
+    try:
+        return run()
+    except CspError as exc:
+        return Unavailable(name, str(exc))
+
+
+def _boundaries(con: BaseBackend, level: str, codes: list[str]) -> dict[str, str]:
+    b = con.table("boundary")
+    rows = (b.filter(b.level == level, b.code.isin(codes))
+            .select("code", "geometry_wkt", "load_id").to_pandas()
+            .sort_values(["code", "load_id"]).drop_duplicates("code", keep="last"))
+    return dict(zip(rows["code"], rows["geometry_wkt"], strict=True))
+
+
+def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod,
+            categories: tuple[str, ...]) -> dict[str, int]:
+    """Rows of ``person_involvement`` per role for the theme's incidents in the period."""
+    if not categories:
+        return {}
+    scope = resolve_areas(con, areas)
+    incident = con.table("incident")
+    mine = incident.filter(incident.month.isin(list(period.months)),
+                           incident.lsoa_code.isin(scope.lsoa_codes),
+                           incident.category.isin(list(categories)))
+    person = con.table("person_involvement")
+    linked = person.semi_join(mine, person.incident_id == mine.incident_id)
+    counts = linked.group_by("role").aggregate(n=linked.count()).to_pandas()
+    return {str(r): int(n) for r, n in zip(counts["role"], counts["n"], strict=True)}
+
+
+def _theme_evidence(con: BaseBackend, config: PartnershipConfig, theme: Theme,
+                    period: StrategicPeriod) -> ThemeEvidence:
+    areas = list(config.areas)
+    rule = comparison_rule(config)
+    crime = tuple(c for c in theme.categories if c != ASB_CATEGORY)
+    asb = ASB_CATEGORY in theme.categories
+    asked = set(theme.analyses)
+    wards = hot = conc = dep = None
+    if "places" in asked and crime:
+        wards = optional("places", lambda: ward_ranking(
+            con, areas=areas, period=period, compare=rule, categories=crime, top_n=TOP_N))
+    elif "places" in asked and asb:
+        wards = optional("places", lambda: asb_ward_ranking(
+            con, areas=areas, period=period, compare=rule, top_n=TOP_N))
+    if "hotspots" in asked and crime:
+        hot = optional("hotspots", lambda: hotspots(
+            con, areas=areas, period=period, compare=rule, categories=crime,
+            permutations=PERMUTATIONS, seed=SEED))
+    elif "hotspots" in asked and asb:
+        hot = Unavailable("hotspots", "hot spot analysis counts crime only; anti-social "
+                          "behaviour hot spots are not available yet")
+    if "concentration" in asked and crime:
+        conc = optional("concentration", lambda: concentration(
+            con, areas=areas, period=period, categories=crime))
+    if "deprivation" in asked and crime:
+        dep = optional("deprivation", lambda: deprivation_profile(
+            con, areas=areas, period=period, categories=crime))
+    sources = [CRIME] * bool(crime) + [ASB] * asb
+    locations = None
+    if ("places" in asked or "hotspots" in asked) and sources:
+        categories = (list(crime) + [ASB_CATEGORY] * asb) if crime else None
+        locations = top_locations(con, areas=areas, period=period, sources=sources,
+                                  categories=categories, top_n=TOP_N)
+    return ThemeEvidence(
+        theme=theme, crime_categories=crime, includes_asb=asb, wards=wards, hotspots=hot,
+        locations=locations, concentration=conc, deprivation=dep,
+        people=_people(con, areas, period, tuple(theme.categories)),
+    )
+
+
+def gather(con: BaseBackend, config: PartnershipConfig, *,
+           progress: Progress = lambda _: None) -> Evidence:
+    """Run every analysis the configuration asks for.
+
+    Parameters
+    ----------
+    con
+        Warehouse backend.
+    config
+        The partnership configuration.
+    progress
+        Called with a short description before each step.
+
+    Raises
+    ------
+    CspError
+        When a core analysis cannot run (unknown area, months not loaded, …).
+    """
+    areas = list(config.areas)
+    period = config.period()
+    rule = comparison_rule(config)
+    comparison = period.previous(rule)
+    themes = theme_map(config)
+    small = config.small_number_threshold
+    progress("comparing periods")
+    scope = resolve_areas(con, areas)
+    change = compare_periods(con, areas=areas, period=period, compare=rule, themes=themes,
+                             small_number=small)
+    recent = recent_change(con, areas=areas, end=period.end, months=RECENT_MONTHS,
+                           themes=themes, small_number=small)
+    first = min(period.start, comparison.start)
+    trends = monthly_series(con, areas=areas, period=StrategicPeriod(first, period.end),
+                            themes=themes)
+    progress("ranking wards")
+    wards = ward_ranking(con, areas=areas, period=period, compare=rule, top_n=TOP_N)
+    conc = optional("concentration", lambda: concentration(con, areas=areas, period=period))
+    progress("deprivation and vulnerable localities")
+    dep = optional("deprivation", lambda: deprivation_profile(con, areas=areas, period=period))
+    vli = optional("vulnerability", lambda: vulnerable_localities(con, areas=areas,
+                                                                  period=period))
+    progress("hot spots")
+    hot = optional("hotspots", lambda: hotspots(con, areas=areas, period=period, compare=rule,
+                                                permutations=PERMUTATIONS, seed=SEED))
+    progress("outcomes")
+    outcomes = optional("outcomes", lambda: outcome_profile(con, areas=areas, period=period,
+                                                            themes=themes))
+    peers: PeerComparison | Unavailable | None = None
+    if config.peers:
+        progress("peers")
+        if len(areas) == 1:
+            peers = optional("peers", lambda: peer_comparison(con, area=areas[0],
+                                                              period=period))
+        else:
+            peers = Unavailable("peers", "peer comparison needs a partnership of a single "
+                                "local authority")
+    theme_evidence = []
+    for theme in config.themes:
+        progress(f"theme: {theme.name}")
+        theme_evidence.append(_theme_evidence(con, config, theme, period))
+    progress("data coverage")
+    ledger = con.table("load_ledger").to_pandas()
+    return Evidence(
+        config=config, period=period, comparison=comparison, area_names=scope.names,
+        change=change, recent=recent, trends=trends, wards=wards, concentration=conc,
+        deprivation=dep, hotspots=hot, vulnerability=vli, outcomes=outcomes, peers=peers,
+        themes=tuple(theme_evidence),
+        coverage=data_coverage(con, areas=areas, period=period, comparison=comparison),
+        status=warehouse_status(con),
+        ward_boundaries=_boundaries(con, "ward", sorted(set(scope.lsoas["ward_code"]))),
+        lsoa_boundaries=_boundaries(con, "lsoa21", scope.lsoa_codes),
+        ledger=ledger,
+    )

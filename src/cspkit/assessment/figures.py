@@ -1,0 +1,200 @@
+"""Figures: Vega-Lite chart specs and classified maps, built from analysis tables.
+
+Charts carry their data inline; maps carry each area's class, worked out here so every
+renderer draws the same classes. Nothing here formats HTML or Word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from cspkit.assessment.document import Chart, Map, MapFeature, MapPoint
+
+BOUNDARY_ATTRIBUTION = (
+    "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
+    "Contains OS data © Crown copyright and database right."
+)
+QUANTILES = 5
+CLASSIFICATION = "Quintiles (equal numbers of areas per class)"
+SIGNIFICANT_COLOUR = "#1d4f91"
+NOT_SIGNIFICANT_COLOUR = "#a9b8cc"
+
+
+def quantile_classes(values: Sequence[float | None], classes: int = QUANTILES
+                     ) -> tuple[list[int | None], tuple[str, ...]]:
+    """Put values into quantile classes; returns each value's class and the legend labels.
+
+    Class breaks are the quantiles of the values, with repeated breaks merged (so a set of
+    equal values gives one class). Labels read "under 50.2", "50.2 to 67.4", "135.3 and over".
+
+    Examples
+    --------
+    >>> quantile_classes([1, 2, 3, 4], 2)
+    ([0, 0, 1, 1], ('under 2.5', '2.5 and over'))
+    >>> quantile_classes([5, 5, None])
+    ([0, 0, None], ('5.0',))
+    """
+    known = np.array([v for v in values if v is not None and not pd.isna(v)], dtype=float)
+    if known.size == 0:
+        return [None for _ in values], ("no data",)
+    breaks = np.unique(np.round(np.quantile(known, np.linspace(0, 1, classes + 1)[1:-1]), 1))
+    breaks = breaks[(breaks > known.min()) & (breaks <= known.max())]
+    if breaks.size == 0:
+        return [None if v is None or pd.isna(v) else 0 for v in values], (f"{known[0]:.1f}",)
+    labels = [f"under {breaks[0]:.1f}"]
+    labels += [f"{a:.1f} to under {b:.1f}" for a, b in zip(breaks[:-1], breaks[1:], strict=True)]
+    labels.append(f"{breaks[-1]:.1f} and over")
+    out: list[int | None] = []
+    for v in values:
+        out.append(None if v is None or pd.isna(v)
+                   else int(np.searchsorted(breaks, round(float(v), 1), side="right")))
+    return out, tuple(labels)
+
+
+def choropleth(
+    *, id: str, title: str, areas: pd.DataFrame, geometries: Mapping[str, str],
+    legend_title: str, alt_text: str, source: str, table_id: str | None,
+    points: Sequence[MapPoint] = (), points_label: str = "",
+) -> Map | None:
+    """A quintile choropleth of ``areas`` (columns ``code``, ``name``, ``value``).
+
+    Returns None when no area has a boundary loaded.
+    """
+    areas = areas[areas["code"].isin(list(geometries))].sort_values("code")
+    if areas.empty:
+        return None
+    classes, legend = quantile_classes(areas["value"].tolist())
+    features = tuple(
+        MapFeature(code=str(row.code), name=str(row.name), geometry=geometries[row.code],
+                   value=None if pd.isna(row.value) else float(row.value), class_index=cls)
+        for row, cls in zip(areas.itertuples(index=False), classes, strict=True)
+    )
+    return Map(
+        id=id, title=title, features=features, legend=legend, legend_title=legend_title,
+        classification=CLASSIFICATION, alt_text=alt_text, source=source, points=tuple(points),
+        points_label=points_label, attribution=BOUNDARY_ATTRIBUTION, table_id=table_id,
+    )
+
+
+def area_points(codes: Sequence[str], names: Sequence[str], geometries: Mapping[str, str]
+                ) -> list[MapPoint]:
+    """A point inside each area (its representative point), labelled with its name."""
+    points = []
+    for code, name in zip(codes, names, strict=True):
+        if code in geometries:
+            point = shapely.from_wkt(geometries[code]).representative_point()
+            points.append(MapPoint(longitude=round(point.x, 6), latitude=round(point.y, 6),
+                                   label=str(name)))
+    return points
+
+
+def trend_chart(*, id: str, title: str, series: pd.DataFrame, what: str, source: str,
+                table_id: str | None = None) -> Chart:
+    """Monthly counts with the rolling 12-month average (rolling total ÷ 12) as a second line.
+
+    ``series`` has ``month``, ``count`` and ``rolling_total`` (NaN where not available).
+    """
+    values = []
+    for row in series.itertuples(index=False):
+        values.append({"month": row.month, "series": "Monthly count", "value": int(row.count)})
+        if not pd.isna(row.rolling_total):
+            values.append({"month": row.month, "series": "12-month rolling average",
+                           "value": round(float(row.rolling_total) / 12, 1)})
+    first, last = series["month"].iloc[0], series["month"].iloc[-1]
+    peak = series.loc[series["count"].idxmax()]
+    alt = (f"Line chart of {what} per month from {first} to {last}: between "
+           f"{int(series['count'].min()):,} and {int(series['count'].max()):,} a month, highest "
+           f"in {peak['month']}; a second line shows the 12-month rolling average.")
+    return Chart(
+        id=id, title=title, alt_text=alt, source=source, table_id=table_id,
+        spec={
+            "data": {"values": values},
+            "height": 220,
+            "mark": {"type": "line", "point": {"size": 18}, "strokeWidth": 2},
+            "encoding": {
+                "x": {"field": "month", "type": "temporal", "timeUnit": "yearmonth",
+                      "title": None, "axis": {"format": "%b %Y", "labelAngle": -40,
+                                              "tickCount": 12}},
+                "y": {"field": "value", "type": "quantitative", "title": what.capitalize()},
+                "color": {"field": "series", "type": "nominal", "title": None,
+                          "sort": ["Monthly count", "12-month rolling average"],
+                          "legend": {"orient": "top"}},
+                "strokeDash": {"field": "series", "type": "nominal", "legend": None,
+                               "sort": ["Monthly count", "12-month rolling average"]},
+                "tooltip": [{"field": "month", "type": "temporal", "timeUnit": "yearmonth",
+                             "title": "Month"},
+                            {"field": "series", "title": "Series"},
+                            {"field": "value", "title": "Value", "format": ",.1f"}],
+            },
+        },
+    )
+
+
+def change_chart(*, id: str, title: str, rows: pd.DataFrame, source: str, table_id: str
+                 ) -> Chart:
+    """Horizontal bars of percentage change by group, dark where the change is significant.
+
+    ``rows`` has ``group``, ``pct_change`` (percent) and ``significant``.
+    """
+    rows = rows.dropna(subset=["pct_change"])
+    values = [{"group": r.group, "pct_change": round(float(r.pct_change), 1),
+               "significance": "Significant" if r.significant else "Not significant"}
+              for r in rows.itertuples(index=False)]
+    order = [v["group"] for v in values]
+    significant = sum(v["significance"] == "Significant" for v in values)
+    alt = (f"Bar chart of the percentage change for {len(values)} crime types; "
+           f"{significant} of the changes are statistically significant (dark bars).")
+    return Chart(
+        id=id, title=title, alt_text=alt, source=source, table_id=table_id,
+        spec={
+            "data": {"values": values},
+            "height": {"step": 20},
+            "mark": {"type": "bar"},
+            "encoding": {
+                "y": {"field": "group", "type": "nominal", "sort": order, "title": None,
+                      "axis": {"labelLimit": 220}},
+                "x": {"field": "pct_change", "type": "quantitative",
+                      "title": "Change on the comparison period (%)"},
+                "color": {"field": "significance", "type": "nominal", "title": None,
+                          "scale": {"domain": ["Significant", "Not significant"],
+                                    "range": [SIGNIFICANT_COLOUR, NOT_SIGNIFICANT_COLOUR]},
+                          "legend": {"orient": "top"}},
+                "tooltip": [{"field": "group", "title": "Crime type"},
+                            {"field": "pct_change", "title": "Change (%)"},
+                            {"field": "significance", "title": "Exact test"}],
+            },
+        },
+    )
+
+
+def bar_chart(*, id: str, title: str, values: list[dict], category: str, value: str,
+              category_title: str, value_title: str, alt_text: str, source: str,
+              table_id: str | None = None, highlight: str | None = None,
+              sort: Sequence[str] | None = None) -> Chart:
+    """A simple horizontal bar chart; the bar named ``highlight`` is drawn in a second colour.
+    """
+    colour: dict = {"value": SIGNIFICANT_COLOUR}
+    if highlight is not None:
+        colour = {"condition": {"test": f"datum[{category!r}] === {highlight!r}",
+                                "value": "#d4700f"}, "value": SIGNIFICANT_COLOUR}
+    return Chart(
+        id=id, title=title, alt_text=alt_text, source=source, table_id=table_id,
+        spec={
+            "data": {"values": values},
+            "height": {"step": 20},
+            "mark": {"type": "bar"},
+            "encoding": {
+                "y": {"field": category, "type": "nominal", "title": category_title,
+                      "sort": list(sort) if sort is not None else None,
+                      "axis": {"labelLimit": 220}},
+                "x": {"field": value, "type": "quantitative", "title": value_title},
+                "color": colour,
+                "tooltip": [{"field": category, "title": category_title},
+                            {"field": value, "title": value_title, "format": ",.1f"}],
+            },
+        },
+    )

@@ -1,0 +1,107 @@
+"""``assess``: configuration file and warehouse in, every output format written."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cspkit.assessment.build import build_assessment
+from cspkit.assessment.config import analyst_summary, load_config
+from cspkit.assessment.document import Document
+from cspkit.render import FORMATS, write_outputs
+from cspkit.warehouse import connect
+
+StepProgress = Callable[[str, int, int], None]
+"""Called with (what is happening, steps done, steps in all)."""
+
+ANALYSIS_STEPS = 16
+"""Roughly how many progress messages the analyses send (for the bar's length)."""
+
+
+@dataclass
+class AssessmentRun:
+    """What :func:`assess` wrote.
+
+    Attributes
+    ----------
+    document
+        The assessment.
+    out_dir
+        The output folder.
+    written
+        Format → the file or folder written.
+    seconds
+        Stage → wall-clock seconds (``analyse`` and one entry per format).
+    """
+
+    document: Document
+    out_dir: Path
+    written: dict[str, Path] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> list[str]:
+        """Lines describing what was written, for the command line."""
+        doc = self.document
+        lines = [f"{doc.title}: {doc.partnership}, {doc.period_text}",
+                 f"  {len(doc.all_sections())} sections, {len(doc.tables())} tables, "
+                 f"{len(doc.figures())} figures, {len(doc.data_gaps())} data gaps"]
+        for name, path in self.written.items():
+            lines.append(f"  {name}: {path}")
+        lines.append("  time: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items()))
+        return lines
+
+
+def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Path,
+           progress: StepProgress | None = None) -> AssessmentRun:
+    """Build the assessment described by a configuration file and write every format it asks
+    for (``assessment.html``, ``.docx``, ``.pdf``, ``tables.xlsx``, ``data/*.csv`` with
+    ``data/manifest.json``).
+
+    Parameters
+    ----------
+    config_path
+        The partnership configuration (TOML).
+    warehouse
+        The warehouse DuckDB file or Ibis URL.
+    out_dir
+        Folder for the outputs (created if missing).
+    progress
+        Called with (step, done, total) as the build goes.
+
+    Raises
+    ------
+    CspError
+        A configuration, warehouse or analysis problem, naming what to fix.
+    """
+    config = load_config(config_path)
+    formats = [f for f in FORMATS if f in config.formats]
+    total = ANALYSIS_STEPS + len(formats)
+    done = 0
+
+    def step(what: str) -> None:
+        nonlocal done
+        if progress is not None:
+            progress(what, min(done, total - len(formats)), total)
+        done += 1
+
+    con = connect(warehouse, create=False)
+    try:
+        start = time.perf_counter()
+        document = build_assessment(con, config,
+                                    analyst_text=analyst_summary(config, config_path),
+                                    progress=step)
+    finally:
+        con.disconnect()
+    run = AssessmentRun(document=document, out_dir=Path(out_dir))
+    run.seconds["analyse"] = time.perf_counter() - start
+    for number, name in enumerate(formats):
+        if progress is not None:
+            progress(f"writing {name}", total - len(formats) + number, total)
+        start = time.perf_counter()
+        run.written[name] = write_outputs(document, out_dir, [name])[0]
+        run.seconds[name] = time.perf_counter() - start
+    if progress is not None:
+        progress("done", total, total)
+    return run

@@ -53,8 +53,9 @@ def pseudonymise(
     typer.echo(f"Wrote {report.rows_out} rows to {report.output} (read as {report.encoding}); "
                f"dropped {', '.join(report.dropped)}.")
     for role in sorted({*report.keyed, *report.not_keyed}):
-        typer.echo(f"  {role}: {report.keyed.get(role, 0)} keyed, {report.not_keyed.get(role, 0)} without name or "
-                   f"date of birth (no key), {report.no_age.get(role, 0)} without age, "
+        typer.echo(f"  {role}: {report.keyed.get(role, 0)} keyed, "
+                   f"{report.not_keyed.get(role, 0)} without name or date of birth (no key), "
+                   f"{report.no_age.get(role, 0)} without age, "
                    f"{report.home_unplaced.get(role, 0)} home postcode not found")
     if report.rejects:
         typer.echo(f"  {report.rejected} row(s) rejected (unreadable date of birth): lines "

@@ -1,0 +1,191 @@
+"""Disclosure control for published tables: small counts suppressed, and kept suppressed.
+
+Primary suppression hides every count from 1 to ``threshold - 1`` (zeros are shown unless
+asked). Secondary (complementary) suppression then hides further cells so that no hidden
+count can be worked out from the others and the totals: every row and column of the table
+with its totals must hide none or at least two cells, and no hidden cell may be fixed by
+the row and column equations together (checked by linear algebra, not only line by line).
+The complementary cell chosen is one that also protects a crossing row or column when
+there is one, else the smallest non-zero count left in the row or column, so that as little
+as possible is lost.
+
+This protects against exact back-calculation. It does not bound what can be inferred about
+a hidden cell's range (interval disclosure); round or band small tables if that matters.
+
+References
+----------
+Office for National Statistics (2021), *Statistical Disclosure Control guidance*; Hundepool
+et al. (2012), *Statistical Disclosure Control*, Wiley, ch. 4 (cell suppression).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+TOTAL = "Total"
+
+
+@dataclass(frozen=True, eq=False)
+class SuppressedTable:
+    """A count table with its totals, ready to publish.
+
+    Attributes
+    ----------
+    table
+        Counts with a ``Total`` row (and a ``Total`` column when there is more than one
+        column); hidden cells are ``<NA>`` (``Int64``).
+    reason
+        Same shape: ``"primary"`` (a small count), ``"secondary"`` (hidden so a small count
+        cannot be worked out) or ``""`` (shown).
+    threshold
+        Counts from 1 to ``threshold - 1`` were suppressed.
+    """
+
+    table: pd.DataFrame
+    reason: pd.DataFrame
+    threshold: int
+
+    @property
+    def primary(self) -> int:
+        return int((self.reason == "primary").to_numpy().sum())
+
+    @property
+    def secondary(self) -> int:
+        return int((self.reason == "secondary").to_numpy().sum())
+
+    def published(self, marker: str = "*") -> pd.DataFrame:
+        """The table as text, hidden cells shown as ``marker``."""
+        shown = self.table.astype(object).where(self.reason == "", marker)
+        return shown.map(lambda v: v if v == marker else f"{int(v):,}")
+
+
+def with_totals(counts: pd.DataFrame) -> pd.DataFrame:
+    """``counts`` with a ``Total`` row (column sums) and, when it has more than one column, a
+    ``Total`` column (row sums)."""
+    out = counts.copy()
+    if out.shape[1] > 1:
+        out[TOTAL] = out.sum(axis=1)
+    out.loc[TOTAL] = out.sum(axis=0)
+    return out.astype("int64")
+
+
+def suppress_counts(counts: pd.DataFrame, *, threshold: int = 5,
+                    suppress_zeros: bool = False) -> SuppressedTable:
+    """Add totals, then apply primary and secondary suppression.
+
+    Parameters
+    ----------
+    counts
+        Non-negative whole counts, one row and column per category, without totals.
+    threshold
+        Hide counts below it (default 5: counts 1–4 are hidden).
+    suppress_zeros
+        Hide zeros too (when a zero itself would disclose something).
+
+    Returns
+    -------
+    SuppressedTable
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"Ward A": [2, 10], "Ward B": [8, 9]}, index=["Male", "Female"])
+    >>> suppress_counts(t).published()
+           Ward A Ward B Total
+    Male        *      *    10
+    Female      *      *    19
+    Total      12     17    29
+    """
+    values = counts.to_numpy()
+    if (values < 0).any() or not np.array_equal(values, np.floor(values)):
+        raise ValueError("counts must be non-negative whole numbers")
+    full = with_totals(counts)
+    cells = full.to_numpy()
+    small = (cells < threshold) & ((cells > 0) | suppress_zeros)
+    hidden = small.copy()
+    _complete(cells, hidden, row_totals=counts.shape[1] > 1)
+    reason = np.where(small, "primary", np.where(hidden, "secondary", ""))
+    table = full.astype("Int64").mask(hidden)
+    return SuppressedTable(table=table, reason=pd.DataFrame(reason, index=full.index,
+                                                            columns=full.columns),
+                           threshold=threshold)
+
+
+def _lines(shape: tuple[int, int], row_totals: bool) -> list[list[tuple[int, int]]]:
+    """Every row (when there is a Total column) and column of the table with totals, as
+    cell positions with the total last."""
+    rows, cols = shape
+    across = [[(r, c) for c in range(cols)] for r in range(rows)] if row_totals else []
+    return across + [[(r, c) for r in range(rows)] for c in range(cols)]
+
+
+def _complete(cells: np.ndarray, hidden: np.ndarray, row_totals: bool) -> None:
+    """Hide more cells until no hidden cell is determined by the published ones."""
+    lines = _lines(cells.shape, row_totals)
+    while True:
+        single = next((line for line in lines if sum(hidden[p] for p in line) == 1), None)
+        if single is not None:
+            hidden[_complement(cells, hidden, single, lines)] = True
+            continue
+        determined = determined_cells(hidden, row_totals)
+        if not determined:
+            return
+        through = [line for line in lines if determined[0] in line
+                   and not all(hidden[p] for p in line)]
+        if not through:
+            return
+        choices = [_complement(cells, hidden, line, lines) for line in through]
+        hidden[min(choices, key=lambda p: (cells[p], p))] = True
+
+
+def _complement(cells: np.ndarray, hidden: np.ndarray, line: list[tuple[int, int]],
+                lines: list[list[tuple[int, int]]]) -> tuple[int, int]:
+    """The cell to hide next in a line: preferably one whose crossing line also hides a
+    single cell (one choice then protects both), then the smallest non-zero count; the
+    line's total when no count is left."""
+    def exposes_cross_line(p: tuple[int, int]) -> bool:
+        return any(other is not line and p in other
+                   and sum(hidden[q] for q in other) == 1 for other in lines)
+
+    candidates = [p for p in line[:-1] if not hidden[p] and cells[p] > 0]
+    if candidates:
+        return min(candidates, key=lambda p: (not exposes_cross_line(p), cells[p], p))
+    shown = [p for p in line if not hidden[p]]
+    return shown[-1]
+
+
+def determined_cells(hidden: np.ndarray, row_totals: bool = True) -> list[tuple[int, int]]:
+    """Hidden cells whose value follows exactly from the table's row and column equations.
+
+    Each row and column of the table with totals says: its cells add up to its total. With
+    the shown cells moved to the right-hand side, these are linear equations in the hidden
+    cells; a hidden cell is determined when its unit vector lies in the equations' row
+    space.
+    """
+    positions = [tuple(p) for p in np.argwhere(hidden)]
+    if not positions:
+        return []
+    column = {p: i for i, p in enumerate(positions)}
+    equations = []
+    for line in _lines(hidden.shape, row_totals):
+        row = np.zeros(len(positions))
+        for p in line[:-1]:
+            if p in column:
+                row[column[p]] += 1
+        if line[-1] in column:
+            row[column[line[-1]]] -= 1
+        if row.any():
+            equations.append(row)
+    if not equations:
+        return []
+    a = np.array(equations)
+    rank = np.linalg.matrix_rank(a)
+    found = []
+    for p, i in column.items():
+        unit = np.zeros(len(positions))
+        unit[i] = 1
+        if np.linalg.matrix_rank(np.vstack([a, unit])) == rank:
+            found.append((int(p[0]), int(p[1])))
+    return found

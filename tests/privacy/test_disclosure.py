@@ -1,0 +1,118 @@
+"""Disclosure control on hand-worked tables; back-calculation checked by linear programming."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import linprog
+
+from cspkit.privacy.disclosure import TOTAL, determined_cells, suppress_counts
+
+
+def range_of_hidden_cells(result) -> dict[tuple[str, str], tuple[float, float]]:
+    """For every hidden cell, its smallest and largest value consistent with what is shown.
+
+    Independent of the suppression code: unknowns are the hidden interior cells and hidden
+    totals; constraints are every row and column summing to its total, shown values fixed,
+    all counts non-negative; scipy's linprog minimises and maximises each unknown.
+    """
+    table, reason = result.table, result.reason
+    cells = [(r, c) for r in table.index for c in table.columns]
+    index = {cell: i for i, cell in enumerate(cells)}
+    rows, cols = list(table.index), list(table.columns)
+    equations, targets = [], []
+    lines = [[(r, c) for c in cols] for r in rows] if TOTAL in cols else []
+    lines += [[(r, c) for r in rows] for c in cols]
+    for line in lines:
+        a = np.zeros(len(cells))
+        for cell in line[:-1]:
+            a[index[cell]] += 1
+        a[index[line[-1]]] -= 1
+        equations.append(a)
+        targets.append(0)
+    for cell in cells:
+        if reason.loc[cell] == "":
+            a = np.zeros(len(cells))
+            a[index[cell]] = 1
+            equations.append(a)
+            targets.append(float(table.loc[cell]))
+    out = {}
+    for cell in cells:
+        if reason.loc[cell] == "":
+            continue
+        c = np.zeros(len(cells))
+        c[index[cell]] = 1
+        low = linprog(c, A_eq=np.array(equations), b_eq=targets, bounds=(0, None))
+        high = linprog(-c, A_eq=np.array(equations), b_eq=targets, bounds=(0, None))
+        out[cell] = (round(low.fun, 6), round(-high.fun, 6))
+    return out
+
+
+def test_primary_and_secondary_on_a_hand_worked_three_by_three_table():
+    counts = pd.DataFrame({"A": [20, 12, 7], "B": [3, 9, 25], "C": [15, 30, 40]},
+                          index=["r1", "r2", "r3"])
+    result = suppress_counts(counts, threshold=5)
+    # r1/B = 3 is small. Row r1 then hides its next smallest (15), column B its (9), and
+    # column C, now with one hidden cell, its next smallest (30): rows r1, r2 and columns B, C
+    # each hide two cells.
+    assert result.published().to_dict("index") == {
+        "r1": {"A": "20", "B": "*", "C": "*", TOTAL: "38"},
+        "r2": {"A": "12", "B": "*", "C": "*", TOTAL: "51"},
+        "r3": {"A": "7", "B": "25", "C": "40", TOTAL: "72"},
+        TOTAL: {"A": "39", "B": "37", "C": "85", TOTAL: "161"},
+    }
+    assert (result.primary, result.secondary) == (1, 3)
+    assert result.reason.loc["r1", "B"] == "primary"
+    assert pd.isna(result.table.loc["r2", "C"]) and result.table.loc["r3", "C"] == 40
+    ranges = range_of_hidden_cells(result)
+    assert ranges[("r1", "B")] == (0, 12)  # anything from 0 to 12: not back-calculable
+    assert all(low < high for low, high in ranges.values())
+
+
+def test_one_column_table_hides_the_next_smallest_count_and_shows_zeros():
+    counts = pd.DataFrame({"incidents": [12, 3, 9, 0]}, index=["a", "b", "c", "d"])
+    result = suppress_counts(counts)
+    assert result.published()["incidents"].tolist() == ["12", "*", "*", "0", "24"]
+    assert list(result.table.columns) == ["incidents"]
+    assert range_of_hidden_cells(result) == {("b", "incidents"): (0, 12),
+                                            ("c", "incidents"): (0, 12)}
+
+
+def test_a_small_total_is_itself_suppressed_and_protected():
+    counts = pd.DataFrame({"A": [3, 20], "B": [0, 11]}, index=["r1", "r2"])
+    result = suppress_counts(counts)
+    assert result.reason.loc["r1", "A"] == result.reason.loc["r1", TOTAL] == "primary"
+    assert all(low < high for low, high in range_of_hidden_cells(result).values())
+
+
+def test_zeros_are_suppressed_only_when_asked():
+    counts = pd.DataFrame({"A": [0, 20, 6], "B": [10, 11, 12]}, index=["r1", "r2", "r3"])
+    assert suppress_counts(counts).primary == 0
+    assert suppress_counts(counts, suppress_zeros=True).reason.loc["r1", "A"] == "primary"
+
+
+def test_rank_check_finds_a_cell_fixed_by_several_equations_together():
+    # Two blocks of four hidden cells joined by one hidden cell (r2, C): every row and column
+    # hides two or more, yet rows r1 + r2 minus columns A + B give (r2, C) exactly.
+    hidden = np.zeros((5, 5), dtype=bool)
+    for r, c in [(0, 0), (0, 1), (1, 0), (1, 1), (2, 2), (2, 3), (3, 2), (3, 3), (1, 2)]:
+        hidden[r, c] = True
+    assert determined_cells(hidden) == [(1, 2)]
+
+
+def test_suppression_protects_a_cell_that_line_checks_alone_would_expose():
+    small = {(0, 0): 1, (0, 1): 2, (1, 0): 3, (1, 1): 4, (2, 2): 2, (2, 3): 1, (3, 2): 4,
+             (3, 3): 3, (1, 2): 2}
+    values = np.full((4, 4), 50)
+    for (r, c), v in small.items():
+        values[r, c] = v
+    counts = pd.DataFrame(values, index=["r1", "r2", "r3", "r4"], columns=list("ABCD"))
+    result = suppress_counts(counts)
+    assert result.primary == 9 and result.secondary >= 1
+    assert all(low < high for low, high in range_of_hidden_cells(result).values())
+
+
+def test_counts_must_be_whole_and_non_negative():
+    with pytest.raises(ValueError, match="non-negative whole"):
+        suppress_counts(pd.DataFrame({"A": [1.5, 2]}))

@@ -176,7 +176,7 @@ class ExportParser:
                 "mapping and correct its column names")
         stats = FileStats(encoding=table.encoding, rows=len(table.rows))
         rows = _Rows()
-        seen: set[str] = set()
+        seen: set = set()  # incident ids, and (incident id, role, key) of people
         index = {c: i for i, c in enumerate(table.columns)}
         for row, line in zip(table.rows, table.lines, strict=True):
             try:
@@ -192,7 +192,7 @@ class ExportParser:
         return self._parsed(raw, table, rows, stats)
 
     def _row(self, raw: RawFile, row: tuple, line: int, index: Mapping[str, int],
-             rows: _Rows, seen: set[str], stats: FileStats) -> None:
+             rows: _Rows, seen: set, stats: FileStats) -> None:
         m, inc = self.mapping, self.mapping.incident
 
         def cell(column: str | None) -> str | None:
@@ -240,7 +240,11 @@ class ExportParser:
                 rows.add(rows.detail, incident_id=incident_id, source=m.source, month=month,
                          name=name, value=value)
         for role, person in zip((p.role for p in m.person), people, strict=True):
-            if person is not None:
+            # An extract repeats a crime's victim on each offender's row: a keyed person is
+            # added once per incident; people without a key cannot be told apart, so stay.
+            once = (incident_id, role, person["person_key"]) if person else None
+            if person is not None and (person["person_key"] is None or once not in seen):
+                seen.add(once)
                 rows.add(rows.person, incident_id=incident_id, source=m.source, month=month,
                          role=role, **person)
 

@@ -33,7 +33,6 @@ PERFORMANCE_TABLE = "performance_by_crime_type"
 SUMMARY_TABLE = "performance_summary"
 WARD_TABLE = "ward_ranking"
 TARGETS_TABLE = "targets"
-KIND_LABELS = {"total": "Total", "theme": "Theme", "asb": "Anti-social behaviour"}
 
 
 def group_weights(evidence: Evidence) -> dict[str, float]:
@@ -47,14 +46,11 @@ def group_weights(evidence: Evidence) -> dict[str, float]:
 
 def _summary_table(evidence: Evidence) -> Table:
     rows = change_rows(evidence.change, ("total", "theme", "asb"))
-    rows = rows.assign(
-        what=[KIND_LABELS[k] for k in rows["kind"]],
-        significant=["Yes" if s else "No" for s in rows["significant"]],
-    )
+    rows = rows.assign(significant=["Yes" if s else "No" for s in rows["significant"]])
     return Table(
         id=SUMMARY_TABLE,
         caption="Total recorded crime, priority themes and anti-social behaviour",
-        columns=(Column("group", "Group"), Column("what", "Kind"), *CHANGE_COLUMNS,
+        columns=(Column("group", "Total, theme or ASB"), *CHANGE_COLUMNS,
                  Column("significant", "Significant")),
         rows=rows, source="change.compare_periods",
         notes=(CHANGE_NOTE, "Anti-social behaviour incidents are never part of total crime.",

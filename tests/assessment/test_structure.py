@@ -1,0 +1,142 @@
+"""The assessment's shape: chapters, profiles, required tables, data gaps, provenance."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import duckdb
+
+from cspkit.assessment.document import DataGap, Finding, Section, Table
+
+
+def _section(document, section_id: str) -> Section:
+    return next(s for s in document.all_sections() if s.id == section_id)
+
+
+def _blocks(section: Section):
+    for child in section.children:
+        yield child
+        if isinstance(child, Section):
+            yield from _blocks(child)
+
+
+def test_chapters_run_from_summary_to_methods(document):
+    titles = [s.title for s in document.sections]
+    assert titles[:2] == ["Executive summary", "Performance overview"]
+    assert titles[-5:] == ["Deprivation and vulnerable localities", "Peer comparison",
+                           "Recommendations", "Appendix A: Data coverage and quality",
+                           "Appendix B: Methods and sources"]
+
+
+def test_every_priority_theme_has_a_chapter_with_victim_offender_and_location_profiles(
+        document, borough):
+    chapters = {s.title: s for s in document.sections}
+    for theme in borough.config.themes:
+        chapter = chapters[theme.name]
+        titles = [s.title for s in chapter.sections()]
+        assert "Victim profile" in titles and "Offender profile" in titles
+        if theme.categories:
+            assert "Location profile" in titles
+
+
+def test_victim_and_offender_profiles_name_the_missing_data_when_no_person_data(
+        document, borough):
+    for theme in borough.config.themes:
+        for role in ("victims", "offenders"):
+            section = _section(document, f"{theme.id}_{role}")
+            gaps = [b for b in section.children if isinstance(b, DataGap)]
+            assert len(gaps) == 1, (theme.id, role)
+            assert gaps[0].theme == theme.name and gaps[0].owner and gaps[0].would_fill
+    police = _section(document, "violence_victims").children[1]
+    assert "victim details" in police.would_fill and police.owner == "Police"
+    offender = _section(document, "violence_offenders").children[1]
+    assert "Youth Offending Service" in offender.owner
+
+
+def test_location_profile_has_ward_table_map_hot_spots_trend_and_top_locations(document):
+    section = _section(document, "acquisitive_crime_location")
+    ids = {getattr(b, "id", None) for b in _blocks(section)}
+    assert {"acquisitive_crime_wards", "acquisitive_crime_ward_map",
+            "acquisitive_crime_hotspots", "acquisitive_crime_hotspot_map",
+            "acquisitive_crime_top_locations"} <= ids
+    assert "acquisitive_crime_trend" in {f.id for f in document.figures()}
+
+
+def test_no_section_is_empty(document):
+    for section in document.all_sections():
+        assert section.children or section.summary, section.id
+
+
+def test_required_csv_files_have_exactly_the_agreed_columns(assessed):
+    data = assessed.written["csv"]
+    expected = {
+        "performance_by_crime_type.csv":
+            ["crime_type", "current", "previous", "change", "pct_change", "p_value"],
+        "ward_ranking.csv":
+            ["ward_code", "ward_name", "count", "rate_per_1000", "rank", "previous_rank"],
+    }
+    for name, columns in expected.items():
+        with open(data / name, encoding="utf-8") as f:
+            assert next(csv.reader(f)) == columns
+
+
+def test_every_table_is_published_as_csv(document, assessed):
+    data = assessed.written["csv"]
+    assert {f"{t.id}.csv" for t in document.tables()} == {
+        p.name for p in data.glob("*.csv")}
+
+
+def test_manifest_names_the_analysis_behind_every_table_and_figure(assessed):
+    manifest = json.loads((assessed.written["csv"] / "manifest.json").read_text())
+    assert manifest["period"] == "2025-01:2025-12"
+    assert manifest["comparison_period"] == "2024-01:2024-12"
+    assert manifest["config"]["areas"] == ["E06900001"]
+    assert manifest["software_version"]
+    assert all(t["analysis"] for t in manifest["tables"])
+    assert all(f["analysis"] for f in manifest["figures"])
+    by_id = {t["id"]: t["analysis"] for t in manifest["tables"]}
+    assert by_id["performance_by_crime_type"] == "change.compare_periods"
+    assert by_id["ward_ranking"] == "places.ward_ranking"
+
+
+def test_manifest_inputs_are_the_loaded_files_with_their_ledger_checksums(assessed, borough):
+    manifest = json.loads((assessed.written["csv"] / "manifest.json").read_text())
+    with duckdb.connect(str(borough.warehouse), read_only=True) as con:
+        ledger = dict(con.sql("SELECT file_name, sha256 FROM load_ledger "
+                              "WHERE status = 'loaded'").fetchall())
+    inputs = {i["file_name"]: i["sha256"] for i in manifest["inputs"]}
+    assert inputs and all(ledger[name] == sha for name, sha in inputs.items())
+    assert "2025-12-kestrel-fenmoor-street.csv" in inputs
+    assert "2024-01-kestrel-fenmoor-street.csv" in inputs
+
+
+def test_findings_point_at_tables_in_the_document(document):
+    tables = {t.id for t in document.tables()}
+    for finding in document.findings():
+        assert isinstance(finding, Finding)
+        assert finding.source_table is None or finding.source_table in tables
+
+
+def test_analyst_text_targets_and_recommendations_are_carried_in(document):
+    summary = _section(document, "executive_summary")
+    texts = [getattr(b, "text", "") for b in summary.children]
+    assert "Shop theft in the **town centre** is the partnership's main new concern." in texts
+    targets = next(t for t in document.tables() if t.id == "targets")
+    assert targets.frame()["subject"].tolist() == ["Burglary"]
+    recommendations = _section(document, "recommendations")
+    listed = [b for b in recommendations.children if hasattr(b, "items")]
+    assert [r.text for r in listed[0].items] == ["Commission a shoplifting problem profile."]
+    register = next(t for t in document.tables() if t.id == "data_requirements")
+    assert len(register.rows) == len({(g.missing, g.would_fill) for g in document.data_gaps()})
+
+
+def test_unavailable_analyses_are_explained_not_dropped(document):
+    appendix = _section(document, "analyses_not_available")
+    titles = [b.title for b in appendix.children]
+    # the fictional borough publishes ages on 2021 LSOAs, which the VLI cannot read yet
+    assert "Not available: vulnerability" in titles
+
+
+def test_tables_are_tables(document):
+    assert all(isinstance(t, Table) and t.rows for t in document.tables())

@@ -78,6 +78,15 @@ def run_demo(out: Path, *, seed: int = 2026, echo: Echo = lambda _: None) -> Dem
                         rows_loaded=sum(f.rows for f in report.loaded), seconds=seconds)
 
     start = time.perf_counter()
+    echo("Building the strategic assessment in every format…")
+    from cspkit.assessment.demo_assessment import build_demo_assessment
+
+    result.assessment_files = build_demo_assessment(
+        out, area_code=manifest.borough.code, area_name=manifest.borough.name,
+        last_month=manifest.months[-1], warehouse=warehouse)
+    seconds["assessment"] = time.perf_counter() - start
+
+    start = time.perf_counter()
     echo("Seeding the plan tracker…")
     result.tracker_database = (out / "tracker.sqlite3").resolve()
     from cspkit.tracker.demo import seed_demo

@@ -28,7 +28,7 @@ from cspkit.tracker.models import (
     SubAction,
     Theme,
 )
-from cspkit.tracker.services.people import person_create
+from cspkit.tracker.services.people import partnership_create, person_create
 from cspkit.tracker.status import RagStatus
 from tests.tracker.fixtures_import import Stockton, build_stockton, seed
 
@@ -236,3 +236,19 @@ def test_cli_errors_are_one_line_and_exit_non_zero(stockton, tmp_path) -> None:
     assert result.exit_code == 1 and "no user called 'nobody'" in result.output
     result = runner.invoke(_cli(), ["import", str(path), "--as", "manager", "--date", "31/3"])
     assert result.exit_code == 1 and "is not a date" in result.output
+
+
+def test_without_a_plan_the_partnerships_latest_plan_is_used(stockton, tmp_path) -> None:
+    path = tmp_path / "recs.txt"
+    path.write_text("No\tRecommendation\n1\tGet A&E data\n", encoding="utf-8")
+    report = import_file(path=path, partnership=stockton.partnership, imported_by=stockton.manager)
+    assert report.plan == "Community Safety Plan 2011-14"
+    assert Recommendation.objects.get().plan == stockton.plan
+
+
+def test_a_partnership_without_a_plan_is_told_to_create_one(stockton, tmp_path) -> None:
+    other = partnership_create(name="Elsewhere CSP", area_name="Elsewhere")
+    path = tmp_path / "recs.txt"
+    path.write_text("No\tRecommendation\n1\tGet A&E data\n", encoding="utf-8")
+    with pytest.raises(CspError, match="'Elsewhere CSP' has no plan yet. Create the plan"):
+        import_file(path=path, partnership=other, imported_by=stockton.manager)

@@ -16,6 +16,7 @@ from django.db.models import Count, Model, Prefetch, QuerySet
 from cspkit.tracker.models import (
     Action,
     ActionUpdate,
+    Agency,
     DataRequirement,
     DataRequirementUpdate,
     Person,
@@ -192,7 +193,7 @@ def _person_label(person: Person) -> str:
     return f"{person.job_title} ({person.full_name})" if person.job_title else person.full_name
 
 
-def _leads_label(people: list[Person], agencies: Iterable) -> str:
+def _leads_label(people: list[Person], agencies: Iterable[Agency]) -> str:
     named_agencies = {person.agency_id for person in people}
     labels = [person.initials or person.full_name for person in people]
     labels += [agency.short_name for agency in agencies if agency.pk not in named_agencies]

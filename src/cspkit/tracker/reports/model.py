@@ -64,9 +64,6 @@ class ThemeSection:
     lead_legend: tuple[tuple[str, str], ...]
     actions: tuple[ActionLine, ...]
 
-    def count(self, status: RagStatus) -> int:
-        return sum(1 for action in self.actions if action.status == status)
-
 
 @dataclass(frozen=True)
 class DataRequirementLine:

@@ -6,6 +6,7 @@ the Stockton-on-Tees partnership), written next to each assertion.
 
 from __future__ import annotations
 
+import doctest
 from pathlib import Path
 
 import pytest
@@ -270,3 +271,9 @@ def test_a_word_document_without_tables_or_lists_gives_nothing_to_import(tmp_pat
     assert [(u.where, u.reason) for u in read.unmapped] == [
         ("paragraph 2", "narrative paragraph, not in a table or a recommendations list")
     ]
+
+
+def test_docstring_examples_run() -> None:
+    from cspkit.tracker.importers import wording
+
+    assert doctest.testmod(wording).failed == 0

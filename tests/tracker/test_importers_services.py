@@ -252,3 +252,22 @@ def test_a_partnership_without_a_plan_is_told_to_create_one(stockton, tmp_path) 
     path.write_text("No\tRecommendation\n1\tGet A&E data\n", encoding="utf-8")
     with pytest.raises(CspError, match="'Elsewhere CSP' has no plan yet. Create the plan"):
         import_file(path=path, partnership=other, imported_by=stockton.manager)
+
+
+@pytest.mark.real_data
+def test_agencies_the_registers_name_can_be_added_as_written(stockton) -> None:
+    report = import_file(
+        path=seed("000"), plan=stockton.plan, imported_by=stockton.manager, add_agencies=True
+    )
+    # AGENCY cells: ASB TEAM, DAT, DV, A&E NEAS, TRISTAR, YOUTH SERVICES are new; POLICE and
+    # SBC are known (also inside "ASB TEAM POLICE", "DAT POLICE", "POLICE TRISTAR" …).
+    added = {w.text for w in report.warnings}
+    assert added == {"ASB TEAM", "DAT", "DV", "A&E NEAS", "TRISTAR", "YOUTH SERVICES"}
+    assert report.counts["agencies"].created == 6
+    assert not [u for u in report.unmapped if "matches nobody" in u.reason]
+    gangs = Recommendation.objects.get(reference="1.2")
+    assert {a.short_name for a in gangs.agencies.all()} == {"ASB TEAM", "Police"}
+    again = import_file(
+        path=seed("000"), plan=stockton.plan, imported_by=stockton.manager, add_agencies=True
+    )
+    assert again.created == 0 and again.updated == 0

@@ -36,6 +36,14 @@ def import_command(
             "document carries, else today.",
         ),
     ] = None,
+    add_agencies: Annotated[
+        bool,
+        typer.Option(
+            "--add-agencies",
+            help="Add agencies the registers name that the partnership does not have yet "
+            "(as written), instead of reporting them.",
+        ),
+    ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Read and report, but save nothing.")
     ] = False,
@@ -48,6 +56,7 @@ def import_command(
             username=username,
             plan_id=plan_id,
             written_on=_date_option(written_on),
+            add_agencies=add_agencies,
             dry_run=dry_run,
         ):
             typer.echo(line)
@@ -62,6 +71,7 @@ def import_files(
     username: str,
     plan_id: int | None,
     written_on: date | None,
+    add_agencies: bool,
     dry_run: bool,
 ) -> list[str]:
     """Import each file in turn (all or nothing) and return the report lines."""
@@ -86,7 +96,13 @@ def import_files(
     lines: list[str] = []
     with transaction.atomic():
         for path in files:
-            report = import_file(path=path, plan=plan, imported_by=user, written_on=written_on)
+            report = import_file(
+                path=path,
+                plan=plan,
+                imported_by=user,
+                written_on=written_on,
+                add_agencies=add_agencies,
+            )
             lines.extend(report.lines())
         if dry_run:
             transaction.set_rollback(True)

@@ -24,16 +24,20 @@ class LeadIndex:
 
     def __init__(self, partnership: Partnership) -> None:
         self.agencies: dict[str, Agency] = {}
+        self.longest_agency = 0
         for agency in Agency.objects.filter(partnership=partnership):
-            self.agencies.setdefault(_key(agency.short_name), agency)
-            self.agencies.setdefault(_key(agency.name), agency)
+            self.add_agency(agency)
         self.people = list(
             Person.objects.filter(agency__partnership=partnership).select_related("agency")
         )
         self.by_initials = {
             _key(person.initials): person for person in self.people if person.initials
         }
-        self.longest_agency = max((len(key.split()) for key in self.agencies), default=0)
+
+    def add_agency(self, agency: Agency) -> None:
+        self.agencies.setdefault(_key(agency.short_name), agency)
+        self.agencies.setdefault(_key(agency.name), agency)
+        self.longest_agency = max(self.longest_agency, len(_key(agency.name).split()))
 
     def agencies_in(self, text: str) -> Leads:
         """Agencies named in a cell, including run-together ones: "POLICE SBC"."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from cspkit.tracker.importers.parsed import CoverParagraph, Unmapped
 
 KINDS = (
+    "agencies",
     "themes",
     "actions",
     "sub-actions",

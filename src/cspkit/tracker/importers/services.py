@@ -15,7 +15,7 @@ from cspkit.tracker.importers.reader import read_document
 from cspkit.tracker.importers.report import ImportReport
 from cspkit.tracker.importers.writers import PlanWriter
 from cspkit.tracker.models import Partnership, Plan
-from cspkit.tracker.selectors.access import User
+from cspkit.tracker.selectors.access import User, administrator_required
 
 NOTHING_TO_IMPORT = (
     "nothing imported: the file has no action plan table (No, Action …), no register table "
@@ -31,16 +31,31 @@ def import_file(
     plan: Plan | None = None,
     partnership: Partnership | None = None,
     written_on: date | None = None,
+    add_agencies: bool = False,
 ) -> ImportReport:
     """Import the themes, actions, sub-actions, registers and updates ``path`` holds.
 
     ``plan`` defaults to the partnership's most recent plan. Updates are dated
     ``written_on``, else the date the document carries (its signature, or the month in its
-    title), else today. Everything is written through the tracker's services as
-    ``imported_by`` (an administrator), so history shows who imported what; on any error
-    nothing is written and a :class:`CspError` says which row and why.
+    title), else today.
+
+    With ``add_agencies``, an agency a register names that the partnership does not have is
+    added as written (kind "other") instead of being reported. People are never added:
+    initials do not say which agency someone belongs to.
+
+    Everything is written through the tracker's services as ``imported_by`` (an
+    administrator), so history shows who imported what; on any error nothing is written and
+    a :class:`CspError` says which row and why.
     """
     path = Path(path)
+    try:
+        administrator_required(imported_by)
+    except PermissionDenied as error:
+        raise CspError(
+            f"not allowed to import: {error}",
+            path=str(path),
+            hint="Import as an administrator of the tracker",
+        ) from error
     document = read_document(path)
     plan = _plan(plan=plan, partnership=partnership, path=path)
     report = ImportReport(
@@ -71,15 +86,9 @@ def import_file(
         report=report,
         leads=LeadIndex(plan.partnership),
         source=document.title or path.name,
+        add_agencies=add_agencies,
     )
-    try:
-        writer.write(document)
-    except PermissionDenied as error:
-        raise CspError(
-            f"not allowed to import: {error}",
-            path=str(path),
-            hint="Import as an administrator of the tracker",
-        ) from error
+    writer.write(document)
     return report
 
 

@@ -58,6 +58,10 @@ def read_theme_preamble(text: str) -> tuple[str, dict[str, str]]:
 
 
 def split_leads(text: str) -> list[str]:
-    """The separate leads named in one cell: "TA & CS" → ["TA", "CS"]."""
-    parts = re.split(r"\s*(?:[,;/&+]|\band\b)\s*", text)
+    """The separate leads named in one cell: "TA & CS" → ["TA", "CS"]; "A&E" stays whole.
+
+    >>> split_leads("TA & CS, Police/SBC and A&E")
+    ['TA', 'CS', 'Police', 'SBC', 'A&E']
+    """
+    parts = re.split(r"\s*[,;/]\s*|\s+(?:[&+]|and)\s+", text)
     return [part.strip() for part in parts if part.strip()]

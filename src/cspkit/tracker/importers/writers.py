@@ -32,8 +32,9 @@ from cspkit.tracker.importers.parsed import (
     Unmapped,
 )
 from cspkit.tracker.importers.report import ImportReport
-from cspkit.tracker.models import Action, DataRequirement, Plan, Recommendation, Theme
+from cspkit.tracker.models import Action, Agency, DataRequirement, Plan, Recommendation, Theme
 from cspkit.tracker.selectors.access import User
+from cspkit.tracker.services.people import agency_create
 from cspkit.tracker.services.plan import action_create, action_edit, theme_create
 from cspkit.tracker.services.registers import data_requirement_create, recommendation_create
 from cspkit.tracker.services.updates import (
@@ -54,6 +55,7 @@ class PlanWriter:
     report: ImportReport
     leads: LeadIndex
     source: str
+    add_agencies: bool = False
 
     def write(self, document: ParsedDocument) -> None:
         for theme_plan in document.themes:
@@ -159,8 +161,7 @@ class PlanWriter:
     # registers ----------------------------------------------------------------------------
 
     def _recommendation(self, row: RecommendationRow) -> None:
-        agencies = self.leads.agencies_in(row.lead)
-        self._report_unmatched(row.where, agencies, "agency")
+        agencies = self._register_agencies(row.where, row.lead)
         entry = Recommendation.objects.filter(plan=self.plan, reference=row.reference).first()
         if entry is None:
             entry = recommendation_create(
@@ -193,8 +194,7 @@ class PlanWriter:
         self._update(entry, row.update, row.status, recommendation_update_create, "recommendation")
 
     def _data_requirement(self, row: DataRequirementRow) -> None:
-        agencies = self.leads.agencies_in(row.lead)
-        self._report_unmatched(row.where, agencies, "agency")
+        agencies = self._register_agencies(row.where, row.lead)
         entry = DataRequirement.objects.filter(plan=self.plan, reference=row.reference).first()
         if entry is None:
             entry = data_requirement_create(
@@ -257,6 +257,28 @@ class PlanWriter:
             written_on=self.written_on,
         )
         self.report.count("updates", "created")
+
+    def _register_agencies(self, where: str, text: str) -> Leads:
+        """The agencies a register's lead cell names; unknown ones added if asked to."""
+        found = self.leads.agencies_in(text)
+        if not self.add_agencies:
+            self._report_unmatched(where, found, "agency")
+            return found
+        for name in found.unmatched:
+            agency = agency_create(
+                partnership=self.plan.partnership,
+                name=name,
+                short_name=name[:40],
+                kind=Agency.Kind.OTHER,
+            )
+            self.leads.add_agency(agency)
+            found.agencies.append(agency)
+            self.report.count("agencies", "created")
+            self.report.warnings.append(
+                Unmapped(where, name, f"agency '{name}' added as written; check its name and kind")
+            )
+        found.unmatched.clear()
+        return found
 
     def _report_unmatched(self, where: str, leads: Leads, what: str) -> None:
         for name in leads.unmatched:

@@ -35,7 +35,7 @@ def server_environment(data_dir: Path) -> dict[str, str]:
 
 
 @contextmanager
-def live_tracker(data_dir: Path) -> Iterator[str]:
+def live_tracker(data_dir: Path, *, workers: int = 1) -> Iterator[str]:
     """Seed the demo into ``data_dir`` and serve it; yields the base URL."""
     database = str(data_dir / "live.sqlite3")
     env = server_environment(data_dir)
@@ -52,7 +52,10 @@ def live_tracker(data_dir: Path) -> Iterator[str]:
     port = free_port()
     log = (data_dir / "serve.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-c", SERVE_SCRIPT, "serve", "--port", str(port), "--database", database],
+        [
+            *(sys.executable, "-c", SERVE_SCRIPT, "serve", "--port", str(port)),
+            *("--database", database, "--workers", str(workers)),
+        ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -1,4 +1,5 @@
-"""The tracker as deployed: ``csp serve`` (waitress) on an SQLite file, driven over HTTP."""
+"""The tracker as deployed: ``csp serve --workers 2`` (two waitress processes) on an SQLite
+file, driven over HTTP."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from tests.tracker.live import live_tracker
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with live_tracker(tmp_path_factory.mktemp("live")) as base:
+    with live_tracker(tmp_path_factory.mktemp("live"), workers=2) as base:
         yield base
 
 

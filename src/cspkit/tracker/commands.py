@@ -20,7 +20,10 @@ def register(app: typer.Typer) -> None:
                 "(default: $CSP_DATABASE_URL, else csp-tracker.sqlite3 in $CSP_DATA_DIR or .).",
             ),
         ] = None,
-        threads: Annotated[int, typer.Option(help="Worker threads.")] = 8,
+        threads: Annotated[int, typer.Option(help="Threads per worker process.")] = 8,
+        workers: Annotated[
+            int, typer.Option(help="Worker processes sharing the port (one per CPU core).")
+        ] = 1,
     ) -> None:
         """Run the Community Safety Plan tracker with waitress (migrates the database first)."""
         from django.core.exceptions import ImproperlyConfigured
@@ -29,7 +32,7 @@ def register(app: typer.Typer) -> None:
         from cspkit.tracker.serve import serve
 
         try:
-            serve(host=host, port=port, database_url=database, threads=threads)
+            serve(host=host, port=port, database_url=database, threads=threads, workers=workers)
         except (ImproperlyConfigured, DatabaseError, RuntimeError, OSError) as error:
             typer.echo(f"csp serve: {error}", err=True)
             raise typer.Exit(1) from error

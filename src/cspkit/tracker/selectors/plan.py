@@ -124,11 +124,7 @@ def my_actions(*, fetched_by: User, plan: Plan, today: date) -> list[LeadAction]
         actions = Action.objects.filter(pk__in=actions.values("pk"))
     else:
         actions = actions.exclude(status__in=[RagStatus.COMPLETE, RagStatus.WITHDRAWN])
-    actions = (
-        actions.select_related("theme")
-        .prefetch_related("leads")
-        .annotate(last_update_on=Max("updates__written_on"))
-    )
+    actions = actions.select_related("theme").annotate(last_update_on=Max("updates__written_on"))
     interval = timedelta(days=plan.update_every_days)
     rows = []
     for action in actions:

@@ -1,0 +1,351 @@
+"""Load benchmark of the plan tracker: ``python benchmarks/tracker_load.py``.
+
+Builds a plan of 6 themes, 300 actions and 3,000 updates (through the tracker's services,
+on top of the Kestrel Vale demo and its users), serves it with ``csp serve``'s waitress in
+a child process, then 20 client threads on loopback request the plan overview, action
+pages and "my actions" for 30 seconds. Prints latency percentiles and errors per page, on
+SQLite and on PostgreSQL. Measures only: it asserts nothing.
+
+Options: ``--engine sqlite|postgres|both`` (default both), ``--seconds``, ``--clients``,
+``--workers`` (server processes, default one per CPU core),
+``--postgres-url`` (server to create a throwaway database on, default the local one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+THEMES, ACTIONS, UPDATES = 6, 300, 3000
+TARGET_P95_MS = 150.0
+MAX_REQUESTS_PER_CLIENT = 100_000  # a bound on the loop besides the clock
+LEADS = [
+    "lead.police",
+    "lead.council",
+    "lead.fire",
+    "lead.health",
+    "lead.probation",
+    "lead.youth",
+    "lead.recovery",
+]
+
+
+def build(database_url: str) -> None:
+    """Runs in a child process: Django is configured once per process."""
+    from cspkit.tracker.demo import seed_demo
+
+    seed_demo(database_url=database_url)
+    from django.contrib.auth.models import User
+
+    from cspkit.tracker.models import Partnership, Person, Plan
+    from cspkit.tracker.services.plan import action_create, plan_create, theme_create
+    from cspkit.tracker.services.updates import action_update_create
+    from cspkit.tracker.status import RagStatus
+
+    admin = User.objects.get(username="admin")
+    partnership = Partnership.objects.get()
+    latest = Plan.objects.order_by("-period_start").first()
+    start = date(latest.period_start.year + 1, 4, 1)
+    plan = plan_create(
+        created_by=admin,
+        partnership=partnership,
+        title="Benchmark plan",
+        period_start=start,
+        period_end=date(start.year + 1, 3, 31),
+    )
+    leads = [Person.objects.get(user__username=name) for name in LEADS]
+    statuses = [RagStatus.GREEN, RagStatus.AMBER, RagStatus.RED, RagStatus.GREEN]
+    per_theme = ACTIONS // THEMES
+    updates_per_action = UPDATES // ACTIONS
+    for number in range(1, THEMES + 1):
+        theme = theme_create(
+            created_by=admin,
+            plan=plan,
+            number=number,
+            title=f"Theme {number}",
+            thematic_lead=leads[number % len(leads)],
+        )
+        for index in range(per_theme):
+            lead = leads[(number * per_theme + index) % len(leads)]
+            action = action_create(
+                created_by=admin,
+                theme=theme,
+                text=f"Benchmark action {number}.{index + 1}: a sentence of realistic length "
+                "describing what the partnership will do and where.",
+                leads=[lead],
+                measure="A measurable target",
+                due_date=start + timedelta(days=300),
+                sub_actions=[("a", "First step"), ("b", "Second step")],
+            )
+            for update in range(updates_per_action):
+                action_update_create(
+                    action=action,
+                    author=lead.user,
+                    text=f"Progress note {update + 1}: what happened, what is next, and any "
+                    "risk the board should know about.",
+                    status=statuses[(index + update) % len(statuses)],
+                    expected_version=action.version,
+                    written_on=start + timedelta(days=7 * update),
+                )
+    print(f"built plan {plan.pk}", flush=True)
+
+
+@dataclass
+class Tally:
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, kind: str, seconds: float, ok: bool) -> None:
+        with self.lock:
+            self.latencies.setdefault(kind, []).append(seconds * 1000)
+            if not ok:
+                self.errors[kind] = self.errors.get(kind, 0) + 1
+
+
+class Client:
+    """One simulated user on a keep-alive HTTP connection."""
+
+    def __init__(self, port: int) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://127.0.0.1{path}"
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        content = response.read().decode()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, content
+
+    def sign_in(self, username: str, password: str) -> None:
+        _, page = self.request("GET", "/accounts/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        status, _ = self.request(
+            "POST",
+            "/accounts/login/",
+            {"csrfmiddlewaretoken": token, "username": username, "password": password},
+        )
+        if status != 302:
+            raise RuntimeError(f"{username} could not sign in (HTTP {status})")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def child_env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CSP_", "DJANGO_"))}
+    return {**env, "CSP_DATA_DIR": str(data_dir)}
+
+
+def run_load(
+    database_url: str, *, seconds: float, clients: int, workers: int, data_dir: Path
+) -> Tally:
+    env = child_env(data_dir)
+    started = time.perf_counter()
+    built = subprocess.run(
+        [sys.executable, __file__, "--build", database_url],
+        env=env,
+        check=True,
+        timeout=1800,
+        capture_output=True,
+        text=True,
+    )
+    plan_id = re.search(r"built plan (\d+)", built.stdout).group(1)
+    print(f"  data built in {time.perf_counter() - started:.1f} s", flush=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"from cspkit.tracker.serve import serve; "
+            f"serve(port={port}, database_url={database_url!r}, workers={workers}, "
+            "announce=lambda _: None)",
+        ],
+        env=env,
+    )
+    try:
+        return _drive(
+            port, plan_path=f"/plans/{plan_id}/", seconds=seconds, clients=clients, server=server
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _drive(
+    port: int, *, plan_path: str, seconds: float, clients: int, server: subprocess.Popen
+) -> Tally:
+    for _ in range(300):
+        if server.poll() is not None:
+            raise RuntimeError("the tracker server exited early")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    from cspkit.tracker.demo import DEMO_PASSWORD
+
+    probe = Client(port)
+    probe.sign_in(LEADS[0], DEMO_PASSWORD)
+    theme_ids = re.findall(r'href="/themes/(\d+)/"', probe.request("GET", plan_path)[1])
+    action_ids = [
+        action_id
+        for theme_id in theme_ids
+        for action_id in re.findall(
+            r'href="/actions/(\d+)/"', probe.request("GET", f"/themes/{theme_id}/")[1]
+        )
+    ]
+    print(f"  {len(theme_ids)} themes, {len(action_ids)} actions on {plan_path}", flush=True)
+
+    tally = Tally()
+    users = [Client(port) for _ in range(clients)]
+    for number, user in enumerate(users):
+        user.sign_in(LEADS[number % len(LEADS)], DEMO_PASSWORD)
+    ready = threading.Barrier(clients + 1)
+    deadline: list[float] = []
+
+    def work(user: Client, seed: int) -> None:
+        rng = random.Random(seed)
+        ready.wait()
+        for count in range(MAX_REQUESTS_PER_CLIENT):
+            if time.monotonic() >= deadline[0]:
+                break
+            kind = ("overview", "action", "action", "my_actions")[count % 4]
+            path = {
+                "overview": plan_path,
+                "action": f"/actions/{rng.choice(action_ids)}/",
+                "my_actions": "/my-actions/",
+            }[kind]
+            began = time.perf_counter()
+            try:
+                status, _ = user.request("GET", path)
+                ok = status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                user.connection.close()
+            tally.add(kind, time.perf_counter() - began, ok)
+
+    threads = [threading.Thread(target=work, args=(u, n)) for n, u in enumerate(users)]
+    for thread in threads:
+        thread.start()
+    deadline.append(time.monotonic() + seconds)
+    ready.wait()
+    for thread in threads:
+        thread.join()
+    return tally
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def report(engine: str, tally: Tally, seconds: float) -> None:
+    everything = [v for values in tally.latencies.values() for v in values]
+    print(
+        f"\n{engine}: {len(everything)} requests in {seconds:.0f} s "
+        f"({len(everything) / seconds:.0f} per second), "
+        f"{sum(tally.errors.values())} errors"
+    )
+    print(
+        f"  {'page':<12}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'max ms':>9}{'errors':>8}"
+    )
+    for kind, values in [*sorted(tally.latencies.items()), ("all", everything)]:
+        errors = sum(tally.errors.values()) if kind == "all" else tally.errors.get(kind, 0)
+        print(
+            f"  {kind:<12}{len(values):>9}{statistics.median(values):>9.1f}"
+            f"{percentile(values, 0.95):>9.1f}{percentile(values, 0.99):>9.1f}"
+            f"{max(values):>9.1f}{errors:>8}"
+        )
+    p95 = percentile(everything, 0.95)
+    verdict = "met" if p95 < TARGET_P95_MS and not tally.errors else "NOT met"
+    print(f"  target p95 < {TARGET_P95_MS:.0f} ms with zero errors: {verdict} (p95 {p95:.1f} ms)")
+
+
+def postgres_database(server_url: str, name: str, *, create: bool) -> str:
+    import psycopg
+
+    parts = urllib.parse.urlsplit(server_url)
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        if create:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        else:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="csp serve --workers"
+    )
+    parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--build", metavar="DATABASE_URL", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.build:
+        build(options.build)
+        return
+    engines = ["sqlite", "postgres"] if options.engine == "both" else [options.engine]
+    print(
+        f"Tracker load: {THEMES} themes, {ACTIONS} actions, {UPDATES} updates; "
+        f"{options.clients} clients for {options.seconds:.0f} s on loopback"
+    )
+    for engine in engines:
+        with tempfile.TemporaryDirectory(prefix="csp-bench-") as folder:
+            print(f"\n[{engine}]", flush=True)
+            if engine == "sqlite":
+                url = str(Path(folder) / "bench.sqlite3")
+                tally = run_load(
+                    url,
+                    seconds=options.seconds,
+                    clients=options.clients,
+                    workers=options.workers,
+                    data_dir=Path(folder),
+                )
+            else:
+                name = f"csp_bench_{os.getpid()}"
+                url = postgres_database(options.postgres_url, name, create=True)
+                try:
+                    tally = run_load(
+                        url,
+                        seconds=options.seconds,
+                        clients=options.clients,
+                        workers=options.workers,
+                        data_dir=Path(folder),
+                    )
+                finally:
+                    postgres_database(options.postgres_url, name, create=False)
+            report(engine, tally, options.seconds)
+
+
+if __name__ == "__main__":
+    main()

@@ -277,3 +277,17 @@ def test_docstring_examples_run() -> None:
     from cspkit.tracker.importers import wording
 
     assert doctest.testmod(wording).failed == 0
+
+
+def test_a_paragraph_cut_by_a_page_break_is_joined_to_its_own_start(tmp_path: Path) -> None:
+    path = tmp_path / "paper.txt"
+    path.write_text(
+        "Title\n\nLocation Profile\n\nSome text\n\nLocation Profile\n\ncontinues here.\n",
+        encoding="utf-8",
+    )
+    texts = [(u.where, u.text) for u in read_document(path).unmapped]
+    assert texts == [
+        ("line 3", "Location Profile"),
+        ("line 5", "Some text"),
+        ("line 7", "Location Profile continues here."),
+    ]

@@ -54,8 +54,9 @@ def read_document(path: Path) -> ParsedDocument:
 def _join_broken_paragraphs(lines: list[SourceLine]) -> list[SourceLine]:
     """Rejoin a paragraph a page break cut in two (it resumes in lower case)."""
     joined: list[SourceLine] = []
+    last_text = -1  # index in ``joined`` of the last line that is not blank
     for line in lines:
-        previous = next((kept for kept in reversed(joined) if not kept.is_blank), None)
+        previous = joined[last_text] if last_text >= 0 else None
         if (
             previous is not None
             and _is_plain(previous)
@@ -63,16 +64,17 @@ def _join_broken_paragraphs(lines: list[SourceLine]) -> list[SourceLine]:
             and line.text[:1].islower()
             and not previous.text.endswith(_SENTENCE_END)
         ):
-            index = joined.index(previous)
-            joined[index] = SourceLine(
+            joined[last_text] = SourceLine(
                 previous.where,
                 previous.line,
                 (f"{previous.text} {line.text}",),
                 (f"{previous.raw_cells[0]} {line.raw_cells[0]}",),
             )
-            del joined[index + 1 :]
+            del joined[last_text + 1 :]
             continue
         joined.append(line)
+        if not line.is_blank:
+            last_text = len(joined) - 1
     return joined
 
 

@@ -176,8 +176,8 @@ def test_docx_has_headings_numbered_cover_and_tables_in_the_seed_layouts(
     assert fill == [status_style(RagStatus.COMPLETE).fill]
     assert violence.rows[1].cells[4].text == "Red"
     assert len(key.rows) == 1 + len(RagStatus)
-    header_repeats = asb.rows[0]._tr.xpath("./w:trPr/w:tblHeader")
-    assert header_repeats
+    assert asb.rows[0]._tr.xpath("./w:trPr/w:tblHeader")  # repeats on each page
+    assert asb.rows[1]._tr.xpath("./w:trPr/w:cantSplit")  # a row stays on one page
     footer_xml = document.sections[0].footer._element.xml
     assert 'w:instr="PAGE"' in footer_xml
     assert document.sections[1].page_width > document.sections[1].page_height  # landscape

@@ -19,7 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
-from docx.table import Table, _Cell
+from docx.table import Table, _Cell, _Row
 
 from cspkit.tracker.reports.model import (
     ACTION_COLUMNS,
@@ -83,8 +83,9 @@ def _page_setup(document: WordDocument) -> None:
     normal.font.size = Pt(10)
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+    for side in ("left_margin", "right_margin", "top_margin"):
         setattr(section, side, Mm(15))
+    section.bottom_margin, section.footer_distance = Mm(20), Mm(8)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run("Page ")
@@ -114,7 +115,7 @@ def _cover(document: WordDocument, report: ProgressReport) -> None:
     rows = [(status, status.meaning) for status in RagStatus]
     table = _new_table(document, ("Status", "Meaning"), (30, 90))
     for status, meaning in rows:
-        cells = table.add_row().cells
+        cells = _data_row(table)
         _status_cell(cells[0], status)
         _text_cell(cells[1], meaning)
 
@@ -130,7 +131,7 @@ def _theme(document: WordDocument, theme: ThemeSection) -> None:
         legend.add_run("; ".join(f"{code} – {name}" for code, name in theme.lead_legend))
     table = _new_table(document, ACTION_COLUMNS, ACTION_WIDTHS)
     for action in theme.actions:
-        cells = table.add_row().cells
+        cells = _data_row(table)
         _text_cell(cells[0], f"{theme.number}.{action.number}")
         _text_cell(cells[1], action.leads)
         _text_cell(cells[2], action.text)
@@ -155,7 +156,7 @@ def _table(
         return
     table = _new_table(document, columns, widths)
     for row in rows:
-        cells = table.add_row().cells
+        cells = _data_row(table)
         *texts, update, status = row
         for cell, text in zip(cells, texts, strict=False):
             _text_cell(cell, text)
@@ -167,10 +168,9 @@ def _new_table(document: WordDocument, columns: Sequence[str], widths: Sequence[
     table = document.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"
     table.autofit = False
+    _cell_margins(table)
     header = table.rows[0]
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header._tr.get_or_add_trPr().append(repeat)
+    _row_property(header, "w:tblHeader")
     # New rows copy their cell widths from the grid columns (python-docx's add_row).
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Mm(width)
@@ -179,6 +179,31 @@ def _new_table(document: WordDocument, columns: Sequence[str], widths: Sequence[
         _text_cell(cell, title, bold=True)
         _shade(cell, "D9E2F3")
     return table
+
+
+def _cell_margins(table: Table) -> None:
+    """Room between text and borders: 1.5 mm each side, 0.7 mm above and below."""
+    margins = OxmlElement("w:tblCellMar")
+    for side, twips in (("top", 40), ("left", 85), ("bottom", 40), ("right", 85)):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(twips))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    table._tbl.tblPr.append(margins)
+
+
+def _row_property(row: _Row, tag: str) -> None:
+    """Switch on a row property: repeat as header (w:tblHeader), keep on one page
+    (w:cantSplit)."""
+    element = OxmlElement(tag)
+    element.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(element)
+
+
+def _data_row(table: Table) -> list[_Cell]:
+    row = table.add_row()
+    _row_property(row, "w:cantSplit")
+    return row.cells
 
 
 def _text_cell(cell: _Cell, text: str, *, bold: bool = False) -> None:

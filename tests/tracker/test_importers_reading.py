@@ -291,3 +291,20 @@ def test_a_paragraph_cut_by_a_page_break_is_joined_to_its_own_start(tmp_path: Pa
         ("line 5", "Some text"),
         ("line 7", "Location Profile continues here."),
     ]
+
+
+def test_excel_tab_separated_export_with_quoted_multi_line_cells(tmp_path: Path) -> None:
+    path = tmp_path / "register.txt"
+    path.write_text(
+        "Ref\tData gap\tLead\tUpdate\n"
+        '3.2.1\t"Victim ethnicity\nmissing, ""often"""\tPolice\tRaised\n'
+        "3.2.2\tNo ward BME population\tSBC\t\n",
+        encoding="utf-8",
+    )
+    first, second = read_document(path).data_requirements
+    assert (first.reference, first.data_gap, first.lead) == (
+        "3.2.1",
+        'Victim ethnicity missing, "often"',
+        "Police",
+    )
+    assert (first.where, second.where) == ("line 2", "line 4")

@@ -7,6 +7,7 @@ reader understands both and every message can point back at the file.
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ WORD_SUFFIXES = (".docx",)
 _MARKUP = re.compile(r"</?(?:sup|sub|u|b|i|em|strong)>|\*\*", re.IGNORECASE)
 _HEADING_HASHES = re.compile(r"^(#{1,6})\s*")
 _BULLET = re.compile(r"^[-*\u2022]\s+")
+_QUOTED_CELL = re.compile(r'(?:^|\t)"')
 
 
 @dataclass(frozen=True)
@@ -90,19 +92,47 @@ def _decode(path: Path) -> str:
 
 
 def _text_lines(path: Path) -> list[SourceLine]:
-    raw_lines = _decode(path).splitlines()
+    records = _records(_decode(path).splitlines())
     # Some exports indent every line with one tab; that column carries nothing.
-    filled = [line for line in raw_lines if line.strip()]
-    indented = bool(filled) and all(line.startswith("\t") for line in filled)
-    lines = []
+    filled = [body for _, body in records if body.strip()]
+    indented = bool(filled) and all(body.startswith("\t") for body in filled)
+    return [
+        _text_line(number, body[1:] if indented and body.startswith("\t") else body)
+        for number, body in records
+    ]
+
+
+def _records(raw_lines: list[str]) -> list[tuple[int, str]]:
+    """Physical lines grouped into records, each with the number of its first line.
+
+    Excel's tab-separated export wraps a cell holding line breaks in double quotes; such a
+    record runs on until its quotes balance.
+    """
+    records: list[tuple[int, str]] = []
+    pending: list[str] = []
+    start = 0
     for number, raw in enumerate(raw_lines, start=1):
-        body = raw[1:] if indented and raw.startswith("\t") else raw
-        lines.append(_text_line(number, body))
-    return lines
+        if not pending:
+            start = number
+        pending.append(raw)
+        record = "\n".join(pending)
+        if "\t" in record and _QUOTED_CELL.search(record) and record.count('"') % 2:
+            continue
+        records.append((start, record))
+        pending = []
+    if pending:
+        records.append((start, "\n".join(pending)))
+    return records
+
+
+def _split_cells(body: str) -> list[str]:
+    if _QUOTED_CELL.search(body):
+        return next(csv.reader([body], delimiter="\t", quotechar='"'))
+    return body.split("\t")
 
 
 def _text_line(number: int, body: str) -> SourceLine:
-    raw_cells = body.split("\t")
+    raw_cells = _split_cells(body) if "\t" in body else [body]
     while len(raw_cells) > 1 and not raw_cells[-1].strip() and not _MARKUP.search(raw_cells[-1]):
         raw_cells.pop()
     if len(raw_cells) > 1:

@@ -308,3 +308,23 @@ def test_excel_tab_separated_export_with_quoted_multi_line_cells(tmp_path: Path)
         "Police",
     )
     assert (first.where, second.where) == ("line 2", "line 4")
+
+
+def test_sub_actions_typed_as_a_word_list_in_the_cell_get_their_letters(tmp_path: Path) -> None:
+    document = Document()
+    document.add_heading("3. Violence action plan", level=1)
+    table = document.add_table(rows=2, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "No", "Action"
+    table.rows[1].cells[0].text = "1"
+    cell = table.rows[1].cells[1]
+    cell.text = "Maintain the night-time economy initiatives:"
+    for text in ("Operation Tranquility", "Pubwatch"):
+        cell.add_paragraph(text, style="List Number")
+    path = tmp_path / "violence.docx"
+    document.save(str(path))
+    (action,) = read_document(path).themes[0].actions
+    assert action.text == "Maintain the night-time economy initiatives:"
+    assert [(s.label, s.text) for s in action.sub_actions] == [
+        ("a", "Operation Tranquility"),
+        ("b", "Pubwatch"),
+    ]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from docx import Document as open_docx
 from docx.opc.exceptions import PackageNotFoundError
-from docx.table import Table
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from cspkit.errors import CspError
@@ -26,6 +26,7 @@ _MARKUP = re.compile(r"</?(?:sup|sub|u|b|i|em|strong)>|\*\*", re.IGNORECASE)
 _HEADING_HASHES = re.compile(r"^(#{1,6})\s*")
 _BULLET = re.compile(r"^[-*\u2022]\s+")
 _QUOTED_CELL = re.compile(r'(?:^|\t)"')
+_LABELLED = re.compile(r"^\s*[a-z]\)\s")
 
 
 @dataclass(frozen=True)
@@ -207,6 +208,29 @@ def _docx_paragraph(paragraph: Paragraph, where: str, list_counter: int) -> Sour
     )
 
 
+def _cell_text(cell: _Cell) -> str:
+    """A cell's text, with Word-numbered list paragraphs given their letters: a), b) …
+
+    Word keeps automatic list numbers out of the text, so sub-actions typed as a numbered
+    list inside an action cell would otherwise lose their labels.
+    """
+    parts = []
+    letter = 0
+    for paragraph in cell.paragraphs:
+        text = paragraph.text
+        if _is_list_paragraph(paragraph) and text.strip() and not _LABELLED.match(text):
+            text = f"{chr(ord('a') + letter)}) {text}"
+            letter += 1
+        parts.append(text)
+    return "\n".join(parts)
+
+
+def _is_list_paragraph(paragraph: Paragraph) -> bool:
+    style = paragraph.style.name if paragraph.style is not None else ""
+    properties = paragraph._p.pPr
+    return style.startswith("List") or (properties is not None and properties.numPr is not None)
+
+
 def _docx_table(table: Table, table_number: int) -> list[SourceLine]:
     lines = []
     for row_number, row in enumerate(table.rows, start=1):
@@ -217,7 +241,7 @@ def _docx_table(table: Table, table_number: int) -> list[SourceLine]:
             if any(element is cell._tc for element in kept):
                 continue
             kept.append(cell._tc)
-            raw_cells.append(cell.text)
+            raw_cells.append(_cell_text(cell))
         cells = tuple(clean_cell(cell) for cell in raw_cells)
         where = f"table {table_number}, row {row_number}"
         if len(cells) == 1:

@@ -84,6 +84,23 @@ def _year(raw: RawFile) -> int:
     return year if year > 1000 else 2000 + year
 
 
+def _persons_by_age(codes: pa.ChunkedArray, matrix: np.ndarray, age_min: np.ndarray,
+                    age_max: np.ndarray, geography: str, year: int) -> pa.Table:
+    """Long rows (one per LSOA and age band) from an LSOA × age matrix of persons."""
+    n, k = matrix.shape
+    return pa.table({
+        "lsoa_code": pa.array(np.repeat(np.asarray(codes.to_pylist(), dtype=object), k),
+                              pa.string()),
+        "geography": pa.array([geography] * (n * k)),
+        "year": pa.array(np.full(n * k, year), pa.int64()),
+        "age_min": pa.array(np.tile(age_min, n), pa.int64()),
+        "age_max": pa.array(np.tile(age_max, n), pa.int64()),
+        "sex": pa.array(["persons"] * (n * k)),
+        "count": pa.array(matrix.reshape(-1), pa.int64()),
+        "source": pa.array(["mid_year_estimate"] * (n * k)),
+    })
+
+
 def parse_single_year(raw: RawFile, header: Header) -> ParsedFile:
     column = _lsoa_column(header)
     geography = _LSOA[column]
@@ -103,18 +120,8 @@ def parse_single_year(raw: RawFile, header: Header) -> ParsedFile:
                         path=raw.name, line=line)
     age_min = np.array([int(a.rstrip("+")) for a in ages])
     age_max = np.array([OPEN_AGE_MAX if a.endswith("+") else int(a) for a in ages])
-    n, k = matrix.shape
-    codes = np.repeat(np.asarray(t[column].to_pylist(), dtype=object), k)
-    data = pa.table({
-        "lsoa_code": pa.array(codes, pa.string()),
-        "geography": pa.array([geography] * (n * k)),
-        "year": pa.array(np.full(n * k, year), pa.int64()),
-        "age_min": pa.array(np.tile(age_min, n), pa.int64()),
-        "age_max": pa.array(np.tile(age_max, n), pa.int64()),
-        "sex": pa.array(["persons"] * (n * k)),
-        "count": pa.array(matrix.reshape(-1), pa.int64()),
-        "source": pa.array(["mid_year_estimate"] * (n * k)),
-    })
+    n = matrix.shape[0]
+    data = _persons_by_age(t[column], matrix, age_min, age_max, geography, year)
     return ParsedFile(
         raw=raw, kind="mid_year_population_single_year", dataset="population",
         scopes=(f"mid_year_estimate:{geography}:{year}",), rows=(TableRows("population", data),),
@@ -191,18 +198,8 @@ def parse_sex_by_age(raw: RawFile, header: Header) -> ParsedFile:
     matrix = np.column_stack([by_age[a] for a in ages])
     age_min = np.array(ages)
     age_max = np.array([OPEN_AGE_MAX if a == open_ended else a for a in ages])
-    n, k = matrix.shape
-    data = pa.table({
-        "lsoa_code": pa.array(np.repeat(np.asarray(t[column].to_pylist(), dtype=object), k),
-                              pa.string()),
-        "geography": pa.array([geography] * (n * k)),
-        "year": pa.array(np.full(n * k, year), pa.int64()),
-        "age_min": pa.array(np.tile(age_min, n), pa.int64()),
-        "age_max": pa.array(np.tile(age_max, n), pa.int64()),
-        "sex": pa.array(["persons"] * (n * k)),
-        "count": pa.array(matrix.reshape(-1), pa.int64()),
-        "source": pa.array(["mid_year_estimate"] * (n * k)),
-    })
+    n = matrix.shape[0]
+    data = _persons_by_age(t[column], matrix, age_min, age_max, geography, year)
     return ParsedFile(
         raw=raw, kind="mid_year_population_sex_age", dataset="population",
         scopes=(f"mid_year_estimate:{geography}:{year}",), rows=(TableRows("population", data),),

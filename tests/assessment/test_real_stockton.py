@@ -1,0 +1,74 @@
+"""Stockton-on-Tees 2025 against 2024 on the real Cleveland data, checked with plain SQL."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import duckdb
+import pytest
+
+from cspkit.assessment.build import build_assessment
+from cspkit.assessment.commands import write_default_config
+from cspkit.assessment.config import load_config
+from cspkit.render import write_outputs
+from cspkit.warehouse import connect
+
+STOCKTON = "E06000004"
+
+
+@pytest.fixture(scope="module")
+def stockton_csv(real_warehouse, tmp_path_factory):
+    root = tmp_path_factory.mktemp("stockton")
+    warehouse = root / "real.duckdb"
+    shutil.copy(real_warehouse, warehouse)
+    config = load_config(write_default_config(
+        root / "csp.toml", name="Safer Stockton Partnership", areas=[STOCKTON],
+        period="2025-01:2025-12", compare="previous"))
+    con = connect(warehouse, create=False)
+    document = build_assessment(con, config)
+    con.disconnect()
+    write_outputs(document, root, ["csv"])
+    return root / "data"
+
+
+def _independent_counts(shared_data) -> dict[str, tuple[int, int]]:
+    street = shared_data / "police-uk" / "cleveland" / "street" / "*.csv.gz"
+    lookup = shared_data / "lookups" / "LSOA21_WD25_LAD25_EW_LU_v2.csv.gz"
+    rows = duckdb.sql(f"""
+        SELECT s."Crime type" AS crime_type,
+               count(*) FILTER (WHERE s."Month" BETWEEN '2025-01' AND '2025-12') AS current,
+               count(*) FILTER (WHERE s."Month" BETWEEN '2024-01' AND '2024-12') AS previous
+        FROM read_csv('{street}', all_varchar = true) s
+        JOIN read_csv('{lookup}', all_varchar = true) l ON l.LSOA21CD = s."LSOA code"
+        WHERE l.LAD25CD = '{STOCKTON}' AND s."Crime type" <> 'Anti-social behaviour'
+          AND s."Month" BETWEEN '2024-01' AND '2025-12'
+        GROUP BY 1""").fetchall()
+    return {name: (int(c), int(p)) for name, c, p in rows}
+
+
+@pytest.mark.real_data
+def test_performance_by_crime_type_equals_plain_sql_over_the_raw_files(stockton_csv,
+                                                                       shared_data):
+    expected = _independent_counts(shared_data)
+    with open(stockton_csv / "performance_by_crime_type.csv", encoding="utf-8") as f:
+        published = {r["crime_type"]: r for r in csv.DictReader(f)}
+    assert set(published) == set(expected)
+    for crime_type, (current, previous) in expected.items():
+        row = published[crime_type]
+        assert (int(row["current"]), int(row["previous"])) == (current, previous), crime_type
+        assert int(row["change"]) == current - previous
+        assert float(row["pct_change"]) == pytest.approx(100 * (current - previous) / previous)
+    # SOURCES.md reference totals: 25,633 rows in 2024 and 25,814 in 2025, of which ASB
+    # 4,551 and 5,075
+    assert sum(c for c, _ in expected.values()) == 25_814 - 5_075
+    assert sum(p for _, p in expected.values()) == 25_633 - 4_551
+
+
+@pytest.mark.real_data
+def test_ward_ranking_covers_stocktons_27_wards(stockton_csv):
+    with open(stockton_csv / "ward_ranking.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 27
+    assert sum(int(r["count"]) for r in rows) == 25_814 - 5_075
+    assert [int(r["rank"]) for r in rows] == sorted(int(r["rank"]) for r in rows)

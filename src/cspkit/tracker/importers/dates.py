@@ -58,3 +58,21 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+_DATED_UPDATE = re.compile(rf"^(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}}):\s*", re.I)
+
+
+def dated_update(text: str) -> tuple[date | None, str]:
+    """Split "1 March 2026: Patrols started." (how progress reports date an update) into
+    the date and the text; text without such a date comes back whole.
+
+    >>> dated_update("1 March 2026: Patrols started.")
+    (datetime.date(2026, 3, 1), 'Patrols started.')
+    """
+    match = _DATED_UPDATE.match(text)
+    if match is None:
+        return None, text
+    day, month, year = match.groups()
+    value = _safe_date(int(year), _month_number(month), int(day))
+    return (value, text[match.end() :]) if value is not None else (None, text)

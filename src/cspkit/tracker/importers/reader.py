@@ -33,6 +33,7 @@ from cspkit.tracker.importers.parsed import (
 from cspkit.tracker.importers.source import SourceLine, read_source
 from cspkit.tracker.importers.tables import TableRows
 from cspkit.tracker.importers.wording import read_theme_preamble
+from cspkit.tracker.reports.model import NOT_RECORDED
 
 _THEME_HEADING = re.compile(r"^(\d{1,2})\.?\s+(.+?)\s+ACTION\s+PLAN$", re.IGNORECASE)
 _ROMAN_ITEM = re.compile(r"^([IVXL]{1,6})\.\s+(.+)$")
@@ -140,7 +141,7 @@ class _Reader:
             self.document.themes.append(self.theme)
         if self.preamble is not None:
             lead, legend = read_theme_preamble(" ".join(self.preamble))
-            self.theme.thematic_lead = lead
+            self.theme.thematic_lead = "" if lead.lower() == NOT_RECORDED else lead
             self.theme.lead_legend = legend
             self.preamble = None
 
@@ -253,8 +254,13 @@ class _Reader:
         if self.theme is not None or self.in_recommendations:
             return False
         numbered = _NUMBERED.match(text)
-        if numbered:
-            self.last_cover = CoverParagraph(line.where, int(numbered.group(1)), numbered.group(2))
+        if numbered or line.list_number is not None:
+            number, body = (
+                (int(numbered.group(1)), numbered.group(2))
+                if numbered
+                else (line.list_number, text)
+            )
+            self.last_cover = CoverParagraph(line.where, number, body)
             self.document.cover_paragraphs.append(self.last_cover)
             return True
         if self.last_cover is not None and _SUB_POINT.match(text):

@@ -208,21 +208,23 @@ def _docx_paragraph(paragraph: Paragraph, where: str, list_counter: int) -> Sour
     )
 
 
-def _cell_text(cell: _Cell) -> str:
-    """A cell's text, with Word-numbered list paragraphs given their letters: a), b) …
+def _cell_text(cell: _Cell) -> tuple[str, str]:
+    """A cell's raw text and its clean text, paragraphs kept apart by a blank line.
 
-    Word keeps automatic list numbers out of the text, so sub-actions typed as a numbered
-    list inside an action cell would otherwise lose their labels.
+    Word keeps automatic list numbers out of the text, so paragraphs of a numbered list
+    are given their letters a), b) …: sub-actions typed as a list keep their labels.
     """
-    parts = []
+    raw_parts, clean_parts = [], []
     letter = 0
     for paragraph in cell.paragraphs:
         text = paragraph.text
         if _is_list_paragraph(paragraph) and text.strip() and not _LABELLED.match(text):
             text = f"{chr(ord('a') + letter)}) {text}"
             letter += 1
-        parts.append(text)
-    return "\n".join(parts)
+        raw_parts.append(text)
+        if clean_cell(text):
+            clean_parts.append(clean_cell(text))
+    return "\n".join(raw_parts), "\n\n".join(clean_parts)
 
 
 def _is_list_paragraph(paragraph: Paragraph) -> bool:
@@ -235,14 +237,16 @@ def _docx_table(table: Table, table_number: int) -> list[SourceLine]:
     lines = []
     for row_number, row in enumerate(table.rows, start=1):
         kept: list[object] = []
-        raw_cells = []
+        raw_cells, clean_cells = [], []
         for cell in row.cells:
             # A merged cell is returned once per grid column it spans; keep it once.
             if any(element is cell._tc for element in kept):
                 continue
             kept.append(cell._tc)
-            raw_cells.append(_cell_text(cell))
-        cells = tuple(clean_cell(cell) for cell in raw_cells)
+            raw, clean = _cell_text(cell)
+            raw_cells.append(raw)
+            clean_cells.append(clean)
+        cells = tuple(clean_cells)
         where = f"table {table_number}, row {row_number}"
         if len(cells) == 1:
             # A row that is one merged cell is a caption ("1. ASB ACTION PLAN"), not data.

@@ -53,7 +53,7 @@ def read_theme_preamble(text: str) -> tuple[str, dict[str, str]]:
     legend: dict[str, str] = {}
     for index, match in enumerate(codes):
         end = codes[index + 1].start() if index + 1 < len(codes) else len(flat)
-        legend.setdefault(match.group(1), flat[match.end() : end].strip())
+        legend.setdefault(match.group(1), flat[match.end() : end].strip(" ;,"))
     return lead, legend
 
 

@@ -16,6 +16,7 @@ from typing import TypeVar
 from django.core.exceptions import ValidationError
 
 from cspkit.errors import CspError
+from cspkit.tracker.importers.dates import dated_update
 from cspkit.tracker.importers.edits import (
     data_requirement_edit,
     recommendation_edit,
@@ -33,6 +34,7 @@ from cspkit.tracker.importers.parsed import (
 )
 from cspkit.tracker.importers.report import ImportReport
 from cspkit.tracker.models import Action, Agency, DataRequirement, Plan, Recommendation, Theme
+from cspkit.tracker.reports.model import NO_UPDATE
 from cspkit.tracker.selectors.access import User
 from cspkit.tracker.services.people import agency_create
 from cspkit.tracker.services.plan import action_create, action_edit, theme_create
@@ -242,6 +244,7 @@ class PlanWriter:
         recorded), so one is written saying where the status came from.
         """
         current = RagStatus(item.status)
+        written_on, text = dated_update("" if text == NO_UPDATE else text)
         if not text and (status is None or status == current):
             return
         text = text or f"Status {status.label} recorded in {Path(self.report.path).name}."
@@ -254,7 +257,7 @@ class PlanWriter:
             text=text,
             status=status or current,
             expected_version=item.version,
-            written_on=self.written_on,
+            written_on=written_on or self.written_on,
         )
         self.report.count("updates", "created")
 

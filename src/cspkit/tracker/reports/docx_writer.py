@@ -20,10 +20,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
+from docx.text.run import Run
 
 from cspkit.tracker.reports.model import (
     ACTION_COLUMNS,
     DATA_REQUIREMENT_COLUMNS,
+    NO_UPDATE,
+    NOT_RECORDED,
     RECOMMENDATION_COLUMNS,
     SECTION_TITLES,
     LatestUpdate,
@@ -31,6 +34,7 @@ from cspkit.tracker.reports.model import (
     ThemeSection,
     long_date,
     status_style,
+    theme_heading,
 )
 from cspkit.tracker.status import RagStatus
 
@@ -112,19 +116,21 @@ def _cover(document: WordDocument, report: ProgressReport) -> None:
     for paragraph in report.cover_paragraphs:
         document.add_paragraph(paragraph, style="List Number")
     document.add_heading("Status key", level=2)
-    rows = [(status, status.meaning) for status in RagStatus]
-    table = _new_table(document, ("Status", "Meaning"), (30, 90))
-    for status, meaning in rows:
-        cells = _data_row(table)
-        _status_cell(cells[0], status)
-        _text_cell(cells[1], meaning)
+    for status in RagStatus:
+        style = status_style(status)
+        key = document.add_paragraph()
+        word = key.add_run(f" {style.word} ")
+        word.bold = True
+        word.font.color.rgb = RGBColor.from_string(style.ink)
+        _shade_run(word, style.fill)
+        key.add_run(f"  {status.meaning}")
 
 
 def _theme(document: WordDocument, theme: ThemeSection) -> None:
-    document.add_heading(f"{theme.number}. {theme.title}", level=2)
+    document.add_heading(theme_heading(theme), level=2)
     lead = document.add_paragraph()
     lead.add_run("Thematic lead: ").bold = True
-    lead.add_run(theme.thematic_lead or "not recorded")
+    lead.add_run(theme.thematic_lead or NOT_RECORDED)
     if theme.lead_legend:
         legend = document.add_paragraph()
         legend.add_run("Action point leads: ").bold = True
@@ -219,7 +225,7 @@ def _add_cell_paragraph(cell: _Cell, text: str) -> None:
 
 def _update_cell(cell: _Cell, update: LatestUpdate | None) -> None:
     if update is None:
-        run = cell.paragraphs[0].add_run("No update yet")
+        run = cell.paragraphs[0].add_run(NO_UPDATE)
         run.italic = True
         run.font.size = TABLE_TEXT
         return
@@ -239,6 +245,14 @@ def _status_cell(cell: _Cell, status: RagStatus) -> None:
     run.bold = True
     run.font.size = TABLE_TEXT
     run.font.color.rgb = RGBColor.from_string(style.ink)
+
+
+def _shade_run(run: Run, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    run._r.get_or_add_rPr().append(shading)
 
 
 def _shade(cell: _Cell, fill: str) -> None:

@@ -21,12 +21,15 @@ from weasyprint import HTML
 from cspkit.tracker.reports.model import (
     ACTION_COLUMNS,
     DATA_REQUIREMENT_COLUMNS,
+    NO_UPDATE,
+    NOT_RECORDED,
     RECOMMENDATION_COLUMNS,
     SECTION_TITLES,
     STATUS_STYLES,
     ProgressReport,
     long_date,
     status_style,
+    theme_heading,
 )
 from cspkit.tracker.status import RagStatus
 
@@ -70,6 +73,9 @@ def render_html(report: ProgressReport) -> str:
         data_requirement_columns=DATA_REQUIREMENT_COLUMNS,
         recommendation_columns=RECOMMENDATION_COLUMNS,
         action_columns=ACTION_COLUMNS,
+        theme_heading=theme_heading,
+        no_update=NO_UPDATE,
+        not_recorded=NOT_RECORDED,
     )
 
 

@@ -115,6 +115,16 @@ SECTION_TITLES = {
 DATA_REQUIREMENT_COLUMNS = ("Ref", "Data gap", "Lead", "Action", "Update", "Status")
 RECOMMENDATION_COLUMNS = ("Section", "No", "Recommendation", "Agency", "Update", "Status")
 ACTION_COLUMNS = ("No", "Lead", "Action", "Update", "Status")
+# Shown for an item with no update yet, and for a theme with no thematic lead; the
+# importer reads them back as empty, so a report edited in Word can be imported again.
+NO_UPDATE = "No update yet"
+NOT_RECORDED = "not recorded"
+
+
+def theme_heading(theme: ThemeSection) -> str:
+    """'1. ANTI SOCIAL BEHAVIOUR ACTION PLAN', as the plans write it (and the importer reads)."""
+    suffix = "ACTION PLAN" if theme.title.isupper() else "action plan"
+    return f"{theme.number}. {theme.title} {suffix}"
 
 
 def long_date(value: date) -> str:

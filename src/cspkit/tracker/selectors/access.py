@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Manager
 
 from cspkit.tracker.models import Action, DataRequirement, Person, Recommendation, Role
 
@@ -53,6 +54,11 @@ def is_administrator(user: User) -> bool:
     return role_of(user) == Role.ADMINISTRATOR
 
 
+def _ids(related: Manager) -> set[int]:
+    """Primary keys of a many-to-many relation, from its prefetched rows when there are."""
+    return {obj.pk for obj in related.all()}
+
+
 def action_can_update(*, user: User, action: Action) -> bool:
     person = person_of(user)
     if person is None or person.role == Role.MEMBER:
@@ -61,8 +67,8 @@ def action_can_update(*, user: User, action: Action) -> bool:
         return True
     return (
         action.theme.thematic_lead_id == person.pk
-        or action.leads.filter(pk=person.pk).exists()
-        or action.lead_agencies.filter(pk=person.agency_id).exists()
+        or person.pk in _ids(action.leads)
+        or person.agency_id in _ids(action.lead_agencies)
     )
 
 
@@ -72,7 +78,7 @@ def recommendation_can_update(*, user: User, recommendation: Recommendation) -> 
         return False
     if person.role == Role.ADMINISTRATOR:
         return True
-    return recommendation.agencies.filter(pk=person.agency_id).exists()
+    return person.agency_id in _ids(recommendation.agencies)
 
 
 def data_requirement_can_update(*, user: User, data_requirement: DataRequirement) -> bool:
@@ -81,4 +87,4 @@ def data_requirement_can_update(*, user: User, data_requirement: DataRequirement
         return False
     if person.role == Role.ADMINISTRATOR:
         return True
-    return data_requirement.lead_agencies.filter(pk=person.agency_id).exists()
+    return person.agency_id in _ids(data_requirement.lead_agencies)

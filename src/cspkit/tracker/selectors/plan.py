@@ -95,7 +95,7 @@ def action_get(*, fetched_by: User, pk: int) -> Action:
     """One action with its sub-actions, leads and update timeline (newest first)."""
     reader_required(fetched_by)
     action = (
-        Action.objects.select_related("theme__plan", "theme__thematic_lead")
+        Action.objects.select_related("theme__plan", "theme__thematic_lead", "from_recommendation")
         .prefetch_related(
             "sub_actions",
             Prefetch("leads", queryset=Person.objects.select_related("agency")),

@@ -24,41 +24,47 @@ SIGNIFICANT_COLOUR = "#1d4f91"
 NOT_SIGNIFICANT_COLOUR = "#a9b8cc"
 
 
-def quantile_classes(values: Sequence[float | None], classes: int = QUANTILES
-                     ) -> tuple[list[int | None], tuple[str, ...]]:
+def quantile_classes(values: Sequence[float | None], classes: int = QUANTILES, *,
+                     digits: int = 1) -> tuple[list[int | None], tuple[str, ...]]:
     """Put values into quantile classes; returns each value's class and the legend labels.
 
-    Class breaks are the quantiles of the values, with repeated breaks merged (so a set of
-    equal values gives one class). Labels read "under 50.2", "50.2 to 67.4", "135.3 and over".
+    Class breaks are the quantiles of the values rounded to ``digits`` decimals, with repeated
+    breaks merged (so a set of equal values gives one class). Labels read "under 50.2",
+    "50.2 to under 67.4", "135.3 and over".
 
     Examples
     --------
     >>> quantile_classes([1, 2, 3, 4], 2)
     ([0, 0, 1, 1], ('under 2.5', '2.5 and over'))
+    >>> quantile_classes([1, 2, 3, 4], 2, digits=0)
+    ([0, 1, 1, 1], ('under 2', '2 and over'))
     >>> quantile_classes([5, 5, None])
     ([0, 0, None], ('5.0',))
     """
     known = np.array([v for v in values if v is not None and not pd.isna(v)], dtype=float)
     if known.size == 0:
         return [None for _ in values], ("no data",)
-    breaks = np.unique(np.round(np.quantile(known, np.linspace(0, 1, classes + 1)[1:-1]), 1))
+    quantiles = np.quantile(known, np.linspace(0, 1, classes + 1)[1:-1])
+    breaks = np.unique(np.round(quantiles, digits))
     breaks = breaks[(breaks > known.min()) & (breaks <= known.max())]
     if breaks.size == 0:
-        return [None if v is None or pd.isna(v) else 0 for v in values], (f"{known[0]:.1f}",)
-    labels = [f"under {breaks[0]:.1f}"]
-    labels += [f"{a:.1f} to under {b:.1f}" for a, b in zip(breaks[:-1], breaks[1:], strict=True)]
-    labels.append(f"{breaks[-1]:.1f} and over")
+        return ([None if v is None or pd.isna(v) else 0 for v in values],
+                (f"{known[0]:.{digits}f}",))
+    labels = [f"under {breaks[0]:,.{digits}f}"]
+    labels += [f"{a:,.{digits}f} to under {b:,.{digits}f}"
+               for a, b in zip(breaks[:-1], breaks[1:], strict=True)]
+    labels.append(f"{breaks[-1]:,.{digits}f} and over")
     out: list[int | None] = []
     for v in values:
         out.append(None if v is None or pd.isna(v)
-                   else int(np.searchsorted(breaks, round(float(v), 1), side="right")))
+                   else int(np.searchsorted(breaks, float(v), side="right")))
     return out, tuple(labels)
 
 
 def choropleth(
     *, id: str, title: str, areas: pd.DataFrame, geometries: Mapping[str, str],
     legend_title: str, alt_text: str, source: str, table_id: str | None,
-    points: Sequence[MapPoint] = (), points_label: str = "",
+    points: Sequence[MapPoint] = (), points_label: str = "", digits: int = 1,
 ) -> Map | None:
     """A quintile choropleth of ``areas`` (columns ``code``, ``name``, ``value``).
 
@@ -67,7 +73,7 @@ def choropleth(
     areas = areas[areas["code"].isin(list(geometries))].sort_values("code")
     if areas.empty:
         return None
-    classes, legend = quantile_classes(areas["value"].tolist())
+    classes, legend = quantile_classes(areas["value"].tolist(), digits=digits)
     features = tuple(
         MapFeature(code=str(row.code), name=str(row.name), geometry=geometries[row.code],
                    value=None if pd.isna(row.value) else float(row.value), class_index=cls)
@@ -77,6 +83,7 @@ def choropleth(
         id=id, title=title, features=features, legend=legend, legend_title=legend_title,
         classification=CLASSIFICATION, alt_text=alt_text, source=source, points=tuple(points),
         points_label=points_label, attribution=BOUNDARY_ATTRIBUTION, table_id=table_id,
+        value_format="integer" if digits == 0 else "decimal1",
     )
 
 

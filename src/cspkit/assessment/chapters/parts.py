@@ -164,6 +164,7 @@ def hotspot_blocks(result: HotSpots, *, prefix: str, what: str, geometries: dict
                   "significant hot spots are marked with red dots."),
         source=source, table_id=table_id, points=points,
         points_label=f"Hot spot (Gi*, FDR {result.fdr:.0%})" if points else "",
+        digits=0,
     )
     if hot_map is not None:
         blocks.append(hot_map)

@@ -268,7 +268,8 @@ def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, fl
         children.append(Paragraph(
             "This theme covers no police.uk category in the configuration, so it has no "
             "police figures: it is built from partner data, named below as data gaps until "
-            "they are loaded."))
+            "they are loaded. To follow police-recorded crime for it as well, list the crime "
+            "types under the theme's categories in the configuration."))
     children += [
         Section(id=f"{theme.id}_victims", title="Victim profile", level=2,
                 children=tuple(person_blocks(item, "victim"))),

@@ -12,13 +12,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import typer
 from django.test import Client, override_settings
 from django.urls import include, path, reverse
 from docx import Document
+from typer.testing import CliRunner
 
 from cspkit.tracker.importers.services import import_file
 from cspkit.tracker.models import Action, DataRequirement, Recommendation
 from cspkit.tracker.reports.build import build_progress_report
+from cspkit.tracker.reports.commands import register as register_report_command
 from cspkit.tracker.reports.docx_writer import write_docx
 from cspkit.tracker.reports.html_writer import render_html, write_pdf
 from cspkit.tracker.reports.model import (
@@ -309,3 +312,40 @@ def test_a_report_edited_in_word_imports_back_without_duplicates(
     latest = small_plan.pastors.updates.first()
     assert (latest.written_on, latest.text) == (date(2026, 6, 2), "Churches will fund two pastors.")
     assert small_plan.pastors.status == RagStatus.AMBER
+
+
+def _report_cli() -> typer.Typer:
+    app = typer.Typer()
+    register_report_command(app)
+    app.command("noop", hidden=True)(lambda: None)  # a group, so "report" is a subcommand
+    return app
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".pdf", ".html"])
+def test_cli_writes_the_report_in_the_format_its_name_asks(
+    small_plan: SmallPlan, tmp_path: Path, suffix: str
+) -> None:
+    out = tmp_path / f"progress{suffix}"
+    cover = tmp_path / "cover.txt"
+    cover.write_text("Our own first point,\nwrapped.\n\nOur second point.\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        _report_cli(),
+        ["report", "--out", str(out), "--meeting", "2026-03-10", "--cover", str(cover)],
+    )
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 0
+    if suffix == ".docx":
+        numbered = [p.text for p in Document(str(out)).paragraphs if p.style.name == "List Number"]
+        assert numbered == ["Our own first point, wrapped.", "Our second point."]
+
+
+def test_cli_report_errors_say_what_to_do(small_plan: SmallPlan, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(
+        _report_cli(), ["report", "--out", str(tmp_path / "r.xlsx"), "--meeting", "2026-03-10"]
+    )
+    assert result.exit_code == 1 and "Name the file .docx, .pdf or .html" in result.output
+    result = runner.invoke(
+        _report_cli(), ["report", "--out", str(tmp_path / "r.pdf"), "--meeting", "March"]
+    )
+    assert result.exit_code == 1 and "--meeting 'March' is not a date" in result.output

@@ -22,6 +22,7 @@ from cspkit.sources import fetch_commands
 from cspkit.sources.partner import commands as partner_commands
 from cspkit.tracker import commands as tracker_commands
 from cspkit.tracker.importers import commands as import_commands
+from cspkit.tracker.reports import commands as report_commands
 from cspkit.warehouse import DEFAULT_WAREHOUSE
 
 app = typer.Typer(
@@ -200,9 +201,11 @@ fetch_commands.register(app)
 tracker_commands.register(app)
 privacy_commands.register(app)
 partner_commands.register(app)
-tracker_app = typer.Typer(help="The Community Safety Plan tracker's data: import documents.",
+tracker_app = typer.Typer(help="The Community Safety Plan tracker's data: import documents, "
+                          "write progress reports.",
                           no_args_is_help=True)
 import_commands.register(tracker_app)
+report_commands.register(tracker_app)
 app.add_typer(tracker_app, name="tracker")
 
 

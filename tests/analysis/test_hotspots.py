@@ -107,3 +107,18 @@ def test_hotspots_need_boundaries(tiny):
     tiny.raw_sql("DELETE FROM boundary WHERE code = 'E01000003'")
     with pytest.raises(CspError, match="no LSOA 2021 boundary loaded for 1 LSOA"):
         hotspots(tiny, areas="E06000901", period=PERIOD)
+
+
+def test_hotspots_on_rates_use_residents(tiny):
+    result = hotspots(tiny, areas="E06000901", period=PERIOD, value="rate", permutations=99)
+    t = result.table.set_index("lsoa_code")
+    order = ["E01000001", "E01000002", "E01000003", "E01000004", "E01000005"]
+    rates = np.array([30 / 1000, 6 / 1500, 6 / 2000, 8 / 500, 0.0]) * 1000
+    assert_allclose(t.loc[order, "value"], rates)
+    w = Queen.from_iterable(
+        [shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1), shapely.box(0, 1, 1, 2),
+         shapely.box(1, 1, 2, 2), shapely.box(2, 0, 3, 1)],
+        ids=[0, 1, 2, 3, 4],
+    )
+    assert_allclose(t.loc[order, "gi_z"], gi_star_direct(rates, w))
+    assert 3 in result.citation.load_ids  # the Census residents

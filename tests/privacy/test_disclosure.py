@@ -56,7 +56,7 @@ def test_primary_and_secondary_on_a_hand_worked_three_by_three_table():
     # r1/B = 3 is small. Row r1 then hides its next smallest (15), column B its (9), and
     # column C, now with one hidden cell, its next smallest (30): rows r1, r2 and columns B, C
     # each hide two cells.
-    assert result.published().to_dict("index") == {
+    assert result.published("*").to_dict("index") == {
         "r1": {"A": "20", "B": "*", "C": "*", TOTAL: "38"},
         "r2": {"A": "12", "B": "*", "C": "*", TOTAL: "51"},
         "r3": {"A": "7", "B": "25", "C": "40", TOTAL: "72"},
@@ -73,7 +73,7 @@ def test_primary_and_secondary_on_a_hand_worked_three_by_three_table():
 def test_one_column_table_hides_the_next_smallest_count_and_shows_zeros():
     counts = pd.DataFrame({"incidents": [12, 3, 9, 0]}, index=["a", "b", "c", "d"])
     result = suppress_counts(counts)
-    assert result.published()["incidents"].tolist() == ["12", "*", "*", "0", "24"]
+    assert result.published("*")["incidents"].tolist() == ["12", "*", "*", "0", "24"]
     assert list(result.table.columns) == ["incidents"]
     assert range_of_hidden_cells(result) == {("b", "incidents"): (0, 12),
                                             ("c", "incidents"): (0, 12)}
@@ -116,3 +116,9 @@ def test_suppression_protects_a_cell_that_line_checks_alone_would_expose():
 def test_counts_must_be_whole_and_non_negative():
     with pytest.raises(ValueError, match="non-negative whole"):
         suppress_counts(pd.DataFrame({"A": [1.5, 2]}))
+
+
+def test_threshold_zero_withholds_nothing_and_default_marker_is_c():
+    counts = pd.DataFrame({"A": [1, 2], "B": [3, 4]}, index=["r1", "r2"])
+    assert suppress_counts(counts, threshold=0).primary == 0
+    assert suppress_counts(counts).published().loc["r1", "A"] == "[c]"

@@ -56,8 +56,8 @@ class SuppressedTable:
     def secondary(self) -> int:
         return int((self.reason == "secondary").to_numpy().sum())
 
-    def published(self, marker: str = "*") -> pd.DataFrame:
-        """The table as text, hidden cells shown as ``marker``."""
+    def published(self, marker: str = "[c]") -> pd.DataFrame:
+        """The table as text, hidden cells shown as ``marker`` (ONS's "[c]", confidential)."""
         shown = self.table.astype(object).where(self.reason == "", marker)
         return shown.map(lambda v: v if v == marker else f"{int(v):,}")
 
@@ -81,7 +81,8 @@ def suppress_counts(counts: pd.DataFrame, *, threshold: int = 5,
     counts
         Non-negative whole counts, one row and column per category, without totals.
     threshold
-        Hide counts below it (default 5: counts 1–4 are hidden).
+        Hide counts below it (default 5: counts 1–4 are hidden; 0 hides nothing). Use the
+        partnership config's ``suppression_threshold``.
     suppress_zeros
         Hide zeros too (when a zero itself would disclose something).
 
@@ -94,8 +95,8 @@ def suppress_counts(counts: pd.DataFrame, *, threshold: int = 5,
     >>> t = pd.DataFrame({"Ward A": [2, 10], "Ward B": [8, 9]}, index=["Male", "Female"])
     >>> suppress_counts(t).published()
            Ward A Ward B Total
-    Male        *      *    10
-    Female      *      *    19
+    Male      [c]    [c]    10
+    Female    [c]    [c]    19
     Total      12     17    29
     """
     values = counts.to_numpy()

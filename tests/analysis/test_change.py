@@ -58,7 +58,7 @@ def test_compare_periods_counts_by_type_and_theme(tiny):
         "total", "theme", "theme", "crime_type", "crime_type", "crime_type", "crime_type", "asb"
     ]
     assert result.citation.comparison == StrategicPeriod("2024-11", "2024-12")
-    assert result.citation.load_ids == (1,)
+    assert result.citation.load_ids == (1, 2)  # crimes and the area lookup
     assert result.citation.area_names == ("Testborough",)
 
 
@@ -108,3 +108,9 @@ def test_change_since_a_month_compares_with_the_equal_months_before(tiny):
     result = recent_change(tiny, areas=LAD, end="2025-02", since="2025-01")
     assert result.citation.period == StrategicPeriod("2025-01", "2025-02")
     assert (result.total_current, result.total_previous) == (50, 40)
+
+
+def test_comparison_periods_of_another_length_are_an_error(tiny):
+    with pytest.raises(CspError, match="has 1 months but 2025-01 to 2025-02 has 2"):
+        compare_periods(tiny, areas=LAD, period=PERIOD,
+                        compare=StrategicPeriod("2024-12", "2024-12"))

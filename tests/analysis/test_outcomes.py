@@ -49,4 +49,4 @@ def test_latest_outcome_per_crime_by_type_and_theme(with_outcomes):
     assert s.loc["Total recorded crime", ["crimes", "with_outcome_record"]].tolist() == [50, 4]
     assert s.loc["Acquisitive", ["crimes", "under_investigation"]].tolist() == [18, 15]
     assert result.under_investigation_share == pytest.approx(45 / 50)
-    assert result.citation.load_ids == (1, 10)
+    assert result.citation.load_ids == (1, 2, 10)

@@ -67,3 +67,9 @@ def test_category_filter_ranks_one_crime_type(tiny):
     assert t["count"].to_dict() == {NORTH: 10, SOUTH: 2, EAST: 0}
     with pytest.raises(CspError, match="unknown crime category"):
         ward_ranking(tiny, areas=LAD, period=PERIOD, categories=["Burglars"])
+
+
+def test_rates_without_residents_are_an_error(tiny):
+    tiny.raw_sql(f"DELETE FROM population WHERE lsoa_code = '{L5}'")
+    with pytest.raises(CspError, match="no Census 2021 residents loaded for 1 LSOA"):
+        ward_ranking(tiny, areas=LAD, period=PERIOD)

@@ -16,6 +16,7 @@ from cspkit.analysis.scope import (
     CRIME,
     SOURCE_ASB,
     SOURCE_CRIME,
+    SOURCE_LOOKUP,
     Citation,
     count_incidents,
     require_months,
@@ -213,8 +214,8 @@ def compare_periods(
         small_number=small_number,
         alpha=alpha,
         citation=scope.cite(
-            period, previous, sources=[SOURCE_CRIME, SOURCE_ASB], filters=filters,
-            load_ids=counts["load_id"],
+            period, previous, sources=[SOURCE_CRIME, SOURCE_ASB, SOURCE_LOOKUP], filters=filters,
+            load_ids=[*counts["load_id"], *scope.lsoas["load_id"]],
         ),
     )
 

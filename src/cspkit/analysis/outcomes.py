@@ -13,6 +13,7 @@ from ibis.backends import BaseBackend
 from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.scope import (
     SOURCE_CRIME,
+    SOURCE_LOOKUP,
     Citation,
     incidents,
     require_months,
@@ -118,9 +119,10 @@ def outcome_profile(
             float(summary["under_investigation_share"].iloc[0]) if len(summary) else np.nan
         ),
         citation=scope.cite(
-            period, None, sources=[SOURCE_CRIME, SOURCE_OUTCOMES],
+            period, None, sources=[SOURCE_CRIME, SOURCE_OUTCOMES, SOURCE_LOOKUP],
             filters=[f"theme {k}: {list(v)}" for k, v in theme_map.items()],
-            load_ids=[*counted["crime_load"], *counted["outcome_load"].dropna()],
+            load_ids=[*counted["crime_load"], *counted["outcome_load"].dropna(),
+                      *scope.lsoas["load_id"]],
         ),
     )
 

@@ -15,6 +15,7 @@ from cspkit.analysis.scope import (
     CRIME,
     SOURCE_ASB,
     SOURCE_CRIME,
+    SOURCE_LOOKUP,
     Citation,
     count_incidents,
     require_months,
@@ -118,8 +119,8 @@ def monthly_series(
         table=table,
         window=window,
         citation=scope.cite(
-            period, None, sources=[SOURCE_CRIME, SOURCE_ASB],
+            period, None, sources=[SOURCE_CRIME, SOURCE_ASB, SOURCE_LOOKUP],
             filters=[f"theme {k}: {list(v)}" for k, v in theme_map.items()],
-            load_ids=counts["load_id"],
+            load_ids=[*counts["load_id"], *scope.lsoas["load_id"]],
         ),
     )

@@ -137,9 +137,10 @@ def test_generated_cover_counts_what_the_tables_show(small_plan: SmallPlan) -> N
     cover = _report(small_plan).cover_paragraphs
     assert cover[0].startswith("This paper reports progress on the Community Safety Plan 2011-14 "
                                "as at 10 March 2026: 2 themes with 3 actions")  # fmt: skip
-    assert "1 complete, 1 red and 1 not started" in cover[1]
+    assert cover[1].startswith("Of the 3 actions: 1 complete, 1 red and 1 not started. ")
     assert "1 action had no update recorded" in cover[1]
     assert cover[2] == "Actions reported red, where leads need the partnership's help: 2.1."
+    assert cover[3] == "Of the 2 register entries: 1 amber and 1 not started."
 
 
 def test_managers_own_cover_paragraphs_replace_the_generated_ones(small_plan: SmallPlan) -> None:

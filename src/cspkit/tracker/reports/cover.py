@@ -29,7 +29,8 @@ def default_cover_paragraphs(report: ProgressReport) -> list[str]:
     ]
     if actions:
         paragraphs.append(
-            f"Of the actions, {_status_counts([a.status for a in actions])}. "
+            f"Of the {_plural(len(actions), 'action')}: "
+            f"{_status_counts([a.status for a in actions])}. "
             f"{_plural(sum(1 for a in actions if a.update is None), 'action')} "
             "had no update recorded by the meeting date."
         )
@@ -46,7 +47,8 @@ def default_cover_paragraphs(report: ProgressReport) -> list[str]:
     registers = list(report.recommendations) + list(report.data_requirements)
     if registers:
         paragraphs.append(
-            f"In the two registers, {_status_counts([entry.status for entry in registers])}."
+            f"Of the {_plural(len(registers), 'register entry')}: "
+            f"{_status_counts([entry.status for entry in registers])}."
         )
     paragraphs.append(
         "Members are invited to note the progress shown in the attached tables and to agree "

@@ -48,6 +48,8 @@ TABLE_TEXT = Pt(9)
 def write_docx(report: ProgressReport, target: Path | IO[bytes]) -> None:
     """Save ``report`` as a .docx file at ``target`` (a path or a binary stream)."""
     document = Document()
+    document.core_properties.title = report.title
+    document.core_properties.subject = f"{report.partnership}, {long_date(report.meeting_date)}"
     _page_setup(document)
     _cover(document, report)
     _landscape_section(document)

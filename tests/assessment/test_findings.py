@@ -89,11 +89,14 @@ def test_no_finding_calls_a_non_significant_change_a_rise_or_fall(document):
     assert checked >= 5
 
 
-def test_executive_summary_shows_eight_findings_most_important_first(document):
+def test_executive_summary_leads_with_total_crime_then_the_most_important(document):
     findings = _summary_findings(document)
     assert len(findings) == 8
-    scores = [f.importance for f in findings]
+    assert findings[0].sentence.startswith("Total recorded crime ")
+    scores = [f.importance for f in findings[1:]]
     assert scores == sorted(scores, reverse=True)
+    wards = [f.figures["ward_code"] for f in findings if "ward_code" in f.figures]
+    assert len(wards) == len(set(wards)) <= 2
 
 
 def test_summary_figures_equal_the_published_csv_values(document, assessed):

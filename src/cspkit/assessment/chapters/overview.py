@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cspkit.analysis.themes import ASB_CATEGORY
 from cspkit.assessment.chapters.parts import (
     CHANGE_COLUMNS,
@@ -33,6 +35,9 @@ PERFORMANCE_TABLE = "performance_by_crime_type"
 SUMMARY_TABLE = "performance_summary"
 WARD_TABLE = "ward_ranking"
 TARGETS_TABLE = "targets"
+RECENT_TABLE = "recent_change"
+RECENT_WEIGHT = 0.5
+"""Harm weight of the recent (half-year) change: seasonal, so it leads only when large."""
 
 
 def group_weights(evidence: Evidence) -> dict[str, float]:
@@ -56,6 +61,23 @@ def _summary_table(evidence: Evidence) -> Table:
         notes=(CHANGE_NOTE, "Anti-social behaviour incidents are never part of total crime.",
                *small_number_note(rows, evidence.change.small_number)),
     )
+
+
+def _figures_for(change, group: str) -> dict:
+    """A finding's figures keyed to the row ``group`` of its table."""
+    return change_finding(change, weight=1.0, source_table=RECENT_TABLE).figures | {
+        "group": group}
+
+
+def _recent_table(evidence: Evidence) -> Table:
+    recent = evidence.recent
+    rows = change_rows(recent, ("total", "asb"))
+    return Table(
+        id=RECENT_TABLE,
+        caption=(f"Recent trend: {recent.citation.period.label} against "
+                 f"{recent.citation.comparison.label}"),
+        columns=(Column("group", "Total or ASB"), *CHANGE_COLUMNS),
+        rows=rows, source="change.recent_change", notes=(CHANGE_NOTE,))
 
 
 def performance_table(evidence: Evidence) -> Table:
@@ -134,7 +156,8 @@ def overview_chapter(evidence: Evidence) -> Section:
     performance = [
         change_finding(total, weight=TOTAL_WEIGHT, source_table=SUMMARY_TABLE),
         change_finding(asb, weight=weights[ASB_CATEGORY], source_table=SUMMARY_TABLE),
-        change_finding(recent, weight=1.0, source_table=SUMMARY_TABLE),
+        replace(change_finding(recent, weight=RECENT_WEIGHT, source_table=RECENT_TABLE),
+                figures=_figures_for(recent, "Total recorded crime")),
         _summary_table(evidence),
         Paragraph("By crime type (largest first):"),
         *change_findings(change, crime_rows, weights=weights, source_table=PERFORMANCE_TABLE),
@@ -147,8 +170,10 @@ def overview_chapter(evidence: Evidence) -> Section:
     ]
     recent_text = (
         f"The recent trend compares {evidence.recent.citation.period.label} with "
-        f"{evidence.recent.citation.comparison.label}.")
-    performance.insert(3, Paragraph(recent_text))
+        f"{evidence.recent.citation.comparison.label}. Consecutive half-years differ by season "
+        "as well as by trend: read it with the monthly chart below, which shows the same "
+        "months a year earlier.")
+    performance[3:3] = [Paragraph(recent_text), _recent_table(evidence)]
     places: list[Block] = ward_blocks(
         evidence.wards, prefix="all_crime", what="recorded crime", weight=TOTAL_WEIGHT,
         geometries=evidence.ward_boundaries, table_id=WARD_TABLE, source="places.ward_ranking",

@@ -12,6 +12,10 @@ from collections.abc import Sequence
 from cspkit.assessment.document import Block, Finding, Paragraph, Section
 from cspkit.assessment.findings import SUMMARY_SIZE
 
+TOTAL = "Total recorded crime"
+HEADLINE = "performance_summary"
+MAX_WARD_FINDINGS = 2
+
 _BULLET = re.compile(r"^\s*[-*]\s+")
 _HEADING = re.compile(r"^\s*#+\s*")
 
@@ -36,21 +40,30 @@ def analyst_paragraphs(text: str) -> list[Paragraph]:
 
 
 def top_findings(chapters: Sequence[Section], size: int = SUMMARY_SIZE) -> list[Finding]:
-    """The ``size`` most important findings of the chapters, each sentence once and at most
-    one per ward (a ward that rose in several themes is one story, told by its most
-    important finding)."""
+    """The ``size`` most important findings of the chapters, each sentence once.
+
+    The change in total recorded crime always leads (the headline figure of every
+    assessment). Place findings are limited: one per ward (a ward that rose in several themes
+    is one story, told by its most important finding) and :data:`MAX_WARD_FINDINGS` in all,
+    so that borough-wide changes are not crowded out by their parts.
+    """
     found: dict[str, Finding] = {}
     for chapter in chapters:
         for block in _walk(chapter):
             if isinstance(block, Finding) and block.sentence not in found:
                 found[block.sentence] = block
+
+    def order(finding: Finding) -> tuple:
+        headline = finding.figures.get("group") == TOTAL and finding.source_table == HEADLINE
+        return (not headline, -finding.importance, finding.sentence)
+
     chosen: list[Finding] = []
     wards: set[str] = set()
-    for finding in sorted(found.values(), key=lambda f: (-f.importance, f.sentence)):
+    for finding in sorted(found.values(), key=order):
         ward = finding.figures.get("ward_code")
-        if ward is not None and ward in wards:
-            continue
         if ward is not None:
+            if ward in wards or len(wards) >= MAX_WARD_FINDINGS:
+                continue
             wards.add(str(ward))
         chosen.append(finding)
     return chosen[:size]

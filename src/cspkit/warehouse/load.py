@@ -107,7 +107,7 @@ def _read_and_parse(path: Path, explicit: bool, parser: Parser | None = None) ->
                 outcome.errors.append(exc)
                 continue
             if parsed is None:
-                outcome.not_recognised.append((raw.name, "not the sheet the mapping names"))
+                outcome.not_recognised.append((raw.name, "a sheet the mapping does not read"))
             else:
                 outcome.parsed.append(parsed)
             continue

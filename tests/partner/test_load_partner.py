@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import datetime, time
 from pathlib import Path
 
 import pytest
@@ -224,16 +225,24 @@ def test_utf8_with_byte_order_mark_is_reported(warehouse, tmp_path):
 
 def test_excel_export_loads_like_its_csv(warehouse, tmp_path):
     book = Workbook()
-    sheet = book.active
-    sheet.title = "Cases"
+    notes = book.active
+    notes.title = "Notes"
+    notes.append(["Exported from Flare for the partnership"])
+    sheet = book.create_sheet("Cases")
     sheet.append(ASB_HEADER)
-    for row in ASB_ROWS[:3]:
+    first = list(ASB_ROWS[0])
+    first[1], first[2] = datetime(2025, 1, 3), time(21, 15)  # real Excel date and time cells
+    for row in [first, *ASB_ROWS[1:3]]:
         sheet.append(row)
     book.save(tmp_path / "asb.xlsx")
     report = load_partner(warehouse, [tmp_path / "asb.xlsx"],
                           mapping=load_mapping("council_asb"))
     assert report.located == {"postcode": 2, "postcode_not_found": 1}
-    assert len(warehouse.table("incident").to_pandas()) == 3
+    assert report.load.not_recognised == ((f"{tmp_path / 'asb.xlsx'}!Notes",
+                                           "a sheet the mapping does not read"),)
+    incidents = warehouse.table("incident").to_pandas().set_index("incident_id")
+    assert len(incidents) == 3
+    assert str(incidents.loc["council_asb:A1", "occurred_at"]) == "2025-01-03 21:15:00"
 
 
 AE_HEADER = ["Attendance ID", "Assault Date", "Assault Time", "Location Type",

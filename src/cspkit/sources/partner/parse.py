@@ -166,8 +166,19 @@ class ExportParser:
         sheet = self.mapping.sheet
         if sheet is not None and "!" in raw.name and not raw.name.endswith(f"!{sheet}"):
             return None
-        table = read_export(raw.name, raw.data, encodings=self.encodings)
+        # A workbook's other sheets (notes, pivots) are passed over when the mapping names
+        # no sheet: the sheet with the mapped columns is the export.
+        other_sheet_allowed = ("!" in raw.name and raw.path.lower().endswith(".xlsx")
+                               and sheet is None)
+        try:
+            table = read_export(raw.name, raw.data, encodings=self.encodings)
+        except LoadError:
+            if other_sheet_allowed:
+                return None
+            raise
         missing = [c for c in self.mapping.columns() if c not in table.columns]
+        if missing and other_sheet_allowed:
+            return None
         if missing:
             raise LoadError(
                 f"mapping {self.mapping.name} reads column(s) {missing} that the file does "

@@ -72,7 +72,12 @@ def theme_view(request: HttpRequest, pk: int) -> HttpResponse:
 def action_view(request: HttpRequest, pk: int) -> HttpResponse:
     action = action_get(fetched_by=request.user, pk=pk)
     can_update = action_can_update(user=request.user, action=action)
-    context = {"action": action, "plan": action.theme.plan, "can_update": can_update}
+    context = {
+        "action": action,
+        "plan": action.theme.plan,
+        "can_update": can_update,
+        "recommendation": getattr(action, "from_recommendation", None),
+    }
     if request.method == "POST":
         form = UpdateForm(request.POST)
         if form.is_valid():

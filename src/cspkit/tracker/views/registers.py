@@ -138,6 +138,7 @@ def recommendation_view(request: HttpRequest, pk: int) -> HttpResponse:
         extra={
             "is_administrator": administrator,
             "next_plan": recommendation_next_plan(fetched_by=request.user, recommendation=entry),
+            "carried_forward_to": getattr(entry, "carried_forward_to", None),
             "to_action_form": RecommendationToActionForm(
                 plan_id=entry.plan_id, initial={"version": entry.version}
             ),

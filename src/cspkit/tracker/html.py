@@ -1,0 +1,18 @@
+"""Small pieces of HTML the pages share."""
+
+from __future__ import annotations
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from cspkit.tracker.status import RagStatus
+
+
+def status_tag(status: RagStatus | str, short: bool = False) -> SafeString:
+    """A status as a coloured tag that always spells out its name (and, unless ``short``,
+    what it means), so colour is never the only cue."""
+    rag = RagStatus(status)
+    tag = format_html('<strong class="tag tag--{}">{}</strong>', rag.value, rag.label)
+    if short:
+        return tag
+    return format_html('{} <span class="tag-meaning">{}</span>', tag, rag.meaning)

@@ -1,0 +1,61 @@
+"""The Jinja2 environment of the tracker's pages: Django's url/static, status tags and the
+few filters the templates use (dates in British style, plurals, word truncation)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.template.defaultfilters import linebreaks_filter
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator, capfirst
+from jinja2 import Environment
+
+from cspkit.tracker.html import status_tag
+
+
+def url(name: str, *args: Any) -> str:
+    return reverse(name, args=args)
+
+
+def long_date(value: date | None) -> str:
+    """5 March 2027."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def short_date(value: date | None) -> str:
+    """5 Mar 2027."""
+    return f"{value.day} {value:%b %Y}" if value else ""
+
+
+def long_datetime(value: datetime) -> str:
+    """5 March 2027 14:03, in the site's time zone."""
+    local = timezone.localtime(value)
+    return f"{local.day} {local:%B %Y %H:%M}"
+
+
+def pluralize(count: int, forms: str = "s") -> str:
+    """Django's pluralize: ``"s"``, ``"y,ies"`` or ``"is,are"``."""
+    singular, _, plural = forms.rpartition(",") if "," in forms else ("", "", forms)
+    return singular if count == 1 else plural
+
+
+def truncatewords(value: str, count: int) -> str:
+    return Truncator(value).words(count, truncate=" …")
+
+
+def environment(**options: Any) -> Environment:
+    env = Environment(**options)
+    env.globals.update(url=url, static=static, status_tag=status_tag)
+    env.filters.update(
+        long_date=long_date,
+        short_date=short_date,
+        long_datetime=long_datetime,
+        pluralize=pluralize,
+        truncatewords=truncatewords,
+        linebreaks=linebreaks_filter,
+        capfirst=capfirst,
+    )
+    return env

@@ -1,0 +1,31 @@
+"""docs/assessment.md states the weights and rules the code uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cspkit.assessment import findings
+from cspkit.assessment.chapters.summary import MAX_WARD_FINDINGS
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "assessment.md"
+
+
+def test_every_harm_weight_is_documented_with_its_value():
+    text = DOC.read_text(encoding="utf-8")
+    weights = {**findings.HARM_WEIGHTS, "Total recorded crime": findings.TOTAL_WEIGHT}
+    for category, weight in weights.items():
+        assert f"| {category} | {weight:g} |" in text, category
+
+
+def test_the_importance_factors_and_summary_size_are_documented():
+    text = DOC.read_text(encoding="utf-8")
+    assert f"s = {findings.NOT_SIGNIFICANT_FACTOR:g} when" in text
+    assert f"m = {findings.SMALL_NUMBER_FACTOR:g} for small numbers" in text
+    assert f"shows the {findings.SUMMARY_SIZE} most important findings" in text
+    assert f"{['zero', 'one', 'two', 'three'][MAX_WARD_FINDINGS]} ward findings in all" in text
+
+
+def test_the_fixed_csv_columns_are_documented():
+    text = DOC.read_text(encoding="utf-8")
+    assert "`crime_type, current, previous, change, pct_change, p_value`" in text
+    assert "`ward_code, ward_name, count, rate_per_1000, rank, previous_rank`" in text

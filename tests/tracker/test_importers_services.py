@@ -59,8 +59,19 @@ def test_community_safety_plan_imports_themes_actions_and_sub_actions(stockton) 
     assert {a.short_name for a in first.lead_agencies.all()} == {"Police"}
     violence_2 = Action.objects.get(theme__plan=plan, theme__number=3, number=2)
     assert [p.initials for p in violence_2.leads.all()] == ["CS"]  # "TA & CS": TA unknown
-    unmatched = {u.text for u in report.unmapped}
-    assert {"YOS (Youth Offending Service (Julie Dinsdale))", "TA (Ted Allen)"} <= unmatched
+    unmatched = {lead.name: lead.wheres for lead in report.unmatched_leads}
+    assert unmatched["YOS (Youth Offending Service (Julie Dinsdale))"] == ["line 17"]
+    # TA leads 2.8 (legend entry "TA – Ted Allen"), and 3.1 and 3.2 in a theme without one.
+    assert unmatched["TA (Ted Allen)"] == ["line 34"]
+    assert unmatched["TA"] == ["line 43", "line 44"]
+    assert unmatched["EC (Emma Champley)"] == [
+        "line 27", "line 28", "line 31", "line 32", "line 63", "line 64", "line 65", "line 66",
+        "line 67",
+    ]  # fmt: skip
+    # 8 action point leads (YOS, THL, EC, TA twice, RD twice as spelt, JE) and 3 thematic
+    # leads nobody matches; MW and CS are people of the partnership.
+    assert len(report.unmatched_leads) == 11
+    assert "  leads not linked (11): add them" in "\n".join(report.lines())
 
 
 @pytest.mark.real_data
@@ -264,7 +275,7 @@ def test_agencies_the_registers_name_can_be_added_as_written(stockton) -> None:
     added = {w.text for w in report.warnings}
     assert added == {"ASB TEAM", "DAT", "DV", "A&E NEAS", "TRISTAR", "YOUTH SERVICES"}
     assert report.counts["agencies"].created == 6
-    assert not [u for u in report.unmapped if "matches nobody" in u.reason]
+    assert report.unmatched_leads == []
     gangs = Recommendation.objects.get(reference="1.2")
     assert {a.short_name for a in gangs.agencies.all()} == {"ASB TEAM", "Police"}
     again = import_file(

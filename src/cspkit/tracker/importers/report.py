@@ -26,6 +26,15 @@ class Counts:
 
 
 @dataclass
+class UnmatchedLead:
+    """A lead named in the file that matches no agency or person of the partnership."""
+
+    what: str
+    name: str
+    wheres: list[str] = field(default_factory=list)
+
+
+@dataclass
 class ImportReport:
     """The outcome of importing one file into one plan.
 
@@ -41,6 +50,15 @@ class ImportReport:
     unmapped: list[Unmapped] = field(default_factory=list)
     warnings: list[Unmapped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unmatched_leads: list[UnmatchedLead] = field(default_factory=list)
+
+    def unmatched_lead(self, *, what: str, name: str, where: str) -> None:
+        """Record a lead nobody matches, once per name however many rows name it."""
+        for lead in self.unmatched_leads:
+            if (lead.what, lead.name) == (what, name):
+                lead.wheres.append(where)
+                return
+        self.unmatched_leads.append(UnmatchedLead(what, name, [where]))
 
     def count(self, kind: str, outcome: str) -> None:
         counts = self.counts[kind]
@@ -75,6 +93,15 @@ class ImportReport:
             )
         out.extend(f"  note: {note}" for note in self.notes)
         out.extend(f"  check {item.where}: {item.reason}" for item in self.warnings)
+        if self.unmatched_leads:
+            out.append(
+                f"  leads not linked ({len(self.unmatched_leads)}): add them to the partnership "
+                "as written, then import again to link them"
+            )
+            out.extend(
+                f"    {lead.what} '{lead.name}': {', '.join(lead.wheres)}"
+                for lead in self.unmatched_leads
+            )
         if self.unmapped:
             out.append(f"  not imported ({len(self.unmapped)}):")
             out.extend(

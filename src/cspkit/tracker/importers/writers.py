@@ -288,11 +288,4 @@ class PlanWriter:
             self._unmatched(where, name, what)
 
     def _unmatched(self, where: str, name: str, what: str) -> None:
-        self.report.unmapped.append(
-            Unmapped(
-                where,
-                name,
-                f"{what} '{name}' matches nobody in the partnership; add them (as written) "
-                "and import again to link them",
-            )
-        )
+        self.report.unmatched_lead(what=what, name=name, where=where)

@@ -1,4 +1,4 @@
-"""The core analyses give identical tables on DuckDB and on Spark (Ibis's PySpark backend)."""
+"""The analyses give identical tables on DuckDB and on Spark (Ibis's PySpark backend)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,21 @@ from cspkit.analysis import (
     StrategicPeriod,
     compare_periods,
     concentration,
+    deprivation_profile,
+    hotspots,
     lsoa_ranking,
     monthly_series,
     outcome_profile,
+    peer_comparison,
+    vulnerable_localities,
     ward_ranking,
 )
 from cspkit.warehouse.schema import TABLES
 
 from .conftest import LAD, build_tiny, insert
+from .test_deprivation import load_imd
 from .test_outcomes import OUTCOMES
+from .test_vulnerability import load_vli_inputs
 
 pytestmark = pytest.mark.spark
 
@@ -60,6 +66,8 @@ def engines(tmp_path_factory, spark_session):
     insert(duck, "outcome", [
         {"crime_id": c, "month": m, "outcome_type": o, "load_id": 10} for c, m, o in OUTCOMES
     ])
+    load_imd(duck)
+    load_vli_inputs(duck)
     yield duck, on_spark(spark_session, duck)
     duck.disconnect()
 
@@ -73,6 +81,10 @@ ANALYSES = {
         con, areas=LAD, period=StrategicPeriod("2024-11", "2025-02"), window=2
     ),
     "concentration": lambda con: concentration(con, areas=LAD, period=PERIOD),
+    "deprivation": lambda con: deprivation_profile(con, areas=LAD, period=PERIOD, top_n=1),
+    "hotspots": lambda con: hotspots(con, areas=LAD, period=PERIOD, permutations=99, seed=3),
+    "vulnerability": lambda con: vulnerable_localities(con, areas=LAD, period=PERIOD),
+    "peers": lambda con: peer_comparison(con, area=LAD, period=PERIOD),
 }
 
 
@@ -120,3 +132,11 @@ def test_stockton_core_analyses_are_identical_on_spark(real_warehouse, spark_ses
     ):
         pd.testing.assert_frame_equal(run(duck).table, run(spark).table)
     duck.disconnect()
+
+
+def test_deprivation_ward_and_lsoa_tables_are_identical(engines):
+    duck, spark = engines
+    on_duck = deprivation_profile(duck, areas=LAD, period=PERIOD)
+    on_spark_ = deprivation_profile(spark, areas=LAD, period=PERIOD)
+    pd.testing.assert_frame_equal(on_duck.wards, on_spark_.wards)
+    pd.testing.assert_frame_equal(on_duck.lsoas, on_spark_.lsoas)

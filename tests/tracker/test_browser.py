@@ -83,7 +83,7 @@ def theme_row_counts(page, theme: str) -> list[str]:  # type: ignore[no-untyped-
 def test_a_lead_signs_in_updates_an_action_and_sees_it(
     browser, server: str, shots: Path, javascript: bool, reference: str
 ) -> None:  # type: ignore[no-untyped-def]
-    context = browser.new_context(java_script_enabled=javascript)
+    context = browser.new_context(java_script_enabled=javascript, locale="en-GB")
     page = context.new_page()
     sign_in(page, server, "lead.fire")
     theme = "5. Criminal damage and deliberate fires"
@@ -111,7 +111,7 @@ def test_a_lead_signs_in_updates_an_action_and_sees_it(
 
 
 def test_the_skip_link_is_the_first_stop_for_keyboard_users(browser, server: str) -> None:  # type: ignore[no-untyped-def]
-    page = browser.new_page()
+    page = browser.new_page(locale="en-GB")
     sign_in(page, server, "member")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")
@@ -150,7 +150,9 @@ def test_main_pages_have_no_serious_accessibility_violations(
             f"axe-core not found at {script} "
             "(npm install --prefix ~/.cache/cspkit/npm axe-core, or run .ci/services.sh)"
         )
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1200, "height": 900})
+    context = browser.new_context(
+        bypass_csp=True, locale="en-GB", viewport={"width": 1200, "height": 900}
+    )
     page = context.new_page()
     serious: dict[str, list[str]] = {}
 

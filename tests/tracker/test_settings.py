@@ -29,7 +29,8 @@ def test_postgres_urls_become_postgres_settings() -> None:
 @pytest.mark.parametrize(
     ("url", "name"),
     [
-        ("sqlite:///srv/csp/tracker.sqlite3", "/srv/csp/tracker.sqlite3"),
+        ("sqlite:////srv/csp/tracker.sqlite3", "/srv/csp/tracker.sqlite3"),
+        ("sqlite:///demo-output/tracker.sqlite3", "demo-output/tracker.sqlite3"),
         ("sqlite:tracker.sqlite3", "tracker.sqlite3"),
         ("/srv/csp/tracker.sqlite3", "/srv/csp/tracker.sqlite3"),
     ],

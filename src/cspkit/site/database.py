@@ -4,7 +4,8 @@ Two forms are understood:
 
 - ``postgres://user:password@host:5432/name`` (or ``postgresql://``), query options such as
   ``?sslmode=require`` passed to the driver;
-- ``sqlite:///absolute/path.sqlite3``, ``sqlite:relative.sqlite3`` or a bare file path.
+- ``sqlite:///relative/path.sqlite3``, ``sqlite:////absolute/path.sqlite3`` (as
+  dj-database-url and SQLAlchemy read them), ``sqlite:path.sqlite3`` or a bare file path.
 """
 
 from __future__ import annotations
@@ -67,15 +68,14 @@ def database_config(url: str | None) -> dict[str, Any]:
     if scheme in ("postgres", "postgresql"):
         return postgres_config(url)
     if scheme == "sqlite":
-        path = url.removeprefix("sqlite:")
-        if path.startswith("///"):
-            path = path[2:]
+        # As dj-database-url and SQLAlchemy: sqlite:///relative and sqlite:////absolute.
+        path = url.removeprefix("sqlite:").removeprefix("///").removeprefix("//")
         return sqlite_config(path or data_dir() / DEFAULT_SQLITE_NAME)
     if scheme == "" or len(scheme) == 1:  # a plain path (or a Windows drive letter)
         return sqlite_config(url)
     raise ImproperlyConfigured(
         f"CSP_DATABASE_URL {redact(url)!r}: unknown scheme {scheme!r}; "
-        "expected postgres://… or sqlite:///path/to/file.sqlite3"
+        "expected postgres://… or sqlite:////absolute/path/to/file.sqlite3"
     )
 
 

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from cspkit.tracker.reports.views import CONTENT_TYPES, progress_report_view
+from cspkit.tracker.reports.views import (
+    CONTENT_TYPES,
+    progress_report_page_view,
+    progress_report_view,
+)
 
 
 class ReportFormat:
@@ -25,6 +29,11 @@ register_converter(ReportFormat, "report_format")
 app_name = "tracker_reports"
 
 urlpatterns = [
+    path(
+        "plans/<int:pk>/progress-report/",
+        progress_report_page_view,
+        name="progress_report_page",
+    ),
     path(
         "plans/<int:pk>/progress-report.<report_format:file_format>",
         progress_report_view,

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from cspkit.tracker.reports.build import build_progress_report
 from cspkit.tracker.reports.docx_writer import write_docx
 from cspkit.tracker.reports.html_writer import content_security_policy, render_html, write_pdf
+from cspkit.tracker.reports.pages import render_page
 from cspkit.tracker.selectors.plan import plan_get
 
 CONTENT_TYPES = {
@@ -20,6 +21,24 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "html": "text/html; charset=utf-8",
 }
+
+
+@login_required
+def progress_report_page_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose the meeting date, then download the report in one of the formats."""
+    plan = plan_get(fetched_by=request.user, pk=pk)
+    meeting_text = request.GET.get("meeting", "")
+    try:
+        meeting = date.fromisoformat(meeting_text) if meeting_text else timezone.localdate()
+        invalid = False
+    except ValueError:
+        meeting, invalid = timezone.localdate(), True
+    return render_page(
+        request,
+        "progress_report_page.html",
+        {"plan": plan, "meeting": meeting, "invalid": invalid},
+        status=400 if invalid else 200,
+    )
 
 
 @login_required

@@ -1,0 +1,39 @@
+"""When partner data put people on a theme's incidents, the profiles use them, not a gap."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+
+from cspkit.assessment.build import document_from_evidence
+from cspkit.assessment.document import Callout, DataGap
+from cspkit.assessment.evidence import gather
+from cspkit.warehouse import connect
+
+
+def test_loaded_victims_replace_the_victim_data_gap_for_their_theme_only(borough, tmp_path):
+    warehouse = tmp_path / "kv.duckdb"
+    shutil.copy(borough.warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.sql("""
+            INSERT INTO person_involvement (incident_id, source, role, person_key, age, sex,
+                                            load_id)
+            SELECT incident_id, source, 'victim', 'key' || row_number() OVER (), 30, 'F', 999
+            FROM (SELECT incident_id, source FROM incident
+                  WHERE category = 'Shoplifting' AND month = '2025-03' AND lad_code = 'E06900001'
+                  ORDER BY incident_id LIMIT 3)""")
+    con = connect(warehouse, create=False)
+    evidence = gather(con, borough.config)
+    con.disconnect()
+    people = {item.theme.id: item.people for item in evidence.themes}
+    assert people["acquisitive_crime"] == {"victim": 3}
+    assert people["violence"] == {}
+    document = document_from_evidence(evidence)
+    sections = {s.id: s for s in document.all_sections()}
+    victims = sections["acquisitive_crime_victims"].children
+    assert not any(isinstance(b, DataGap) for b in victims)
+    assert victims[0].text.startswith("3 victim record(s)")
+    assert any(isinstance(b, Callout) for b in victims)
+    assert any(isinstance(b, DataGap) for b in sections["acquisitive_crime_offenders"].children)
+    assert any(isinstance(b, DataGap) for b in sections["violence_victims"].children)

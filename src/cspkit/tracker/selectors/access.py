@@ -20,14 +20,14 @@ User = AbstractBaseUser | AnonymousUser
 
 
 def person_of(user: User) -> Person | None:
-    """The person a signed-in, active user stands for (cached on the user object)."""
+    """The person a signed-in, active user stands for (loaded with the user by
+    ``cspkit.tracker.auth.TrackerBackend``, else fetched once and cached on the user)."""
     if not user.is_authenticated or not user.is_active:
         return None
-    if not hasattr(user, "_tracker_person"):
-        user._tracker_person = (  # type: ignore[union-attr]
-            Person.objects.select_related("agency").filter(user=user).first()
-        )
-    return user._tracker_person  # type: ignore[union-attr]
+    try:
+        return user.person  # type: ignore[union-attr]
+    except Person.DoesNotExist:
+        return None
 
 
 def role_of(user: User) -> Role | None:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import IO
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from weasyprint import HTML
 
 from cspkit.tracker.reports.model import (
     ACTION_COLUMNS,
@@ -85,4 +84,7 @@ def write_html(report: ProgressReport, target: Path) -> None:
 
 def write_pdf(report: ProgressReport, target: Path | IO[bytes]) -> None:
     """Save ``report`` as an A4 PDF with page numbers (rendered by WeasyPrint)."""
+    # WeasyPrint takes over a second to import; only PDF writing needs it.
+    from weasyprint import HTML
+
     HTML(string=render_html(report)).write_pdf(target)

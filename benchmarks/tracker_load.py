@@ -283,6 +283,10 @@ def report(engine: str, tally: Tally, seconds: float) -> None:
             f"{percentile(values, 0.95):>9.1f}{percentile(values, 0.99):>9.1f}"
             f"{max(values):>9.1f}{errors:>8}"
         )
+    print(
+        "  machine load average (1 min) at the end: "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other processes slow it)"
+    )
     p95 = percentile(everything, 0.95)
     verdict = "met" if p95 < TARGET_P95_MS and not tally.errors else "NOT met"
     print(f"  target p95 < {TARGET_P95_MS:.0f} ms with zero errors: {verdict} (p95 {p95:.1f} ms)")

@@ -94,3 +94,27 @@ def test_ae_assaults_reporting_share_and_timing(partners):
     assert (result.temporal.timed, result.temporal.untimed) == (2, 1)
     hours = result.temporal.by_hour.set_index("hour")["count"]
     assert (hours[1], hours[23]) == (1, 1)
+
+
+YOS_HEADER = ["FTE Ref", "Outcome Date", "Outcome", "Offence", "Young Person Key", "Age",
+              "Sex", "Ethnicity", "Home LSOA"]
+
+
+def test_first_time_entrants_from_the_yos_list_by_home_lsoa(warehouse, tmp_path):  # noqa: F811
+    from cspkit.analysis.partner_sources import first_time_entrants
+
+    yos = write_rows(tmp_path / "yos.csv", YOS_HEADER, [
+        ["Y1", "15/01/2025", "Youth caution", "Theft", "yp1", "15", "M", "", A1],
+        ["Y2", "20/01/2025", "Conviction", "Assault", "yp2", "16", "F", "", B1],
+        ["Y3", "03/02/2025", "Youth conditional caution", "Damage", "yp3", "14", "M", "", A2],
+        ["Y4", "10/02/2025", "Youth caution", "Theft", "yp4", "17", "F", "", A1],
+        ["Y5", "12/02/2025", "Conviction", "Robbery", "yp1", "15", "M", "", A1],
+        ["Y6", "13/02/2025", "Community resolution", "Theft", "yp6", "13", "M", "", A1]])
+    report = load_partner(warehouse, [yos], mapping=load_mapping("yos_first_time_entrants"))
+    assert report.rejected == 1  # a community resolution is not a formal outcome
+    result = first_time_entrants(warehouse, areas=TESTTON,
+                                 period=StrategicPeriod("2025-02", "2025-02"))
+    # February: yp3 and yp4 (yp1 entered in January; yp2 lives in Otherby).
+    assert (result.method, result.current, result.previous) == ("yos", 2, 1)
+    assert result.change == 1.0 and result.history_months is None
+    assert result.by_sex.set_index("sex")["count"].to_dict() == {"female": 1, "male": 1}

@@ -141,7 +141,7 @@ def test_first_time_entrants_are_first_appearances_aged_10_to_17(extract):
     assert result.table["first_time_entrants"].tolist() == [1, 1]
     assert result.change == 0.0 and result.p_value == 1.0
     assert result.by_sex.set_index("sex")["count"].to_dict() == {"female": 1}
-    assert result.history_months == 0
+    assert (result.method, result.history_months) == ("police_extract_proxy", 0)
 
 
 def test_hour_by_weekday_profile_keeps_untimed_incidents_out_of_the_grid(extract):

@@ -274,7 +274,7 @@ def test_postcode_lookup_is_recognised_by_its_header(warehouse):
 
 def test_builtin_mappings_and_mapping_errors(tmp_path):
     assert builtin_mappings() == ["ae_istv", "council_asb", "fire_incidents",
-                                  "police_crime_extract"]
+                                  "police_crime_extract", "yos_first_time_entrants"]
     with pytest.raises(CspError, match="no mapping 'flare'"):
         load_mapping("flare")
     (tmp_path / "m.toml").write_text(

@@ -20,12 +20,14 @@ POLICE_EXTRACT = "police_crime_extract"
 COUNCIL_ASB = "council_asb"
 FIRE = "fire"
 AE_ASSAULT = "ae_assault"
+YOS_FTE = "yos_fte"
 SOURCE_NAMES = {
     POLICE_EXTRACT: "police recorded crime extract with victims and offenders "
                     "(incident.source = police_crime_extract)",
     COUNCIL_ASB: "council ASB case export (incident.source = council_asb)",
     FIRE: "fire and rescue service incidents (incident.source = fire)",
     AE_ASSAULT: "A&E assault attendances, Cardiff Model (incident.source = ae_assault)",
+    YOS_FTE: "Youth Offending Service first-time entrants (incident.source = yos_fte)",
     "police_asb": "data.police.uk anti-social behaviour (incident.source = police_asb)",
     "police_crime": "data.police.uk street-level crime (incident.source = police_crime)",
 }

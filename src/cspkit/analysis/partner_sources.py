@@ -6,11 +6,11 @@ entrants.
 - Deliberate fires: fire incidents whose ``motive`` detail starts with "deliberate".
 - A&E assaults (Cardiff Model): method, location type, time of day, and the share not
   reported to the police (of attendances where the answer was recorded).
-- First-time entrants: young people (10–17) whose first appearance as an offender in the
-  loaded police crime extract falls in the period. A proxy for the Youth Justice Board's
-  measure (which counts first reprimands, warnings, cautions or convictions): it counts
-  first recorded offending, and is only as good as the extract's history (see
-  ``history_months``).
+- First-time entrants: from the Youth Offending Service's list of first formal outcomes
+  when it is loaded; otherwise young people (10–17) whose first appearance as an offender
+  in the loaded police crime extract falls in the period — a proxy for the Youth Justice
+  Board's measure (first caution or conviction) that counts first recorded offending and
+  is only as good as the extract's history (see ``history_months``).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from cspkit.analysis.involvement import (
     FIRE,
     NOT_RECORDED,
     POLICE_EXTRACT,
+    YOS_FTE,
     require_sources,
     source_names,
     theme_incidents,
@@ -36,6 +37,7 @@ from cspkit.analysis.involvement import (
 from cspkit.analysis.periods import ComparisonRule, StrategicPeriod, month_index
 from cspkit.analysis.scope import ASB, SOURCE_LOOKUP, Citation, resolve_areas
 from cspkit.analysis.temporal import TemporalProfile, profile_timing, timing
+from cspkit.errors import CspError
 from cspkit.sources.partner.mapping import FALSE_VALUES, TRUE_VALUES
 
 
@@ -240,7 +242,7 @@ def ae_assaults(con: BaseBackend, *, areas: str | Sequence[str],
 
 @dataclass(frozen=True, eq=False)
 class FirstTimeEntrants:
-    """Young people offending for the first time (10–17), this period and the last.
+    """Young people entering the youth justice system, this period and the last.
 
     Attributes
     ----------
@@ -248,12 +250,17 @@ class FirstTimeEntrants:
         Two rows, ``period`` (label) and ``first_time_entrants``: the comparison period,
         then the strategic period.
     by_sex
-        ``sex``, ``count`` in the strategic period.
+        ``sex``, ``count``, ``share`` in the strategic period.
     current, previous, change, p_value
         The counts, the relative change (NaN from zero) and the exact Poisson test.
+    method
+        ``yos`` (the YOS list of first formal outcomes, counted by home LSOA) or
+        ``police_extract_proxy`` (first appearance as an offender aged 10–17 in the police
+        extract, counted where the offence happened).
     history_months
-        Months of extract loaded before the comparison period began: an offender's earlier
-        offending before the extract starts is unseen, so few months overstate "first".
+        For the proxy: months of extract loaded before the comparison period began (an
+        offender's earlier offending before the extract starts is unseen, so few months
+        overstate "first"). ``None`` for the YOS measure.
     citation
         Period, comparison, areas, sources, load ids.
     """
@@ -264,34 +271,69 @@ class FirstTimeEntrants:
     previous: int
     change: float
     p_value: float
-    history_months: int
+    method: str
+    history_months: int | None
     citation: Citation
 
 
-def first_time_entrants(con: BaseBackend, *, areas: str | Sequence[str],
-                        period: StrategicPeriod,
-                        comparison: ComparisonRule = "previous") -> FirstTimeEntrants:
-    """Offenders aged 10–17 whose first appearance in the police extract is in the period.
+def _loaded_months(con: BaseBackend, source: str) -> set[str]:
+    i = con.table("incident")
+    return set(i.filter(i.source == source).select("month").distinct().to_pandas()["month"])
 
-    The offender's first incident (any area, any age, as far back as the extract goes) must
-    fall in the period, in the areas, at age 10 to 17.
-    """
-    scope = resolve_areas(con, areas)
-    before = period.previous(comparison)
-    require_sources(con, [*before.months, *period.months], [POLICE_EXTRACT])
+
+def _first_appearances(con: BaseBackend, source: str) -> pd.DataFrame:
+    """Each keyed offender of ``source`` at their first incident (any area, any age)."""
     p = con.table("person_involvement")
-    offenders = p.filter(p.role == "offender", p.source == POLICE_EXTRACT,
-                         p.person_key.notnull())
+    offenders = p.filter(p.role == "offender", p.source == source, p.person_key.notnull())
     i = con.table("incident")
     joined = offenders.join(i, offenders.incident_id == i.incident_id).select(
         offenders.person_key, offenders.age, offenders.sex, i.month, i.lsoa_code,
         i.incident_id, offenders.load_id).to_pandas()
-    first = joined.sort_values(["month", "incident_id"]).drop_duplicates("person_key")
-    young = first[first["age"].between(10, 17) & first["lsoa_code"].isin(scope.lsoa_codes)]
+    return joined.sort_values(["month", "incident_id"]).drop_duplicates("person_key")
+
+
+def first_time_entrants(con: BaseBackend, *, areas: str | Sequence[str],
+                        period: StrategicPeriod, comparison: ComparisonRule = "previous",
+                        method: str = "auto") -> FirstTimeEntrants:
+    """First-time entrants to the youth justice system, with the change on the comparison.
+
+    Parameters
+    ----------
+    con
+        Warehouse backend.
+    areas
+        Local authority, ward or LSOA 2021 codes.
+    period
+        Strategic period.
+    comparison
+        ``previous`` or ``year_earlier``.
+    method
+        ``yos``: the Youth Offending Service's list (mapping ``yos_first_time_entrants``),
+        young people by home LSOA, each counted at their first outcome. ``police_extract``:
+        offenders whose first incident in the loaded police extract (any area, any age)
+        falls in the period, in the areas, at age 10 to 17. ``auto`` (default): ``yos`` when
+        it covers both periods, else the police extract.
+    """
+    scope = resolve_areas(con, areas)
+    before = period.previous(comparison)
+    months = [*before.months, *period.months]
+    if method == "auto":
+        method = "yos" if set(months) <= _loaded_months(con, YOS_FTE) else "police_extract"
+    if method not in ("yos", "police_extract"):
+        raise CspError(f"unknown first-time entrant method {method!r}",
+                       hint="Use auto, yos or police_extract")
+    source = YOS_FTE if method == "yos" else POLICE_EXTRACT
+    require_sources(con, months, [source])
+    first = _first_appearances(con, source)
+    young = first[first["lsoa_code"].isin(scope.lsoa_codes)]
+    if method == "police_extract":
+        young = young[young["age"].between(10, 17)]
     current = young[young["month"].isin(period.months)]
     previous = young[young["month"].isin(before.months)]
-    months = sorted(set(joined["month"]))
-    history = month_index(before.start) - month_index(months[0]) if months else 0
+    history = None
+    if method == "police_extract":
+        loaded = sorted(_loaded_months(con, POLICE_EXTRACT))
+        history = max(month_index(before.start) - month_index(loaded[0]), 0)
     n_now, n_before = len(current), len(previous)
     return FirstTimeEntrants(
         table=pd.DataFrame({"period": [before.label, period.label],
@@ -299,8 +341,11 @@ def first_time_entrants(con: BaseBackend, *, areas: str | Sequence[str],
         by_sex=_shares(current["sex"].fillna(NOT_RECORDED).value_counts(), "sex"),
         current=n_now, previous=n_before,
         change=(n_now - n_before) / n_before if n_before else float("nan"),
-        p_value=exact_poisson_test(n_now, n_before), history_months=max(history, 0),
-        citation=scope.cite(period, before, sources=[*source_names([POLICE_EXTRACT]),
-                                                     SOURCE_LOOKUP],
-                            filters=["offenders aged 10-17 at their first appearance"],
-                            load_ids=[*young["load_id"], *scope.lsoas["load_id"]]))
+        p_value=exact_poisson_test(n_now, n_before),
+        method="yos" if method == "yos" else "police_extract_proxy",
+        history_months=history,
+        citation=scope.cite(
+            period, before, sources=[*source_names([source]), SOURCE_LOOKUP],
+            filters=(["first formal outcome, by home LSOA"] if method == "yos" else
+                     ["offenders aged 10-17 at their first appearance in the extract"]),
+            load_ids=[*young["load_id"], *scope.lsoas["load_id"]]))

@@ -15,8 +15,8 @@ def load_partner_command(
     paths: Annotated[list[Path] | None, typer.Argument(
         help="Partner exports (.csv or .xlsx), or folders of CSV exports.")] = None,
     mapping: Annotated[str | None, typer.Option(
-        help="Built-in mapping (police_crime_extract, council_asb, fire_incidents, ae_istv) "
-        "or a mapping TOML file.")] = None,
+        help="Built-in mapping (police_crime_extract, council_asb, fire_incidents, ae_istv, "
+        "yos_first_time_entrants) or a mapping TOML file.")] = None,
     warehouse: Annotated[Path, typer.Option(
         "--warehouse", "-w", help="Warehouse DuckDB file (or an Ibis URL).")] = Path(
         DEFAULT_WAREHOUSE),
@@ -28,7 +28,7 @@ def load_partner_command(
     list_mappings: Annotated[bool, typer.Option(
         "--list-mappings", help="List the built-in mappings and stop.")] = False,
 ) -> None:
-    """Load partner exports (council ASB, fire, A&E, police extracts) through a mapping.
+    """Load partner exports (police extracts, council ASB, fire, A&E, YOS) through a mapping.
 
     The mapping says which column holds the date, time, category, location (LSOA code,
     postcode or coordinates), flags and people. Load the ONS postcode lookup and the LSOA

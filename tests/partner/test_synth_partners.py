@@ -17,7 +17,8 @@ from cspkit.warehouse.load import load_paths
 MAPPINGS = {"police_crime_extract": "police_crime_extract_*.csv",
             "council_asb": "council_asb_cases_*.csv",
             "fire_incidents": "fire_incidents_*.csv",
-            "ae_istv": "ae_assaults_*.csv"}
+            "ae_istv": "ae_assaults_*.csv",
+            "yos_first_time_entrants": "yos_first_time_entrants_*.csv"}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +42,8 @@ def test_same_seed_writes_byte_identical_exports(borough, tmp_path):
     assert files[0] == Path("lookups/PCD_OA21_LSOA21_MSOA21_LAD_KV.csv")
     assert {f.name for f in files[1:]} == {"police_crime_extract_2025.csv",
                                            "council_asb_cases_2025.csv",
-                                           "fire_incidents_2025.csv", "ae_assaults_2025.csv"}
+                                           "fire_incidents_2025.csv", "ae_assaults_2025.csv",
+                                           "yos_first_time_entrants_2025.csv"}
 
 
 def test_exports_carry_the_data_quality_problems_partnerships_meet(borough):
@@ -80,3 +82,4 @@ def test_every_export_loads_with_its_builtin_mapping(borough, tmp_path):
     assert reports["ae_istv"].unplaced > 0
     people = con.table("person_involvement").to_pandas()
     assert set(people["role"]) == {"victim", "offender", "caller"}
+    assert reports["yos_first_time_entrants"].load.loaded

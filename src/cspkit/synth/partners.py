@@ -1,7 +1,7 @@
 """Partner exports for the fictional borough, as its partners would share them.
 
 Read back from the borough's own police.uk files, lookups and boundaries (so they describe
-the same events), four partners' exports are written to ``partners/`` — each already
+the same events), five partners' exports are written to ``partners/`` — each already
 pseudonymised by its data owner with its own secret, as ``csp pseudonymise`` leaves them —
 and a fictional ONS postcode lookup to ``lookups/``:
 
@@ -14,7 +14,9 @@ and a fictional ONS postcode lookup to ``lookups/``:
 - fire incidents with coordinates (deliberate secondary fires where ASB is; a few with no
   coordinates);
 - A&E assault attendances (Cardiff Model; many not reported to the police, the location
-  postcode often blank).
+  postcode often blank);
+- the Youth Offending Service's first-time entrants (most young offenders' first offence,
+  a first caution or conviction a few weeks later, by home LSOA).
 
 One file per partner and calendar year; the same seed writes byte-identical files.
 """
@@ -38,7 +40,8 @@ POSTCODE_LOOKUP = Path("lookups") / "PCD_OA21_LSOA21_MSOA21_LAD_KV.csv"
 # Each data owner's (fictional) secret: keys from different owners never match.
 OWNER_SECRETS = {"police": b"kestrel-vale-police-demo-secret-0001",
                  "council": b"kestrel-vale-council-demo-secret-002",
-                 "hospital": b"kestrel-vale-hospital-demo-secret-03"}
+                 "hospital": b"kestrel-vale-hospital-demo-secret-03",
+                 "yos": b"kestrel-vale-youth-offending-secret-4"}
 ETHNICITIES = ("White British", "White Other", "Asian or Asian British",
                "Black or Black British", "Mixed", "Other ethnic group")
 ETHNICITY_WEIGHTS = (0.80, 0.05, 0.07, 0.03, 0.03, 0.02)
@@ -313,6 +316,32 @@ def ae_istv(rng: np.random.Generator, street: pd.DataFrame, postcodes: pd.DataFr
     return frame
 
 
+def yos_first_time_entrants(rng: np.random.Generator, extract: pd.DataFrame) -> pd.DataFrame:
+    """The YOS list: most young offenders' first offence leads to a first formal outcome a
+    month or three later (the rest get community resolutions, which are not listed)."""
+    young = extract[(extract["Offender Key"] != "")
+                    & (pd.to_numeric(extract["Offender Age"], errors="coerce") <= 17)]
+    when = pd.to_datetime(young["Committed Date"], format="%d/%m/%Y")
+    first = young.assign(when=when).sort_values(["when", "Crime Reference"], kind="stable")
+    first = first.drop_duplicates("Offender Key").reset_index(drop=True)
+    first = first[rng.random(len(first)) < 0.6].reset_index(drop=True)
+    n = len(first)
+    outcome = first["when"] + pd.to_timedelta(rng.integers(20, 100, n), unit="D")
+    people = {key: i for i, key in enumerate(first["Offender Key"], start=900_000)}
+    return pd.DataFrame({
+        "FTE Ref": [f"YOS{d:%y}{i + 1:05d}" for i, d in enumerate(outcome)],
+        "Outcome Date": outcome.dt.strftime("%d/%m/%Y"),
+        "Outcome": _pick(rng, ("Youth caution", "Youth conditional caution", "Conviction"),
+                         (0.5, 0.3, 0.2), n),
+        "Offence": first["Offence"].to_numpy(),
+        "Young Person Key": [_key("yos", people[k]) for k in first["Offender Key"]],
+        "Age": first["Offender Age"].to_numpy(),
+        "Sex": first["Offender Sex"].to_numpy(),
+        "Ethnicity": _blank(rng, first["Offender Ethnicity"].to_numpy(), 0.1),
+        "Home LSOA": first["Offender Home LSOA"].to_numpy(),
+    })
+
+
 def _write(frame: pd.DataFrame, path: Path, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, index=False, lineterminator="\n", encoding=encoding)
@@ -336,7 +365,8 @@ def write_partner_exports(borough_dir: Path, *, seed: int = 2026) -> tuple[Path,
         ``partners/police_crime_extract_YYYY.csv`` (load with mapping
         ``police_crime_extract``), ``council_asb_cases_YYYY.csv`` (``council_asb``,
         Windows-1252), ``fire_incidents_YYYY.csv`` (``fire_incidents``, UTF-8 with BOM)
-        and ``ae_assaults_YYYY.csv`` (``ae_istv``).
+        ``ae_assaults_YYYY.csv`` (``ae_istv``) and ``yos_first_time_entrants_YYYY.csv``
+        (``yos_first_time_entrants``).
     """
     borough_dir = Path(borough_dir)
     rng = np.random.default_rng([seed, 6])
@@ -345,13 +375,15 @@ def write_partner_exports(borough_dir: Path, *, seed: int = 2026) -> tuple[Path,
     homes = lsoas.loc[lsoas["LAD25CD"] == BOROUGH.code, "LSOA21CD"].to_numpy()
     postcodes = postcode_lookup(lsoas[lsoas["LAD25CD"] == BOROUGH.code])
     written = [_write(postcodes, borough_dir / POSTCODE_LOOKUP)]
+    extract = police_extract(rng, street, homes)
     exports = {
-        "police_crime_extract": (police_extract(rng, street, homes), "Committed Date",
-                                 "utf-8"),
+        "police_crime_extract": (extract, "Committed Date", "utf-8"),
         "council_asb_cases": (council_asb(rng, street, postcodes, homes), "Date Received",
                               "cp1252"),
         "fire_incidents": (fire_incidents(rng, street), "Call Date", "utf-8-sig"),
         "ae_assaults": (ae_istv(rng, street, postcodes, homes), "Assault Date", "utf-8"),
+        "yos_first_time_entrants": (yos_first_time_entrants(rng, extract), "Outcome Date",
+                                    "utf-8"),
     }
     for name, (frame, day, encoding) in exports.items():
         years = frame[day].str[-4:]

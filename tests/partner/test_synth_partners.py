@@ -10,15 +10,9 @@ import pytest
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
 from cspkit.synth.borough import generate_borough
-from cspkit.synth.partners import write_partner_exports
+from cspkit.synth.partners import EXPORTS, write_partner_exports
 from cspkit.warehouse import connect
 from cspkit.warehouse.load import load_paths
-
-MAPPINGS = {"police_crime_extract": "police_crime_extract_*.csv",
-            "council_asb": "council_asb_cases_*.csv",
-            "fire_incidents": "fire_incidents_*.csv",
-            "ae_istv": "ae_assaults_*.csv",
-            "yos_first_time_entrants": "yos_first_time_entrants_*.csv"}
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +67,7 @@ def test_every_export_loads_with_its_builtin_mapping(borough, tmp_path):
     load_paths(con, [out / "lookups", out / "boundaries", out / "population"])
     reports = {name: load_partner(con, sorted((out / "partners").glob(pattern)),
                                   mapping=load_mapping(name))
-               for name, pattern in MAPPINGS.items()}
+               for name, pattern in EXPORTS.items()}
     assert reports["council_asb"].encodings.popitem()[1] == "cp1252"
     assert reports["fire_incidents"].encodings.popitem()[1] == "utf-8-sig"
     assert reports["council_asb"].rejected > 0 and reports["council_asb"].unplaced > 0

@@ -37,6 +37,12 @@ from cspkit.synth.names import BOROUGH
 from cspkit.synth.profiles import ASB
 
 POSTCODE_LOOKUP = Path("lookups") / "PCD_OA21_LSOA21_MSOA21_LAD_KV.csv"
+# Built-in mapping → the exports it reads, under ``partners/``.
+EXPORTS = {"police_crime_extract": "police_crime_extract_*.csv",
+           "council_asb": "council_asb_cases_*.csv",
+           "fire_incidents": "fire_incidents_*.csv",
+           "ae_istv": "ae_assaults_*.csv",
+           "yos_first_time_entrants": "yos_first_time_entrants_*.csv"}
 # Each data owner's (fictional) secret: keys from different owners never match.
 OWNER_SECRETS = {"police": b"kestrel-vale-police-demo-secret-0001",
                  "council": b"kestrel-vale-council-demo-secret-002",

@@ -7,7 +7,7 @@ import shutil
 import duckdb
 
 from cspkit.assessment.build import document_from_evidence
-from cspkit.assessment.document import Callout, DataGap
+from cspkit.assessment.document import SUPPRESSED, DataGap, Table
 from cspkit.assessment.evidence import gather
 from cspkit.warehouse import connect
 
@@ -19,21 +19,29 @@ def test_loaded_victims_replace_the_victim_data_gap_for_their_theme_only(borough
         con.sql("""
             INSERT INTO person_involvement (incident_id, source, role, person_key, age, sex,
                                             load_id)
-            SELECT incident_id, source, 'victim', 'key' || row_number() OVER (), 30, 'F', 999
+            SELECT incident_id, source, 'victim', 'key' || row_number() OVER (), 30,
+                   CASE WHEN row_number() OVER () % 3 = 0 THEN 'M' ELSE 'F' END, 999
             FROM (SELECT incident_id, source FROM incident
                   WHERE category = 'Shoplifting' AND month = '2025-03' AND lad_code = 'E06900001'
-                  ORDER BY incident_id LIMIT 3)""")
+                  ORDER BY incident_id LIMIT 6)""")
     con = connect(warehouse, create=False)
     evidence = gather(con, borough.config)
     con.disconnect()
     people = {item.theme.id: item.people for item in evidence.themes}
-    assert people["acquisitive_crime"] == {"victim": 3}
+    assert set(people["acquisitive_crime"]) == {"victim"}
+    assert people["acquisitive_crime"]["victim"].people == 6
     assert people["violence"] == {}
     document = document_from_evidence(evidence)
     sections = {s.id: s for s in document.all_sections()}
     victims = sections["acquisitive_crime_victims"].children
     assert not any(isinstance(b, DataGap) for b in victims)
-    assert victims[0].text.startswith("3 victim record(s)")
-    assert any(isinstance(b, Callout) for b in victims)
+    assert victims[0].text.startswith("6 victims (distinct people)")
+    profile = next(b for b in victims if isinstance(b, Table)).frame()
+    sex = profile[profile["dimension"] == "Sex"].set_index("value")
+    # four women and two men: both below the suppression threshold of 5, so withheld
+    assert sex.loc["F", "people"] == sex.loc["M", "people"] == SUPPRESSED
+    assert sex.loc["Not recorded", "people"] == 0
+    ages = profile[profile["dimension"] == "Age band"].set_index("value")
+    assert ages.loc["25-34", "people"] == 6 and ages.loc["25-34", "share"] == 1.0
     assert any(isinstance(b, DataGap) for b in sections["acquisitive_crime_offenders"].children)
     assert any(isinstance(b, DataGap) for b in sections["violence_victims"].children)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import ibis
 import pandas as pd
 from ibis.backends import BaseBackend
 
@@ -21,6 +22,7 @@ from cspkit.analysis.deprivation import DeprivationProfile, deprivation_profile
 from cspkit.analysis.hotspots import HotSpots, hotspots
 from cspkit.analysis.outcomes import OutcomeProfile, outcome_profile
 from cspkit.analysis.peers import PeerComparison, peer_comparison
+from cspkit.analysis.people import PeopleProfile, people_profile
 from cspkit.analysis.periods import ComparisonRule, StrategicPeriod
 from cspkit.analysis.places import PlaceRanking, ward_ranking
 from cspkit.analysis.scope import ASB, CRIME, resolve_areas
@@ -37,6 +39,7 @@ from cspkit.warehouse.status import WarehouseStatus, warehouse_status
 Progress = Callable[[str], None]
 T = TypeVar("T")
 
+ROLES = ("victim", "offender")
 PERMUTATIONS = 999
 SEED = 20250101
 TOP_N = 10
@@ -63,7 +66,7 @@ class ThemeEvidence:
     locations: TopLocations | None
     concentration: Concentration | Unavailable | None
     deprivation: DeprivationProfile | Unavailable | None
-    people: dict[str, int]
+    people: dict[str, PeopleProfile | Unavailable]
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,7 +101,7 @@ class Evidence:
                             self.vulnerability, self.outcomes, self.peers]
         for theme in self.themes:
             found += [theme.wards, theme.hotspots, theme.locations, theme.concentration,
-                      theme.deprivation]
+                      theme.deprivation, *theme.people.values()]
         return [r for r in found if r is not None and not isinstance(r, Unavailable)]
 
 
@@ -133,19 +136,36 @@ def _boundaries(con: BaseBackend, level: str, codes: list[str]) -> dict[str, str
 
 
 def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod,
-            categories: tuple[str, ...]) -> dict[str, int]:
-    """Rows of ``person_involvement`` per role for the theme's incidents in the period."""
-    if not categories:
+            theme: Theme) -> dict[str, PeopleProfile | Unavailable]:
+    """Victim and offender profiles of the theme, for each role with partner data loaded.
+
+    A role is profiled when ``person_involvement`` links people of that role to incidents of
+    the theme's categories (or flags) in the period and areas; the profile reads the sources
+    those incidents came from.
+    """
+    if not (theme.categories or theme.flags):
         return {}
     scope = resolve_areas(con, areas)
     incident = con.table("incident")
     mine = incident.filter(incident.month.isin(list(period.months)),
-                           incident.lsoa_code.isin(scope.lsoa_codes),
-                           incident.category.isin(list(categories)))
+                           incident.lsoa_code.isin(scope.lsoa_codes))
+    if theme.categories:
+        mine = mine.filter(mine.category.isin(list(theme.categories)))
+    else:
+        mine = mine.filter(ibis.or_(*[mine[f"flag_{f}"] for f in theme.flags]))
     person = con.table("person_involvement")
-    linked = person.semi_join(mine, person.incident_id == mine.incident_id)
-    counts = linked.group_by("role").aggregate(n=linked.count()).to_pandas()
-    return {str(r): int(n) for r, n in zip(counts["role"], counts["n"], strict=True)}
+    linked = person.join(mine.select("incident_id", incident_source=mine.source),
+                         "incident_id")
+    found = linked.select("role", "incident_source").distinct().to_pandas()
+    out: dict[str, PeopleProfile | Unavailable] = {}
+    for role in ROLES:
+        sources = tuple(sorted(found.loc[found["role"] == role, "incident_source"]))
+        if sources:
+            out[role] = optional("people", lambda role=role, sources=sources: people_profile(
+                con, areas=areas, period=period, role=role, sources=sources,
+                categories=list(theme.categories) or None,
+                flags=() if theme.categories else list(theme.flags)))
+    return out
 
 
 def _theme_evidence(con: BaseBackend, config: PartnershipConfig, theme: Theme,
@@ -184,7 +204,7 @@ def _theme_evidence(con: BaseBackend, config: PartnershipConfig, theme: Theme,
     return ThemeEvidence(
         theme=theme, crime_categories=crime, includes_asb=asb, wards=wards, hotspots=hot,
         locations=locations, concentration=conc, deprivation=dep,
-        people=_people(con, areas, period, tuple(theme.categories)),
+        people=_people(con, areas, period, theme),
     )
 
 

@@ -18,7 +18,6 @@ from cspkit.analysis.scope import (
     SOURCE_CRIME,
     Citation,
     count_incidents,
-    describe_categories,
     require_months,
     resolve_areas,
 )
@@ -106,6 +105,7 @@ def top_locations(
         distinct=len(per),
         citation=scope.cite(
             period, None, sources=[names.get(s, s) for s in sources],
-            filters=describe_categories(categories), load_ids=counts["load_id"],
+            filters=[] if categories is None else [f"category in {sorted(categories)}"],
+            load_ids=counts["load_id"],
         ),
     )

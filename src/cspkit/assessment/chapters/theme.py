@@ -2,15 +2,16 @@
 
 police.uk open data describe places, not people. When ``person_involvement`` holds no rows
 for a theme's incidents, the victim and offender profiles say so and name the data that would
-fill them as a data gap the partnership can act on. When partner data are loaded, the chapter
-reports how many records it holds for each role (:func:`person_blocks` is the seam where the
-person-level profiles will be shown).
+fill them as a data gap the partnership can act on. When partner data link people to the
+theme's incidents, the profile shows them (``analysis.people``) by age band, sex, ethnicity
+and home ward, with small counts withheld (``privacy.disclosure``).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from cspkit.analysis.people import PeopleProfile
 from cspkit.analysis.themes import ASB_CATEGORY
 from cspkit.assessment.chapters.parts import (
     CHANGE_COLUMNS,
@@ -26,8 +27,8 @@ from cspkit.assessment.chapters.parts import (
 )
 from cspkit.assessment.config import Theme
 from cspkit.assessment.document import (
+    SUPPRESSED,
     Block,
-    Callout,
     Column,
     DataGap,
     Paragraph,
@@ -37,6 +38,7 @@ from cspkit.assessment.document import (
 from cspkit.assessment.evidence import Evidence, ThemeEvidence, Unavailable
 from cspkit.assessment.findings import harm_weight
 from cspkit.assessment.wording import Change, count_text, percent_text
+from cspkit.privacy.disclosure import TOTAL, suppress_counts
 
 ROLES = {"victim": "victims", "offender": "offenders"}
 
@@ -85,12 +87,69 @@ def _offender_gap(theme: Theme, asb: bool) -> DataGap:
         owner="Police, Youth Offending Service", theme=theme.name)
 
 
-def person_blocks(item: ThemeEvidence, role: str) -> list[Block]:
-    """The victim or offender profile of a theme: partner data held, or the data gap."""
+def _suppressed(counts: pd.Series, total: int, threshold: int) -> pd.DataFrame:
+    """``people`` and ``share`` columns with small counts (and those that would reveal
+    them from the published total) withheld as ``[c]``."""
+    hidden = suppress_counts(pd.DataFrame({"people": counts.to_numpy()}, index=counts.index),
+                             threshold=threshold)
+    shown = hidden.reason["people"].drop(TOTAL) == ""
+    people = counts.astype(object).where(shown, SUPPRESSED)
+    share = (counts / total if total else counts * float("nan")).astype(object)
+    return pd.DataFrame({"people": people, "share": share.where(shown, SUPPRESSED)})
+
+
+def _profile_blocks(item: ThemeEvidence, role: str, profile: PeopleProfile,
+                    threshold: int) -> list[Block]:
     theme = item.theme
-    records = item.people.get(role, 0)
-    if records == 0:
-        gap = (_victim_gap if role == "victim" else _offender_gap)(theme, item.includes_asb)
+    keyed = profile.keyed / profile.involvements if profile.involvements else 0.0
+    missing = ", ".join(f"{name.replace('_', ' ')} {percent_text(100 * share)}"
+                        for name, share in profile.not_recorded.items())
+    table = profile.table.set_index(["dimension", "value"])
+    rows = _suppressed(table["people"], profile.people, threshold).reset_index()
+    rows["dimension"] = rows["dimension"].str.replace("_", " ").str.capitalize()
+    wards = profile.home_wards.assign(ward_name=profile.home_wards["ward_name"].fillna(""))
+    ward_rows = _suppressed(wards.set_index("ward_name")["people"], profile.people,
+                            threshold).reset_index()
+    note = (f"Counts below {threshold} are withheld ([c]), with any further count that would "
+            "reveal one from the total." if threshold else "No counts are withheld.")
+    return [
+        Paragraph(
+            f"{count_text(profile.people)} {ROLES[role]} (distinct people) were recorded for "
+            f"this theme's incidents in the strategic period, from "
+            f"{count_text(profile.involvements)} involvements "
+            f"({percent_text(100 * keyed)} carrying a person key). Not recorded: {missing}."),
+        Table(id=f"{theme.id}_{role}_profile",
+              caption=f"{theme.name}: {ROLES[role]} by age band, sex and ethnicity",
+              columns=(Column("dimension", "Characteristic"), Column("value", "Value"),
+                       Column("people", "People", "integer"),
+                       Column("share", "Share", "percent")),
+              rows=rows, source="people.people_profile", notes=(note,)),
+        Table(id=f"{theme.id}_{role}_home_wards",
+              caption=f"{theme.name}: where the {ROLES[role]} live",
+              columns=(Column("ward_name", "Home ward"), Column("people", "People", "integer"),
+                       Column("share", "Share", "percent")),
+              rows=ward_rows, source="people.people_profile", notes=(note,)),
+    ]
+
+
+def person_blocks(item: ThemeEvidence, role: str, threshold: int) -> list[Block]:
+    """The victim or offender profile of a theme: from partner data, or the data gap.
+
+    Parameters
+    ----------
+    item
+        The theme's evidence.
+    role
+        ``victim`` or ``offender``.
+    threshold
+        Disclosure control: person counts below it are withheld.
+    """
+    theme = item.theme
+    profile = item.people.get(role)
+    gap = (_victim_gap if role == "victim" else _offender_gap)(theme, item.includes_asb)
+    if isinstance(profile, Unavailable):
+        return [unavailable_callout(profile), gap]
+    if profile is None or profile.people == 0:
         return [
             Paragraph(
                 f"No {role} data are available for this theme: police.uk open data record "
@@ -98,17 +157,11 @@ def person_blocks(item: ThemeEvidence, role: str) -> list[Block]:
                 "profile needs the partner data below."),
             gap,
         ]
-    return [
-        Paragraph(
-            f"{count_text(records)} {role} record(s) for this theme's incidents in the strategic "
-            "period are loaded from partner data (pseudonymised, person_involvement)."),
-        Callout(
-            title=f"{ROLES[role].capitalize()} profile",
-            text=f"The {role} records are loaded, but this version of cspkit has no "
-            "person-level analysis to profile them by age, sex, ethnicity and repeats; "
-            "they are counted here so the data requirement can be marked as received.",
-            tone="note"),
-    ]
+    if profile.people < threshold:
+        return [Paragraph(
+            f"Fewer than {threshold} {ROLES[role]} were recorded for this theme's incidents "
+            "in the strategic period: too few to publish a profile without identifying them.")]
+    return _profile_blocks(item, role, profile, threshold)
 
 
 def _performance(evidence: Evidence, item: ThemeEvidence, weights: dict[str, float]
@@ -254,6 +307,7 @@ def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, fl
     """The chapter of one priority theme."""
     theme = item.theme
     weight = harm_weight(theme.categories)
+    threshold = evidence.config.suppression_threshold
     children: list[Block] = []
     summary = None
     if item.crime_categories or item.includes_asb:
@@ -272,9 +326,9 @@ def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, fl
             "types under the theme's categories in the configuration."))
     children += [
         Section(id=f"{theme.id}_victims", title="Victim profile", level=2,
-                children=tuple(person_blocks(item, "victim"))),
+                children=tuple(person_blocks(item, "victim", threshold))),
         Section(id=f"{theme.id}_offenders", title="Offender profile", level=2,
-                children=tuple(person_blocks(item, "offender"))),
+                children=tuple(person_blocks(item, "offender", threshold))),
     ]
     if item.crime_categories or item.includes_asb:
         children.append(Section(id=f"{theme.id}_location", title="Location profile", level=2,

@@ -17,6 +17,7 @@ from ibis.backends import BaseBackend
 
 from cspkit.sources.partner.mapping import PartnerMapping
 from cspkit.sources.partner.parse import ExportParser, Reject
+from cspkit.sources.partner.postcodes import PostcodeIndex
 from cspkit.warehouse.load import LoadReport, Progress, load_paths
 
 REJECTS_SAMPLE = 1000
@@ -59,11 +60,12 @@ class PartnerLoadReport:
         return sum(n for how, n in self.placement.items() if how in ("no_lsoa", "unknown_lsoa"))
 
 
-def postcode_lookup(con: BaseBackend) -> dict[str, str]:
+def postcode_lookup(con: BaseBackend) -> PostcodeIndex:
     """Postcode → LSOA 2021 from the loaded ``postcode`` table (empty when none is loaded)."""
     rows = con.sql("SELECT postcode, lsoa_code FROM postcode WHERE lsoa_code IS NOT NULL"
                    ).to_pyarrow()
-    return dict(zip(rows["postcode"].to_pylist(), rows["lsoa_code"].to_pylist(), strict=True))
+    return PostcodeIndex(rows["postcode"].to_numpy(zero_copy_only=False),
+                         rows["lsoa_code"].to_numpy(zero_copy_only=False))
 
 
 def load_partner(
@@ -101,7 +103,8 @@ def load_partner(
         is rejected, the bytes are in no allowed encoding): nothing is loaded.
     """
     needs_postcodes = mapping.incident.postcode is not None
-    parser = ExportParser(mapping, postcode_lookup(con) if needs_postcodes else {},
+    parser = ExportParser(mapping, postcode_lookup(con) if needs_postcodes else
+                          PostcodeIndex([], []),
                           allow_cp1252=allow_cp1252)
     report = load_paths(con, paths, progress=progress, parser=parser)
     loaded = {f.name: f.load_id for f in report.loaded}

@@ -7,8 +7,10 @@ The ONS "PCD_OA21_LSOA21_MSOA21_LAD" best-fit lookup is recognised by its header
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -33,6 +35,37 @@ def normalise_postcode(value: str | None) -> str | None:
     compact = re.sub(r"\s+", "", value).upper()
     match = POSTCODE.match(compact)
     return f"{match.group(1)} {match.group(2)}" if match else None
+
+
+class PostcodeIndex(Mapping[str, str]):
+    """Postcode → LSOA 2021, held compactly: the national lookup has 2.7 million postcodes,
+    which as a Python dict would take over half a gigabyte.
+
+    Examples
+    --------
+    >>> index = PostcodeIndex(["TS1 1AA", "AB1 2CD"], ["E01000002", "E01000001"])
+    >>> index.get("TS1 1AA"), index.get("ZZ9 9ZZ"), len(index)
+    ('E01000002', None, 2)
+    """
+
+    def __init__(self, postcodes: list[str] | np.ndarray, lsoas: list[str] | np.ndarray) -> None:
+        keys = np.asarray(postcodes, dtype=object).astype("S8")
+        order = np.argsort(keys, kind="stable")
+        self._keys = keys[order]
+        self._lsoas = np.asarray(lsoas, dtype=object).astype("S9")[order]
+
+    def __getitem__(self, postcode: str) -> str:
+        key = postcode.encode("ascii", "replace")
+        i = int(np.searchsorted(self._keys, key))
+        if i < len(self._keys) and self._keys[i] == key and len(postcode) <= 8:
+            return self._lsoas[i].decode("ascii")
+        raise KeyError(postcode)
+
+    def __iter__(self) -> Iterator[str]:
+        return (k.decode("ascii") for k in self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 def _columns(header: Header) -> dict[str, str] | None:
@@ -66,7 +99,7 @@ def parse_postcode_lookup(raw: RawFile, header: Header) -> ParsedFile:
                       notes=(f"{n} postcodes",))
 
 
-def read_postcode_lookup(path: Path) -> dict[str, str]:
+def read_postcode_lookup(path: Path) -> PostcodeIndex:
     """Postcode → LSOA 2021 from an ONS lookup file (for pseudonymising outside a warehouse).
 
     Raises
@@ -80,9 +113,10 @@ def read_postcode_lookup(path: Path) -> dict[str, str]:
         raise LoadError("not an ONS postcode lookup: the header has no pcds and lsoa21cd",
                         path=str(path), line=1,
                         hint="Use the ONS PCD to OA21/LSOA21/MSOA21/LAD best-fit lookup")
-    parsed = parse_postcode_lookup(raw, header).rows[0].data
-    return dict(zip(parsed["postcode"].to_pylist(), parsed["lsoa_code"].to_pylist(),
-                    strict=True))
+    parsed = parse_postcode_lookup(raw, header).rows[0].data.filter(
+        pc.is_valid(pc.field("lsoa_code")))
+    return PostcodeIndex(parsed["postcode"].to_numpy(zero_copy_only=False),
+                         parsed["lsoa_code"].to_numpy(zero_copy_only=False))
 
 
 KINDS = (

@@ -294,3 +294,13 @@ def test_cli_load_partner_reports_rejects_and_unplaced(warehouse, tmp_path):
     assert "3 row(s) rejected" in result.output
     assert (tmp_path / "w.duckdb.rejects.csv").exists()
 
+
+
+def test_a_warehouse_from_before_partner_loading_is_upgraded(warehouse, tmp_path):
+    old = [c for c in warehouse.table("person_involvement").columns if c != "month"]
+    warehouse.drop_table("person_involvement")
+    warehouse.raw_sql("CREATE TABLE person_involvement (" + ", ".join(
+        f"{c} {'BIGINT' if c in ('age', 'load_id') else 'VARCHAR'}" for c in old) + ")")
+    load_partner(warehouse, [asb_export(tmp_path)], mapping=load_mapping("council_asb"))
+    people = warehouse.table("person_involvement").to_pandas()
+    assert "month" in people.columns and len(people) == 8

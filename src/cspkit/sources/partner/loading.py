@@ -15,10 +15,12 @@ from pathlib import Path
 
 from ibis.backends import BaseBackend
 
+from cspkit.errors import CspError
 from cspkit.sources.partner.mapping import PartnerMapping
 from cspkit.sources.partner.parse import ExportParser, Reject
 from cspkit.sources.partner.postcodes import PostcodeIndex
 from cspkit.warehouse.load import LoadReport, Progress, load_paths
+from cspkit.warehouse.schema import TABLES
 
 REJECTS_SAMPLE = 1000
 
@@ -102,6 +104,7 @@ def load_partner(
         When a file cannot be read with the mapping (a mapped column is missing, every row
         is rejected, the bytes are in no allowed encoding): nothing is loaded.
     """
+    _upgrade_person_involvement(con)
     needs_postcodes = mapping.incident.postcode is not None
     parser = ExportParser(mapping, postcode_lookup(con) if needs_postcodes else
                           PostcodeIndex([], []),
@@ -123,6 +126,24 @@ def load_partner(
         encodings={name: s.encoding for name, s in stats.items()},
         rejected=len(found), rejects_path=written, located=located,
         placement=_placement(con, [i for i in loaded.values() if i is not None]))
+
+
+def _upgrade_person_involvement(con: BaseBackend) -> None:
+    """Give a warehouse made before partner loading the ``month`` column of its (then always
+    empty) ``person_involvement`` table.
+
+    Raises
+    ------
+    CspError
+        When that old table somehow holds rows: they cannot be given months.
+    """
+    if "month" in con.table("person_involvement").columns:
+        return
+    if con.table("person_involvement").count().execute():
+        raise CspError("the warehouse's person_involvement table has rows but no month "
+                       "column", hint="Load partner data into a new warehouse")
+    con.drop_table("person_involvement")
+    con.create_table("person_involvement", schema=TABLES["person_involvement"].schema)
 
 
 def write_rejects(path: Path, rejects: Sequence[Reject]) -> Path:

@@ -38,3 +38,11 @@ def test_concentration_shares_and_gini(tiny):
     assert result.top_5pct_share == pytest.approx(0.6)
     assert result.gini == pytest.approx(0.496)
     assert_allclose(result.table["cumulative_share"], [0.6, 0.76, 0.88, 1.0, 1.0])
+
+
+def test_concentration_of_anti_social_behaviour(tiny):
+    # 5 incidents, all in L1, over 5 LSOAs: G = (2*5 - 5 - 1) * 5 / (5 * 5) = 0.8.
+    result = concentration(tiny, areas=LAD, period=PERIOD, source="police_asb")
+    assert result.total == 5
+    assert result.gini == pytest.approx(0.8)
+    assert result.top_5pct_share == pytest.approx(1.0)

@@ -122,3 +122,18 @@ def test_hotspots_on_rates_use_residents(tiny):
     )
     assert_allclose(t.loc[order, "gi_z"], gi_star_direct(rates, w))
     assert 3 in result.citation.load_ids  # the Census residents
+
+
+def test_hotspots_of_anti_social_behaviour(tiny):
+    result = hotspots(tiny, areas="E06000901", period=PERIOD, source="police_asb",
+                      permutations=99)
+    t = result.table.set_index("lsoa_code")
+    order = ["E01000001", "E01000002", "E01000003", "E01000004", "E01000005"]
+    assert t.loc[order, "count"].tolist() == [5, 0, 0, 0, 0]
+    assert t.loc[order, "previous_count"].tolist() == [0, 4, 0, 0, 0]
+    w = Queen.from_iterable(
+        [shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1), shapely.box(0, 1, 1, 2),
+         shapely.box(1, 1, 2, 2), shapely.box(2, 0, 3, 1)],
+        ids=[0, 1, 2, 3, 4],
+    )
+    assert_allclose(t.loc[order, "gi_z"], gi_star_direct(np.array([5.0, 0, 0, 0, 0]), w))

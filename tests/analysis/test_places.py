@@ -73,3 +73,16 @@ def test_rates_without_residents_are_an_error(tiny):
     tiny.raw_sql(f"DELETE FROM population WHERE lsoa_code = '{L5}'")
     with pytest.raises(CspError, match="no Census 2021 residents loaded for 1 LSOA"):
         ward_ranking(tiny, areas=LAD, period=PERIOD)
+
+
+def test_anti_social_behaviour_can_be_ranked_instead_of_crime(tiny):
+    result = ward_ranking(tiny, areas=LAD, period=PERIOD, source="police_asb")
+    t = result.table.set_index("code")
+    assert t["count"].to_dict() == {NORTH: 5, SOUTH: 0, EAST: 0}
+    assert t["previous_count"].to_dict() == {NORTH: 4, SOUTH: 0, EAST: 0}
+    assert "source = police_asb (anti-social behaviour)" in result.citation.filters
+    with pytest.raises(CspError, match="category filter applies to crime"):
+        ward_ranking(tiny, areas=LAD, period=PERIOD, source="police_asb",
+                     categories=["Burglary"])
+    with pytest.raises(CspError, match="unknown incident source"):
+        ward_ranking(tiny, areas=LAD, period=PERIOD, source="asb")

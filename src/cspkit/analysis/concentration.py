@@ -12,15 +12,16 @@ from ibis.backends import BaseBackend
 
 from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.scope import (
-    SOURCE_CRIME,
+    CRIME,
     SOURCE_LOOKUP,
+    SOURCE_NAMES,
     Citation,
     count_incidents,
-    describe_categories,
+    describe_selection,
     require_months,
     resolve_areas,
 )
-from cspkit.analysis.themes import validate_categories
+from cspkit.analysis.themes import validate_selection
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,6 +86,7 @@ def concentration(
     areas: str | Sequence[str],
     period: StrategicPeriod,
     categories: Sequence[str] | None = None,
+    source: str = CRIME,
 ) -> Concentration:
     """Share of crime in the top 5% and 10% of LSOAs, and the Gini coefficient.
 
@@ -98,6 +100,9 @@ def concentration(
         Strategic period.
     categories
         Restrict to these crime types (default all crime).
+    source
+        ``"police_crime"`` (recorded crime, the default) or ``"police_asb"`` (anti-social
+        behaviour; no category filter).
 
     Returns
     -------
@@ -111,9 +116,11 @@ def concentration(
     Gini: :func:`gini`, over every LSOA of the areas including those with no crime.
     """
     scope = resolve_areas(con, areas)
-    cats = validate_categories(con, categories)
-    require_months(con, period.months, what="period")
-    counts = count_incidents(con, scope, period.months, by=["lsoa_code"], categories=cats)
+    cats = validate_selection(con, source, categories)
+    require_months(con, period.months, source=source, what="period")
+    counts = count_incidents(
+        con, scope, period.months, by=["lsoa_code"], sources=(source,), categories=cats
+    )
     per_lsoa = counts.groupby("lsoa_code")["n"].sum()
     t = scope.lsoas[["lsoa_code", "lsoa_name", "ward_name"]].copy()
     t["count"] = per_lsoa.reindex(t["lsoa_code"], fill_value=0).to_numpy().astype("int64")
@@ -135,8 +142,8 @@ def concentration(
         top_10pct_share=float(t["share"].iloc[:k10].sum()) if total else np.nan,
         gini=gini(t["count"]),
         citation=scope.cite(
-            period, None, sources=[SOURCE_CRIME, SOURCE_LOOKUP],
-            filters=describe_categories(cats),
+            period, None, sources=[SOURCE_NAMES[source], SOURCE_LOOKUP],
+            filters=describe_selection(source, cats),
             load_ids=[*counts["load_id"], *scope.lsoas["load_id"]],
         ),
     )

@@ -12,17 +12,18 @@ from scipy.stats import spearmanr
 
 from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.scope import (
+    CRIME,
     SOURCE_CENSUS,
-    SOURCE_CRIME,
     SOURCE_LOOKUP,
+    SOURCE_NAMES,
     Citation,
     count_incidents,
-    describe_categories,
+    describe_selection,
     require_months,
     residents,
     resolve_areas,
 )
-from cspkit.analysis.themes import validate_categories
+from cspkit.analysis.themes import validate_selection
 from cspkit.errors import CspError
 
 
@@ -120,6 +121,7 @@ def deprivation_profile(
     categories: Sequence[str] | None = None,
     edition: str = "IoD2025",
     top_n: int = 5,
+    source: str = CRIME,
 ) -> DeprivationProfile:
     """Crime rate by IMD decile, its rank correlation with deprivation, and top wards.
 
@@ -137,6 +139,9 @@ def deprivation_profile(
         English Indices of Deprivation edition on LSOA 2021 (``IoD2025``).
     top_n
         Size of the "top wards" and "most deprived wards" sets compared.
+    source
+        ``"police_crime"`` (recorded crime, the default) or ``"police_asb"`` (anti-social
+        behaviour; no category filter).
 
     Returns
     -------
@@ -151,9 +156,11 @@ def deprivation_profile(
     summarises local authorities ("average score"); wards are ranked on it within the areas.
     """
     scope = resolve_areas(con, areas)
-    cats = validate_categories(con, categories)
-    require_months(con, period.months, what="period")
-    counts = count_incidents(con, scope, period.months, by=["lsoa_code"], categories=cats)
+    cats = validate_selection(con, source, categories)
+    require_months(con, period.months, source=source, what="period")
+    counts = count_incidents(
+        con, scope, period.months, by=["lsoa_code"], sources=(source,), categories=cats
+    )
     pop = residents(con, scope)
     imd = deprivation_scores(con, scope.lsoa_codes, edition=edition, domains=["imd"])
     lsoas = scope.lsoas.drop(columns=["lad_code", "lad_name", "load_id"]).merge(
@@ -188,8 +195,8 @@ def deprivation_profile(
         edition=edition,
         citation=scope.cite(
             period, None,
-            sources=[SOURCE_CRIME, SOURCE_CENSUS, source_imd(edition), SOURCE_LOOKUP],
-            filters=describe_categories(cats),
+            sources=[SOURCE_NAMES[source], SOURCE_CENSUS, source_imd(edition), SOURCE_LOOKUP],
+            filters=describe_selection(source, cats),
             load_ids=[*counts["load_id"], *pop["load_id"], *imd["load_id"],
                       *scope.lsoas["load_id"]],
         ),

@@ -17,17 +17,18 @@ from scipy.stats import false_discovery_control
 
 from cspkit.analysis.periods import ComparisonRule, StrategicPeriod
 from cspkit.analysis.scope import (
+    CRIME,
     SOURCE_CENSUS,
-    SOURCE_CRIME,
     SOURCE_LOOKUP,
+    SOURCE_NAMES,
     Citation,
     count_incidents,
-    describe_categories,
+    describe_selection,
     require_months,
     residents,
     resolve_areas,
 )
-from cspkit.analysis.themes import validate_categories
+from cspkit.analysis.themes import validate_selection
 from cspkit.errors import CspError
 
 SOURCE_BOUNDARY = "ONS LSOA 2021 boundaries (boundary, level lsoa21)"
@@ -157,6 +158,7 @@ def hotspots(
     permutations: int = 999,
     seed: int = 20250101,
     fdr: float = 0.05,
+    source: str = CRIME,
 ) -> HotSpots:
     """Find LSOA hot and cold spots of crime in both periods, and those that persist.
 
@@ -179,6 +181,9 @@ def hotspots(
     fdr
         False discovery rate: an LSOA is a hot (cold) spot when its Benjamini–Hochberg
         q-value is at most ``fdr`` and Gi* is positive (negative).
+    source
+        ``"police_crime"`` (recorded crime, the default) or ``"police_asb"`` (anti-social
+        behaviour; no category filter).
 
     Returns
     -------
@@ -194,18 +199,19 @@ def hotspots(
         raise CspError(f"unknown hot spot value {value!r}", hint="Use 'count' or 'rate'")
     scope = resolve_areas(con, areas)
     previous = compare if isinstance(compare, StrategicPeriod) else period.previous(compare)
-    cats = validate_categories(con, categories)
-    require_months(con, period.months, what="period")
-    require_months(con, previous.months, what="comparison period")
+    cats = validate_selection(con, source, categories)
+    require_months(con, period.months, source=source, what="period")
+    require_months(con, previous.months, source=source, what="comparison period")
     codes = scope.lsoa_codes
     w, boundary_loads = queen_weights(con, codes)
     counts = count_incidents(
-        con, scope, period.months + previous.months, by=["month", "lsoa_code"], categories=cats
+        con, scope, period.months + previous.months, by=["month", "lsoa_code"],
+        sources=(source,), categories=cats,
     )
     in_current = counts["month"].isin(period.months)
     t = scope.lsoas[["lsoa_code", "lsoa_name", "ward_name"]].copy()
     load_ids = [*counts["load_id"], *boundary_loads, *scope.lsoas["load_id"]]
-    sources = [SOURCE_CRIME, SOURCE_BOUNDARY, SOURCE_LOOKUP]
+    sources = [SOURCE_NAMES[source], SOURCE_BOUNDARY, SOURCE_LOOKUP]
     pop = None
     if value == "rate":
         people = residents(con, scope)
@@ -239,7 +245,7 @@ def hotspots(
         islands=tuple(sorted(w.islands)),
         citation=scope.cite(
             period, previous, sources=sources,
-            filters=[*describe_categories(cats), f"Gi* on {value}, FDR {fdr}"],
+            filters=[*describe_selection(source, cats), f"Gi* on {value}, FDR {fdr}"],
             load_ids=load_ids,
         ),
     )

@@ -12,18 +12,19 @@ from ibis.backends import BaseBackend
 
 from cspkit.analysis.periods import ComparisonRule, StrategicPeriod
 from cspkit.analysis.scope import (
+    CRIME,
     SOURCE_CENSUS,
-    SOURCE_CRIME,
     SOURCE_LOOKUP,
+    SOURCE_NAMES,
     Citation,
     Scope,
     count_incidents,
-    describe_categories,
+    describe_selection,
     require_months,
     residents,
     resolve_areas,
 )
-from cspkit.analysis.themes import validate_categories
+from cspkit.analysis.themes import validate_selection
 
 SMOOTHING = "Marshall (1991) global empirical Bayes, method of moments"
 
@@ -145,15 +146,17 @@ def place_ranking(
     compare: ComparisonRule | StrategicPeriod = "previous",
     categories: Sequence[str] | None = None,
     top_n: int = 10,
+    source: str = CRIME,
 ) -> PlaceRanking:
     """Rank the wards or LSOAs of the areas by crime (see :func:`ward_ranking`)."""
     scope = resolve_areas(con, areas)
     previous = compare if isinstance(compare, StrategicPeriod) else period.previous(compare)
-    cats = validate_categories(con, categories)
-    require_months(con, period.months, what="period")
-    require_months(con, previous.months, what="comparison period")
+    cats = validate_selection(con, source, categories)
+    require_months(con, period.months, source=source, what="period")
+    require_months(con, previous.months, source=source, what="comparison period")
     counts = count_incidents(
-        con, scope, period.months + previous.months, by=["month", "lsoa_code"], categories=cats
+        con, scope, period.months + previous.months, by=["month", "lsoa_code"],
+        sources=(source,), categories=cats,
     )
     pop = residents(con, scope)
     places = _places(scope, pop, level)
@@ -176,8 +179,8 @@ def place_ranking(
         previous_total=int(table["previous_count"].sum()),
         smoothing=SMOOTHING,
         citation=scope.cite(
-            period, previous, sources=[SOURCE_CRIME, SOURCE_CENSUS, SOURCE_LOOKUP],
-            filters=describe_categories(cats),
+            period, previous, sources=[SOURCE_NAMES[source], SOURCE_CENSUS, SOURCE_LOOKUP],
+            filters=describe_selection(source, cats),
             load_ids=[*counts["load_id"], *pop["load_id"], *scope.lsoas["load_id"]],
         ),
     )
@@ -204,6 +207,7 @@ def ward_ranking(
     compare: ComparisonRule | StrategicPeriod = "previous",
     categories: Sequence[str] | None = None,
     top_n: int = 10,
+    source: str = CRIME,
 ) -> PlaceRanking:
     """Rank the wards of the areas by crime count and by rate per 1,000 residents.
 
@@ -219,6 +223,9 @@ def ward_ranking(
         Restrict to these crime types (default: all crime, never anti-social behaviour).
     top_n
         How many wards are "top" for ``top_share``.
+    source
+        ``"police_crime"`` (recorded crime, the default) or ``"police_asb"`` (anti-social
+        behaviour; no category filter).
 
     Returns
     -------
@@ -233,7 +240,7 @@ def ward_ranking(
     """
     return place_ranking(
         con, level="ward", areas=areas, period=period, compare=compare,
-        categories=categories, top_n=top_n,
+        categories=categories, top_n=top_n, source=source,
     )
 
 
@@ -245,9 +252,10 @@ def lsoa_ranking(
     compare: ComparisonRule | StrategicPeriod = "previous",
     categories: Sequence[str] | None = None,
     top_n: int = 10,
+    source: str = CRIME,
 ) -> PlaceRanking:
     """Rank the LSOAs of the areas, as :func:`ward_ranking` does for wards."""
     return place_ranking(
         con, level="lsoa", areas=areas, period=period, compare=compare,
-        categories=categories, top_n=top_n,
+        categories=categories, top_n=top_n, source=source,
     )

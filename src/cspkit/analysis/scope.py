@@ -24,6 +24,8 @@ SOURCE_CRIME = "data.police.uk street-level crime (incident.source = police_crim
 SOURCE_ASB = "data.police.uk anti-social behaviour (incident.source = police_asb)"
 SOURCE_CENSUS = "ONS Census 2021 usual residents by LSOA 2021 (population)"
 SOURCE_LOOKUP = "ONS LSOA 2021 to ward to local authority best-fit lookup (area)"
+SOURCE_NAMES = {CRIME: SOURCE_CRIME, ASB: SOURCE_ASB}
+"""The incident sources place analyses can count, and how a citation names them."""
 
 
 @dataclass(frozen=True)
@@ -231,4 +233,11 @@ def residents(con: BaseBackend, scope: Scope) -> pd.DataFrame:
 
 
 def describe_categories(categories: Sequence[str] | None) -> list[str]:
+    """A category filter in words, for a citation (nothing when all categories count)."""
     return [] if categories is None else [f"category in {sorted(categories)}"]
+
+
+def describe_selection(source: str, categories: Sequence[str] | None) -> list[str]:
+    """The incident filter (source and categories) in words, for a citation."""
+    out = [] if source == CRIME else [f"source = {source} (anti-social behaviour)"]
+    return out + describe_categories(categories)

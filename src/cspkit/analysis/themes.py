@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from ibis.backends import BaseBackend
 
-from cspkit.analysis.scope import CRIME
+from cspkit.analysis.scope import ASB, CRIME, SOURCE_NAMES
 from cspkit.errors import CspError
 
 ASB_CATEGORY = "Anti-social behaviour"
@@ -68,6 +68,32 @@ def validate_categories(
     if isinstance(categories, str):
         categories = [categories]
     return _check(categories, known_categories(con), "the category filter")
+
+
+def validate_selection(
+    con: BaseBackend, source: str, categories: Sequence[str] | None
+) -> tuple[str, ...] | None:
+    """Check what a place analysis counts: crime (optionally some categories) or ASB.
+
+    Raises
+    ------
+    CspError
+        For an unknown source, an unknown category, or a category filter on anti-social
+        behaviour (which has a single category).
+    """
+    if source not in SOURCE_NAMES:
+        raise CspError(
+            f"unknown incident source {source!r}",
+            hint="Use 'police_crime' (recorded crime) or 'police_asb' (anti-social behaviour)",
+        )
+    if source == ASB:
+        if categories is not None:
+            raise CspError(
+                "a category filter applies to crime, not to anti-social behaviour",
+                hint="Leave categories out when counting anti-social behaviour",
+            )
+        return None
+    return validate_categories(con, categories)
 
 
 def validate_themes(con: BaseBackend, themes: Themes | None) -> dict[str, tuple[str, ...]]:

@@ -117,6 +117,10 @@ def main() -> None:
     print(f"write_docx:            {docx:.2f} s")
     print(f"build + DOCX:          {build + docx:.2f} s (target < 3 s)")
     print(f"render_html:           {html:.2f} s")
+    print(
+        f"machine load average (1 min): {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
+        "(other processes slow the figures)"
+    )
     if args.pdf:
         pdf = median_seconds(lambda: write_pdf(report, io.BytesIO()), 1)
         print(f"write_pdf:             {pdf:.2f} s")

@@ -81,6 +81,17 @@ METHODS: tuple[tuple[str, str, str], ...] = (
      "Incidents counted by the police.uk location text (an anonymised map point named after "
      "the nearest street or place).",
      "assessment.locations.top_locations"),
+    ("Victim and offender profiles",
+     "People of one role linked to the theme's incidents in partner data (pseudonymised "
+     "person keys), each counted once at their first incident: shares by age band, sex, "
+     "ethnicity and home ward, with 'Not recorded' always shown.",
+     "people.people_profile"),
+    ("Disclosure control",
+     "Person counts below the configuration's suppression threshold are withheld ([c]), with "
+     "complementary cells so that none can be worked out from the total (ONS Statistical "
+     "Disclosure Control guidance); a profile of fewer people than the threshold is not "
+     "published.",
+     "privacy.disclosure.suppress_counts"),
     ("Map classes",
      "Choropleth maps use quintiles: breaks at the 20th, 40th, 60th and 80th percentiles of "
      "the mapped values, repeated breaks merged.",

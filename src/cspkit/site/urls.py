@@ -9,5 +9,7 @@ from cspkit.tracker.views.auth import ThrottledLoginView, logout_view
 urlpatterns = [
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", logout_view, name="logout"),
+    path("imports/", include("cspkit.tracker.importers.urls")),
+    path("reports/", include("cspkit.tracker.reports.urls")),
     path("", include("cspkit.tracker.urls")),
 ]

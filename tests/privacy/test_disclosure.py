@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from cspkit.privacy.disclosure import TOTAL, determined_cells, suppress_counts
+from cspkit.privacy.disclosure import TOTAL, determined_cells, suppress_counts, suppress_groups
 
 
 def range_of_hidden_cells(result) -> dict[tuple[str, str], tuple[float, float]]:
@@ -122,3 +122,16 @@ def test_threshold_zero_withholds_nothing_and_default_marker_is_c():
     counts = pd.DataFrame({"A": [1, 2], "B": [3, 4]}, index=["r1", "r2"])
     assert suppress_counts(counts, threshold=0).primary == 0
     assert suppress_counts(counts).published().loc["r1", "A"] == "[c]"
+
+
+def test_stacked_profile_is_suppressed_within_each_dimension():
+    # 43 people: sex 3 / 40 / 0 and age 20 / 23. Suppressed as one column, the small 3 could
+    # pair with a cell of another dimension and be recovered as 43 - 40; within its own
+    # dimension it pairs with the 40.
+    counts = pd.Series([3, 40, 0, 20, 23], index=pd.MultiIndex.from_tuples([
+        ("sex", "female"), ("sex", "male"), ("sex", "Not recorded"), ("age", "0-17"),
+        ("age", "18+")]))
+    reasons = suppress_groups(counts)
+    assert reasons.tolist() == ["primary", "secondary", "", "", ""]
+    stacked = suppress_counts(counts.to_frame("count")).reason["count"].drop(TOTAL, level=0)
+    assert stacked[("sex", "male")] == ""  # the stacked way leaves 43 - 40 = 3 exposed

@@ -68,8 +68,10 @@ def with_totals(counts: pd.DataFrame) -> pd.DataFrame:
     out = counts.copy()
     if out.shape[1] > 1:
         out[TOTAL] = out.sum(axis=1)
-    out.loc[TOTAL] = out.sum(axis=0)
-    return out.astype("int64")
+    levels = out.index.nlevels
+    key = TOTAL if levels == 1 else (TOTAL, *[""] * (levels - 1))
+    total = pd.DataFrame([out.sum(axis=0)], index=pd.Index([key], tupleize_cols=True))
+    return pd.concat([out, total]).astype("int64")
 
 
 def suppress_counts(counts: pd.DataFrame, *, threshold: int = 5,
@@ -112,6 +114,45 @@ def suppress_counts(counts: pd.DataFrame, *, threshold: int = 5,
     return SuppressedTable(table=table, reason=pd.DataFrame(reason, index=full.index,
                                                             columns=full.columns),
                            threshold=threshold)
+
+
+def suppress_groups(counts: pd.Series, *, threshold: int = 5,
+                    suppress_zeros: bool = False) -> pd.Series:
+    """Suppression for a stacked table whose groups each add up to a published total.
+
+    A profile stacks dimensions (age band, sex, ethnicity) that each add up to the number
+    of people: suppressing the stacked column as one table would let a reader recover a
+    hidden count from its own dimension's total. Each group (the first index level) is
+    suppressed as its own one-column table with its total.
+
+    Parameters
+    ----------
+    counts
+        Counts indexed by (group, value).
+    threshold, suppress_zeros
+        As :func:`suppress_counts`.
+
+    Returns
+    -------
+    pandas.Series
+        Same index: ``"primary"``, ``"secondary"`` or ``""`` (shown).
+
+    Examples
+    --------
+    >>> counts = pd.Series([3, 40, 0, 20, 23], index=pd.MultiIndex.from_tuples([
+    ...     ("sex", "female"), ("sex", "male"), ("sex", "Not recorded"),
+    ...     ("age", "0-17"), ("age", "18+")]))
+    >>> suppress_groups(counts).tolist()
+    ['primary', 'secondary', '', '', '']
+    """
+    out = []
+    for name, group in counts.groupby(level=0, sort=False):
+        result = suppress_counts(group.droplevel(0).to_frame("count"), threshold=threshold,
+                                 suppress_zeros=suppress_zeros)
+        reason = result.reason["count"].drop(TOTAL)
+        reason.index = pd.MultiIndex.from_product([[name], reason.index])
+        out.append(reason)
+    return pd.concat(out).reindex(counts.index)
 
 
 def _lines(shape: tuple[int, int], row_totals: bool) -> list[list[tuple[int, int]]]:

@@ -172,7 +172,9 @@ def _performance(evidence: Evidence, item: ThemeEvidence, weights: dict[str, flo
     blocks: list[Block] = []
     headline: Change | None = None
     rows = change_rows(change, ("crime_type",), item.crime_categories)
-    if item.crime_categories:
+    if len(item.crime_categories) == 1:  # the theme is its one crime type: one row, not two
+        headline = change_of(change, "crime_type", item.crime_categories[0])
+    elif item.crime_categories:
         headline = change_of(change, "theme", theme.name)
         rows = pd.concat([change_rows(change, ("theme",), (theme.name,)), rows],
                          ignore_index=True)

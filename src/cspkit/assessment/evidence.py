@@ -29,7 +29,6 @@ from cspkit.analysis.scope import ASB, CRIME, resolve_areas
 from cspkit.analysis.themes import ASB_CATEGORY
 from cspkit.analysis.trends import MonthlySeries, monthly_series
 from cspkit.analysis.vulnerability import VulnerableLocalities, vulnerable_localities
-from cspkit.assessment.asb_places import asb_ward_ranking
 from cspkit.assessment.config import PartnershipConfig, Theme
 from cspkit.assessment.coverage import DataCoverage, data_coverage
 from cspkit.assessment.locations import TopLocations, top_locations
@@ -170,31 +169,22 @@ def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod,
 
 def _theme_evidence(con: BaseBackend, config: PartnershipConfig, theme: Theme,
                     period: StrategicPeriod) -> ThemeEvidence:
+    """The place analyses of one theme: its crime types, or anti-social behaviour when the
+    theme is ASB alone (a theme mixing both is analysed on its crime types)."""
     areas = list(config.areas)
     rule = comparison_rule(config)
     crime = tuple(c for c in theme.categories if c != ASB_CATEGORY)
     asb = ASB_CATEGORY in theme.categories
     asked = set(theme.analyses)
-    wards = hot = conc = dep = None
-    if "places" in asked and crime:
-        wards = optional("places", lambda: ward_ranking(
-            con, areas=areas, period=period, compare=rule, categories=crime, top_n=TOP_N))
-    elif "places" in asked and asb:
-        wards = optional("places", lambda: asb_ward_ranking(
-            con, areas=areas, period=period, compare=rule, top_n=TOP_N))
-    if "hotspots" in asked and crime:
-        hot = optional("hotspots", lambda: hotspots(
-            con, areas=areas, period=period, compare=rule, categories=crime,
-            permutations=PERMUTATIONS, seed=SEED))
-    elif "hotspots" in asked and asb:
-        hot = Unavailable("hotspots", "hot spot analysis counts crime only; anti-social "
-                          "behaviour hot spots are not available yet")
-    if "concentration" in asked and crime:
-        conc = optional("concentration", lambda: concentration(
-            con, areas=areas, period=period, categories=crime))
-    if "deprivation" in asked and crime:
-        dep = optional("deprivation", lambda: deprivation_profile(
-            con, areas=areas, period=period, categories=crime))
+    selection: dict[str, Any] = (
+        {"categories": crime} if crime else {"source": ASB} if asb else {})
+
+    def place(name: str, run: Callable[..., T], **options: Any) -> T | Unavailable | None:
+        if name not in asked or not selection:
+            return None
+        return optional(name, lambda: run(con, areas=areas, period=period, **selection,
+                                          **options))
+
     sources = [CRIME] * bool(crime) + [ASB] * asb
     locations = None
     if ("places" in asked or "hotspots" in asked) and sources:
@@ -202,8 +192,13 @@ def _theme_evidence(con: BaseBackend, config: PartnershipConfig, theme: Theme,
         locations = top_locations(con, areas=areas, period=period, sources=sources,
                                   categories=categories, top_n=TOP_N)
     return ThemeEvidence(
-        theme=theme, crime_categories=crime, includes_asb=asb, wards=wards, hotspots=hot,
-        locations=locations, concentration=conc, deprivation=dep,
+        theme=theme, crime_categories=crime, includes_asb=asb,
+        wards=place("places", ward_ranking, compare=rule, top_n=TOP_N),
+        hotspots=place("hotspots", hotspots, compare=rule, permutations=PERMUTATIONS,
+                       seed=SEED),
+        locations=locations,
+        concentration=place("concentration", concentration),
+        deprivation=place("deprivation", deprivation_profile),
         people=_people(con, areas, period, theme),
     )
 

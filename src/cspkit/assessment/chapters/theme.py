@@ -229,11 +229,9 @@ def _location_profile(evidence: Evidence, item: ThemeEvidence, weight: float) ->
     if isinstance(item.wards, Unavailable):
         blocks.append(unavailable_callout(item.wards))
     elif item.wards is not None:
-        source = ("assessment.asb_places.asb_ward_ranking" if not item.crime_categories
-                  else "places.ward_ranking")
         blocks += ward_blocks(item.wards, prefix=theme.id, what=what, weight=weight,
                               geometries=evidence.ward_boundaries,
-                              table_id=f"{theme.id}_wards", source=source,
+                              table_id=f"{theme.id}_wards", source="places.ward_ranking",
                               small_number=evidence.change.small_number)
     if isinstance(item.hotspots, Unavailable):
         blocks.append(unavailable_callout(item.hotspots))

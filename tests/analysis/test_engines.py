@@ -68,7 +68,7 @@ def engines(tmp_path_factory, spark_session):
     ])
     load_imd(duck)
     load_vli_inputs(duck)
-    yield duck, on_spark(spark_session, duck)
+    yield duck, on_spark(spark_session.newSession(), duck)  # its own temporary views
     duck.disconnect()
 
 
@@ -112,7 +112,7 @@ def test_stockton_core_analyses_are_identical_on_spark(real_warehouse, spark_ses
     from cspkit.warehouse import connect
 
     duck = connect(real_warehouse)
-    spark = ibis.pyspark.connect(spark_session)
+    spark = ibis.pyspark.connect(spark_session.newSession())  # its own temporary views
     needed = {  # what change, ward ranking and outcomes read; other tables stay empty
         "area": duck.table("area"),
         "population": duck.table("population").filter(ibis._.geography == "lsoa21"),

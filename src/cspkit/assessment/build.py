@@ -46,9 +46,10 @@ def _intro(evidence: Evidence) -> str:
     config = evidence.config
     themes = ", ".join(t.name for t in config.themes)
     return (
-        f"This Partnership Strategic Assessment of {config.name} analyses police-recorded crime "
-        f"and anti-social behaviour in {' and '.join(evidence.area_names)} for the strategic "
-        f"period {period_text(evidence.period)}, against {period_text(evidence.comparison)}. "
+        f"This Partnership Strategic Assessment, prepared for {config.name}, analyses "
+        f"police-recorded crime and anti-social behaviour in "
+        f"{' and '.join(evidence.area_names)} for the strategic period "
+        f"{period_text(evidence.period)}, against {period_text(evidence.comparison)}. "
         f"It follows the partnership's priority themes ({themes}) through the victim, "
         "offender and location profiles, and names the data still needed where police open "
         "data cannot answer.")

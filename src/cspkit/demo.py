@@ -1,7 +1,8 @@
 """`csp demo`: the whole yearly cycle for the fictional borough of Kestrel Vale, offline.
 
 1. write the borough's data files in the real formats (police.uk, ONS, MHCLG);
-2. load them into a warehouse through the same loaders real data uses;
+2. load them into a warehouse through the same loaders real data uses, and the partners'
+   exports (council ASB, fire, A&E, police extract, youth justice) through their mappings;
 3. build the Partnership Strategic Assessment in every format;
 4. seed the plan tracker with a plan, both registers and a user per role.
 """
@@ -14,7 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cspkit.sources.partner.loading import load_partner
+from cspkit.sources.partner.mapping import load_mapping
 from cspkit.synth import generate_borough
+from cspkit.synth.partners import EXPORTS, write_partner_exports
 from cspkit.warehouse import connect
 from cspkit.warehouse.load import load_paths
 
@@ -27,6 +31,7 @@ class DemoResult:
     warehouse: Path
     borough: str
     rows_loaded: int
+    rows_rejected: int = 0
     assessment_files: list[Path] = field(default_factory=list)
     tracker_database: Path | None = None
     tracker_summary: str = ""
@@ -38,6 +43,9 @@ class DemoResult:
             f"  data files (real formats): {self.out / 'data'}/",
             f"  warehouse: {self.warehouse} ({self.rows_loaded:,} rows loaded)",
         ]
+        if self.rows_rejected:
+            lines.append(f"  partner export rows rejected (with reasons): {self.rows_rejected:,}"
+                         f" — see {self.out}/*.rejects.csv")
         if self.assessment_files:
             lines.append("  assessment:")
             lines += [f"    {p}" for p in self.assessment_files]
@@ -65,17 +73,28 @@ def run_demo(out: Path, *, seed: int = 2026, echo: Echo = lambda _: None) -> Dem
     start = time.perf_counter()
     echo("Writing the fictional borough's data files…")
     manifest = generate_borough(data, seed=seed)
+    write_partner_exports(data, seed=seed)
     seconds["generate"] = time.perf_counter() - start
 
     start = time.perf_counter()
     echo("Loading them into the warehouse…")
     con = connect(warehouse)
-    report = load_paths(con, [data])
+    partners = data / "partners"
+    report = load_paths(con, [p for p in sorted(data.iterdir()) if p != partners])
+    rows = sum(f.rows for f in report.loaded)
+    rejected = 0
+    for name, pattern in EXPORTS.items():
+        exports = sorted(partners.glob(pattern))
+        if exports:
+            partner = load_partner(con, exports, mapping=load_mapping(name),
+                                   rejects=out / f"{name}.rejects.csv")
+            rows += sum(f.rows for f in partner.load.loaded)
+            rejected += partner.rejected
     con.disconnect()
     seconds["load"] = time.perf_counter() - start
 
     result = DemoResult(out=out, warehouse=warehouse, borough=manifest.borough.name,
-                        rows_loaded=sum(f.rows for f in report.loaded), seconds=seconds)
+                        rows_loaded=rows, rows_rejected=rejected, seconds=seconds)
 
     start = time.perf_counter()
     echo("Building the strategic assessment in every format…")

@@ -29,6 +29,8 @@ def sqlite_config(path: Path | str) -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
+        # Keep each server thread's connection: reopening it re-runs the PRAGMAs below.
+        "CONN_MAX_AGE": 600,
         "OPTIONS": {
             # BEGIN IMMEDIATE takes the write lock at the start of every transaction, so two
             # writers queue instead of both reading a version and racing to save.

@@ -81,3 +81,20 @@ def test_csp_assess_names_a_period_that_is_not_loaded(borough, tmp_path):
                                       str(borough.warehouse), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert "no police_crime data loaded" in result.output
+
+
+def test_progress_moves_step_by_step_to_its_total(borough, tmp_path):
+    from cspkit.assessment.run import assess
+
+    config = tmp_path / "csp.toml"
+    config.write_text(borough.config_path.read_text(encoding="utf-8").replace(
+        'formats = ["html", "docx", "pdf", "xlsx", "csv"]', 'formats = ["csv", "html"]'),
+        encoding="utf-8")
+    calls = []
+    assess(config, warehouse=borough.warehouse, out_dir=tmp_path / "out",
+           progress=lambda what, done, total: calls.append((what, done, total)))
+    totals = {total for _, _, total in calls}
+    assert len(totals) == 1
+    done = [d for _, d, _ in calls]
+    assert done == list(range(len(done))) and done[-1] == totals.pop()
+    assert [w for w, _, _ in calls[-3:]] == ["writing html", "writing csv", "done"]

@@ -203,6 +203,11 @@ def _theme_evidence(con: BaseBackend, config: PartnershipConfig, theme: Theme,
     )
 
 
+def step_count(config: PartnershipConfig) -> int:
+    """How many progress messages :func:`gather` sends for this configuration."""
+    return 6 + bool(config.peers) + len(config.themes)
+
+
 def gather(con: BaseBackend, config: PartnershipConfig, *,
            progress: Progress = lambda _: None) -> Evidence:
     """Run every analysis the configuration asks for.

@@ -10,14 +10,12 @@ from pathlib import Path
 from cspkit.assessment.build import build_assessment
 from cspkit.assessment.config import analyst_summary, load_config
 from cspkit.assessment.document import Document
+from cspkit.assessment.evidence import step_count
 from cspkit.render import FORMATS, write_outputs
 from cspkit.warehouse import connect
 
 StepProgress = Callable[[str, int, int], None]
 """Called with (what is happening, steps done, steps in all)."""
-
-ANALYSIS_STEPS = 16
-"""Roughly how many progress messages the analyses send (for the bar's length)."""
 
 
 @dataclass
@@ -77,7 +75,7 @@ def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Pat
     """
     config = load_config(config_path)
     formats = [f for f in FORMATS if f in config.formats]
-    total = ANALYSIS_STEPS + len(formats)
+    total = step_count(config) + 1 + len(formats)  # the analyses, writing, each format
     done = 0
 
     def step(what: str) -> None:

@@ -64,6 +64,10 @@ def test_docx_tables_have_repeating_header_rows_and_the_values(document: Documen
 
 def test_docx_captions_and_pictures_with_alt_text(document: Document, word):
     captions = [p.text for p in word.paragraphs if p.style.name == "Caption"]
+    table_captions = [
+        p for p in word.paragraphs if p.style.name == "Caption" and p.text.startswith("Table")
+    ]
+    assert all(p.paragraph_format.keep_with_next for p in table_captions)  # never orphaned
     assert "Table 1: " + document.tables()[0].caption in captions
     assert "Figure 2: " + document.figures()[1].title in captions
     assert len(word.inline_shapes) == len(document.figures())

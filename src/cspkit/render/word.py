@@ -206,9 +206,10 @@ class _Writer:
             _styled_text(cell.add_paragraph(), line)
         self.word.add_paragraph()
 
-    def _caption(self, label: str, text: str) -> None:
+    def _caption(self, label: str, text: str, *, keep_with_next: bool) -> None:
         kind, number = label.split(" ")
         caption = self.word.add_paragraph(style="Caption")
+        caption.paragraph_format.keep_with_next = keep_with_next
         caption.add_run(f"{kind} ")
         _field(caption, f"SEQ {kind} \\* ARABIC", number)
         caption.add_run(f": {text}")
@@ -220,7 +221,7 @@ class _Writer:
         run.font.color.rgb = MUTED
 
     def _table(self, table: Table) -> None:
-        self._caption(self.numbering.label(table), table.caption)
+        self._caption(self.numbering.label(table), table.caption, keep_with_next=True)
         grid = self.word.add_table(rows=1 + len(table.rows), cols=len(table.columns))
         grid.style = self.word.styles["Table Grid"]
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -231,6 +232,7 @@ class _Writer:
         header_props.append(repeat)
         for cell, column in zip(header.cells, table.columns, strict=True):
             _shade(cell, HEADER_FILL)
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
             run = cell.paragraphs[0].add_run(column.label)
             run.bold = True
             run.font.size = Pt(9)
@@ -248,10 +250,11 @@ class _Writer:
         self.word.add_picture(io.BytesIO(png), width=PICTURE_WIDTH)
         picture = self.word.paragraphs[-1]
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        picture.paragraph_format.keep_with_next = True  # the caption stays with its picture
         for properties in picture._p.iter(qn("wp:docPr")):
             properties.set("descr", figure.alt_text)
             properties.set("name", figure.id)
-        self._caption(self.numbering.label(figure), figure.title)
+        self._caption(self.numbering.label(figure), figure.title, keep_with_next=False)
         source = f"Source: {figure.source}."
         if figure.table_id:
             source += f" Figures in {self.numbering.label_for_id(figure.table_id)}."

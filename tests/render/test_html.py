@@ -156,3 +156,15 @@ def test_same_document_gives_identical_bytes(document: Document, tmp_path: Path)
 def test_print_rules_are_included(html: str):
     assert "@media print" in html
     assert "thead { display: table-header-group; }" in html
+
+
+def test_element_ids_are_unique_and_every_internal_link_resolves(html: str, outline: Outline):
+    page = html[: html.index("<script>")] if "<script>" in html else html
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    for tag, attrs in outline.tags:
+        href = attrs.get("href") or ""
+        if tag == "a" and href.startswith("#"):
+            assert href[1:] in ids, href
+        for reference in (attrs.get("aria-labelledby") or "").split():
+            assert reference in ids, reference

@@ -223,3 +223,21 @@ def test_an_administrator_edits_an_action(world: World) -> None:
     )
     page = text_of(response)
     assert "Patrol the six hot spots" in page and "28 February 2027" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "item", "title"),
+    [
+        ("action_history", "police_action", "Action 1.1"),
+        ("recommendation_history", "police_recommendation", "Recommendation R1"),
+        ("data_requirement_history", "council_data_requirement", "Data requirement D2"),
+    ],
+)
+def test_each_item_has_a_history_page_linking_back(
+    world: World, name: str, item: str, title: str
+) -> None:
+    pk = getattr(world, item).pk
+    page = text_of(signed_in("member").get(reverse(f"tracker:{name}", args=[pk])))
+    assert f'<h1 class="heading-l">History of {title}</h1>' in page
+    assert "Admin</strong> created" in page
+    assert f'<a href="{reverse("tracker:" + name.removesuffix("_history"), args=[pk])}">' in page

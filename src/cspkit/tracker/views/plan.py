@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from cspkit.tracker.errors import StaleEditError
@@ -158,7 +159,12 @@ def action_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "tracker/item_history.html",
-        {"item_title": f"Action {action.reference}", "changes": changes, "plan": action.theme.plan},
+        {
+            "item_title": f"Action {action.reference}",
+            "item_url": reverse("tracker:action", args=[action.pk]),
+            "changes": changes,
+            "plan": action.theme.plan,
+        },
     )
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cspkit.tracker.errors import StaleEditError
@@ -222,11 +223,13 @@ def register_entry_history_view(request: HttpRequest, kind: str, pk: int) -> Htt
     else:
         entry = data_requirement_get(fetched_by=request.user, pk=pk)
         title = f"Data requirement {entry.reference}"
+    url = reverse(f"tracker:{kind}", args=[entry.pk])
     return render(
         request,
         "tracker/item_history.html",
         {
             "item_title": title,
+            "item_url": url,
             "changes": item_history(fetched_by=request.user, item=entry),
             "plan": entry.plan,
         },

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from cspkit.assessment.chapters.summary import analyst_paragraphs
+from cspkit.assessment.chapters.summary import analyst_paragraphs, is_context
 from cspkit.assessment.document import Finding
 from cspkit.assessment.findings import importance
 from cspkit.assessment.wording import NOT_SIGNIFICANT, Change
@@ -93,8 +93,11 @@ def test_executive_summary_leads_with_total_crime_then_the_most_important(docume
     findings = _summary_findings(document)
     assert len(findings) == 8
     assert findings[0].sentence.startswith("Total recorded crime ")
-    scores = [f.importance for f in findings[1:]]
-    assert scores == sorted(scores, reverse=True)
+    changes, context = findings[1:-2], findings[-2:]
+    assert all(is_context(f) for f in context) and not any(is_context(f) for f in changes)
+    for part in (changes, context):
+        scores = [f.importance for f in part]
+        assert scores == sorted(scores, reverse=True)
     wards = [f.figures["ward_code"] for f in findings if "ward_code" in f.figures]
     assert len(wards) == len(set(wards)) <= 2
 

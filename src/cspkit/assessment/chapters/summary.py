@@ -15,6 +15,7 @@ from cspkit.assessment.findings import SUMMARY_SIZE
 TOTAL = "Total recorded crime"
 HEADLINE = "performance_summary"
 MAX_WARD_FINDINGS = 2
+CONTEXT_FINDINGS = 2
 
 _BULLET = re.compile(r"^\s*[-*]\s+")
 _HEADING = re.compile(r"^\s*#+\s*")
@@ -39,13 +40,23 @@ def analyst_paragraphs(text: str) -> list[Paragraph]:
     return out
 
 
+def is_context(finding: Finding) -> bool:
+    """A finding about the borough's circumstances rather than a change: deprivation,
+    vulnerable localities, peers, hot spots (not a ward's rank or change)."""
+    return finding.kind in ("note", "hot-spot") or (
+        finding.kind == "highest" and "ward_code" not in finding.figures)
+
+
 def top_findings(chapters: Sequence[Section], size: int = SUMMARY_SIZE) -> list[Finding]:
     """The ``size`` most important findings of the chapters, each sentence once.
 
     The change in total recorded crime always leads (the headline figure of every
-    assessment). Place findings are limited: one per ward (a ward that rose in several themes
-    is one story, told by its most important finding) and :data:`MAX_WARD_FINDINGS` in all,
-    so that borough-wide changes are not crowded out by their parts.
+    assessment); the last :data:`CONTEXT_FINDINGS` places go to the most important context
+    findings (:func:`is_context`), which rarely outscore a change but belong in a summary.
+    Place findings are limited: one per ward (a ward that rose in several themes is one
+    story, told by its most important finding) and :data:`MAX_WARD_FINDINGS` in all, so
+    that borough-wide changes are not crowded out by their parts; and one change is told
+    once (a target finding repeats its change's figures).
     """
     found: dict[str, Finding] = {}
     for chapter in chapters:
@@ -57,16 +68,27 @@ def top_findings(chapters: Sequence[Section], size: int = SUMMARY_SIZE) -> list[
         headline = finding.figures.get("group") == TOTAL and finding.source_table == HEADLINE
         return (not headline, -finding.importance, finding.sentence)
 
+    ranked = sorted(found.values(), key=order)
+    context = [f for f in ranked if is_context(f)][:CONTEXT_FINDINGS]
     chosen: list[Finding] = []
     wards: set[str] = set()
-    for finding in sorted(found.values(), key=order):
-        ward = finding.figures.get("ward_code")
+    told: set[tuple] = set()
+    for finding in ranked:
+        if is_context(finding):
+            continue
+        figures = finding.figures
+        story = (figures.get("group"), figures.get("current"), figures.get("previous"),
+                 figures.get("ward_code"))
+        if "current" in figures and story in told:
+            continue  # a target finding repeats its change's figures: tell them once
+        told.add(story)
+        ward = figures.get("ward_code")
         if ward is not None:
             if ward in wards or len(wards) >= MAX_WARD_FINDINGS:
                 continue
             wards.add(str(ward))
         chosen.append(finding)
-    return chosen[:size]
+    return chosen[:size - len(context)] + context
 
 
 def _walk(section: Section):

@@ -37,6 +37,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """In CI (``CSP_REQUIRE_SERVICES=1``) nothing may be skipped: PostgreSQL, Chromium,
+    poppler, Java and the real data are all installed there, so a skip is a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if (os.environ.get("CSP_REQUIRE_SERVICES") == "1" and report.skipped
+            and not hasattr(report, "wasxfail")):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where nothing may be skipped: {reason}"
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The real open data folder (../shared/data)."""

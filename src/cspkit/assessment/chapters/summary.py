@@ -52,7 +52,8 @@ def top_findings(chapters: Sequence[Section], size: int = SUMMARY_SIZE) -> list[
 
     The change in total recorded crime always leads (the headline figure of every
     assessment); the last :data:`CONTEXT_FINDINGS` places go to the most important context
-    findings (:func:`is_context`), which rarely outscore a change but belong in a summary.
+    findings (:func:`is_context`) of different kinds (a hot spot, a deprivation or peer
+    note), which rarely outscore a change but belong in a summary.
     Place findings are limited: one per ward (a ward that rose in several themes is one
     story, told by its most important finding) and :data:`MAX_WARD_FINDINGS` in all, so
     that borough-wide changes are not crowded out by their parts; and one change is told
@@ -69,7 +70,8 @@ def top_findings(chapters: Sequence[Section], size: int = SUMMARY_SIZE) -> list[
         return (not headline, -finding.importance, finding.sentence)
 
     ranked = sorted(found.values(), key=order)
-    context = [f for f in ranked if is_context(f)][:CONTEXT_FINDINGS]
+    context = list({f.kind: f for f in reversed(ranked) if is_context(f)}.values())
+    context = sorted(context, key=order)[:CONTEXT_FINDINGS]
     chosen: list[Finding] = []
     wards: set[str] = set()
     told: set[tuple] = set()

@@ -298,7 +298,7 @@ def _partner_gaps(item: ThemeEvidence) -> list[Block]:
     if theme.partner_data:
         blocks.append(DataGap(missing=f"Partner data for {theme.name}",
                               would_fill=theme.partner_data,
-                              owner="Partner agencies named", theme=theme.name))
+                              owner="The partners named in the data needed", theme=theme.name))
     return blocks
 
 

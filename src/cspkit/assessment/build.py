@@ -34,6 +34,17 @@ def period_text(period: StrategicPeriod) -> str:
             f"{last_day} {calendar.month_name[end_month]} {end_year}")
 
 
+def period_year(period: StrategicPeriod) -> str:
+    """The year in the title: "2025", or "2024/25" for a period across two years.
+
+    >>> period_year(StrategicPeriod("2025-01", "2025-12")), period_year(
+    ...     StrategicPeriod("2024-10", "2025-09"))
+    ('2025', '2024/25')
+    """
+    start, end = period.start[:4], period.end[:4]
+    return end if start == end else f"{start}/{end[2:]}"
+
+
 def _inputs(evidence: Evidence) -> tuple[InputFile, ...]:
     used = {i for result in evidence.results() for i in result.citation.load_ids}
     ledger = evidence.ledger
@@ -68,9 +79,8 @@ def document_from_evidence(evidence: Evidence, *, analyst_text: str = "") -> Doc
                               chapters=chapters)
     sections = [summary, *chapters, recommendations_chapter(config, gaps),
                 quality_chapter(evidence), methods_chapter(evidence)]
-    year = evidence.period.end[:4]
     return Document(
-        title=f"Partnership Strategic Assessment {year}",
+        title=f"Partnership Strategic Assessment {period_year(evidence.period)}",
         partnership=config.name,
         period_text=period_text(evidence.period),
         subtitle=" and ".join(evidence.area_names),

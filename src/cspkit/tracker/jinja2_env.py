@@ -4,11 +4,12 @@ few filters the templates use (dates in British style, plurals, word truncation)
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.template.defaultfilters import linebreaks_filter
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.text import Truncator, capfirst
 from jinja2 import Environment
@@ -17,6 +18,13 @@ from cspkit.tracker.html import status_tag
 
 
 def url(name: str, *args: Any) -> str:
+    return _reverse(get_script_prefix(), name, args)
+
+
+@lru_cache(maxsize=8192)
+def _reverse(prefix: str, name: str, args: tuple[Any, ...]) -> str:
+    """URLs never change while the server runs, and reversing one is a large share of
+    rendering a long list, so each is worked out once per script prefix."""
     return reverse(name, args=args)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cspkit.analysis.involvement import NOT_RECORDED
 from cspkit.analysis.people import PeopleProfile
 from cspkit.analysis.themes import ASB_CATEGORY
 from cspkit.assessment.chapters.parts import (
@@ -29,6 +30,7 @@ from cspkit.assessment.config import Theme
 from cspkit.assessment.document import (
     SUPPRESSED,
     Block,
+    Chart,
     Column,
     DataGap,
     Paragraph,
@@ -36,6 +38,7 @@ from cspkit.assessment.document import (
     Table,
 )
 from cspkit.assessment.evidence import Evidence, ThemeEvidence, Unavailable
+from cspkit.assessment.figures import bar_chart
 from cspkit.assessment.findings import harm_weight
 from cspkit.assessment.wording import Change, count_text, percent_text
 from cspkit.privacy.disclosure import TOTAL, suppress_counts
@@ -104,9 +107,12 @@ def _profile_blocks(item: ThemeEvidence, role: str, profile: PeopleProfile,
     keyed = profile.keyed / profile.involvements if profile.involvements else 0.0
     missing = ", ".join(f"{name.replace('_', ' ')} {percent_text(100 * share)}"
                         for name, share in profile.not_recorded.items())
-    table = profile.table.set_index(["dimension", "value"])
-    rows = _suppressed(table["people"], profile.people, threshold).reset_index()
-    rows["dimension"] = rows["dimension"].str.replace("_", " ").str.capitalize()
+    # each characteristic sums to the published total, so each is protected on its own
+    rows = pd.concat([
+        _suppressed(part.set_index("value")["people"], profile.people, threshold)
+        .reset_index().assign(dimension=dimension.replace("_", " ").capitalize())
+        for dimension, part in profile.table.groupby("dimension", sort=False)
+    ], ignore_index=True)
     wards = profile.home_wards.assign(ward_name=profile.home_wards["ward_name"].fillna(""))
     ward_rows = _suppressed(wards.set_index("ward_name")["people"], profile.people,
                             threshold).reset_index()
@@ -118,6 +124,7 @@ def _profile_blocks(item: ThemeEvidence, role: str, profile: PeopleProfile,
             f"this theme's incidents in the strategic period, from "
             f"{count_text(profile.involvements)} involvements "
             f"({percent_text(100 * keyed)} carrying a person key). Not recorded: {missing}."),
+        _age_chart(theme, role, rows),
         Table(id=f"{theme.id}_{role}_profile",
               caption=f"{theme.name}: {ROLES[role]} by age band, sex and ethnicity",
               columns=(Column("dimension", "Characteristic"), Column("value", "Value"),
@@ -130,6 +137,25 @@ def _profile_blocks(item: ThemeEvidence, role: str, profile: PeopleProfile,
                        Column("share", "Share", "percent")),
               rows=ward_rows, source="people.people_profile", notes=(note,)),
     ]
+
+
+def _age_chart(theme: Theme, role: str, rows: pd.DataFrame) -> Chart:
+    """Bar chart of people by age band; withheld bands are left out and said so."""
+    ages = rows[(rows["dimension"] == "Age band") & (rows["value"] != NOT_RECORDED)]
+    shown = ages[ages["people"] != SUPPRESSED]
+    withheld = len(ages) - len(shown)
+    peak = shown.loc[shown["people"].astype(int).idxmax(), "value"] if len(shown) else None
+    alt = (f"Bar chart of {ROLES[role]} by age band"
+           + (f"; the largest group is aged {peak}" if peak else "")
+           + (f"; {withheld} band(s) withheld as small numbers." if withheld else "."))
+    return bar_chart(
+        id=f"{theme.id}_{role}_ages", title=f"{theme.name}: {ROLES[role]} by age band",
+        values=[{"age": str(r.value), "people": int(r.people)}
+                for r in shown.itertuples(index=False)],
+        category="age", value="people", category_title="Age band",
+        value_title=f"{ROLES[role].capitalize()} (distinct people)",
+        sort=[str(v) for v in shown["value"]], alt_text=alt, source="people.people_profile",
+        table_id=f"{theme.id}_{role}_profile")
 
 
 def person_blocks(item: ThemeEvidence, role: str, threshold: int) -> list[Block]:

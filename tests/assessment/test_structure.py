@@ -143,3 +143,11 @@ def test_unavailable_analyses_are_explained_where_they_belong_and_in_the_appendi
 
 def test_tables_are_tables(document):
     assert all(isinstance(t, Table) and t.rows for t in document.tables())
+
+
+def test_executive_summary_counts_the_data_requirements(document):
+    summary = _section(document, "executive_summary")
+    gaps = {g.missing for g in document.data_gaps()}
+    assert summary.children[-1].text.startswith(
+        f"The assessment names {len(gaps)} data requirements, held by ")
+    assert "Police" in summary.children[-1].text

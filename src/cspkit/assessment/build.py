@@ -76,7 +76,7 @@ def document_from_evidence(evidence: Evidence, *, analyst_text: str = "") -> Doc
     gaps = [block for chapter in chapters for block in _blocks(chapter)
             if isinstance(block, DataGap)]
     summary = summary_chapter(intro=_intro(evidence), analyst_text=analyst_text,
-                              chapters=chapters)
+                              chapters=chapters, gaps=gaps)
     sections = [summary, *chapters, recommendations_chapter(config, gaps),
                 quality_chapter(evidence), methods_chapter(evidence)]
     return Document(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from cspkit.assessment.document import Block, Finding, Paragraph, Section
+from cspkit.assessment.document import Block, DataGap, Finding, Paragraph, Section
 from cspkit.assessment.findings import SUMMARY_SIZE
 
 TOTAL = "Total recorded crime"
@@ -101,12 +101,29 @@ def _walk(section: Section):
             yield child
 
 
-def summary_chapter(*, intro: str, analyst_text: str, chapters: Sequence[Section]) -> Section:
+def data_gap_paragraph(gaps: Sequence[DataGap]) -> Paragraph | None:
+    """One sentence on the data the assessment lacked, by the agencies that hold it."""
+    if not gaps:
+        return None
+    owners = sorted({o.strip() for g in gaps for o in re.split(r",| and ", g.owner)
+                     if o.strip() and not o.strip().startswith("The partners")})
+    held = f", held by {', '.join(owners)}" if owners else ""
+    kinds = len({g.missing for g in gaps})
+    return Paragraph(
+        f"The assessment names {kinds} data requirements{held}: data that would fill its "
+        "gaps, listed under Recommendations for the data requirements register.")
+
+
+def summary_chapter(*, intro: str, analyst_text: str, chapters: Sequence[Section],
+                    gaps: Sequence[DataGap] = ()) -> Section:
     """The executive summary chapter."""
     children: list[Block] = [Paragraph(intro)]
     children += analyst_paragraphs(analyst_text)
     children.append(Paragraph("**Key findings**, most important first (how they are chosen "
                               "is set out in Appendix B):"))
     children += top_findings(chapters)
+    gap_text = data_gap_paragraph(gaps)
+    if gap_text is not None:
+        children.append(gap_text)
     return Section(id="executive_summary", title="Executive summary", level=1,
                    children=tuple(children))

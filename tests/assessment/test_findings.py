@@ -167,3 +167,29 @@ def test_planted_rising_ward_is_reported_with_its_rank_movement(document, boroug
     assert (finding.figures["previous"], finding.figures["current"]) == (
         planted.previous_count, planted.current_count)
     assert planted.area_name in finding.sentence and finding.kind == "rise"
+
+
+def test_context_findings_figures_equal_the_published_csv_values(document, assessed):
+    data = assessed.written["csv"]
+    findings = [f for f in document.findings() if f.source_table and (
+        f.kind == "hot-spot" or "rate_per_1000" in f.figures or "share_of_crime" in f.figures)]
+    kinds = set()
+    for finding in findings:
+        rows = _csv(data / f"{finding.source_table}.csv")
+        if finding.kind == "hot-spot":
+            hot = [r for r in rows if r["status"] != "Not significant"]
+            assert len(hot) == finding.figures["hot_spots"]
+            assert finding.sentence.startswith(f"{len(hot)} of ")
+            persistent = sum(r["status"] == "Persistent hot spot" for r in rows)
+            assert f"{persistent} were also hot spots" in finding.sentence
+        elif "share_of_crime" in finding.figures:
+            first = next(r for r in rows if r["imd_decile"] == "1")
+            assert float(first["share_of_crime"]) == pytest.approx(
+                finding.figures["share_of_crime"])
+            assert f"{float(first['rate_per_1000']):.1f} crimes per 1,000" in finding.sentence
+        else:
+            me = next(r for r in rows if r["lad_name"] == "Kestrel Vale")
+            assert float(me["rate_per_1000"]) == pytest.approx(finding.figures["rate_per_1000"])
+            assert f"{float(me['rate_per_1000']):.1f} crimes per 1,000" in finding.sentence
+        kinds.add(finding.source_table.split("_")[-1])
+    assert {"hotspots", "decile", "rates"} <= kinds

@@ -39,7 +39,7 @@ def assess_command(
     try:
         with Progress(TextColumn("{task.description:<40}"), BarColumn(),
                       TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                      console=errors, transient=True) as bar:
+                      console=errors, transient=True, disable=not errors.is_terminal) as bar:
             task = bar.add_task("starting", total=None)
 
             def progress(what: str, done: int, total: int) -> None:

@@ -264,3 +264,17 @@ def test_members_read_every_page(world: World) -> None:
         reverse("tracker:history"),
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_a_refused_post_explains_why_on_the_sites_own_page(world: World) -> None:
+    client = Client()
+    client.login(username="council_lead", password=PASSWORD)
+    response = client.post(
+        reverse("tracker:action", args=[world.police_action.pk]),
+        {"status": "green", "text": "Not mine", "version": "1"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert '<h1 class="heading-xl">You cannot do this</h1>' in page
+    assert "You can only update actions you or your agency lead." in page
+    assert "Council Lead, Council" in page  # the usual header: still signed in

@@ -36,6 +36,7 @@ def test_loaded_victims_replace_the_victim_data_gap_for_their_theme_only(borough
     victims = sections["acquisitive_crime_victims"].children
     assert not any(isinstance(b, DataGap) for b in victims)
     assert victims[0].text.startswith("6 victims (distinct people)")
+    assert victims[1].text.startswith("Repeat victimisation: fewer than 5 victims appear")
     profile = next(b for b in victims if isinstance(b, Table)).frame()
     sex = profile[profile["dimension"] == "Sex"].set_index("value")
     # four women and two men: both below the suppression threshold of 5, so withheld

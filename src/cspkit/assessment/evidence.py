@@ -25,6 +25,7 @@ from cspkit.analysis.peers import PeerComparison, peer_comparison
 from cspkit.analysis.people import PeopleProfile, people_profile
 from cspkit.analysis.periods import ComparisonRule, StrategicPeriod
 from cspkit.analysis.places import PlaceRanking, ward_ranking
+from cspkit.analysis.repeats import Repeats, repeats
 from cspkit.analysis.scope import ASB, CRIME, resolve_areas
 from cspkit.analysis.themes import ASB_CATEGORY
 from cspkit.analysis.trends import MonthlySeries, monthly_series
@@ -66,6 +67,7 @@ class ThemeEvidence:
     concentration: Concentration | Unavailable | None
     deprivation: DeprivationProfile | Unavailable | None
     people: dict[str, PeopleProfile | Unavailable]
+    repeats: Repeats | Unavailable | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,7 +102,7 @@ class Evidence:
                             self.vulnerability, self.outcomes, self.peers]
         for theme in self.themes:
             found += [theme.wards, theme.hotspots, theme.locations, theme.concentration,
-                      theme.deprivation, *theme.people.values()]
+                      theme.deprivation, theme.repeats, *theme.people.values()]
         return [r for r in found if r is not None and not isinstance(r, Unavailable)]
 
 
@@ -134,16 +136,17 @@ def _boundaries(con: BaseBackend, level: str, codes: list[str]) -> dict[str, str
     return dict(zip(rows["code"], rows["geometry_wkt"], strict=True))
 
 
-def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod,
-            theme: Theme) -> dict[str, PeopleProfile | Unavailable]:
-    """Victim and offender profiles of the theme, for each role with partner data loaded.
+def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod, theme: Theme
+            ) -> tuple[dict[str, PeopleProfile | Unavailable], Repeats | Unavailable | None]:
+    """Victim and offender profiles of the theme, for each role with partner data loaded, and
+    the theme's repeat victims and offenders.
 
     A role is profiled when ``person_involvement`` links people of that role to incidents of
     the theme's categories (or flags) in the period and areas; the profile reads the sources
     those incidents came from.
     """
     if not (theme.categories or theme.flags):
-        return {}
+        return {}, None
     scope = resolve_areas(con, areas)
     incident = con.table("incident")
     mine = incident.filter(incident.month.isin(list(period.months)),
@@ -156,15 +159,20 @@ def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod,
     linked = person.join(mine.select("incident_id", incident_source=mine.source),
                          "incident_id")
     found = linked.select("role", "incident_source").distinct().to_pandas()
-    out: dict[str, PeopleProfile | Unavailable] = {}
+    selection = {"categories": list(theme.categories) or None,
+                 "flags": () if theme.categories else list(theme.flags)}
+    profiles: dict[str, PeopleProfile | Unavailable] = {}
     for role in ROLES:
         sources = tuple(sorted(found.loc[found["role"] == role, "incident_source"]))
         if sources:
-            out[role] = optional("people", lambda role=role, sources=sources: people_profile(
-                con, areas=areas, period=period, role=role, sources=sources,
-                categories=list(theme.categories) or None,
-                flags=() if theme.categories else list(theme.flags)))
-    return out
+            profiles[role] = optional("people", lambda role=role, sources=sources:
+                                      people_profile(con, areas=areas, period=period,
+                                                     role=role, sources=sources, **selection))
+    if not profiles:
+        return profiles, None
+    sources = tuple(sorted(set(found["incident_source"])))
+    return profiles, optional("repeats", lambda: repeats(
+        con, areas=areas, period=period, sources=sources, **selection))
 
 
 def _theme_evidence(con: BaseBackend, config: PartnershipConfig, theme: Theme,
@@ -185,6 +193,7 @@ def _theme_evidence(con: BaseBackend, config: PartnershipConfig, theme: Theme,
         return optional(name, lambda: run(con, areas=areas, period=period, **selection,
                                           **options))
 
+    people, repeated = _people(con, areas, period, theme)
     sources = [CRIME] * bool(crime) + [ASB] * asb
     locations = None
     if ("places" in asked or "hotspots" in asked) and sources:
@@ -199,7 +208,8 @@ def _theme_evidence(con: BaseBackend, config: PartnershipConfig, theme: Theme,
         locations=locations,
         concentration=place("concentration", concentration),
         deprivation=place("deprivation", deprivation_profile),
-        people=_people(con, areas, period, theme),
+        people=people,
+        repeats=repeated,
     )
 
 

@@ -86,6 +86,10 @@ METHODS: tuple[tuple[str, str, str], ...] = (
      "person keys), each counted once at their first incident: shares by age band, sex, "
      "ethnicity and home ward, with 'Not recorded' always shown.",
      "people.people_profile"),
+    ("Repeat victims and offenders",
+     "Among people with a person key, the share appearing in more than one incident of the "
+     "theme in the period, and the share of the theme's involvements that are theirs.",
+     "repeats.repeats"),
     ("Disclosure control",
      "Person counts below the configuration's suppression threshold are withheld ([c]), with "
      "complementary cells so that none can be worked out from the total (ONS Statistical "

@@ -124,6 +124,7 @@ def _profile_blocks(item: ThemeEvidence, role: str, profile: PeopleProfile,
             f"this theme's incidents in the strategic period, from "
             f"{count_text(profile.involvements)} involvements "
             f"({percent_text(100 * keyed)} carrying a person key). Not recorded: {missing}."),
+        *_repeat_blocks(item, role, threshold),
         _age_chart(theme, role, rows),
         Table(id=f"{theme.id}_{role}_profile",
               caption=f"{theme.name}: {ROLES[role]} by age band, sex and ethnicity",
@@ -137,6 +138,28 @@ def _profile_blocks(item: ThemeEvidence, role: str, profile: PeopleProfile,
                        Column("share", "Share", "percent")),
               rows=ward_rows, source="people.people_profile", notes=(note,)),
     ]
+
+
+def _repeat_blocks(item: ThemeEvidence, role: str, threshold: int) -> list[Block]:
+    """One sentence on repeat victims (or offenders): how many, and their share of incidents."""
+    result = item.repeats
+    if result is None:
+        return []
+    if isinstance(result, Unavailable):
+        return [unavailable_callout(result)]
+    row = result.table.set_index("unit").loc[role]
+    units, repeat = int(row["units"]), int(row["repeat_units"])
+    if units == 0:
+        return []
+    what = "victimisation" if role == "victim" else "offending"
+    if repeat < threshold:
+        return [Paragraph(f"Repeat {what}: fewer than {threshold} {ROLES[role]} appear in more "
+                          "than one incident of this theme in the strategic period.")]
+    return [Paragraph(
+        f"Repeat {what}: {count_text(repeat)} of the {count_text(units)} {ROLES[role]} with a "
+        f"person key ({percent_text(100 * row['repeat_share'])}) appear in more than one "
+        f"incident of this theme in the strategic period; they account for "
+        f"{percent_text(100 * row['repeat_incident_share'])} of its {role} involvements.")]
 
 
 def _age_chart(theme: Theme, role: str, rows: pd.DataFrame) -> Chart:

@@ -124,6 +124,7 @@ def test_the_skip_link_is_the_first_stop_for_keyboard_users(browser, server: str
 MAIN_PAGES = [
     ("overview", "/"),
     ("theme", "/themes/{theme}/"),
+    ("action-new", "/themes/{theme}/actions/new/"),
     ("action", "/actions/{action}/"),
     ("action-history", "/actions/{action}/history/"),
     ("action-edit", "/actions/{action}/edit/"),

@@ -198,6 +198,10 @@ def _post_requests(world: World) -> dict[str, tuple[str, dict[str, object]]]:
             reverse("tracker:recommendation_to_action", args=[world.police_recommendation.pk]),
             {"version": "1", "theme": world.theme.pk},
         ),
+        "action_create": (
+            reverse("tracker:action_create", args=[world.theme.pk]),
+            {"text": "A new action by POST", "lead_agencies": [world.police.pk]},
+        ),
     }
 
 
@@ -207,6 +211,7 @@ PAGE_WRITES = sorted(
         "recommendation_update_create",
         "data_requirement_update_create",
         "action_edit",
+        "action_create",
         "recommendation_carry_forward",
         "recommendation_to_action",
     ]

@@ -241,3 +241,33 @@ def test_each_item_has_a_history_page_linking_back(
     assert f'<h1 class="heading-l">History of {title}</h1>' in page
     assert "Admin</strong> created" in page
     assert f'<a href="{reverse("tracker:" + name.removesuffix("_history"), args=[pk])}">' in page
+
+
+def test_an_administrator_adds_an_action_with_lettered_sub_actions(world: World) -> None:
+    client = signed_in("admin")
+    url = reverse("tracker:action_create", args=[world.theme.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "text": "Open a youth space in the town centre",
+            "measure": "Open by March",
+            "due_date": "2027-03-31",
+            "lead_agencies": [world.council.pk],
+            "sub_actions": "Find a building\n\n  Recruit youth workers  \n",
+        },
+        follow=True,
+    )
+    page = text_of(response)
+    assert "Action 1.3 is added." in page
+    assert "Open a youth space in the town centre" in page
+    assert "a)</span> Find a building" in page and "b)</span> Recruit youth workers" in page
+    assert "Testshire Council" in page and "31 March 2027" in page
+
+
+def test_adding_an_action_without_its_text_is_explained(world: World) -> None:
+    response = signed_in("admin").post(
+        reverse("tracker:action_create", args=[world.theme.pk]), {"text": ""}
+    )
+    assert response.status_code == 400
+    assert 'href="#id_text">Action: This field is required.' in text_of(response)

@@ -48,7 +48,9 @@ class UpdateForm(forms.Form):
         return text
 
 
-class ActionEditForm(forms.Form):
+class ActionFieldsForm(forms.Form):
+    """What an administrator writes about an action (its status comes from updates)."""
+
     text = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 4}))
     measure = forms.CharField(
         label="Measure or target",
@@ -72,7 +74,6 @@ class ActionEditForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args: Any, partnership_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -81,6 +82,26 @@ class ActionEditForm(forms.Form):
         ).select_related("agency")
         self.fields["leads"].label_from_instance = lambda p: f"{p.full_name} ({p.agency})"
         self.fields["lead_agencies"].queryset = Agency.objects.filter(partnership_id=partnership_id)
+
+
+class ActionEditForm(ActionFieldsForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ActionCreateForm(ActionFieldsForm):
+    sub_actions = forms.CharField(
+        label="Sub-actions",
+        help_text="One per line; they are lettered a), b), c) in order.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def clean_sub_actions(self) -> list[tuple[str, str]]:
+        lines = [line.strip() for line in self.cleaned_data["sub_actions"].splitlines()]
+        steps = [line for line in lines if line]
+        if len(steps) > 26:
+            raise ValidationError("An action can have at most 26 sub-actions (a to z).")
+        return [(chr(ord("a") + index), step) for index, step in enumerate(steps)]
 
 
 class VersionForm(forms.Form):

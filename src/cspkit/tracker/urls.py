@@ -10,6 +10,7 @@ urlpatterns = [
     path("", plan.home, name="home"),
     path("plans/<int:pk>/", plan.plan_view, name="plan"),
     path("themes/<int:pk>/", plan.theme_view, name="theme"),
+    path("themes/<int:pk>/actions/new/", plan.action_create_view, name="action_create"),
     path("actions/<int:pk>/", plan.action_view, name="action"),
     path("actions/<int:pk>/edit/", plan.action_edit_view, name="action_edit"),
     path("actions/<int:pk>/history/", plan.action_history_view, name="action_history"),

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cspkit.tracker.errors import StaleEditError
-from cspkit.tracker.forms import ActionEditForm, UpdateForm
+from cspkit.tracker.forms import ActionCreateForm, ActionEditForm, UpdateForm
 from cspkit.tracker.selectors.access import (
     action_can_update,
     administrator_required,
@@ -27,7 +27,7 @@ from cspkit.tracker.selectors.plan import (
     plan_overview,
     theme_get,
 )
-from cspkit.tracker.services.plan import action_edit
+from cspkit.tracker.services.plan import action_create, action_edit
 from cspkit.tracker.services.updates import action_update_create
 from cspkit.tracker.status import RagStatus
 from cspkit.tracker.views.common import requested_plan, resubmit_data
@@ -150,6 +150,37 @@ def action_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     return render(request, "tracker/action_edit.html", context)
+
+
+@login_required
+def action_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    administrator_required(request.user)
+    theme = theme_get(fetched_by=request.user, pk=pk)
+    form = ActionCreateForm(
+        request.POST if request.method == "POST" else None,
+        partnership_id=theme.plan.partnership_id,
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        action = action_create(
+            created_by=request.user,
+            theme=theme,
+            text=data["text"].strip(),
+            leads=data["leads"],
+            lead_agencies=data["lead_agencies"],
+            measure=data["measure"].strip(),
+            due_date=data["due_date"],
+            sub_actions=data["sub_actions"],
+        )
+        messages.success(request, f"Action {action.reference} is added.")
+        return redirect("tracker:action", pk=action.pk)
+    status = 400 if form.is_bound else 200
+    return render(
+        request,
+        "tracker/action_new.html",
+        {"theme": theme, "plan": theme.plan, "form": form},
+        status=status,
+    )
 
 
 @login_required

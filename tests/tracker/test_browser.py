@@ -130,6 +130,7 @@ MAIN_PAGES = [
     ("action-edit", "/actions/{action}/edit/"),
     ("my-actions", "/my-actions/"),
     ("recommendations", "/recommendations/"),
+    ("recommendation-new", "/recommendations/new/"),
     ("recommendation", "/recommendations/{recommendation}/"),
     ("data-requirements", "/data-requirements/"),
     ("data-requirement", "/data-requirements/{data_requirement}/"),

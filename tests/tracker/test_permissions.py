@@ -202,6 +202,14 @@ def _post_requests(world: World) -> dict[str, tuple[str, dict[str, object]]]:
             reverse("tracker:action_create", args=[world.theme.pk]),
             {"text": "A new action by POST", "lead_agencies": [world.police.pk]},
         ),
+        "recommendation_create": (
+            reverse("tracker:recommendation_create") + f"?plan={world.plan.pk}",
+            {"reference": "R8", "text": "By POST", "source": "PSA"},
+        ),
+        "data_requirement_create": (
+            reverse("tracker:data_requirement_create") + f"?plan={world.plan.pk}",
+            {"reference": "D8", "data_gap": "By POST"},
+        ),
     }
 
 
@@ -212,6 +220,8 @@ PAGE_WRITES = sorted(
         "data_requirement_update_create",
         "action_edit",
         "action_create",
+        "recommendation_create",
+        "data_requirement_create",
         "recommendation_carry_forward",
         "recommendation_to_action",
     ]

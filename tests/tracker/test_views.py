@@ -271,3 +271,46 @@ def test_adding_an_action_without_its_text_is_explained(world: World) -> None:
     )
     assert response.status_code == 400
     assert 'href="#id_text">Action: This field is required.' in text_of(response)
+
+
+def test_an_administrator_adds_register_entries(world: World) -> None:
+    client = signed_in("admin")
+    plan = f"?plan={world.plan.pk}"
+    assert client.get(reverse("tracker:recommendation_create") + plan).status_code == 200
+    page = text_of(
+        client.post(
+            reverse("tracker:recommendation_create") + plan,
+            {
+                "reference": "R3",
+                "section": "Drugs",
+                "theme": world.theme.pk,
+                "text": "Map where drug litter is found",
+                "agencies": [world.council.pk],
+                "source": "PSA 2026",
+            },
+            follow=True,
+        )
+    )
+    assert "Recommendation R3 is added." in page and "Map where drug litter is found" in page
+    page = text_of(
+        client.post(
+            reverse("tracker:data_requirement_create") + plan,
+            {
+                "reference": "D3",
+                "data_gap": "Fire service ASB fires lack a location",
+                "lead_agencies": [world.police.pk],
+                "quality_measure": "fire_location_completeness",
+            },
+            follow=True,
+        )
+    )
+    assert "Data requirement D3 is added." in page and "fire_location_completeness" in page
+
+
+def test_a_reference_already_in_the_register_is_refused(world: World) -> None:
+    response = signed_in("admin").post(
+        reverse("tracker:recommendation_create") + f"?plan={world.plan.pk}",
+        {"reference": "R1", "text": "Again", "source": "PSA 2026"},
+    )
+    assert response.status_code == 400
+    assert "Recommendation with this Plan and Reference already exists." in text_of(response)

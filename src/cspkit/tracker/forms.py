@@ -121,6 +121,57 @@ class RecommendationToActionForm(VersionForm):
         self.fields["theme"].queryset = Theme.objects.filter(plan_id=plan_id)
 
 
+class RecommendationCreateForm(forms.Form):
+    reference = forms.CharField(label="Reference", max_length=20, help_text="For example R7.")
+    section = forms.CharField(label="Section", max_length=200, required=False)
+    theme = forms.ModelChoiceField(
+        label="Theme",
+        queryset=Theme.objects.none(),
+        required=False,
+        empty_label="No theme",
+        widget=forms.Select(attrs={"class": "select"}),
+    )
+    text = forms.CharField(label="Recommendation", widget=forms.Textarea(attrs={"rows": 4}))
+    agencies = forms.ModelMultipleChoiceField(
+        label="Agencies",
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    source = forms.CharField(
+        label="Source", max_length=200, help_text="The assessment that made it."
+    )
+
+    def __init__(self, *args: Any, plan_id: int, partnership_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = Theme.objects.filter(plan_id=plan_id)
+        self.fields["agencies"].queryset = Agency.objects.filter(partnership_id=partnership_id)
+
+
+class DataRequirementCreateForm(forms.Form):
+    reference = forms.CharField(label="Reference", max_length=20, help_text="For example D6.")
+    data_gap = forms.CharField(label="Data gap", widget=forms.Textarea(attrs={"rows": 4}))
+    lead_agencies = forms.ModelMultipleChoiceField(
+        label="Lead agencies",
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    action = forms.CharField(
+        label="Action", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    quality_measure = forms.CharField(
+        label="Data-quality measure",
+        max_length=200,
+        required=False,
+        help_text="Key of the measure that tracks this gap, if there is one.",
+    )
+
+    def __init__(self, *args: Any, partnership_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_agencies"].queryset = Agency.objects.filter(partnership_id=partnership_id)
+
+
 class RegisterFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="Status",

@@ -16,6 +16,9 @@ urlpatterns = [
     path("actions/<int:pk>/history/", plan.action_history_view, name="action_history"),
     path("my-actions/", plan.my_actions_view, name="my_actions"),
     path("recommendations/", registers.recommendation_list_view, name="recommendations"),
+    path(
+        "recommendations/new/", registers.recommendation_create_view, name="recommendation_create"
+    ),
     path("recommendations/<int:pk>/", registers.recommendation_view, name="recommendation"),
     path(
         "recommendations/<int:pk>/carry-forward/",
@@ -28,6 +31,11 @@ urlpatterns = [
         name="recommendation_to_action",
     ),
     path("data-requirements/", registers.data_requirement_list_view, name="data_requirements"),
+    path(
+        "data-requirements/new/",
+        registers.data_requirement_create_view,
+        name="data_requirement_create",
+    ),
     path(
         "data-requirements/<int:pk>/",
         registers.data_requirement_view,

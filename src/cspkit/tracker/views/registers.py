@@ -11,9 +11,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cspkit.tracker.errors import StaleEditError
-from cspkit.tracker.forms import RecommendationToActionForm, RegisterFilterForm, UpdateForm
-from cspkit.tracker.models import DataRequirement, Recommendation
+from cspkit.tracker.forms import (
+    DataRequirementCreateForm,
+    RecommendationCreateForm,
+    RecommendationToActionForm,
+    RegisterFilterForm,
+    UpdateForm,
+)
+from cspkit.tracker.models import DataRequirement, Plan, Recommendation
 from cspkit.tracker.selectors.access import (
+    administrator_required,
     data_requirement_can_update,
     is_administrator,
     recommendation_can_update,
@@ -30,7 +37,9 @@ from cspkit.tracker.selectors.registers import (
     recommendation_sections,
 )
 from cspkit.tracker.services.registers import (
+    data_requirement_create,
     recommendation_carry_forward,
+    recommendation_create,
     recommendation_to_action,
 )
 from cspkit.tracker.services.updates import (
@@ -234,3 +243,79 @@ def register_entry_history_view(request: HttpRequest, kind: str, pk: int) -> Htt
             "plan": entry.plan,
         },
     )
+
+
+@login_required
+def recommendation_create_view(request: HttpRequest) -> HttpResponse:
+    administrator_required(request.user)
+    plan = requested_plan(request)
+    if plan is None:
+        return render(request, "tracker/no_plan.html")
+    form = RecommendationCreateForm(
+        request.POST if request.method == "POST" else None,
+        plan_id=plan.pk,
+        partnership_id=plan.partnership_id,
+    )
+    if form.is_valid():
+        try:
+            entry = recommendation_create(created_by=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Recommendation {entry.reference} is added.")
+            return redirect("tracker:recommendation", pk=entry.pk)
+    return _new_entry_page(
+        request,
+        form=form,
+        plan=plan,
+        heading="Add a recommendation",
+        register="recommendations",
+        register_title="Recommendations register",
+    )
+
+
+@login_required
+def data_requirement_create_view(request: HttpRequest) -> HttpResponse:
+    administrator_required(request.user)
+    plan = requested_plan(request)
+    if plan is None:
+        return render(request, "tracker/no_plan.html")
+    form = DataRequirementCreateForm(
+        request.POST if request.method == "POST" else None,
+        partnership_id=plan.partnership_id,
+    )
+    if form.is_valid():
+        try:
+            entry = data_requirement_create(created_by=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Data requirement {entry.reference} is added.")
+            return redirect("tracker:data_requirement", pk=entry.pk)
+    return _new_entry_page(
+        request,
+        form=form,
+        plan=plan,
+        heading="Add a data requirement",
+        register="data_requirements",
+        register_title="Data requirements register",
+    )
+
+
+def _new_entry_page(
+    request: HttpRequest,
+    *,
+    form: RecommendationCreateForm | DataRequirementCreateForm,
+    plan: Plan,
+    heading: str,
+    register: str,
+    register_title: str,
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "plan": plan,
+        "heading": heading,
+        "register_url": reverse(f"tracker:{register}"),
+        "register_title": register_title,
+    }
+    return render(request, "tracker/register_new.html", context, status=400 if form.errors else 200)

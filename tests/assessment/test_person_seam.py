@@ -45,4 +45,7 @@ def test_loaded_victims_replace_the_victim_data_gap_for_their_theme_only(borough
     ages = profile[profile["dimension"] == "Age band"].set_index("value")
     assert ages.loc["25-34", "people"] == 6 and ages.loc["25-34", "share"] == 1.0
     assert any(isinstance(b, DataGap) for b in sections["acquisitive_crime_offenders"].children)
+    # police.uk rows carry no time of day, so the partner timing says so instead of a chart
+    location = [getattr(b, "text", "") for b in sections["acquisitive_crime_location"].children]
+    assert "The partner data for this theme record no times of day." in location
     assert any(isinstance(b, DataGap) for b in sections["violence_victims"].children)

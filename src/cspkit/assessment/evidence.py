@@ -27,6 +27,7 @@ from cspkit.analysis.periods import ComparisonRule, StrategicPeriod
 from cspkit.analysis.places import PlaceRanking, ward_ranking
 from cspkit.analysis.repeats import Repeats, repeats
 from cspkit.analysis.scope import ASB, CRIME, resolve_areas
+from cspkit.analysis.temporal import TemporalProfile, temporal_profile
 from cspkit.analysis.themes import ASB_CATEGORY
 from cspkit.analysis.trends import MonthlySeries, monthly_series
 from cspkit.analysis.vulnerability import VulnerableLocalities, vulnerable_localities
@@ -68,6 +69,7 @@ class ThemeEvidence:
     deprivation: DeprivationProfile | Unavailable | None
     people: dict[str, PeopleProfile | Unavailable]
     repeats: Repeats | Unavailable | None = None
+    timing: TemporalProfile | Unavailable | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,7 +104,8 @@ class Evidence:
                             self.vulnerability, self.outcomes, self.peers]
         for theme in self.themes:
             found += [theme.wards, theme.hotspots, theme.locations, theme.concentration,
-                      theme.deprivation, theme.repeats, *theme.people.values()]
+                      theme.deprivation, theme.repeats, theme.timing,
+                      *theme.people.values()]
         return [r for r in found if r is not None and not isinstance(r, Unavailable)]
 
 
@@ -137,16 +140,17 @@ def _boundaries(con: BaseBackend, level: str, codes: list[str]) -> dict[str, str
 
 
 def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod, theme: Theme
-            ) -> tuple[dict[str, PeopleProfile | Unavailable], Repeats | Unavailable | None]:
-    """Victim and offender profiles of the theme, for each role with partner data loaded, and
-    the theme's repeat victims and offenders.
+            ) -> tuple[dict[str, PeopleProfile | Unavailable], Repeats | Unavailable | None,
+                       TemporalProfile | Unavailable | None]:
+    """Victim and offender profiles of the theme, for each role with partner data loaded, the
+    theme's repeat victims and offenders, and when its partner-recorded incidents happen.
 
     A role is profiled when ``person_involvement`` links people of that role to incidents of
     the theme's categories (or flags) in the period and areas; the profile reads the sources
     those incidents came from.
     """
     if not (theme.categories or theme.flags):
-        return {}, None
+        return {}, None, None
     scope = resolve_areas(con, areas)
     incident = con.table("incident")
     mine = incident.filter(incident.month.isin(list(period.months)),
@@ -169,10 +173,13 @@ def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod, theme: 
                                       people_profile(con, areas=areas, period=period,
                                                      role=role, sources=sources, **selection))
     if not profiles:
-        return profiles, None
+        return profiles, None, None
     sources = tuple(sorted(set(found["incident_source"])))
-    return profiles, optional("repeats", lambda: repeats(
-        con, areas=areas, period=period, sources=sources, **selection))
+    return (profiles,
+            optional("repeats", lambda: repeats(
+                con, areas=areas, period=period, sources=sources, **selection)),
+            optional("timing", lambda: temporal_profile(
+                con, areas=areas, period=period, sources=sources, **selection)))
 
 
 def _theme_evidence(con: BaseBackend, config: PartnershipConfig, theme: Theme,
@@ -193,7 +200,7 @@ def _theme_evidence(con: BaseBackend, config: PartnershipConfig, theme: Theme,
         return optional(name, lambda: run(con, areas=areas, period=period, **selection,
                                           **options))
 
-    people, repeated = _people(con, areas, period, theme)
+    people, repeated, timing = _people(con, areas, period, theme)
     sources = [CRIME] * bool(crime) + [ASB] * asb
     locations = None
     if ("places" in asked or "hotspots" in asked) and sources:
@@ -210,6 +217,7 @@ def _theme_evidence(con: BaseBackend, config: PartnershipConfig, theme: Theme,
         deprivation=place("deprivation", deprivation_profile),
         people=people,
         repeats=repeated,
+        timing=timing,
     )
 
 

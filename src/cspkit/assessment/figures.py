@@ -205,3 +205,33 @@ def bar_chart(*, id: str, title: str, values: list[dict], category: str, value: 
             },
         },
     )
+
+
+def weekday_hour_chart(*, id: str, title: str, cells: pd.DataFrame, what: str, source: str
+                       ) -> Chart:
+    """A weekday × hour heat map; ``cells`` has ``weekday_name``, ``weekday``, ``hour`` and
+    ``count`` (168 rows)."""
+    order = (cells.drop_duplicates("weekday").sort_values("weekday")["weekday_name"].tolist())
+    peak = cells.sort_values(["count", "weekday", "hour"], ascending=[False, True, True]).iloc[0]
+    alt = (f"Heat map of {what} by day of week and hour; the busiest hour is "
+           f"{peak['weekday_name']} {int(peak['hour']):02d}:00 with {int(peak['count']):,}.")
+    return Chart(
+        id=id, title=title, alt_text=alt, source=source,
+        spec={
+            "data": {"values": [{"day": str(r.weekday_name), "hour": int(r.hour),
+                                 "count": int(r.count)}
+                                for r in cells.itertuples(index=False)]},
+            "height": 170,
+            "mark": {"type": "rect"},
+            "encoding": {
+                "x": {"field": "hour", "type": "ordinal", "title": "Hour of day",
+                      "axis": {"labelAngle": 0}},
+                "y": {"field": "day", "type": "nominal", "sort": order, "title": None},
+                "color": {"field": "count", "type": "quantitative", "title": "Incidents",
+                          "scale": {"type": "quantize", "scheme": "blues", "nice": True},
+                          "legend": {"format": ","}},
+                "tooltip": [{"field": "day", "title": "Day"}, {"field": "hour", "title": "Hour"},
+                            {"field": "count", "title": "Incidents", "format": ","}],
+            },
+        },
+    )

@@ -90,6 +90,10 @@ METHODS: tuple[tuple[str, str, str], ...] = (
      "Among people with a person key, the share appearing in more than one incident of the "
      "theme in the period, and the share of the theme's involvements that are theirs.",
      "repeats.repeats"),
+    ("Day and hour",
+     "Partner-recorded incidents of the theme counted by day of week (all dated incidents) and "
+     "hour (those with a time); police.uk open data carry only the month.",
+     "temporal.temporal_profile"),
     ("Disclosure control",
      "Person counts below the configuration's suppression threshold are withheld ([c]), with "
      "complementary cells so that none can be worked out from the total (ONS Statistical "

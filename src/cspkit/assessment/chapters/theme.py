@@ -38,7 +38,7 @@ from cspkit.assessment.document import (
     Table,
 )
 from cspkit.assessment.evidence import Evidence, ThemeEvidence, Unavailable
-from cspkit.assessment.figures import bar_chart
+from cspkit.assessment.figures import bar_chart, weekday_hour_chart
 from cspkit.assessment.findings import harm_weight
 from cspkit.assessment.wording import Change, count_text, percent_text
 from cspkit.privacy.disclosure import TOTAL, suppress_counts
@@ -306,10 +306,36 @@ def _location_profile(evidence: Evidence, item: ThemeEvidence, weight: float) ->
             f"{percent_text(100 * first['share_of_crime'])} of {what}; Spearman's rank "
             f"correlation between LSOA rate and IMD score is {d.spearman_rho:.2f}."))
     blocks += _locations(item)
+    blocks += _timing(item)
     if not blocks:
         blocks.append(Paragraph("The configuration asks for no location analyses for this "
                                 "theme (add places or hotspots to its analyses)."))
     return blocks
+
+
+def _timing(item: ThemeEvidence) -> list[Block]:
+    """When the theme's partner-recorded incidents happen (police.uk has no times)."""
+    result = item.timing
+    if result is None:
+        return []
+    if isinstance(result, Unavailable):
+        return [unavailable_callout(result)]
+    if result.timed == 0:
+        return [Paragraph("The partner data for this theme record no times of day.")]
+    day = result.by_weekday.sort_values(["count", "weekday"], ascending=[False, True]).iloc[0]
+    hour = result.by_hour.sort_values(["count", "hour"], ascending=[False, True]).iloc[0]
+    what = item.theme.name.lower()
+    return [
+        Paragraph(
+            f"When: of {count_text(result.dated)} dated incidents in the partner data, the "
+            f"busiest day was {day['weekday_name']} ({percent_text(100 * day['share'])}); of "
+            f"{count_text(result.timed)} with a time, the busiest hour began at "
+            f"{int(hour['hour']):02d}:00 ({percent_text(100 * hour['share'])}). police.uk "
+            "open data carry the month only."),
+        weekday_hour_chart(id=f"{item.theme.id}_timing",
+                           title=f"{item.theme.name}: incidents by day and hour",
+                           cells=result.table, what=what, source="temporal.temporal_profile"),
+    ]
 
 
 def _outcomes(evidence: Evidence, item: ThemeEvidence) -> list[Block]:

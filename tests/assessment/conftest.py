@@ -59,3 +59,29 @@ def assessed(borough: Borough, tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def document(assessed) -> Document:
     return assessed.document
+
+
+@pytest.fixture(scope="session")
+def partner_document(borough: Borough, tmp_path_factory: pytest.TempPathFactory) -> Document:
+    """The borough with its partners' exports loaded as `csp demo` loads them, assessed."""
+    import shutil
+
+    from cspkit.assessment.build import build_assessment
+    from cspkit.sources.partner.loading import load_partner
+    from cspkit.sources.partner.mapping import load_mapping
+    from cspkit.synth.partners import EXPORTS, write_partner_exports
+
+    root = tmp_path_factory.mktemp("kestrel_partners")
+    warehouse = root / "kv.duckdb"
+    shutil.copy(borough.warehouse, warehouse)
+    data = borough.manifest.out_dir  # the exports are drawn from the borough's own files
+    write_partner_exports(data, seed=borough.manifest.seed)
+    con = connect(warehouse, create=False)
+    for name, pattern in EXPORTS.items():
+        exports = sorted((data / "partners").glob(pattern))
+        if exports:
+            load_partner(con, exports, mapping=load_mapping(name),
+                         rejects=root / f"{name}.rejects.csv")
+    document = build_assessment(con, borough.config)
+    con.disconnect()
+    return document

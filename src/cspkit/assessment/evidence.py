@@ -20,7 +20,16 @@ from cspkit.analysis.change import PeriodComparison, compare_periods, recent_cha
 from cspkit.analysis.concentration import Concentration, concentration
 from cspkit.analysis.deprivation import DeprivationProfile, deprivation_profile
 from cspkit.analysis.hotspots import HotSpots, hotspots
+from cspkit.analysis.involvement import AE_ASSAULT, COUNCIL_ASB, FIRE
 from cspkit.analysis.outcomes import OutcomeProfile, outcome_profile
+from cspkit.analysis.partner_sources import (
+    AeAssaults,
+    AsbBySource,
+    DeliberateFires,
+    ae_assaults,
+    asb_by_source,
+    deliberate_fires,
+)
 from cspkit.analysis.peers import PeerComparison, peer_comparison
 from cspkit.analysis.people import PeopleProfile, people_profile
 from cspkit.analysis.periods import ComparisonRule, StrategicPeriod
@@ -73,6 +82,15 @@ class ThemeEvidence:
 
 
 @dataclass(frozen=True, eq=False)
+class PartnerEvidence:
+    """Partner-source analyses, each None when its source has no rows in the period."""
+
+    asb_by_source: AsbBySource | Unavailable | None = None
+    fires: DeliberateFires | Unavailable | None = None
+    ae_assaults: AeAssaults | Unavailable | None = None
+
+
+@dataclass(frozen=True, eq=False)
 class Evidence:
     """Everything the document is built from."""
 
@@ -96,6 +114,7 @@ class Evidence:
     ward_boundaries: dict[str, str]
     lsoa_boundaries: dict[str, str]
     ledger: pd.DataFrame
+    partner: PartnerEvidence
 
     def results(self) -> list[Any]:
         """Every analysis result that ran (for citations and the inputs list)."""
@@ -106,6 +125,7 @@ class Evidence:
             found += [theme.wards, theme.hotspots, theme.locations, theme.concentration,
                       theme.deprivation, theme.repeats, theme.timing,
                       *theme.people.values()]
+        found += [self.partner.asb_by_source, self.partner.fires, self.partner.ae_assaults]
         return [r for r in found if r is not None and not isinstance(r, Unavailable)]
 
 
@@ -221,9 +241,28 @@ def _theme_evidence(con: BaseBackend, config: PartnershipConfig, theme: Theme,
     )
 
 
+def _partner(con: BaseBackend, config: PartnershipConfig, period: StrategicPeriod
+             ) -> PartnerEvidence:
+    """Council ASB, fire and A&E analyses for the sources with rows in the period."""
+    incident = con.table("incident")
+    present = set(incident.filter(incident.month.isin(list(period.months)),
+                                  incident.source.isin([COUNCIL_ASB, FIRE, AE_ASSAULT]))
+                  .select("source").distinct().to_pandas()["source"])
+    areas = list(config.areas)
+    rule = comparison_rule(config)
+    return PartnerEvidence(
+        asb_by_source=optional("ASB by source", lambda: asb_by_source(
+            con, areas=areas, period=period)) if COUNCIL_ASB in present else None,
+        fires=optional("deliberate fires", lambda: deliberate_fires(
+            con, areas=areas, period=period, comparison=rule)) if FIRE in present else None,
+        ae_assaults=optional("A&E assaults", lambda: ae_assaults(
+            con, areas=areas, period=period)) if AE_ASSAULT in present else None,
+    )
+
+
 def step_count(config: PartnershipConfig) -> int:
     """How many progress messages :func:`gather` sends for this configuration."""
-    return 6 + bool(config.peers) + len(config.themes)
+    return 7 + bool(config.peers) + len(config.themes)
 
 
 def gather(con: BaseBackend, config: PartnershipConfig, *,
@@ -285,6 +324,8 @@ def gather(con: BaseBackend, config: PartnershipConfig, *,
     for theme in config.themes:
         progress(f"theme: {theme.name}")
         theme_evidence.append(_theme_evidence(con, config, theme, period))
+    progress("partner data")
+    partner = _partner(con, config, period)
     progress("data coverage")
     ledger = con.table("load_ledger").to_pandas()
     return Evidence(
@@ -297,4 +338,5 @@ def gather(con: BaseBackend, config: PartnershipConfig, *,
         ward_boundaries=_boundaries(con, "ward", sorted(set(scope.lsoas["ward_code"]))),
         lsoa_boundaries=_boundaries(con, "lsoa21", scope.lsoa_codes),
         ledger=ledger,
+        partner=partner,
     )

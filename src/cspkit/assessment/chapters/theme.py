@@ -14,6 +14,7 @@ import pandas as pd
 from cspkit.analysis.involvement import NOT_RECORDED
 from cspkit.analysis.people import PeopleProfile
 from cspkit.analysis.themes import ASB_CATEGORY
+from cspkit.assessment.chapters.partner import partner_blocks
 from cspkit.assessment.chapters.parts import (
     CHANGE_COLUMNS,
     CHANGE_NOTE,
@@ -411,6 +412,10 @@ def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, fl
     if "outcomes" in theme.analyses and item.crime_categories:
         children.append(Section(id=f"{theme.id}_outcomes_section", title="Outcomes", level=2,
                                 children=tuple(_outcomes(evidence, item))))
+    partner = partner_blocks(evidence, item)
+    if partner:
+        children.append(Section(id=f"{theme.id}_partner_data", title="Partner data", level=2,
+                                children=tuple(partner)))
     gaps = _partner_gaps(item)
     if gaps:
         children.append(Section(id=f"{theme.id}_data_gaps", title="Partner data needed",

@@ -1,0 +1,50 @@
+"""With the partners' exports loaded, chapters show victims, offenders and partner records."""
+
+from __future__ import annotations
+
+import re
+
+from cspkit.assessment.document import DataGap, Table
+
+
+def _section(document, section_id):
+    return next(s for s in document.all_sections() if s.id == section_id)
+
+
+def test_victim_and_offender_profiles_replace_the_data_gaps(partner_document):
+    for role in ("victims", "offenders"):
+        section = _section(partner_document, f"violence_{role}")
+        assert not any(isinstance(b, DataGap) for b in section.children)
+        tables = {b.id for b in section.children if isinstance(b, Table)}
+        assert f"violence_{role[:-1]}_profile" in tables
+        assert section.children[1].text.startswith(
+            f"Repeat {'victimisation' if role == 'victims' else 'offending'}: ")
+
+
+def test_profile_shares_sum_to_one_per_characteristic_where_nothing_is_withheld(
+        partner_document):
+    table = next(t for t in partner_document.tables() if t.id == "violence_victim_profile")
+    frame = table.frame()
+    for dimension, part in frame.groupby("dimension"):
+        if (part["people"] != "[c]").all():
+            assert abs(sum(part["share"]) - 1.0) < 1e-9, dimension
+    text = _section(partner_document, "violence_victims").children[0].text
+    people = int(re.match(r"([\d,]+) victims", text).group(1).replace(",", ""))
+    ages = frame[(frame["dimension"] == "Age band") & (frame["people"] != "[c]")]
+    assert ages["people"].sum() <= people
+
+
+def test_council_asb_fires_and_ae_appear_in_their_themes(partner_document):
+    ids = {t.id for t in partner_document.tables()}
+    assert {"anti_social_behaviour_asb_by_source", "criminal_damage_arson_deliberate_fires",
+            "violence_ae_assaults"} <= ids
+    asb = _section(partner_document, "anti_social_behaviour_partner_data").children[0].text
+    table = next(t for t in partner_document.tables()
+                 if t.id == "anti_social_behaviour_asb_by_source").frame()
+    council = int(table.loc[table["reported_to"] == "Council", "count"].sum())
+    assert f"{council:,} incidents" in asb
+
+
+def test_partner_timing_gives_a_day_and_hour_chart(partner_document):
+    figures = {f.id for f in partner_document.figures()}
+    assert "violence_timing" in figures

@@ -94,6 +94,11 @@ METHODS: tuple[tuple[str, str, str], ...] = (
      "Partner-recorded incidents of the theme counted by day of week (all dated incidents) and "
      "hour (those with a time); police.uk open data carry only the month.",
      "temporal.temporal_profile"),
+    ("Partner records",
+     "Council ASB cases by category beside police ASB; deliberate fires by ward with the exact "
+     "test of their change; A&E assault attendances by location type and whether reported to "
+     "the police (Cardiff Model).",
+     "partner_sources.asb_by_source, deliberate_fires, ae_assaults"),
     ("Disclosure control",
      "Person counts below the configuration's suppression threshold are withheld ([c]), with "
      "complementary cells so that none can be worked out from the total (ONS Statistical "

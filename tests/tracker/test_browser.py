@@ -189,5 +189,9 @@ def test_main_pages_have_no_serious_accessibility_violations(
     for name, path in MAIN_PAGES:
         page.goto(server + path.format(**ids))
         scan(name)
+    page.goto(f"{server}/actions/{ids['action']}/")
+    page.get_by_role("button", name="Save update").click()
+    page.get_by_text("There is a problem").wait_for()
+    scan("action-with-errors")
     context.close()
     assert not serious, json.dumps(serious, indent=2)

@@ -314,3 +314,14 @@ def test_a_reference_already_in_the_register_is_refused(world: World) -> None:
     )
     assert response.status_code == 400
     assert "Recommendation with this Plan and Reference already exists." in text_of(response)
+
+
+def test_plan_overview_links_to_meeting_papers_and_import_only_for_administrators(
+        world: World) -> None:
+    report = reverse("tracker_reports:progress_report_page", args=[world.plan.pk])
+    upload = reverse("tracker_imports:import", args=[world.plan.pk])
+    for username, sees_import in (("admin", True), ("police_lead", False), ("member", False)):
+        page = signed_in(username).get(reverse("tracker:plan", args=[world.plan.pk]))
+        html = page.content.decode()
+        assert f'href="{report}"' in html
+        assert (f'href="{upload}"' in html) is sees_import

@@ -49,3 +49,41 @@ def test_loaded_victims_replace_the_victim_data_gap_for_their_theme_only(borough
     location = [getattr(b, "text", "") for b in sections["acquisitive_crime_location"].children]
     assert "The partner data for this theme record no times of day." in location
     assert any(isinstance(b, DataGap) for b in sections["violence_victims"].children)
+
+
+def test_council_asb_callers_fill_the_asb_victim_profile_whatever_their_category(
+        borough, tmp_path):
+    warehouse = tmp_path / "kv.duckdb"
+    shutil.copy(borough.warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        lsoa = con.sql("SELECT min(lsoa_code) FROM area WHERE lad_code = 'E06900001'"
+                       ).fetchone()[0]
+        # Twelve council cases, one a month, in the council's own categories, reported by
+        # seven residents; and a thirteenth case before the period (not counted).
+        con.sql(f"""
+            INSERT INTO incident (incident_id, source, month, category, lsoa_code, ward_code,
+                                  lad_code, load_id)
+            SELECT 'case' || i, 'council_asb', '2025-' || lpad(CAST(1 + i AS VARCHAR), 2, '0'),
+                   CASE WHEN i % 2 = 0 THEN 'Noise' ELSE 'Youth disorder' END,
+                   '{lsoa}', a.ward_code, 'E06900001', 998
+            FROM range(13) t(i), (SELECT ward_code FROM area WHERE lsoa_code = '{lsoa}') a""")
+        con.sql("UPDATE incident SET month = '2023-05' WHERE incident_id = 'case12'")
+        con.sql("""
+            INSERT INTO person_involvement (incident_id, source, role, person_key, age, sex,
+                                            load_id)
+            SELECT 'case' || i, 'council_asb', 'caller', 'caller' || (i % 7), 40, 'F', 998
+            FROM range(13) t(i)""")
+    con = connect(warehouse, create=False)
+    evidence = gather(con, borough.config)
+    con.disconnect()
+    people = {item.theme.id: item.people for item in evidence.themes}
+    assert set(people["anti_social_behaviour"]) == {"victim"}
+    profile = people["anti_social_behaviour"]["victim"]
+    assert not hasattr(profile, "reason"), getattr(profile, "reason", "")
+    assert profile.people == 7
+    document = document_from_evidence(evidence)
+    sections = {s.id: s for s in document.all_sections()}
+    victims = sections["anti_social_behaviour_victims"].children
+    assert not any(isinstance(b, DataGap) for b in victims)
+    assert any(isinstance(b, DataGap)
+               for b in sections["anti_social_behaviour_offenders"].children)

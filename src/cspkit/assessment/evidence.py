@@ -175,7 +175,12 @@ def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod, theme: 
     incident = con.table("incident")
     mine = incident.filter(incident.month.isin(list(period.months)),
                            incident.lsoa_code.isin(scope.lsoa_codes))
-    if theme.categories:
+    # An ASB-only theme takes every council ASB case, whatever the council's own category
+    # (noise, youth disorder, …), and profiles the people who reported ASB as its victims.
+    asb_only = bool(theme.categories) and set(theme.categories) == {ASB_CATEGORY}
+    if asb_only:
+        mine = mine.filter(mine.category.isin([ASB_CATEGORY]) | (mine.source == COUNCIL_ASB))
+    elif theme.categories:
         mine = mine.filter(mine.category.isin(list(theme.categories)))
     else:
         mine = mine.filter(ibis.or_(*[mine[f"flag_{f}"] for f in theme.flags]))
@@ -183,15 +188,22 @@ def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod, theme: 
     linked = person.join(mine.select("incident_id", incident_source=mine.source),
                          "incident_id")
     found = linked.select("role", "incident_source").distinct().to_pandas()
-    selection = {"categories": list(theme.categories) or None,
-                 "flags": () if theme.categories else list(theme.flags)}
+    if asb_only:
+        selection: dict[str, Any] = {"categories": None, "flags": ()}
+    else:
+        selection = {"categories": list(theme.categories) or None,
+                     "flags": () if theme.categories else list(theme.flags)}
     profiles: dict[str, PeopleProfile | Unavailable] = {}
     for role in ROLES:
-        sources = tuple(sorted(found.loc[found["role"] == role, "incident_source"]))
+        recorded = role
+        if asb_only and role == "victim" and not (found["role"] == role).any():
+            recorded = "caller"
+        sources = tuple(sorted(found.loc[found["role"] == recorded, "incident_source"]))
         if sources:
-            profiles[role] = optional("people", lambda role=role, sources=sources:
+            profiles[role] = optional("people", lambda recorded=recorded, sources=sources:
                                       people_profile(con, areas=areas, period=period,
-                                                     role=role, sources=sources, **selection))
+                                                     role=recorded, sources=sources,
+                                                     **selection))
     if not profiles:
         return profiles, None, None
     sources = tuple(sorted(set(found["incident_source"])))

@@ -93,6 +93,7 @@ def read_csv_strings(raw: RawFile, header: Header) -> pa.Table:
             ),
         )
     except pa.ArrowInvalid as exc:
+        raw.text()  # bytes that are not UTF-8 are reported with their line
         raise LoadError(
             f"the file is not a well-formed CSV: {_first_bad_row(raw, len(columns)) or exc}",
             path=raw.name,

@@ -215,7 +215,6 @@ def list_folder(folder: Path) -> tuple[list[Path], list[Path]]:
 
 
 def csv_bytes(raw: RawFile) -> io.BytesIO:
-    """The file's bytes without a UTF-8 BOM, ready for a CSV reader (validated as UTF-8)."""
-    raw.text()
+    """The file's bytes without a UTF-8 BOM, ready for a CSV reader (which checks UTF-8)."""
     data = raw.data[3:] if raw.data.startswith(b"\xef\xbb\xbf") else raw.data
     return io.BytesIO(data)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -92,7 +93,8 @@ def parse_street(raw: RawFile, header: Header) -> ParsedFile:
     n = t.num_rows
     is_asb = pc.equal(t["Crime type"], ASB_CATEGORY)
     # ASB rows carry no Crime ID: give each a stable id from the file content and its line.
-    made_up = pa.array([f"{raw.sha256[:16]}-{line}" for line in range(2, n + 2)])
+    lines = pc.cast(pa.array(np.arange(2, n + 2)), pa.string())
+    made_up = pc.binary_join_element_wise(raw.sha256[:16], lines, "-")
     crime_id = t["Crime ID"]
     incident_id = pc.if_else(pc.is_null(crime_id), made_up, crime_id)
     no_flag = pa.nulls(n, pa.bool_())

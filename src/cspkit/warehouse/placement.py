@@ -53,12 +53,11 @@ class CodeMap:
 
     def place(self, rows: pa.Table) -> pa.Table:
         """Fill the placement columns of new incident or outcome rows."""
-        keyed = rows.append_column("csp_row", pa.array(np.arange(rows.num_rows)))
-        joined = keyed.select(["csp_row", "lsoa_code_published"]).join(
-            self.direct, keys="lsoa_code_published", right_keys="code", join_type="left outer")
-        joined = joined.sort_by("csp_row")
-        code = joined["lsoa21_code"].to_numpy(zero_copy_only=False).astype(object)
-        how = joined["how"].to_numpy(zero_copy_only=False).astype(object)
+        # A hash lookup of each published code (row order kept, no join and re-sort).
+        found = pc.index_in(rows["lsoa_code_published"], value_set=self.direct["code"])
+        code = pc.take(self.direct["lsoa21_code"], found).to_numpy(
+            zero_copy_only=False).astype(object)
+        how = pc.take(self.direct["how"], found).to_numpy(zero_copy_only=False).astype(object)
         published = rows["lsoa_code_published"].to_numpy(zero_copy_only=False)
         pending = pd.isna(how)
         if pending.any() and not self.ambiguous.empty:
@@ -89,10 +88,11 @@ class CodeMap:
             pending = pd.isna(how)
         how[pending & pd.isna(published)] = "no_lsoa"
         how[pending & ~pd.isna(published)] = "unknown_lsoa"
-        placed = pa.table({"csp_row": pa.array(np.arange(rows.num_rows)),
-                           "lsoa_code": pa.array(code, pa.string())})
-        placed = placed.join(self.area, keys="lsoa_code", join_type="left outer").sort_by(
-            "csp_row")
+        lsoa = pa.array(code, pa.string())
+        in_area = pc.index_in(lsoa, value_set=self.area["lsoa_code"])
+        placed = {"lsoa_code": lsoa,
+                  "ward_code": pc.take(self.area["ward_code"], in_area),
+                  "lad_code": pc.take(self.area["lad_code"], in_area)}
         out = rows
         for name, values in (("lsoa_code", placed["lsoa_code"]),
                              ("lsoa_assignment", pa.array(how, pa.string())),

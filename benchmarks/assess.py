@@ -18,7 +18,7 @@ from pathlib import Path
 from cspkit.assessment.build import build_assessment
 from cspkit.assessment.commands import write_default_config
 from cspkit.assessment.config import load_config
-from cspkit.render import FORMATS, write_outputs
+from cspkit.render import FORMATS, write_outputs_timed
 from cspkit.warehouse import connect
 from cspkit.warehouse.load import load_paths
 
@@ -64,10 +64,10 @@ def main() -> None:
     seconds["analyse"] = time.perf_counter() - start
     con.disconnect()
 
-    for name in FORMATS:
-        start = time.perf_counter()
-        write_outputs(document, root / "out", [name])
-        seconds[f"render {name}"] = time.perf_counter() - start
+    start = time.perf_counter()
+    for name, (_, took) in write_outputs_timed(document, root / "out", FORMATS).items():
+        seconds[f"render {name}"] = took
+    seconds["render, wall"] = time.perf_counter() - start
     seconds["total"] = time.perf_counter() - total
 
     rows = sum(f.rows for f in report.loaded)

@@ -97,4 +97,4 @@ def test_progress_moves_step_by_step_to_its_total(borough, tmp_path):
     assert len(totals) == 1
     done = [d for _, d, _ in calls]
     assert done == list(range(len(done))) and done[-1] == totals.pop()
-    assert [w for w, _, _ in calls[-3:]] == ["writing html", "writing csv", "done"]
+    assert [w for w, _, _ in calls[-2:]] == ["writing html, csv", "done"]

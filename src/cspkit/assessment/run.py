@@ -11,7 +11,7 @@ from cspkit.assessment.build import build_assessment
 from cspkit.assessment.config import analyst_summary, load_config
 from cspkit.assessment.document import Document
 from cspkit.assessment.evidence import step_count
-from cspkit.render import FORMATS, write_outputs
+from cspkit.render import FORMATS, write_outputs_timed
 from cspkit.warehouse import connect
 
 StepProgress = Callable[[str, int, int], None]
@@ -75,13 +75,13 @@ def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Pat
     """
     config = load_config(config_path)
     formats = [f for f in FORMATS if f in config.formats]
-    total = step_count(config) + 1 + len(formats)  # the analyses, writing, each format
+    total = step_count(config) + 2  # the analyses, building the document, writing the formats
     done = 0
 
     def step(what: str) -> None:
         nonlocal done
         if progress is not None:
-            progress(what, min(done, total - len(formats)), total)
+            progress(what, min(done, total - 1), total)
         done += 1
 
     con = connect(warehouse, create=False)
@@ -94,12 +94,13 @@ def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Pat
         con.disconnect()
     run = AssessmentRun(document=document, out_dir=Path(out_dir))
     run.seconds["analyse"] = time.perf_counter() - start
-    for number, name in enumerate(formats):
-        if progress is not None:
-            progress(f"writing {name}", total - len(formats) + number, total)
-        start = time.perf_counter()
-        run.written[name] = write_outputs(document, out_dir, [name])[0]
-        run.seconds[name] = time.perf_counter() - start
+    if progress is not None:
+        progress(f"writing {', '.join(formats)}", total - 1, total)
+    start = time.perf_counter()
+    for name, (path, seconds) in write_outputs_timed(document, out_dir, formats).items():
+        run.written[name] = path
+        run.seconds[name] = seconds
+    run.seconds["writing (wall)"] = time.perf_counter() - start
     if progress is not None:
         progress("done", total, total)
     return run

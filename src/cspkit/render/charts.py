@@ -17,6 +17,7 @@ import vl_convert
 from cspkit.assessment.document import Chart
 
 VEGA_LITE_VERSION = "6.4"
+_engine = {"started": False}
 FONT = "Arial, Liberation Sans, DejaVu Sans, sans-serif"
 PNG_SCALE = 2.0
 
@@ -58,8 +59,25 @@ def spec_json(chart: Chart) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def engine_started() -> bool:
+    """Whether this process has run the chart engine (vl-convert starts its JavaScript
+    runtime's threads on first use; a process must not be forked after that)."""
+    return _engine["started"]
+
+
+def _engine_call() -> None:
+    _engine["started"] = True
+
+
+def svg_to_png(svg: str, *, scale: float = PNG_SCALE) -> bytes:
+    """An SVG (a map) as PNG, through the same engine as the charts."""
+    _engine_call()
+    return vl_convert.svg_to_png(svg, scale=scale)
+
+
 def chart_svg(chart: Chart) -> str:
     """The chart as an SVG string, its element ids prefixed so many charts share one page."""
+    _engine_call()
     svg = vl_convert.vegalite_to_svg(full_spec(chart), vl_version=VEGA_LITE_VERSION)
     prefix = f"chart-{chart.id}-"
     svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
@@ -68,6 +86,7 @@ def chart_svg(chart: Chart) -> str:
 
 def chart_png(chart: Chart) -> bytes:
     """The chart as a PNG at twice screen resolution (sharp in Word and print)."""
+    _engine_call()
     return vl_convert.vegalite_to_png(
         full_spec(chart), vl_version=VEGA_LITE_VERSION, scale=PNG_SCALE
     )
@@ -76,4 +95,5 @@ def chart_png(chart: Chart) -> bytes:
 @functools.cache
 def javascript_bundle() -> str:
     """Vega, Vega-Lite and vega-embed as one script, so the HTML needs no network."""
+    _engine_call()
     return vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)

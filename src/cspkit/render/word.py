@@ -8,7 +8,6 @@ import io
 from pathlib import Path
 
 import docx
-import vl_convert
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
@@ -30,7 +29,7 @@ from cspkit.assessment.document import (
     emphasis_runs,
 )
 from cspkit.render.archive import pin_zip_timestamps
-from cspkit.render.charts import chart_png
+from cspkit.render.charts import chart_png, svg_to_png
 from cspkit.render.layout import (
     EMPTY_SECTION_TEXT,
     KIND_LABELS,
@@ -189,7 +188,7 @@ class _Writer:
             elif isinstance(item, Chart):
                 self._picture(item, chart_png(item))
             elif isinstance(item, Map):
-                self._picture(item, vl_convert.svg_to_png(map_svg(item), scale=2.0))
+                self._picture(item, svg_to_png(map_svg(item), scale=2.0))
 
     def _findings(self, findings: Findings) -> None:
         for finding in findings.items:

@@ -1,0 +1,41 @@
+"""Writing the formats in parallel processes gives the same files as writing them in turn."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from cspkit.render import write_outputs
+from tests.render.render_sample import sample_document
+
+REPO = Path(__file__).resolve().parents[2]
+
+PARALLEL = """
+import sys
+from cspkit.render import write_outputs_timed
+from cspkit.render.charts import engine_started
+from tests.render.render_sample import sample_document
+assert not engine_started()
+timed = write_outputs_timed(sample_document(), sys.argv[1], ["pdf", "html", "csv", "docx"])
+print(sorted(timed), engine_started())
+"""
+
+
+def test_parallel_writing_gives_the_same_files_as_writing_in_turn(tmp_path: Path):
+    result = subprocess.run([sys.executable, "-c", PARALLEL, str(tmp_path / "parallel")],
+                            cwd=REPO, capture_output=True, text=True, check=True)
+    # The parent never ran the chart engine: the children did the rendering.
+    assert result.stdout.strip() == "['csv', 'docx', 'html', 'pdf'] False"
+    write_outputs(sample_document(), tmp_path / "serial", ["pdf", "html", "csv", "docx"])
+    for name in ("assessment.pdf", "assessment.html", "assessment.docx"):
+        assert (tmp_path / "parallel" / name).read_bytes() == (
+            tmp_path / "serial" / name).read_bytes(), name
+    serial = sorted(p.relative_to(tmp_path / "serial")
+                    for p in (tmp_path / "serial" / "data").rglob("*") if p.is_file())
+    assert Path("data/manifest.json") in serial
+    assert serial == sorted(p.relative_to(tmp_path / "parallel")
+                            for p in (tmp_path / "parallel" / "data").rglob("*") if p.is_file())
+    for rel in serial:
+        assert (tmp_path / "parallel" / rel).read_bytes() == (tmp_path / "serial" / rel
+                                                              ).read_bytes()

@@ -110,7 +110,10 @@ def test_reference_loaded_after_events_places_them_the_same(tmp_path, reference)
     second = connect(tmp_path / "b.duckdb")
     load_paths(second, [path])
     assert incidents(second)["lad_code"].isna().all()
-    load_paths(second, [reference])
+    report = load_paths(second, [reference])
+    assert report.placement.rows_placed == 2
+    assert report.placement.by_assignment == {"incident:lsoa11_split_polygon": 1,
+                                              "incident:published_2021": 1}
     columns = ["incident_id", "lsoa_code", "lsoa_assignment", "ward_code", "lad_code"]
     a = incidents(first)[columns].sort_values("incident_id", ignore_index=True)
     b = incidents(second)[columns].sort_values("incident_id", ignore_index=True)

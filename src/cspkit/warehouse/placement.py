@@ -109,7 +109,6 @@ def place_rows(con: BaseBackend, *, everything: bool) -> PlacementReport:
     not placed yet.
     """
     _build_code_map(con)
-    counts: dict[str, int] = {}
     placed = 0
     for table in PLACED_TABLES:
         if everything:
@@ -138,7 +137,7 @@ def place_rows(con: BaseBackend, *, everything: bool) -> PlacementReport:
     con.raw_sql("DROP TABLE IF EXISTS csp_code_map")
     con.raw_sql("DROP TABLE IF EXISTS csp_split_choice")
     con.raw_sql("DROP TABLE IF EXISTS csp_point_choice")
-    return PlacementReport(rows_placed=placed, by_assignment=counts)
+    return PlacementReport(rows_placed=placed, by_assignment=assignment_counts(con))
 
 
 def assignment_counts(con: BaseBackend) -> dict[str, int]:

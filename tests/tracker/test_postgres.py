@@ -27,6 +27,7 @@ CORE_TESTS = [
     "test_selectors.py",
     "test_views.py",
     "test_demo.py",
+    "test_fast_reads.py",
 ]
 
 

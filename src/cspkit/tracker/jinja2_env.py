@@ -33,6 +33,7 @@ def long_date(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
 
 
+@lru_cache(maxsize=4096)
 def short_date(value: date | None) -> str:
     """5 Mar 2027."""
     return f"{value.day} {value:%b %Y}" if value else ""
@@ -50,7 +51,9 @@ def pluralize(count: int, forms: str = "s") -> str:
     return singular if count == 1 else plural
 
 
+@lru_cache(maxsize=4096)
 def truncatewords(value: str, count: int) -> str:
+    """The first ``count`` words (Django's ``truncatewords``), each text worked out once."""
     return Truncator(value).words(count, truncate=" …")
 
 

@@ -79,6 +79,8 @@ LOGOUT_REDIRECT_URL = "login"
 CSP_LOGIN_FAILURE_LIMIT = int(os.environ.get("CSP_LOGIN_FAILURE_LIMIT", "5"))
 CSP_LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("CSP_LOGIN_FAILURE_WINDOW_MINUTES", "15"))
 
+# Database sessions as Django keeps them, loaded with fixed SQL (see cspkit.site.sessions).
+SESSION_ENGINE = "cspkit.site.sessions"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -6,15 +6,14 @@ from django.http import HttpRequest, QueryDict
 
 from cspkit.tracker.errors import StaleEditError
 from cspkit.tracker.models import Plan
-from cspkit.tracker.selectors.plan import plan_current, plan_get
+from cspkit.tracker.selectors.pages import plan_chosen
 
 
 def requested_plan(request: HttpRequest) -> Plan | None:
     """The plan named by ``?plan=<id>``, else the current one."""
     plan_id = request.GET.get("plan", "")
-    if plan_id.isdigit():
-        return plan_get(fetched_by=request.user, pk=int(plan_id))
-    return plan_current(fetched_by=request.user)
+    pk = int(plan_id) if plan_id.isdigit() else None
+    return plan_chosen(fetched_by=request.user, pk=pk)
 
 
 def resubmit_data(request: HttpRequest, error: StaleEditError) -> QueryDict:

@@ -13,18 +13,19 @@ from django.utils import timezone
 from cspkit.tracker.errors import StaleEditError
 from cspkit.tracker.forms import ActionCreateForm, ActionEditForm, UpdateForm
 from cspkit.tracker.selectors.access import (
-    action_can_update,
     administrator_required,
     is_administrator,
 )
 from cspkit.tracker.selectors.history import item_history
+from cspkit.tracker.selectors.pages import (
+    action_page,
+    action_page_can_update,
+    my_actions_rows,
+    plan_page,
+)
 from cspkit.tracker.selectors.plan import (
     action_get,
     action_list,
-    my_actions,
-    plan_get,
-    plan_list,
-    plan_overview,
     theme_get,
 )
 from cspkit.tracker.services.plan import action_create, action_edit
@@ -43,15 +44,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = plan_get(fetched_by=request.user, pk=pk)
-    summaries = plan_overview(fetched_by=request.user, plan=plan)
+    page = plan_page(fetched_by=request.user, pk=pk)
+    summaries = page.summaries
     totals = {status: sum(s.counts[status] for s in summaries) for status in RagStatus}
     return render(
         request,
         "tracker/plan.html",
         {
-            "plan": plan,
-            "plans": plan_list(fetched_by=request.user),
+            "plan": page.plan,
+            "plans": page.plans,
             "summaries": summaries,
             "totals": totals,
             "total": sum(totals.values()),
@@ -69,19 +70,27 @@ def theme_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _action_context(request: HttpRequest, pk: int, **extra: object) -> dict[str, object]:
+    page = action_page(fetched_by=request.user, pk=pk)
+    return {
+        "action": page.action,
+        "plan": page.plan,
+        "leads": page.leads,
+        "lead_agencies": page.lead_agencies,
+        "sub_actions": page.sub_actions,
+        "updates": page.updates,
+        "recommendation": page.recommendation,
+        "can_update": action_page_can_update(user=request.user, page=page),
+        **extra,
+    }
+
+
 @login_required
 def action_view(request: HttpRequest, pk: int) -> HttpResponse:
-    action = action_get(fetched_by=request.user, pk=pk)
-    can_update = action_can_update(user=request.user, action=action)
-    context = {
-        "action": action,
-        "plan": action.theme.plan,
-        "can_update": can_update,
-        "recommendation": getattr(action, "from_recommendation", None),
-    }
     if request.method == "POST":
         form = UpdateForm(request.POST)
         if form.is_valid():
+            action = action_get(fetched_by=request.user, pk=pk)
             try:
                 action_update_create(
                     action=action,
@@ -92,15 +101,16 @@ def action_view(request: HttpRequest, pk: int) -> HttpResponse:
                     written_on=form.cleaned_data["written_on"],
                 )
             except StaleEditError as error:
-                action = action_get(fetched_by=request.user, pk=pk)
                 form = UpdateForm(resubmit_data(request, error))
                 form.is_valid()
-                context.update(action=action, form=form, stale=error)
+                context = _action_context(request, pk, form=form, stale=error)
                 return render(request, "tracker/action.html", context, status=409)
             messages.success(request, f"Your update to action {action.reference} is saved.")
             return redirect("tracker:action", pk=action.pk)
-        context["form"] = form
+        context = _action_context(request, pk, form=form)
         return render(request, "tracker/action.html", context, status=400)
+    context = _action_context(request, pk)
+    action = context["action"]
     context["form"] = UpdateForm(initial={"version": action.version, "status": action.status})
     return render(request, "tracker/action.html", context)
 
@@ -204,7 +214,7 @@ def my_actions_view(request: HttpRequest) -> HttpResponse:
     plan = requested_plan(request)
     if plan is None:
         return render(request, "tracker/no_plan.html")
-    rows = my_actions(fetched_by=request.user, plan=plan, today=timezone.localdate())
+    rows = my_actions_rows(fetched_by=request.user, plan=plan, today=timezone.localdate())
     return render(
         request,
         "tracker/my_actions.html",

@@ -1,0 +1,403 @@
+"""Reads for the three pages everyone opens most: the plan overview, an action and "my
+actions", as fixed SQL (see :mod:`cspkit.tracker.rows` for why).
+
+Each function gives the same objects, in the same order, as its ORM counterpart in
+:mod:`cspkit.tracker.selectors.plan` (``plan_get``/``plan_list``/``plan_overview``,
+``action_get`` and ``my_actions``), and applies the same access rules; the tests hold them
+to that on SQLite and PostgreSQL. Those ORM selectors remain what the services, reports and
+the less-visited pages use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from typing import Any
+
+from django.db import connections, router
+from django.http import Http404
+
+from cspkit.tracker.models import (
+    Action,
+    ActionUpdate,
+    Agency,
+    Partnership,
+    Person,
+    Plan,
+    Recommendation,
+    Role,
+    SubAction,
+    Theme,
+)
+from cspkit.tracker.rows import Columns, relate
+from cspkit.tracker.selectors.access import User, person_of, reader_required
+from cspkit.tracker.selectors.plan import LeadAction, ThemeSummary
+from cspkit.tracker.status import RagStatus
+
+
+@dataclass(frozen=True)
+class ActionPage:
+    """An action (with its theme and plan) and everything its page lists."""
+
+    action: Action
+    sub_actions: list[SubAction]
+    leads: list[Person]
+    lead_agencies: list[Agency]
+    updates: list[ActionUpdate]
+    recommendation: Recommendation | None
+
+    @property
+    def plan(self) -> Plan:
+        return self.action.theme.plan
+
+
+@dataclass(frozen=True)
+class PlanPage:
+    """A plan with its partnership, every plan to switch to, and its themes' RAG counts."""
+
+    plan: Plan
+    plans: list[Plan]
+    summaries: list[ThemeSummary]
+
+
+def _connection(model: type) -> Any:
+    return connections[router.db_for_read(model)]
+
+
+def _query(connection: Any, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _day(value: Any) -> date | None:
+    """A date from an aggregate (SQLite gives ISO text, PostgreSQL a date)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _m2m(model: type, name: str) -> tuple[str, str, str]:
+    """Table, own column and target column of a many-to-many field's join table."""
+    field = model._meta.get_field(name)
+    return field.m2m_db_table(), field.m2m_column_name(), field.m2m_reverse_name()
+
+
+# -- the plan overview -------------------------------------------------------------------------
+
+
+@cache
+def _plan_columns() -> tuple[Columns, Columns]:
+    return Columns(Plan, "p"), Columns(Partnership, "s")
+
+
+def _plans(connection: Any, where: str = "", params: list[Any] | None = None) -> list[Plan]:
+    """Plans with their partnership, newest period first (``plan_list``)."""
+    plans, partnerships = _plan_columns()
+    q = connection.ops.quote_name
+    rows = _query(
+        connection,
+        f"SELECT {plans.sql(connection)}, {partnerships.sql(connection)} "
+        f"FROM {plans.table(connection)} JOIN {partnerships.table(connection)} "
+        f"ON {partnerships.column('id', connection)} = {plans.column('partnership', connection)}"
+        f"{where} ORDER BY p.{q('period_start')} DESC, p.{q('id')}",
+        params or [],
+    )
+    found = []
+    for row in rows:
+        plan = plans.build(row, 0, connection)
+        relate(plan, "partnership", partnerships.build(row, plans.width, connection))
+        found.append(plan)
+    return found
+
+
+def plan_page(*, fetched_by: User, pk: int) -> PlanPage:
+    """The plan overview: ``plan_get``, ``plan_list`` and ``plan_overview`` in three short
+    queries."""
+    reader_required(fetched_by)
+    connection = _connection(Plan)
+    plans = _plans(connection)
+    plan = next((candidate for candidate in plans if candidate.pk == pk), None)
+    if plan is None:
+        raise Http404("No such plan.")
+    return PlanPage(plan=plan, plans=plans, summaries=_theme_summaries(connection, plan))
+
+
+def plan_chosen(*, fetched_by: User, pk: int | None) -> Plan | None:
+    """Plan ``pk`` (404 if there is none), or when ``pk`` is None the plan whose period
+    started most recently, or None if there is no plan: ``plan_get``/``plan_current``."""
+    reader_required(fetched_by)
+    connection = _connection(Plan)
+    if pk is None:
+        found = _plans(connection)
+        return found[0] if found else None
+    found = _plans(connection, f" WHERE p.{connection.ops.quote_name('id')} = %s", [pk])
+    if not found:
+        raise Http404("No such plan.")
+    return found[0]
+
+
+@cache
+def _theme_columns() -> tuple[Columns, Columns, Columns]:
+    return Columns(Theme, "t"), Columns(Person, "l"), Columns(Agency, "g")
+
+
+def _theme_summaries(connection: Any, plan: Plan) -> list[ThemeSummary]:
+    themes, people, agencies = _theme_columns()
+    q = connection.ops.quote_name
+    rows = _query(
+        connection,
+        f"SELECT {themes.sql(connection)}, {people.sql(connection)}, {agencies.sql(connection)} "
+        f"FROM {themes.table(connection)} "
+        f"LEFT JOIN {people.table(connection)} "
+        f"ON {people.column('id', connection)} = {themes.column('thematic_lead', connection)} "
+        f"LEFT JOIN {agencies.table(connection)} "
+        f"ON {agencies.column('id', connection)} = {people.column('agency', connection)} "
+        f"WHERE {themes.column('plan', connection)} = %s ORDER BY t.{q('number')}",
+        [plan.pk],
+    )
+    counts: dict[int, dict[RagStatus, int]] = {}
+    found = []
+    for row in rows:
+        theme = themes.build(row, 0, connection)
+        lead = people.build(row, themes.width, connection)
+        if lead is not None:
+            relate(lead, "agency", agencies.build(row, themes.width + people.width, connection))
+        relate(theme, "thematic_lead", lead)
+        relate(theme, "plan", plan)
+        counts[theme.pk] = {status: 0 for status in RagStatus}
+        found.append(theme)
+    action = q(Action._meta.db_table)
+    for theme_id, status, count in _query(
+        connection,
+        f"SELECT a.{q('theme_id')}, a.{q('status')}, COUNT(*) FROM {action} a "
+        f"JOIN {q(Theme._meta.db_table)} t ON t.{q('id')} = a.{q('theme_id')} "
+        f"WHERE t.{q('plan_id')} = %s GROUP BY a.{q('theme_id')}, a.{q('status')}",
+        [plan.pk],
+    ):
+        counts[theme_id][RagStatus(status)] = count
+    return [ThemeSummary(theme=theme, counts=counts[theme.pk]) for theme in found]
+
+
+# -- one action --------------------------------------------------------------------------------
+
+
+@cache
+def _action_columns() -> dict[str, Columns]:
+    return {
+        "action": Columns(Action, "a"),
+        "theme": Columns(Theme, "t"),
+        "plan": Columns(Plan, "p"),
+        "sub": Columns(SubAction, "s"),
+        "person": Columns(Person, "l"),
+        "agency": Columns(Agency, "g"),
+        "update": Columns(ActionUpdate, "u"),
+    }
+
+
+def action_page(*, fetched_by: User, pk: int) -> ActionPage:
+    """What ``action_get`` loads for an action's page, in five short queries."""
+    reader_required(fetched_by)
+    c = _action_columns()
+    connection = _connection(Action)
+    q = connection.ops.quote_name
+    action_cols, theme_cols, plan_cols = c["action"], c["theme"], c["plan"]
+    recommendation_table = q(Recommendation._meta.db_table)
+    plan_action = q(Recommendation._meta.get_field("plan_action").column)
+    rows = _query(
+        connection,
+        f"SELECT {action_cols.sql(connection)}, {theme_cols.sql(connection)}, "
+        f"{plan_cols.sql(connection)}, r.{q('id')}, r.{q('reference')} "
+        f"FROM {action_cols.table(connection)} "
+        f"JOIN {theme_cols.table(connection)} "
+        f"ON {theme_cols.column('id', connection)} = {action_cols.column('theme', connection)} "
+        f"JOIN {plan_cols.table(connection)} "
+        f"ON {plan_cols.column('id', connection)} = {theme_cols.column('plan', connection)} "
+        f"LEFT JOIN {recommendation_table} r ON r.{plan_action} = a.{q('id')} "
+        f"WHERE a.{q('id')} = %s",
+        [pk],
+    )
+    if not rows:
+        raise Http404("No such action.")
+    row = rows[0]
+    action = action_cols.build(row, 0, connection)
+    theme = theme_cols.build(row, action_cols.width, connection)
+    plan = plan_cols.build(row, action_cols.width + theme_cols.width, connection)
+    relate(theme, "plan", plan)
+    relate(action, "theme", theme)
+    recommendation = None
+    if row[-2] is not None:
+        recommendation = Recommendation.from_db(
+            connection.alias, ["id", "reference"], [row[-2], row[-1]]
+        )
+
+    sub_cols = c["sub"]
+    sub_actions = [
+        sub_cols.build(found, 0, connection)
+        for found in _query(
+            connection,
+            f"SELECT {sub_cols.sql(connection)} FROM {sub_cols.table(connection)} "
+            f"WHERE {sub_cols.column('action', connection)} = %s "
+            f"ORDER BY s.{q('label')}, s.{q('id')}",
+            [pk],
+        )
+    ]
+    for sub in sub_actions:
+        relate(sub, "action", action)
+
+    person_cols, agency_cols = c["person"], c["agency"]
+    table, own, other = _m2m(Action, "leads")
+    leads = []
+    for found in _query(
+        connection,
+        f"SELECT {person_cols.sql(connection)}, {agency_cols.sql(connection)} "
+        f"FROM {q(table)} j JOIN {person_cols.table(connection)} ON l.{q('id')} = j.{q(other)} "
+        f"JOIN {agency_cols.table(connection)} "
+        f"ON {agency_cols.column('id', connection)} = {person_cols.column('agency', connection)} "
+        f"WHERE j.{q(own)} = %s ORDER BY l.{q('full_name')}, l.{q('id')}",
+        [pk],
+    ):
+        person = person_cols.build(found, 0, connection)
+        relate(person, "agency", agency_cols.build(found, person_cols.width, connection))
+        leads.append(person)
+
+    table, own, other = _m2m(Action, "lead_agencies")
+    lead_agencies = [
+        agency_cols.build(found, 0, connection)
+        for found in _query(
+            connection,
+            f"SELECT {agency_cols.sql(connection)} FROM {q(table)} j "
+            f"JOIN {agency_cols.table(connection)} ON g.{q('id')} = j.{q(other)} "
+            f"WHERE j.{q(own)} = %s ORDER BY g.{q('name')}, g.{q('id')}",
+            [pk],
+        )
+    ]
+
+    update_cols = c["update"]
+    updates = []
+    for found in _query(
+        connection,
+        f"SELECT {update_cols.sql(connection)}, {person_cols.sql(connection)}, "
+        f"{agency_cols.sql(connection)} FROM {update_cols.table(connection)} "
+        f"JOIN {person_cols.table(connection)} "
+        f"ON {person_cols.column('id', connection)} = {update_cols.column('author', connection)} "
+        f"JOIN {agency_cols.table(connection)} "
+        f"ON {agency_cols.column('id', connection)} = {person_cols.column('agency', connection)} "
+        f"WHERE {update_cols.column('action', connection)} = %s "
+        f"ORDER BY u.{q('written_on')} DESC, u.{q('created_at')} DESC, u.{q('id')} DESC",
+        [pk],
+    ):
+        update = update_cols.build(found, 0, connection)
+        author = person_cols.build(found, update_cols.width, connection)
+        relate(
+            author,
+            "agency",
+            agency_cols.build(found, update_cols.width + person_cols.width, connection),
+        )
+        relate(update, "author", author)
+        relate(update, "action", action)
+        updates.append(update)
+    return ActionPage(
+        action=action,
+        sub_actions=sub_actions,
+        leads=leads,
+        lead_agencies=lead_agencies,
+        updates=updates,
+        recommendation=recommendation,
+    )
+
+
+def action_page_can_update(*, user: User, page: ActionPage) -> bool:
+    """``access.action_can_update`` on the page's own lists (no further query)."""
+    person = person_of(user)
+    if person is None or person.role == Role.MEMBER:
+        return False
+    if person.role == Role.ADMINISTRATOR:
+        return True
+    return (
+        page.action.theme.thematic_lead_id == person.pk
+        or any(lead.pk == person.pk for lead in page.leads)
+        or any(agency.pk == person.agency_id for agency in page.lead_agencies)
+    )
+
+
+# -- my actions --------------------------------------------------------------------------------
+
+
+@cache
+def _my_columns() -> tuple[Columns, Columns]:
+    return Columns(Action, "a"), Columns(Theme, "t")
+
+
+def my_actions_rows(*, fetched_by: User, plan: Plan, today: date) -> list[LeadAction]:
+    """``selectors.plan.my_actions`` in one query: the actions of ``plan`` the user leads (in
+    person, through their agency or their theme), overdue first; administrators get every
+    open action; members lead nothing."""
+    person = reader_required(fetched_by)
+    if person.role == Role.MEMBER:
+        return []
+    actions, themes = _my_columns()
+    connection = _connection(Action)
+    q = connection.ops.quote_name
+    updates = q(ActionUpdate._meta.db_table)
+    sql = (
+        f"SELECT {actions.sql(connection)}, {themes.sql(connection)}, "
+        f"(SELECT MAX(u.{q('written_on')}) FROM {updates} u "
+        f"WHERE u.{q('action_id')} = a.{q('id')}) "
+        f"FROM {actions.table(connection)} JOIN {themes.table(connection)} "
+        f"ON {themes.column('id', connection)} = {actions.column('theme', connection)} "
+        f"WHERE {themes.column('plan', connection)} = %s AND "
+    )
+    params: list[Any] = [plan.pk]
+    if person.role == Role.LEAD:
+        leads, lead_own, lead_other = _m2m(Action, "leads")
+        agencies, agency_own, agency_other = _m2m(Action, "lead_agencies")
+        sql += (
+            f"(EXISTS (SELECT 1 FROM {q(leads)} j WHERE j.{q(lead_own)} = a.{q('id')} "
+            f"AND j.{q(lead_other)} = %s) "
+            f"OR EXISTS (SELECT 1 FROM {q(agencies)} k WHERE k.{q(agency_own)} = a.{q('id')} "
+            f"AND k.{q(agency_other)} = %s) "
+            f"OR {themes.column('thematic_lead', connection)} = %s)"
+        )
+        params += [person.pk, person.agency_id, person.pk]
+    else:
+        sql += f"a.{q('status')} NOT IN (%s, %s)"
+        params += [RagStatus.COMPLETE.value, RagStatus.WITHDRAWN.value]
+    interval = timedelta(days=plan.update_every_days)
+    rows = []
+    theme_of: dict[int, Theme] = {}
+    for row in _query(connection, sql, params):
+        action = actions.build(row, 0, connection)
+        theme = theme_of.get(action.theme_id)
+        if theme is None:
+            theme = theme_of[action.theme_id] = themes.build(row, actions.width, connection)
+        relate(action, "theme", theme)
+        last_update_on = _day(row[-1])
+        due_on = (last_update_on or plan.period_start) + interval
+        is_open = action.rag.is_open
+        rows.append(
+            LeadAction(
+                action=action,
+                last_update_on=last_update_on,
+                update_due_on=due_on,
+                is_overdue=is_open and due_on < today,
+                is_past_due_date=is_open
+                and action.due_date is not None
+                and action.due_date < today,
+            )
+        )
+    rows.sort(key=lambda row: (not row.is_overdue, row.update_due_on, row.action.reference))
+    return rows
+
+
+def prepare() -> None:
+    """Build every column list and converter these reads use, for the default database."""
+    from cspkit.tracker.auth import _columns
+
+    connection = _connection(Action)
+    for group in (_plan_columns(), _theme_columns(), _my_columns(), _columns()):
+        for columns in group:
+            columns.prepare(connection)
+    for columns in _action_columns().values():
+        columns.prepare(connection)

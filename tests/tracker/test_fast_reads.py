@@ -98,16 +98,15 @@ def test_the_plan_page_matches_the_orm(demo: list[User]) -> None:
                 fields(p) for p in plan_list(fetched_by=user)
             ]
             summaries = plan_overview(fetched_by=user, plan=expected)
-            assert [fields(s.theme) for s in page.summaries] == [
-                fields(s.theme) for s in summaries
-            ]
+            assert [fields(s.theme) for s in page.summaries] == [fields(s.theme) for s in summaries]
             assert [s.counts for s in page.summaries] == [s.counts for s in summaries]
             assert [person_fields(s.theme.thematic_lead) for s in page.summaries] == [
                 person_fields(s.theme.thematic_lead) for s in summaries
             ]
-            assert sum(s.total for s in page.summaries) == Action.objects.filter(
-                theme__plan_id=pk
-            ).count()
+            assert (
+                sum(s.total for s in page.summaries)
+                == Action.objects.filter(theme__plan_id=pk).count()
+            )
 
 
 def test_the_chosen_plan_matches_the_orm(demo: list[User]) -> None:

@@ -16,7 +16,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import Http404
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -27,10 +27,12 @@ from cspkit.site.sessions import SessionStore
 from cspkit.tracker.auth import TrackerBackend, user_with_person
 from cspkit.tracker.demo import seed_demo
 from cspkit.tracker.models import Action, Person, Plan, Recommendation, Theme
+from cspkit.tracker.rows import fetch_all
 from cspkit.tracker.selectors.access import action_can_update
 from cspkit.tracker.selectors.pages import (
     action_page,
     action_page_can_update,
+    my_actions_page,
     my_actions_rows,
     plan_chosen,
     plan_page,
@@ -207,6 +209,37 @@ def test_my_actions_match_the_orm(demo: list[User], days_after_start: int) -> No
     assert seen > 0
 
 
+def test_my_actions_page_matches_the_orm(demo: list[User]) -> None:
+    today = date(2026, 11, 23)
+    plans = list(Plan.objects.values_list("pk", flat=True))
+    for user in demo:
+        for pk in [None, *plans]:
+            plan, rows = my_actions_page(fetched_by=user, pk=pk, today=today)
+            expected_plan = (
+                plan_current(fetched_by=user) if pk is None else plan_get(fetched_by=user, pk=pk)
+            )
+            assert fields(plan) == fields(expected_plan)
+            assert plan.partnership.name == expected_plan.partnership.name
+            expected = my_actions(fetched_by=user, plan=expected_plan, today=today)
+            assert [(fields(r.action), r.last_update_on, r.is_overdue) for r in rows] == [
+                (fields(r.action), r.last_update_on, r.is_overdue) for r in expected
+            ]
+    with pytest.raises(Http404):
+        my_actions_page(fetched_by=demo[0], pk=max(plans) + 1, today=today)
+
+
+def test_without_a_plan_my_actions_says_so(db: None, world: Any) -> None:
+    Plan.objects.all().delete()
+    for user in (world.admin, world.police_lead, world.member):
+        assert my_actions_page(fetched_by=user, pk=None, today=date(2026, 5, 1)) == (None, [])
+        assert plan_chosen(fetched_by=user, pk=None) is None
+        client = Client()
+        client.force_login(user)
+        response = client.get(reverse("tracker:my_actions"))
+        assert response.status_code == 200
+        assert "no plan" in response.content.decode().lower()
+
+
 def test_the_pages_take_few_queries(demo: list[User]) -> None:
     user = demo[0]
     plan = Plan.objects.order_by("-period_start").first()
@@ -215,6 +248,7 @@ def test_the_pages_take_few_queries(demo: list[User]) -> None:
         (lambda: plan_page(fetched_by=user, pk=plan.pk), 3),
         (lambda: action_page(fetched_by=user, pk=action.pk), 5),
         (lambda: my_actions_rows(fetched_by=user, plan=plan, today=date(2026, 1, 1)), 1),
+        (lambda: my_actions_page(fetched_by=user, pk=None, today=date(2026, 1, 1)), 2),
     ]:
         with CaptureQueriesContext(connection) as queries:
             read()
@@ -272,3 +306,30 @@ def test_sessions_load_until_they_expire(db: None, world: Any) -> None:
     assert response.status_code == 302 and reverse("login") in response["Location"]
     assert SessionStore("no-such-session-key-at-all").load() == {}
     assert SessionStore(None).load() == {}
+
+
+def test_statements_sent_together_fail_cleanly(committed_db: None) -> None:
+    """A failing query among several (one pipeline on PostgreSQL) raises Django's database
+    error, and the connection goes on working."""
+    with pytest.raises(DatabaseError):
+        fetch_all(
+            connection,
+            [("SELECT 1", []), ("SELECT * FROM no_such_table", []), ("SELECT 2", [])],
+        )
+    assert fetch_all(connection, [("SELECT 1", []), ("SELECT %s", [2])]) == [[(1,)], [(2,)]]
+    assert fetch_all(connection, []) == []
+
+
+def test_the_busiest_reads_are_prepared_on_postgresql(demo: list[User]) -> None:
+    """On PostgreSQL the fixed reads are prepared after a few runs, so the server stops
+    planning them again (on SQLite there is nothing to check)."""
+    if connection.vendor != "postgresql":
+        return
+    action = Action.objects.order_by("pk").first()
+    for _ in range(6):
+        action_page(fetched_by=demo[0], pk=action.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert len(prepared) >= 5
+    assert any("tracker_actionupdate" in statement for statement in prepared)

@@ -23,7 +23,20 @@ def test_postgres_urls_become_postgres_settings() -> None:
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("tracker", "csp", "s@cret")
     assert (config["HOST"], config["PORT"]) == ("db.example", "6543")
-    assert config["OPTIONS"] == {"sslmode": "require"}
+    assert config["OPTIONS"] == {"sslmode": "require", "prepare_threshold": 5}
+
+
+@pytest.mark.parametrize(
+    ("query", "threshold"), [("prepare_threshold=none", None), ("prepare_threshold=2", 2)]
+)
+def test_prepared_statements_can_be_tuned_or_turned_off(query: str, threshold: int | None) -> None:
+    config = database_config(f"postgres://csp@db.example/tracker?{query}")
+    assert config["OPTIONS"] == {"prepare_threshold": threshold}
+
+
+def test_a_bad_prepare_threshold_is_named() -> None:
+    with pytest.raises(ImproperlyConfigured, match="prepare_threshold='often'"):
+        database_config("postgres://csp@db.example/tracker?prepare_threshold=often")
 
 
 @pytest.mark.parametrize(

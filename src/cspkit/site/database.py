@@ -58,8 +58,31 @@ def postgres_config(url: str) -> dict[str, Any]:
         "PORT": str(parts.port or ""),
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": dict(parse_qsl(parts.query)),
+        "OPTIONS": _postgres_options(parse_qsl(parts.query)),
     }
+
+
+def _postgres_options(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """Driver options from the URL's query. ``prepare_threshold`` (default 5) is how many
+    times a statement bound on the server runs before psycopg prepares it; the tracker's
+    busiest reads are bound on the server (``cspkit.tracker.rows``), so the database stops
+    planning them afresh. ``?prepare_threshold=none`` turns it off, as a connection pooler
+    without prepared-statement support (PgBouncer before 1.21 in transaction mode) needs."""
+    options: dict[str, Any] = {"prepare_threshold": 5}
+    for key, value in pairs:
+        if key == "prepare_threshold":
+            if value.lower() in ("", "none", "off"):
+                options[key] = None
+            elif value.isdigit():
+                options[key] = int(value)
+            else:
+                raise ImproperlyConfigured(
+                    f"CSP_DATABASE_URL: prepare_threshold={value!r} should be a whole number "
+                    "or 'none'"
+                )
+        else:
+            options[key] = value
+    return options
 
 
 def database_config(url: str | None) -> dict[str, Any]:

@@ -15,6 +15,8 @@ from django.contrib.sessions.models import Session
 from django.db import connections, router
 from django.utils import timezone
 
+from cspkit.tracker.rows import fixed_cursor
+
 logger = logging.getLogger(__name__)
 
 
@@ -31,9 +33,9 @@ class SessionStore(DatabaseSessionStore):
             f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s"
         )
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [key, now])
-            row = cursor.fetchone()
+        with fixed_cursor(connection) as found:
+            found.execute(sql, [key, now])
+            row = found.fetchone()
         if row is None:
             self._session_key = None
             return None

@@ -15,7 +15,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connections, router
 
-from cspkit.tracker.rows import Columns, relate
+from cspkit.tracker.rows import Columns, fixed_cursor, relate
 
 
 @cache
@@ -44,9 +44,9 @@ def user_with_person(user_id: object) -> AbstractBaseUser | None:
         f"ON {agencies.column('id', connection)} = {people.column('agency', connection)} "
         f"WHERE {users.column('id', connection)} = %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id])
-        row = cursor.fetchone()
+    with fixed_cursor(connection) as found:
+        found.execute(sql, [user_id])
+        row = found.fetchone()
     if row is None:
         return None
     user = users.build(row, 0, connection)

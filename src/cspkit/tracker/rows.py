@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db import connections
 from django.db.models import Model
 
 Converter = Callable[[Any, Any, Any], Any]
@@ -89,11 +88,50 @@ class Columns:
         return self.model.from_db(connection.alias, self.names, values)
 
 
-def fetch(sql: str, params: Sequence[Any], using: str = "default") -> list[tuple[Any, ...]]:
-    """Rows of a parameterised query (``%s`` placeholders on every backend)."""
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+Statement = tuple[str, Sequence[Any]]
+
+
+def fixed_cursor(connection: Any) -> Any:
+    """A cursor for the fixed statements, through Django's wrapper (errors, query logging).
+
+    On PostgreSQL it binds parameters on the server, so that psycopg prepares each statement
+    once it has run a few times on a connection (``prepare_threshold``, see
+    ``cspkit.site.database``) and the server stops re-planning it: planning took several
+    times longer than running these short queries. Django's own cursors bind on the
+    client, which never prepares.
+    """
+    wrapper = connection.cursor()  # connects, and runs Django's health check, first
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        wrapper.cursor.close()
+        wrapper.cursor = psycopg.Cursor(connection.connection)
+    return wrapper
+
+
+def fetch_all(connection: Any, statements: Sequence[Statement]) -> list[list[tuple[Any, ...]]]:
+    """The rows of each of several independent parameterised queries (``%s`` placeholders).
+
+    On PostgreSQL they go to the server together in one pipeline (psycopg 3), so a page
+    waits for one round trip instead of one per query; elsewhere they run one by one.
+    """
+    cursors = [fixed_cursor(connection) for _ in statements]
+    try:
+        raw = connection.connection
+        pipeline = getattr(raw, "pipeline", None)
+        if connection.vendor != "postgresql" or pipeline is None or len(statements) < 2:
+            results = []
+            for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                cursor.execute(sql, params)
+                results.append(cursor.fetchall())
+            return results
+        with connection.wrap_database_errors, pipeline():
+            for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                cursor.execute(sql, params)
+        return [cursor.fetchall() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
 
 
 def relate(instance: Model, name: str, value: Model | None) -> None:

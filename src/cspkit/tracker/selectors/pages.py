@@ -30,7 +30,7 @@ from cspkit.tracker.models import (
     SubAction,
     Theme,
 )
-from cspkit.tracker.rows import Columns, relate
+from cspkit.tracker.rows import Columns, Statement, fetch_all, relate
 from cspkit.tracker.selectors.access import User, person_of, reader_required
 from cspkit.tracker.selectors.plan import LeadAction, ThemeSummary
 from cspkit.tracker.status import RagStatus
@@ -65,12 +65,6 @@ def _connection(model: type) -> Any:
     return connections[router.db_for_read(model)]
 
 
-def _query(connection: Any, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def _day(value: Any) -> date | None:
     """A date from an aggregate (SQLite gives ISO text, PostgreSQL a date)."""
     if value is None or isinstance(value, date):
@@ -84,7 +78,16 @@ def _m2m(model: type, name: str) -> tuple[str, str, str]:
     return field.m2m_db_table(), field.m2m_column_name(), field.m2m_reverse_name()
 
 
-# -- the plan overview -------------------------------------------------------------------------
+def _current_plan_sql(connection: Any) -> str:
+    """The id of the plan whose period started most recently (``plan_current``)."""
+    q = connection.ops.quote_name
+    return (
+        f"(SELECT {q('id')} FROM {q(Plan._meta.db_table)} "
+        f"ORDER BY {q('period_start')} DESC, {q('id')} LIMIT 1)"
+    )
+
+
+# -- plans -------------------------------------------------------------------------------------
 
 
 @cache
@@ -92,18 +95,29 @@ def _plan_columns() -> tuple[Columns, Columns]:
     return Columns(Plan, "p"), Columns(Partnership, "s")
 
 
-def _plans(connection: Any, where: str = "", params: list[Any] | None = None) -> list[Plan]:
+def _plans_statement(connection: Any, where: str = "", params: Any = ()) -> Statement:
     """Plans with their partnership, newest period first (``plan_list``)."""
     plans, partnerships = _plan_columns()
     q = connection.ops.quote_name
-    rows = _query(
-        connection,
+    return (
         f"SELECT {plans.sql(connection)}, {partnerships.sql(connection)} "
         f"FROM {plans.table(connection)} JOIN {partnerships.table(connection)} "
         f"ON {partnerships.column('id', connection)} = {plans.column('partnership', connection)}"
         f"{where} ORDER BY p.{q('period_start')} DESC, p.{q('id')}",
-        params or [],
+        list(params),
     )
+
+
+def _chosen_plan_statement(connection: Any, pk: int | None) -> Statement:
+    """Plan ``pk``, or the current plan when ``pk`` is None."""
+    q = connection.ops.quote_name
+    if pk is None:
+        return _plans_statement(connection, f" WHERE p.{q('id')} = {_current_plan_sql(connection)}")
+    return _plans_statement(connection, f" WHERE p.{q('id')} = %s", [pk])
+
+
+def _plans(connection: Any, rows: list[tuple[Any, ...]]) -> list[Plan]:
+    plans, partnerships = _plan_columns()
     found = []
     for row in rows:
         plan = plans.build(row, 0, connection)
@@ -112,30 +126,19 @@ def _plans(connection: Any, where: str = "", params: list[Any] | None = None) ->
     return found
 
 
-def plan_page(*, fetched_by: User, pk: int) -> PlanPage:
-    """The plan overview: ``plan_get``, ``plan_list`` and ``plan_overview`` in three short
-    queries."""
-    reader_required(fetched_by)
-    connection = _connection(Plan)
-    plans = _plans(connection)
-    plan = next((candidate for candidate in plans if candidate.pk == pk), None)
-    if plan is None:
-        raise Http404("No such plan.")
-    return PlanPage(plan=plan, plans=plans, summaries=_theme_summaries(connection, plan))
-
-
 def plan_chosen(*, fetched_by: User, pk: int | None) -> Plan | None:
     """Plan ``pk`` (404 if there is none), or when ``pk`` is None the plan whose period
     started most recently, or None if there is no plan: ``plan_get``/``plan_current``."""
     reader_required(fetched_by)
     connection = _connection(Plan)
-    if pk is None:
-        found = _plans(connection)
-        return found[0] if found else None
-    found = _plans(connection, f" WHERE p.{connection.ops.quote_name('id')} = %s", [pk])
-    if not found:
+    (rows,) = fetch_all(connection, [_chosen_plan_statement(connection, pk)])
+    found = _plans(connection, rows)
+    if not found and pk is not None:
         raise Http404("No such plan.")
-    return found[0]
+    return found[0] if found else None
+
+
+# -- the plan overview -------------------------------------------------------------------------
 
 
 @cache
@@ -143,23 +146,44 @@ def _theme_columns() -> tuple[Columns, Columns, Columns]:
     return Columns(Theme, "t"), Columns(Person, "l"), Columns(Agency, "g")
 
 
-def _theme_summaries(connection: Any, plan: Plan) -> list[ThemeSummary]:
+def plan_page(*, fetched_by: User, pk: int) -> PlanPage:
+    """The plan overview: ``plan_get``, ``plan_list`` and ``plan_overview`` in three short
+    queries sent together."""
+    reader_required(fetched_by)
+    connection = _connection(Plan)
     themes, people, agencies = _theme_columns()
     q = connection.ops.quote_name
-    rows = _query(
+    plan_rows, theme_rows, count_rows = fetch_all(
         connection,
-        f"SELECT {themes.sql(connection)}, {people.sql(connection)}, {agencies.sql(connection)} "
-        f"FROM {themes.table(connection)} "
-        f"LEFT JOIN {people.table(connection)} "
-        f"ON {people.column('id', connection)} = {themes.column('thematic_lead', connection)} "
-        f"LEFT JOIN {agencies.table(connection)} "
-        f"ON {agencies.column('id', connection)} = {people.column('agency', connection)} "
-        f"WHERE {themes.column('plan', connection)} = %s ORDER BY t.{q('number')}",
-        [plan.pk],
+        [
+            _plans_statement(connection),
+            (
+                f"SELECT {themes.sql(connection)}, {people.sql(connection)}, "
+                f"{agencies.sql(connection)} FROM {themes.table(connection)} "
+                f"LEFT JOIN {people.table(connection)} "
+                f"ON {people.column('id', connection)} = "
+                f"{themes.column('thematic_lead', connection)} "
+                f"LEFT JOIN {agencies.table(connection)} "
+                f"ON {agencies.column('id', connection)} = {people.column('agency', connection)} "
+                f"WHERE {themes.column('plan', connection)} = %s ORDER BY t.{q('number')}",
+                [pk],
+            ),
+            (
+                f"SELECT a.{q('theme_id')}, a.{q('status')}, COUNT(*) "
+                f"FROM {q(Action._meta.db_table)} a "
+                f"JOIN {q(Theme._meta.db_table)} t ON t.{q('id')} = a.{q('theme_id')} "
+                f"WHERE t.{q('plan_id')} = %s GROUP BY a.{q('theme_id')}, a.{q('status')}",
+                [pk],
+            ),
+        ],
     )
+    plans = _plans(connection, plan_rows)
+    plan = next((candidate for candidate in plans if candidate.pk == pk), None)
+    if plan is None:
+        raise Http404("No such plan.")
     counts: dict[int, dict[RagStatus, int]] = {}
     found = []
-    for row in rows:
+    for row in theme_rows:
         theme = themes.build(row, 0, connection)
         lead = people.build(row, themes.width, connection)
         if lead is not None:
@@ -168,16 +192,10 @@ def _theme_summaries(connection: Any, plan: Plan) -> list[ThemeSummary]:
         relate(theme, "plan", plan)
         counts[theme.pk] = {status: 0 for status in RagStatus}
         found.append(theme)
-    action = q(Action._meta.db_table)
-    for theme_id, status, count in _query(
-        connection,
-        f"SELECT a.{q('theme_id')}, a.{q('status')}, COUNT(*) FROM {action} a "
-        f"JOIN {q(Theme._meta.db_table)} t ON t.{q('id')} = a.{q('theme_id')} "
-        f"WHERE t.{q('plan_id')} = %s GROUP BY a.{q('theme_id')}, a.{q('status')}",
-        [plan.pk],
-    ):
+    for theme_id, status, count in count_rows:
         counts[theme_id][RagStatus(status)] = count
-    return [ThemeSummary(theme=theme, counts=counts[theme.pk]) for theme in found]
+    summaries = [ThemeSummary(theme=theme, counts=counts[theme.pk]) for theme in found]
+    return PlanPage(plan=plan, plans=plans, summaries=summaries)
 
 
 # -- one action --------------------------------------------------------------------------------
@@ -196,98 +214,100 @@ def _action_columns() -> dict[str, Columns]:
     }
 
 
-def action_page(*, fetched_by: User, pk: int) -> ActionPage:
-    """What ``action_get`` loads for an action's page, in five short queries."""
-    reader_required(fetched_by)
+def _action_statements(connection: Any, pk: int) -> list[Statement]:
+    """The action with its theme, plan and recommendation; its sub-actions; its leads with
+    their agencies; its lead agencies; its updates with their authors and agencies."""
     c = _action_columns()
-    connection = _connection(Action)
     q = connection.ops.quote_name
-    action_cols, theme_cols, plan_cols = c["action"], c["theme"], c["plan"]
-    recommendation_table = q(Recommendation._meta.db_table)
+    action, theme, plan = c["action"], c["theme"], c["plan"]
+    sub, person, agency, update = c["sub"], c["person"], c["agency"], c["update"]
     plan_action = q(Recommendation._meta.get_field("plan_action").column)
-    rows = _query(
-        connection,
-        f"SELECT {action_cols.sql(connection)}, {theme_cols.sql(connection)}, "
-        f"{plan_cols.sql(connection)}, r.{q('id')}, r.{q('reference')} "
-        f"FROM {action_cols.table(connection)} "
-        f"JOIN {theme_cols.table(connection)} "
-        f"ON {theme_cols.column('id', connection)} = {action_cols.column('theme', connection)} "
-        f"JOIN {plan_cols.table(connection)} "
-        f"ON {plan_cols.column('id', connection)} = {theme_cols.column('plan', connection)} "
-        f"LEFT JOIN {recommendation_table} r ON r.{plan_action} = a.{q('id')} "
-        f"WHERE a.{q('id')} = %s",
-        [pk],
+    leads, leads_own, leads_other = _m2m(Action, "leads")
+    agencies, agencies_own, agencies_other = _m2m(Action, "lead_agencies")
+    person_agency = (
+        f"JOIN {agency.table(connection)} "
+        f"ON {agency.column('id', connection)} = {person.column('agency', connection)} "
     )
-    if not rows:
+    return [
+        (
+            f"SELECT {action.sql(connection)}, {theme.sql(connection)}, "
+            f"{plan.sql(connection)}, r.{q('id')}, r.{q('reference')} "
+            f"FROM {action.table(connection)} "
+            f"JOIN {theme.table(connection)} "
+            f"ON {theme.column('id', connection)} = {action.column('theme', connection)} "
+            f"JOIN {plan.table(connection)} "
+            f"ON {plan.column('id', connection)} = {theme.column('plan', connection)} "
+            f"LEFT JOIN {q(Recommendation._meta.db_table)} r ON r.{plan_action} = a.{q('id')} "
+            f"WHERE a.{q('id')} = %s",
+            [pk],
+        ),
+        (
+            f"SELECT {sub.sql(connection)} FROM {sub.table(connection)} "
+            f"WHERE {sub.column('action', connection)} = %s "
+            f"ORDER BY s.{q('label')}, s.{q('id')}",
+            [pk],
+        ),
+        (
+            f"SELECT {person.sql(connection)}, {agency.sql(connection)} "
+            f"FROM {q(leads)} j "
+            f"JOIN {person.table(connection)} ON l.{q('id')} = j.{q(leads_other)} "
+            f"{person_agency}"
+            f"WHERE j.{q(leads_own)} = %s ORDER BY l.{q('full_name')}, l.{q('id')}",
+            [pk],
+        ),
+        (
+            f"SELECT {agency.sql(connection)} FROM {q(agencies)} j "
+            f"JOIN {agency.table(connection)} ON g.{q('id')} = j.{q(agencies_other)} "
+            f"WHERE j.{q(agencies_own)} = %s ORDER BY g.{q('name')}, g.{q('id')}",
+            [pk],
+        ),
+        (
+            f"SELECT {update.sql(connection)}, {person.sql(connection)}, "
+            f"{agency.sql(connection)} FROM {update.table(connection)} "
+            f"JOIN {person.table(connection)} "
+            f"ON {person.column('id', connection)} = {update.column('author', connection)} "
+            f"{person_agency}"
+            f"WHERE {update.column('action', connection)} = %s "
+            f"ORDER BY u.{q('written_on')} DESC, u.{q('created_at')} DESC, u.{q('id')} DESC",
+            [pk],
+        ),
+    ]
+
+
+def action_page(*, fetched_by: User, pk: int) -> ActionPage:
+    """What ``action_get`` loads for an action's page, in five short queries sent
+    together."""
+    reader_required(fetched_by)
+    connection = _connection(Action)
+    c = _action_columns()
+    action_cols, theme_cols, plan_cols = c["action"], c["theme"], c["plan"]
+    person_cols, agency_cols, update_cols = c["person"], c["agency"], c["update"]
+    main, sub_rows, lead_rows, agency_rows, update_rows = fetch_all(
+        connection, _action_statements(connection, pk)
+    )
+    if not main:
         raise Http404("No such action.")
-    row = rows[0]
+    row = main[0]
     action = action_cols.build(row, 0, connection)
     theme = theme_cols.build(row, action_cols.width, connection)
-    plan = plan_cols.build(row, action_cols.width + theme_cols.width, connection)
-    relate(theme, "plan", plan)
+    relate(theme, "plan", plan_cols.build(row, action_cols.width + theme_cols.width, connection))
     relate(action, "theme", theme)
     recommendation = None
     if row[-2] is not None:
         recommendation = Recommendation.from_db(
             connection.alias, ["id", "reference"], [row[-2], row[-1]]
         )
-
-    sub_cols = c["sub"]
-    sub_actions = [
-        sub_cols.build(found, 0, connection)
-        for found in _query(
-            connection,
-            f"SELECT {sub_cols.sql(connection)} FROM {sub_cols.table(connection)} "
-            f"WHERE {sub_cols.column('action', connection)} = %s "
-            f"ORDER BY s.{q('label')}, s.{q('id')}",
-            [pk],
-        )
-    ]
+    sub_actions = [c["sub"].build(found, 0, connection) for found in sub_rows]
     for sub in sub_actions:
         relate(sub, "action", action)
-
-    person_cols, agency_cols = c["person"], c["agency"]
-    table, own, other = _m2m(Action, "leads")
     leads = []
-    for found in _query(
-        connection,
-        f"SELECT {person_cols.sql(connection)}, {agency_cols.sql(connection)} "
-        f"FROM {q(table)} j JOIN {person_cols.table(connection)} ON l.{q('id')} = j.{q(other)} "
-        f"JOIN {agency_cols.table(connection)} "
-        f"ON {agency_cols.column('id', connection)} = {person_cols.column('agency', connection)} "
-        f"WHERE j.{q(own)} = %s ORDER BY l.{q('full_name')}, l.{q('id')}",
-        [pk],
-    ):
+    for found in lead_rows:
         person = person_cols.build(found, 0, connection)
         relate(person, "agency", agency_cols.build(found, person_cols.width, connection))
         leads.append(person)
-
-    table, own, other = _m2m(Action, "lead_agencies")
-    lead_agencies = [
-        agency_cols.build(found, 0, connection)
-        for found in _query(
-            connection,
-            f"SELECT {agency_cols.sql(connection)} FROM {q(table)} j "
-            f"JOIN {agency_cols.table(connection)} ON g.{q('id')} = j.{q(other)} "
-            f"WHERE j.{q(own)} = %s ORDER BY g.{q('name')}, g.{q('id')}",
-            [pk],
-        )
-    ]
-
-    update_cols = c["update"]
+    lead_agencies = [agency_cols.build(found, 0, connection) for found in agency_rows]
     updates = []
-    for found in _query(
-        connection,
-        f"SELECT {update_cols.sql(connection)}, {person_cols.sql(connection)}, "
-        f"{agency_cols.sql(connection)} FROM {update_cols.table(connection)} "
-        f"JOIN {person_cols.table(connection)} "
-        f"ON {person_cols.column('id', connection)} = {update_cols.column('author', connection)} "
-        f"JOIN {agency_cols.table(connection)} "
-        f"ON {agency_cols.column('id', connection)} = {person_cols.column('agency', connection)} "
-        f"WHERE {update_cols.column('action', connection)} = %s "
-        f"ORDER BY u.{q('written_on')} DESC, u.{q('created_at')} DESC, u.{q('id')} DESC",
-        [pk],
-    ):
+    for found in update_rows:
         update = update_cols.build(found, 0, connection)
         author = person_cols.build(found, update_cols.width, connection)
         relate(
@@ -330,15 +350,10 @@ def _my_columns() -> tuple[Columns, Columns]:
     return Columns(Action, "a"), Columns(Theme, "t")
 
 
-def my_actions_rows(*, fetched_by: User, plan: Plan, today: date) -> list[LeadAction]:
-    """``selectors.plan.my_actions`` in one query: the actions of ``plan`` the user leads (in
-    person, through their agency or their theme), overdue first; administrators get every
-    open action; members lead nothing."""
-    person = reader_required(fetched_by)
-    if person.role == Role.MEMBER:
-        return []
+def _my_actions_statement(
+    connection: Any, person: Person, plan_sql: str, plan_params: list[Any]
+) -> Statement:
     actions, themes = _my_columns()
-    connection = _connection(Action)
     q = connection.ops.quote_name
     updates = q(ActionUpdate._meta.db_table)
     sql = (
@@ -347,9 +362,9 @@ def my_actions_rows(*, fetched_by: User, plan: Plan, today: date) -> list[LeadAc
         f"WHERE u.{q('action_id')} = a.{q('id')}) "
         f"FROM {actions.table(connection)} JOIN {themes.table(connection)} "
         f"ON {themes.column('id', connection)} = {actions.column('theme', connection)} "
-        f"WHERE {themes.column('plan', connection)} = %s AND "
+        f"WHERE {themes.column('plan', connection)} = {plan_sql} AND "
     )
-    params: list[Any] = [plan.pk]
+    params: list[Any] = list(plan_params)
     if person.role == Role.LEAD:
         leads, lead_own, lead_other = _m2m(Action, "leads")
         agencies, agency_own, agency_other = _m2m(Action, "lead_agencies")
@@ -364,10 +379,17 @@ def my_actions_rows(*, fetched_by: User, plan: Plan, today: date) -> list[LeadAc
     else:
         sql += f"a.{q('status')} NOT IN (%s, %s)"
         params += [RagStatus.COMPLETE.value, RagStatus.WITHDRAWN.value]
+    return sql, params
+
+
+def _lead_actions(
+    connection: Any, rows: list[tuple[Any, ...]], plan: Plan, today: date
+) -> list[LeadAction]:
+    actions, themes = _my_columns()
     interval = timedelta(days=plan.update_every_days)
-    rows = []
+    found = []
     theme_of: dict[int, Theme] = {}
-    for row in _query(connection, sql, params):
+    for row in rows:
         action = actions.build(row, 0, connection)
         theme = theme_of.get(action.theme_id)
         if theme is None:
@@ -376,7 +398,7 @@ def my_actions_rows(*, fetched_by: User, plan: Plan, today: date) -> list[LeadAc
         last_update_on = _day(row[-1])
         due_on = (last_update_on or plan.period_start) + interval
         is_open = action.rag.is_open
-        rows.append(
+        found.append(
             LeadAction(
                 action=action,
                 last_update_on=last_update_on,
@@ -387,8 +409,48 @@ def my_actions_rows(*, fetched_by: User, plan: Plan, today: date) -> list[LeadAc
                 and action.due_date < today,
             )
         )
-    rows.sort(key=lambda row: (not row.is_overdue, row.update_due_on, row.action.reference))
-    return rows
+    found.sort(key=lambda row: (not row.is_overdue, row.update_due_on, row.action.reference))
+    return found
+
+
+def my_actions_rows(*, fetched_by: User, plan: Plan, today: date) -> list[LeadAction]:
+    """``selectors.plan.my_actions`` in one query: the actions of ``plan`` the user leads (in
+    person, through their agency or their theme), overdue first; administrators get every
+    open action; members lead nothing."""
+    person = reader_required(fetched_by)
+    if person.role == Role.MEMBER:
+        return []
+    connection = _connection(Action)
+    (rows,) = fetch_all(connection, [_my_actions_statement(connection, person, "%s", [plan.pk])])
+    return _lead_actions(connection, rows, plan, today)
+
+
+def my_actions_page(
+    *, fetched_by: User, pk: int | None, today: date
+) -> tuple[Plan | None, list[LeadAction]]:
+    """Plan ``pk`` (or the current plan) with ``my_actions_rows`` for it, the two queries
+    sent together."""
+    person = reader_required(fetched_by)
+    if person.role == Role.MEMBER:
+        return plan_chosen(fetched_by=fetched_by, pk=pk), []
+    connection = _connection(Action)
+    if pk is None:
+        plan_sql, plan_params = _current_plan_sql(connection), []
+    else:
+        plan_sql, plan_params = "%s", [pk]
+    plan_rows, rows = fetch_all(
+        connection,
+        [
+            _chosen_plan_statement(connection, pk),
+            _my_actions_statement(connection, person, plan_sql, plan_params),
+        ],
+    )
+    plans = _plans(connection, plan_rows)
+    if not plans:
+        if pk is not None:
+            raise Http404("No such plan.")
+        return None, []
+    return plans[0], _lead_actions(connection, rows, plans[0], today)
 
 
 def prepare() -> None:

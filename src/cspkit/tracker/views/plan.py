@@ -20,7 +20,7 @@ from cspkit.tracker.selectors.history import item_history
 from cspkit.tracker.selectors.pages import (
     action_page,
     action_page_can_update,
-    my_actions_rows,
+    my_actions_page,
     plan_page,
 )
 from cspkit.tracker.selectors.plan import (
@@ -211,10 +211,14 @@ def action_history_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_actions_view(request: HttpRequest) -> HttpResponse:
-    plan = requested_plan(request)
+    plan_id = request.GET.get("plan", "")
+    plan, rows = my_actions_page(
+        fetched_by=request.user,
+        pk=int(plan_id) if plan_id.isdigit() else None,
+        today=timezone.localdate(),
+    )
     if plan is None:
         return render(request, "tracker/no_plan.html")
-    rows = my_actions_rows(fetched_by=request.user, plan=plan, today=timezone.localdate())
     return render(
         request,
         "tracker/my_actions.html",

@@ -3,13 +3,16 @@ file, driven over HTTP."""
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
+import os
 import re
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -117,3 +120,55 @@ def test_two_people_posting_at_once_save_one_update_and_warn_the_other(server: s
     assert f"Simultaneous update from {winner}" in loser_page
     _, page, _ = lead.request(action_path)
     assert page.count("Simultaneous update from") == 1
+
+
+def _holders(server_port: int, client_ports: set[int]) -> dict[int, int]:
+    """How many of our connections each server process holds, read from /proc: the
+    server's end of each connection (local port ``server_port``, remote port one of
+    ``client_ports``) and the process whose file descriptors include that socket."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not os.path.exists(table):
+            continue
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local, remote, inode = fields[1], fields[2], fields[9]
+            if int(local.rsplit(":", 1)[1], 16) == server_port and (
+                int(remote.rsplit(":", 1)[1], 16) in client_ports
+            ):
+                inodes.add(f"socket:[{inode}]")
+    held: dict[int, int] = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+            links = {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in fds}
+        except OSError:
+            continue
+        count = len(links & inodes)
+        if count:
+            held[int(pid)] = count
+    return held
+
+
+def test_keep_alive_connections_are_shared_evenly_by_the_workers(server: str) -> None:
+    port = urllib.parse.urlsplit(server).port
+    connections = []
+    try:
+        # All at once, as a browser opening several pages or a load test does.
+        for _ in range(16):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.connect()
+            connections.append(connection)
+        for connection in connections:
+            connection.request("GET", "/accounts/login/")
+        for connection in connections:
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 200
+        held = _holders(port, {c.sock.getsockname()[1] for c in connections})
+        assert sum(held.values()) == 16
+        assert len(held) == 2, held  # both workers hold some
+        assert max(held.values()) - min(held.values()) <= 2, held
+    finally:
+        for connection in connections:
+            connection.close()

@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
                 "(default: $CSP_DATABASE_URL, else csp-tracker.sqlite3 in $CSP_DATA_DIR or .).",
             ),
         ] = None,
-        threads: Annotated[int, typer.Option(help="Threads per worker process.")] = 8,
+        threads: Annotated[int, typer.Option(help="Threads per worker process.")] = 4,
         workers: Annotated[
             int, typer.Option(help="Worker processes sharing the port (one per CPU core).")
         ] = 1,

@@ -128,7 +128,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     database_url: str | None = None,
-    threads: int = 8,
+    threads: int = 4,
     workers: int = 1,
     announce: Callable[[str], None] = print,
 ) -> None:

@@ -17,7 +17,8 @@ redirect to the sign-in page included) counts as an error.
 Options: ``--engine sqlite|postgres|both`` (default both), ``--seconds``, ``--clients``,
 ``--workers`` (server processes, default one per CPU core), ``--threads`` (per process),
 ``--driver auto|wrk|python``, ``--postgres-url`` (server to create a throwaway database on,
-default the local one).
+default the local one). ``CSP_BENCH_KEEP_LOG=FILE`` keeps the server's log (waitress notes
+there when requests queued for a thread).
 """
 
 from __future__ import annotations
@@ -238,6 +239,8 @@ def run_load(
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if os.environ.get("CSP_BENCH_KEEP_LOG"):
+            shutil.copy(log, os.environ["CSP_BENCH_KEEP_LOG"])
 
 
 def wait_for(port: int, server: subprocess.Popen, log: Path) -> None:

@@ -28,6 +28,7 @@ CORE_TESTS = [
     "test_views.py",
     "test_demo.py",
     "test_fast_reads.py",
+    "test_postgres_backend.py",
 ]
 
 

@@ -20,7 +20,7 @@ from cspkit.site.database import database_config, redact
 
 def test_postgres_urls_become_postgres_settings() -> None:
     config = database_config("postgres://csp:s%40cret@db.example:6543/tracker?sslmode=require")
-    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["ENGINE"] == "cspkit.site.postgresql"
     assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("tracker", "csp", "s@cret")
     assert (config["HOST"], config["PORT"]) == ("db.example", "6543")
     assert config["OPTIONS"] == {"sslmode": "require", "prepare_threshold": 5}

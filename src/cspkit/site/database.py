@@ -50,7 +50,7 @@ def postgres_config(url: str) -> dict[str, Any]:
             "expected postgres://user:password@host:5432/name"
         )
     return {
-        "ENGINE": "django.db.backends.postgresql",
+        "ENGINE": "cspkit.site.postgresql",
         "NAME": name,
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),

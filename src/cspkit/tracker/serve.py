@@ -58,17 +58,35 @@ def _server(
     socket) a worker accepts a new connection only while no other worker holds fewer: the
     kernel would otherwise hand a burst of keep-alive connections to whichever process woke
     first, and the busier process's clients wait longer for every request they make."""
+    from waitress import wasyncore
     from waitress.adjustments import Adjustments
     from waitress.server import TcpWSGIServer
 
     class Server(TcpWSGIServer):
+        gated = False
+
         def readable(self) -> bool:
             accepting = super().readable()
             if loads is None:
                 return accepting
             mine = len(self.active_channels)
             loads.counts[slot] = mine
-            return accepting and mine <= min(loads.counts)
+            self.gated = mine > min(loads.counts)
+            return accepting and not self.gated
+
+        def run(self) -> None:
+            """Waitress's loop, except that a worker standing aside looks again every
+            10 ms: otherwise, asleep for a second, it could miss the moment the others
+            have caught up and leave new connections waiting with every worker aside."""
+            if loads is None:
+                super().run()
+                return
+            poll = wasyncore.poll2 if self.adj.asyncore_use_poll else wasyncore.poll
+            try:
+                while self._map:
+                    poll(0.01 if self.gated else self.adj.asyncore_loop_timeout, self._map)
+            except (SystemExit, KeyboardInterrupt):
+                self.task_dispatcher.shutdown()
 
     adjustments = Adjustments(
         sockets=[listener], threads=threads, ident="cspkit", **_proxy_options()

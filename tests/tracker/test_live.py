@@ -7,7 +7,9 @@ import http.client
 import http.cookiejar
 import os
 import re
+import signal
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -169,6 +171,71 @@ def test_keep_alive_connections_are_shared_evenly_by_the_workers(server: str) ->
         assert sum(held.values()) == 16
         assert len(held) == 2, held  # both workers hold some
         assert max(held.values()) - min(held.values()) <= 2, held
+    finally:
+        for connection in connections:
+            connection.close()
+
+
+def _serve_family(port: int) -> tuple[int, set[int]]:
+    """The ``csp serve`` process listening on ``port`` and its worker processes."""
+
+    def args(pid: str) -> list[str]:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+
+    def parent(pid: str) -> int:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+    pids = [pid for pid in os.listdir("/proc") if pid.isdigit()]
+    family = set()
+    for pid in pids:
+        try:
+            found = args(pid)
+        except OSError:
+            continue
+        if "serve" in found and "--port" in found and str(port) in found:
+            family.add(int(pid))
+    (server,) = {pid for pid in family if parent(str(pid)) not in family}
+    workers = set()
+    for pid in pids:
+        try:
+            if parent(pid) == server:
+                workers.add(int(pid))
+        except (OSError, IndexError):
+            continue
+    return server, workers
+
+
+def test_a_worker_that_dies_is_replaced_and_the_site_keeps_answering(server: str) -> None:
+    port = urllib.parse.urlsplit(server).port
+    parent, workers = _serve_family(port)
+    assert len(workers) == 2
+    time.sleep(2.5)  # a worker that dies at once stops the server instead
+    victim = min(workers)
+    os.kill(victim, signal.SIGKILL)
+    for _ in range(300):
+        _, now = _serve_family(port)
+        if len(now) == 2 and victim not in now:
+            break
+        time.sleep(0.1)
+    assert len(now) == 2 and victim not in now, (
+        victim,
+        {pid: Path(f"/proc/{pid}/stat").read_text().split()[2] for pid in now},
+    )
+    # Both workers take connections again: the dead one's count does not hold them back.
+    connections = []
+    try:
+        for _ in range(8):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.connect()
+            connections.append(connection)
+        for connection in connections:
+            connection.request("GET", "/accounts/login/")
+        for connection in connections:
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 200
+        held = _holders(port, {c.sock.getsockname()[1] for c in connections})
+        assert set(held) == now, (held, now)
     finally:
         for connection in connections:
             connection.close()

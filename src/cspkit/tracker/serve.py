@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import socket
+import time
 from collections.abc import Callable
 
 from cspkit.site.bootstrap import django_setup, migrate
@@ -164,17 +166,35 @@ def serve(
         return
     fork = multiprocessing.get_context("fork")
     loads = _Loads(workers)
-    processes = [
-        fork.Process(target=_worker, args=(listener, threads, loads, slot), daemon=True)
-        for slot in range(workers)
-    ]
-    for process in processes:
+
+    def start(slot: int) -> multiprocessing.process.BaseProcess:
+        loads.counts[slot] = 0
+        process = fork.Process(target=_worker, args=(listener, threads, loads, slot), daemon=True)
         process.start()
+        return process
+
+    processes = [start(slot) for slot in range(workers)]
+    started = [time.monotonic()] * workers
     # A service manager stops the server with SIGTERM: stop the workers with it.
     signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
-        for process in processes:
-            process.join()
+        while True:
+            ended = multiprocessing.connection.wait([p.sentinel for p in processes])
+            for slot, process in enumerate(processes):
+                if process.sentinel not in ended:
+                    continue
+                process.join(timeout=10)  # its pipe closes a moment before it can be reaped
+                # A worker that stopped must not keep its last count: the others would
+                # stand aside for it. One that ran a while is replaced; one that failed
+                # at once would only fail again, so the server stops with it.
+                if time.monotonic() - started[slot] < 2:
+                    raise SystemExit(
+                        f"tracker worker {slot} stopped at start (exit code "
+                        f"{process.exitcode}); see the messages above"
+                    )
+                announce(f"worker {slot} stopped (exit code {process.exitcode}); restarting it")
+                processes[slot] = start(slot)
+                started[slot] = time.monotonic()
     finally:
         for process in processes:
             process.terminate()

@@ -3,6 +3,7 @@ file, driven over HTTP."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import http.cookiejar
 import os
@@ -152,12 +153,14 @@ def _holders(server_port: int, client_ports: set[int]) -> dict[int, int]:
     return held
 
 
-def test_keep_alive_connections_are_shared_evenly_by_the_workers(server: str) -> None:
-    port = urllib.parse.urlsplit(server).port
+@contextlib.contextmanager
+def _connected_at_once(port: int, count: int) -> Iterator[dict[int, int]]:
+    """Open ``count`` keep-alive connections at once (as a browser opening several pages, or
+    a load test, does), get the sign-in page on each, and yield how many of them each server
+    process holds; the connections close afterwards."""
     connections = []
     try:
-        # All at once, as a browser opening several pages or a load test does.
-        for _ in range(16):
+        for _ in range(count):
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             connection.connect()
             connections.append(connection)
@@ -167,13 +170,17 @@ def test_keep_alive_connections_are_shared_evenly_by_the_workers(server: str) ->
             response = connection.getresponse()
             response.read()
             assert response.status == 200
-        held = _holders(port, {c.sock.getsockname()[1] for c in connections})
-        assert sum(held.values()) == 16
-        assert len(held) == 2, held  # both workers hold some
-        assert max(held.values()) - min(held.values()) <= 2, held
+        yield _holders(port, {c.sock.getsockname()[1] for c in connections})
     finally:
         for connection in connections:
             connection.close()
+
+
+def test_keep_alive_connections_are_shared_evenly_by_the_workers(server: str) -> None:
+    with _connected_at_once(urllib.parse.urlsplit(server).port, 16) as held:
+        assert sum(held.values()) == 16
+        assert len(held) == 2, held  # both workers hold some
+        assert max(held.values()) - min(held.values()) <= 2, held
 
 
 def _serve_family(port: int) -> tuple[int, set[int]]:
@@ -222,20 +229,5 @@ def test_a_worker_that_dies_is_replaced_and_the_site_keeps_answering(server: str
         {pid: Path(f"/proc/{pid}/stat").read_text().split()[2] for pid in now},
     )
     # Both workers take connections again: the dead one's count does not hold them back.
-    connections = []
-    try:
-        for _ in range(8):
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            connection.connect()
-            connections.append(connection)
-        for connection in connections:
-            connection.request("GET", "/accounts/login/")
-        for connection in connections:
-            response = connection.getresponse()
-            response.read()
-            assert response.status == 200
-        held = _holders(port, {c.sock.getsockname()[1] for c in connections})
+    with _connected_at_once(port, 8) as held:
         assert set(held) == now, (held, now)
-    finally:
-        for connection in connections:
-            connection.close()

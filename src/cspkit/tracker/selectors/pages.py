@@ -11,7 +11,7 @@ the less-visited pages use.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -32,7 +32,7 @@ from cspkit.tracker.models import (
 )
 from cspkit.tracker.rows import Columns, Statement, fetch_all, relate
 from cspkit.tracker.selectors.access import User, person_of, reader_required
-from cspkit.tracker.selectors.plan import LeadAction, ThemeSummary
+from cspkit.tracker.selectors.plan import LeadAction, ThemeSummary, lead_actions
 from cspkit.tracker.status import RagStatus
 
 
@@ -386,7 +386,6 @@ def _lead_actions(
     connection: Any, rows: list[tuple[Any, ...]], plan: Plan, today: date
 ) -> list[LeadAction]:
     actions, themes = _my_columns()
-    interval = timedelta(days=plan.update_every_days)
     found = []
     theme_of: dict[int, Theme] = {}
     for row in rows:
@@ -395,22 +394,8 @@ def _lead_actions(
         if theme is None:
             theme = theme_of[action.theme_id] = themes.build(row, actions.width, connection)
         relate(action, "theme", theme)
-        last_update_on = _day(row[-1])
-        due_on = (last_update_on or plan.period_start) + interval
-        is_open = action.rag.is_open
-        found.append(
-            LeadAction(
-                action=action,
-                last_update_on=last_update_on,
-                update_due_on=due_on,
-                is_overdue=is_open and due_on < today,
-                is_past_due_date=is_open
-                and action.due_date is not None
-                and action.due_date < today,
-            )
-        )
-    found.sort(key=lambda row: (not row.is_overdue, row.update_due_on, row.action.reference))
-    return found
+        found.append((action, _day(row[-1])))
+    return lead_actions(found, plan=plan, today=today)
 
 
 def my_actions_rows(*, fetched_by: User, plan: Plan, today: date) -> list[LeadAction]:

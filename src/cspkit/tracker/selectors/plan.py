@@ -125,15 +125,25 @@ def my_actions(*, fetched_by: User, plan: Plan, today: date) -> list[LeadAction]
     else:
         actions = actions.exclude(status__in=[RagStatus.COMPLETE, RagStatus.WITHDRAWN])
     actions = actions.select_related("theme").annotate(last_update_on=Max("updates__written_on"))
+    return lead_actions(
+        [(action, action.last_update_on) for action in actions], plan=plan, today=today
+    )
+
+
+def lead_actions(
+    found: list[tuple[Action, date | None]], *, plan: Plan, today: date
+) -> list[LeadAction]:
+    """Each action with the date of its last update, as a row of "my actions": when its
+    next update is due and what is overdue, overdue first."""
     interval = timedelta(days=plan.update_every_days)
     rows = []
-    for action in actions:
-        due_on = (action.last_update_on or plan.period_start) + interval
+    for action, last_update_on in found:
+        due_on = (last_update_on or plan.period_start) + interval
         is_open = action.rag.is_open
         rows.append(
             LeadAction(
                 action=action,
-                last_update_on=action.last_update_on,
+                last_update_on=last_update_on,
                 update_due_on=due_on,
                 is_overdue=is_open and due_on < today,
                 is_past_due_date=is_open

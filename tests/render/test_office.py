@@ -10,6 +10,8 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from docx.oxml.ns import qn
+from docx.shared import Cm
 
 from cspkit.assessment.document import Document, Section, plain_text
 from cspkit.render import write_docx, write_xlsx
@@ -41,38 +43,55 @@ def test_docx_headings_use_word_heading_styles(document: Document, word):
     assert [(style, text.split(" ", 1)[1]) for style, text in headings] == expected
 
 
-def test_docx_has_a_contents_field_word_updates(word):
+def test_docx_contents_shows_its_entries_before_any_update(document: Document, word):
+    """The contents field's result is written out: one linked entry per chapter and section,
+    in order, so LibreOffice and previews show it without "Update Field"."""
     body = word.element.body.xml
-    assert 'TOC \\o "1-3" \\h \\z \\u' in body
-    assert 'w:fldCharType="begin"' in body
-    settings = word.settings.element.xml
-    assert "updateFields" in settings
+    assert 'TOC \\o "1-2" \\h \\z \\u' in body
+    assert "Update Field" not in body
+    entries = [p for p in word.paragraphs if p.style.name.startswith("toc ")]
+    expected = [s for s in document.all_sections() if s.level <= 2]
+    assert [p.text.split(" ", 1)[1] for p in entries] == [s.title for s in expected]
+    assert [p.style.name for p in entries] == [f"toc {s.level}" for s in expected]
+    anchors = {a.get(qn("w:name")) for a in word.element.body.iter(qn("w:bookmarkStart"))}
+    links = [h.get(qn("w:anchor")) for p in entries for h in p._p.iter(qn("w:hyperlink"))]
+    assert len(links) == len(entries) and set(links) <= anchors
+    kinds = [c.get(qn("w:fldCharType")) for p in entries for c in p._p.iter(qn("w:fldChar"))]
+    assert kinds == ["begin", "separate", "end"]  # one field around every entry
+    assert "updateFields" in word.settings.element.xml  # Word adds page numbers on opening
 
 
-def test_docx_tables_have_repeating_header_rows_and_the_values(document: Document, word):
+def test_docx_language_is_british_english(word):
+    languages = {e.get(qn("w:val")) for e in word.styles.element.iter(qn("w:lang"))}
+    assert languages == {"en-GB"}
+
+
+def test_docx_short_tables_keep_together_and_with_their_source_note(document: Document, word):
     data_tables = [t for t in word.tables if len(t.columns) > 1]
-    assert len(data_tables) == len(document.tables())
+    for grid in data_tables:
+        last_row = grid.rows[-1]
+        assert all(p.paragraph_format.keep_with_next for c in last_row.cells for p in c.paragraphs)
+        assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in grid.rows)
+        following = grid._tbl.getnext()
+        assert following.xpath("string(.)").startswith("Source:")
+
+
+def test_docx_columns_fill_the_line_and_never_break_a_word(document: Document, word):
+    """Each column is at least as wide as its longest word (with the padding the layout
+    allows, 84 characters to the line), so names are not broken over several lines."""
+    data_tables = [t for t in word.tables if len(t.columns) > 1]
     for grid, table in zip(data_tables, document.tables(), strict=True):
-        header = [c.text for c in grid.rows[0].cells]
-        assert header == [c.label for c in table.columns]
-        assert "w:tblHeader" in grid.rows[0]._tr.xml
-        for shown, row in zip(grid.rows[1:], table.rows, strict=True):
-            assert [c.text for c in shown.cells] == [
-                col.render(v) for col, v in zip(table.columns, row, strict=True)
-            ]
-
-
-def test_docx_captions_and_pictures_with_alt_text(document: Document, word):
-    captions = [p.text for p in word.paragraphs if p.style.name == "Caption"]
-    table_captions = [
-        p for p in word.paragraphs if p.style.name == "Caption" and p.text.startswith("Table")
-    ]
-    assert all(p.paragraph_format.keep_with_next for p in table_captions)  # never orphaned
-    assert "Table 1: " + document.tables()[0].caption in captions
-    assert "Figure 2: " + document.figures()[1].title in captions
-    assert len(word.inline_shapes) == len(document.figures())
-    descriptions = [s._inline.docPr.get("descr") for s in word.inline_shapes]
-    assert descriptions == [f.alt_text for f in document.figures()]
+        widths = [c.width for c in grid.columns]
+        assert abs(sum(widths) - Cm(16.6)) < Cm(0.05)
+        assert all(c.width == widths[i] for i, col in enumerate(grid.columns) for c in col.cells)
+        longest_words = [
+            max(len(w) for t in [c.label, *(c.render(r[i]) for r in table.rows)] for w in t.split())
+            for i, c in enumerate(table.columns)
+        ]
+        if sum(n + 3 for n in longest_words) > 84:
+            continue  # too many columns for the page: every column gives way
+        for width, longest_word, column in zip(widths, longest_words, table.columns, strict=True):
+            assert width / Cm(16.6) * 84 >= longest_word + 3 - 0.01, column.label
 
 
 def test_docx_findings_are_bullets_with_plain_text(document: Document, word):
@@ -87,7 +106,10 @@ def test_docx_data_gap_and_empty_section_are_shown(document: Document, word):
     assert any(gap.missing in text and gap.owner in text for text in boxes)
     texts = [p.text for p in word.paragraphs]
     empty = next(s for s in document.all_sections() if isinstance(s, Section) and not s.children)
-    heading_at = next(i for i, t in enumerate(texts) if t.endswith(empty.title))
+    heading_at = next(
+        i for i, p in enumerate(word.paragraphs)
+        if p.style.name.startswith("Heading") and p.text.endswith(empty.title)
+    )
     assert "nothing to report" in texts[heading_at + 1]
 
 
@@ -150,3 +172,14 @@ def test_sheet_names_are_short_and_unique_ignoring_case():
     chosen = [names[t.id] for t in tables]
     assert all(len(n) <= 31 for n in chosen)
     assert len({n.lower() for n in chosen} | {"contents"}) == len(chosen) + 1
+
+
+def test_sheet_names_read_as_the_table_number_and_caption(document: Document):
+    names = sheet_names(document)
+    for number, table in enumerate(document.tables(), start=1):
+        name = names[table.id]
+        assert name.startswith(f"T{number} ")
+        assert len(name) <= 31 and not set(name) & set("[]:*?/\\")
+        words = name.removeprefix(f"T{number} ").rstrip("…").split()
+        caption = [w.rstrip(",;:") for w in table.caption.split()]
+        assert [w.rstrip(",;:") for w in words] == caption[: len(words)]  # whole words

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,23 +24,27 @@ EXCEL_FORMATS = {
     "p_value": '[<0.001]"<0.001";0.000',
 }
 CONTENTS = "Contents"
+SHEET_NAME_LENGTH = 31  # Excel's limit
+NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 HEADER_ROW = 4  # zero-based: title, source, notes, blank, header
 MAX_WIDTH = 60
 
 
 def sheet_names(document: Document) -> dict[str, str]:
-    """A sheet name per table id: at most 31 characters, unique ignoring case, never
-    "Contents"."""
+    """A sheet name per table id, as a reader would look for it: the table's number and the
+    start of its caption ("T3 Anti-social behaviour by…"), at most 31 characters, without
+    the characters Excel refuses; the number makes each unique."""
+    numbering = Numbering.of(document)
     names: dict[str, str] = {}
-    used = {CONTENTS.lower()}
     for table in document.tables():
-        name = table.id[:31]
-        suffix = 1
-        while name.lower() in used:
-            suffix += 1
-            tail = f"_{suffix}"
-            name = table.id[: 31 - len(tail)] + tail
-        used.add(name.lower())
+        number = numbering.label(table).removeprefix("Table ")
+        caption = " ".join(NOT_IN_SHEET_NAMES.sub(" ", table.caption).replace("'", "’").split())
+        name = f"T{number} {caption}".strip()
+        if len(name) > SHEET_NAME_LENGTH:
+            cut = name[: SHEET_NAME_LENGTH - 1]
+            if cut.rfind(" ") > len(f"T{number}"):
+                cut = cut[: cut.rfind(" ")]
+            name = cut.rstrip(" ,;:-–(") + "…"
         names[table.id] = name
     return names
 
@@ -154,8 +159,8 @@ def write_xlsx(document: Document, path: str | Path) -> Path:
     """Write ``tables.xlsx``: a contents sheet linking to one sheet per table.
 
     Each table sheet holds the caption, source and notes above an Excel table (header row,
-    filters) whose cells are real numbers carrying the table's number formats; sheet names
-    are the table ids, cut to Excel's 31 characters and kept unique.
+    filters) whose cells are real numbers carrying the table's number formats; each sheet is
+    named by its table number and caption, within Excel's 31 characters.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

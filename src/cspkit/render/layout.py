@@ -93,3 +93,48 @@ def section_numbers(document: Document) -> dict[str, str]:
 
     visit(document.sections, "")
     return numbers
+
+
+def column_widths(
+    texts: Sequence[Sequence[str]], *, cap: int = 40, line: int = 84
+) -> list[float]:
+    """Shares of the line width for a table's columns, from the text in each.
+
+    Each column asks for its longest text (capped at ``cap`` characters, since long text
+    wraps anyway) and never gets less than its longest word, so a name is not broken over
+    four lines while a column of four-digit counts takes a third of the page. When the
+    columns ask for more than the line holds, the ones above their longest word give way
+    in proportion to what they can spare.
+
+    Parameters
+    ----------
+    texts
+        One sequence per column: its header and every cell as shown.
+    cap
+        The most characters a column asks for.
+    line
+        The characters a line holds: about 84 of 9 pt Arial across an A4 page,
+        allowing for cell padding and bold headers.
+
+    Returns
+    -------
+    list of float
+        One share per column, summing to 1.
+
+    Examples
+    --------
+    >>> [round(w, 2) for w in column_widths([["Ward", "Stockton Town Centre"], ["Count", "1,794"]])]
+    [0.74, 0.26]
+    """
+    wanted = [min(max((len(t) for t in column), default=1), cap) + 3 for column in texts]
+    floors = [
+        min(max((len(word) for t in column for word in t.split()), default=1) + 3, want)
+        for column, want in zip(texts, wanted, strict=True)
+    ]
+    line = max(line, sum(floors))
+    if sum(wanted) > line:
+        spare = sum(w - f for w, f in zip(wanted, floors, strict=True))
+        cut = (sum(wanted) - line) / spare if spare else 0.0
+        wanted = [w - (w - f) * cut for w, f in zip(wanted, floors, strict=True)]
+    total = sum(wanted)
+    return [w / total for w in wanted]

@@ -8,11 +8,12 @@ import io
 from pathlib import Path
 
 import docx
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Emu, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 
@@ -35,38 +36,93 @@ from cspkit.render.layout import (
     KIND_LABELS,
     Findings,
     Numbering,
+    column_widths,
     grouped,
     section_numbers,
 )
 from cspkit.render.maps import map_svg
 
 PICTURE_WIDTH = Cm(16)
+TEXT_WIDTH = Cm(21 - 2 * 2.2)  # A4 less the side margins
+LANGUAGE = "en-GB"
+CONTENTS_LEVELS = 2  # the contents lists chapters and their sections
+SHORT_TABLE_ROWS = 12  # a table this short moves to the next page whole rather than split
 HEADER_FILL = "E8EEF5"
 CALLOUT_FILL = "F3F6FA"
 GAP_FILL = "FDF4E7"
 MUTED = RGBColor(0x4A, 0x4A, 0x4A)
 
 
-def _field(paragraph: WordParagraph, instruction: str, shown: str) -> None:
-    """Append a Word field (``TOC``, ``PAGE``, ``SEQ``) with the text shown until it updates."""
+def _field_char(kind: str) -> OxmlElement:
+    run = OxmlElement("w:r")
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    run.append(element)
+    return run
 
-    def char(kind: str) -> OxmlElement:
-        run = OxmlElement("w:r")
-        element = OxmlElement("w:fldChar")
-        element.set(qn("w:fldCharType"), kind)
-        run.append(element)
-        return run
 
+def _field_start(paragraph: WordParagraph, instruction: str) -> None:
+    """Open a field: its instruction, then what follows is the result shown until it updates."""
     code = OxmlElement("w:r")
     text = OxmlElement("w:instrText")
     text.set(qn("xml:space"), "preserve")
     text.text = f" {instruction} "
     code.append(text)
-    paragraph._p.append(char("begin"))
+    paragraph._p.append(_field_char("begin"))
     paragraph._p.append(code)
-    paragraph._p.append(char("separate"))
+    paragraph._p.append(_field_char("separate"))
+
+
+def _field(paragraph: WordParagraph, instruction: str, shown: str) -> None:
+    """Append a Word field (``PAGE``, ``SEQ``) with the text shown until it updates."""
+    _field_start(paragraph, instruction)
     paragraph.add_run(shown)
-    paragraph._p.append(char("end"))
+    paragraph._p.append(_field_char("end"))
+
+
+def _bookmark(paragraph: WordParagraph, name: str, number: int) -> None:
+    """Wrap the paragraph's content in a bookmark, the target of a contents entry."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
+    paragraph._p.append(end)
+
+
+def _link(paragraph: WordParagraph, anchor: str, text: str) -> None:
+    """A hyperlink to a bookmark in this document."""
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), anchor)
+    link.set(qn("w:history"), "1")
+    run = OxmlElement("w:r")
+    shown = OxmlElement("w:t")
+    shown.set(qn("xml:space"), "preserve")
+    shown.text = text
+    run.append(shown)
+    link.append(run)
+    paragraph._p.append(link)
+
+
+def _anchor(section: Section) -> str:
+    """The bookmark name of a section's heading (Word allows 40 characters)."""
+    return f"_Toc_{section.id}"[:40]
+
+
+def _keep_with_next(row_cells: list[_Cell]) -> None:
+    for cell in row_cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+
+
+def _set_language(word: docx.document.Document, language: str) -> None:
+    """Every run's default language (spelling, hyphenation, dates) and the theme fonts'."""
+    for lang in word.styles.element.iter(qn("w:lang")):
+        lang.set(qn("w:val"), language)
+        lang.set(qn("w:eastAsia"), language)
+    for lang in word.settings.element.iter(qn("w:themeFontLang")):
+        lang.set(qn("w:val"), language)
 
 
 def _shade(cell: _Cell, fill: str) -> None:
@@ -92,6 +148,7 @@ class _Writer:
         self.numbering = Numbering.of(document)
         self.numbers = section_numbers(document)
         self.word = docx.Document()
+        self.bookmarks = 0
 
     def build(self) -> docx.document.Document:
         self._page_setup()
@@ -111,6 +168,7 @@ class _Writer:
         normal = self.word.styles["Normal"]
         normal.font.name = "Arial"
         normal.font.size = Pt(11)
+        _set_language(self.word, LANGUAGE)
         self.word.styles["Heading 1"].paragraph_format.page_break_before = True
         footer = page.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -143,17 +201,40 @@ class _Writer:
             self.word.add_paragraph(f"Issued {source.issued.strftime('%-d %B %Y')}")
         self.word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
+    def _contents_style(self, level: int) -> str:
+        """Word's built-in "toc N" paragraph style, added when the template lacks it."""
+        name = f"toc {level}"
+        if name not in [style.name for style in self.word.styles]:
+            style = self.word.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = self.word.styles["Normal"]
+            style.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+            style.paragraph_format.space_after = Pt(3 if level > 1 else 6)
+            style.font.bold = level == 1
+        return name
+
     def _contents(self) -> None:
+        """The contents: a TOC field whose result is written out, so the entries show in
+        Word, LibreOffice and previews before anyone updates it (updating adds page numbers)."""
         self.word.add_paragraph("Contents", style="TOC Heading")
-        _field(
-            self.word.add_paragraph(),
-            'TOC \\o "1-3" \\h \\z \\u',
-            "Right-click and choose Update Field to show the contents with page numbers.",
-        )
+        entries = [
+            s for s in self.source.all_sections() if s.level <= CONTENTS_LEVELS
+        ]
+        for index, section in enumerate(entries):
+            paragraph = self.word.add_paragraph(style=self._contents_style(section.level))
+            paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+            if index == 0:
+                _field_start(paragraph, f'TOC \\o "1-{CONTENTS_LEVELS}" \\h \\z \\u')
+            _link(paragraph, _anchor(section), f"{self.numbers[section.id]} {section.title}")
+            if index == len(entries) - 1:
+                paragraph._p.append(_field_char("end"))
         self.word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def _section(self, section: Section) -> None:
-        self.word.add_heading(f"{self.numbers[section.id]} {section.title}", level=section.level)
+        heading = self.word.add_heading(
+            f"{self.numbers[section.id]} {section.title}", level=section.level
+        )
+        self.bookmarks += 1
+        _bookmark(heading, _anchor(section), self.bookmarks)
         if section.summary:
             _styled_text(self.word.add_paragraph(style="Intense Quote"), section.summary)
         if not section.children and not section.summary:
@@ -243,17 +324,41 @@ class _Writer:
                 paragraph.add_run(column.render(value)).font.size = Pt(9)
                 if column.numeric:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        self._widths(grid, table)
+        # A short table moves whole; a long one keeps its first two rows with the header and
+        # its last two with the source note, so no lone row or note is stranded on a page.
+        rows = list(grid.rows)
+        kept = rows if len(table.rows) <= SHORT_TABLE_ROWS else rows[:3] + rows[-2:]
+        for row in kept:
+            _keep_with_next(row.cells)
+        for row in grid.rows:
+            no_split = OxmlElement("w:cantSplit")
+            row._tr.get_or_add_trPr().append(no_split)
         self._note(" ".join((f"Source: {table.source}.", *table.notes)))
+
+    def _widths(self, grid: docx.table.Table, table: Table) -> None:
+        """Columns as wide as their text needs (names are not wrapped over several lines
+        while number columns take half the page), filling the text width."""
+        texts = [
+            [column.label, *(column.render(row[i]) for row in table.rows)]
+            for i, column in enumerate(table.columns)
+        ]
+        grid.autofit = False
+        for i, share in enumerate(column_widths(texts)):
+            width = Emu(int(TEXT_WIDTH * share))
+            grid.columns[i].width = width
+            for cell in grid.columns[i].cells:
+                cell.width = width
 
     def _picture(self, figure: Chart | Map, png: bytes) -> None:
         self.word.add_picture(io.BytesIO(png), width=PICTURE_WIDTH)
         picture = self.word.paragraphs[-1]
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        picture.paragraph_format.keep_with_next = True  # the caption stays with its picture
+        picture.paragraph_format.keep_with_next = True  # picture, caption and source together
         for properties in picture._p.iter(qn("wp:docPr")):
             properties.set("descr", figure.alt_text)
             properties.set("name", figure.id)
-        self._caption(self.numbering.label(figure), figure.title, keep_with_next=False)
+        self._caption(self.numbering.label(figure), figure.title, keep_with_next=True)
         source = f"Source: {figure.source}."
         if figure.table_id:
             source += f" Figures in {self.numbering.label_for_id(figure.table_id)}."

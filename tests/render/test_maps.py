@@ -3,6 +3,7 @@ never collide."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -79,3 +80,68 @@ def test_title_is_drawn_only_when_asked():
     figure = ward_map()
     assert f">{figure.title}</text>" not in map_svg(figure)
     assert f">{figure.title}</text>" in map_svg(figure, with_title=True)
+
+
+def _with_small_area(*, labelled: tuple[str, ...], label_others: bool = True) -> Map:
+    """The sample ward map with a small area in its middle, too small for its own name."""
+    base = ward_map()
+    small = MapFeature("E05000099", "Little Marsh", square(40, 40, size=0.001), 50.0, 1)
+    return dataclasses.replace(
+        base, features=(*base.features, small), labelled=labelled, label_others=label_others
+    )
+
+
+def _label_names(svg: str) -> list[str]:
+    if '<g fill="#1b1b1b">' not in svg:
+        return []
+    labels = svg[svg.index('<g fill="#1b1b1b">') :]
+    return re.findall(r'<text x="[\d.]+" y="[\d.]+">([^<]+)</text>', labels)
+
+
+def test_an_area_the_text_names_is_labelled_beside_it_when_its_name_does_not_fit():
+    unnamed = map_svg(_with_small_area(labelled=()))
+    assert "Little Marsh" not in _label_names(unnamed)
+    named = map_svg(_with_small_area(labelled=("E05000099",)))
+    assert "Little Marsh" in _label_names(named)
+    assert '<g class="leaders"' in named and 'class="named-areas"' in named
+
+
+def test_lsoa_style_maps_label_only_the_areas_the_text_names():
+    svg = map_svg(_with_small_area(labelled=("E05000099", "E05000002"), label_others=False))
+    assert sorted(_label_names(svg)) == ["Little Marsh", "Town Centre"]
+
+
+def test_named_labels_keep_clear_of_the_legend_and_each_other():
+    figure = _with_small_area(labelled=tuple(f.code for f in ward_map().features))
+    svg = map_svg(figure)
+    placed = re.findall(
+        r'<text x="([\d.]+)" y="([\d.]+)">([^<]+)</text>', svg[svg.index('<g fill="#1b1b1b">') :]
+    )
+    assert {n for *_, n in placed} >= {f.name for f in ward_map().features}
+    boxes = [
+        shapely.box(float(x) - len(n) * 3.6, float(y) - 12, float(x) + len(n) * 3.6, float(y))
+        for x, y, n in placed
+    ]
+    legend_x, legend_y = (
+        float(v) for v in re.search(r'class="legend" transform="translate\(([\d.]+),([\d.]+)\)"',
+                                    svg).groups()
+    )
+    legend = shapely.box(legend_x, legend_y, legend_x + 250, legend_y + 100)
+    for i, box in enumerate(boxes):
+        assert not box.intersects(legend)
+        assert not any(box.intersects(other) for other in boxes[i + 1 :])
+
+
+def test_licence_line_is_legible_and_fits_the_width():
+    long = dataclasses.replace(
+        ward_map(),
+        attribution="Source: Office for National Statistics licensed under the Open Government "
+        "Licence v.3.0. Contains OS data © Crown copyright and database right 2025.",
+    )
+    svg = map_svg(long)
+    lines = re.findall(r'<text x="12" y="[\d.]+" font-size="(\d+)" fill="#3d3d3d">([^<]+)</text>',
+                       svg)
+    assert len(lines) == 2 and " ".join(t for _, t in lines) == long.attribution
+    for size, text in lines:
+        assert int(size) >= 12  # about 8 pt or more when printed 16 cm wide
+        assert len(text) * int(size) * 0.55 <= 760 - 24

@@ -489,6 +489,12 @@ class Map:
         the Open Government Licence v.3.0").
     table_id
         The table holding the same figures, when there is one.
+    labelled
+        Codes of the areas the text talks about (top wards, hot spots), most important
+        first: each is labelled and outlined, beside its area when the name does not fit in it.
+    label_others
+        Whether other areas are labelled where their names fit (ward names help a reader
+        find their way; LSOA names do not, so LSOA maps label only ``labelled``).
     """
 
     id: str
@@ -504,9 +510,12 @@ class Map:
     value_format: NumberFormat = "decimal1"
     attribution: str = ""
     table_id: str | None = None
+    labelled: tuple[str, ...] = ()
+    label_others: bool = True
 
     def __post_init__(self) -> None:
         _check_id("map", self.id)
+        object.__setattr__(self, "labelled", tuple(self.labelled))
         if self.value_format not in NUMBER_FORMATS:
             raise ValueError(f"map {self.id!r}: value_format must be one of {NUMBER_FORMATS}")
         object.__setattr__(self, "features", tuple(self.features))

@@ -65,10 +65,12 @@ def choropleth(
     *, id: str, title: str, areas: pd.DataFrame, geometries: Mapping[str, str],
     legend_title: str, alt_text: str, source: str, table_id: str | None,
     points: Sequence[MapPoint] = (), points_label: str = "", digits: int = 1,
+    labelled: Sequence[str] = (), label_others: bool = True,
 ) -> Map | None:
     """A quintile choropleth of ``areas`` (columns ``code``, ``name``, ``value``).
 
-    Returns None when no area has a boundary loaded.
+    ``labelled`` names the areas the text talks about, which are always labelled; with
+    ``label_others`` false no other area is. Returns None when no area has a boundary loaded.
     """
     areas = areas[areas["code"].isin(list(geometries))].sort_values("code")
     if areas.empty:
@@ -84,6 +86,7 @@ def choropleth(
         classification=CLASSIFICATION, alt_text=alt_text, source=source, points=tuple(points),
         points_label=points_label, attribution=BOUNDARY_ATTRIBUTION, table_id=table_id,
         value_format="integer" if digits == 0 else "decimal1",
+        labelled=tuple(c for c in labelled if c in geometries), label_others=label_others,
     )
 
 
@@ -107,10 +110,12 @@ def trend_chart(*, id: str, title: str, series: pd.DataFrame, what: str, source:
     """
     values = []
     for row in series.itertuples(index=False):
-        values.append({"month": row.month, "series": "Monthly count", "value": int(row.count)})
+        values.append({"month": row.month, "series": "Monthly count", "value": int(row.count),
+                       "shown": f"{int(row.count):,}"})
         if not pd.isna(row.rolling_total):
+            average = round(float(row.rolling_total) / 12, 1)
             values.append({"month": row.month, "series": "12-month rolling average",
-                           "value": round(float(row.rolling_total) / 12, 1)})
+                           "value": average, "shown": f"{average:,.1f}"})
     first, last = series["month"].iloc[0], series["month"].iloc[-1]
     peak = series.loc[series["count"].idxmax()]
     alt = (f"Line chart of {what} per month from {first} to {last}: between "
@@ -135,7 +140,7 @@ def trend_chart(*, id: str, title: str, series: pd.DataFrame, what: str, source:
                 "tooltip": [{"field": "month", "type": "temporal", "timeUnit": "yearmonth",
                              "title": "Month"},
                             {"field": "series", "title": "Series"},
-                            {"field": "value", "title": "Value", "format": ",.1f"}],
+                            {"field": "shown", "title": what.capitalize()}],
             },
         },
     )
@@ -171,7 +176,7 @@ def change_chart(*, id: str, title: str, rows: pd.DataFrame, source: str, table_
                                     "range": [SIGNIFICANT_COLOUR, NOT_SIGNIFICANT_COLOUR]},
                           "legend": {"orient": "top"}},
                 "tooltip": [{"field": "group", "title": "Crime type"},
-                            {"field": "pct_change", "title": "Change (%)"},
+                            {"field": "pct_change", "title": "Change (%)", "format": "+.1f"},
                             {"field": "significance", "title": "Exact test"}],
             },
         },
@@ -183,7 +188,10 @@ def bar_chart(*, id: str, title: str, values: list[dict], category: str, value: 
               table_id: str | None = None, highlight: str | None = None,
               sort: Sequence[str] | None = None) -> Chart:
     """A simple horizontal bar chart; the bar named ``highlight`` is drawn in a second colour.
+
+    Tooltips show counts as whole numbers and other figures to one decimal place.
     """
+    counts = all(isinstance(v[value], int | np.integer) for v in values)
     colour: dict = {"value": SIGNIFICANT_COLOUR}
     if highlight is not None:
         colour = {"condition": {"test": f"datum[{category!r}] === {highlight!r}",
@@ -201,7 +209,8 @@ def bar_chart(*, id: str, title: str, values: list[dict], category: str, value: 
                 "x": {"field": value, "type": "quantitative", "title": value_title},
                 "color": colour,
                 "tooltip": [{"field": category, "title": category_title},
-                            {"field": value, "title": value_title, "format": ",.1f"}],
+                            {"field": value, "title": value_title,
+                             "format": "," if counts else ",.1f"}],
             },
         },
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+import shapely.ops
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -26,6 +27,8 @@ LEGEND_WIDTH = 250
 POINT_RADIUS = 5
 LABEL_SHIFTS = (0.0, 1.5 * 12, -1.5 * 12)
 LABEL_SIZE = 12
+ATTRIBUTION_SIZE = 13  # about 8 pt when the map is printed 16 cm wide
+OUTSIDE_GAP = 6  # pixels between an area and a label set beside it
 NO_DATA_FILL = "#d4d4d4"
 HOT_SPOT_FILL = "#c8102e"
 _LIGHT, _MID, _DARK = (238, 243, 248), (103, 150, 196), (12, 44, 86)
@@ -126,40 +129,98 @@ def _label_box(name: str, geometry: BaseGeometry, shift: float) -> BaseGeometry 
     return box
 
 
-def _labels(figure: Map, projected: list[BaseGeometry], project: _Projection) -> list[str]:
-    """Area names where they fit inside their area, clear of other labels and points (largest
-    areas first; a label may move just below or above its area's centre), dark text on a white
-    halo drawn as a separate stroke so renderers without ``paint-order`` show it too."""
-    order = sorted(
-        range(len(projected)), key=lambda i: (-projected[i].area, figure.features[i].code)
-    )
-    taken: list[BaseGeometry] = [
-        shapely.Point(project(p.longitude, p.latitude)).buffer(POINT_RADIUS + 2)
-        for p in figure.points
+def _outside_boxes(name: str, geometry: BaseGeometry) -> Iterable[BaseGeometry]:
+    """Boxes a label could take beside its area: right, left, above, below."""
+    west, south, east, north = geometry.bounds
+    x, y = geometry.representative_point().coords[0]
+    half_width = len(name) * LABEL_SIZE * 0.3 + 2
+    half_height = LABEL_SIZE * 0.65
+    for cx, cy in (
+        (east + OUTSIDE_GAP + half_width, y),
+        (west - OUTSIDE_GAP - half_width, y),
+        (x, south - OUTSIDE_GAP - half_height),
+        (x, north + OUTSIDE_GAP + half_height),
+    ):
+        yield shapely.box(cx - half_width, cy - half_height, cx + half_width, cy + half_height)
+
+
+def _labels(
+    figure: Map, projected: list[BaseGeometry], project: _Projection, frame: BaseGeometry,
+    taken: list[BaseGeometry],
+) -> list[str]:
+    """Area names, dark text on a white halo drawn as a separate stroke so renderers without
+    ``paint-order`` show it too; no label overlaps another, a point or the legend.
+
+    The areas the text talks about (``figure.labelled``) come first and are always named: in
+    their area where the name fits, else beside it with a leader line. Then, if
+    ``figure.label_others``, the other areas where their names fit inside (largest first).
+    """
+    by_code = {f.code: i for i, f in enumerate(figure.features)}
+    taken = [
+        *taken,
+        *(shapely.Point(project(p.longitude, p.latitude)).buffer(POINT_RADIUS + 2)
+          for p in figure.points),
     ]
-    placed = []
-    for index in order:
-        name = figure.features[index].name
-        boxes = (_label_box(name, projected[index], shift) for shift in LABEL_SHIFTS)
-        box = next(
-            (b for b in boxes if b is not None and not any(b.intersects(t) for t in taken)), None
-        )
+    named = [by_code[c] for c in dict.fromkeys(figure.labelled) if c in by_code]
+    others = sorted(
+        (i for i in range(len(projected)) if i not in named),
+        key=lambda i: (-projected[i].area, figure.features[i].code),
+    ) if figure.label_others else []
+    placed, leaders = [], []
+
+    def free(box: BaseGeometry | None) -> bool:
+        return box is not None and frame.contains(box) and not any(box.intersects(t) for t in taken)
+
+    for index in [*named, *others]:
+        name, area = figure.features[index].name, projected[index]
+        inside = (_label_box(name, area, shift) for shift in LABEL_SHIFTS)
+        box = next((b for b in inside if free(b)), None)
+        if box is None and index in named:
+            box = next((b for b in _outside_boxes(name, area) if free(b)), None)
+            if box is not None:
+                start = area.representative_point()
+                end = shapely.ops.nearest_points(box.exterior, start)[0]
+                leaders.append(
+                    f'<line x1="{start.x:.1f}" y1="{start.y:.1f}" '
+                    f'x2="{end.x:.1f}" y2="{end.y:.1f}"/>'
+                )
         if box is None:
             continue
         taken.append(box)
         x, y = box.centroid.coords[0]
         placed.append(f'<text x="{x:.1f}" y="{y + LABEL_SIZE * 0.35:.1f}">{escape(name)}</text>')
-    if not placed:
-        return []
-    return [
-        f'<g class="labels" font-size="{LABEL_SIZE}" text-anchor="middle" aria-hidden="true">',
-        '<g fill="#ffffff" stroke="#ffffff" stroke-width="3.5" stroke-linejoin="round">',
-        *placed,
-        "</g>",
-        '<g fill="#1b1b1b">',
-        *placed,
-        "</g></g>",
-    ]
+    out = []
+    if named:
+        outlines = "".join(_path(projected[i]) for i in named)
+        out.append(
+            f'<path class="named-areas" d="{outlines}" fill="none" stroke="#1b1b1b" '
+            'stroke-width="1.8" stroke-linejoin="round"/>'
+        )
+    if leaders:
+        out.extend(['<g class="leaders" stroke="#1b1b1b" stroke-width="1">', *leaders, "</g>"])
+    if placed:
+        out.extend([
+            f'<g class="labels" font-size="{LABEL_SIZE}" text-anchor="middle" aria-hidden="true">',
+            '<g fill="#ffffff" stroke="#ffffff" stroke-width="3.5" stroke-linejoin="round">',
+            *placed,
+            "</g>",
+            '<g fill="#1b1b1b">',
+            *placed,
+            "</g></g>",
+        ])
+    return out
+
+
+def _attribution_lines(text: str) -> list[str]:
+    """The licence line, broken between sentences where it would not fit one line."""
+    room = (WIDTH - 2 * MARGIN) / (ATTRIBUTION_SIZE * 0.55)
+    lines: list[str] = []
+    for sentence in (part.strip() for part in text.replace(". ", ".\n").splitlines()):
+        if lines and len(lines[-1]) + 1 + len(sentence) <= room:
+            lines[-1] += " " + sentence
+        elif sentence:
+            lines.append(sentence)
+    return lines
 
 
 def _legend(
@@ -222,6 +283,7 @@ def map_svg(figure: Map, *, with_title: bool = False) -> str:
     values = Column("value", figure.legend_title, figure.value_format)
     has_no_data = any(f.class_index is None for f in figure.features)
     title_space = 30 if with_title else 0
+    attribution = _attribution_lines(figure.attribution) if figure.attribution else []
     map_height = project.height + 2 * MARGIN
     legend_size = legend_height(figure, has_no_data)
     if project.legend_beside:
@@ -231,7 +293,11 @@ def map_svg(figure: Map, *, with_title: bool = False) -> str:
     else:
         legend_left, legend_top = MARGIN, map_height
         body_height = map_height + legend_size
-    height = title_space + body_height + 22
+    height = title_space + body_height + 8 + len(attribution) * (ATTRIBUTION_SIZE + 4)
+    legend_box = shapely.box(
+        legend_left, legend_top, legend_left + LEGEND_WIDTH, legend_top + legend_size
+    )
+    frame = shapely.box(0, 0, WIDTH, body_height)
     base = f"map-{figure.id}"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:g}" '
@@ -255,7 +321,7 @@ def map_svg(figure: Map, *, with_title: bool = False) -> str:
         tip = f"{feature.name} ({feature.code}): {values.render(feature.value)}"
         out.append(f'<path d="{_path(geometry)}" fill="{fill}"><title>{escape(tip)}</title></path>')
     out.append("</g>")
-    out.extend(_labels(figure, projected, project))
+    out.extend(_labels(figure, projected, project, frame, [legend_box]))
     if figure.points:
         out.append(f'<g class="points" fill="{HOT_SPOT_FILL}" stroke="#ffffff" stroke-width="1.5">')
         for point in figure.points:
@@ -264,10 +330,11 @@ def map_svg(figure: Map, *, with_title: bool = False) -> str:
             out.append(f'<circle cx="{x:g}" cy="{y:g}" r="{POINT_RADIUS}">{title}</circle>')
         out.append("</g>")
     out.extend(_legend(figure, palette, legend_left, legend_top, has_no_data))
-    if figure.attribution:
+    for number, line in enumerate(attribution):
+        y = body_height + 4 + (number + 1) * (ATTRIBUTION_SIZE + 4) - 4
         out.append(
-            f'<text x="{MARGIN}" y="{height - title_space - 8:g}" font-size="10" fill="#3d3d3d">'
-            f"{escape(figure.attribution)}</text>"
+            f'<text x="{MARGIN}" y="{y:g}" font-size="{ATTRIBUTION_SIZE}" fill="#3d3d3d">'
+            f"{escape(line)}</text>"
         )
     out.append("</g></svg>")
     return "\n".join(out)

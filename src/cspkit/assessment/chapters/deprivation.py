@@ -115,7 +115,8 @@ def _vulnerability_blocks(evidence: Evidence) -> list[Block]:
         legend_title="VLI (partnership average = 100)",
         alt_text=(f"Map of {len(t)} LSOAs shaded by their Vulnerable Localities Index; "
                   f"{len(vulnerable)} score above {v.threshold:.0f}."),
-        source="vulnerability.vulnerable_localities", table_id=VLI_TABLE)
+        source="vulnerability.vulnerable_localities", table_id=VLI_TABLE,
+        labelled=shown["lsoa_code"].tolist(), label_others=False)
     if vli_map is not None:
         blocks.append(vli_map)
     blocks.append(Callout(

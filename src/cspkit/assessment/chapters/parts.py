@@ -14,6 +14,7 @@ from cspkit.assessment.figures import area_points, choropleth, trend_chart
 from cspkit.assessment.findings import change_finding, ward_findings
 from cspkit.assessment.wording import Change, count_text, percent_text
 
+LABELLED_WARDS = 5  # the top five wards are named on ward maps, as in the scanning reports
 CHANGE_COLUMNS = (
     Column("current", "Strategic period", "integer"),
     Column("previous", "Comparison period", "integer"),
@@ -108,6 +109,7 @@ def ward_blocks(ranking: PlaceRanking, *, prefix: str, what: str, weight: float,
         alt_text=(f"Map of the {len(areas)} wards shaded by {what} per 1,000 residents; "
                   f"highest in {ranking.table.sort_values('rate_per_1000').iloc[-1]['name']}."),
         source=source, table_id=table_id,
+        labelled=ranking.table.sort_values(["rank", "code"])["code"].head(LABELLED_WARDS).tolist(),
     )
     if rate_map is None:
         blocks.append(Callout("Map not drawn", "No ward boundaries are loaded; load the ward "
@@ -164,7 +166,7 @@ def hotspot_blocks(result: HotSpots, *, prefix: str, what: str, geometries: dict
                   "significant hot spots are marked with red dots."),
         source=source, table_id=table_id, points=points,
         points_label=f"Hot spot (Gi*, FDR {result.fdr:.0%})" if points else "",
-        digits=0,
+        digits=0, labelled=rows["lsoa_code"].tolist(), label_others=False,
     )
     if hot_map is not None:
         blocks.append(hot_map)

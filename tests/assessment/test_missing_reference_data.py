@@ -25,7 +25,7 @@ def test_missing_boundaries_and_deprivation_become_notes(borough, tmp_path):
     notes = [b for _, b in document.walk() if isinstance(b, Callout)]
     titles = {n.title for n in notes}
     assert {"Not available: hotspots", "Not available: deprivation",
-            "Not available: vulnerability", "Map not drawn"} <= titles
+            "Not available: vulnerability", "Wards not mapped"} <= titles
     hotspots = next(n for n in notes if n.title == "Not available: hotspots")
     assert "boundary" in hotspots.text and "csp load" in hotspots.text
     appendix = next(s for s in document.all_sections() if s.id == "analyses_not_available")

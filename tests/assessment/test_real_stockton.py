@@ -13,12 +13,13 @@ from cspkit.assessment.commands import write_default_config
 from cspkit.assessment.config import load_config
 from cspkit.render import write_outputs
 from cspkit.warehouse import connect
+from tests.assessment.test_advice import TOOL_TALK, document_texts
 
 STOCKTON = "E06000004"
 
 
 @pytest.fixture(scope="module")
-def stockton_csv(real_warehouse, tmp_path_factory):
+def stockton_document(real_warehouse, tmp_path_factory):
     root = tmp_path_factory.mktemp("stockton")
     warehouse = root / "real.duckdb"
     shutil.copy(real_warehouse, warehouse)
@@ -28,8 +29,20 @@ def stockton_csv(real_warehouse, tmp_path_factory):
     con = connect(warehouse, create=False)
     document = build_assessment(con, config)
     con.disconnect()
-    write_outputs(document, root, ["csv"])
+    return document
+
+
+@pytest.fixture(scope="module")
+def stockton_csv(stockton_document, tmp_path_factory):
+    root = tmp_path_factory.mktemp("stockton_csv")
+    write_outputs(stockton_document, root, ["csv"])
     return root / "data"
+
+
+@pytest.mark.real_data
+def test_stockton_assessment_has_no_tool_talk(stockton_document):
+    talk = [t for t in document_texts(stockton_document) if TOOL_TALK.search(t)]
+    assert talk == []
 
 
 def _independent_counts(shared_data) -> dict[str, tuple[int, int]]:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cspkit.assessment.advice import analyst_advice
 from cspkit.assessment.build import build_assessment
 from cspkit.assessment.config import analyst_summary, load_config
 from cspkit.assessment.document import Document
@@ -32,12 +33,16 @@ class AssessmentRun:
         Format → the file or folder written.
     seconds
         Stage → wall-clock seconds (``analyse`` and one entry per format).
+    advice
+        What the analyst could add to the configuration or the warehouse
+        (:func:`cspkit.assessment.advice.analyst_advice`); never part of the document.
     """
 
     document: Document
     out_dir: Path
     written: dict[str, Path] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    advice: list[str] = field(default_factory=list)
 
     def summary(self) -> list[str]:
         """Lines describing what was written, for the command line."""
@@ -48,6 +53,9 @@ class AssessmentRun:
         for name, path in self.written.items():
             lines.append(f"  {name}: {path}")
         lines.append("  time: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items()))
+        if self.advice:
+            lines.append("To cover more next time:")
+            lines += [f"  - {line}" for line in self.advice]
         return lines
 
 
@@ -92,7 +100,9 @@ def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Pat
                                     progress=step)
     finally:
         con.disconnect()
-    run = AssessmentRun(document=document, out_dir=Path(out_dir))
+    run = AssessmentRun(document=document, out_dir=Path(out_dir),
+                        advice=analyst_advice(config, document,
+                                              config_name=Path(config_path).name))
     run.seconds["analyse"] = time.perf_counter() - start
     if progress is not None:
         progress(f"writing {', '.join(formats)}", total - 1, total)

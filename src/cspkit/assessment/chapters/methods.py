@@ -24,8 +24,8 @@ METHODS: tuple[tuple[str, str, str], ...] = (
      "only when p < 0.05; otherwise the text says it is not statistically significant.",
      "change.exact_poisson_test"),
     ("Small numbers",
-     "A row is flagged when either period's count is below the small-number threshold of "
-     "the configuration: its percentage change is unreliable and is worded with a caution.",
+     "A row is flagged when either period's count is below the small-number threshold the "
+     "partnership set: its percentage change is unreliable and is worded with a caution.",
      "change.compare_periods"),
     ("Rates per 1,000 residents",
      "Rate = 1,000 × count / residents, using Census 2021 usual residents (ONS) summed from "
@@ -100,7 +100,7 @@ METHODS: tuple[tuple[str, str, str], ...] = (
      "the police (Cardiff Model).",
      "partner_sources.asb_by_source, deliberate_fires, ae_assaults"),
     ("Disclosure control",
-     "Person counts below the configuration's suppression threshold are withheld ([c]), with "
+     "Person counts below the partnership's suppression threshold are withheld ([c]), with "
      "complementary cells so that none can be worked out from the total (ONS Statistical "
      "Disclosure Control guidance); a profile of fewer people than the threshold is not "
      "published.",

@@ -96,8 +96,7 @@ def performance_table(evidence: Evidence) -> Table:
 def _targets(evidence: Evidence) -> list[Block]:
     config = evidence.config
     if not config.targets:
-        return [Paragraph("The partnership has set no targets in its configuration "
-                          "(add [[targets]] blocks to report progress against them).")]
+        return [Paragraph("The partnership has not set targets for this strategic period.")]
     names = {t.id: t.name for t in config.themes}
     weights = group_weights(evidence)
     blocks: list[Block] = []

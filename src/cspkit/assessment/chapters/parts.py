@@ -14,6 +14,7 @@ from cspkit.assessment.figures import area_points, choropleth, trend_chart
 from cspkit.assessment.findings import change_finding, ward_findings
 from cspkit.assessment.wording import Change, count_text, percent_text
 
+WARD_MAP_MISSING = "Wards not mapped"  # cspkit.assessment.advice tells the analyst how to map them
 LABELLED_WARDS = 5  # the top five wards are named on ward maps, as in the scanning reports
 CHANGE_COLUMNS = (
     Column("current", "Strategic period", "integer"),
@@ -112,8 +113,9 @@ def ward_blocks(ranking: PlaceRanking, *, prefix: str, what: str, weight: float,
         labelled=ranking.table.sort_values(["rank", "code"])["code"].head(LABELLED_WARDS).tolist(),
     )
     if rate_map is None:
-        blocks.append(Callout("Map not drawn", "No ward boundaries are loaded; load the ward "
-                              "boundary GeoJSON (csp load) to map wards.", "caveat"))
+        blocks.append(Callout(WARD_MAP_MISSING, "Ward boundaries were not available, so the "
+                              "wards are not mapped; the table above gives their figures.",
+                              "caveat"))
     else:
         blocks.append(rate_map)
     return blocks

@@ -14,8 +14,7 @@ PEER_TABLE = "peer_rates"
 def _blocks(evidence: Evidence) -> list[Block]:
     p = evidence.peers
     if p is None:
-        return [Paragraph("The configuration names no peers (set peers to 'force', "
-                          "'england' or local authority codes).")]
+        return [Paragraph("No comparison with other areas was made for this assessment.")]
     if isinstance(p, Unavailable):
         return [unavailable_callout(p)]
     wanted = set(evidence.config.peers)

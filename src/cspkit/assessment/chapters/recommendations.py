@@ -29,9 +29,8 @@ def recommendations_chapter(config: PartnershipConfig, gaps: Sequence[DataGap]) 
             RecommendationList(tuple(Recommendation(text) for text in config.recommendations)),
         ]
     else:
-        children = [Paragraph("No recommendations are set in the configuration yet; the "
-                              "analyst adds them (recommendations = [...]) after the "
-                              "partnership has discussed the findings.")]
+        children = [Paragraph("The recommendations are to be agreed by the partnership once it "
+                              "has discussed the findings of this assessment.")]
     register: list[Block] = [Paragraph(
         "Each data gap named in the chapters, for the data requirements register: what is "
         "missing, the data that would fill it and the agency that would supply it.")]

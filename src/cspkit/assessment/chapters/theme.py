@@ -309,8 +309,7 @@ def _location_profile(evidence: Evidence, item: ThemeEvidence, weight: float) ->
     blocks += _locations(item)
     blocks += _timing(item)
     if not blocks:
-        blocks.append(Paragraph("The configuration asks for no location analyses for this "
-                                "theme (add places or hotspots to its analyses)."))
+        blocks.append(Paragraph("No location analysis was made for this theme."))
     return blocks
 
 
@@ -396,10 +395,8 @@ def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, fl
                                 level=2, children=tuple(performance)))
     else:
         children.append(Paragraph(
-            "This theme covers no police.uk category in the configuration, so it has no "
-            "police figures: it is built from partner data, named below as data gaps until "
-            "they are loaded. To follow police-recorded crime for it as well, list the crime "
-            "types under the theme's categories in the configuration."))
+            "Police-recorded crime is not part of this theme: it is built from partner data, "
+            "named below as data gaps until they are shared."))
     children += [
         Section(id=f"{theme.id}_victims", title="Victim profile", level=2,
                 children=tuple(person_blocks(item, "victim", threshold))),

@@ -1,0 +1,52 @@
+"""What the analyst could add to the configuration or the warehouse, said to the analyst.
+
+The assessment is a board paper: it says in the reader's words what it does not cover
+("The partnership has not set targets for this period"). How to change that ("add
+[[targets]] blocks to csp.toml") is for the person running the tool, so ``csp assess``
+prints these lines after writing the outputs, and the document never carries them.
+"""
+
+from __future__ import annotations
+
+from cspkit.assessment.chapters.parts import WARD_MAP_MISSING
+from cspkit.assessment.config import PartnershipConfig
+from cspkit.assessment.document import Callout, Document
+
+LOCATION_ANALYSES = ("places", "hotspots", "concentration", "deprivation")
+
+
+def analyst_advice(config: PartnershipConfig, document: Document, *,
+                   config_name: str = "the configuration") -> list[str]:
+    """One line per thing the analyst could add, naming the setting or command.
+
+    Parameters
+    ----------
+    config
+        The partnership configuration the document was built from.
+    document
+        The assessment (its figures show whether boundaries were loaded).
+    config_name
+        How to name the configuration file in the advice ("csp.toml").
+
+    """
+    lines = []
+    if not config.targets:
+        lines.append(f"No targets are set: add [[targets]] blocks to {config_name} to report "
+                     "progress against them.")
+    if not config.recommendations:
+        lines.append("No recommendations are set: once the partnership has discussed the "
+                     f"findings, list them in recommendations = [...] in {config_name}.")
+    if not config.peers:
+        lines.append(f"No peer comparison: set peers = ['force', 'england'] in {config_name} "
+                     "(or local authority codes) to compare rates.")
+    for theme in config.themes:
+        if not theme.categories:
+            lines.append(f"Theme {theme.id!r} covers no police.uk category: list crime types in "
+                         f"its categories in {config_name} to follow police-recorded crime.")
+        if not set(theme.analyses) & set(LOCATION_ANALYSES):
+            lines.append(f"Theme {theme.id!r} asks for no location analyses: add places or "
+                         f"hotspots to its analyses in {config_name}.")
+    callouts = [b for _, b in document.walk() if isinstance(b, Callout)]
+    if any(c.title == WARD_MAP_MISSING for c in callouts):
+        lines.append("Wards are not mapped: load the ward boundary GeoJSON with csp load.")
+    return lines

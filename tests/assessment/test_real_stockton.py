@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 
 import duckdb
@@ -14,6 +15,7 @@ from cspkit.assessment.config import load_config
 from cspkit.render import write_outputs
 from cspkit.warehouse import connect
 from tests.assessment.test_advice import TOOL_TALK, document_texts
+from tests.assessment.test_citing import assert_cites_data
 
 STOCKTON = "E06000004"
 
@@ -43,6 +45,12 @@ def stockton_csv(stockton_document, tmp_path_factory):
 def test_stockton_assessment_has_no_tool_talk(stockton_document):
     talk = [t for t in document_texts(stockton_document) if TOOL_TALK.search(t)]
     assert talk == []
+
+
+@pytest.mark.real_data
+def test_stockton_sources_name_the_data_and_cleveland_police(stockton_document):
+    assert_cites_data(stockton_document, "Cleveland Police")
+    assert not any(re.search(r"\bcleveland\b", t) for t in document_texts(stockton_document))
 
 
 def _independent_counts(shared_data) -> dict[str, tuple[int, int]]:

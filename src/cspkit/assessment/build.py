@@ -16,6 +16,7 @@ from cspkit.assessment.chapters.quality import quality_chapter
 from cspkit.assessment.chapters.recommendations import recommendations_chapter
 from cspkit.assessment.chapters.summary import summary_chapter
 from cspkit.assessment.chapters.theme import theme_chapter
+from cspkit.assessment.citing import cite_data
 from cspkit.assessment.config import PartnershipConfig
 from cspkit.assessment.document import DataGap, Document, InputFile, Metadata, Section
 from cspkit.assessment.evidence import Evidence, Progress, gather
@@ -77,8 +78,8 @@ def document_from_evidence(evidence: Evidence, *, analyst_text: str = "") -> Doc
             if isinstance(block, DataGap)]
     summary = summary_chapter(intro=_intro(evidence), analyst_text=analyst_text,
                               chapters=chapters, gaps=gaps)
-    sections = [summary, *chapters, recommendations_chapter(config, gaps),
-                quality_chapter(evidence), methods_chapter(evidence)]
+    sections = cite_data([summary, *chapters, recommendations_chapter(config, gaps),
+                          quality_chapter(evidence), methods_chapter(evidence)], evidence)
     return Document(
         title=f"Partnership Strategic Assessment {period_year(evidence.period)}",
         partnership=config.name,

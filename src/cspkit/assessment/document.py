@@ -322,6 +322,10 @@ class Table:
         The analysis that produced the figures (``"change.compare_periods"``), for the manifest.
     notes
         Footnotes printed under the table: small-number flags, suppression, caveats.
+    data_source
+        The data as a reader names them ("police.uk street-level crime and anti-social
+        behaviour, Cleveland Police, January 2024 to December 2025"), printed under the
+        table; when empty, ``source`` is printed.
     """
 
     id: str
@@ -330,6 +334,12 @@ class Table:
     rows: tuple[tuple[Any, ...], ...] = field(hash=False)
     source: str
     notes: tuple[str, ...] = ()
+    data_source: str = ""
+
+    @property
+    def cited_source(self) -> str:
+        """What the line under the table names as its source."""
+        return self.data_source or self.source
 
     def __post_init__(self) -> None:
         _check_id("table", self.id)
@@ -402,6 +412,8 @@ class Chart:
         The analysis that produced the data.
     table_id
         The table holding the same figures, when there is one.
+    data_source
+        The data as a reader names them, as for :class:`Table`.
     """
 
     id: str
@@ -410,6 +422,12 @@ class Chart:
     alt_text: str
     source: str
     table_id: str | None = None
+    data_source: str = ""
+
+    @property
+    def cited_source(self) -> str:
+        """What the caption names as the figure's source."""
+        return self.data_source or self.source
 
     def __post_init__(self) -> None:
         _check_id("chart", self.id)
@@ -492,6 +510,8 @@ class Map:
     labelled
         Codes of the areas the text talks about (top wards, hot spots), most important
         first: each is labelled and outlined, beside its area when the name does not fit in it.
+    data_source
+        The data as a reader names them, as for :class:`Table`.
     label_others
         Whether other areas are labelled where their names fit (ward names help a reader
         find their way; LSOA names do not, so LSOA maps label only ``labelled``).
@@ -512,6 +532,12 @@ class Map:
     table_id: str | None = None
     labelled: tuple[str, ...] = ()
     label_others: bool = True
+    data_source: str = ""
+
+    @property
+    def cited_source(self) -> str:
+        """What the caption names as the map's source."""
+        return self.data_source or self.source
 
     def __post_init__(self) -> None:
         _check_id("map", self.id)

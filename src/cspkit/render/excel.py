@@ -110,7 +110,8 @@ class _Workbook:
         for number, table in enumerate(document.tables(), start=HEADER_ROW + 1):
             name = names[table.id]
             sheet.write_url(number, 0, f"internal:'{name}'!A1", self.link, string=name)
-            row = [numbering.label(table), table.caption, table.source, " ".join(table.notes)]
+            row = [numbering.label(table), table.caption, table.cited_source,
+                   " ".join(table.notes)]
             for column, text in enumerate(row, start=1):
                 sheet.write_string(number, column, text)
             rows.append([name, *row])
@@ -129,7 +130,7 @@ class _Workbook:
 
     def _table_sheet(self, sheet: Worksheet, table: Table, numbering: Numbering) -> None:
         sheet.write(0, 0, f"{numbering.label(table)}: {table.caption}", self.title)
-        sheet.write(1, 0, f"Source: {table.source}", self.muted)
+        sheet.write(1, 0, f"Source: {table.cited_source}", self.muted)
         if table.notes:
             sheet.write(2, 0, "Notes: " + " ".join(table.notes), self.muted)
         labels = _unique_labels(table.columns)

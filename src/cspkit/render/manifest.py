@@ -31,6 +31,7 @@ def manifest(document: Document) -> dict[str, Any]:
                     "file": f"{block.id}.csv",
                     "caption": block.caption,
                     "analysis": block.source,
+                    "data": block.cited_source,
                     "section": section,
                     "rows": len(block.rows),
                     "columns": [
@@ -47,6 +48,7 @@ def manifest(document: Document) -> dict[str, Any]:
                     "kind": "chart" if isinstance(block, Chart) else "map",
                     "title": block.title,
                     "analysis": block.source,
+                    "data": block.cited_source,
                     "section": section,
                     "table": block.table_id,
                 }

@@ -334,7 +334,7 @@ class _Writer:
         for row in grid.rows:
             no_split = OxmlElement("w:cantSplit")
             row._tr.get_or_add_trPr().append(no_split)
-        self._note(" ".join((f"Source: {table.source}.", *table.notes)))
+        self._note(" ".join((f"Source: {table.cited_source}.", *table.notes)))
 
     def _widths(self, grid: docx.table.Table, table: Table) -> None:
         """Columns as wide as their text needs (names are not wrapped over several lines
@@ -359,7 +359,7 @@ class _Writer:
             properties.set("descr", figure.alt_text)
             properties.set("name", figure.id)
         self._caption(self.numbering.label(figure), figure.title, keep_with_next=True)
-        source = f"Source: {figure.source}."
+        source = f"Source: {figure.cited_source}."
         if figure.table_id:
             source += f" Figures in {self.numbering.label_for_id(figure.table_id)}."
         self._note(source)

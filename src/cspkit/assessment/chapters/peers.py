@@ -7,6 +7,7 @@ from cspkit.assessment.document import Block, Callout, Column, Finding, Paragrap
 from cspkit.assessment.evidence import Evidence, Unavailable
 from cspkit.assessment.figures import bar_chart
 from cspkit.assessment.wording import ordinal, rate_text
+from cspkit.sources.names import force_name
 
 PEER_TABLE = "peer_rates"
 
@@ -28,7 +29,7 @@ def _blocks(evidence: Evidence) -> list[Block]:
              "residents in the strategic period"]
     if "force" in wanted and not me.isna()["rank_in_force"]:
         parts.append(f"{ordinal(int(me['rank_in_force']))} highest of {in_force} authorities "
-                     f"in the {p.police_force} force area (force rate "
+                     f"in the {force_name(p.police_force)} area (force rate "
                      f"{rate_text(p.force_rate)})")
     if "england" in wanted and not me.isna()["rank_in_england"]:
         parts.append(f"{ordinal(int(me['rank_in_england']))} highest of {in_england} English "
@@ -37,7 +38,8 @@ def _blocks(evidence: Evidence) -> list[Block]:
         sentence="; ".join(parts) + ".", importance=2.0, kind="note",
         figures={"rate_per_1000": float(p.partnership_rate), "force_rate": float(p.force_rate),
                  "england_rate": float(p.england_rate)}, source_table=PEER_TABLE)]
-    rows = shown.assign(complete_text=["Yes" if c else f"No: {m}" for c, m in
+    rows = shown.assign(police_force=[force_name(f) for f in shown["police_force"]],
+                        complete_text=["Yes" if c else f"No: {m}" for c, m in
                                        zip(shown["complete"], shown["months_missing"],
                                            strict=True)])
     blocks.append(Table(
@@ -54,7 +56,8 @@ def _blocks(evidence: Evidence) -> list[Block]:
     values = [{"area": str(r.lad_name), "rate": round(float(r.rate_per_1000), 1)}
               for r in rows.itertuples(index=False) if r.complete]
     if "force" in wanted:
-        values.append({"area": f"{p.police_force} force area", "rate": round(p.force_rate, 1)})
+        values.append({"area": f"{force_name(p.police_force)} area",
+                       "rate": round(p.force_rate, 1)})
     if "england" in wanted:
         values.append({"area": "England", "rate": round(p.england_rate, 1)})
     values.sort(key=lambda v: (-v["rate"], v["area"]))
@@ -69,7 +72,7 @@ def _blocks(evidence: Evidence) -> list[Block]:
         source="peers.peer_comparison", table_id=PEER_TABLE))
     if p.n_incomplete:
         incomplete = t[~t["complete"]]
-        forces = ", ".join(sorted(set(incomplete["police_force"])))
+        forces = ", ".join(sorted({force_name(f) for f in incomplete["police_force"]}))
         blocks.append(Callout(
             title="Incomplete peer data",
             text=(f"{p.n_incomplete} local authorities have months missing from their force's "

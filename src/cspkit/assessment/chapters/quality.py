@@ -9,6 +9,7 @@ from cspkit.assessment.chapters.parts import unavailable_callout
 from cspkit.assessment.document import Block, Callout, Column, Paragraph, Section, Table
 from cspkit.assessment.evidence import Evidence, Unavailable
 from cspkit.assessment.wording import count_text
+from cspkit.sources.names import data_set_name, force_name
 
 MONTHS_TABLE = "data_coverage_by_month"
 FILES_TABLE = "input_files_by_kind"
@@ -43,20 +44,23 @@ def _months_table(evidence: Evidence) -> Table:
                  Column("elsewhere", "Rows elsewhere in the force area", "integer"),
                  Column("not_placed", "Rows not placed", "integer")),
         rows=rows, source="assessment.coverage.data_coverage",
-        notes=(f"Forces: {', '.join(evidence.coverage.forces)}. Rows not placed had no LSOA "
+        notes=(f"Forces: {', '.join(force_name(f) for f in evidence.coverage.forces)}. "
+               "Rows not placed had no LSOA "
                "or an LSOA in no loaded lookup, so they are in no area's figures.",))
 
 
 def _files_table(evidence: Evidence) -> Table:
     ledger = evidence.ledger
-    live = ledger[ledger["status"] == "loaded"]
-    rows = (live.groupby("kind", as_index=False)
+    live = ledger[ledger["status"] == "loaded"].assign(
+        data=lambda t: [data_set_name(str(k), str(d)) for k, d in zip(t["kind"], t["dataset"],
+                                                                       strict=True)])
+    rows = (live.groupby("data", as_index=False)
             .agg(files=("file_name", "size"), rows=("rows", "sum"),
                  first_month=("first_month", "min"), last_month=("last_month", "max"))
-            .sort_values("kind"))
+            .sort_values("data"))
     return Table(
-        id=FILES_TABLE, caption="Files loaded into the warehouse, by kind",
-        columns=(Column("kind", "Kind of file"), Column("files", "Files", "integer"),
+        id=FILES_TABLE, caption="Files loaded into the warehouse, by data set",
+        columns=(Column("data", "Data"), Column("files", "Files", "integer"),
                  Column("rows", "Rows", "integer"), Column("first_month", "First month"),
                  Column("last_month", "Last month")),
         rows=rows, source="warehouse load_ledger",
@@ -97,6 +101,7 @@ def _peer_quality(evidence: Evidence) -> list[Block]:
         return [Paragraph("Peer data are complete for every authority compared.")]
     by_force = incomplete.groupby("police_force", as_index=False).agg(
         authorities=("lad_code", "size"), months_missing=("months_missing", "first"))
+    by_force["police_force"] = [force_name(f) for f in by_force["police_force"]]
     return [
         Paragraph(f"{p.n_incomplete} peer authorities have incomplete data and are left out "
                   "of peer ranks:"),

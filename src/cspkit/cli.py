@@ -92,21 +92,16 @@ def load(
     except CspError as exc:
         raise fail(exc) from None
     loaded = report.loaded
-    rows = sum(f.rows for f in loaded)
-    console.print(f"Loaded {len(loaded)} file(s), {rows:,} rows into {warehouse}.")
+    if loaded or len(report.skipped) < len(report.files):
+        rows = sum(f.rows for f in loaded)
+        console.print(f"Loaded {len(loaded)} file(s), {rows:,} rows into {warehouse}.")
     by_kind: dict[str, int] = {}
     for f in loaded:
         by_kind[f.kind] = by_kind.get(f.kind, 0) + 1
     for kind, n in sorted(by_kind.items()):
         console.print(f"  {kind}: {n} file(s)")
-    for f in report.files:
-        if f.status == "superseded":
-            console.print(f"  kept, not used: {f.name} ({f.message})", highlight=False)
-        elif f.status == "already_loaded":
-            console.print(f"  skipped: {f.name} ({f.message})", highlight=False)
-    if report.replaced:
-        console.print(f"  replaced older downloads: load(s) "
-                      f"{', '.join(map(str, report.replaced))}")
+    for line in report.notices():
+        console.print(line, highlight=False, soft_wrap=True)
     if report.not_recognised:
         console.print(f"Not loaded ({len(report.not_recognised)} file(s) not recognised):")
         for name, reason in report.not_recognised:

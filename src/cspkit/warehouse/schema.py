@@ -234,6 +234,18 @@ TABLES: dict[str, Table] = {
             LOAD_ID,
         ),
         _table(
+            "unplaced_postcode",
+            "Postcodes of partner incidents that no loaded postcode lookup could place, held "
+            "only until one does: then the incident gets its LSOA and the postcode is deleted "
+            "(see docs/privacy.md).",
+            ("incident_id", "string", "The incident."),
+            ("source", "string", "The incident's source."),
+            ("month", "string", "The incident's month, YYYY-MM (a newer export of the month "
+             "replaces it with the incident)."),
+            ("postcode", "string", "The postcode as given, normalised (e.g. TS18 1AA)."),
+            LOAD_ID,
+        ),
+        _table(
             "area_crime_count",
             "Counts by area × month × crime type from published tables (e.g. an all-forces "
             "summary), for peer comparison where the incident rows are not loaded.",

@@ -31,7 +31,7 @@ PLACED_TABLES = ("incident", "outcome")
 # Why an incident has no LSOA, in the words a load report and `csp status` use.
 UNPLACED_REASONS = {
     "no_postcode_lookup": "a postcode, but no postcode lookup is loaded (load the ONS "
-    "postcode lookup: `csp fetch reference ons-postcode-lsoa21`, then `csp load` it)",
+    "postcode lookup: `csp fetch reference postcode-lsoa21`, then `csp load` it)",
     "postcode_not_in_lookup": "a postcode the loaded postcode lookup does not hold",
     "no_area_lookup": "an LSOA code, but no LSOA lookup is loaded",
     "lsoa_not_in_lookup": "an LSOA code in no loaded lookup",

@@ -83,7 +83,8 @@ class ReferenceSource:
     licence : str
         Licence name.
     member : str or None
-        For ``zip``: the member to extract.
+        For ``zip``: the member to extract, by its path or file name; a glob pattern
+        (``*``) matches the editions a publisher names by date.
     uncertain : bool
         True when the URL was not confirmed against the publisher's own page.
     """
@@ -141,8 +142,9 @@ REFERENCE_CATALOGUE: tuple[ReferenceSource, ...] = (
         ),
         url=f"https://www.arcgis.com/sharing/rest/content/items/{_POSTCODE_ITEM}/data",
         format="zip",
-        member="PCD_OA21_LSOA21_MSOA21_LAD_FEB25_UK_LU.csv",
-        filename="PCD_OA21_LSOA21_MSOA21_LAD_FEB25_UK_LU.csv",
+        # Any edition's CSV, so that --url can name a newer edition's zip.
+        member="PCD_OA21_LSOA21_MSOA21_LAD_*_UK_LU.csv",
+        filename="PCD_OA21_LSOA21_MSOA21_LAD_UK_LU.csv",
         publisher="Office for National Statistics (Open Geography Portal)",
         landing_page=f"https://geoportal.statistics.gov.uk/datasets/{_POSTCODE_ITEM}/about",
         attribution=POSTCODE_ATTRIBUTION,

@@ -68,11 +68,14 @@ def load(
     """Load data files into the warehouse (each file's kind is recognised from its header).
 
     Reads data.police.uk street, outcomes and stop-and-search files (.csv, .csv.gz, or the
-    .zip archive as served), ONS LSOA→ward→LAD and LSOA 2011→2021 lookups, English Indices
+    .zip archive as served), ONS LSOA→ward→LAD, LSOA 2011→2021 and postcode lookups, English Indices
     of Deprivation, Census 2021 and mid-year population, LSOA and ward boundaries (GeoJSON)
     and published count tables. A folder loads every file it recognises and lists the rest.
-    Loading the same file twice changes nothing; a newer download of a month replaces it;
-    a file that fails validation leaves the warehouse exactly as it was.
+    A file already loaded changes nothing and is reported (not an error); a newer download
+    of a month replaces it, and the report names the months with the rows before and after;
+    loading reference data places every incident again (the postcode lookup places partner
+    rows loaded before it); a file that fails validation leaves the warehouse exactly as it
+    was.
     """
     from cspkit.warehouse import connect
     from cspkit.warehouse.load import load_paths
@@ -115,10 +118,12 @@ def status(
 ) -> None:
     """Show what the warehouse holds, and its gaps.
 
-    Months per source, force and local authority; months missing inside the range; rows
-    that could not be placed; LSOAs re-assigned from 2011 codes; reference data loaded.
+    Months per source and force (police data) and per source and local authority (every
+    source, partner data included); months missing inside the range; rows that could not
+    be placed, and why; LSOAs re-assigned from 2011 codes; reference data loaded.
     """
     from cspkit.warehouse import connect
+    from cspkit.warehouse.placement import UNPLACED_REASONS
     from cspkit.warehouse.status import warehouse_status
 
     try:
@@ -145,6 +150,11 @@ def status(
     for how, n in state.placement.items():
         console.print(f"  {how}: {n:,}")
     console.print(f"  rows without an LSOA: {state.rows_without_lsoa:,}")
+    for why, n in state.unplaced.items():
+        console.print(f"  not placed: {n:,} with {UNPLACED_REASONS[why]}", highlight=False)
+    if state.postcodes_held:
+        console.print(f"  partner postcodes held until a postcode lookup places them: "
+                      f"{state.postcodes_held:,}")
     console.print(f"  rows outside every known area: {state.rows_outside_known_areas:,}")
     console.print(f"  rows re-assigned from 2011 LSOAs: {state.rows_reassigned:,}")
     console.print("[bold]Reference data[/bold]")

@@ -344,3 +344,15 @@ def test_cli_status_does_not_list_partner_rows_as_not_placed_under_a_force(wareh
     assert result.exit_code == 0, result.output
     assert "(not placed)" not in result.output
     assert "Coverage by source and force" not in result.output
+    assert "council_asb" in result.output.split("Coverage by source and local authority")[1]
+
+
+def test_cli_status_says_why_rows_are_not_placed(warehouse, tmp_path):
+    load_partner(warehouse, [two_authorities(tmp_path)], mapping=load_mapping("council_asb"))
+    warehouse.disconnect()
+    result = cli("status", "-w", str(tmp_path / "w.duckdb"))
+    assert result.exit_code == 0, result.output
+    assert "not placed: 1 with a postcode the loaded postcode lookup does not hold" in (
+        result.output)
+    assert "partner postcodes held until a postcode lookup places them: 1" in result.output
+    assert "postcode lookup: 3 postcodes in 1 authorities" in result.output

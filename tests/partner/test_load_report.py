@@ -14,11 +14,12 @@ from typer.testing import CliRunner
 from cspkit.assessment.config import default_config_text
 from cspkit.cli import app
 from cspkit.sources.files import read_header, read_path
-from cspkit.sources.partner.loading import PartnerFileCounts, load_partner
+from cspkit.sources.partner.commands import load_partner_summary
+from cspkit.sources.partner.loading import PartnerFileCounts, PartnerLoadReport, load_partner
 from cspkit.sources.partner.mapping import load_mapping
 from cspkit.sources.registry import recognise
 from cspkit.warehouse import connect
-from cspkit.warehouse.load import Replacement, load_paths
+from cspkit.warehouse.load import FileResult, LoadReport, Replacement, load_paths
 from cspkit.warehouse.placement import unplaced_reasons
 from cspkit.warehouse.status import AuthorityCount, warehouse_status
 from tests.partner.conftest import POSTCODE_HEADER, postcode_lookup, snapshot, write_rows
@@ -356,3 +357,21 @@ def test_cli_status_says_why_rows_are_not_placed(warehouse, tmp_path):
         result.output)
     assert "partner postcodes held until a postcode lookup places them: 1" in result.output
     assert "postcode lookup: 3 postcodes in 1 authorities" in result.output
+
+
+def test_the_report_shown_in_docs_is_what_load_partner_prints():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "partner-data.md").read_text(
+        encoding="utf-8")
+    files = (FileResult("asb_2025.csv", "partner_council_asb", "loaded", 2988, 7),)
+    report = PartnerLoadReport(
+        load=LoadReport(files, ()), mapping="council_asb", encodings={}, rejected=12,
+        rejects_path=Path("csp.duckdb.rejects.csv"),
+        located={"postcode": 2960, "postcode_not_found": 21, "none": 7},
+        placement={"published_2021": 2960, "no_lsoa": 28},
+        files=(PartnerFileCounts("asb_2025.csv", "cp1252", 3000, 2988, 4410, 12),),
+        unplaced_reasons={"no_location": 7, "postcode_not_in_lookup": 21},  # as sorted
+        authorities=(AuthorityCount("E06000004", "Stockton-on-Tees", 2941),
+                     AuthorityCount("E06000002", "Middlesbrough", 19)),
+        areas=("E06000004",))
+    printed = "\n".join(load_partner_summary(report, "csp.duckdb"))
+    assert f"```\n{printed}\n```" in doc

@@ -197,6 +197,22 @@ def test_cli_says_why_rows_were_not_placed_and_places_them_when_the_lookup_is_lo
     assert f"already loaded, nothing changed: {export} (already loaded as load" in again.output
 
 
+def test_a_postcode_whose_lsoa_no_area_lookup_holds_is_not_kept_once_its_lsoa_is_known(
+        no_postcodes, tmp_path):
+    outside = "E01777777"  # an LSOA in no loaded area lookup
+    export = asb_export(tmp_path, [asb_row("F1", "03/01/2025", "Noise", "ZZ3 1AA")])
+    load_partner(no_postcodes, [export], mapping=load_mapping("council_asb"))
+    lookup = write_rows(tmp_path / "lookup" / "PCD_OA21_LSOA21_MSOA21_LAD_X_UK_LU.csv",
+                        POSTCODE_HEADER, [["ZZ3 1AA", "ZZ3  1AA", "ZZ3 1AA", "198001", "", "0",
+                                           "E00777777", outside, "E02777777", "E06777777",
+                                           "", "", "", ""]])
+    load_paths(no_postcodes, [lookup])
+    placed = placement(no_postcodes).iloc[0]
+    assert (placed.lsoa_code_published, placed.lsoa_assignment) == (outside, "unknown_lsoa")
+    assert no_postcodes.table("unplaced_postcode").count().execute() == 0
+    assert unplaced_reasons(no_postcodes) == {"lsoa_not_in_lookup": 1}
+
+
 def test_coordinates_outside_every_boundary_are_counted_as_such(warehouse, tmp_path):
     rows = [["F1", "2025-01-02", "18:00", "Secondary fire", "Refuse", "Deliberate", "", "0.05",
              "50.05"],

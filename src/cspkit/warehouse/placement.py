@@ -181,12 +181,14 @@ def _place_by_postcode(con: BaseBackend) -> int:
 
 
 def forget_placed_postcodes(con: BaseBackend) -> None:
-    """Delete the held postcode of every incident now placed in an LSOA."""
+    """Delete the held postcode of every incident that now has an LSOA (from the postcode,
+    or placed by its coordinates): the LSOA is kept, the postcode is no longer needed."""
     con.raw_sql("""
         DELETE FROM unplaced_postcode WHERE EXISTS (
             SELECT 1 FROM incident i
             WHERE i.incident_id = unplaced_postcode.incident_id
-              AND i.load_id = unplaced_postcode.load_id AND i.lsoa_code IS NOT NULL)""")
+              AND i.load_id = unplaced_postcode.load_id
+              AND (i.lsoa_code IS NOT NULL OR i.lsoa_code_published IS NOT NULL))""")
 
 
 def unplaced_reasons(con: BaseBackend, load_ids: Sequence[int] | None = None
@@ -215,8 +217,8 @@ def unplaced_reasons(con: BaseBackend, load_ids: Sequence[int] | None = None
             if load_ids is not None else "")
     rows = con.sql(f"""
         SELECT CASE
-            WHEN h.incident_id IS NOT NULL THEN '{postcode}'
             WHEN i.lsoa_code_published IS NOT NULL THEN '{lsoa}'
+            WHEN h.incident_id IS NOT NULL THEN '{postcode}'
             WHEN i.longitude IS NOT NULL AND i.latitude IS NOT NULL THEN '{points}'
             ELSE 'no_location' END AS why, count(*) AS n
         FROM incident i

@@ -68,11 +68,14 @@ def load(
     """Load data files into the warehouse (each file's kind is recognised from its header).
 
     Reads data.police.uk street, outcomes and stop-and-search files (.csv, .csv.gz, or the
-    .zip archive as served), ONS LSOA→ward→LAD and LSOA 2011→2021 lookups, English Indices
+    .zip archive as served), ONS LSOA→ward→LAD, LSOA 2011→2021 and postcode lookups, English Indices
     of Deprivation, Census 2021 and mid-year population, LSOA and ward boundaries (GeoJSON)
     and published count tables. A folder loads every file it recognises and lists the rest.
-    Loading the same file twice changes nothing; a newer download of a month replaces it;
-    a file that fails validation leaves the warehouse exactly as it was.
+    A file already loaded changes nothing and is reported (not an error); a newer download
+    of a month replaces it, and the report names the months with the rows before and after;
+    loading reference data places every incident again (the postcode lookup places partner
+    rows loaded before it); a file that fails validation leaves the warehouse exactly as it
+    was.
     """
     from cspkit.warehouse import connect
     from cspkit.warehouse.load import load_paths
@@ -92,21 +95,16 @@ def load(
     except CspError as exc:
         raise fail(exc) from None
     loaded = report.loaded
-    rows = sum(f.rows for f in loaded)
-    console.print(f"Loaded {len(loaded)} file(s), {rows:,} rows into {warehouse}.")
+    if loaded or len(report.skipped) < len(report.files):
+        rows = sum(f.rows for f in loaded)
+        console.print(f"Loaded {len(loaded)} file(s), {rows:,} rows into {warehouse}.")
     by_kind: dict[str, int] = {}
     for f in loaded:
         by_kind[f.kind] = by_kind.get(f.kind, 0) + 1
     for kind, n in sorted(by_kind.items()):
         console.print(f"  {kind}: {n} file(s)")
-    for f in report.files:
-        if f.status == "superseded":
-            console.print(f"  kept, not used: {f.name} ({f.message})", highlight=False)
-        elif f.status == "already_loaded":
-            console.print(f"  skipped: {f.name} ({f.message})", highlight=False)
-    if report.replaced:
-        console.print(f"  replaced older downloads: load(s) "
-                      f"{', '.join(map(str, report.replaced))}")
+    for line in report.notices():
+        console.print(line, highlight=False, soft_wrap=True)
     if report.not_recognised:
         console.print(f"Not loaded ({len(report.not_recognised)} file(s) not recognised):")
         for name, reason in report.not_recognised:
@@ -120,10 +118,12 @@ def status(
 ) -> None:
     """Show what the warehouse holds, and its gaps.
 
-    Months per source, force and local authority; months missing inside the range; rows
-    that could not be placed; LSOAs re-assigned from 2011 codes; reference data loaded.
+    Months per source and force (police data) and per source and local authority (every
+    source, partner data included); months missing inside the range; rows that could not
+    be placed, and why; LSOAs re-assigned from 2011 codes; reference data loaded.
     """
     from cspkit.warehouse import connect
+    from cspkit.warehouse.placement import UNPLACED_REASONS
     from cspkit.warehouse.status import warehouse_status
 
     try:
@@ -150,6 +150,11 @@ def status(
     for how, n in state.placement.items():
         console.print(f"  {how}: {n:,}")
     console.print(f"  rows without an LSOA: {state.rows_without_lsoa:,}")
+    for why, n in state.unplaced.items():
+        console.print(f"  not placed: {n:,} with {UNPLACED_REASONS[why]}", highlight=False)
+    if state.postcodes_held:
+        console.print(f"  partner postcodes held until a postcode lookup places them: "
+                      f"{state.postcodes_held:,}")
     console.print(f"  rows outside every known area: {state.rows_outside_known_areas:,}")
     console.print(f"  rows re-assigned from 2011 LSOAs: {state.rows_reassigned:,}")
     console.print("[bold]Reference data[/bold]")

@@ -27,8 +27,11 @@ import typer
 from typer.testing import CliRunner
 
 from cspkit.errors import CspError
+from cspkit.sources.catalogue import reference_source
 from cspkit.sources.fetch import fetch_police, fetch_reference
 from cspkit.sources.fetch_commands import register
+from cspkit.warehouse import connect
+from cspkit.warehouse.load import load_paths
 
 ARCHIVE_PATH = "/data.police.uk/data/archive/{}.zip"
 ARCGIS_HOST = "/services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services"
@@ -742,3 +745,48 @@ def test_cli_list_prints_every_catalogue_entry(cli):
         assert entry.name in result.output
         assert entry.url in result.output
     assert "[URL uncertain" in result.output
+
+
+# The ONS best-fit postcode lookup's columns, in the order the ONS publishes them.
+POSTCODE_COLUMNS = ("pcd7,pcd8,pcds,dointr,doterm,usertype,oa21cd,lsoa21cd,msoa21cd,ladcd,"
+                    "lsoa21nm,msoa21nm,ladnm,ladnmw")
+
+
+def test_the_postcode_lookup_is_fetched_and_csp_load_recognises_it(site, tmp_path):
+    # Fictional postcodes (ZZ is no postcode area) in the published layout; one terminated.
+    lookup = (POSTCODE_COLUMNS + "\n"
+              "ZZ1 1AA,ZZ1  1AA,ZZ1 1AA,198001,,0,E00999001,E01999001,E02999001,E06999001,"
+              "Testton 001A,Testton 001,Testton,\n"
+              "ZZ1 1AB,ZZ1  1AB,ZZ1 1AB,198001,202003,0,E00999002,E01999002,E02999001,"
+              "E06999001,Testton 001B,Testton 001,Testton,\n").encode()
+    entry = reference_source("postcode-lsoa21")
+    site.routes["/" + entry.url.split("://", 1)[1]] = Route(zip_bytes({
+        "PCD_OA21_LSOA21_MSOA21_LAD_FEB25_UK_LU.csv": lookup}))
+
+    report = fetch_reference(["postcode-lsoa21"], out_dir=tmp_path / "reference",
+                             cache_dir=tmp_path / "cache", base_url=site.base)
+
+    written = tmp_path / "reference" / "PCD_OA21_LSOA21_MSOA21_LAD_UK_LU.csv"
+    assert report.written == (written,) and written.read_bytes() == lookup
+    assert any("Contains Royal Mail data" in line for line in report.attribution)
+    con = connect(tmp_path / "w.duckdb")
+    loaded = load_paths(con, [written])
+    assert [f.kind for f in loaded.loaded] == ["ons_postcode_lookup"]
+    rows = con.table("postcode").to_pandas().sort_values("postcode")
+    assert rows[["postcode", "lsoa_code", "lad_code", "terminated"]].fillna("").values.tolist() == [
+        ["ZZ1 1AA", "E01999001", "E06999001", ""], ["ZZ1 1AB", "E01999002", "E06999001", "202003"]]
+
+
+def test_a_newer_edition_of_the_postcode_lookup_can_be_fetched_with_url(site, tmp_path):
+    lookup = (POSTCODE_COLUMNS + "\nZZ1 1AA,ZZ1  1AA,ZZ1 1AA,198001,,0,E00999001,E01999001,"
+              "E02999001,E06999001,,,,\n").encode()
+    site.routes["/mirror/nov25.zip"] = Route(zip_bytes({
+        "Documents/readme.txt": b"user guide",
+        "Data/PCD_OA21_LSOA21_MSOA21_LAD_NOV25_UK_LU.csv": lookup}))
+
+    fetch_reference(["postcode-lsoa21"], out_dir=tmp_path / "reference",
+                    cache_dir=tmp_path / "cache",
+                    urls={"postcode-lsoa21": f"{site.base}/mirror/nov25.zip"})
+
+    written = tmp_path / "reference" / "PCD_OA21_LSOA21_MSOA21_LAD_UK_LU.csv"
+    assert written.read_bytes() == lookup

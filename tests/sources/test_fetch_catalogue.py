@@ -82,6 +82,7 @@ def test_catalogue_covers_what_a_partnership_needs():
         "mye-lsoa21-2022-2024",
         "lsoa21-boundaries",
         "ward25-boundaries",
+        "postcode-lsoa21",
     } <= names
 
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
+from cspkit.cli import app
 from cspkit.errors import LoadFailed
 from cspkit.warehouse import connect
 from cspkit.warehouse.load import load_paths
@@ -30,6 +32,8 @@ from .conftest import (
     street_row,
     write_csv,
 )
+
+runner = CliRunner()
 
 
 @pytest.fixture
@@ -124,8 +128,9 @@ def test_reloading_the_same_file_changes_nothing(con, tmp_path, reference):
     path = street_file(tmp_path / "p", "2024-01", [street_row("2024-01", A1, "Drugs", 1)])
     load_paths(con, [reference, path])
     before = snapshot(con)
-    with pytest.raises(LoadFailed, match="already loaded as load"):
-        load_paths(con, [path])
+    again = load_paths(con, [path])
+    assert [(f.status, f.message) for f in again.files] == [
+        ("already_loaded", "already loaded as load 5")]
     assert snapshot(con) == before
 
 
@@ -134,8 +139,8 @@ def test_same_content_gzipped_counts_as_the_same_file(con, tmp_path, reference):
     plain = street_file(tmp_path / "plain", "2024-01", rows)
     zipped = street_file(tmp_path / "gz", "2024-01", rows, gz=True)
     load_paths(con, [reference, plain])
-    with pytest.raises(LoadFailed, match="already loaded"):
-        load_paths(con, [zipped])
+    again = load_paths(con, [zipped])
+    assert [f.status for f in again.files] == ["already_loaded"] and not again.loaded
 
 
 def test_folder_with_new_and_old_files_loads_only_the_new(con, tmp_path, reference):
@@ -167,6 +172,31 @@ def test_newer_download_of_a_month_replaces_only_that_month(con, tmp_path, refer
     old_id = ledger[ledger["file_path"] == str(jan)].index[0]
     assert ledger.loc[old_id, "status"] == "replaced"
     assert ledger.loc[old_id, "replaced_by"] == report.loaded[0].load_id
+    assert [(r.replaced_load, r.replaced_file, r.by_month) for r in report.replaced] == [
+        (old_id, str(jan), (("2024-01", 4, 4),))]
+
+
+def test_cli_says_which_months_a_newer_download_replaces_with_the_rows(tmp_path, reference):
+    db = str(tmp_path / "w.duckdb")
+    old = street_file(tmp_path / "old", "2024-01", [
+        street_row("2024-01", A1, "Burglary", i) for i in range(4)])
+    newer = street_file(tmp_path / "new", "2024-01", [
+        street_row("2024-01", A1, "Burglary", i) for i in range(6)])
+    assert runner.invoke(app, ["load", str(reference), str(old), "-w", db]).exit_code == 0
+    result = runner.invoke(app, ["load", str(newer), "-w", db])
+    assert result.exit_code == 0, result.output
+    assert (f"replaced: {newer} replaces load 5 ({old}) for 2024-01 incident rows 4 → 6"
+            in result.output)
+
+
+def test_cli_notices_a_file_already_loaded_and_exits_0(tmp_path, reference):
+    db = str(tmp_path / "w.duckdb")
+    path = street_file(tmp_path / "p", "2024-01", [street_row("2024-01", A1, "Drugs", 1)])
+    assert runner.invoke(app, ["load", str(reference), str(path), "-w", db]).exit_code == 0
+    again = runner.invoke(app, ["load", str(path), "-w", db])
+    assert again.exit_code == 0, again.output
+    assert "Nothing new to load: every file given is already loaded" in again.output
+    assert f"already loaded, nothing changed: {path} (already loaded as load 5)" in again.output
 
 
 def test_another_force_in_the_same_month_is_not_replaced(con, tmp_path, reference):

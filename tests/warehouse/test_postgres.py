@@ -67,8 +67,7 @@ def test_failed_load_on_postgresql_leaves_it_unchanged(pg, tmp_path, reference):
     again = street_file(tmp_path / "c", "2024-03", [street_row("2024-03", A1, "Drugs", 3)])
     with pytest.raises(LoadFailed, match="expected a month as YYYY-MM"):
         load_paths(pg, [again, bad])
-    with pytest.raises(LoadFailed, match="already loaded"):
-        load_paths(pg, [good])
+    assert [f.status for f in load_paths(pg, [good]).files] == ["already_loaded"]
     for name, frame in before.items():
         pd.testing.assert_frame_equal(_table(pg, name), frame)
 
@@ -78,3 +77,23 @@ def test_connect_names_a_bad_url(tmp_path: Path):
 
     with pytest.raises(CspError, match="cannot open warehouse postgres://nobody@127.0.0.1:1/x"):
         connect("postgres://nobody@127.0.0.1:1/x")
+
+
+def test_partner_rows_are_placed_when_the_postcode_lookup_arrives_on_postgresql(
+        pg, tmp_path, reference):
+    from cspkit.sources.partner.loading import load_partner
+    from cspkit.sources.partner.mapping import load_mapping
+    from tests.partner.conftest import postcode_lookup
+    from tests.partner.test_load_partner import asb_export
+
+    export = asb_export(tmp_path)
+    duck = connect(tmp_path / "w.duckdb")
+    for con in (duck, pg):
+        load_paths(con, [reference])
+        report = load_partner(con, [export], mapping=load_mapping("council_asb"))
+        assert report.unplaced_reasons == {"no_location": 1, "no_postcode_lookup": 3}
+        lookup = load_paths(con, [postcode_lookup(tmp_path / "lookup")])
+        assert lookup.placement.placed_by_postcode == 2
+    for name in ("incident", "unplaced_postcode", "person_involvement"):
+        pd.testing.assert_frame_equal(_table(pg, name), _table(duck, name))
+    assert _table(pg, "unplaced_postcode")["postcode"].tolist() == ["ZZ9 9ZZ"]

@@ -46,7 +46,9 @@ class ParsedFile:
 
     @property
     def row_count(self) -> int:
-        return max((r.data.num_rows for r in self.rows), default=0)
+        """Records the file holds: the rows of its first table (a partner export's incidents,
+        not its incidents plus the people and details that hang off them)."""
+        return self.rows[0].data.num_rows if self.rows else 0
 
 
 @dataclass(frozen=True)

@@ -31,11 +31,18 @@ ONS_ATTRIBUTION = (
     "Source: Office for National Statistics licensed under the Open Government Licence v.3.0."
 )
 OS_ATTRIBUTION = "Contains OS data © Crown copyright and database right."
+# The attribution the ONS asks for on its postcode products (ONSPD, NSPL, postcode lookups).
+POSTCODE_ATTRIBUTION = (
+    f"{OS_ATTRIBUTION} Contains Royal Mail data © Royal Mail copyright and database right. "
+    "Contains GeoPlace data © Local Government Information House Limited copyright and "
+    f"database right. {ONS_ATTRIBUTION}"
+)
 
 POLICE_ARCHIVE_URL = "https://data.police.uk/data/archive/{archive}.zip"
 POLICE_ATTRIBUTION = f"data.police.uk (Home Office). {PSI_ATTRIBUTION}"
 
 _ARCGIS = "https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services"
+_POSTCODE_ITEM = "80592949bebd4390b2cbe29159a75ef4"  # the February 2025 edition
 _GOV_UK_ASSETS = "https://assets.publishing.service.gov.uk"
 _IOD2019_ASSETS = f"{_GOV_UK_ASSETS}/government/uploads/system/uploads/attachment_data/file"
 _MYE_PATH = (
@@ -76,7 +83,8 @@ class ReferenceSource:
     licence : str
         Licence name.
     member : str or None
-        For ``zip``: the member to extract.
+        For ``zip``: the member to extract, by its path or file name; a glob pattern
+        (``*``) matches the editions a publisher names by date.
     uncertain : bool
         True when the URL was not confirmed against the publisher's own page.
     """
@@ -123,6 +131,24 @@ REFERENCE_CATALOGUE: tuple[ReferenceSource, ...] = (
         publisher="Office for National Statistics (Open Geography Portal)",
         landing_page="https://geoportal.statistics.gov.uk/",
         attribution=ONS_ATTRIBUTION,
+    ),
+    ReferenceSource(
+        name="postcode-lsoa21",
+        title="Postcode to OA (2021) to LSOA to MSOA to LAD (February 2025) Best Fit Lookup "
+        "in the UK",
+        description=(
+            "Every UK postcode, live and terminated, with its best-fit 2021 output area, LSOA "
+            "and MSOA and its local authority: places partner rows that give a postcode."
+        ),
+        url=f"https://www.arcgis.com/sharing/rest/content/items/{_POSTCODE_ITEM}/data",
+        format="zip",
+        # Any edition's CSV, so that --url can name a newer edition's zip.
+        member="PCD_OA21_LSOA21_MSOA21_LAD_*_UK_LU.csv",
+        filename="PCD_OA21_LSOA21_MSOA21_LAD_UK_LU.csv",
+        publisher="Office for National Statistics (Open Geography Portal)",
+        landing_page=f"https://geoportal.statistics.gov.uk/datasets/{_POSTCODE_ITEM}/about",
+        attribution=POSTCODE_ATTRIBUTION,
+        uncertain=True,
     ),
     ReferenceSource(
         name="iod2025-file1",

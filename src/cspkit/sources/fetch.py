@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import fnmatch
 import hashlib
 import http.client
 import io
@@ -690,7 +691,8 @@ def _extract(bundle: zipfile.ZipFile, member: str, target: Path, url: str) -> Pa
 def _zip_member(bundle: zipfile.ZipFile, entry: ReferenceSource, url: str) -> str:
     names = bundle.namelist()
     for name in names:
-        if name == entry.member or name.rsplit("/", 1)[-1] == entry.member:
+        if any(fnmatch.fnmatchcase(n, entry.member or "")
+               for n in (name, name.rsplit("/", 1)[-1])):
             return name
     raise CspError(
         f"the zip has no member '{entry.member}'",

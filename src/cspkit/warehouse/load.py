@@ -2,10 +2,12 @@
 
 1. Every input (file, folder, .gz, .zip) is read and recognised by its header.
 2. Every recognised file is parsed and validated in memory. If any fails, nothing is written.
-3. Files already in the ledger (same sha256) are skipped: loading twice changes nothing.
+3. Files already in the ledger (same sha256) are skipped with a notice: loading twice changes
+   nothing, and is not an error.
 4. In one transaction: a newer download of the same force and month replaces the older
-   one's rows; reference data of an older vintage than the one loaded is kept as
-   superseded; rows are inserted; incidents are placed in LSOA 2021, ward and LAD.
+   one's rows (each replacement is reported with its months and row counts before and
+   after); reference data of an older vintage than the one loaded is kept as superseded;
+   rows are inserted; incidents are placed in LSOA 2021, ward and LAD.
 """
 
 from __future__ import annotations
@@ -27,10 +29,18 @@ from cspkit.sources.base import ParsedFile
 from cspkit.sources.files import RawFile, list_folder, read_header, read_path
 from cspkit.sources.registry import describe_header, recognise
 from cspkit.warehouse import next_load_id, transaction
-from cspkit.warehouse.placement import PLACED_TABLES, CodeMap, PlacementReport, place_rows
+from cspkit.warehouse.placement import (
+    PLACED_TABLES,
+    CodeMap,
+    PlacementReport,
+    forget_placed_postcodes,
+    place_rows,
+)
 from cspkit.warehouse.schema import TABLES
 
-REFERENCE_DATASETS = {"area", "lsoa_change", "boundary", "population"}
+# Loading any of these re-places every incident (the postcode lookup places partner rows
+# whose postcode was not known when they were loaded).
+REFERENCE_DATASETS = {"area", "lsoa_change", "boundary", "population", "postcode"}
 
 Progress = Callable[[str, int, int], None]
 Parser = Callable[[RawFile], ParsedFile | None]
@@ -47,11 +57,47 @@ class FileResult:
 
 
 @dataclass(frozen=True)
+class Replacement:
+    """A newer file taking the place of an older load, wholly or for some months.
+
+    ``by_month`` holds (month, rows before, rows after) for each month replaced; reference
+    data, which has no months, has one entry with month ``""``. Rows are those of the file's
+    first table (incidents for a partner export).
+    """
+
+    file: str
+    table: str
+    replaced_load: int
+    replaced_file: str
+    by_month: tuple[tuple[str, int, int], ...]
+
+    @property
+    def months(self) -> tuple[str, ...]:
+        return tuple(m for m, _, _ in self.by_month if m)
+
+    @property
+    def rows_before(self) -> int:
+        return sum(before for _, before, _ in self.by_month)
+
+    @property
+    def rows_after(self) -> int:
+        return sum(after for _, _, after in self.by_month)
+
+    def describe(self) -> str:
+        """One line: what replaced what, for which months, with the counts."""
+        months = self.months
+        span = ("" if not months else f" for {months[0]}" if len(months) == 1
+                else f" for {len(months)} months, {months[0]}…{months[-1]},")
+        return (f"{self.file} replaces load {self.replaced_load} ({self.replaced_file})"
+                f"{span} {self.table} rows {self.rows_before:,} → {self.rows_after:,}")
+
+
+@dataclass(frozen=True)
 class LoadReport:
     files: tuple[FileResult, ...]
     not_recognised: tuple[tuple[str, str], ...]
     placement: PlacementReport | None = None
-    replaced: tuple[int, ...] = field(default_factory=tuple)
+    replaced: tuple[Replacement, ...] = field(default_factory=tuple)
 
     @property
     def loaded(self) -> list[FileResult]:
@@ -60,6 +106,24 @@ class LoadReport:
     @property
     def skipped(self) -> list[FileResult]:
         return [f for f in self.files if f.status == "already_loaded"]
+
+    def notices(self) -> list[str]:
+        """Lines for the user about files not loaded as given and loads replaced: a file
+        already loaded is a notice, never an error (loading twice changes nothing)."""
+        lines = []
+        if self.files and not self.loaded and len(self.skipped) == len(self.files):
+            lines.append("Nothing new to load: every file given is already loaded; the "
+                         "warehouse is unchanged.")
+        for f in self.files:
+            if f.status == "superseded":
+                lines.append(f"  kept, not used: {f.name} ({f.message})")
+            elif f.status == "already_loaded":
+                lines.append(f"  already loaded, nothing changed: {f.name} ({f.message})")
+        lines += [f"  replaced: {r.describe()}" for r in self.replaced]
+        if self.placement and self.placement.placed_by_postcode:
+            lines.append(f"  placed {self.placement.placed_by_postcode:,} partner incident(s) "
+                         "held for the postcode lookup")
+        return lines
 
 
 @dataclass
@@ -156,11 +220,13 @@ def load_paths(
     ``parser``, when given, parses every file instead of recognising it by its header
     (see :func:`cspkit.sources.partner.loading.load_partner`).
 
+    Files already loaded (the same bytes) are listed in the report as ``already_loaded``
+    and change nothing, whether some or all of the files given are.
+
     Raises
     ------
     LoadFailed
-        When any recognised file fails validation (nothing is written), or when every
-        file given is already loaded (nothing to do).
+        When any recognised file fails validation (nothing is written).
     """
     if not paths:
         raise CspError("no files given", hint="Name files, folders or .zip archives to load")
@@ -189,11 +255,7 @@ def load_paths(
         if not results:
             raise CspError("found no file to load", path=", ".join(map(str, paths)),
                            hint="Name police.uk, ONS, IMD, population or boundary files")
-        first = results[0]
-        raise LoadFailed([LoadError(
-            f"{first.message}; nothing was changed", path=first.name,
-            hint="Run `csp status` to see what is loaded")]
-            + [LoadError(r.message, path=r.name) for r in results[1:]])
+        return LoadReport(tuple(results), tuple(inputs.not_recognised))
 
     # Reference data first, so events are placed against it; newest vintages last.
     order = {k: i for i, k in enumerate(("area", "lsoa_change", "boundary", "population"))}
@@ -216,6 +278,8 @@ def load_paths(
             if progress:
                 progress(p.raw.name, len(results), len(parsed))
         batch.flush(code_map)
+        if any(r.table == "unplaced_postcode" for p in events for r in p.rows):
+            forget_placed_postcodes(con)
     return LoadReport(tuple(results), tuple(inputs.not_recognised), placement,
                       tuple(batch.replaced))
 
@@ -229,7 +293,7 @@ class _Batch:
         self.next_id = next_load_id(con)
         self.pending: list[tuple[str, int, pa.Table]] = []
         self.ledger_rows: list[dict] = []
-        self.replaced: list[int] = []
+        self.replaced: list[Replacement] = []
 
     def apply(self, p: ParsedFile) -> FileResult:
         load_id = self.next_id
@@ -244,24 +308,31 @@ class _Batch:
                     f"{int(newer['load_id'].iloc[0])}) is newer than {p.version}")
             self._ledger(p, load_id, status="superseded", rows=0, note=note)
             return FileResult(p.raw.name, p.kind, "superseded", 0, load_id, note)
-        gone = [self._replace(p, int(old.load_id), set(old.scope.split(",")), load_id)
-                for old in overlapping.itertuples()]
+        gone = [self._replace(p, old, load_id) for old in overlapping.itertuples()]
         self.replaced += gone
         for rows in p.rows:
             self.pending.append((rows.table, load_id,
                                  _with_load_id(rows.table, rows.data, load_id)))
         note = "; ".join(p.notes)
         if gone:
-            note = "; ".join(filter(None, [note, "replaced load(s) " + ", ".join(map(str, gone))]))
+            note = "; ".join(filter(None, [note, "replaced load(s) " + ", ".join(
+                str(r.replaced_load) for r in gone)]))
         self._ledger(p, load_id, status="loaded", rows=p.row_count, note=note)
         return FileResult(p.raw.name, p.kind, "loaded", p.row_count, load_id, note)
 
-    def _replace(self, p: ParsedFile, old_id: int, old_scopes: set[str], load_id: int) -> int:
-        """Remove an older load's rows for the scopes the new file covers."""
+    def _replace(self, p: ParsedFile, old: tuple, load_id: int) -> Replacement:
+        """Remove an older load's rows, in every table, for the scopes the new file covers."""
+        old_id, old_scopes = int(old.load_id), set(old.scope.split(","))
         whole = old_scopes <= set(p.scopes)
         months = sorted({s.split("/", 1)[1] for s in old_scopes & set(p.scopes) if "/" in s})
-        for table in sorted({r.table for r in p.rows}):
-            by_month = (not whole and months and "month" in TABLES[table].column_names)
+        counted = self._counts(p, old_id, months)
+        for table in sorted(TABLES):
+            # A table without months cannot hold rows of a month-scoped load (an old
+            # warehouse's person_involvement may still lack the column).
+            has_months = "month" in self.con.table(table).columns
+            by_month = not whole and bool(months)
+            if table == "load_ledger" or (by_month and not has_months):
+                continue
             month_filter = (" AND month IN (" + ",".join(f"'{m}'" for m in months) + ")"
                             if by_month else "")
             self.con.raw_sql(f"DELETE FROM {table} WHERE load_id = {old_id}{month_filter}")
@@ -282,7 +353,28 @@ class _Batch:
         if not buffered:
             self.con.raw_sql(f"UPDATE load_ledger SET status = '{status}', "
                              f"replaced_by = {load_id} WHERE load_id = {old_id}")
-        return old_id
+        return Replacement(p.raw.name, counted[0], old_id, str(old.file_path), counted[1])
+
+    def _counts(self, p: ParsedFile, old_id: int, months: list[str]
+                ) -> tuple[str, tuple[tuple[str, int, int], ...]]:
+        """(table, (month, rows of the old load, rows of the new file)) before replacing."""
+        table = p.rows[0].table
+        new = p.rows[0].data
+        old = [d for name, pending_id, d in self.pending if name == table and pending_id == old_id]
+        if not months or "month" not in new.column_names:
+            before = sum(d.num_rows for d in old) + int(self.con.sql(
+                f"SELECT count(*) AS n FROM {table} WHERE load_id = {old_id}"
+            ).execute()["n"].iloc[0])
+            return table, (("", before, new.num_rows),)
+        stored = self.con.sql(
+            f"SELECT month, count(*) AS n FROM {table} WHERE load_id = {old_id} GROUP BY 1"
+        ).execute()
+        before = dict(zip(stored["month"], stored["n"].astype(int), strict=True))
+        for data in old:
+            for month, n in pd.Series(data["month"].to_pylist()).value_counts().items():
+                before[month] = before.get(month, 0) + int(n)
+        after = pd.Series(new["month"].to_pylist()).value_counts()
+        return table, tuple((m, int(before.get(m, 0)), int(after.get(m, 0))) for m in months)
 
     def _ledger(self, p: ParsedFile, load_id: int, *, status: str, rows: int,
                 note: str) -> None:

@@ -6,13 +6,17 @@ complex) LSOA the row's coordinates choose among the 2021 LSOAs it became, using
 boundaries (the polygon containing the point, else the nearest); without boundaries the
 2021 LSOA with most residents is the best fit. Ward and LAD then come from ``area``.
 A row with no LSOA code but with coordinates (a partner's fire incident) is placed in the
-loaded LSOA 2021 polygon that contains the point (``coordinates_polygon``).
+loaded LSOA 2021 polygon that contains the point (``coordinates_polygon``). A partner row
+whose postcode no loaded lookup knew keeps that postcode (``unplaced_postcode``) until a
+postcode lookup that knows it is loaded: then it gets the postcode's LSOA and the postcode is
+deleted.
 
 Placement never depends on load order: rows are (re)placed whenever reference data changes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,11 +28,27 @@ from ibis.backends import BaseBackend
 
 PLACED_TABLES = ("incident", "outcome")
 
+# Why an incident has no LSOA, in the words a load report and `csp status` use.
+UNPLACED_REASONS = {
+    "no_postcode_lookup": "a postcode, but no postcode lookup is loaded (load the ONS "
+    "postcode lookup: `csp fetch reference postcode-lsoa21`, then `csp load` it)",
+    "postcode_not_in_lookup": "a postcode the loaded postcode lookup does not hold",
+    "no_area_lookup": "an LSOA code, but no LSOA lookup is loaded",
+    "lsoa_not_in_lookup": "an LSOA code in no loaded lookup",
+    "no_boundaries": "coordinates, but no LSOA boundaries are loaded",
+    "coordinates_outside": "coordinates outside every loaded LSOA boundary",
+    "no_location": "no location given",
+}
+
 
 @dataclass(frozen=True)
 class PlacementReport:
+    """What (re)placing rows did: rows placed, every row's assignment, and the partner
+    incidents a newly loaded postcode lookup placed."""
+
     rows_placed: int
     by_assignment: dict[str, int]
+    placed_by_postcode: int = 0
 
 
 class CodeMap:
@@ -109,6 +129,7 @@ def place_rows(con: BaseBackend, *, everything: bool) -> PlacementReport:
     not placed yet.
     """
     _build_code_map(con)
+    by_postcode = _place_by_postcode(con)
     placed = 0
     for table in PLACED_TABLES:
         if everything:
@@ -137,7 +158,74 @@ def place_rows(con: BaseBackend, *, everything: bool) -> PlacementReport:
     con.raw_sql("DROP TABLE IF EXISTS csp_code_map")
     con.raw_sql("DROP TABLE IF EXISTS csp_split_choice")
     con.raw_sql("DROP TABLE IF EXISTS csp_point_choice")
-    return PlacementReport(rows_placed=placed, by_assignment=assignment_counts(con))
+    forget_placed_postcodes(con)
+    return PlacementReport(rows_placed=placed, by_assignment=assignment_counts(con),
+                           placed_by_postcode=by_postcode)
+
+
+def _place_by_postcode(con: BaseBackend) -> int:
+    """Give incidents whose held postcode the loaded lookup knows that postcode's LSOA, and
+    mark them for placing again. Returns how many."""
+    found = """
+        SELECT u.incident_id, u.load_id, min(p.lsoa_code) AS lsoa_code
+        FROM unplaced_postcode u JOIN postcode p ON p.postcode = u.postcode
+        WHERE p.lsoa_code IS NOT NULL GROUP BY 1, 2"""
+    n = int(con.sql(f"SELECT count(*) AS n FROM ({found}) f").execute()["n"].iloc[0])
+    if n:
+        con.raw_sql(f"""
+            UPDATE incident SET lsoa_code_published = f.lsoa_code, lsoa_code = NULL,
+                   lsoa_assignment = NULL, ward_code = NULL, lad_code = NULL
+            FROM ({found}) f
+            WHERE incident.incident_id = f.incident_id AND incident.load_id = f.load_id""")
+    return n
+
+
+def forget_placed_postcodes(con: BaseBackend) -> None:
+    """Delete the held postcode of every incident that now has an LSOA (from the postcode,
+    or placed by its coordinates): the LSOA is kept, the postcode is no longer needed."""
+    con.raw_sql("""
+        DELETE FROM unplaced_postcode WHERE EXISTS (
+            SELECT 1 FROM incident i
+            WHERE i.incident_id = unplaced_postcode.incident_id
+              AND i.load_id = unplaced_postcode.load_id
+              AND (i.lsoa_code IS NOT NULL OR i.lsoa_code_published IS NOT NULL))""")
+
+
+def unplaced_reasons(con: BaseBackend, load_ids: Sequence[int] | None = None
+                     ) -> dict[str, int]:
+    """Incidents with no LSOA, by why (keys of :data:`UNPLACED_REASONS`).
+
+    ``load_ids`` limits the count to the incidents those loads brought in.
+    """
+    if load_ids is not None and not load_ids:
+        return {}
+
+    tables = set(con.list_tables())
+
+    def holds(table: str, where: str = "") -> bool:
+        return table in tables and bool(int(con.sql(
+            f"SELECT count(*) AS n FROM {table}{where}").execute()["n"].iloc[0]))
+
+    postcode = "postcode_not_in_lookup" if holds("postcode") else "no_postcode_lookup"
+    lsoa = "lsoa_not_in_lookup" if holds("area") else "no_area_lookup"
+    points = ("coordinates_outside" if holds("boundary", " WHERE level = 'lsoa21'")
+              else "no_boundaries")
+    held = ("(SELECT DISTINCT incident_id, load_id FROM unplaced_postcode)"
+            if "unplaced_postcode" in tables else
+            "(SELECT incident_id, load_id FROM incident WHERE 1 = 0)")
+    only = (f" AND i.load_id IN ({', '.join(str(int(i)) for i in load_ids)})"
+            if load_ids is not None else "")
+    rows = con.sql(f"""
+        SELECT CASE
+            WHEN i.lsoa_code_published IS NOT NULL THEN '{lsoa}'
+            WHEN h.incident_id IS NOT NULL THEN '{postcode}'
+            WHEN i.longitude IS NOT NULL AND i.latitude IS NOT NULL THEN '{points}'
+            ELSE 'no_location' END AS why, count(*) AS n
+        FROM incident i
+        LEFT JOIN {held} h ON h.incident_id = i.incident_id AND h.load_id = i.load_id
+        WHERE i.lsoa_code IS NULL{only}
+        GROUP BY 1 ORDER BY 1""").execute()
+    return {str(r.why): int(r.n) for r in rows.itertuples()}
 
 
 def assignment_counts(con: BaseBackend) -> dict[str, int]:

@@ -63,7 +63,8 @@ TABLES: dict[str, Table] = {
         _table(
             "load_ledger",
             "One row per file loaded. Loads key on the file's sha256, so loading the same file "
-            "twice changes nothing; a newer download of the same months replaces the older one.",
+            "again changes nothing (a notice, not an error); a newer download of the same months "
+            "replaces the older one.",
             ("load_id", "int64", "Sequential id of the load."),
             ("kind", "string", "Recognised file format, e.g. police_street, imd2025."),
             ("dataset", "string", "What the file replaces when reloaded (with `scope`)."),
@@ -72,11 +73,13 @@ TABLES: dict[str, Table] = {
             ("file_name", "string", "File name (and archive member) as given."),
             ("file_path", "string", "Full path the file was loaded from."),
             ("sha256", "string", "SHA-256 of the file's bytes (decompressed for .gz)."),
-            ("rows", "int64", "Data rows the file contributed."),
+            ("rows", "int64", "Records the file contributed: rows of its main table (a partner "
+             "export's incidents, not its people or details)."),
             ("first_month", "string", "Earliest month covered (YYYY-MM), if any."),
             ("last_month", "string", "Latest month covered (YYYY-MM), if any."),
             ("loaded_at", "timestamp", "When the load was committed (UTC)."),
-            ("status", "string", "loaded, replaced (by a newer download) or superseded."),
+            ("status", "string", "loaded, replaced or partly_replaced (by a newer download), "
+             "or superseded."),
             ("replaced_by", "int64", "The load that replaced this one."),
             ("note", "string", "What the loader noticed (e.g. rows re-assigned)."),
         ),
@@ -231,6 +234,18 @@ TABLES: dict[str, Table] = {
             ("msoa_code", "string", "MSOA 2021."),
             ("lad_code", "string", "Local authority district."),
             ("terminated", "string", "Month the postcode was terminated (YYYYMM), if it was."),
+            LOAD_ID,
+        ),
+        _table(
+            "unplaced_postcode",
+            "Postcodes of partner incidents that no loaded postcode lookup could place, held "
+            "only until one does: then the incident gets its LSOA and the postcode is deleted "
+            "(see docs/privacy.md).",
+            ("incident_id", "string", "The incident."),
+            ("source", "string", "The incident's source."),
+            ("month", "string", "The incident's month, YYYY-MM (a newer export of the month "
+             "replaces it with the incident)."),
+            ("postcode", "string", "The postcode as given, normalised (e.g. TS18 1AA)."),
             LOAD_ID,
         ),
         _table(

@@ -1,14 +1,19 @@
 """What the warehouse holds: coverage by source, force, month and local authority.
 
-Used by ``csp status``; every figure is a plain count over the canonical tables.
+Used by ``csp status``; every figure is a plain count over the canonical tables. Police
+sources are shown by force; partner sources (council ASB, fire, A&E, ...) have no force and
+are shown by local authority only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import pandas as pd
 from ibis.backends import BaseBackend
+
+from cspkit.warehouse.placement import unplaced_reasons
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,8 @@ class WarehouseStatus:
     coverage_by_force: tuple[Coverage, ...]
     coverage_by_lad: tuple[Coverage, ...]
     placement: dict[str, int]  # assignment → incident rows
+    unplaced: dict[str, int]  # why incidents have no LSOA → incidents (placement.UNPLACED_REASONS)
+    postcodes_held: int  # partner postcodes held until a postcode lookup places them
     rows_without_lsoa: int
     rows_outside_known_areas: int
     rows_reassigned: int
@@ -40,6 +47,37 @@ class WarehouseStatus:
         data = asdict(self)
         data["force_months"] = self.force_months.to_dict(orient="records")
         return data
+
+
+@dataclass(frozen=True)
+class AuthorityCount:
+    """Incidents placed in one local authority (``lad_code`` None: an LSOA that is in no
+    loaded area lookup)."""
+
+    lad_code: str | None
+    lad_name: str | None
+    incidents: int
+
+
+def placed_by_authority(con: BaseBackend, load_ids: Sequence[int] | None = None
+                        ) -> tuple[AuthorityCount, ...]:
+    """Incidents placed in an LSOA, by local authority, most first.
+
+    ``load_ids`` limits the count to the incidents those loads brought in.
+    """
+    if load_ids is not None and not load_ids:
+        return ()
+    only = (f" AND i.load_id IN ({', '.join(str(int(i)) for i in load_ids)})"
+            if load_ids is not None else "")
+    rows = con.sql(f"""
+        SELECT i.lad_code, a.lad_name, count(*) AS n FROM incident i
+        LEFT JOIN (SELECT lad_code, min(lad_name) AS lad_name FROM area GROUP BY 1) a
+          ON a.lad_code = i.lad_code
+        WHERE i.lsoa_code IS NOT NULL{only}
+        GROUP BY 1, 2 ORDER BY 3 DESC, 1""").to_pandas()
+    return tuple(AuthorityCount(r.lad_code if isinstance(r.lad_code, str) else None,
+                                r.lad_name if isinstance(r.lad_name, str) else None, int(r.n))
+                 for r in rows.itertuples())
 
 
 def month_range(first: str, last: str) -> list[str]:
@@ -67,7 +105,8 @@ def warehouse_status(con: BaseBackend) -> WarehouseStatus:
     ledger = con.table("load_ledger").to_pandas()
     live = ledger[ledger["status"] == "loaded"]
     by_month = con.sql("""
-        SELECT police_force, month, source, count(*) AS rows FROM incident GROUP BY 1, 2, 3
+        SELECT police_force, month, source, count(*) AS rows FROM incident
+        WHERE police_force IS NOT NULL GROUP BY 1, 2, 3
         UNION ALL SELECT police_force, month, 'police_outcome', count(*) FROM outcome
         GROUP BY 1, 2, 3
         UNION ALL SELECT police_force, month, 'police_stop_search', count(*) FROM stop_search
@@ -103,6 +142,10 @@ def warehouse_status(con: BaseBackend) -> WarehouseStatus:
         coverage_by_force=_coverage(by_month, "police_force", None) if not by_month.empty else (),
         coverage_by_lad=_coverage(by_lad, "lad_code", "lad_name") if not by_lad.empty else (),
         placement=counts,
+        unplaced=unplaced_reasons(con),
+        postcodes_held=(int(con.sql("SELECT count(*) AS n FROM unplaced_postcode")
+                            .to_pandas()["n"].iloc[0])
+                        if "unplaced_postcode" in con.list_tables() else 0),
         rows_without_lsoa=counts.get("no_lsoa", 0),
         rows_outside_known_areas=outside,
         rows_reassigned=sum(n for how, n in counts.items() if how.startswith("lsoa11_")),
@@ -124,6 +167,11 @@ def _reference(con: BaseBackend, live: pd.DataFrame) -> dict[str, str]:
                   "FROM population GROUP BY 1, 2, 3 ORDER BY 1, 2").to_pandas()
     for row in pop.itertuples():
         out[f"population {row.source} {row.year}"] = f"{row.n:,} LSOAs ({row.geography})"
+    postcodes = con.sql("SELECT count(*) AS n, count(DISTINCT lad_code) AS lads "
+                        "FROM postcode").to_pandas() if "postcode" in con.list_tables() else None
+    if postcodes is not None and int(postcodes["n"].iloc[0]):
+        out["postcode lookup"] = (f"{int(postcodes['n'].iloc[0]):,} postcodes in "
+                                  f"{int(postcodes['lads'].iloc[0]):,} authorities")
     bnd = con.sql("SELECT level, count(*) AS n FROM boundary GROUP BY 1 ORDER BY 1").to_pandas()
     for row in bnd.itertuples():
         out[f"boundaries {row.level}"] = f"{row.n:,} polygons"

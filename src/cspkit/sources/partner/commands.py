@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cspkit.errors import CspError
 from cspkit.warehouse import DEFAULT_WAREHOUSE
+
+if TYPE_CHECKING:
+    from cspkit.sources.partner.loading import PartnerLoadReport
 
 
 def load_partner_command(
@@ -27,15 +30,22 @@ def load_partner_command(
         help="Read a CSV that is not UTF-8 as Windows-1252.")] = False,
     list_mappings: Annotated[bool, typer.Option(
         "--list-mappings", help="List the built-in mappings and stop.")] = False,
+    config: Annotated[Path | None, typer.Option(
+        "--config", "-c", help="Partnership configuration (TOML): incidents placed outside "
+        "its areas are reported.")] = None,
 ) -> None:
     """Load partner exports (police extracts, council ASB, fire, A&E, YOS) through a mapping.
 
     The mapping says which column holds the date, time, category, location (LSOA code,
-    postcode or coordinates), flags and people. Load the ONS postcode lookup and the LSOA
-    boundaries first (csp load) to place rows by postcode or coordinates. Rows that cannot be
-    read are rejected, counted and written to the rejects file; loading the same export
-    twice changes nothing; a failed load leaves the warehouse unchanged.
+    postcode or coordinates), flags and people. Rows are placed by postcode through the ONS
+    postcode lookup and by coordinates through the LSOA boundaries (csp load); rows loaded
+    before the lookup are placed when it is loaded. The report gives rows read, incidents,
+    people and rejected rows per file, why rows could not be placed, and the authorities
+    rows were placed in (those outside the partnership, with --config). Rows that cannot be
+    read are rejected, counted and written to the rejects file; an export already loaded is
+    a notice and changes nothing; a failed load leaves the warehouse unchanged.
     """
+    from cspkit.assessment.config import load_config
     from cspkit.cli import fail
     from cspkit.sources.partner.loading import load_partner
     from cspkit.sources.partner.mapping import builtin_mappings, load_mapping
@@ -51,26 +61,54 @@ def load_partner_command(
             raise CspError("give the exports and --mapping NAME_OR_FILE",
                            hint="`csp load-partner --list-mappings` lists the built-in ones")
         chosen = load_mapping(mapping)
+        areas = load_config(config).areas if config else []
         con = connect(warehouse)
         target = rejects or (warehouse.with_name(warehouse.name + ".rejects.csv")
                              if "://" not in str(warehouse) else Path("partner.rejects.csv"))
         report = load_partner(con, paths, mapping=chosen, rejects=target,
-                              allow_cp1252=allow_cp1252)
+                              allow_cp1252=allow_cp1252, areas=areas)
     except CspError as exc:
         raise fail(exc) from None
-    loaded = report.load.loaded
-    typer.echo(f"Loaded {len(loaded)} file(s), {sum(f.rows for f in loaded):,} rows with "
-               f"mapping {report.mapping} into {warehouse}.")
-    for name, encoding in sorted(report.encodings.items()):
-        typer.echo(f"  {name}: read as {encoding}")
-    for f in report.load.skipped:
-        typer.echo(f"  skipped: {f.name} ({f.message})")
+    for line in load_partner_summary(report, warehouse):
+        typer.echo(line)
+
+
+def load_partner_summary(report: PartnerLoadReport, warehouse: Path | str) -> list[str]:
+    """The lines ``csp load-partner`` prints: what was read, loaded, rejected and placed."""
+    from cspkit.warehouse.placement import UNPLACED_REASONS
+
+    lines = []
+    if report.files:
+        lines.append(f"Loaded {len(report.files)} file(s) with mapping {report.mapping} into "
+                     f"{warehouse}: {report.rows_read:,} rows read, {report.incidents:,} "
+                     f"incidents and {report.people:,} people loaded, {report.rejected:,} "
+                     "rows rejected.")
+    for f in report.files:
+        lines.append(f"  {f.name} (read as {f.encoding}): {f.rows_read:,} rows, "
+                     f"{f.incidents:,} incidents, {f.people:,} people, {f.rejected:,} rejected")
+    lines += report.load.notices()
+    if not report.files:
+        return lines
     located = ", ".join(f"{how} {n:,}" for how, n in sorted(report.located.items()))
-    typer.echo(f"  location given by: {located}")
-    typer.echo(f"  could not be placed in an LSOA: {report.unplaced:,}")
+    lines.append(f"  location given by: {located}")
+    lines.append(f"  could not be placed in an LSOA: {report.unplaced:,}")
+    for why, n in report.unplaced_reasons.items():
+        lines.append(f"    {n:,} with {UNPLACED_REASONS[why]}")
+    placed = ", ".join(f"{a.lad_name or 'an LSOA in no loaded area lookup'}"
+                       f"{f' ({a.lad_code})' if a.lad_code else ''} {a.incidents:,}"
+                       for a in report.authorities)
+    if placed:
+        lines.append(f"  placed in: {placed}")
+    if report.areas:
+        outside = sum(a.incidents for a in report.outside_partnership)
+        lines.append(f"  placed outside the partnership ({', '.join(report.areas)}): "
+                     f"{outside:,}")
+    elif report.authorities:
+        lines.append("  (give --config to check them against the partnership's areas)")
     if report.rejected:
-        typer.echo(f"  {report.rejected:,} row(s) rejected, not loaded: see "
-                   f"{report.rejects_path}")
+        lines.append(f"  {report.rejected:,} row(s) rejected, not loaded: see "
+                     f"{report.rejects_path}")
+    return lines
 
 
 def register(app: typer.Typer) -> None:

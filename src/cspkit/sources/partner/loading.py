@@ -1,16 +1,18 @@
 """``load_partner``: load partner exports through a mapping, with the warehouse's guarantees.
 
-Idempotent (files key on their sha256), atomic (a file that fails leaves the warehouse as it
-was), replace-by-month (a newer export of the same source and months replaces the older
-one's incidents, people and details), and rejected rows counted and written, up to
-``REJECTS_SAMPLE`` per file, to a rejects CSV.
+A file already loaded (the same bytes) changes nothing and is reported, never an error;
+atomic (a file that fails leaves the warehouse as it was); replace-by-month (a newer export
+of the same source and months replaces the older one's incidents, people and details, and
+the report says which months, with the counts before and after); rejected rows counted and
+written, up to ``REJECTS_SAMPLE`` per file, to a rejects CSV; incidents that could not be
+placed counted by why; and incidents placed outside the partnership's areas reported.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ibis.backends import BaseBackend
@@ -20,9 +22,27 @@ from cspkit.sources.partner.mapping import PartnerMapping
 from cspkit.sources.partner.parse import ExportParser, Reject
 from cspkit.sources.partner.postcodes import PostcodeIndex
 from cspkit.warehouse.load import LoadReport, Progress, load_paths
+from cspkit.warehouse.placement import unplaced_reasons
 from cspkit.warehouse.schema import TABLES
+from cspkit.warehouse.status import AuthorityCount, placed_by_authority
 
 REJECTS_SAMPLE = 1000
+
+
+@dataclass(frozen=True)
+class PartnerFileCounts:
+    """One export loaded: data rows read, incidents and people it brought in, rows rejected.
+
+    Rows and incidents differ when an export has one row per incident and person (a police
+    extract repeats a crime on each offender's row), or when rows were rejected.
+    """
+
+    name: str
+    encoding: str
+    rows_read: int
+    incidents: int
+    people: int
+    rejected: int
 
 
 @dataclass(frozen=True)
@@ -47,6 +67,16 @@ class PartnerLoadReport:
     placement
         Incidents loaded by ``lsoa_assignment`` after placement (``no_lsoa`` and
         ``unknown_lsoa`` could not be placed).
+    files
+        Per file loaded: rows read, incidents, people, rows rejected.
+    unplaced_reasons
+        Incidents loaded that could not be placed, by why
+        (:data:`cspkit.warehouse.placement.UNPLACED_REASONS`).
+    authorities
+        Incidents loaded and placed, by local authority.
+    areas
+        The partnership's local authorities, when given: incidents placed elsewhere are
+        :attr:`outside_partnership`.
     """
 
     load: LoadReport
@@ -56,10 +86,34 @@ class PartnerLoadReport:
     rejects_path: Path | None
     located: dict[str, int]
     placement: dict[str, int]
+    files: tuple[PartnerFileCounts, ...] = ()
+    unplaced_reasons: dict[str, int] = field(default_factory=dict)
+    authorities: tuple[AuthorityCount, ...] = ()
+    areas: tuple[str, ...] = ()
 
     @property
     def unplaced(self) -> int:
         return sum(n for how, n in self.placement.items() if how in ("no_lsoa", "unknown_lsoa"))
+
+    @property
+    def incidents(self) -> int:
+        return sum(f.incidents for f in self.files)
+
+    @property
+    def people(self) -> int:
+        return sum(f.people for f in self.files)
+
+    @property
+    def rows_read(self) -> int:
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def outside_partnership(self) -> tuple[AuthorityCount, ...]:
+        """Authorities other than the partnership's holding incidents loaded (none when no
+        areas were given)."""
+        if not self.areas:
+            return ()
+        return tuple(a for a in self.authorities if a.lad_code not in self.areas)
 
 
 def postcode_lookup(con: BaseBackend) -> PostcodeIndex:
@@ -78,6 +132,7 @@ def load_partner(
     rejects: Path | None = None,
     allow_cp1252: bool = False,
     progress: Progress | None = None,
+    areas: Sequence[str] = (),
 ) -> PartnerLoadReport:
     """Load partner exports (CSV or .xlsx) read through ``mapping``.
 
@@ -93,6 +148,9 @@ def load_partner(
         Where to write the rejected rows (file, line, column, reason, value).
     allow_cp1252
         Read CSVs that are not UTF-8 as Windows-1252, whatever the mapping says.
+    areas
+        The partnership's local authority codes (the configuration's ``areas``): incidents
+        placed in another authority are reported.
 
     Returns
     -------
@@ -121,11 +179,36 @@ def load_partner(
     if found and rejects is not None:
         written = write_rejects(rejects, [r for s in stats.values()
                                           for r in s.rejects[:REJECTS_SAMPLE]])
+    load_ids = [i for i in loaded.values() if i is not None]
     return PartnerLoadReport(
         load=report, mapping=mapping.name,
         encodings={name: s.encoding for name, s in stats.items()},
         rejected=len(found), rejects_path=written, located=located,
-        placement=_placement(con, [i for i in loaded.values() if i is not None]))
+        placement=_placement(con, load_ids),
+        files=_file_counts(con, loaded, stats),
+        unplaced_reasons=unplaced_reasons(con, load_ids),
+        authorities=placed_by_authority(con, load_ids), areas=tuple(areas))
+
+
+def _file_counts(con: BaseBackend, loaded: dict[str, int | None],
+                 stats: dict) -> tuple[PartnerFileCounts, ...]:
+    """Rows read and rejected (from parsing), incidents and people (in the warehouse)."""
+    ids = [i for i in loaded.values() if i is not None]
+    if not ids:
+        return ()
+    listed = ", ".join(map(str, ids))
+    counts = {}
+    for table in ("incident", "person_involvement"):
+        rows = con.sql(f"SELECT load_id, count(*) AS n FROM {table} WHERE load_id IN "
+                       f"({listed}) GROUP BY 1").execute()
+        counts[table] = dict(zip(rows["load_id"].astype(int), rows["n"].astype(int),
+                                 strict=True))
+    return tuple(PartnerFileCounts(
+        name=name, encoding=stats[name].encoding, rows_read=stats[name].rows,
+        incidents=counts["incident"].get(load_id, 0),
+        people=counts["person_involvement"].get(load_id, 0),
+        rejected=len(stats[name].rejects))
+        for name, load_id in loaded.items() if load_id is not None and name in stats)
 
 
 def _upgrade_person_involvement(con: BaseBackend) -> None:

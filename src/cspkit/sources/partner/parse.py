@@ -134,6 +134,7 @@ class _Rows:
     incident: dict[str, list] = field(default_factory=dict)
     person: dict[str, list] = field(default_factory=dict)
     detail: dict[str, list] = field(default_factory=dict)
+    postcode: dict[str, list] = field(default_factory=dict)  # held until a lookup places them
 
     @staticmethod
     def add(target: dict[str, list], **values: object) -> None:
@@ -225,7 +226,7 @@ class ExportParser:
         if inc.categories and category not in inc.categories:
             raise _Rejected(inc.category or "", "category not in the mapping's categories",
                             category)
-        lsoa, how = self._place(cell)
+        lsoa, how, unplaced_postcode = self._place(cell)
         lon = _coordinate(cell(inc.longitude), inc.longitude or "", 180)
         lat = _coordinate(cell(inc.latitude), inc.latitude or "", 90)
         flags = {name: _flag(cell(f.column), f.column, f.true, f.false)
@@ -244,6 +245,9 @@ class ExportParser:
                      longitude=lon, latitude=lat, lsoa_code_published=lsoa,
                      flag_domestic=flags.get("domestic"), flag_alcohol=flags.get("alcohol"),
                      flag_hate=flags.get("hate"))
+            if unplaced_postcode:
+                rows.add(rows.postcode, incident_id=incident_id, source=m.source, month=month,
+                         postcode=unplaced_postcode)
             details = {name: cell(column) for name, column in m.details.items()}
             if inc.date and clock is None:
                 details["time_known"] = "false"
@@ -259,19 +263,21 @@ class ExportParser:
                 rows.add(rows.person, incident_id=incident_id, source=m.source, month=month,
                          role=role, **person)
 
-    def _place(self, cell: Callable[[str | None], str | None]) -> tuple[str | None, str]:
+    def _place(self, cell: Callable[[str | None], str | None]
+               ) -> tuple[str | None, str, str | None]:
+        """(LSOA, how the location was given, a postcode the lookup does not know yet)."""
         inc = self.mapping.incident
         lsoa = _lsoa(cell(inc.lsoa), inc.lsoa or "") if inc.lsoa else None
         if lsoa:
-            return lsoa, "lsoa"
+            return lsoa, "lsoa", None
         value = cell(inc.postcode) if inc.postcode else None
         if value is None:
-            return None, "none"
+            return None, "none", None
         postcode = normalise_postcode(value)
         if postcode is None:
             raise _Rejected(inc.postcode or "", "not a postcode", value)
         found = self.postcodes.get(postcode)
-        return (found, "postcode") if found else (None, "postcode_not_found")
+        return (found, "postcode", None) if found else (None, "postcode_not_found", postcode)
 
     def _person(self, person: PersonColumns,
                 cell: Callable[[str | None], str | None]) -> dict | None:
@@ -323,9 +329,12 @@ class ExportParser:
                          "home_lsoa_code": pa.string()}
         detail_schema = {"incident_id": pa.string(), "source": pa.string(),
                          "month": pa.string(), "name": pa.string(), "value": pa.string()}
+        postcode_schema = {"incident_id": pa.string(), "source": pa.string(),
+                           "month": pa.string(), "postcode": pa.string()}
         tables = [TableRows("incident", incident)]
         for name, data, schema in (("person_involvement", rows.person, person_schema),
-                                   ("incident_detail", rows.detail, detail_schema)):
+                                   ("incident_detail", rows.detail, detail_schema),
+                                   ("unplaced_postcode", rows.postcode, postcode_schema)):
             if data:
                 tables.append(TableRows(name, pa.table(
                     {c: pa.array(data[c], t) for c, t in schema.items()})))

@@ -1,7 +1,17 @@
 """Postcodes: normalising them, and the ONS postcode → OA → LSOA → MSOA → LAD lookup.
 
-The ONS "PCD_OA21_LSOA21_MSOA21_LAD" best-fit lookup is recognised by its header
-(``pcds`` and ``lsoa21cd``, any case) and loaded as the ``postcode`` reference table.
+Two ONS products are recognised by their header (any case) and loaded as the ``postcode``
+reference table:
+
+- the "PCD to OA (2021) to LSOA to MSOA to LAD" best-fit lookup
+  (``PCD_OA21_LSOA21_MSOA21_LAD_<MMMYY>_UK_LU.csv``): ``pcd7, pcd8, pcds, dointr, doterm,
+  usertype, oa21cd, lsoa21cd, msoa21cd, ladcd, lsoa21nm, msoa21nm, ladnm, ladnmw``;
+- the ONS Postcode Directory (ONSPD) and the National Statistics Postcode Lookup (NSPL):
+  ``pcd, pcd2, pcds, dointr, doterm, …, oa21, lsoa21, msoa21, …`` with the authority in
+  ``oslaua`` (ONSPD), ``laua`` (NSPL) or ``ladYYcd`` (newer NSPL).
+
+A file needs a postcode column (``pcds``, else ``pcd8``, ``pcd7`` or ``pcd``) and a 2021
+LSOA column (``lsoa21cd`` or ``lsoa21``).
 """
 
 from __future__ import annotations
@@ -68,13 +78,30 @@ class PostcodeIndex(Mapping[str, str]):
         return len(self._keys)
 
 
+# Each column of the ``postcode`` table, and the names the ONS products give it, preferred first.
+_COLUMN_NAMES = {
+    "postcode": ("pcds", "pcd8", "pcd7", "pcd"),
+    "oa_code": ("oa21cd", "oa21"),
+    "lsoa_code": ("lsoa21cd", "lsoa21"),
+    "msoa_code": ("msoa21cd", "msoa21"),
+    "lad_code": ("ladcd", "oslaua", "laua"),
+    "terminated": ("doterm",),
+}
+_LAD_WITH_YEAR = re.compile(r"^lad\d\dcd$")
+
+
 def _columns(header: Header) -> dict[str, str] | None:
-    lower = {c.lower(): c for c in header.columns}
-    if header.format != "csv" or not {"pcds", "lsoa21cd"} <= set(lower):
+    """Table column → file column, or ``None`` when the header is not a postcode lookup."""
+    if header.format != "csv":
         return None
-    wanted = {"postcode": "pcds", "oa_code": "oa21cd", "lsoa_code": "lsoa21cd",
-              "msoa_code": "msoa21cd", "lad_code": "ladcd", "terminated": "doterm"}
-    return {name: lower[c] for name, c in wanted.items() if c in lower}
+    lower = {c.lower(): c for c in header.columns}
+    found = {name: next(lower[c] for c in names if c in lower)
+             for name, names in _COLUMN_NAMES.items() if any(c in lower for c in names)}
+    if "lad_code" not in found:
+        dated = sorted(c for c in lower if _LAD_WITH_YEAR.match(c))
+        if dated:
+            found["lad_code"] = lower[dated[-1]]
+    return found if {"postcode", "lsoa_code"} <= set(found) else None
 
 
 def parse_postcode_lookup(raw: RawFile, header: Header) -> ParsedFile:
@@ -85,7 +112,7 @@ def parse_postcode_lookup(raw: RawFile, header: Header) -> ParsedFile:
     missing = pc.is_null(t[columns["postcode"]])
     if pc.any(missing).as_py():
         line = int(pc.index(missing, True).as_py()) + 2
-        raise LoadError("pcds is empty", path=raw.name, line=line,
+        raise LoadError(f"{columns['postcode']} is empty", path=raw.name, line=line,
                         hint="Use the ONS postcode to OA/LSOA/MSOA/LAD lookup as published")
     postcodes = [normalise_postcode(p) or p for p in t[columns["postcode"]].to_pylist()]
     nulls = pa.nulls(n, pa.string())
@@ -105,12 +132,13 @@ def read_postcode_lookup(path: Path) -> PostcodeIndex:
     Raises
     ------
     LoadError
-        When the file is not an ONS postcode lookup (no ``pcds`` and ``lsoa21cd`` columns).
+        When the file is not an ONS postcode lookup (no postcode and 2021 LSOA columns).
     """
     raw = read_path(Path(path))[0]
     header = read_header(raw)
     if _columns(header) is None:
-        raise LoadError("not an ONS postcode lookup: the header has no pcds and lsoa21cd",
+        raise LoadError("not an ONS postcode lookup: the header has no postcode (pcds) and "
+                        "2021 LSOA (lsoa21cd) columns",
                         path=str(path), line=1,
                         hint="Use the ONS PCD to OA21/LSOA21/MSOA21/LAD best-fit lookup")
     parsed = parse_postcode_lookup(raw, header).rows[0].data.filter(

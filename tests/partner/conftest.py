@@ -7,6 +7,7 @@ B1 0.30–0.40. Fictional postcodes: ZZ1 1AA → A1, ZZ1 1AB → A2, ZZ2 1AA →
 from __future__ import annotations
 
 import csv
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,18 @@ def write_rows(path: Path, header: list[str], rows: list[list], *,
     with path.open("w", encoding=encoding, newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerows([header, *rows])
     return path
+
+
+def pseudonym(label: str) -> str:
+    """A stand-in for a person key `csp pseudonymise` writes (64 hex characters)."""
+    return hashlib.sha256(label.encode()).hexdigest()
+
+
+def with_keys(header: list[str], rows: list[list]) -> list[list]:
+    """``rows`` with each value of a "… Key" column replaced by its :func:`pseudonym`."""
+    keyed = [i for i, c in enumerate(header) if c.endswith(" Key")]
+    return [[pseudonym(v) if i in keyed and v else v for i, v in enumerate(row)]
+            for row in rows]
 
 
 def snapshot(con) -> dict[str, list]:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from cspkit.errors import LoadError
+from cspkit.privacy.identifiers import describe_findings, identifier_findings, key_problems
 from cspkit.sources.base import ParsedFile, TableRows
 from cspkit.sources.files import RawFile
 from cspkit.sources.partner.dates import DateValue, read_date
@@ -195,6 +196,7 @@ class ExportParser:
         table = self._read(raw)
         if table is None:
             return None
+        self._refuse_identifiers(table)
         stats = FileStats(encoding=table.encoding, rows=len(table.rows))
         rows = _Rows()
         seen: set = set()  # incident ids, and (incident id, role, key) of people
@@ -211,6 +213,28 @@ class ExportParser:
                             f"{first.value!r}: {first.reason}", path=raw.name,
                             line=first.line, hint="Check the mapping's columns and formats")
         return self._parsed(raw, table, rows, stats)
+
+    def _refuse_identifiers(self, table: ExportTable) -> None:
+        """Refuse an export whose person keys are not keyed hashes, or whose stored text
+        holds names, phone numbers, e-mails, dates of birth, postcodes or addresses."""
+        m = self.mapping
+        recorded = {v.casefold() for v in m.not_recorded}
+        keys = {f'column "{p.key}" (the {p.role} key)': [
+            v for v in table.column(p.key) if v is None or v.casefold() not in recorded]
+            for p in m.person if p.key}
+        problems = key_problems(keys)
+        text = m.text_columns()
+        findings = identifier_findings({c: table.column(c) for c in text},
+                                       locations={c for c, where in text.items() if where})
+        if findings:
+            problems.append(describe_findings(findings))
+        if problems:
+            raise LoadError(
+                "identifiers must not enter the warehouse: " + "; ".join(problems),
+                path=table.name, line=table.header_line,
+                hint="A person key is the 64-character keyed hash `csp pseudonymise` writes: "
+                "have the data owner pseudonymise the export (docs/privacy.md), and leave "
+                "columns that identify people out of the mapping")
 
     def _row(self, raw: RawFile, row: tuple, line: int, index: Mapping[str, int],
              rows: _Rows, seen: set, stats: FileStats) -> None:
@@ -294,7 +318,7 @@ class ExportParser:
 
         sex = known(person.sex)
         values = {
-            "person_key": cell(person.key),
+            "person_key": known(person.key),
             "age": _age(cell(person.age), person.age or ""),
             "sex": _SEX.get(sex.casefold(), sex) if sex else None,
             "ethnicity": known(person.ethnicity),

@@ -114,8 +114,11 @@ _POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*(?!1ST|2ND|3RD|[04-9]TH)"
                        r"[0-9][ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)
 _STREET = "|".join(sorted(STREET_WORDS | {"hill", "green", "bank", "gate", "vale"}, key=len,
                           reverse=True))
-_ADDRESS = re.compile(rf"(?<![\w/.:£$-])\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][\w'’-]*\s+){{0,3}}"
-                      rf"(?i:{_STREET})\b")
+# A house number (after a flat number, or a range "12-14") and the street it is on.
+_ADDRESS = re.compile(
+    rf"(?<![\w/.:£$-])(?P<number>(?:(?i:flat|apartment|apt|unit)\s*\w{{1,4}},?\s+)?"
+    rf"\d{{1,4}}[A-Za-z]?(?:\s*[-–/]\s*\d{{1,4}}[A-Za-z]?)?),?\s+"
+    rf"(?P<street>(?:[A-Z][\w'’-]*\s+){{0,3}}(?i:{_STREET})\b)")
 _DATE = r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})"
 _BIRTH_IN_TEXT = re.compile(rf"(?i:\b(?:d\.?\s?o\.?\s?b\.?|date of birth|born(?: on)?)"
                             rf"[\s:.-]*{_DATE}|\bborn (?:in )?(?:19|20)\d\d\b)")
@@ -156,6 +159,24 @@ def is_person_key(value: str) -> bool:
     (True, False)
     """
     return PERSON_KEY.fullmatch(value.strip()) is not None
+
+
+def has_house_number(text: str) -> bool:
+    """Whether ``text`` holds a house number on a street (``"12a Mill Lane"``)."""
+    return _ADDRESS.search(text) is not None
+
+
+def without_house_number(text: str) -> str:
+    """``text`` with house and flat numbers taken off the streets it names.
+
+    Examples
+    --------
+    >>> without_house_number("Flat 3, 12a Acacia Avenue, Kestrel Vale")
+    'Acacia Avenue, Kestrel Vale'
+    >>> without_house_number("outside 27-29 Victoria Road")
+    'outside Victoria Road'
+    """
+    return _ADDRESS.sub(lambda match: match.group("street"), text)
 
 
 def _name_in(value: str, *, location: bool) -> str | None:

@@ -55,14 +55,19 @@ def snapshot(con) -> dict[str, list]:
             for t in TABLES}
 
 
+def reference_warehouse(folder: Path):
+    """A new warehouse in ``folder`` with the test areas, boundaries, census and postcodes."""
+    reference = folder / "reference"
+    reference.mkdir(parents=True)
+    area_lookup(reference)
+    lsoa_boundaries(reference)
+    census(reference)
+    postcode_lookup(reference)
+    con = connect(folder / "w.duckdb")
+    load_paths(con, [reference])
+    return con
+
+
 @pytest.fixture
 def warehouse(tmp_path: Path):
-    folder = tmp_path / "reference"
-    folder.mkdir()
-    area_lookup(folder)
-    lsoa_boundaries(folder)
-    census(folder)
-    postcode_lookup(folder)
-    con = connect(tmp_path / "w.duckdb")
-    load_paths(con, [folder])
-    return con
+    return reference_warehouse(tmp_path)

@@ -38,7 +38,7 @@ def pseudonymise(
     """
     from cspkit.cli import fail
     from cspkit.privacy.keys import read_secret, write_new_key
-    from cspkit.privacy.pseudonymise import INCIDENT_LSOA, pseudonymise_file, read_spec
+    from cspkit.privacy.pseudonymise import pseudonymise_file, read_spec
     from cspkit.sources.partner.postcodes import read_postcode_lookup
 
     try:
@@ -58,6 +58,10 @@ def pseudonymise(
                f"{report.encoding}).")
     typer.echo(f"  kept: {', '.join(report.kept) or 'none'}")
     typer.echo(f"  added: {', '.join(report.added)}")
+    if report.location_reduced != "none":
+        typer.echo("  incident location: " + (
+            "house numbers taken off, postcode replaced by its LSOA"
+            if report.location_reduced == "street" else "replaced by the LSOA of its postcode"))
     typer.echo(f"  left out: {', '.join(report.left_out) or 'none'}")
     for role in sorted({*report.keyed, *report.not_keyed, *report.birth_unreadable}):
         typer.echo(f"  {role}: {report.keyed.get(role, 0):,} keyed, "
@@ -68,7 +72,7 @@ def pseudonymise(
     if report.at_home or report.house_numbers:
         typer.echo(f"  {report.at_home:,} incident(s) at a person's own home postcode and "
                    f"{report.house_numbers:,} with a house number in the location"
-                   + ("" if INCIDENT_LSOA in report.added else
+                   + ("" if report.location_reduced != "none" else
                       ": consider incident.reduce_location (docs/privacy.md)"))
     if report.incident_unplaced:
         typer.echo(f"  {report.incident_unplaced:,} incident postcode(s) not in the lookup "

@@ -237,6 +237,8 @@ class PseudonymiseReport:
         location holds a house number, as read: why reducing the location matters.
     incident_unplaced
         Rows whose incident postcode gave no LSOA when reducing the location.
+    location_reduced
+        ``none``, ``street`` or ``lsoa``: how the incident location was reduced.
     """
 
     output: Path
@@ -256,6 +258,7 @@ class PseudonymiseReport:
     at_home: int = 0
     house_numbers: int = 0
     incident_unplaced: int = 0
+    location_reduced: str = "none"
 
 
 @dataclass
@@ -353,7 +356,8 @@ def pseudonymise_file(
         kept=tuple(shared), added=tuple(added),
         left_out=tuple(c for c in table.columns if c and c not in shared),
         at_home=tally.at_home, house_numbers=tally.house_numbers,
-        incident_unplaced=tally.incident_unplaced, **tally.people)
+        incident_unplaced=tally.incident_unplaced, location_reduced=inc.reduce_location,
+        **tally.people)
 
 
 def _refuse_identifiers(table: ExportTable, spec: PseudonymiseSpec, shared: list[str],

@@ -4,7 +4,8 @@ Rows whose values cannot be read (an unparseable date or time, a malformed postc
 code, a category the mapping does not allow, a flag value it does not know, an impossible
 age) are rejected: never loaded, never silently dropped, each listed with its line, column
 and value. A row with no location, or a postcode not in the loaded lookup, is loaded and
-counted as unplaced.
+counted as unplaced. A file whose person keys are not keyed hashes, or whose stored text
+holds people's identifiers (:mod:`cspkit.privacy.identifiers`), is refused as a whole.
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ record of the cases, not against the code under test."""
 
 from __future__ import annotations
 
+import tomllib
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -263,3 +265,11 @@ def test_no_identifier_of_the_raw_export_reaches_the_warehouse(walkthrough):
             leaked = [value for value in identifying if value in text]
             assert not leaked, (table, leaked[:5])
             assert "ZZ9 9ZZ" not in text and "ZZ1 1AA" not in text, table
+
+
+def test_the_docs_walkthrough_shows_this_spec_and_mapping():
+    text = (Path(__file__).resolve().parents[2] / "docs" / "partner-data.md").read_text(
+        encoding="utf-8")
+    walkthrough = text.split("## Walkthrough", 1)[1].split("\n## ", 1)[0]
+    blocks = [tomllib.loads(b.split("```", 1)[0]) for b in walkthrough.split("```toml\n")[1:]]
+    assert tomllib.loads(SPEC) in blocks and tomllib.loads(MAPPING) in blocks

@@ -87,17 +87,6 @@ class PersonColumns(BaseModel):
     ethnicity: str | None = None
     home_lsoa: str | None = Field(default=None, description="Home LSOA 2021 code.")
 
-    def text_columns(self) -> dict[str, bool]:
-        """Columns stored as written (details, location, categories, sex, ethnicity), each
-        with whether it is the incident's location: the columns checked for identifiers."""
-        i = self.incident
-        named = [i.category, i.subcategory, *self.details.values()]
-        named += [c for p in self.person for c in (p.sex, p.ethnicity)]
-        text = {c: False for c in named if c}
-        if i.location:
-            text[i.location] = True
-        return text
-
     def columns(self) -> list[str]:
         return [c for c in (self.key, self.age, self.sex, self.ethnicity, self.home_lsoa) if c]
 

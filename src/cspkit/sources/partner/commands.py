@@ -34,7 +34,9 @@ def load_partner_command(
     postcode or coordinates), flags and people. Load the ONS postcode lookup and the LSOA
     boundaries first (csp load) to place rows by postcode or coordinates. Rows that cannot be
     read are rejected, counted and written to the rejects file; loading the same export
-    twice changes nothing; a failed load leaves the warehouse unchanged.
+    twice changes nothing; a failed load leaves the warehouse unchanged. Person keys must be
+    the keyed hashes `csp pseudonymise` writes, and an export whose stored text holds names,
+    phone numbers, e-mails, dates of birth, postcodes or addresses is refused.
     """
     from cspkit.cli import fail
     from cspkit.sources.partner.loading import load_partner

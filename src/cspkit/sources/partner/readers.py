@@ -21,8 +21,9 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.styles.numbers import is_datetime
@@ -159,13 +160,13 @@ def _cell(value: str) -> str | None:
     return value or None
 
 
-def _xlsx_cell(cell: object) -> str | None:
+def _xlsx_cell(cell: Any) -> str | None:
     """The text of a worksheet cell, its dates read by the cell's number format."""
-    value = getattr(cell, "value", None)
+    value = cell.value
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        kind = is_datetime(getattr(cell, "number_format", None) or "")
+        kind = is_datetime(cell.number_format or "")
         if kind == "date" and value.time() == dt.time(0, 0):
             return value.date().isoformat()
         return value.isoformat(sep=" ")
@@ -213,8 +214,9 @@ def _read_workbook(name: str, data: bytes, sheet: str | None,
     raise unreadable
 
 
-def _table(name: str, records: list, starts: list[int], encoding: str,
-           needs: NeededColumns | None, *, cell, sheet: str | None = None) -> ExportTable:
+def _table(name: str, records: Sequence[Sequence[Any]], starts: list[int], encoding: str,
+           needs: NeededColumns | None, *, cell: Callable[[Any], str | None],
+           sheet: str | None = None) -> ExportTable:
     """The header (found below any title rows) and the rows after it, checked."""
     if not records:
         raise LoadError("the file is empty", path=name, hint="Export it again with its header")

@@ -32,7 +32,7 @@ from cspkit.analysis.temporal import temporal_profile
 from cspkit.errors import CspError
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
-from tests.partner.conftest import warehouse, write_rows  # noqa: F401  (fixture)
+from tests.partner.conftest import warehouse, with_keys, write_rows  # noqa: F401  (fixture)
 from tests.partner.test_load_partner import POLICE_HEADER
 from tests.warehouse.conftest import A1, A2, A3, B1
 
@@ -68,7 +68,7 @@ ROWS = [
 
 @pytest.fixture
 def extract(warehouse, tmp_path: Path):  # noqa: F811
-    export = write_rows(tmp_path / "extract.csv", POLICE_HEADER, ROWS)
+    export = write_rows(tmp_path / "extract.csv", POLICE_HEADER, with_keys(POLICE_HEADER, ROWS))
     load_partner(warehouse, [export], mapping=load_mapping("police_crime_extract"))
     return warehouse
 

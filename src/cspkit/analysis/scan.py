@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from ibis.backends import BaseBackend
 
+from cspkit.analysis.detection import flag_rows
 from cspkit.analysis.exceedance import (
     DEFAULT_SETTINGS,
     NOT_TESTED,
@@ -27,7 +28,6 @@ from cspkit.analysis.exceedance import (
     month_exceedance,
     quarter_change,
 )
-from cspkit.analysis.hotspots import benjamini_hochberg
 from cspkit.analysis.involvement import SOURCE_NAMES
 from cspkit.analysis.periods import StrategicPeriod, shift_month
 from cspkit.analysis.scope import (
@@ -260,9 +260,9 @@ def scan(
     tested = table["method"] != NOT_TESTED
     n_not_tested = int((~tested).sum())
     table = table[tested].reset_index(drop=True)
-    table["q_value"] = benjamini_hochberg(table["p_value"].to_numpy())
-    table["flagged"] = ((table["q_value"] <= fdr) & (table["observed"] > table["expected"])
-                        & (table["observed"] >= min_count))
+    table["q_value"], table["flagged"] = flag_rows(
+        table["p_value"].to_numpy(), table["observed"].to_numpy(),
+        table["expected"].to_numpy(), fdr=fdr, min_count=min_count)
     table = (table.sort_values(["flagged", "p_value", "area_level", "area_code", "category",
                                 "test"], ascending=[False, True, False, True, True, True])
              .reset_index(drop=True)[list(SCAN_COLUMNS)])

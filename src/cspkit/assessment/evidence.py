@@ -49,7 +49,8 @@ from cspkit.warehouse.status import WarehouseStatus, warehouse_status
 Progress = Callable[[str], None]
 T = TypeVar("T")
 
-ROLES = ("victim", "offender")
+ROLES = ("victim", "caller", "suspect", "offender")
+"""The ``person_involvement`` roles, in the order a chapter shows their profiles."""
 PERMUTATIONS = 999
 SEED = 20250101
 TOP_N = 10
@@ -162,12 +163,13 @@ def _boundaries(con: BaseBackend, level: str, codes: list[str]) -> dict[str, str
 def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod, theme: Theme
             ) -> tuple[dict[str, PeopleProfile | Unavailable], Repeats | Unavailable | None,
                        TemporalProfile | Unavailable | None]:
-    """Victim and offender profiles of the theme, for each role with partner data loaded, the
-    theme's repeat victims and offenders, and when its partner-recorded incidents happen.
+    """The theme's people by role, their repeats, and when its partner-recorded incidents
+    happen.
 
-    A role is profiled when ``person_involvement`` links people of that role to incidents of
-    the theme's categories (or flags) in the period and areas; the profile reads the sources
-    those incidents came from.
+    A role is profiled when ``person_involvement`` links people of that role (victim,
+    caller, suspect, offender) to incidents of the theme's categories (or flags) in the
+    period and areas; the profile reads the sources those incidents came from. Each role
+    keeps its own name: the people who report anti-social behaviour are its callers.
     """
     if not (theme.categories or theme.flags):
         return {}, None, None
@@ -176,7 +178,7 @@ def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod, theme: 
     mine = incident.filter(incident.month.isin(list(period.months)),
                            incident.lsoa_code.isin(scope.lsoa_codes))
     # An ASB-only theme takes every council ASB case, whatever the council's own category
-    # (noise, youth disorder, …), and profiles the people who reported ASB as its victims.
+    # (noise, youth disorder, …).
     asb_only = bool(theme.categories) and set(theme.categories) == {ASB_CATEGORY}
     if asb_only:
         mine = mine.filter(mine.category.isin([ASB_CATEGORY]) | (mine.source == COUNCIL_ASB))
@@ -195,21 +197,18 @@ def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod, theme: 
                      "flags": () if theme.categories else list(theme.flags)}
     profiles: dict[str, PeopleProfile | Unavailable] = {}
     for role in ROLES:
-        recorded = role
-        if asb_only and role == "victim" and not (found["role"] == role).any():
-            recorded = "caller"
-        sources = tuple(sorted(found.loc[found["role"] == recorded, "incident_source"]))
+        sources = tuple(sorted(found.loc[found["role"] == role, "incident_source"]))
         if sources:
-            profiles[role] = optional("people", lambda recorded=recorded, sources=sources:
+            profiles[role] = optional("people", lambda role=role, sources=sources:
                                       people_profile(con, areas=areas, period=period,
-                                                     role=recorded, sources=sources,
-                                                     **selection))
+                                                     role=role, sources=sources, **selection))
     if not profiles:
         return profiles, None, None
     sources = tuple(sorted(set(found["incident_source"])))
     return (profiles,
             optional("repeats", lambda: repeats(
-                con, areas=areas, period=period, sources=sources, **selection)),
+                con, areas=areas, period=period, sources=sources, roles=tuple(profiles),
+                **selection)),
             optional("timing", lambda: temporal_profile(
                 con, areas=areas, period=period, sources=sources, **selection)))
 

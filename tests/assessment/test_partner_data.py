@@ -80,3 +80,24 @@ def test_asb_chapter_profiles_callers_and_repeat_callers_as_the_council_export_h
     perpetrators = _section(partner_document, "anti_social_behaviour_offenders")
     assert perpetrators.title == "Perpetrator profile"
     assert perpetrators.children[1].text.startswith("Repeat perpetrators: ")
+
+
+def test_a_data_gap_closes_when_its_data_arrive_and_a_note_in_words_stays(partner_document):
+    # Every export the default themes name is loaded for all of 2025, and the police extract
+    # records the domestic abuse flag: their gaps are gone from the chapters and the register.
+    register = next(t for t in partner_document.tables() if t.id == "data_requirements")
+    listed = register.frame()
+    assert not listed["missing"].str.contains(
+        "Council ASB|Fire and rescue|A&E|first-time entrants|flag|profile").any(), listed
+    sections = {s.id for s in partner_document.all_sections()}
+    assert "anti_social_behaviour_data_gaps" not in sections
+    assert "criminal_damage_arson_data_gaps" not in sections
+    # what the partnership wrote in words (treatment data, service referrals) stays
+    assert {"Partner data for Drugs",
+            "Partner data for Violence including domestic abuse and robbery"} <= set(
+        listed["missing"])
+    # a theme that selects no incidents says its people data are loaded, with no gap
+    young = _section(partner_document, "young_people_victims").children
+    assert [type(b) for b in young] == [Paragraph]
+    assert young[0].text.startswith("The partner data are loaded, but this theme names no "
+                                    "crime types or flags")

@@ -68,6 +68,21 @@ def test_each_role_profile_names_the_missing_data_when_no_person_data(document, 
     assert callers[1].missing.startswith("Caller profile for Anti-social behaviour")
 
 
+def test_each_partner_source_and_flag_a_theme_needs_is_a_gap_while_it_is_not_loaded(
+        document, borough):
+    gaps = {(g.theme, g.missing) for g in document.data_gaps()}
+    assert {("Anti-social behaviour", "Council ASB case records for Anti-social behaviour"),
+            ("Anti-social behaviour", "Fire and rescue incidents for Anti-social behaviour"),
+            ("Criminal damage and arson",
+             "Fire and rescue incidents for Criminal damage and arson"),
+            ("Violence including domestic abuse and robbery",
+             "A&E assault attendances for Violence including domestic abuse and robbery"),
+            ("Violence including domestic abuse and robbery",
+             "Domestic abuse flag on recorded crimes for Violence including domestic abuse "
+             "and robbery"),
+            ("Young people", "Youth justice first-time entrants for Young people")} <= gaps
+
+
 def test_location_profile_has_ward_table_map_hot_spots_trend_and_top_locations(document):
     section = _section(document, "acquisitive_crime_location")
     ids = {getattr(b, "id", None) for b in _blocks(section)}

@@ -20,7 +20,7 @@ from cspkit.analysis.change import PeriodComparison, compare_periods, recent_cha
 from cspkit.analysis.concentration import Concentration, concentration
 from cspkit.analysis.deprivation import DeprivationProfile, deprivation_profile
 from cspkit.analysis.hotspots import HotSpots, hotspots
-from cspkit.analysis.involvement import AE_ASSAULT, COUNCIL_ASB, FIRE
+from cspkit.analysis.involvement import AE_ASSAULT, COUNCIL_ASB, FIRE, FLAGS, PARTNER_SOURCES
 from cspkit.analysis.outcomes import OutcomeProfile, outcome_profile
 from cspkit.analysis.partner_sources import (
     AeAssaults,
@@ -91,6 +91,53 @@ class PartnerEvidence:
     ae_assaults: AeAssaults | Unavailable | None = None
 
 
+@dataclass(frozen=True)
+class PartnerCoverage:
+    """Which months of the strategic period the warehouse holds partner data for.
+
+    Attributes
+    ----------
+    months
+        The strategic period's months.
+    sources
+        Partner source → the period's months it has incidents in (any area).
+    flags
+        Flag (``domestic``, ``alcohol``, ``hate``) → the period's months with incidents on
+        which it is recorded (true or false).
+    """
+
+    months: tuple[str, ...]
+    sources: dict[str, tuple[str, ...]]
+    flags: dict[str, tuple[str, ...]]
+
+    def missing(self, source: str) -> tuple[str, ...]:
+        """Months of the period ``source`` has no incidents for."""
+        return tuple(m for m in self.months if m not in self.sources.get(source, ()))
+
+    def flag_missing(self, flag: str) -> tuple[str, ...]:
+        """Months of the period with no incident recording ``flag``."""
+        return tuple(m for m in self.months if m not in self.flags.get(flag, ()))
+
+
+def partner_coverage(con: BaseBackend, period: StrategicPeriod) -> PartnerCoverage:
+    """The months of ``period`` each partner source and flag has data for (the rule the
+    analyses apply: a source is there when it has rows in every month)."""
+    incident = con.table("incident")
+    in_period = incident.filter(incident.month.isin(list(period.months)))
+    rows = (in_period.filter(in_period.source.isin(list(PARTNER_SOURCES)))
+            .select("source", "month").distinct().to_pandas())
+    flags = {}
+    for flag in FLAGS:
+        column = in_period[f"flag_{flag}"]
+        found = in_period.filter(column.notnull()).select("month").distinct().to_pandas()
+        flags[flag] = tuple(sorted(found["month"]))
+    return PartnerCoverage(
+        months=tuple(period.months),
+        sources={source: tuple(sorted(group["month"]))
+                 for source, group in rows.groupby("source")},
+        flags=flags)
+
+
 @dataclass(frozen=True, eq=False)
 class Evidence:
     """Everything the document is built from."""
@@ -116,6 +163,7 @@ class Evidence:
     lsoa_boundaries: dict[str, str]
     ledger: pd.DataFrame
     partner: PartnerEvidence
+    partner_coverage: PartnerCoverage
 
     def results(self) -> list[Any]:
         """Every analysis result that ran (for citations and the inputs list)."""
@@ -350,4 +398,5 @@ def gather(con: BaseBackend, config: PartnershipConfig, *,
         lsoa_boundaries=_boundaries(con, "lsoa21", scope.lsoa_codes),
         ledger=ledger,
         partner=partner,
+        partner_coverage=partner_coverage(con, period),
     )

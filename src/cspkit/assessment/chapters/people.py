@@ -27,13 +27,13 @@ from cspkit.assessment.document import (
     Block,
     Chart,
     Column,
-    DataGap,
     Paragraph,
     Section,
     Table,
 )
-from cspkit.assessment.evidence import ROLES, ThemeEvidence, Unavailable
+from cspkit.assessment.evidence import ROLES, PartnerCoverage, ThemeEvidence, Unavailable
 from cspkit.assessment.figures import bar_chart
+from cspkit.assessment.gaps import role_need
 from cspkit.assessment.wording import count_text, percent_text
 from cspkit.privacy.disclosure import suppress_counts
 
@@ -85,40 +85,6 @@ def theme_roles(item: ThemeEvidence) -> tuple[str, ...]:
     if item.includes_asb:
         needed.add("caller")
     return tuple(r for r in ROLES if r in needed or r in item.people)
-
-
-def _gap(item: ThemeEvidence, role: str) -> DataGap | None:
-    """The data gap a missing profile of ``role`` leaves (None for a role no theme needs)."""
-    theme = item.theme
-    if role == "caller":
-        return DataGap(
-            missing=f"Caller profile for {theme.name}: who reports anti-social behaviour, "
-            "repeat and vulnerable callers",
-            would_fill="Council ASB case records and police ASB incident logs with caller "
-            "details (pseudonymised), age and repeat-caller markers",
-            owner="Council ASB team, Police", theme=theme.name)
-    if role == "victim":
-        return DataGap(
-            missing=f"Victim profile for {theme.name}: victim age, sex, ethnicity and repeat "
-            "victimisation",
-            would_fill="Police crime extract with victim details (pseudonymised person key, "
-            "age, sex, ethnicity, home LSOA)",
-            owner="Police", theme=theme.name)
-    if role == "offender" and asb_only(item):
-        return DataGap(
-            missing=f"Perpetrator profile for {theme.name}: age, sex, home area and repeat "
-            "perpetrators",
-            would_fill="Council ASB case records of perpetrators and warnings "
-            "(pseudonymised), and youth justice service referrals",
-            owner="Council ASB team, Youth Offending Service", theme=theme.name)
-    if role == "offender":
-        return DataGap(
-            missing=f"Offender profile for {theme.name}: suspect and offender age, sex, home "
-            "area and repeat offending",
-            would_fill="Police crime extract with suspect/offender details (pseudonymised), "
-            "and youth justice service first-time entrants",
-            owner="Police, Youth Offending Service", theme=theme.name)
-    return None
 
 
 def _not_recorded(rows: pd.DataFrame) -> str:
@@ -231,7 +197,8 @@ def _age_chart(item: ThemeEvidence, role: str, rows: pd.DataFrame) -> Chart:
         table_id=f"{theme.id}_{role}_profile")
 
 
-def person_blocks(item: ThemeEvidence, role: str, threshold: int) -> list[Block]:
+def person_blocks(item: ThemeEvidence, role: str, threshold: int,
+                  coverage: PartnerCoverage) -> list[Block]:
     """The profile of one role in a theme: from partner data, or the data gap.
 
     Parameters
@@ -242,14 +209,21 @@ def person_blocks(item: ThemeEvidence, role: str, threshold: int) -> list[Block]
         A ``person_involvement`` role: ``victim``, ``caller``, ``suspect`` or ``offender``.
     threshold
         Disclosure control: person counts below it are withheld.
+    coverage
+        The partner data the warehouse holds: the role's gap closes when its source is
+        loaded for the whole period, whether or not it names anyone in this theme.
     """
     words = role_words(item, role)
     profile = item.people.get(role)
-    gap = _gap(item, role)
-    gaps = [gap] if gap is not None else []
+    need = role_need(item.theme, role, asb_only=asb_only(item))
+    gaps = []
+    if need is not None and coverage.missing(need[1]):
+        gaps.append(need[0].gap(item.theme, coverage.missing(need[1]), len(coverage.months)))
     if isinstance(profile, Unavailable):
         return [unavailable_callout(profile), *gaps]
     if profile is None or profile.people == 0:
+        if not gaps:
+            return [Paragraph(_nobody(item, words))]
         return [
             Paragraph(
                 f"No {words.singular} data are available for this theme: police.uk open data "
@@ -264,8 +238,19 @@ def person_blocks(item: ThemeEvidence, role: str, threshold: int) -> list[Block]
     return _profile_blocks(item, role, profile, threshold)
 
 
-def people_sections(item: ThemeEvidence, threshold: int) -> list[Section]:
+def _nobody(item: ThemeEvidence, words: RoleWords) -> str:
+    """Why a role whose partner data are loaded has no profile."""
+    theme = item.theme
+    if theme.categories or theme.flags:
+        return (f"The partner data loaded record no {words.plural} for this theme's incidents "
+                "in the strategic period.")
+    return (f"The partner data are loaded, but this theme names no crime types or flags to "
+            f"select incidents by, so they give it no {words.singular} profile.")
+
+
+def people_sections(item: ThemeEvidence, threshold: int, coverage: PartnerCoverage
+                    ) -> list[Section]:
     """One section per role the theme shows (see :func:`theme_roles`)."""
     return [Section(id=f"{item.theme.id}_{role}s", title=role_words(item, role).title,
-                    level=2, children=tuple(person_blocks(item, role, threshold)))
+                    level=2, children=tuple(person_blocks(item, role, threshold, coverage)))
             for role in theme_roles(item)]

@@ -25,7 +25,6 @@ from cspkit.assessment.chapters.people import people_sections
 from cspkit.assessment.document import (
     Block,
     Column,
-    DataGap,
     Paragraph,
     Section,
     Table,
@@ -33,19 +32,8 @@ from cspkit.assessment.document import (
 from cspkit.assessment.evidence import Evidence, ThemeEvidence, Unavailable
 from cspkit.assessment.figures import weekday_hour_chart
 from cspkit.assessment.findings import harm_weight
+from cspkit.assessment.gaps import theme_gaps
 from cspkit.assessment.wording import Change, count_text, percent_text
-
-FLAG_GAPS = {
-    "domestic": ("Domestic abuse flag on recorded crimes",
-                 "Police crime extract with the domestic abuse flag, and domestic abuse "
-                 "service referrals", "Police, domestic abuse services"),
-    "alcohol": ("Alcohol-related flag on recorded crimes and incidents",
-                "Police crime extract with the alcohol flag, and A&E assault attendances",
-                "Police, NHS"),
-    "hate": ("Hate crime flag on recorded crimes",
-             "Police crime extract with hate crime flags and the strand (race, religion, "
-             "sexual orientation, disability, transgender identity)", "Police"),
-}
 
 
 def _performance(evidence: Evidence, item: ThemeEvidence, weights: dict[str, float]
@@ -198,20 +186,6 @@ def _outcomes(evidence: Evidence, item: ThemeEvidence) -> list[Block]:
     ]
 
 
-def _partner_gaps(item: ThemeEvidence) -> list[Block]:
-    theme = item.theme
-    blocks: list[Block] = []
-    for flag in theme.flags:
-        missing, would_fill, owner = FLAG_GAPS[flag]
-        blocks.append(DataGap(missing=missing, would_fill=would_fill, owner=owner,
-                              theme=theme.name))
-    if theme.partner_data:
-        blocks.append(DataGap(missing=f"Partner data for {theme.name}",
-                              would_fill=theme.partner_data,
-                              owner="The partners named in the data needed", theme=theme.name))
-    return blocks
-
-
 def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, float]
                   ) -> Section:
     """The chapter of one priority theme."""
@@ -234,7 +208,7 @@ def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, fl
             "police figures: it is built from partner data, named below as data gaps until "
             "they are loaded. To follow police-recorded crime for it as well, list the crime "
             "types under the theme's categories in the configuration."))
-    children += people_sections(item, threshold)
+    children += people_sections(item, threshold, evidence.partner_coverage)
     if item.crime_categories or item.includes_asb:
         children.append(Section(id=f"{theme.id}_location", title="Location profile", level=2,
                                 children=tuple(_location_profile(evidence, item, weight))))
@@ -245,7 +219,7 @@ def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, fl
     if partner:
         children.append(Section(id=f"{theme.id}_partner_data", title="Partner data", level=2,
                                 children=tuple(partner)))
-    gaps = _partner_gaps(item)
+    gaps = theme_gaps(theme, evidence.partner_coverage)
     if gaps:
         children.append(Section(id=f"{theme.id}_data_gaps", title="Partner data needed",
                                 level=2, children=tuple(gaps)))

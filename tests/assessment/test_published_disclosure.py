@@ -25,7 +25,15 @@ import pytest
 from cspkit.assessment.build import build_assessment
 from cspkit.assessment.commands import write_default_config
 from cspkit.assessment.config import load_config
-from cspkit.assessment.document import SUPPRESSED, Callout, Document, Finding, Paragraph, Table
+from cspkit.assessment.document import (
+    SUPPRESSED,
+    Callout,
+    Chart,
+    Document,
+    Finding,
+    Paragraph,
+    Table,
+)
 from cspkit.privacy.disclosure import (
     Statement,
     count_between,
@@ -151,6 +159,13 @@ class Reading:
                 self.show(cell, int(part.loc[row, count]))
                 self.statements += share_is(cell, total, table.cell_text(row, "share"))
 
+    def chart(self, chart: Chart) -> None:
+        """A chart of people by age band: each bar must be a count its table shows."""
+        for bar in chart.spec["data"]["values"]:
+            cell = (chart.table_id, "Age band", bar["age"])
+            if self.shown.get(cell) != bar["people"]:
+                self.unread.append(f"chart {chart.id}: {bar}")
+
     def sentence(self, text: str, tables: dict[str, Table]) -> None:
         """Turn one sentence about people into statements; keep numbers it cannot read."""
         where = self.where
@@ -262,6 +277,8 @@ def read_people(document: Document) -> list[Reading]:
             for key in ("dimension", "ward_name"):
                 if key in tables:
                     reading.table(tables[key], (section.id, "people"))
+            for chart in (b for b in blocks if isinstance(b, Chart)):
+                reading.chart(chart)
             for text in texts:
                 reading.sentence(text, tables)
             readings.append(reading)

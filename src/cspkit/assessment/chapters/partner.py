@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from cspkit.analysis.partner_sources import AeAssaults, AsbBySource, DeliberateFires
 from cspkit.analysis.themes import ASB_CATEGORY
-from cspkit.assessment.chapters.parts import suppressed_counts, unavailable_callout
+from cspkit.assessment.chapters.parts import (
+    suppressed_counts,
+    unavailable_callout,
+    withheld_note,
+)
 from cspkit.assessment.document import SUPPRESSED, Block, Column, Paragraph, Table
 from cspkit.assessment.evidence import Evidence, ThemeEvidence, Unavailable
 from cspkit.assessment.wording import Change, count_text, percent_text
@@ -73,8 +77,7 @@ def _ae(theme_id: str, result: AeAssaults, threshold: int) -> list[Block]:
              "assault was not reported to the police")
     rows = suppressed_counts(result.by_location_type.set_index("location_type")["count"],
                              threshold).reset_index(names="location_type")
-    note = (f"Counts below {threshold} are withheld ([c]), with any further count that would "
-            "reveal one from the total." if threshold else "No counts are withheld.")
+    note = withheld_note(threshold)
     return [
         Paragraph(
             f"Hospital A&E recorded {count_text(result.attendances)} assault attendances in the "

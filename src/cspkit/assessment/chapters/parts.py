@@ -69,6 +69,12 @@ def suppressed_counts(counts: pd.Series, threshold: int, *, column: str = "count
                          "share": share.where(shown, SUPPRESSED)})
 
 
+def withheld_note(threshold: int) -> str:
+    """The note under a table of people counts saying what is withheld."""
+    return (f"Counts below {threshold} are withheld ([c]), with any further count that would "
+            "reveal one from the total." if threshold else "No counts are withheld.")
+
+
 def change_of(comparison: PeriodComparison, kind: str, group: str, name: str | None = None
               ) -> Change:
     """The :class:`Change` of one row of a period comparison."""

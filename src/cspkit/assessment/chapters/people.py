@@ -21,7 +21,11 @@ import pandas as pd
 
 from cspkit.analysis.involvement import NOT_RECORDED
 from cspkit.analysis.people import PeopleProfile
-from cspkit.assessment.chapters.parts import suppressed_counts, unavailable_callout
+from cspkit.assessment.chapters.parts import (
+    suppressed_counts,
+    unavailable_callout,
+    withheld_note,
+)
 from cspkit.assessment.document import (
     SUPPRESSED,
     Block,
@@ -110,8 +114,7 @@ def _profile_blocks(item: ThemeEvidence, role: str, profile: PeopleProfile,
         [f"{dimension.replace('_', ' ')} {_not_recorded(part)}"
          for dimension, part in parts.items()]
         + [f"home ward {_not_recorded(ward_rows.rename(columns={'ward_name': 'value'}))}"])
-    note = (f"Counts below {threshold} are withheld ([c]), with any further count that would "
-            "reveal one from the total." if threshold else "No counts are withheld.")
+    note = withheld_note(threshold)
     return [
         Paragraph(
             f"{count_text(profile.people)} {words.plural} (distinct people) were recorded for "

@@ -146,6 +146,8 @@ def test_default_notes_partner_data_for_themes_police_data_cannot_build(default_
     for theme_id in ("young_people", "emerging_issues"):
         assert themes[theme_id].partner_data
     assert themes["young_people"].categories == []
+    assert themes["young_people"].partner_sources == ["yos_fte"]
+    assert themes["anti_social_behaviour"].partner_sources == ["council_asb", "fire"]
 
 
 def test_default_file_writes_every_top_level_default_the_models_declare(default_text: str):
@@ -250,9 +252,19 @@ def test_theme_without_categories_flags_or_partner_note_is_refused(default_text:
     text = default_text + '\n[[themes]]\nid = "empty"\nname = "Empty"\n'
     [error] = _errors(text)
     assert error.message.startswith(
-        "themes[7]: a theme needs categories, flags or a partner_data note"
+        "themes[7]: a theme needs categories, flags, partner_sources or a partner_data note"
     )
     assert error.line == _line_of(text, 'id = "empty"') - 1
+
+
+def test_a_theme_built_from_partner_sources_alone_is_accepted_and_sources_are_checked(
+        default_text: str):
+    youth = '\n[[themes]]\nid = "youth"\nname = "Youth"\npartner_sources = ["{}"]\n'
+    assert parse_config(default_text + youth.format("yos_fte")).themes[-1].partner_sources == [
+        "yos_fte"]
+    [error] = _errors(default_text + youth.format("yos"))
+    assert error.message == "themes[7].partner_sources[0]: 'yos' is not allowed"
+    assert "'council_asb'" in error.hint and "'yos_fte'" in error.hint
 
 
 @pytest.mark.parametrize(

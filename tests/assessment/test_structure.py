@@ -7,6 +7,7 @@ import json
 
 import duckdb
 
+from cspkit.analysis.themes import ASB_CATEGORY
 from cspkit.assessment.document import DataGap, Finding, Section, Table
 
 
@@ -29,22 +30,32 @@ def test_chapters_run_from_summary_to_methods(document):
                            "Appendix B: Methods and sources"]
 
 
-def test_every_priority_theme_has_a_chapter_with_victim_offender_and_location_profiles(
+def roles_needed(theme) -> tuple[str, ...]:
+    """Anti-social behaviour is reported by callers against perpetrators (the warehouse's
+    offender role); crime has victims and offenders."""
+    return ("caller", "offender") if theme.categories == [ASB_CATEGORY] else ("victim",
+                                                                             "offender")
+
+
+def test_every_priority_theme_has_a_profile_of_each_role_it_needs_and_a_location_profile(
         document, borough):
     chapters = {s.title: s for s in document.sections}
     for theme in borough.config.themes:
         chapter = chapters[theme.name]
         titles = [s.title for s in chapter.sections()]
-        assert "Victim profile" in titles and "Offender profile" in titles
+        if theme.categories == [ASB_CATEGORY]:
+            assert "Caller profile" in titles and "Perpetrator profile" in titles
+            assert "Victim profile" not in titles
+        else:
+            assert "Victim profile" in titles and "Offender profile" in titles
         if theme.categories:
             assert "Location profile" in titles
 
 
-def test_victim_and_offender_profiles_name_the_missing_data_when_no_person_data(
-        document, borough):
+def test_each_role_profile_names_the_missing_data_when_no_person_data(document, borough):
     for theme in borough.config.themes:
-        for role in ("victims", "offenders"):
-            section = _section(document, f"{theme.id}_{role}")
+        for role in roles_needed(theme):
+            section = _section(document, f"{theme.id}_{role}s")
             gaps = [b for b in section.children if isinstance(b, DataGap)]
             assert len(gaps) == 1, (theme.id, role)
             assert gaps[0].theme == theme.name and gaps[0].owner and gaps[0].would_fill
@@ -52,6 +63,24 @@ def test_victim_and_offender_profiles_name_the_missing_data_when_no_person_data(
     assert "victim details" in police.would_fill and police.owner == "Police"
     offender = _section(document, "violence_offenders").children[1]
     assert "Youth Offending Service" in offender.owner
+    callers = _section(document, "anti_social_behaviour_callers").children
+    assert callers[0].text.startswith("No caller data are available")
+    assert callers[1].missing.startswith("Caller profile for Anti-social behaviour")
+
+
+def test_each_partner_source_and_flag_a_theme_needs_is_a_gap_while_it_is_not_loaded(
+        document, borough):
+    gaps = {(g.theme, g.missing) for g in document.data_gaps()}
+    assert {("Anti-social behaviour", "Council ASB case records for Anti-social behaviour"),
+            ("Anti-social behaviour", "Fire and rescue incidents for Anti-social behaviour"),
+            ("Criminal damage and arson",
+             "Fire and rescue incidents for Criminal damage and arson"),
+            ("Violence including domestic abuse and robbery",
+             "A&E assault attendances for Violence including domestic abuse and robbery"),
+            ("Violence including domestic abuse and robbery",
+             "Domestic abuse flag on recorded crimes for Violence including domestic abuse "
+             "and robbery"),
+            ("Young people", "Youth justice first-time entrants for Young people")} <= gaps
 
 
 def test_location_profile_has_ward_table_map_hot_spots_trend_and_top_locations(document):

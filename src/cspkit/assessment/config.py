@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from cspkit.analysis.involvement import PARTNER_SOURCES
 from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.themes import ASB_CATEGORY, POLICE_UK_CRIME_TYPES
 from cspkit.errors import CspError
@@ -53,6 +54,7 @@ ANALYSES: dict[str, str] = {
 FORMATS: tuple[str, ...] = ("html", "docx", "pdf", "xlsx", "csv")
 
 Category = Literal[INCIDENT_CATEGORIES]  # type: ignore[valid-type]
+PartnerSource = Literal[PARTNER_SOURCES]  # type: ignore[valid-type]
 Flag = Literal[FLAGS]  # type: ignore[valid-type]
 Analysis = Literal[tuple(ANALYSES)]  # type: ignore[valid-type]
 Format = Literal[FORMATS]  # type: ignore[valid-type]
@@ -95,8 +97,14 @@ class Theme(BaseModel):
     )
     partner_data: str = Field(
         default="",
-        description="What partner data the chapter needs beyond police.uk; shown as a data "
-        "gap until it is loaded.",
+        description="Any other data the chapter needs, in words (treatment numbers, service "
+        "referrals): a data gap until you remove it, as cspkit cannot tell when it arrives.",
+    )
+    partner_sources: list[PartnerSource] = Field(
+        default_factory=list,
+        description="Partner exports the chapter needs (incident sources loaded by csp "
+        "load-partner): each is a data gap until the warehouse holds it for every month of "
+        "the strategic period.",
     )
 
     @field_validator("id")
@@ -110,10 +118,10 @@ class Theme(BaseModel):
 
     @model_validator(mode="after")
     def _covers_something(self) -> Theme:
-        if not (self.categories or self.flags or self.partner_data):
+        if not (self.categories or self.flags or self.partner_sources or self.partner_data):
             raise ValueError(
-                "a theme needs categories, flags or a partner_data note saying what it is "
-                "built from"
+                "a theme needs categories, flags, partner_sources or a partner_data note "
+                "saying what it is built from"
             )
         return self
 

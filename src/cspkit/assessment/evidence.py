@@ -20,7 +20,7 @@ from cspkit.analysis.change import PeriodComparison, compare_periods, recent_cha
 from cspkit.analysis.concentration import Concentration, concentration
 from cspkit.analysis.deprivation import DeprivationProfile, deprivation_profile
 from cspkit.analysis.hotspots import HotSpots, hotspots
-from cspkit.analysis.involvement import AE_ASSAULT, COUNCIL_ASB, FIRE
+from cspkit.analysis.involvement import AE_ASSAULT, COUNCIL_ASB, FIRE, FLAGS, PARTNER_SOURCES
 from cspkit.analysis.outcomes import OutcomeProfile, outcome_profile
 from cspkit.analysis.partner_sources import (
     AeAssaults,
@@ -49,7 +49,8 @@ from cspkit.warehouse.status import WarehouseStatus, warehouse_status
 Progress = Callable[[str], None]
 T = TypeVar("T")
 
-ROLES = ("victim", "offender")
+ROLES = ("victim", "caller", "suspect", "offender")
+"""The ``person_involvement`` roles, in the order a chapter shows their profiles."""
 PERMUTATIONS = 999
 SEED = 20250101
 TOP_N = 10
@@ -90,6 +91,53 @@ class PartnerEvidence:
     ae_assaults: AeAssaults | Unavailable | None = None
 
 
+@dataclass(frozen=True)
+class PartnerCoverage:
+    """Which months of the strategic period the warehouse holds partner data for.
+
+    Attributes
+    ----------
+    months
+        The strategic period's months.
+    sources
+        Partner source → the period's months it has incidents in (any area).
+    flags
+        Flag (``domestic``, ``alcohol``, ``hate``) → the period's months with incidents on
+        which it is recorded (true or false).
+    """
+
+    months: tuple[str, ...]
+    sources: dict[str, tuple[str, ...]]
+    flags: dict[str, tuple[str, ...]]
+
+    def missing(self, source: str) -> tuple[str, ...]:
+        """Months of the period ``source`` has no incidents for."""
+        return tuple(m for m in self.months if m not in self.sources.get(source, ()))
+
+    def flag_missing(self, flag: str) -> tuple[str, ...]:
+        """Months of the period with no incident recording ``flag``."""
+        return tuple(m for m in self.months if m not in self.flags.get(flag, ()))
+
+
+def partner_coverage(con: BaseBackend, period: StrategicPeriod) -> PartnerCoverage:
+    """The months of ``period`` each partner source and flag has data for (the rule the
+    analyses apply: a source is there when it has rows in every month)."""
+    incident = con.table("incident")
+    in_period = incident.filter(incident.month.isin(list(period.months)))
+    rows = (in_period.filter(in_period.source.isin(list(PARTNER_SOURCES)))
+            .select("source", "month").distinct().to_pandas())
+    flags = {}
+    for flag in FLAGS:
+        column = in_period[f"flag_{flag}"]
+        found = in_period.filter(column.notnull()).select("month").distinct().to_pandas()
+        flags[flag] = tuple(sorted(found["month"]))
+    return PartnerCoverage(
+        months=tuple(period.months),
+        sources={source: tuple(sorted(group["month"]))
+                 for source, group in rows.groupby("source")},
+        flags=flags)
+
+
 @dataclass(frozen=True, eq=False)
 class Evidence:
     """Everything the document is built from."""
@@ -115,6 +163,7 @@ class Evidence:
     lsoa_boundaries: dict[str, str]
     ledger: pd.DataFrame
     partner: PartnerEvidence
+    partner_coverage: PartnerCoverage
 
     def results(self) -> list[Any]:
         """Every analysis result that ran (for citations and the inputs list)."""
@@ -162,12 +211,13 @@ def _boundaries(con: BaseBackend, level: str, codes: list[str]) -> dict[str, str
 def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod, theme: Theme
             ) -> tuple[dict[str, PeopleProfile | Unavailable], Repeats | Unavailable | None,
                        TemporalProfile | Unavailable | None]:
-    """Victim and offender profiles of the theme, for each role with partner data loaded, the
-    theme's repeat victims and offenders, and when its partner-recorded incidents happen.
+    """The theme's people by role, their repeats, and when its partner-recorded incidents
+    happen.
 
-    A role is profiled when ``person_involvement`` links people of that role to incidents of
-    the theme's categories (or flags) in the period and areas; the profile reads the sources
-    those incidents came from.
+    A role is profiled when ``person_involvement`` links people of that role (victim,
+    caller, suspect, offender) to incidents of the theme's categories (or flags) in the
+    period and areas; the profile reads the sources those incidents came from. Each role
+    keeps its own name: the people who report anti-social behaviour are its callers.
     """
     if not (theme.categories or theme.flags):
         return {}, None, None
@@ -176,7 +226,7 @@ def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod, theme: 
     mine = incident.filter(incident.month.isin(list(period.months)),
                            incident.lsoa_code.isin(scope.lsoa_codes))
     # An ASB-only theme takes every council ASB case, whatever the council's own category
-    # (noise, youth disorder, …), and profiles the people who reported ASB as its victims.
+    # (noise, youth disorder, …).
     asb_only = bool(theme.categories) and set(theme.categories) == {ASB_CATEGORY}
     if asb_only:
         mine = mine.filter(mine.category.isin([ASB_CATEGORY]) | (mine.source == COUNCIL_ASB))
@@ -195,21 +245,18 @@ def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod, theme: 
                      "flags": () if theme.categories else list(theme.flags)}
     profiles: dict[str, PeopleProfile | Unavailable] = {}
     for role in ROLES:
-        recorded = role
-        if asb_only and role == "victim" and not (found["role"] == role).any():
-            recorded = "caller"
-        sources = tuple(sorted(found.loc[found["role"] == recorded, "incident_source"]))
+        sources = tuple(sorted(found.loc[found["role"] == role, "incident_source"]))
         if sources:
-            profiles[role] = optional("people", lambda recorded=recorded, sources=sources:
+            profiles[role] = optional("people", lambda role=role, sources=sources:
                                       people_profile(con, areas=areas, period=period,
-                                                     role=recorded, sources=sources,
-                                                     **selection))
+                                                     role=role, sources=sources, **selection))
     if not profiles:
         return profiles, None, None
     sources = tuple(sorted(set(found["incident_source"])))
     return (profiles,
             optional("repeats", lambda: repeats(
-                con, areas=areas, period=period, sources=sources, **selection)),
+                con, areas=areas, period=period, sources=sources, roles=tuple(profiles),
+                **selection)),
             optional("timing", lambda: temporal_profile(
                 con, areas=areas, period=period, sources=sources, **selection)))
 
@@ -351,4 +398,5 @@ def gather(con: BaseBackend, config: PartnershipConfig, *,
         lsoa_boundaries=_boundaries(con, "lsoa21", scope.lsoa_codes),
         ledger=ledger,
         partner=partner,
+        partner_coverage=partner_coverage(con, period),
     )

@@ -81,14 +81,18 @@ METHODS: tuple[tuple[str, str, str], ...] = (
      "Incidents counted by the police.uk location text (an anonymised map point named after "
      "the nearest street or place).",
      "assessment.locations.top_locations"),
-    ("Victim and offender profiles",
-     "People of one role linked to the theme's incidents in partner data (pseudonymised "
-     "person keys), each counted once at their first incident: shares by age band, sex, "
-     "ethnicity and home ward, with 'Not recorded' always shown.",
+    ("Victim, caller and offender profiles",
+     "People of one role (victims, callers reporting anti-social behaviour, suspects, "
+     "offenders or perpetrators) linked to the theme's incidents in partner data "
+     "(pseudonymised person keys), each counted once at their first incident: shares by age "
+     "band, sex, ethnicity and home ward, with 'Not recorded' always shown. Counts below the "
+     "suppression threshold are withheld, and the text states only what the suppressed "
+     "tables show.",
      "people.people_profile"),
-    ("Repeat victims and offenders",
-     "Among people with a person key, the share appearing in more than one incident of the "
-     "theme in the period, and the share of the theme's involvements that are theirs.",
+    ("Repeats of each role",
+     "Among people of each role with a person key, how many appear in more than one incident "
+     "of the theme in the period, and the share of the theme's involvements that are theirs; "
+     "given only where the people in one incident and without a key are shown too.",
      "repeats.repeats"),
     ("Day and hour",
      "Partner-recorded incidents of the theme counted by day of week (all dated incidents) and "

@@ -8,11 +8,20 @@ from cspkit.analysis.change import PeriodComparison, exact_poisson_test
 from cspkit.analysis.hotspots import HotSpots
 from cspkit.analysis.places import PlaceRanking
 from cspkit.analysis.trends import MonthlySeries
-from cspkit.assessment.document import Block, Callout, Column, Finding, Paragraph, Table
+from cspkit.assessment.document import (
+    SUPPRESSED,
+    Block,
+    Callout,
+    Column,
+    Finding,
+    Paragraph,
+    Table,
+)
 from cspkit.assessment.evidence import Unavailable
 from cspkit.assessment.figures import area_points, choropleth, trend_chart
 from cspkit.assessment.findings import change_finding, ward_findings
 from cspkit.assessment.wording import Change, count_text, percent_text
+from cspkit.privacy.disclosure import TOTAL, suppress_counts
 
 WARD_MAP_MISSING = "Wards not mapped"  # cspkit.assessment.advice tells the analyst how to map them
 LABELLED_WARDS = 5  # the top five wards are named on ward maps, as in the scanning reports
@@ -32,6 +41,40 @@ CHANGE_NOTE = (
 def unavailable_callout(item: Unavailable) -> Callout:
     """Explain an analysis that could not run."""
     return Callout(title=f"Not available: {item.analysis}", text=item.reason, tone="caveat")
+
+
+def suppressed_counts(counts: pd.Series, threshold: int, *, column: str = "count"
+                      ) -> pd.DataFrame:
+    """Counts of people and their shares of the total, ready to publish: small counts (and
+    those that would reveal one from the total) withheld as ``[c]`` in both columns.
+
+    Parameters
+    ----------
+    counts
+        One count per category; together they make the total the text publishes.
+    threshold
+        The configuration's ``suppression_threshold``.
+    column
+        Name of the count column (the other is ``share``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``counts``: ``column`` and ``share`` (a fraction), or ``[c]``.
+    """
+    hidden = suppress_counts(pd.DataFrame({column: counts.to_numpy()}, index=counts.index),
+                             threshold=threshold)
+    shown = hidden.reason[column].drop(TOTAL) == ""
+    total = counts.sum()
+    share = (counts / total if total else counts * float("nan")).astype(object)
+    return pd.DataFrame({column: counts.astype(object).where(shown, SUPPRESSED),
+                         "share": share.where(shown, SUPPRESSED)})
+
+
+def withheld_note(threshold: int) -> str:
+    """The note under a table of people counts saying what is withheld."""
+    return (f"Counts below {threshold} are withheld ([c]), with any further count that would "
+            "reveal one from the total." if threshold else "No counts are withheld.")
 
 
 def change_of(comparison: PeriodComparison, kind: str, group: str, name: str | None = None

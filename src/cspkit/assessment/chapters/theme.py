@@ -1,18 +1,12 @@
-"""One chapter per priority theme: performance, then the victim, offender and location profiles.
-
-police.uk open data describe places, not people. When ``person_involvement`` holds no rows
-for a theme's incidents, the victim and offender profiles say so and name the data that would
-fill them as a data gap the partnership can act on. When partner data link people to the
-theme's incidents, the profile shows them (``analysis.people``) by age band, sex, ethnicity
-and home ward, with small counts withheld (``privacy.disclosure``).
+"""One chapter per priority theme: performance, then the people (victims or callers, and
+offenders: :mod:`cspkit.assessment.chapters.people`) and the location profile, outcomes and
+partner data, and the partner data the theme still needs.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from cspkit.analysis.involvement import NOT_RECORDED
-from cspkit.analysis.people import PeopleProfile
 from cspkit.analysis.themes import ASB_CATEGORY
 from cspkit.assessment.chapters.partner import partner_blocks
 from cspkit.assessment.chapters.parts import (
@@ -27,191 +21,19 @@ from cspkit.assessment.chapters.parts import (
     unavailable_callout,
     ward_blocks,
 )
-from cspkit.assessment.config import Theme
+from cspkit.assessment.chapters.people import people_sections
 from cspkit.assessment.document import (
-    SUPPRESSED,
     Block,
-    Chart,
     Column,
-    DataGap,
     Paragraph,
     Section,
     Table,
 )
 from cspkit.assessment.evidence import Evidence, ThemeEvidence, Unavailable
-from cspkit.assessment.figures import bar_chart, weekday_hour_chart
+from cspkit.assessment.figures import weekday_hour_chart
 from cspkit.assessment.findings import harm_weight
+from cspkit.assessment.gaps import theme_gaps
 from cspkit.assessment.wording import Change, count_text, percent_text
-from cspkit.privacy.disclosure import TOTAL, suppress_counts
-
-ROLES = {"victim": "victims", "offender": "offenders"}
-
-FLAG_GAPS = {
-    "domestic": ("Domestic abuse flag on recorded crimes",
-                 "Police crime extract with the domestic abuse flag, and domestic abuse "
-                 "service referrals", "Police, domestic abuse services"),
-    "alcohol": ("Alcohol-related flag on recorded crimes and incidents",
-                "Police crime extract with the alcohol flag, and A&E assault attendances",
-                "Police, NHS"),
-    "hate": ("Hate crime flag on recorded crimes",
-             "Police crime extract with hate crime flags and the strand (race, religion, "
-             "sexual orientation, disability, transgender identity)", "Police"),
-}
-
-
-def _victim_gap(theme: Theme, asb: bool) -> DataGap:
-    if asb:
-        return DataGap(
-            missing=f"Victim profile for {theme.name}: who reports anti-social behaviour, "
-            "repeat and vulnerable callers",
-            would_fill="Council ASB case records and police ASB incident logs with caller "
-            "details (pseudonymised), age and repeat-caller markers",
-            owner="Council ASB team, Police", theme=theme.name)
-    return DataGap(
-        missing=f"Victim profile for {theme.name}: victim age, sex, ethnicity and repeat "
-        "victimisation",
-        would_fill="Police crime extract with victim details (pseudonymised person key, age, "
-        "sex, ethnicity, home LSOA)",
-        owner="Police", theme=theme.name)
-
-
-def _offender_gap(theme: Theme, asb: bool) -> DataGap:
-    if asb:
-        return DataGap(
-            missing=f"Perpetrator profile for {theme.name}: age, sex, home area and repeat "
-            "perpetrators",
-            would_fill="Council ASB case records of perpetrators and warnings (pseudonymised), "
-            "and youth justice service referrals",
-            owner="Council ASB team, Youth Offending Service", theme=theme.name)
-    return DataGap(
-        missing=f"Offender profile for {theme.name}: suspect and offender age, sex, home area "
-        "and repeat offending",
-        would_fill="Police crime extract with suspect/offender details (pseudonymised), and "
-        "youth justice service first-time entrants",
-        owner="Police, Youth Offending Service", theme=theme.name)
-
-
-def _suppressed(counts: pd.Series, total: int, threshold: int) -> pd.DataFrame:
-    """``people`` and ``share`` columns with small counts (and those that would reveal
-    them from the published total) withheld as ``[c]``."""
-    hidden = suppress_counts(pd.DataFrame({"people": counts.to_numpy()}, index=counts.index),
-                             threshold=threshold)
-    shown = hidden.reason["people"].drop(TOTAL) == ""
-    people = counts.astype(object).where(shown, SUPPRESSED)
-    share = (counts / total if total else counts * float("nan")).astype(object)
-    return pd.DataFrame({"people": people, "share": share.where(shown, SUPPRESSED)})
-
-
-def _profile_blocks(item: ThemeEvidence, role: str, profile: PeopleProfile,
-                    threshold: int) -> list[Block]:
-    theme = item.theme
-    keyed = profile.keyed / profile.involvements if profile.involvements else 0.0
-    missing = ", ".join(f"{name.replace('_', ' ')} {percent_text(100 * share)}"
-                        for name, share in profile.not_recorded.items())
-    # each characteristic sums to the published total, so each is protected on its own
-    rows = pd.concat([
-        _suppressed(part.set_index("value")["people"], profile.people, threshold)
-        .reset_index().assign(dimension=dimension.replace("_", " ").capitalize())
-        for dimension, part in profile.table.groupby("dimension", sort=False)
-    ], ignore_index=True)
-    wards = profile.home_wards.assign(ward_name=profile.home_wards["ward_name"].fillna(""))
-    ward_rows = _suppressed(wards.set_index("ward_name")["people"], profile.people,
-                            threshold).reset_index()
-    note = (f"Counts below {threshold} are withheld ([c]), with any further count that would "
-            "reveal one from the total." if threshold else "No counts are withheld.")
-    return [
-        Paragraph(
-            f"{count_text(profile.people)} {ROLES[role]} (distinct people) were recorded for "
-            f"this theme's incidents in the strategic period, from "
-            f"{count_text(profile.involvements)} involvements "
-            f"({percent_text(100 * keyed)} carrying a person key). Not recorded: {missing}."),
-        *_repeat_blocks(item, role, threshold),
-        _age_chart(theme, role, rows),
-        Table(id=f"{theme.id}_{role}_profile",
-              caption=f"{theme.name}: {ROLES[role]} by age band, sex and ethnicity",
-              columns=(Column("dimension", "Characteristic"), Column("value", "Value"),
-                       Column("people", "People", "integer"),
-                       Column("share", "Share", "percent")),
-              rows=rows, source="people.people_profile", notes=(note,)),
-        Table(id=f"{theme.id}_{role}_home_wards",
-              caption=f"{theme.name}: where the {ROLES[role]} live",
-              columns=(Column("ward_name", "Home ward"), Column("people", "People", "integer"),
-                       Column("share", "Share", "percent")),
-              rows=ward_rows, source="people.people_profile", notes=(note,)),
-    ]
-
-
-def _repeat_blocks(item: ThemeEvidence, role: str, threshold: int) -> list[Block]:
-    """One sentence on repeat victims (or offenders): how many, and their share of incidents."""
-    result = item.repeats
-    if result is None:
-        return []
-    if isinstance(result, Unavailable):
-        return [unavailable_callout(result)]
-    row = result.table.set_index("unit").loc[role]
-    units, repeat = int(row["units"]), int(row["repeat_units"])
-    if units == 0:
-        return []
-    what = "victimisation" if role == "victim" else "offending"
-    if repeat < threshold:
-        return [Paragraph(f"Repeat {what}: fewer than {threshold} {ROLES[role]} appear in more "
-                          "than one incident of this theme in the strategic period.")]
-    return [Paragraph(
-        f"Repeat {what}: {count_text(repeat)} of the {count_text(units)} {ROLES[role]} with a "
-        f"person key ({percent_text(100 * row['repeat_share'])}) appear in more than one "
-        f"incident of this theme in the strategic period; they account for "
-        f"{percent_text(100 * row['repeat_incident_share'])} of its {role} involvements.")]
-
-
-def _age_chart(theme: Theme, role: str, rows: pd.DataFrame) -> Chart:
-    """Bar chart of people by age band; withheld bands are left out and said so."""
-    ages = rows[(rows["dimension"] == "Age band") & (rows["value"] != NOT_RECORDED)]
-    shown = ages[ages["people"] != SUPPRESSED]
-    withheld = len(ages) - len(shown)
-    peak = shown.loc[shown["people"].astype(int).idxmax(), "value"] if len(shown) else None
-    alt = (f"Bar chart of {ROLES[role]} by age band"
-           + (f"; the largest group is aged {peak}" if peak else "")
-           + (f"; {withheld} band(s) withheld as small numbers." if withheld else "."))
-    return bar_chart(
-        id=f"{theme.id}_{role}_ages", title=f"{theme.name}: {ROLES[role]} by age band",
-        values=[{"age": str(r.value), "people": int(r.people)}
-                for r in shown.itertuples(index=False)],
-        category="age", value="people", category_title="Age band",
-        value_title=f"{ROLES[role].capitalize()} (distinct people)",
-        sort=[str(v) for v in shown["value"]], alt_text=alt, source="people.people_profile",
-        table_id=f"{theme.id}_{role}_profile")
-
-
-def person_blocks(item: ThemeEvidence, role: str, threshold: int) -> list[Block]:
-    """The victim or offender profile of a theme: from partner data, or the data gap.
-
-    Parameters
-    ----------
-    item
-        The theme's evidence.
-    role
-        ``victim`` or ``offender``.
-    threshold
-        Disclosure control: person counts below it are withheld.
-    """
-    theme = item.theme
-    profile = item.people.get(role)
-    gap = (_victim_gap if role == "victim" else _offender_gap)(theme, item.includes_asb)
-    if isinstance(profile, Unavailable):
-        return [unavailable_callout(profile), gap]
-    if profile is None or profile.people == 0:
-        return [
-            Paragraph(
-                f"No {role} data are available for this theme: police.uk open data record "
-                f"where and when incidents happened, never who was involved. The {role} "
-                "profile needs the partner data below."),
-            gap,
-        ]
-    if profile.people < threshold:
-        return [Paragraph(
-            f"Fewer than {threshold} {ROLES[role]} were recorded for this theme's incidents "
-            "in the strategic period: too few to publish a profile without identifying them.")]
-    return _profile_blocks(item, role, profile, threshold)
 
 
 def _performance(evidence: Evidence, item: ThemeEvidence, weights: dict[str, float]
@@ -363,20 +185,6 @@ def _outcomes(evidence: Evidence, item: ThemeEvidence) -> list[Block]:
     ]
 
 
-def _partner_gaps(item: ThemeEvidence) -> list[Block]:
-    theme = item.theme
-    blocks: list[Block] = []
-    for flag in theme.flags:
-        missing, would_fill, owner = FLAG_GAPS[flag]
-        blocks.append(DataGap(missing=missing, would_fill=would_fill, owner=owner,
-                              theme=theme.name))
-    if theme.partner_data:
-        blocks.append(DataGap(missing=f"Partner data for {theme.name}",
-                              would_fill=theme.partner_data,
-                              owner="The partners named in the data needed", theme=theme.name))
-    return blocks
-
-
 def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, float]
                   ) -> Section:
     """The chapter of one priority theme."""
@@ -397,12 +205,7 @@ def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, fl
         children.append(Paragraph(
             "Police-recorded crime is not part of this theme: it is built from partner data, "
             "named below as data gaps until they are shared."))
-    children += [
-        Section(id=f"{theme.id}_victims", title="Victim profile", level=2,
-                children=tuple(person_blocks(item, "victim", threshold))),
-        Section(id=f"{theme.id}_offenders", title="Offender profile", level=2,
-                children=tuple(person_blocks(item, "offender", threshold))),
-    ]
+    children += people_sections(item, threshold, evidence.partner_coverage)
     if item.crime_categories or item.includes_asb:
         children.append(Section(id=f"{theme.id}_location", title="Location profile", level=2,
                                 children=tuple(_location_profile(evidence, item, weight))))
@@ -413,7 +216,7 @@ def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, fl
     if partner:
         children.append(Section(id=f"{theme.id}_partner_data", title="Partner data", level=2,
                                 children=tuple(partner)))
-    gaps = _partner_gaps(item)
+    gaps = theme_gaps(theme, evidence.partner_coverage)
     if gaps:
         children.append(Section(id=f"{theme.id}_data_gaps", title="Partner data needed",
                                 level=2, children=tuple(gaps)))

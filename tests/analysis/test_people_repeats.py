@@ -32,7 +32,12 @@ from cspkit.analysis.temporal import temporal_profile
 from cspkit.errors import CspError
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
-from tests.partner.conftest import warehouse, with_keys, write_rows  # noqa: F401  (fixture)
+from tests.partner.conftest import (  # noqa: F401  (fixture)
+    pseudonym,
+    warehouse,
+    with_keys,
+    write_rows,
+)
 from tests.partner.test_load_partner import POLICE_HEADER, asb_export, asb_row
 from tests.warehouse.conftest import A1, A2, A3, B1
 
@@ -105,7 +110,7 @@ def test_repeat_callers_are_counted_like_repeat_victims(warehouse, tmp_path):  #
     rows = []
     for i, caller in enumerate(callers, start=1):
         row = asb_row(f"A{i}", f"{i + 2:02d}/0{1 + i % 2}/2025", "Noise", "ZZ1 1AA")
-        row[8] = caller
+        row[8] = pseudonym(caller) if caller else ""
         rows.append(row)
     load_partner(warehouse, [asb_export(tmp_path, rows)], mapping=load_mapping("council_asb"))
     result = repeats(warehouse, areas=TESTTON, period=PERIOD, sources=("council_asb",),

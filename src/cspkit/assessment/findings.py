@@ -17,7 +17,7 @@ from cspkit.analysis.places import PlaceRanking
 from cspkit.analysis.themes import ASB_CATEGORY
 from cspkit.assessment.config import Target
 from cspkit.assessment.document import Finding
-from cspkit.assessment.wording import Change, count_text, ordinal, percent_text
+from cspkit.assessment.wording import Change, count_text, names_text, ordinal, percent_text
 
 HARM_WEIGHTS: dict[str, float] = {
     "Violence and sexual offences": 2.0,
@@ -47,8 +47,6 @@ TOTAL_WEIGHT = 2.5
 
 NOT_SIGNIFICANT_FACTOR = 0.25
 SMALL_NUMBER_FACTOR = 0.5
-SUMMARY_SIZE = 8
-"""How many findings the executive summary shows."""
 
 
 def harm_weight(categories: Iterable[str]) -> float:
@@ -148,10 +146,18 @@ def ward_findings(
     out = []
     if n_wards and ranking.total:
         top = table.iloc[0]
+        leaders = table[table["rank"] == 1]
+        if len(leaders) == 1:
+            sentence = (f"{top['name']} had the most {what} of the {n_wards} wards: "
+                        f"{count_text(top['count'])}, {percent_text(100 * top['share'])} of "
+                        f"the total ({ordinal(int(top['previous_rank']))} in the comparison "
+                        "period).")
+        else:
+            sentence = (f"{names_text(leaders['name'].tolist())} had the most {what} of the "
+                        f"{n_wards} wards: {count_text(top['count'])} each, "
+                        f"{percent_text(100 * top['share'])} of the total each.")
         out.append(Finding(
-            sentence=(f"{top['name']} had the most {what} of the {n_wards} wards: "
-                      f"{count_text(top['count'])}, {percent_text(100 * top['share'])} of the "
-                      f"total ({ordinal(int(top['previous_rank']))} in the comparison period)."),
+            sentence=sentence,
             importance=round(weight * 1.5, 4),
             kind="highest",
             figures={"ward_code": str(top["code"]), "count": int(top["count"]),

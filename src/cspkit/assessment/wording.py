@@ -95,26 +95,27 @@ def names_text(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def most_text(counts: dict[str, int], *, of: int) -> str:
+def most_text(counts: dict[str, int], *, of: int, noun: str) -> str:
     """Where the most of ``of`` things are, worded so that it is true of ``counts``.
 
     "most of them" only when one name holds more than half; otherwise the largest count
     with every name that holds it.
 
-    >>> most_text({"Mandale": 7, "Newtown": 2}, of=9)
+    >>> most_text({"Mandale": 7, "Newtown": 2}, of=9, noun="ward")
     'most of them (7) in Mandale'
-    >>> most_text({"Mandale": 3, "Newtown": 2, "Yarm": 1}, of=6)
-    'the most (3) in Mandale'
-    >>> most_text({"Mandale": 3, "Town Centre": 3, "Yarm": 1}, of=7)
-    '3 each in Mandale and Town Centre, more than in any other'
+    >>> most_text({"Mandale": 3, "Newtown": 2, "Yarm": 1}, of=6, noun="ward")
+    '3 in Mandale, more than in any other ward'
+    >>> most_text({"Mandale": 3, "Town Centre": 3, "Yarm": 1}, of=7, noun="ward")
+    '3 each in Mandale and Town Centre, more than in any other ward'
     """
     top = max(counts.values())
     leaders = sorted(name for name, n in counts.items() if n == top)
-    if len(leaders) > 1:
-        return f"{top} each in {names_text(leaders)}, more than in any other"
-    if 2 * top > of:
+    if len(leaders) == 1 and 2 * top > of:
         return f"most of them ({top}) in {leaders[0]}"
-    return f"the most ({top}) in {leaders[0]}"
+    if len(leaders) == len(counts):
+        return f"{top} {'each ' if len(leaders) > 1 else ''}in {names_text(leaders)}"
+    each = "each " if len(leaders) > 1 else ""
+    return f"{top} {each}in {names_text(leaders)}, more than in any other {noun}"
 
 
 def p_text(p_value: float) -> str:

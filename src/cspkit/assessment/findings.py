@@ -119,8 +119,8 @@ def ward_findings(
     Every ward's change is tested (``p_value`` of the ranking) and the p-values adjusted for
     testing all the wards at once (``q_value``, Benjamini–Hochberg); a ward's change is a
     finding only when its q-value is below ``alpha``, so that a ward is never featured for a
-    change chance alone would often produce somewhere among many wards. The changes are
-    ordered by :func:`importance`.
+    change chance alone would often produce somewhere among many wards. Rises come first
+    (where the partnership may need to act), then falls, each by :func:`importance`.
 
     Parameters
     ----------
@@ -186,7 +186,7 @@ def ward_findings(
                 "previous_rank": int(row.previous_rank)},
             source_table=changes_table,
         ))
-    return out + sorted(changes, key=lambda f: (-f.importance, f.sentence))
+    return out + sorted(changes, key=lambda f: (f.kind != "rise", -f.importance, f.sentence))
 
 
 def significant_wards(ranking: PlaceRanking, alpha: float) -> pd.DataFrame:

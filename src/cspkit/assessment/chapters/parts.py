@@ -96,7 +96,7 @@ def ward_change_table(ranking: PlaceRanking, *, id: str, what: str, alpha: float
     rows["pct_change"] = [100.0 * c / p if p else None
                           for c, p in zip(rows["change"], rows["previous_count"], strict=True)]
     return Table(
-        id=id, caption=f"Wards with a statistically significant change in {what}",
+        id=id, caption=f"{what.capitalize()}: wards with a statistically significant change",
         columns=(Column("ward_code", "Ward code"), Column("ward_name", "Ward"),
                  Column("count", "Strategic period", "integer"),
                  Column("previous_count", "Comparison period", "integer"),

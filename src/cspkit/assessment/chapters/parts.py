@@ -91,19 +91,15 @@ def ward_table(ranking: PlaceRanking, *, id: str, caption: str, source: str,
 def ward_change_table(ranking: PlaceRanking, *, id: str, what: str, alpha: float) -> Table:
     """The wards whose change is statistically significant after allowing for testing every
     ward (Benjamini–Hochberg), with both counts, both ranks, the p-value and the q-value."""
-    rows = significant_wards(ranking, alpha).rename(columns={"code": "ward_code",
-                                                             "name": "ward_name"})
+    rows = significant_wards(ranking, alpha).rename(columns={
+        "code": "ward_code", "name": "ward_name", "count": "current",
+        "previous_count": "previous"})
     rows["pct_change"] = [100.0 * c / p if p else None
-                          for c, p in zip(rows["change"], rows["previous_count"], strict=True)]
+                          for c, p in zip(rows["change"], rows["previous"], strict=True)]
     return Table(
         id=id, caption=f"{what.capitalize()}: wards with a statistically significant change",
         columns=(Column("ward_code", "Ward code"), Column("ward_name", "Ward"),
-                 Column("count", "Strategic period", "integer"),
-                 Column("previous_count", "Comparison period", "integer"),
-                 Column("change", "Change", "signed_integer"),
-                 Column("pct_change", "Change (%)", "decimal1"),
-                 Column("p_value", "p-value (exact test)", "p_value"),
-                 Column("q_value", "q-value (all wards)", "p_value"),
+                 *change_columns(), Column("q_value", "q-value (all wards)", "p_value"),
                  Column("rank", "Rank", "integer"),
                  Column("previous_rank", "Previous rank", "integer")),
         rows=rows, source="places.ward_ranking",

@@ -374,3 +374,17 @@ def test_summary_rules_on_hand_made_findings():
     assert "Robbery 0" in told  # the third other change
     assert "Shoplifting" not in told  # opposite to its theme: a story of its own, but not in
     # the three most important others
+
+
+@pytest.mark.parametrize(("total", "recent", "told"), [
+    ((1000, 1100, 0.01), (600, 500, 0.001), True),   # rose over the year, falling lately
+    ((1000, 1100, 0.01), (500, 600, 0.001), False),  # the same direction: nothing new
+    ((1000, 1100, 0.01), (500, 520, 0.5), False),    # no significant recent change
+    ((1000, 1010, 0.8), (500, 520, 0.5), True),      # no significant total: always told
+])
+def test_the_recent_direction_follows_the_total_when_it_adds_to_it(total, recent, told):
+    findings = (_change("Total recorded crime", *total, "performance_summary", 2.0),
+                _change("Total recorded crime", *recent, "recent_year_on_year", 0.5))
+    chosen = top_findings([Section(id="all", title="All", level=1, children=findings)])
+    assert [f.source_table for f in chosen] == (
+        ["performance_summary", "recent_year_on_year"] if told else ["performance_summary"])

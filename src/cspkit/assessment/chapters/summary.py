@@ -119,7 +119,8 @@ def top_findings(chapters: Sequence[Section], themes: Sequence[Theme] = (),
        the total shows no significant change, or when the recent direction is significant
        and differs from the total's: what a manager asks next;
     3. the significant change of every priority theme, and ``others`` more changes, most
-       important first. A theme's change and a change of one of its crime types in the same
+       important first (half-year comparisons only by rule 2). A theme's change and a
+       change of one of its crime types in the same
        direction are one story: the most important such part is told within the theme's
        sentence, the others left to the chapter. Place findings are limited to one per ward
        (a ward that rose in several themes is one story, told by its most important
@@ -168,8 +169,8 @@ def top_findings(chapters: Sequence[Section], themes: Sequence[Theme] = (),
     for finding in ranked:
         if len(chosen) >= others:
             break
-        if is_context(finding) or finding.kind == "no-significant-change" or (
-                _story(finding) in told):
+        if (is_context(finding) or finding.kind == "no-significant-change"
+                or finding.source_table in RECENT_TABLES or _story(finding) in told):
             continue
         told.add(_story(finding))
         ward = finding.figures.get("ward_code")

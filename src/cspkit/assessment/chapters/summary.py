@@ -120,9 +120,9 @@ def top_findings(chapters: Sequence[Section], themes: Sequence[Theme] = (),
        and differs from the total's: what a manager asks next;
     3. the significant change of every priority theme, and ``others`` more changes, most
        important first (half-year comparisons only by rule 2). A theme's change and a
-       change of one of its crime types in the same
-       direction are one story: the most important such part is told within the theme's
-       sentence, the others left to the chapter. Place findings are limited to one per ward
+       change of one of its crime types in the same direction are one story: the most
+       important such part is told within the theme's sentence, the others left to the
+       chapter. Place findings are limited to one per ward
        (a ward that rose in several themes is one story, told by its most important
        finding) and :data:`MAX_WARD_FINDINGS` in all, so that borough-wide changes are not
        crowded out by their parts; a target finding repeating a change's figures is not

@@ -388,3 +388,28 @@ def test_the_recent_direction_follows_the_total_when_it_adds_to_it(total, recent
     chosen = top_findings([Section(id="all", title="All", level=1, children=findings)])
     assert [f.source_table for f in chosen] == (
         ["performance_summary", "recent_year_on_year"] if told else ["performance_summary"])
+
+
+def test_without_the_same_months_a_year_earlier_the_recent_direction_is_not_available(
+        borough, tmp_path):
+    """July-December 2023 against January-June 2023: the demo holds no 2022, so the recent
+    direction cannot be computed; the overview and Appendix A say so, the rest is built."""
+    import shutil
+
+    from cspkit.assessment.build import build_assessment
+    from cspkit.assessment.document import Callout
+    from cspkit.warehouse import connect
+
+    warehouse = tmp_path / "kv.duckdb"
+    shutil.copy(borough.warehouse, warehouse)
+    config = borough.config.model_copy(update={"strategic_period": "2023-07:2023-12",
+                                               "targets": []})
+    con = connect(warehouse, create=False)
+    document = build_assessment(con, config)
+    con.disconnect()
+    titles = {b.title for _, b in document.walk() if isinstance(b, Callout)}
+    assert "Not available: recent direction" in titles
+    appendix = next(s for s in document.all_sections() if s.id == "analyses_not_available")
+    assert "Not available: recent direction" in {b.title for b in appendix.children}
+    assert "recent_year_on_year" not in {t.id for t in document.tables()}
+    assert summary_findings(document)[0].figures["group"] == "Total recorded crime"

@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = [f"cspkit.assessment.{name}"
-           for name in ("wording", "findings", "figures", "build", "gaps")]
+           for name in ("wording", "findings", "figures", "build", "gaps", "chapters.summary")]
 
 
 @pytest.mark.parametrize("name", MODULES)

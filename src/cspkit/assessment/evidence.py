@@ -148,6 +148,7 @@ class Evidence:
     area_names: tuple[str, ...]
     change: PeriodComparison
     recent: PeriodComparison
+    recent_year_earlier: PeriodComparison | Unavailable
     trends: MonthlySeries
     wards: PlaceRanking
     concentration: Concentration | Unavailable
@@ -167,8 +168,8 @@ class Evidence:
 
     def results(self) -> list[Any]:
         """Every analysis result that ran (for citations and the inputs list)."""
-        found: list[Any] = [self.change, self.recent, self.trends, self.wards,
-                            self.concentration, self.deprivation, self.hotspots,
+        found: list[Any] = [self.change, self.recent, self.recent_year_earlier, self.trends,
+                            self.wards, self.concentration, self.deprivation, self.hotspots,
                             self.vulnerability, self.outcomes, self.peers]
         for theme in self.themes:
             found += [theme.wards, theme.hotspots, theme.locations, theme.concentration,
@@ -354,6 +355,9 @@ def gather(con: BaseBackend, config: PartnershipConfig, *,
                              small_number=small)
     recent = recent_change(con, areas=areas, end=period.end, months=RECENT_MONTHS,
                            themes=themes, small_number=small)
+    recent_year_earlier = optional("recent direction", lambda: recent_change(
+        con, areas=areas, end=period.end, months=RECENT_MONTHS, compare="year_earlier",
+        themes=themes, small_number=small))
     first = min(period.start, comparison.start)
     trends = monthly_series(con, areas=areas, period=StrategicPeriod(first, period.end),
                             themes=themes)
@@ -389,7 +393,8 @@ def gather(con: BaseBackend, config: PartnershipConfig, *,
     ledger = con.table("load_ledger").to_pandas()
     return Evidence(
         config=config, period=period, comparison=comparison, area_names=scope.names,
-        change=change, recent=recent, trends=trends, wards=wards, concentration=conc,
+        change=change, recent=recent, recent_year_earlier=recent_year_earlier, trends=trends,
+        wards=wards, concentration=conc,
         deprivation=dep, hotspots=hot, vulnerability=vli, outcomes=outcomes, peers=peers,
         themes=tuple(theme_evidence),
         coverage=data_coverage(con, areas=areas, period=period, comparison=comparison),

@@ -71,8 +71,11 @@ def test_detection_on_real_cleveland_series_with_outbreaks_added(real_warehouse)
     study = detection_study(series, seed=20250101)
     table = study.table.set_index("outbreak_size")
     assert len(series) == result.n_series > 200
-    # Planted outbreaks are found more often the larger they are, and flags on the series
-    # not planted (real rises among them) stay a small share of all flags.
+    # Planted outbreaks are found more often the larger they are. The series not planted
+    # hold December 2025's real rises as well as any false alarms, so their flags are not
+    # all false: what is pinned is that they stay within the nominal 5% of those series
+    # (the false-discovery control itself is pinned on synthetic series, where every flag
+    # outside the planted ones is false).
     assert table["sensitivity"].iloc[1:].is_monotonic_increasing
     assert table.loc[8.0, "sensitivity"] >= 0.6  # 0.71 on the data of December 2025
-    assert (table["false_discovery_proportion"].iloc[1:] <= 0.1).all()
+    assert (table["false_alarm_rate"] <= 0.05).all()

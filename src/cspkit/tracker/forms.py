@@ -5,14 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from cspkit.tracker.models import Agency, Person, Theme
-from cspkit.tracker.selectors.security import login_is_throttled
-from cspkit.tracker.services.security import login_failure_record, login_failures_clear
 from cspkit.tracker.status import RagStatus
 
 STATUS_CHOICES = [(status.value, f"{status.label}: {status.meaning}") for status in RagStatus]
@@ -195,39 +192,10 @@ class RegisterFilterForm(forms.Form):
             self.fields["section"].choices = [("", "Any section"), *[(s, s) for s in sections]]
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Sign-in that refuses an account name or address after repeated failures."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": (
-            "Too many failed sign-in attempts. Wait %(minutes)s minutes and try again, or ask "
-            "the community safety team to reset your password."
-        ),
-    }
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, labelled for the tracker; django-axes throttles it."""
 
     def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = "Username"
         self.fields["password"].label = "Password"
-
-    @property
-    def is_throttled(self) -> bool:
-        return any(error.code == "throttled" for error in self.errors.as_data().get("__all__", []))
-
-    def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username") or ""
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        if login_is_throttled(username=username, client_address=address):
-            raise ValidationError(
-                self.error_messages["throttled"],
-                code="throttled",
-                params={"minutes": settings.CSP_LOGIN_FAILURE_WINDOW_MINUTES},
-            )
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            login_failure_record(username=username, client_address=address)
-            raise
-        login_failures_clear(username=username)
-        return cleaned

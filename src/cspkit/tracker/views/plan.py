@@ -31,7 +31,7 @@ from cspkit.tracker.selectors.plan import (
 from cspkit.tracker.services.plan import action_create, action_edit
 from cspkit.tracker.services.updates import action_update_create
 from cspkit.tracker.status import RagStatus
-from cspkit.tracker.views.common import requested_plan, resubmit_data
+from cspkit.tracker.views.common import query_row_id, requested_plan, resubmit_data
 
 
 @login_required
@@ -211,10 +211,9 @@ def action_history_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_actions_view(request: HttpRequest) -> HttpResponse:
-    plan_id = request.GET.get("plan", "")
     plan, rows = my_actions_page(
         fetched_by=request.user,
-        pk=int(plan_id) if plan_id.isdigit() else None,
+        pk=query_row_id(request, "plan"),
         today=timezone.localdate(),
     )
     if plan is None:

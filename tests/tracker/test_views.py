@@ -3,13 +3,27 @@ form with its stale-edit message, register filters, history."""
 
 from __future__ import annotations
 
+import io
 import re
+from datetime import timedelta
 
+import docx
 import pytest
+from django import forms
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from lxml import etree
 
-from cspkit.tracker.models import ActionUpdate
+from cspkit.tracker.forms import (
+    ActionCreateForm,
+    ActionEditForm,
+    DataRequirementCreateForm,
+    RecommendationCreateForm,
+    RegisterFilterForm,
+    UpdateForm,
+)
+from cspkit.tracker.models import ActionUpdate, Agency
 from cspkit.tracker.services.updates import action_update_create
 from cspkit.tracker.status import RagStatus
 from tests.tracker.world import PASSWORD, World, sign_in
@@ -27,6 +41,12 @@ def signed_in(username: str) -> Client:
 
 def text_of(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
+
+
+def docx_text(content: bytes) -> str:
+    document = docx.Document(io.BytesIO(content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([paragraph.text for paragraph in document.paragraphs] + cells)
 
 
 def test_signing_in_leads_to_the_plan_overview(world: World) -> None:
@@ -350,3 +370,97 @@ def test_plan_overview_links_to_meeting_papers_and_import_only_for_administrator
         html = page.content.decode()
         assert f'href="{report}"' in html
         assert (f'href="{upload}"' in html) is sees_import
+
+
+def post_update(client: Client, action_pk: int, **fields: str):
+    data = {"status": "amber", "text": "Patrols cut by sickness", "version": "1", **fields}
+    return client.post(reverse("tracker:action", args=[action_pk]), data)
+
+
+def test_an_update_dated_in_the_future_is_refused(world: World) -> None:
+    client = signed_in("police_lead")
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    for written_on in ["2099-12-31", tomorrow.isoformat()]:
+        response = post_update(client, world.police_action.pk, written_on=written_on)
+        assert response.status_code == 400
+        assert "The date of the update cannot be in the future." in text_of(response)
+    assert not ActionUpdate.objects.exists()
+
+
+def test_an_update_dated_before_the_plan_started_is_refused(world: World) -> None:
+    client = signed_in("police_lead")
+    day_before = world.plan.period_start - timedelta(days=1)
+    response = post_update(client, world.police_action.pk, written_on=day_before.isoformat())
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "cannot be before the plan started on 1 April 2026" in page
+    assert not ActionUpdate.objects.exists()
+    response = post_update(
+        client, world.police_action.pk, written_on=world.plan.period_start.isoformat()
+    )
+    assert response.status_code == 302
+    assert ActionUpdate.objects.get().written_on == world.plan.period_start
+
+
+def test_the_action_page_shows_when_a_back_dated_update_was_entered(world: World) -> None:
+    client = signed_in("police_lead")
+    post_update(client, world.police_action.pk, written_on=world.plan.period_start.isoformat())
+    entered = timezone.localtime(ActionUpdate.objects.get().created_at)
+    page = text_of(client.get(reverse("tracker:action", args=[world.police_action.pk])))
+    words = re.sub(r"<[^>]+>", "", page)
+    assert "1 April 2026" in words
+    assert f"Entered {entered.day} {entered:%B %Y %H:%M}" in words
+
+
+def test_an_update_pasted_from_word_keeps_the_word_report_working(world: World) -> None:
+    client = signed_in("police_lead")
+    text = "Patrols resumed.\x0bTwo wards done.\x0cNext: \x01Millfield\x1b."
+    assert post_update(client, world.police_action.pk, text=text).status_code == 302
+    assert ActionUpdate.objects.get().text == "Patrols resumed.\nTwo wards done.\nNext: Millfield."
+    report = client.get(
+        reverse("tracker_reports:progress_report", args=[world.plan.pk, "docx"]),
+        {"meeting": timezone.localdate().isoformat()},
+    )
+    assert report.status_code == 200
+    assert "Two wards done." in docx_text(report.content)
+
+
+FREE_TEXT_FORMS = [
+    (UpdateForm, {"status": "green", "version": "1"}, ["text"]),
+    (ActionCreateForm, {}, ["text", "measure", "sub_actions"]),
+    (ActionEditForm, {"version": "1"}, ["text", "measure"]),
+    (RecommendationCreateForm, {}, ["reference", "section", "text", "source"]),
+    (DataRequirementCreateForm, {}, ["reference", "data_gap", "action", "quality_measure"]),
+    (RegisterFilterForm, {}, ["q"]),
+]
+
+
+@pytest.mark.parametrize(("form_class", "other_fields", "text_fields"), FREE_TEXT_FORMS)
+def test_every_free_text_field_keeps_only_what_xml_can_hold(
+    world: World, form_class: type, other_fields: dict, text_fields: list[str]
+) -> None:
+    every_control = "".join(chr(code) for code in range(32)) + "\ufffe\uffff"
+    data = {**other_fields, **{field: f"A{every_control}B" for field in text_fields}}
+    context = {
+        UpdateForm: {"plan": world.plan},
+        ActionCreateForm: {"partnership_id": world.plan.partnership_id},
+        ActionEditForm: {"partnership_id": world.plan.partnership_id},
+        RecommendationCreateForm: {
+            "plan_id": world.plan.pk,
+            "partnership_id": world.plan.partnership_id,
+        },
+        DataRequirementCreateForm: {"partnership_id": world.plan.partnership_id},
+        RegisterFilterForm: {"agencies": Agency.objects.all()},
+    }[form_class]
+    form = form_class(data, **context)
+    assert form.is_valid(), form.errors
+    declared = {name for name, field in form.fields.items() if type(field) is forms.CharField}
+    assert declared == set()  # every free-text field is a TextField
+    for field in text_fields:
+        value = form.cleaned_data[field]
+        if field == "sub_actions":  # one per line: Word's line breaks separate them
+            assert value == [("a", "A"), ("b", "B")]
+            continue
+        etree.Element("w").text = value  # lxml refuses any character XML cannot hold
+        assert re.sub(r"\s", "", value) == "AB"
+        assert set(value) <= set("AB\t\n\r")

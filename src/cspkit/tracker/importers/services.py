@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cspkit.errors import CspError
 from cspkit.tracker.importers.matching import LeadIndex
+from cspkit.tracker.importers.parsed import ParsedDocument
 from cspkit.tracker.importers.reader import read_document
 from cspkit.tracker.importers.report import ImportReport
 from cspkit.tracker.importers.writers import PlanWriter
@@ -23,7 +24,6 @@ NOTHING_TO_IMPORT = (
 )
 
 
-@transaction.atomic
 def import_file(
     *,
     path: Path,
@@ -45,9 +45,25 @@ def import_file(
 
     Everything is written through the tracker's services as ``imported_by`` (an
     administrator), so history shows who imported what; on any error nothing is written and
-    a :class:`CspError` says which row and why.
+    a :class:`CspError` says which row and why. The file is read before the database
+    transaction opens (see :func:`import_document`), so reading a large file keeps no one
+    else from saving.
     """
     path = Path(path)
+    import_allowed(imported_by=imported_by, path=path)
+    return import_document(
+        document=read_document(path),
+        path=path,
+        imported_by=imported_by,
+        plan=plan,
+        partnership=partnership,
+        written_on=written_on,
+        add_agencies=add_agencies,
+    )
+
+
+def import_allowed(*, imported_by: User, path: Path) -> None:
+    """Refuse anyone but an administrator, naming the file."""
     try:
         administrator_required(imported_by)
     except PermissionDenied as error:
@@ -56,7 +72,22 @@ def import_file(
             path=str(path),
             hint="Import as an administrator of the tracker",
         ) from error
-    document = read_document(path)
+
+
+@transaction.atomic
+def import_document(
+    *,
+    document: ParsedDocument,
+    path: Path,
+    imported_by: User,
+    plan: Plan | None = None,
+    partnership: Partnership | None = None,
+    written_on: date | None = None,
+    add_agencies: bool = False,
+) -> ImportReport:
+    """Write a document already read by ``read_document`` into a plan, in one transaction
+    (arguments as :func:`import_file`)."""
+    import_allowed(imported_by=imported_by, path=path)
     plan = _plan(plan=plan, partnership=partnership, path=path)
     report = ImportReport(
         path=str(path),

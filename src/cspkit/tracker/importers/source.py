@@ -32,7 +32,7 @@ WORD_SUFFIXES = (".docx",)
 # updates fill a few hundred pages, a few MB as .docx and far fewer XML elements than these.
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 30 * 1024 * 1024
-MAX_XML_ELEMENTS = 1_000_000
+MAX_XML_ELEMENTS = 500_000
 
 _MARKUP = re.compile(r"</?(?:sup|sub|u|b|i|em|strong)>|\*\*", re.IGNORECASE)
 _HEADING_HASHES = re.compile(r"^(#{1,6})\s*")
@@ -138,7 +138,8 @@ def _records(raw_lines: list[str]) -> list[tuple[int, str]]:
 
     Excel's tab-separated export wraps a cell holding line breaks in double quotes; such a
     record runs on until its quotes balance. What decides that is kept as running counts,
-    so a quote that never closes costs one pass over the file, not one per line.
+    so a quote that never closes costs one pass over the file, not one per line; such a
+    quote is taken as written and the lines after it are records of their own.
     """
     records: list[tuple[int, str]] = []
     pending: list[str] = []
@@ -158,8 +159,9 @@ def _records(raw_lines: list[str]) -> list[tuple[int, str]]:
             continue
         records.append((start, "\n".join(pending)))
         pending = []
-    if pending:
-        records.append((start, "\n".join(pending)))
+    # A quote still open at the end of the file was a quote in the text, not Excel's:
+    # read those lines one by one rather than as one cell running to the end.
+    records.extend(enumerate(pending, start=start))
     return records
 
 
@@ -288,7 +290,8 @@ def _docx_paragraph(
     paragraph: Paragraph, where: str, list_counter: int, style_of: Callable[[Paragraph], str]
 ) -> SourceLine:
     style = style_of(paragraph)
-    text = clean_cell(paragraph.text)
+    raw = paragraph.text  # python-docx gathers it with an XPath query: once is enough
+    text = clean_cell(raw)
     level = 0
     if style == "Title":
         level = 1
@@ -303,7 +306,7 @@ def _docx_paragraph(
         where,
         None,
         (text,),
-        (paragraph.text,),
+        (raw,),
         heading_level=level,
         emphasised=emphasised,
         bulleted=style.startswith("List Bullet"),

@@ -437,3 +437,11 @@ def test_a_quote_that_never_closes_in_a_text_file_is_taken_as_written(tmp_path: 
     (rest,) = parsed.unmapped
     assert rest.where == "line 3"
     assert rest.text == " ".join(f"narrative line {number} of the plan" for number in range(20_000))
+
+
+def test_characters_xml_cannot_hold_are_dropped_from_imported_text(tmp_path: Path) -> None:
+    # They would be saved into updates and break the Word progress report for everyone.
+    path = tmp_path / "plan.txt"
+    path.write_text("No\tLead\tAction\n1\tMW\tPatrol\x01 the\x1b parks\x0bat night\n")
+    (action,) = read_document(path).themes[0].actions
+    assert action.text == "Patrol the parks at night"

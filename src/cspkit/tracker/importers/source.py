@@ -24,6 +24,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from cspkit.errors import CspError
+from cspkit.tracker.text import plain_text
 
 TEXT_SUFFIXES = (".txt", ".tsv", ".tab")
 WORD_SUFFIXES = (".docx",)
@@ -39,6 +40,7 @@ _HEADING_HASHES = re.compile(r"^(#{1,6})\s*")
 _BULLET = re.compile(r"^[-*\u2022]\s+")
 _QUOTED_CELL = re.compile(r'(?:^|\t)"')
 _LABELLED = re.compile(r"^\s*[a-z]\)\s")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -75,8 +77,9 @@ class SourceLine:
 
 
 def clean_cell(raw: str) -> str:
-    """Cell text without markdown bold, HTML tags and runs of whitespace."""
-    return " ".join(_MARKUP.sub("", raw).split())
+    """Cell text without markdown bold, HTML tags, runs of whitespace and characters XML
+    cannot hold (see :func:`cspkit.tracker.text.plain_text`)."""
+    return " ".join(plain_text(_MARKUP.sub("", raw)).split())
 
 
 def read_source(path: Path) -> list[SourceLine]:
@@ -123,7 +126,7 @@ def _decode(path: Path) -> str:
 
 
 def _text_lines(path: Path) -> list[SourceLine]:
-    records = _records(_decode(path).splitlines())
+    records = _records(_physical_lines(_decode(path)))
     # Some exports indent every line with one tab; that column carries nothing.
     filled = [body for _, body in records if body.strip()]
     indented = bool(filled) and all(body.startswith("\t") for body in filled)
@@ -131,6 +134,14 @@ def _text_lines(path: Path) -> list[SourceLine]:
         _text_line(number, body[1:] if indented and body.startswith("\t") else body)
         for number, body in records
     ]
+
+
+def _physical_lines(text: str) -> list[str]:
+    """The lines of a text file, split at line ends only: ``str.splitlines`` would also
+    split at a vertical tab or form feed, which Word writes for a line or page break
+    inside a paragraph."""
+    lines = _LINE_END.split(text)
+    return lines[:-1] if lines and not lines[-1] else lines
 
 
 def _records(raw_lines: list[str]) -> list[tuple[int, str]]:

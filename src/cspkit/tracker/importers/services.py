@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -24,42 +25,17 @@ NOTHING_TO_IMPORT = (
 )
 
 
-def import_file(
-    *,
-    path: Path,
-    imported_by: User,
-    plan: Plan | None = None,
-    partnership: Partnership | None = None,
-    written_on: date | None = None,
-    add_agencies: bool = False,
-) -> ImportReport:
-    """Import the themes, actions, sub-actions, registers and updates ``path`` holds.
+def import_file(*, path: Path, imported_by: User, **options: Any) -> ImportReport:
+    """Read ``path``, then import it with :func:`import_document` (``options``: ``plan``,
+    ``partnership``, ``written_on``, ``add_agencies``, as there).
 
-    ``plan`` defaults to the partnership's most recent plan. Updates are dated
-    ``written_on``, else the date the document carries (its signature, or the month in its
-    title), else today.
-
-    With ``add_agencies``, an agency a register names that the partnership does not have is
-    added as written (kind "other") instead of being reported. People are never added:
-    initials do not say which agency someone belongs to.
-
-    Everything is written through the tracker's services as ``imported_by`` (an
-    administrator), so history shows who imported what; on any error nothing is written and
-    a :class:`CspError` says which row and why. The file is read before the database
-    transaction opens (see :func:`import_document`), so reading a large file keeps no one
-    else from saving.
+    The file is read before the database transaction opens, so reading a large file keeps
+    no one else from saving.
     """
     path = Path(path)
     import_allowed(imported_by=imported_by, path=path)
-    return import_document(
-        document=read_document(path),
-        path=path,
-        imported_by=imported_by,
-        plan=plan,
-        partnership=partnership,
-        written_on=written_on,
-        add_agencies=add_agencies,
-    )
+    document = read_document(path)
+    return import_document(document=document, path=path, imported_by=imported_by, **options)
 
 
 def import_allowed(*, imported_by: User, path: Path) -> None:
@@ -85,8 +61,21 @@ def import_document(
     written_on: date | None = None,
     add_agencies: bool = False,
 ) -> ImportReport:
-    """Write a document already read by ``read_document`` into a plan, in one transaction
-    (arguments as :func:`import_file`)."""
+    """Import the themes, actions, sub-actions, registers and updates of ``document`` (read
+    from ``path`` by ``read_document``) in one transaction.
+
+    ``plan`` defaults to the partnership's most recent plan. Updates are dated
+    ``written_on``, else the date the document carries (its signature, or the month in its
+    title), else today.
+
+    With ``add_agencies``, an agency a register names that the partnership does not have is
+    added as written (kind "other") instead of being reported. People are never added:
+    initials do not say which agency someone belongs to.
+
+    Everything is written through the tracker's services as ``imported_by`` (an
+    administrator), so history shows who imported what; on any error nothing is written and
+    a :class:`CspError` says which row and why.
+    """
     import_allowed(imported_by=imported_by, path=path)
     plan = _plan(plan=plan, partnership=partnership, path=path)
     report = ImportReport(

@@ -27,8 +27,6 @@ CORE_TESTS = [
     "test_selectors.py",
     "test_views.py",
     "test_demo.py",
-    "test_fast_reads.py",
-    "test_postgres_backend.py",
 ]
 
 

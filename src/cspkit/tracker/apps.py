@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import contextlib
+import os
+from pathlib import Path
+
 from django.apps import AppConfig
+from django.db import connections
 
 
 class TrackerConfig(AppConfig):
@@ -8,3 +13,18 @@ class TrackerConfig(AppConfig):
     label = "tracker"
     verbose_name = "Community Safety Plan tracker"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """Create a new SQLite database file readable by its owner only, before SQLite
+        creates it readable by everyone: it holds sessions and password hashes. (SQLite
+        gives its WAL and shared-memory files the same permissions.)"""
+        settings = connections["default"].settings_dict
+        name = str(settings["NAME"])
+        if settings["ENGINE"] != "django.db.backends.sqlite3" or name == ":memory:":
+            return
+        path = Path(name)
+        if path.exists() or name.startswith("file:"):
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # another process created it meanwhile
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))

@@ -6,7 +6,7 @@ from django.http import HttpRequest, QueryDict
 
 from cspkit.tracker.errors import StaleEditError
 from cspkit.tracker.models import Plan
-from cspkit.tracker.selectors.pages import plan_chosen
+from cspkit.tracker.selectors.plan import plan_chosen
 
 
 def requested_plan(request: HttpRequest) -> Plan | None:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Max, Prefetch, QuerySet
 from django.http import Http404
 
-from cspkit.tracker.models import Action, ActionUpdate, Person, Plan, Role, Theme
+from cspkit.tracker.models import Action, ActionUpdate, Person, Plan, Role, SubAction, Theme
 from cspkit.tracker.selectors.access import User, actions_led_by, reader_required
 from cspkit.tracker.status import RagStatus
 
@@ -49,10 +49,10 @@ def plan_current(*, fetched_by: User) -> Plan | None:
 
 def plan_get(*, fetched_by: User, pk: int) -> Plan:
     """Plan ``pk`` with its partnership; 404 when there is none."""
-    plan = plan_list(fetched_by=fetched_by).filter(pk=pk).first()
-    if plan is None:
-        raise Http404("No such plan.")
-    return plan
+    try:
+        return plan_list(fetched_by=fetched_by).get(pk=pk)
+    except Plan.DoesNotExist:
+        raise Http404("No such plan.") from None
 
 
 def plan_chosen(*, fetched_by: User, pk: int | None) -> Plan | None:
@@ -86,10 +86,10 @@ def plan_overview(*, fetched_by: User, plan: Plan) -> list[ThemeSummary]:
 def theme_get(*, fetched_by: User, pk: int) -> Theme:
     """Theme ``pk`` with its plan and thematic lead; 404 when there is none."""
     reader_required(fetched_by)
-    theme = Theme.objects.select_related("plan", "thematic_lead__agency").filter(pk=pk).first()
-    if theme is None:
-        raise Http404("No such theme.")
-    return theme
+    try:
+        return Theme.objects.select_related("plan", "thematic_lead__agency").get(pk=pk)
+    except Theme.DoesNotExist:
+        raise Http404("No such theme.") from None
 
 
 def action_list(*, fetched_by: User, theme: Theme) -> QuerySet[Action]:
@@ -108,20 +108,20 @@ def action_get(*, fetched_by: User, pk: int) -> Action:
     """One action with its theme, plan, sub-actions, leads (with their agencies), lead
     agencies and update timeline (newest first, with each author's agency)."""
     reader_required(fetched_by)
-    action = (
-        Action.objects.select_related("theme__plan", "theme__thematic_lead", "from_recommendation")
-        .prefetch_related(
-            "sub_actions",
-            Prefetch("leads", queryset=Person.objects.select_related("agency")),
-            "lead_agencies",
-            Prefetch("updates", queryset=ActionUpdate.objects.select_related("author__agency")),
-        )
-        .filter(pk=pk)
-        .first()
+    actions = Action.objects.select_related(
+        "theme__plan", "theme__thematic_lead", "from_recommendation"
+    ).prefetch_related(
+        # Ordered here by their own columns: the models' default orderings go through the
+        # action, its theme and plan, which costs joins these lists do not need.
+        Prefetch("sub_actions", queryset=SubAction.objects.order_by("label", "pk")),
+        Prefetch("leads", queryset=Person.objects.select_related("agency")),
+        "lead_agencies",
+        Prefetch("updates", queryset=ActionUpdate.objects.select_related("author__agency")),
     )
-    if action is None:
-        raise Http404("No such action.")
-    return action
+    try:
+        return actions.get(pk=pk)
+    except Action.DoesNotExist:
+        raise Http404("No such action.") from None
 
 
 def my_actions(*, fetched_by: User, plan: Plan, today: date) -> list[LeadAction]:
@@ -135,7 +135,11 @@ def my_actions(*, fetched_by: User, plan: Plan, today: date) -> list[LeadAction]
         actions = Action.objects.filter(pk__in=actions.filter(actions_led_by(person)).values("pk"))
     else:
         actions = actions.exclude(status__in=[RagStatus.COMPLETE, RagStatus.WITHDRAWN])
-    actions = actions.select_related("theme").annotate(last_update_on=Max("updates__written_on"))
+    actions = (
+        actions.select_related("theme")
+        .annotate(last_update_on=Max("updates__written_on"))
+        .order_by()  # sorted below
+    )
     interval = timedelta(days=plan.update_every_days)
     rows = []
     for action in actions:

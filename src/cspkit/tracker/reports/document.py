@@ -30,8 +30,10 @@ from cspkit.tracker.reports.model import (
     NOT_RECORDED,
     RECOMMENDATION_COLUMNS,
     SECTION_TITLES,
+    DataRequirementLine,
     LatestUpdate,
     ProgressReport,
+    RecommendationLine,
     ThemeSection,
     long_date,
     status_style,
@@ -41,9 +43,11 @@ from cspkit.tracker.status import RagStatus
 
 # Each column's share of the landscape page, as the seeds lay the tables out: the text and
 # the update get the room, the reference, lead and status columns stay narrow.
-DATA_REQUIREMENT_WIDTHS = (6, 25, 9, 22, 29, 9)
-RECOMMENDATION_WIDTHS = (10, 5, 29, 10, 37, 9)
-ACTION_WIDTHS = (5, 8, 41, 37, 9)
+WIDTHS = {
+    "data_requirements": (6, 25, 9, 22, 29, 9),
+    "recommendations": (10, 5, 29, 10, 37, 9),
+    "action_plans": (5, 8, 41, 37, 9),
+}
 
 
 def progress_document(report: ProgressReport) -> Document:
@@ -60,26 +64,15 @@ def progress_document(report: ProgressReport) -> Document:
             )),
         ),
     )  # fmt: skip
-    requirements = _register(
-        "data_requirements",
-        _columns(DATA_REQUIREMENT_COLUMNS, DATA_REQUIREMENT_WIDTHS),
-        [
-            (line.reference, line.data_gap, line.lead, line.action,
-             _update(line.update), _status(line.status))
-            for line in report.data_requirements
-        ],
-        empty="No data requirements are recorded for this plan.",
-    )  # fmt: skip
-    recommendations = _register(
-        "recommendations",
-        _columns(RECOMMENDATION_COLUMNS, RECOMMENDATION_WIDTHS),
-        [
-            (line.section, line.reference, line.text, line.agency,
-             _update(line.update), _status(line.status))
-            for line in report.recommendations
-        ],
-        empty="No recommendations are recorded for this plan.",
-    )  # fmt: skip
+    registers = [
+        _register(key, columns, lines, fields)
+        for key, columns, lines, fields in (
+            ("data_requirements", DATA_REQUIREMENT_COLUMNS, report.data_requirements,
+             ("reference", "data_gap", "lead", "action")),
+            ("recommendations", RECOMMENDATION_COLUMNS, report.recommendations,
+             ("section", "reference", "text", "agency")),
+        )
+    ]  # fmt: skip
     plans: tuple[Block, ...] = tuple(_theme(theme) for theme in report.themes) or (
         Paragraph("No action plans are recorded for this plan."),
     )
@@ -89,8 +82,7 @@ def progress_document(report: ProgressReport) -> Document:
         period_text=f"meeting of {long_date(report.meeting_date)}",
         sections=(
             summary,
-            requirements,
-            recommendations,
+            *registers,
             Section("action_plans", SECTION_TITLES["action_plans"], 1, plans, landscape=True),
         ),
         metadata=Metadata(period=report.meeting_date.isoformat(), comparison_period=""),
@@ -107,10 +99,23 @@ def _columns(labels: Sequence[str], widths: Sequence[int]) -> tuple[Column, ...]
 
 
 def _register(
-    key: str, columns: tuple[Column, ...], rows: list[tuple], *, empty: str
+    key: str,
+    labels: Sequence[str],
+    lines: Sequence[DataRequirementLine | RecommendationLine],
+    fields: Sequence[str],
 ) -> Section:
-    body: Block = Table(f"{key}_table", "", columns, rows, source="") if rows else Paragraph(empty)
-    return Section(key, SECTION_TITLES[key], 1, (body,), landscape=True)
+    """A register's section: a row per entry, its ``fields`` then its update and status."""
+    rows = [
+        (*(getattr(line, name) for name in fields), _update(line.update), _status(line.status))
+        for line in lines
+    ]
+    title = SECTION_TITLES[key]
+    body: Block = (
+        Table(f"{key}_table", "", _columns(labels, WIDTHS[key]), rows, source="")
+        if rows
+        else Paragraph(f"No {title.lower()} are recorded for this plan.")
+    )
+    return Section(key, title, 1, (body,), landscape=True)
 
 
 def _theme(theme: ThemeSection) -> Section:
@@ -131,7 +136,7 @@ def _theme(theme: ThemeSection) -> Section:
         )
         for action in theme.actions
     ]  # fmt: skip
-    columns = _columns(ACTION_COLUMNS, ACTION_WIDTHS)
+    columns = _columns(ACTION_COLUMNS, WIDTHS["action_plans"])
     blocks.append(
         Table(f"theme_{theme.number}_actions", "", columns, rows, source="")
         if rows

@@ -12,7 +12,9 @@ signs the users in (each a lead, with an action of their own to update), and dri
 with ``wrk`` (an HTTP load generator in C, Debian package ``wrk``) and a Lua script: one
 wrk thread and connection per user, so each has its own session and round of pages. A GET
 answered otherwise than 200, or a POST otherwise than by a redirect back to its action
-(saved), counts as an error; the errors are listed by page and status.
+(saved), counts as an error; the errors are listed by page and status. Beside the
+latencies it prints the server's CPU time per request (Linux), which does not depend on
+what else the machine is running.
 
 Options: ``--engine sqlite|postgres|both`` (default both), ``--seconds`` (per run),
 ``--users``, ``--pause-ms``, ``--workers`` (server processes, default one per CPU core),
@@ -33,7 +35,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -272,6 +274,27 @@ class Result:
     p99: float
     max: float
     error_kinds: str = ""
+    cpu_ms: float = float("nan")  # the server's CPU time per request
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) the server process and its workers have used so far,
+    from Linux's /proc; NaN elsewhere. Per request, it is what the server costs whatever
+    else the machine runs, which the latencies are not."""
+    if not Path("/proc/self/stat").exists():
+        return float("nan")
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if pid in (int(entry.name), int(fields[1])):
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def drive(port: int, users: list[User], *, plan: str, pause_ms: int, seconds: float,
@@ -369,9 +392,13 @@ def run_engine(database_url: str, options: argparse.Namespace, data_dir: Path
         wait_for(port, server, log)
         users = sign_in_users(port, options.users)
         settings = {"plan": plan, "seconds": options.seconds, "folder": data_dir}
-        paced = drive(port, users, pause_ms=options.pause_ms, **settings)
-        stress = drive(port, users, pause_ms=0, **settings)
-        return paced, stress
+        results = []
+        for pause_ms in (options.pause_ms, 0):
+            used = server_cpu_seconds(server.pid)
+            result = drive(port, users, pause_ms=pause_ms, **settings)
+            used = server_cpu_seconds(server.pid) - used
+            results.append(replace(result, cpu_ms=used * 1000 / max(result.requests, 1)))
+        return results[0], results[1]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -381,7 +408,7 @@ def report(title: str, result: Result, *, target: bool) -> None:
     print(
         f"  {title:<34}{result.requests:>9}{result.requests / result.seconds:>8.0f}"
         f"{result.p50:>8.1f}{result.p90:>8.1f}{result.p95:>8.1f}{result.p99:>8.1f}"
-        f"{result.max:>8.1f}{result.errors:>8}"
+        f"{result.max:>8.1f}{result.errors:>8}{result.cpu_ms:>8.1f}"
     )
     if result.error_kinds:
         print(f"  {'':<34}errors (page, status): {result.error_kinds}")
@@ -439,7 +466,8 @@ def main() -> None:
                 finally:
                     postgres_database(options.postgres_url, name, create=False)
         print(f"  {'run':<34}{'requests':>9}{'per s':>8}{'p50':>8}{'p90':>8}{'p95':>8}"
-              f"{'p99':>8}{'max':>8}{'errors':>8}   (ms)")  # fmt: skip
+              f"{'p99':>8}{'max':>8}{'errors':>8}{'CPU':>8}   (ms; CPU: the server's, per "
+              "request)")  # fmt: skip
         report(f"{options.pause_ms / 1000:g} s between pages", paced, target=True)
         report("no pause (stress, no target)", stress, target=False)
         print(f"  machine load average (1 min): {os.getloadavg()[0]:.1f} on {os.cpu_count()} "

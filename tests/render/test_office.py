@@ -4,6 +4,7 @@ the Document's structure and values."""
 from __future__ import annotations
 
 import hashlib
+import re
 import zipfile
 from pathlib import Path
 
@@ -13,9 +14,18 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from cspkit.assessment.document import Document, Section, plain_text
+from cspkit.assessment.document import (
+    Column,
+    Document,
+    Metadata,
+    Paragraph,
+    Section,
+    Table,
+    plain_text,
+)
 from cspkit.render import write_docx, write_xlsx
 from cspkit.render.excel import EXCEL_FORMATS, HEADER_ROW, sheet_names
+from cspkit.render.html import render_html
 from tests.render.render_sample import sample_document
 
 
@@ -183,3 +193,33 @@ def test_sheet_names_read_as_the_table_number_and_caption(document: Document):
         words = name.removeprefix(f"T{number} ").rstrip("…").split()
         caption = [w.rstrip(",;:") for w in table.caption.split()]
         assert [w.rstrip(",;:") for w in words] == caption[: len(words)]  # whole words
+
+
+def test_writers_drop_characters_xml_cannot_hold(tmp_path: Path) -> None:
+    """Text pasted from Word brings vertical tabs (its manual line breaks) and other control
+    characters, which DOCX, XLSX and HTML cannot hold: they become line breaks or go,
+    instead of the writer failing."""
+    pasted = "Patrols\x0bstarted\x00 in the \x1btown centre\x0c."
+    document = Document(
+        title="Pasted\x07 text",
+        partnership="Testshire",
+        period_text="2025",
+        sections=(
+            Section("pasted", "Pasted\x01", 1, (
+                Paragraph(pasted),
+                Table("pasted_table", "Pasted", (Column("text", "Text"),), [(pasted,)], "test"),
+            )),
+        ),
+        metadata=Metadata(period="2025-01:2025-12", comparison_period="2024-01:2024-12"),
+    )  # fmt: skip
+    word_file = write_docx(document, tmp_path / "pasted.docx")
+    word = docx.Document(str(word_file))
+    assert "Patrols\nstarted in the town centre\n." in [p.text for p in word.paragraphs]
+    assert word.tables[0].rows[1].cells[0].text == "Patrols\nstarted in the town centre\n."
+    sheets = openpyxl.load_workbook(write_xlsx(document, tmp_path / "pasted.xlsx"))
+    assert "Patrols\nstarted in the town centre\n." in [
+        cell.value for row in sheets["pasted_table"].iter_rows() for cell in row
+    ]
+    html = render_html(document)
+    assert "Patrols\nstarted in the town centre\n." in html
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", html)

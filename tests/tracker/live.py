@@ -1,5 +1,5 @@
 """A real tracker server for end-to-end tests: the demo seeded into an SQLite file, then
-``csp serve`` (the Typer command) running waitress in a child process."""
+``csp serve`` (the Typer command) running gunicorn in a child process."""
 
 from __future__ import annotations
 

@@ -42,7 +42,9 @@ def test_every_serve_option_is_documented() -> None:
     result = CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     options = set(re.findall(r"--[a-z][a-z-]+", result.output)) - {"--help"}
-    assert options == {"--host", "--port", "--database", "--threads", "--workers"}
+    assert options == {
+        "--host", "--port", "--database", "--database-url-file", "--threads", "--workers"
+    }
     assert sorted(option for option in options if f"`{option}`" not in GUIDE) == []
 
 

@@ -28,8 +28,6 @@ CORE_TESTS = [
     "test_views.py",
     "test_bad_parameters.py",
     "test_demo.py",
-    "test_fast_reads.py",
-    "test_postgres_backend.py",
 ]
 
 

@@ -1,68 +1,79 @@
-"""What ``csp serve`` does before and while serving: templates compiled before the workers
-fork, and new connections sent to the worker holding fewest."""
+"""``csp serve``'s options: where the database URL may come from, passwords kept out of the
+process list and out of messages, and the warning for plain HTTP on the network."""
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
-from types import SimpleNamespace
+from pathlib import Path
 
 import pytest
-from django.template import engines
+import typer
+from django.test import override_settings
+from typer.testing import CliRunner
 
-from cspkit.tracker.serve import _Loads, _server, _warm_up
+from cspkit.errors import CspError
+from cspkit.tracker.commands import database_url, register
+from cspkit.tracker.serve import plain_http_warning
 
-
-def application(environ: dict, start_response: object) -> list[bytes]:  # pragma: no cover
-    raise AssertionError("never called: these tests do not send requests")
-
-
-def busy_channels(count: int) -> dict[int, SimpleNamespace]:
-    """Stand-ins for open connections, each in the middle of a request."""
-    return {index: SimpleNamespace(requests=[None], last_activity=0.0) for index in range(count)}
+SECRET_URL = "postgres://csp:hunter2@127.0.0.1:5432/tracker"
 
 
-@pytest.fixture
-def listener() -> Iterator[socket.socket]:
-    with socket.create_server(("127.0.0.1", 0)) as sock:
-        yield sock
+def serve_cli(*args: str) -> tuple[int, str]:
+    app = typer.Typer()
+    register(app)
+    app.command("noop", hidden=True)(lambda: None)  # a group, so "serve" is a subcommand
+    result = CliRunner().invoke(app, ["serve", *args])
+    return result.exit_code, result.output
 
 
-def test_a_worker_accepts_only_while_no_other_holds_fewer_connections(
-    listener: socket.socket,
+def test_a_password_on_the_command_line_is_refused_unread() -> None:
+    code, output = serve_cli("--database", SECRET_URL)
+    assert code == 1
+    assert "--database holds a password, which anyone on this machine can read" in output
+    assert "CSP_DATABASE_URL or in a file named by --database-url-file" in output
+    assert "hunter2" not in output
+
+
+def test_the_url_can_come_from_a_file(tmp_path: Path) -> None:
+    url_file = tmp_path / "database-url"
+    url_file.write_text(f"{SECRET_URL}\n", encoding="utf-8")
+    assert database_url(database=None, url_file=url_file) == SECRET_URL
+    assert database_url(database="tracker.sqlite3", url_file=None) == "tracker.sqlite3"
+    assert database_url(database="postgres://csp@db/tracker", url_file=None) == (
+        "postgres://csp@db/tracker"
+    )
+    assert database_url(database=None, url_file=None) is None
+
+
+@pytest.mark.parametrize(
+    ("content", "message"), [(None, "cannot read the database URL file"), ("\n", "is empty")]
+)
+def test_a_missing_or_empty_url_file_is_named(
+    tmp_path: Path, content: str | None, message: str
 ) -> None:
-    loads = _Loads(3)
-    server = _server(application, listener, 1, loads, slot=0)
-    try:
-        assert server.readable()  # nobody holds anything
-        assert loads.counts[0] == 0
-        server.active_channels.update(busy_channels(4))
-        loads.counts[1], loads.counts[2] = 4, 3
-        assert not server.readable()  # worker 2 holds 3, fewer than our 4
-        assert loads.counts[0] == 4  # what this worker holds, published for the others
-        loads.counts[2] = 5
-        assert server.readable()  # 4 is now the fewest (tied with worker 1)
-        server.active_channels.clear()
-        loads.counts[1] = loads.counts[2] = 0
-        assert server.readable()
-    finally:
-        server.close()
+    url_file = tmp_path / "database-url"
+    if content is not None:
+        url_file.write_text(content, encoding="utf-8")
+    with pytest.raises(CspError, match=message) as error:
+        database_url(database=None, url_file=url_file)
+    assert str(url_file) in str(error.value)
 
 
-def test_a_single_worker_always_accepts(listener: socket.socket) -> None:
-    server = _server(application, listener, 1)
-    try:
-        server.active_channels.update(busy_channels(50))
-        assert server.readable()
-    finally:
-        server.close()
+def test_messages_about_the_database_never_show_its_password(db: None, tmp_path: Path) -> None:
+    """This process already serves the test database, so ``csp serve`` refuses another one
+    with a message naming it: the password is redacted."""
+    url_file = tmp_path / "database-url"
+    url_file.write_text(SECRET_URL, encoding="utf-8")
+    code, output = serve_cli("--database-url-file", str(url_file))
+    assert code == 1
+    assert "postgres://csp:***@127.0.0.1:5432/tracker" in output
+    assert "hunter2" not in output
 
 
-def test_every_page_template_is_compiled_before_serving(db: None) -> None:
-    environment = engines["jinja2"].env
-    environment.cache.clear()
-    _warm_up()
-    names = environment.list_templates(extensions=["html", "txt", "xml"])
-    assert "tracker/action.html" in names and "base.html" in names
-    cached = {key[1] for key in environment.cache}
-    assert set(names) <= cached
+def test_listening_beyond_this_machine_over_plain_http_warns(db: None) -> None:
+    warning = plain_http_warning("0.0.0.0")
+    assert warning is not None and "over plain HTTP" in warning
+    assert "docs/tracker.md" in warning
+    assert plain_http_warning("127.0.0.1") is None
+    assert plain_http_warning("::1") is None
+    with override_settings(SESSION_COOKIE_SECURE=True):  # production settings, behind TLS
+        assert plain_http_warning("0.0.0.0") is None

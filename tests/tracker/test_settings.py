@@ -15,43 +15,35 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from cspkit.site.database import database_config, redact
+from cspkit.site.settings.base import database_settings
 
 
 def test_postgres_urls_become_postgres_settings() -> None:
-    config = database_config("postgres://csp:s%40cret@db.example:6543/tracker?sslmode=require")
-    assert config["ENGINE"] == "cspkit.site.postgresql"
+    config = database_settings("postgres://csp:s%40cret@db.example:6543/tracker?sslmode=require")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("tracker", "csp", "s@cret")
-    assert (config["HOST"], config["PORT"]) == ("db.example", "6543")
-    assert config["OPTIONS"] == {"sslmode": "require", "prepare_threshold": 5}
-
-
-@pytest.mark.parametrize(
-    ("query", "threshold"), [("prepare_threshold=none", None), ("prepare_threshold=2", 2)]
-)
-def test_prepared_statements_can_be_tuned_or_turned_off(query: str, threshold: int | None) -> None:
-    config = database_config(f"postgres://csp@db.example/tracker?{query}")
-    assert config["OPTIONS"] == {"prepare_threshold": threshold}
-
-
-def test_a_bad_prepare_threshold_is_named() -> None:
-    with pytest.raises(ImproperlyConfigured, match="prepare_threshold='often'"):
-        database_config("postgres://csp@db.example/tracker?prepare_threshold=often")
+    assert (config["HOST"], config["PORT"]) == ("db.example", 6543)
+    assert config["OPTIONS"] == {"sslmode": "require"}
+    # Connections are kept between requests and checked before reuse.
+    assert (config["CONN_MAX_AGE"], config["CONN_HEALTH_CHECKS"]) == (600, True)
 
 
 @pytest.mark.parametrize(
     ("url", "name"),
     [
-        ("sqlite:////srv/csp/tracker.sqlite3", "/srv/csp/tracker.sqlite3"),
-        ("sqlite:///demo-output/tracker.sqlite3", "demo-output/tracker.sqlite3"),
-        ("sqlite:tracker.sqlite3", "tracker.sqlite3"),
-        ("/srv/csp/tracker.sqlite3", "/srv/csp/tracker.sqlite3"),
+        ("sqlite:///{tmp}/tracker.sqlite3", "{tmp}/tracker.sqlite3"),
+        ("sqlite:///relative/tracker.sqlite3", "relative/tracker.sqlite3"),
+        ("{tmp}/plain.sqlite3", "{tmp}/plain.sqlite3"),
+        ("relative.sqlite3", "{tmp}/relative.sqlite3"),
     ],
 )
-def test_sqlite_urls_and_paths_become_sqlite_settings(url: str, name: str) -> None:
-    config = database_config(url)
+def test_sqlite_urls_and_paths_become_sqlite_settings(
+    url: str, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = database_settings(url.format(tmp=tmp_path))
     assert config["ENGINE"] == "django.db.backends.sqlite3"
-    assert config["NAME"] == name
+    assert config["NAME"] == name.format(tmp=tmp_path)
     assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
 
 
@@ -59,13 +51,14 @@ def test_no_url_means_the_sqlite_file_in_the_data_dir(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("CSP_DATA_DIR", str(tmp_path))
-    assert database_config(None)["NAME"] == str(tmp_path / "csp-tracker.sqlite3")
+    assert database_settings(None)["NAME"] == str(tmp_path / "csp-tracker.sqlite3")
 
 
 def test_an_unknown_scheme_is_explained_without_the_password() -> None:
-    with pytest.raises(ImproperlyConfigured, match=r"mysql://me:\*\*\*@host/db.*postgres://"):
-        database_config("mysql://me:hunter2@host/db")
-    assert redact("postgres://me:hunter2@h/db") == "postgres://me:***@h/db"
+    expected = r"mysqlx://me:\*\*\*@host/db.*postgres://"
+    with pytest.raises(ImproperlyConfigured, match=expected) as error:
+        database_settings("mysqlx://me:hunter2@host/db")
+    assert "hunter2" not in str(error.value)
 
 
 def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -117,3 +110,16 @@ def test_local_settings_keep_a_private_secret_key_in_the_data_dir(tmp_path: Path
     assert first.stdout == second.stdout and len(first.stdout.strip()) >= 50
     key_file = tmp_path / ".csp-secret-key"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def test_a_new_sqlite_database_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    """It holds sessions and password hashes, like the secret key beside it."""
+    result = run_python(
+        "import os; os.umask(0o022); "
+        "from cspkit.site.bootstrap import django_setup, migrate; django_setup(); migrate()",
+        {"DJANGO_SETTINGS_MODULE": "cspkit.site.settings.local", "CSP_DATA_DIR": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stderr
+    database = tmp_path / "csp-tracker.sqlite3"
+    assert database.stat().st_size > 0  # migrated
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import docx
 import pytest
 from django import forms
+from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
+from cspkit.tracker.auth import TrackerBackend
 from cspkit.tracker.forms import (
     ActionCreateForm,
     ActionEditForm,
@@ -23,7 +27,8 @@ from cspkit.tracker.forms import (
     RegisterFilterForm,
     UpdateForm,
 )
-from cspkit.tracker.models import ActionUpdate, Agency
+from cspkit.tracker.models import ActionUpdate, Agency, Person, Plan
+from cspkit.tracker.services.plan import action_create, theme_create
 from cspkit.tracker.services.updates import action_update_create
 from cspkit.tracker.status import RagStatus
 from tests.tracker.world import PASSWORD, World, sign_in
@@ -464,3 +469,66 @@ def test_every_free_text_field_keeps_only_what_xml_can_hold(
         etree.Element("w").text = value  # lxml refuses any character XML cannot hold
         assert re.sub(r"\s", "", value) == "AB"
         assert set(value) <= set("AB\t\n\r")
+
+
+def _queries_per_page(client: Client, paths: list[str]) -> list[int]:
+    counts = []
+    for path in paths:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        counts.append(len(queries))
+    return counts
+
+
+def test_the_busiest_pages_take_as_many_queries_for_a_big_plan_as_for_a_small_one(
+    world: World,
+) -> None:
+    """Related rows are loaded with the page (select_related/prefetch_related), never one
+    query per action, lead or update."""
+    police = Person.objects.get(user=world.police_lead)
+    client = signed_in("police_lead")
+    paths = [
+        reverse("tracker:plan", args=[world.plan.pk]),
+        reverse("tracker:action", args=[world.police_action.pk]),
+        reverse("tracker:my_actions"),
+        reverse("tracker:theme", args=[world.theme.pk]),
+    ]
+    small = _queries_per_page(client, paths)
+    for number in range(2, 7):
+        theme = theme_create(created_by=world.admin, plan=world.plan, number=number,
+                             title=f"Theme {number}", thematic_lead=police)  # fmt: skip
+        for _ in range(3):
+            action = action_create(created_by=world.admin, theme=theme, text="More",
+                                   leads=[police], lead_agencies=[world.council],
+                                   sub_actions=[("a", "One"), ("b", "Two")])  # fmt: skip
+            for day in (1, 2):
+                action_update_create(action=action, author=world.police_lead, text="Note",
+                                     status=RagStatus.GREEN, expected_version=action.version,
+                                     written_on=date(2026, 5, day))  # fmt: skip
+        action = world.police_action
+        action_update_create(action=action, author=world.admin, text="Seen",
+                             status=RagStatus.AMBER, expected_version=action.version)  # fmt: skip
+    assert _queries_per_page(client, paths) == small
+    assert max(small) <= 12, small
+
+
+def test_the_signed_in_user_comes_with_person_and_agency_in_one_query(world: World) -> None:
+    backend = TrackerBackend()
+    with CaptureQueriesContext(connection) as queries:
+        user = backend.get_user(world.police_lead.pk)
+        assert (user.person.full_name, user.person.agency.short_name) == ("Police Lead", "Police")
+    assert len(queries) == 1
+    assert backend.get_user(User.objects.order_by("-pk")[0].pk + 1) is None
+    world.member.is_active = False
+    world.member.save()
+    assert backend.get_user(world.member.pk) is None
+
+
+def test_without_a_plan_the_pages_say_so(world: World) -> None:
+    Plan.objects.all().delete()
+    for username in ("admin", "police_lead", "member"):
+        client = signed_in(username)
+        for name in ("tracker:home", "tracker:my_actions"):
+            response = client.get(reverse(name))
+            assert response.status_code == 200
+            assert "no plan" in text_of(response).lower()

@@ -223,6 +223,17 @@ class RecommendationList:
         object.__setattr__(self, "items", tuple(self.items))
 
 
+@dataclass(frozen=True)
+class NumberedList:
+    """Numbered paragraphs, such as the points of a meeting paper's cover (Word's List
+    Number style, so a number added in Word renumbers the rest)."""
+
+    items: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "items", tuple(self.items))
+
+
 # --------------------------------------------------------------------------- tables
 
 
@@ -237,13 +248,62 @@ _FORMATTERS = {
 }
 
 
+_COLOUR = re.compile(r"^[0-9A-F]{6}$")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell that holds more than one plain value.
+
+    Parameters
+    ----------
+    text
+        The cell's text; a blank line (``"\\n\\n"``) separates paragraphs.
+    lead
+        Bold words leading into the first paragraph (a date: ``"1 March 2026: "``).
+    emphasis
+        ``"strong"`` or ``"em"`` for the whole text.
+    fill, ink
+        Background and text colours as six hex digits (a RAG status), or empty. The text
+        must carry the meaning too: readers who cannot tell colours apart, and greyscale
+        print, see only the words.
+
+    >>> cell = Cell("Teams briefed.\\n\\nPatrols started.", lead="1 March 2026: ")
+    >>> cell.paragraphs
+    ('Teams briefed.', 'Patrols started.')
+    >>> str(cell)
+    '1 March 2026: Teams briefed.\\n\\nPatrols started.'
+    """
+
+    text: str
+    lead: str = ""
+    emphasis: Emphasis = ""
+    fill: str = ""
+    ink: str = ""
+
+    def __post_init__(self) -> None:
+        for colour in (self.fill, self.ink):
+            if colour and not _COLOUR.match(colour):
+                raise ValueError(f"cell colour {colour!r} must be six upper-case hex digits")
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """The text's paragraphs."""
+        return tuple(self.text.split("\n\n"))
+
+    def __str__(self) -> str:
+        return self.lead + self.text
+
+
 @dataclass(frozen=True)
 class Column:
-    """A table column: the key in the rows, the label readers see, and its number format."""
+    """A table column: the key in the rows, the label readers see, its number format and,
+    when the layout needs it, its share of the table's width in per cent."""
 
     key: str
     label: str
     format: NumberFormat = "text"
+    width: int | None = None
 
     def __post_init__(self) -> None:
         if self.format not in NUMBER_FORMATS:
@@ -270,7 +330,7 @@ class Column:
             return _FORMATTERS[self.format](value)
         if isinstance(value, dt.datetime | dt.date):
             return value.isoformat()
-        return str(value)
+        return str(value)  # a Cell gives its plain text
 
 
 def _rows_from(
@@ -311,15 +371,18 @@ class Table:
         Lower-case snake_case; the CSV file and spreadsheet sheet are named after it
         (``performance_by_crime_type``).
     caption
-        What the table shows, in the reader's words.
+        What the table shows, in the reader's words; empty for a table that its heading
+        already names (a meeting paper's register), which is then shown without a caption.
     columns
         The columns in order, each with its label and number format.
     rows
         A pandas DataFrame or a list of records (mappings keyed by column key, or sequences in
         column order). Stored as a tuple of tuples of plain values; None means not available,
-        :data:`SUPPRESSED` marks a withheld cell.
+        :data:`SUPPRESSED` marks a withheld cell, a :class:`Cell` holds paragraphs or a
+        colour.
     source
-        The analysis that produced the figures (``"change.compare_periods"``), for the manifest.
+        The analysis that produced the figures (``"change.compare_periods"``), for the
+        manifest; empty when the rows are records rather than figures.
     notes
         Footnotes printed under the table: small-number flags, suppression, caveats.
     data_source
@@ -565,7 +628,8 @@ class Map:
 # --------------------------------------------------------------------------- structure
 
 Block: TypeAlias = (
-    "Paragraph | Finding | Callout | DataGap | RecommendationList | Table | Chart | Map | Section"
+    "Paragraph | Finding | Callout | DataGap | RecommendationList | NumberedList | Table | Chart "
+    "| Map | Section"
 )
 
 
@@ -585,6 +649,8 @@ class Section:
         The blocks in reading order.
     summary
         An optional one-paragraph summary shown under the heading.
+    landscape
+        Printed on landscape pages (wide tables).
     """
 
     id: str
@@ -592,6 +658,7 @@ class Section:
     level: int
     children: tuple[Block, ...] = ()
     summary: str | None = None
+    landscape: bool = False
 
     def __post_init__(self) -> None:
         _check_id("section", self.id)
@@ -673,6 +740,11 @@ class Document:
     issued
         The date of issue, shown on the cover and used as the DOCX/XLSX creation date
         (so the same Document gives the same files). Defaults to none shown.
+    layout
+        ``"report"``: a cover page, a contents page, numbered sections and a colophon on
+        how it was built (the assessment). ``"paper"``: a meeting paper as partnerships
+        write them: the title, then "<partnership>: <period_text>", unnumbered headings,
+        no contents or colophon (a progress report).
     """
 
     title: str
@@ -682,6 +754,7 @@ class Document:
     metadata: Metadata
     subtitle: str = ""
     issued: dt.date | None = None
+    layout: Literal["report", "paper"] = "report"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sections", tuple(self.sections))

@@ -11,7 +11,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from cspkit.assessment.document import NOT_AVAILABLE, Column, Document, Table
-from cspkit.render.layout import Numbering
+from cspkit.render.layout import Numbering, xml_safe
 
 EXCEL_FORMATS = {
     "text": "@",
@@ -165,5 +165,5 @@ def write_xlsx(document: Document, path: str | Path) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _Workbook(document, path).write()
+    _Workbook(xml_safe(document), path).write()
     return path

@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from cspkit.assessment.document import Chart, Document, Section, emphasis_runs
+from cspkit.assessment.document import Cell, Chart, Document, Section, Table, emphasis_runs
 from cspkit.render.charts import chart_svg, javascript_bundle, spec_json
 from cspkit.render.layout import (
     EMPTY_SECTION_TEXT,
@@ -19,6 +19,7 @@ from cspkit.render.layout import (
     Numbering,
     grouped,
     section_numbers,
+    xml_safe,
 )
 from cspkit.render.maps import map_svg
 
@@ -55,6 +56,8 @@ def _environment() -> jinja2.Environment:
     env.globals.update(
         grouped=grouped,
         is_section=lambda item: isinstance(item, Section),
+        is_cell=lambda value: isinstance(value, Cell),
+        shade_class=shade_class,
         chart_svg=chart_svg,
         spec_json=spec_json,
         map_svg=map_svg,
@@ -70,6 +73,28 @@ def _css(*names: str) -> str:
     return "\n".join((folder / name).read_text(encoding="utf-8") for name in names)
 
 
+def shade_class(cell: Cell) -> str:
+    """The CSS class of a coloured cell (its rule is in the page's style block)."""
+    return f"shade-{cell.fill}-{cell.ink}" if cell.fill or cell.ink else ""
+
+
+def _table_rules(tables: tuple[Table, ...]) -> str:
+    """CSS for the tables' column widths and coloured cells: the page has no inline style,
+    so a strict Content-Security-Policy can allow its one style block by hash."""
+    rules = []
+    for table in tables:
+        for number, column in enumerate(table.columns, start=1):
+            if column.width is not None:
+                rules.append(f"#{table.id} col:nth-child({number}) {{ width: {column.width}%; }}")
+    shades = {value for table in tables for row in table.rows for value in row
+              if isinstance(value, Cell) and shade_class(value)}  # fmt: skip
+    for cell in sorted(shades, key=shade_class):
+        colours = [f"background: #{cell.fill};"] if cell.fill else []
+        colours += [f"color: #{cell.ink};"] if cell.ink else []
+        rules.append(f".{shade_class(cell)} {{ {' '.join(colours)} }}")
+    return "\n".join(rules)
+
+
 def render_html(document: Document, *, paged: bool = False) -> str:
     """The Document as an HTML string.
 
@@ -81,8 +106,11 @@ def render_html(document: Document, *, paged: bool = False) -> str:
         Build the page WeasyPrint prints to PDF: no scripts, A4 page rules and a contents
         page with page numbers. Otherwise the page is interactive and self-contained.
     """
+    document = xml_safe(document)
     has_charts = any(isinstance(figure, Chart) for figure in document.figures())
-    css = _css("assessment.css", "paged.css") if paged else _css("assessment.css")
+    sheets = ["assessment.css", *(["paged.css"] if paged else [])]
+    sheets += ["paper.css"] if document.layout == "paper" else []
+    css = "\n".join(filter(None, [_css(*sheets), _table_rules(document.tables())]))
     bundle = ""
     if has_charts and not paged:
         bundle = javascript_bundle().replace("</script", "<\\/script")

@@ -1,9 +1,13 @@
-"""What every renderer shares: table and figure numbers, grouped findings, empty sections."""
+"""What every renderer shares: table and figure numbers, grouped findings, empty sections,
+text safe for XML."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import dataclasses
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from cspkit.assessment.document import Block, Chart, Document, Finding, Map, Section, Table
 
@@ -138,3 +142,40 @@ def column_widths(
         wanted = [w - (w - f) * cut for w, f in zip(wanted, floors, strict=True)]
     total = sum(wanted)
     return [w / total for w in wanted]
+
+
+# XML 1.0 holds tab, line feed, carriage return and the characters from space up, except
+# surrogates and U+FFFE/U+FFFF. Text pasted from Word brings vertical tabs (its manual line
+# breaks) and form feeds (page breaks): those become line breaks; other controls go.
+_NOT_IN_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+
+T = TypeVar("T")
+
+
+def xml_text(text: str) -> str:
+    """``text`` with only characters an XML document (DOCX, XLSX, XHTML) can hold.
+
+    >>> xml_text("Patrols\\x0bstarted\\x00.")
+    'Patrols\\nstarted.'
+    """
+    return _NOT_IN_XML.sub("", text.translate(_BREAKS))
+
+
+def xml_safe(value: T) -> T:
+    """``value`` (a Document, or anything a Document holds) with :func:`xml_text` applied to
+    every string in it, so no writer fails on a stray control character in the data."""
+    if isinstance(value, str):
+        return xml_text(value)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            field.name: xml_safe(getattr(value, field.name))
+            for field in dataclasses.fields(value)
+            if field.init
+        }
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, tuple | list):
+        return type(value)(xml_safe(item) for item in value)  # type: ignore[return-value]
+    if isinstance(value, Mapping):
+        return {key: xml_safe(item) for key, item in value.items()}  # type: ignore[return-value]
+    return value

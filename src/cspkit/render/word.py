@@ -8,21 +8,24 @@ import io
 from pathlib import Path
 
 import docx
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
-from docx.table import _Cell
+from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph as WordParagraph
 
 from cspkit.assessment.document import (
     Callout,
+    Cell,
     Chart,
     DataGap,
     Document,
     Map,
+    NumberedList,
     Paragraph,
     RecommendationList,
     Section,
@@ -39,9 +42,11 @@ from cspkit.render.layout import (
     column_widths,
     grouped,
     section_numbers,
+    xml_safe,
 )
 from cspkit.render.maps import map_svg
 
+PAGE_SHORT, PAGE_LONG, SIDE_MARGIN = Cm(21), Cm(29.7), Cm(2.2)
 PICTURE_WIDTH = Cm(16)
 TEXT_WIDTH = Cm(21 - 2 * 2.2)  # A4 less the side margins
 LANGUAGE = "en-GB"
@@ -145,6 +150,7 @@ class _Writer:
 
     def __init__(self, document: Document) -> None:
         self.source = document
+        self.report = document.layout == "report"
         self.numbering = Numbering.of(document)
         self.numbers = section_numbers(document)
         self.word = docx.Document()
@@ -153,23 +159,28 @@ class _Writer:
     def build(self) -> docx.document.Document:
         self._page_setup()
         self._properties()
-        self._cover()
-        self._contents()
+        if self.report:
+            self._cover()
+            self._contents()
+        else:
+            self._paper_title()
         for section in self.source.sections:
+            self._orientation(landscape=section.landscape)
             self._section(section)
-        self._colophon()
+        if self.report:
+            self._colophon()
         return self.word
 
     def _page_setup(self) -> None:
         page = self.word.sections[0]
-        page.page_width, page.page_height = Cm(21), Cm(29.7)
-        page.left_margin = page.right_margin = Cm(2.2)
+        page.page_width, page.page_height = PAGE_SHORT, PAGE_LONG
+        page.left_margin = page.right_margin = SIDE_MARGIN
         page.top_margin, page.bottom_margin = Cm(2), Cm(2.2)
         normal = self.word.styles["Normal"]
         normal.font.name = "Arial"
         normal.font.size = Pt(11)
         _set_language(self.word, LANGUAGE)
-        self.word.styles["Heading 1"].paragraph_format.page_break_before = True
+        self.word.styles["Heading 1"].paragraph_format.page_break_before = self.report
         footer = page.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         footer.add_run("Page ")
@@ -212,6 +223,24 @@ class _Writer:
             style.font.bold = level == 1
         return name
 
+    def _paper_title(self) -> None:
+        source = self.source
+        self.word.add_paragraph(source.title, style="Title")
+        self.word.add_paragraph(f"{source.partnership}: {source.period_text}")
+        if source.subtitle:
+            self.word.add_paragraph(source.subtitle, style="Subtitle")
+
+    def _orientation(self, *, landscape: bool) -> None:
+        """Start a new page in the other orientation when ``landscape`` changes (Word
+        turns pages in a new section)."""
+        page = self.word.sections[-1]
+        if (page.orientation == WD_ORIENT.LANDSCAPE) == landscape:
+            return
+        page = self.word.add_section(WD_SECTION.NEW_PAGE)
+        page.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        short_long = (PAGE_LONG, PAGE_SHORT) if landscape else (PAGE_SHORT, PAGE_LONG)
+        page.page_width, page.page_height = short_long
+
     def _contents(self) -> None:
         """The contents: a TOC field whose result is written out, so the entries show in
         Word, LibreOffice and previews before anyone updates it (updating adds page numbers)."""
@@ -230,9 +259,8 @@ class _Writer:
         self.word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def _section(self, section: Section) -> None:
-        heading = self.word.add_heading(
-            f"{self.numbers[section.id]} {section.title}", level=section.level
-        )
+        number = f"{self.numbers[section.id]} " if self.report else ""
+        heading = self.word.add_heading(f"{number}{section.title}", level=section.level)
         self.bookmarks += 1
         _bookmark(heading, _anchor(section), self.bookmarks)
         if section.summary:
@@ -264,6 +292,9 @@ class _Writer:
                     _styled_text(paragraph, recommendation.text)
                     if recommendation.owner:
                         paragraph.add_run(f" (Lead: {recommendation.owner})").italic = True
+            elif isinstance(item, NumberedList):
+                for text in item.items:
+                    _styled_text(self.word.add_paragraph(style="List Number"), text)
             elif isinstance(item, Table):
                 self._table(item)
             elif isinstance(item, Chart):
@@ -301,15 +332,14 @@ class _Writer:
         run.font.color.rgb = MUTED
 
     def _table(self, table: Table) -> None:
-        self._caption(self.numbering.label(table), table.caption, keep_with_next=True)
+        if table.caption:
+            self._caption(self.numbering.label(table), table.caption, keep_with_next=True)
         grid = self.word.add_table(rows=1 + len(table.rows), cols=len(table.columns))
         grid.style = self.word.styles["Table Grid"]
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+        self._widths(grid, table)
         header = grid.rows[0]
-        header_props = header._tr.get_or_add_trPr()
-        repeat = OxmlElement("w:tblHeader")
-        repeat.set(qn("w:val"), "true")
-        header_props.append(repeat)
+        _row_property(header, "w:tblHeader")  # repeats on every page
         for cell, column in zip(header.cells, table.columns, strict=True):
             _shade(cell, HEADER_FILL)
             cell.paragraphs[0].paragraph_format.keep_with_next = True
@@ -319,35 +349,45 @@ class _Writer:
             if column.numeric:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for row, values in zip(grid.rows[1:], table.rows, strict=True):
+            _row_property(row, "w:cantSplit")  # a row stays on one page
             for cell, column, value in zip(row.cells, table.columns, values, strict=True):
+                if isinstance(value, Cell):
+                    _rich_cell(cell, value)
+                    continue
                 paragraph = cell.paragraphs[0]
                 paragraph.add_run(column.render(value)).font.size = Pt(9)
                 if column.numeric:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        self._widths(grid, table)
         # A short table moves whole; a long one keeps its first two rows with the header and
         # its last two with the source note, so no lone row or note is stranded on a page.
         rows = list(grid.rows)
         kept = rows if len(table.rows) <= SHORT_TABLE_ROWS else rows[:3] + rows[-2:]
         for row in kept:
             _keep_with_next(row.cells)
-        for row in grid.rows:
-            no_split = OxmlElement("w:cantSplit")
-            row._tr.get_or_add_trPr().append(no_split)
-        self._note(" ".join((f"Source: {table.cited_source}.", *table.notes)))
+        if table.cited_source or table.notes:
+            source = (f"Source: {table.cited_source}.",) if table.cited_source else ()
+            self._note(" ".join((*source, *table.notes)))
+        elif not table.caption:
+            self.word.add_paragraph()  # Word joins two tables that touch
 
     def _widths(self, grid: docx.table.Table, table: Table) -> None:
-        """Columns as wide as their text needs (names are not wrapped over several lines
-        while number columns take half the page), filling the text width."""
-        texts = [
-            [column.label, *(column.render(row[i]) for row in table.rows)]
-            for i, column in enumerate(table.columns)
-        ]
+        """Fix the columns at their share of the text width: the shares the table gives,
+        else as wide as their text needs (a name is not wrapped over several lines while a
+        column of counts takes half the page)."""
+        shares = [column.width for column in table.columns]
+        if None in shares:
+            shares = column_widths([
+                [column.label, *(column.render(row[i]) if not isinstance(row[i], Cell)
+                                 else str(row[i]) for row in table.rows)]
+                for i, column in enumerate(table.columns)
+            ])
+        page = self.word.sections[-1]
+        text_width = page.page_width - page.left_margin - page.right_margin
         grid.autofit = False
-        for i, share in enumerate(column_widths(texts)):
-            width = Emu(int(TEXT_WIDTH * share))
-            grid.columns[i].width = width
-            for cell in grid.columns[i].cells:
+        for column, share in zip(grid.columns, shares, strict=True):
+            width = Emu(int(text_width * share / sum(shares)))
+            column.width = width
+            for cell in column.cells:
                 cell.width = width
 
     def _picture(self, figure: Chart | Map, png: bytes) -> None:
@@ -374,6 +414,32 @@ class _Writer:
         )
 
 
+def _row_property(row: _Row, tag: str) -> None:
+    """Switch on a row property: repeat as header (``w:tblHeader``), keep on one page
+    (``w:cantSplit``)."""
+    element = OxmlElement(tag)
+    element.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(element)
+
+
+def _rich_cell(cell: _Cell, value: Cell) -> None:
+    """A :class:`Cell`: its paragraphs, the bold lead-in, emphasis and colours."""
+    if value.fill:
+        _shade(cell, value.fill)
+    for number, text in enumerate(value.paragraphs):
+        paragraph = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
+        if number == 0 and value.lead:
+            lead = paragraph.add_run(value.lead)
+            lead.bold = True
+            lead.font.size = Pt(9)
+        run = paragraph.add_run(text)
+        run.font.size = Pt(9)
+        run.bold = value.emphasis == "strong" or None
+        run.italic = value.emphasis == "em" or None
+        if value.ink:
+            run.font.color.rgb = RGBColor.from_string(value.ink)
+
+
 def write_docx(document: Document, path: str | Path) -> Path:
     """Write ``assessment.docx``, an editable Word document.
 
@@ -385,6 +451,6 @@ def write_docx(document: Document, path: str | Path) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _Writer(document).build().save(str(path))
+    _Writer(xml_safe(document)).build().save(str(path))
     pin_zip_timestamps(path)
     return path

@@ -1,4 +1,4 @@
-"""WSGI entry point (``csp serve`` hands it to waitress)."""
+"""WSGI entry point, for any WSGI server (``csp serve`` builds the same application)."""
 
 from __future__ import annotations
 

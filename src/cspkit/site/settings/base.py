@@ -4,8 +4,47 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
-from cspkit.site.database import database_config
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from cspkit.site.bootstrap import redact
+
+
+def data_dir() -> Path:
+    """Folder holding the default SQLite file and the local secret key (``CSP_DATA_DIR``)."""
+    return Path(os.environ.get("CSP_DATA_DIR") or Path.cwd())
+
+
+def database_settings(url: str | None) -> dict[str, Any]:
+    """The ``DATABASES["default"]`` entry for a database URL (dj-database-url's forms:
+    ``postgres://user:password@host:5432/name``, ``sqlite:////absolute/path.sqlite3``) or
+    a plain SQLite file path; the data dir's ``csp-tracker.sqlite3`` when empty.
+
+    Connections are kept between requests and checked before reuse.
+    """
+    url = url or str(data_dir() / "csp-tracker.sqlite3")
+    if "://" not in url:  # a plain path (or a Windows drive letter)
+        url = f"sqlite:///{Path(url).absolute()}"
+    try:
+        config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"database URL {redact(url)!r} is not understood: expected "
+            "postgres://user:password@host:5432/name or sqlite:////absolute/path.sqlite3"
+        ) from error
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
+            # BEGIN IMMEDIATE takes the write lock at the start of every transaction, so two
+            # writers queue instead of both reading a version and racing to save.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    return config
+
 
 DEBUG = False
 ALLOWED_HOSTS: list[str] = []
@@ -56,7 +95,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_config(os.environ.get("CSP_DATABASE_URL"))}
+DATABASES = {"default": database_settings(os.environ.get("CSP_DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -96,8 +135,6 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # No log of every sign-in (who, address, browser): nothing in the tracker reads it.
 AXES_DISABLE_ACCESS_LOG = True
 
-# Database sessions as Django keeps them, loaded with fixed SQL (see cspkit.site.sessions).
-SESSION_ENGINE = "cspkit.site.sessions"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

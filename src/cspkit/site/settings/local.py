@@ -10,8 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
-from cspkit.site.database import data_dir
 from cspkit.site.settings.base import *  # noqa: F403
+from cspkit.site.settings.base import data_dir
 
 
 def _local_secret_key(folder: Path) -> str:

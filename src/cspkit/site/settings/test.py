@@ -6,12 +6,14 @@ import os
 import tempfile
 from pathlib import Path
 
-from cspkit.site.database import database_config
 from cspkit.site.settings.base import *  # noqa: F403
+from cspkit.site.settings.base import database_settings
 
 SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
-DATABASES = {"default": database_config(os.environ.get("CSP_TEST_DATABASE_URL") or ":memory:")}
+DATABASES = {
+    "default": database_settings(os.environ.get("CSP_TEST_DATABASE_URL") or "sqlite://:memory:")
+}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A real file, as in deployment: in-memory SQLite cannot show how two connections
     # queue for the write lock. One file per process, so parallel runs do not collide.

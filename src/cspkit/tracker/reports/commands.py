@@ -59,10 +59,10 @@ def write_report(*, out: Path, meeting: date, plan_id: int | None, cover: Path |
     import django
 
     django.setup()
+    from cspkit.render import write_docx, write_html, write_pdf
     from cspkit.tracker.models import Plan
     from cspkit.tracker.reports.build import build_progress_report
-    from cspkit.tracker.reports.docx_writer import write_docx
-    from cspkit.tracker.reports.html_writer import write_html, write_pdf
+    from cspkit.tracker.reports.document import progress_document
 
     plans = Plan.objects.order_by("-period_start")
     plan = plans.filter(pk=plan_id).first() if plan_id is not None else plans.first()
@@ -71,7 +71,7 @@ def write_report(*, out: Path, meeting: date, plan_id: int | None, cover: Path |
         raise CspError(f"no {wanted} in the tracker", hint="Create the plan first")
     report = build_progress_report(plan=plan, meeting_date=meeting, cover_paragraphs=paragraphs)
     writer = {".docx": write_docx, ".pdf": write_pdf, ".html": write_html}[out.suffix.lower()]
-    writer(report, out)
+    writer(progress_document(report), out)
 
 
 def _cover_paragraphs(path: Path) -> list[str]:

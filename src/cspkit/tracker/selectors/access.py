@@ -1,4 +1,5 @@
-"""Who may read and who may write what. Services call these before every write.
+"""Who may read and who may write what: one rule per permission, used by every service
+before it writes, by the pages that offer a form, and by the lists of what a lead leads.
 
 - administrator: everything;
 - lead: updates the actions they lead (personally, through their agency, or as the theme's
@@ -10,9 +11,11 @@ A user account that is not linked to a :class:`Person` may do nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Manager
+from django.db.models import Model, Q
 
 from cspkit.tracker.models import Action, DataRequirement, Person, Recommendation, Role
 
@@ -31,6 +34,7 @@ def person_of(user: User) -> Person | None:
 
 
 def role_of(user: User) -> Role | None:
+    """The role of the person behind ``user``; None for an account linked to nobody."""
     person = person_of(user)
     return Role(person.role) if person else None
 
@@ -44,6 +48,7 @@ def reader_required(user: User) -> Person:
 
 
 def administrator_required(user: User) -> Person:
+    """The person behind ``user``, or :class:`PermissionDenied` unless an administrator."""
     person = reader_required(user)
     if person.role != Role.ADMINISTRATOR:
         raise PermissionDenied("Only the community safety team (administrators) can do this.")
@@ -51,40 +56,45 @@ def administrator_required(user: User) -> Person:
 
 
 def is_administrator(user: User) -> bool:
+    """Whether ``user`` is an administrator (manages the plan and both registers)."""
     return role_of(user) == Role.ADMINISTRATOR
 
 
-def _ids(related: Manager) -> set[int]:
-    """Primary keys of a many-to-many relation, from its prefetched rows when there are."""
-    return {obj.pk for obj in related.all()}
+def actions_led_by(person: Person) -> Q:
+    """The actions ``person`` leads: as an action point lead, through their agency, or as
+    the thematic lead of the action's theme."""
+    return Q(leads=person) | Q(lead_agencies=person.agency_id) | Q(theme__thematic_lead=person)
+
+
+def recommendations_led_by(person: Person) -> Q:
+    """The recommendations whose agencies include ``person``'s agency."""
+    return Q(agencies=person.agency_id)
+
+
+def data_requirements_led_by(person: Person) -> Q:
+    """The data requirements whose lead agencies include ``person``'s agency."""
+    return Q(lead_agencies=person.agency_id)
+
+
+def _can_update(user: User, item: Model, led_by: Callable[[Person], Q]) -> bool:
+    person = person_of(user)
+    if person is None or person.role == Role.MEMBER:
+        return False
+    if person.role == Role.ADMINISTRATOR:
+        return True
+    return type(item).objects.filter(led_by(person), pk=item.pk).exists()
 
 
 def action_can_update(*, user: User, action: Action) -> bool:
-    person = person_of(user)
-    if person is None or person.role == Role.MEMBER:
-        return False
-    if person.role == Role.ADMINISTRATOR:
-        return True
-    return (
-        action.theme.thematic_lead_id == person.pk
-        or person.pk in _ids(action.leads)
-        or person.agency_id in _ids(action.lead_agencies)
-    )
+    """Whether ``user`` may add updates to ``action`` (see :func:`actions_led_by`)."""
+    return _can_update(user, action, actions_led_by)
 
 
 def recommendation_can_update(*, user: User, recommendation: Recommendation) -> bool:
-    person = person_of(user)
-    if person is None or person.role == Role.MEMBER:
-        return False
-    if person.role == Role.ADMINISTRATOR:
-        return True
-    return person.agency_id in _ids(recommendation.agencies)
+    """Whether ``user`` may add updates to ``recommendation``."""
+    return _can_update(user, recommendation, recommendations_led_by)
 
 
 def data_requirement_can_update(*, user: User, data_requirement: DataRequirement) -> bool:
-    person = person_of(user)
-    if person is None or person.role == Role.MEMBER:
-        return False
-    if person.role == Role.ADMINISTRATOR:
-        return True
-    return person.agency_id in _ids(data_requirement.lead_agencies)
+    """Whether ``user`` may add updates to ``data_requirement``."""
+    return _can_update(user, data_requirement, data_requirements_led_by)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 from django.http import Http404
 
-from cspkit.tracker.models import Action, ActionUpdate, Person, Plan, Role, Theme
-from cspkit.tracker.selectors.access import User, reader_required
+from cspkit.tracker.models import Action, ActionUpdate, Person, Plan, Role, SubAction, Theme
+from cspkit.tracker.selectors.access import User, actions_led_by, reader_required
 from cspkit.tracker.status import RagStatus
 
 
@@ -37,8 +37,9 @@ class LeadAction:
 
 
 def plan_list(*, fetched_by: User) -> QuerySet[Plan]:
+    """Every plan with its partnership, the newest period first."""
     reader_required(fetched_by)
-    return Plan.objects.select_related("partnership").order_by("-period_start")
+    return Plan.objects.select_related("partnership").order_by("-period_start", "pk")
 
 
 def plan_current(*, fetched_by: User) -> Plan | None:
@@ -47,10 +48,19 @@ def plan_current(*, fetched_by: User) -> Plan | None:
 
 
 def plan_get(*, fetched_by: User, pk: int) -> Plan:
-    plan = plan_list(fetched_by=fetched_by).filter(pk=pk).first()
-    if plan is None:
-        raise Http404("No such plan.")
-    return plan
+    """Plan ``pk`` with its partnership; 404 when there is none."""
+    try:
+        return plan_list(fetched_by=fetched_by).get(pk=pk)
+    except Plan.DoesNotExist:
+        raise Http404("No such plan.") from None
+
+
+def plan_chosen(*, fetched_by: User, pk: int | None) -> Plan | None:
+    """Plan ``pk`` (404 if there is none), or when ``pk`` is None the current plan, or None
+    when there is no plan at all."""
+    if pk is None:
+        return plan_current(fetched_by=fetched_by)
+    return plan_get(fetched_by=fetched_by, pk=pk)
 
 
 def plan_overview(*, fetched_by: User, plan: Plan) -> list[ThemeSummary]:
@@ -74,14 +84,17 @@ def plan_overview(*, fetched_by: User, plan: Plan) -> list[ThemeSummary]:
 
 
 def theme_get(*, fetched_by: User, pk: int) -> Theme:
+    """Theme ``pk`` with its plan and thematic lead; 404 when there is none."""
     reader_required(fetched_by)
-    theme = Theme.objects.select_related("plan", "thematic_lead__agency").filter(pk=pk).first()
-    if theme is None:
-        raise Http404("No such theme.")
-    return theme
+    try:
+        return Theme.objects.select_related("plan", "thematic_lead__agency").get(pk=pk)
+    except Theme.DoesNotExist:
+        raise Http404("No such theme.") from None
 
 
 def action_list(*, fetched_by: User, theme: Theme) -> QuerySet[Action]:
+    """The actions of ``theme`` in order, with their leads and the date of their last
+    update."""
     reader_required(fetched_by)
     return (
         Action.objects.filter(theme=theme)
@@ -92,22 +105,23 @@ def action_list(*, fetched_by: User, theme: Theme) -> QuerySet[Action]:
 
 
 def action_get(*, fetched_by: User, pk: int) -> Action:
-    """One action with its sub-actions, leads and update timeline (newest first)."""
+    """One action with its theme, plan, sub-actions, leads (with their agencies), lead
+    agencies and update timeline (newest first, with each author's agency)."""
     reader_required(fetched_by)
-    action = (
-        Action.objects.select_related("theme__plan", "theme__thematic_lead", "from_recommendation")
-        .prefetch_related(
-            "sub_actions",
-            Prefetch("leads", queryset=Person.objects.select_related("agency")),
-            "lead_agencies",
-            Prefetch("updates", queryset=ActionUpdate.objects.select_related("author__agency")),
-        )
-        .filter(pk=pk)
-        .first()
+    actions = Action.objects.select_related(
+        "theme__plan", "theme__thematic_lead", "from_recommendation"
+    ).prefetch_related(
+        # Ordered here by their own columns: the models' default orderings go through the
+        # action, its theme and plan, which costs joins these lists do not need.
+        Prefetch("sub_actions", queryset=SubAction.objects.order_by("label", "pk")),
+        Prefetch("leads", queryset=Person.objects.select_related("agency")),
+        "lead_agencies",
+        Prefetch("updates", queryset=ActionUpdate.objects.select_related("author__agency")),
     )
-    if action is None:
-        raise Http404("No such action.")
-    return action
+    try:
+        return actions.get(pk=pk)
+    except Action.DoesNotExist:
+        raise Http404("No such action.") from None
 
 
 def my_actions(*, fetched_by: User, plan: Plan, today: date) -> list[LeadAction]:
@@ -118,32 +132,23 @@ def my_actions(*, fetched_by: User, plan: Plan, today: date) -> list[LeadAction]
         return []
     actions = Action.objects.filter(theme__plan=plan)
     if person.role == Role.LEAD:
-        actions = actions.filter(
-            Q(leads=person) | Q(lead_agencies=person.agency_id) | Q(theme__thematic_lead=person)
-        )
-        actions = Action.objects.filter(pk__in=actions.values("pk"))
+        actions = Action.objects.filter(pk__in=actions.filter(actions_led_by(person)).values("pk"))
     else:
         actions = actions.exclude(status__in=[RagStatus.COMPLETE, RagStatus.WITHDRAWN])
-    actions = actions.select_related("theme").annotate(last_update_on=Max("updates__written_on"))
-    return lead_actions(
-        [(action, action.last_update_on) for action in actions], plan=plan, today=today
+    actions = (
+        actions.select_related("theme")
+        .annotate(last_update_on=Max("updates__written_on"))
+        .order_by()  # sorted below
     )
-
-
-def lead_actions(
-    found: list[tuple[Action, date | None]], *, plan: Plan, today: date
-) -> list[LeadAction]:
-    """Each action with the date of its last update, as a row of "my actions": when its
-    next update is due and what is overdue, overdue first."""
     interval = timedelta(days=plan.update_every_days)
     rows = []
-    for action, last_update_on in found:
-        due_on = (last_update_on or plan.period_start) + interval
+    for action in actions:
+        due_on = (action.last_update_on or plan.period_start) + interval
         is_open = action.rag.is_open
         rows.append(
             LeadAction(
                 action=action,
-                last_update_on=last_update_on,
+                last_update_on=action.last_update_on,
                 update_due_on=due_on,
                 is_overdue=is_open and due_on < today,
                 is_past_due_date=is_open

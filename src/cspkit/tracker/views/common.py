@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_datetime
 from cspkit.tracker.converters import row_id
 from cspkit.tracker.errors import StaleEditError
 from cspkit.tracker.models import Plan
-from cspkit.tracker.selectors.pages import plan_chosen
+from cspkit.tracker.selectors.plan import plan_chosen
 
 
 def query_row_id(request: HttpRequest, name: str) -> int | None:

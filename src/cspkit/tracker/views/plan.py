@@ -13,25 +13,23 @@ from django.utils import timezone
 from cspkit.tracker.errors import StaleEditError
 from cspkit.tracker.forms import ActionCreateForm, ActionEditForm, UpdateForm
 from cspkit.tracker.selectors.access import (
+    action_can_update,
     administrator_required,
-    is_administrator,
 )
 from cspkit.tracker.selectors.history import item_history
-from cspkit.tracker.selectors.pages import (
-    action_page,
-    action_page_can_update,
-    my_actions_page,
-    plan_page,
-)
 from cspkit.tracker.selectors.plan import (
     action_get,
     action_list,
+    my_actions,
+    plan_get,
+    plan_list,
+    plan_overview,
     theme_get,
 )
 from cspkit.tracker.services.plan import action_create, action_edit
 from cspkit.tracker.services.updates import action_update_create
 from cspkit.tracker.status import RagStatus
-from cspkit.tracker.views.common import query_row_id, requested_plan, resubmit_data
+from cspkit.tracker.views.common import requested_plan, resubmit_data
 
 
 @login_required
@@ -44,15 +42,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
-    page = plan_page(fetched_by=request.user, pk=pk)
-    summaries = page.summaries
+    plan = plan_get(fetched_by=request.user, pk=pk)
+    summaries = plan_overview(fetched_by=request.user, plan=plan)
     totals = {status: sum(s.counts[status] for s in summaries) for status in RagStatus}
     return render(
         request,
         "tracker/plan.html",
         {
-            "plan": page.plan,
-            "plans": page.plans,
+            "plan": plan,
+            "plans": plan_list(fetched_by=request.user),
             "summaries": summaries,
             "totals": totals,
             "total": sum(totals.values()),
@@ -71,16 +69,16 @@ def theme_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _action_context(request: HttpRequest, pk: int, **extra: object) -> dict[str, object]:
-    page = action_page(fetched_by=request.user, pk=pk)
+    action = action_get(fetched_by=request.user, pk=pk)
     return {
-        "action": page.action,
-        "plan": page.plan,
-        "leads": page.leads,
-        "lead_agencies": page.lead_agencies,
-        "sub_actions": page.sub_actions,
-        "updates": page.updates,
-        "recommendation": page.recommendation,
-        "can_update": action_page_can_update(user=request.user, page=page),
+        "action": action,
+        "plan": action.theme.plan,
+        "leads": action.leads.all(),
+        "lead_agencies": action.lead_agencies.all(),
+        "sub_actions": action.sub_actions.all(),
+        "updates": action.updates.all(),
+        "recommendation": getattr(action, "from_recommendation", None),
+        "can_update": action_can_update(user=request.user, action=action),
         **extra,
     }
 
@@ -214,13 +212,10 @@ def action_history_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_actions_view(request: HttpRequest) -> HttpResponse:
-    plan, rows = my_actions_page(
-        fetched_by=request.user,
-        pk=query_row_id(request, "plan"),
-        today=timezone.localdate(),
-    )
+    plan = requested_plan(request)
     if plan is None:
         return render(request, "tracker/no_plan.html")
+    rows = my_actions(fetched_by=request.user, plan=plan, today=timezone.localdate())
     return render(
         request,
         "tracker/my_actions.html",
@@ -228,6 +223,5 @@ def my_actions_view(request: HttpRequest) -> HttpResponse:
             "plan": plan,
             "rows": rows,
             "overdue": sum(row.is_overdue for row in rows),
-            "is_administrator": is_administrator(request.user),
         },
     )

@@ -1,0 +1,156 @@
+"""A progress report as a :class:`~cspkit.assessment.document.Document`, written by
+:mod:`cspkit.render` (HTML, DOCX, PDF) like the assessment.
+
+It reads as the partnerships' own papers do: the title and meeting, the numbered summary
+paragraphs with a key to the statuses, then on landscape pages the data requirements
+register (Ref, Data gap, Lead, Action, Update, Status), the recommendations register
+(Section, No, Recommendation, Agency, Update, Status) and each theme's action plan (No,
+Lead, Action, Update, Status) under its thematic lead and the legend of action point leads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cspkit.assessment.document import (
+    Block,
+    Cell,
+    Column,
+    Document,
+    Metadata,
+    NumberedList,
+    Paragraph,
+    Section,
+    Table,
+)
+from cspkit.tracker.reports.model import (
+    ACTION_COLUMNS,
+    DATA_REQUIREMENT_COLUMNS,
+    NO_UPDATE,
+    NOT_RECORDED,
+    RECOMMENDATION_COLUMNS,
+    SECTION_TITLES,
+    DataRequirementLine,
+    LatestUpdate,
+    ProgressReport,
+    RecommendationLine,
+    ThemeSection,
+    long_date,
+    status_style,
+    theme_heading,
+)
+from cspkit.tracker.status import RagStatus
+
+# Each column's share of the landscape page, as the seeds lay the tables out: the text and
+# the update get the room, the reference, lead and status columns stay narrow.
+WIDTHS = {
+    "data_requirements": (6, 25, 9, 22, 29, 9),
+    "recommendations": (10, 5, 29, 10, 37, 9),
+    "action_plans": (5, 8, 41, 37, 9),
+}
+
+
+def progress_document(report: ProgressReport) -> Document:
+    """The Document of ``report``, ready for any of :mod:`cspkit.render`'s writers."""
+    summary = Section(
+        "summary",
+        SECTION_TITLES["cover"],
+        1,
+        (
+            NumberedList(report.cover_paragraphs),
+            Section("status_key", "Status key", 2, tuple(
+                Paragraph(f"**{status_style(status).word}**: {status.meaning}")
+                for status in RagStatus
+            )),
+        ),
+    )  # fmt: skip
+    registers = [
+        _register(key, columns, lines, fields)
+        for key, columns, lines, fields in (
+            ("data_requirements", DATA_REQUIREMENT_COLUMNS, report.data_requirements,
+             ("reference", "data_gap", "lead", "action")),
+            ("recommendations", RECOMMENDATION_COLUMNS, report.recommendations,
+             ("section", "reference", "text", "agency")),
+        )
+    ]  # fmt: skip
+    plans: tuple[Block, ...] = tuple(_theme(theme) for theme in report.themes) or (
+        Paragraph("No action plans are recorded for this plan."),
+    )
+    return Document(
+        title=report.title,
+        partnership=report.partnership,
+        period_text=f"meeting of {long_date(report.meeting_date)}",
+        sections=(
+            summary,
+            *registers,
+            Section("action_plans", SECTION_TITLES["action_plans"], 1, plans, landscape=True),
+        ),
+        metadata=Metadata(period=report.meeting_date.isoformat(), comparison_period=""),
+        issued=report.meeting_date,
+        layout="paper",
+    )
+
+
+def _columns(labels: Sequence[str], widths: Sequence[int]) -> tuple[Column, ...]:
+    return tuple(
+        Column(label.lower().replace(" ", "_"), label, width=width)
+        for label, width in zip(labels, widths, strict=True)
+    )
+
+
+def _register(
+    key: str,
+    labels: Sequence[str],
+    lines: Sequence[DataRequirementLine | RecommendationLine],
+    fields: Sequence[str],
+) -> Section:
+    """A register's section: a row per entry, its ``fields`` then its update and status."""
+    rows = [
+        (*(getattr(line, name) for name in fields), _update(line.update), _status(line.status))
+        for line in lines
+    ]
+    title = SECTION_TITLES[key]
+    body: Block = (
+        Table(f"{key}_table", "", _columns(labels, WIDTHS[key]), rows, source="")
+        if rows
+        else Paragraph(f"No {title.lower()} are recorded for this plan.")
+    )
+    return Section(key, title, 1, (body,), landscape=True)
+
+
+def _theme(theme: ThemeSection) -> Section:
+    blocks: list[Block] = [
+        Paragraph(f"**Thematic lead:** {theme.thematic_lead or NOT_RECORDED}")
+    ]
+    if theme.lead_legend:
+        legend = "; ".join(f"{code} – {name}" for code, name in theme.lead_legend)
+        blocks.append(Paragraph(f"**Action point leads:** {legend}"))
+    rows = [
+        (
+            f"{theme.number}.{action.number}",
+            action.leads,
+            Cell("\n\n".join([action.text, *(f"{label}) {text}" for label, text in
+                                               action.sub_actions)])),
+            _update(action.update),
+            _status(action.status),
+        )
+        for action in theme.actions
+    ]  # fmt: skip
+    columns = _columns(ACTION_COLUMNS, WIDTHS["action_plans"])
+    blocks.append(
+        Table(f"theme_{theme.number}_actions", "", columns, rows, source="")
+        if rows
+        else Paragraph("No actions yet.")
+    )
+    return Section(f"theme_{theme.number}_plan", theme_heading(theme), 2, tuple(blocks))
+
+
+def _update(update: LatestUpdate | None) -> Cell:
+    if update is None:
+        return Cell(NO_UPDATE, emphasis="em")
+    return Cell(update.text, lead=f"{long_date(update.written_on)}: ")
+
+
+def _status(status: RagStatus) -> Cell:
+    style = status_style(status)
+    return Cell(style.word, emphasis="strong", fill=style.fill, ink=style.ink)

@@ -227,7 +227,7 @@ def select_areas(con: BaseBackend, specs: str | Sequence[str], *,
             codes += inside
             lsoas += inside
             polygons.append(spec)
-            names.append(f"the area drawn in {Path(spec).name}")
+            names.append(f"the area drawn as {Path(spec).stem.replace('_', ' ')}")
             continue
         for part in _parts(places, spec):
             found = _match(places, part)

@@ -150,13 +150,8 @@ class DataCiter:
 def cite_data(sections: Sequence[Section], evidence: Evidence) -> list[Section]:
     """The sections with every table, chart and map citing its data in words
     (``data_source``), worked out from the analysis that produced it and the warehouse."""
-    return cite_sections(sections, DataCiter(evidence.ledger, evidence.coverage.forces,
-                                             evidence.comparison.start, evidence.period.end))
-
-
-def cite_sections(sections: Sequence[Section], citer: DataCiter) -> list[Section]:
-    """The sections with every table, chart and map that names no data yet citing them
-    through ``citer``."""
+    citer = DataCiter(evidence.ledger, evidence.coverage.forces, evidence.comparison.start,
+                      evidence.period.end)
 
     def visit(block: Block) -> Block:
         if isinstance(block, Section):

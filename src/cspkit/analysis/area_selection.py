@@ -4,7 +4,7 @@ names or codes, or a GeoJSON polygon drawn around the problem.
 Every area must lie in the partnership. Names and codes are matched against the loaded ONS
 lookup (:func:`cspkit.analysis.scope.resolve_areas` resolves the partnership); a polygon
 selects the partnership's LSOAs whose representative point (a point always inside the LSOA,
-:meth:`shapely.Polygon.representative_point`) falls inside it, which needs the LSOA
+:func:`shapely.point_on_surface`) falls inside it, which needs the LSOA
 boundaries loaded.
 """
 
@@ -180,7 +180,7 @@ def _polygon_lsoas(con: BaseBackend, lsoas: pd.DataFrame, path: str) -> list[str
                        "are loaded for the partnership", path=path,
                        hint="Load them (csp fetch reference, then csp load), or name wards "
                        "or LSOAs instead")
-    points = shapely.representative_point(shapely.from_wkt(rows["geometry_wkt"].to_numpy()))
+    points = shapely.point_on_surface(shapely.from_wkt(rows["geometry_wkt"].to_numpy()))
     inside = rows.loc[shapely.covers(polygon, points), "code"].tolist()
     if not inside:
         raise CspError("the polygon holds no LSOA of the partnership (no LSOA's "

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cspkit.analysis.people import PeopleProfile
+from cspkit.analysis.people import OUTSIDE, PeopleProfile
 from cspkit.assessment.build import period_text
 from cspkit.assessment.chapters.parts import CHANGE_COLUMNS, CHANGE_NOTE, unavailable_callout
 from cspkit.assessment.citing import month_span
@@ -237,14 +237,15 @@ def _withheld(counts: pd.Series, total: int, reason: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"people": people.to_numpy(), "share": share.to_numpy()})
 
 
-def _profile_tables(role: str, profile: PeopleProfile, threshold: int, data: str
-                    ) -> list[Block]:
+def _profile_tables(role: str, profile: PeopleProfile, threshold: int, data: str,
+                    area: str) -> list[Block]:
     counts = profile.table.set_index(["dimension", "value"])["people"]
     reason = suppress_groups(counts, threshold=threshold)
     rows = pd.concat([profile.table[["dimension", "value"]].reset_index(drop=True),
                       _withheld(counts, profile.people, reason)], axis=1)
     rows["dimension"] = rows["dimension"].str.replace("_", " ").str.capitalize()
-    wards = profile.home_wards
+    wards = profile.home_wards.assign(ward_name=profile.home_wards["ward_name"].replace(
+        OUTSIDE, f"Outside {area}"))
     ward_counts = wards.set_index(wards["ward_name"].fillna(""))["people"]
     ward_reason = suppress_counts(ward_counts.to_frame("people"),
                                   threshold=threshold).reason["people"].drop(TOTAL)
@@ -301,7 +302,8 @@ def _role_blocks(evidence: ProfileEvidence, role: str) -> list[Block]:
                   f"from {count_text(profile.involvements)} involvements. Not recorded: "
                   f"{missing}."),
         *_repeat_text(evidence, role),
-        *_profile_tables(role, profile, evidence.threshold, _partner_data(evidence)),
+        *_profile_tables(role, profile, evidence.threshold, _partner_data(evidence),
+                         evidence.selection.label),
     ]
 
 

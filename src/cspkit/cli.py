@@ -188,7 +188,8 @@ def demo(
     """Build everything for the fictional borough of Kestrel Vale, offline.
 
     Its data files in the real formats, a warehouse loaded from them, the assessment in
-    every format, and a seeded plan tracker with a user per role.
+    every format, the scanning bulletin of the last month, a problem profile of the town
+    centre's shoplifting, and a seeded plan tracker with a user per role.
     """
     from cspkit.demo import run_demo
 

@@ -599,7 +599,8 @@ def _assessment(evidence: ProfileEvidence) -> Section:
                        Column("comparison", "Comparison period"),
                        Column("aim", "Aim")),
               rows=rows, source="problem.problem_size",
-              data_source=_data(evidence, _counted(evidence)),
+              data_source=_data(evidence, _counted(evidence), "census",
+                                *(f"partner:{s}" for s in evidence.partner_sources)),
               notes=("The same measures are written to measures.json, ready to add to the "
                      "plan tracker.", "[x]: not computed for the comparison period, or "
                      "withheld.")),

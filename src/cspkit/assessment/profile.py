@@ -30,10 +30,10 @@ from cspkit.analysis.scope import resolve_areas
 from cspkit.analysis.temporal import TemporalProfile, temporal_profile
 from cspkit.analysis.themes import ASB_CATEGORY
 from cspkit.analysis.topics import Topic, resolve_topic
-from cspkit.assessment.build import period_text
+from cspkit.assessment.build import input_files, period_text
 from cspkit.assessment.citing import DataCiter
 from cspkit.assessment.config import PartnershipConfig, load_config
-from cspkit.assessment.document import Document, InputFile, Metadata
+from cspkit.assessment.document import Document, Metadata
 from cspkit.assessment.evidence import Unavailable, comparison_rule, optional
 from cspkit.assessment.interventions import EvidenceBase, load_evidence_base
 from cspkit.assessment.locations import TopLocations, top_locations
@@ -201,14 +201,6 @@ def gather_profile(con: BaseBackend, config: PartnershipConfig, *, topic: str,
                            evidence_base=load_evidence_base(), citer=citer, ledger=ledger)
 
 
-def _inputs(evidence: ProfileEvidence) -> tuple[InputFile, ...]:
-    used = {i for result in evidence.results() for i in result.citation.load_ids}
-    ledger = evidence.ledger
-    rows = ledger[ledger["load_id"].isin(used)].sort_values(["kind", "file_name", "load_id"])
-    return tuple(InputFile(source=str(r.kind), file_name=str(r.file_name), sha256=str(r.sha256))
-                 for r in rows.itertuples(index=False))
-
-
 def profile_document(evidence: ProfileEvidence) -> Document:
     """The problem profile as a Document (no warehouse access)."""
     config = evidence.config
@@ -221,7 +213,7 @@ def profile_document(evidence: ProfileEvidence) -> Document:
         metadata=Metadata(
             period=f"{evidence.period.start}:{evidence.period.end}",
             comparison_period=f"{evidence.comparison.start}:{evidence.comparison.end}",
-            inputs=_inputs(evidence),
+            inputs=input_files(evidence.results(), evidence.ledger),
             config={**config.model_dump(mode="json"), "profile": {
                 "topic": evidence.topic.name, "source": evidence.topic.source,
                 "categories": list(evidence.topic.categories or ()),

@@ -267,24 +267,32 @@ def _profile_tables(role: str, profile: PeopleProfile, threshold: int, data: str
     ]
 
 
+def _repeat_figures(evidence: ProfileEvidence, role: str) -> pd.Series | Unavailable | None:
+    """One role's row of the repeats table (``None`` when repeats were not counted for it
+    or nobody of the role carried a person key)."""
+    if evidence.repeats is None or role not in ("victim", "offender"):
+        return None
+    if isinstance(evidence.repeats, Unavailable):
+        return evidence.repeats
+    figures = evidence.repeats.table.set_index("unit").loc[role]
+    return figures if int(figures["units"]) else None
+
+
 def _repeat_text(evidence: ProfileEvidence, role: str) -> list[Block]:
-    result = evidence.repeats
-    if result is None or role not in ("victim", "offender"):
+    figures = _repeat_figures(evidence, role)
+    if figures is None:
         return []
-    if isinstance(result, Unavailable):
-        return [unavailable_callout(result)]
-    row = result.table.set_index("unit").loc[role]
-    units, repeat = int(row["units"]), int(row["repeat_units"])
-    if units == 0:
-        return []
-    if repeat < evidence.threshold:
-        return [Paragraph(f"Fewer than {evidence.threshold} {ROLE_WORDS[role]} appear in more "
-                          "than one incident in the period.")]
+    if isinstance(figures, Unavailable):
+        return [unavailable_callout(figures)]
+    words = ROLE_WORDS[role]
+    if figures["repeat_units"] < evidence.threshold:
+        return [Paragraph(f"Repeats: fewer than {evidence.threshold} {words} were involved in "
+                          "two or more of these incidents.")]
     return [Paragraph(
-        f"{count_text(repeat)} of the {count_text(units)} {ROLE_WORDS[role]} with a person key "
-        f"({share_text(row['repeat_share'])}) appear in more than one incident in the "
-        f"period, and account for {share_text(row['repeat_incident_share'])} of the "
-        f"{role} involvements.")]
+        f"Repeats: {count_text(figures['repeat_units'])} {words} "
+        f"({share_text(figures['repeat_share'])} of the {count_text(figures['units'])} with "
+        f"a person key) were involved in two or more of these incidents; their involvements "
+        f"are {share_text(figures['repeat_incident_share'])} of all.")]
 
 
 def _role_blocks(evidence: ProfileEvidence, role: str) -> list[Block]:
@@ -435,22 +443,30 @@ def _outcomes(evidence: ProfileEvidence) -> list[Block]:
         return [Paragraph(f"police.uk publishes no outcomes for {_what(evidence)}.")]
     if isinstance(outcomes, Unavailable):
         return [unavailable_callout(outcomes)]
-    t = outcomes.table
-    rows = t[(t["kind"] == "crime_type") & (t["group"] == evidence.topic.name)]
-    if rows.empty:
+    mine = outcomes.table[(outcomes.table["kind"] == "crime_type")
+                          & (outcomes.table["group"] == evidence.topic.name)]
+    if mine.empty:
         return [Paragraph(f"No {_what(evidence)} was recorded in the area in the period.")]
-    top = rows.iloc[0]
+    summary = outcomes.summary.set_index(["kind", "group"]).loc[("crime_type",
+                                                                 evidence.topic.name)]
+    crimes = int(summary["crimes"])
+    first = mine.iloc[0]
     return [
-        Paragraph(f"The most common latest outcome was '{top['outcome']}' "
-                  f"({share_text(top['share'])} of {count_text(rows['count'].sum())} crimes)."),
-        Table(id="profile_outcomes",
-              caption=f"{evidence.topic.name}: latest police outcome of the period's crimes",
-              columns=(Column("outcome", "Outcome"), Column("count", "Crimes", "integer"),
-                       Column("share", "Share", "percent")),
-              rows=rows, source="outcomes.outcome_profile",
+        Paragraph(f"Of the {count_text(crimes)} crimes, the latest outcome of "
+                  f"{share_text(first['share'])} was '{first['outcome']}'; "
+                  f"{share_text(summary['under_investigation_share'])} were still under "
+                  f"investigation, and {count_text(summary['with_outcome_record'])} had a "
+                  "record in the outcomes files."),
+        Table(id="profile_outcomes", caption="Latest police outcome of the period's "
+              f"{_what(evidence)}",
+              columns=(Column("outcome", "Latest outcome"),
+                       Column("count", "Crimes", "integer"),
+                       Column("share", "Share of the crimes", "percent"),
+                       Column("from_outcome_records", "From the outcomes files", "integer")),
+              rows=mine, source="outcomes.outcome_profile",
               data_source=evidence.citer.cite("outcomes"),
-              notes=("Outcomes depend on the download date: later downloads carry later "
-                     "outcomes.",)),
+              notes=("A later download carries later outcomes: crimes of the last months "
+                     "are often still under investigation.",)),
     ]
 
 
@@ -560,15 +576,13 @@ def measures(evidence: ProfileEvidence) -> list[dict[str, Any]]:
         out.append(measure("repeat_locations", f"{topic.name} at locations with two or more "
                            "incidents", "incidents", count(at_repeats), None,
                            "cspkit.assessment.locations.top_locations"))
-    result = evidence.repeats
-    if result is not None and not isinstance(result, Unavailable):
-        for role in ("victim", "offender"):
-            row = result.table.set_index("unit").loc[role]
-            if int(row["repeat_units"]) >= evidence.threshold:
-                out.append(measure(f"repeat_{role}s", f"Share of {role} involvements that "
-                                   f"are repeat {ROLE_WORDS[role]}", "share",
-                                   round(float(row["repeat_incident_share"]), 4), None,
-                                   "cspkit.analysis.repeats.repeats"))
+    for role in ("victim", "offender"):
+        figures = _repeat_figures(evidence, role)
+        if isinstance(figures, pd.Series) and figures["repeat_units"] >= evidence.threshold:
+            out.append(measure(f"repeat_{role}s", f"Share of {role} involvements that are "
+                               f"repeat {ROLE_WORDS[role]}", "share",
+                               round(float(figures["repeat_incident_share"]), 4), None,
+                               "cspkit.analysis.repeats.repeats"))
     return out
 
 

@@ -177,3 +177,17 @@ def test_the_measures_to_track_carry_the_scanning_baseline(shoplifting):
     assert found["count"]["areas"]["lsoas"] == list(shoplifting.selection.lsoa_codes)
     assert found["count"]["topic"] == {"name": "Shoplifting", "source": "police_crime",
                                        "categories": ["Shoplifting"]}
+
+
+def test_an_area_with_none_of_the_topic_says_so_and_a_victimless_crime_has_no_victim_gap(
+        borough):
+    evidence = gather(borough.warehouse, borough.config, "Possession of weapons",
+                      ["E01900052"])
+    assert evidence.size.row("area")["current"] == 0
+    document = profile_document(evidence)
+    texts = [b.text for s in ("analysis_location", "analysis_repeat_locations")
+             for b in section(document, s).children]
+    assert texts == ["No possession of weapons was recorded in the area in the period."] * 2
+    victims = section(document, "analysis_victims")
+    assert blocks(victims, DataGap) == []
+    assert "no direct victim" in victims.children[0].text

@@ -50,8 +50,8 @@ class ProblemSize:
     monthly
         One row per month of the comparison and strategic periods: ``month``, ``area``,
         ``partnership`` (counts), ``area_rolling_total`` (the area's 12 months to the
-        month; NaN when any of them is not loaded), ``period`` (``current`` or
-        ``previous``).
+        month; NaN when any of them is not loaded), ``period`` (``current``, ``previous``,
+        or ``between`` for months between a year-earlier comparison and a shorter period).
     by_lsoa
         One row per LSOA of the area: ``lsoa_code``, ``lsoa_name``, ``ward_name``,
         ``current``, ``previous``, ``share`` (of the area's incidents in the period), most

@@ -49,6 +49,8 @@ ROLE_WORDS = {"victim": "victims", "caller": "people who reported it",
 TOP = 10
 BUSINESS_VICTIMS = ("Shoplifting",)
 """Crime types whose victims are mostly businesses, not people."""
+NO_DIRECT_VICTIM = ("Drugs", "Possession of weapons")
+"""Crime types with no direct victim: police find them, nobody reports being harmed."""
 PLACE_NOTE = ("police.uk places each incident at an anonymised map point named after the "
               "nearest street or place; a count is incidents at that point, not at an exact "
               "address.")
@@ -318,6 +320,10 @@ def _role_blocks(evidence: ProfileEvidence, role: str) -> list[Block]:
 def _side(evidence: ProfileEvidence, roles: tuple[str, ...], gap: DataGap) -> list[Block]:
     """One side of the triangle: the people of the roles partner data hold, or the gap."""
     shown = [r for r in roles if r in evidence.people]
+    if "victim" in roles and not shown and evidence.topic.name in NO_DIRECT_VICTIM:
+        return [Paragraph(f"{evidence.topic.name} offences have no direct victim: they are "
+                          "found by the police rather than reported, so where and when they "
+                          "are found (below) stands in for this side of the triangle.")]
     blocks: list[Block] = []
     for role in shown:
         blocks += _role_blocks(evidence, role)
@@ -372,6 +378,8 @@ def _repeat_locations(evidence: ProfileEvidence) -> list[Block]:
         return [unavailable_callout(found)]
     table = found.table
     located = table[table["location"] != UNKNOWN_LOCATION]
+    if found.total == 0:
+        return [Paragraph(f"No {_what(evidence)} was recorded in the area in the period.")]
     if located.empty:
         return [Paragraph(f"The records of {_what(evidence)} carry no location text.")]
     repeat = located[located["count"] >= 2]

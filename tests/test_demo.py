@@ -26,6 +26,18 @@ def test_csp_demo_builds_the_assessment_and_a_seeded_tracker(tmp_path: Path):
                  "data/manifest.json", "data/performance_by_crime_type.csv",
                  "data/ward_ranking.csv"):
         assert (out / "assessment" / name).stat().st_size > 0, name
+    for name in ("bulletin/bulletin.html", "bulletin/bulletin.docx", "bulletin/scan.csv",
+                 "bulletin/data/manifest.json", "profile/profile.html", "profile/profile.docx",
+                 "profile/measures.json", "profile/data/manifest.json"):
+        assert (out / name).stat().st_size > 0, name
+    # The bulletin flags the borough's planted shoplifting rise, which the profile follows
+    # into the town centre.
+    scan = (out / "bulletin" / "scan.csv").read_text(encoding="utf-8")
+    assert any(line.split(",")[2] == "Shoplifting" and line.endswith(",True")
+               for line in scan.splitlines())
+    assert "Problem profile: Shoplifting in Kestrel Central" in (
+        out / "profile" / "profile.html").read_text(encoding="utf-8")
+    assert "bulletin and profile" in result.stdout
     assert len(load_config(out / "csp.toml").targets) == 3
     assert "Target to reduce burglary by 5%: <strong>met</strong>" in (
         out / "assessment" / "assessment.html").read_text(encoding="utf-8")

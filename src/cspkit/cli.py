@@ -14,7 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from cspkit import __version__
-from cspkit.assessment import assess_commands, scan_commands
+from cspkit.assessment import assess_commands, profile_commands, scan_commands
 from cspkit.assessment import commands as assessment_commands
 from cspkit.errors import CspError, LoadFailed
 from cspkit.privacy import commands as privacy_commands
@@ -188,7 +188,8 @@ def demo(
     """Build everything for the fictional borough of Kestrel Vale, offline.
 
     Its data files in the real formats, a warehouse loaded from them, the assessment in
-    every format, and a seeded plan tracker with a user per role.
+    every format, the scanning bulletin of the last month, a problem profile of the town
+    centre's shoplifting, and a seeded plan tracker with a user per role.
     """
     from cspkit.demo import run_demo
 
@@ -203,6 +204,7 @@ def demo(
 assessment_commands.register(app)
 assess_commands.register(app)
 scan_commands.register(app)
+profile_commands.register(app)
 fetch_commands.register(app)
 tracker_commands.register(app)
 privacy_commands.register(app)

@@ -4,7 +4,9 @@
 2. load them into a warehouse through the same loaders real data uses, and the partners'
    exports (council ASB, fire, A&E, police extract, youth justice) through their mappings;
 3. build the Partnership Strategic Assessment in every format;
-4. seed the plan tracker with a plan, both registers and a user per role.
+4. scan the last month (the scanning bulletin) and profile the town centre's shoplifting, the
+   borough's planted emerging issue (a problem profile);
+5. seed the plan tracker with a plan, both registers and a user per role.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ class DemoResult:
     rows_loaded: int
     rows_rejected: int = 0
     assessment_files: list[Path] = field(default_factory=list)
+    bulletin_files: list[Path] = field(default_factory=list)
+    profile_files: list[Path] = field(default_factory=list)
     tracker_database: Path | None = None
     tracker_summary: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
@@ -49,6 +53,11 @@ class DemoResult:
         if self.assessment_files:
             lines.append("  assessment:")
             lines += [f"    {p}" for p in self.assessment_files]
+        for name, files in (("scanning bulletin", self.bulletin_files),
+                            ("problem profile", self.profile_files)):
+            if files:
+                lines.append(f"  {name}:")
+                lines += [f"    {p}" for p in files]
         if self.tracker_database:
             lines += [f"  tracker database: {self.tracker_database}",
                       f"  start the tracker: CSP_DATABASE_URL=sqlite:///{self.tracker_database}"
@@ -56,6 +65,27 @@ class DemoResult:
         timing = ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items())
         lines.append(f"  time: {timing}")
         return lines
+
+
+DEMO_FORMATS = ("html", "docx")
+"""The bulletin's and the profile's formats in the demo (the assessment shows the PDF; the
+commands write all three)."""
+
+
+def _bulletin_and_profile(out: Path, *, warehouse: Path, month: str, town_centre: str
+                          ) -> tuple[list[Path], list[Path]]:
+    """``csp scan`` of the last month into ``<out>/bulletin/`` and ``csp profile`` of
+    shoplifting in the town-centre ward (the borough's planted rise) into ``<out>/profile/``,
+    with the demo's configuration."""
+    from cspkit.assessment.bulletin import write_bulletin
+    from cspkit.assessment.profile import write_profile
+
+    config = out / "csp.toml"
+    bulletin = write_bulletin(config, warehouse=warehouse, out_dir=out / "bulletin",
+                              month=month, formats=DEMO_FORMATS)
+    profile = write_profile(config, warehouse=warehouse, out_dir=out / "profile",
+                            topic="Shoplifting", areas=[town_centre], formats=DEMO_FORMATS)
+    return list(bulletin.written.values()), list(profile.written.values())
 
 
 def run_demo(out: Path, *, seed: int = 2026, echo: Echo = lambda _: None) -> DemoResult:
@@ -104,6 +134,13 @@ def run_demo(out: Path, *, seed: int = 2026, echo: Echo = lambda _: None) -> Dem
         out, area_code=manifest.borough.code, area_name=manifest.borough.name,
         last_month=manifest.months[-1], warehouse=warehouse)
     seconds["assessment"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    echo("Scanning the last month and profiling the town centre's shoplifting…")
+    result.bulletin_files, result.profile_files = _bulletin_and_profile(
+        out, warehouse=warehouse, month=manifest.months[-1],
+        town_centre=manifest.town_centre_ward.code)
+    seconds["bulletin and profile"] = time.perf_counter() - start
 
     start = time.perf_counter()
     echo("Seeding the plan tracker…")

@@ -99,3 +99,31 @@ def test_detection_on_synthetic_series_with_planted_outbreaks():
     assert table["planted"].tolist() == [0, 40, 40, 40, 40]
     assert table["found"].tolist() == [0, 1, 11, 32, 38]
     assert table["false_alarms"].tolist() == [0, 0, 0, 0, 2]
+
+
+def test_the_no_trend_model_in_closed_form_is_the_glm_fit():
+    # The scan computes the seasonal-factor model's fit as each level's weighted mean; here
+    # statsmodels fits the same weighted quasi-Poisson GLM by IRLS, independently.
+    import statsmodels.api as sm
+
+    from cspkit.analysis.exceedance import _seasonal_level, _seasonal_prediction
+
+    rng = np.random.default_rng(5)
+    t = np.arange(33)
+    level = _seasonal_level(36 - t, 1)
+    y = rng.poisson(np.array([30.0, 22, 18, 25])[level]).astype(float)
+    y[[4, 20]] *= 3  # two past outbreaks, down-weighted as the scan would
+    weights = np.where(np.isin(t, [4, 20]), 0.2, 1.0)
+    weights *= len(t) / weights.sum()
+    x = np.column_stack([np.ones(len(t))] + [(level == k).astype(float) for k in (1, 2, 3)])
+    fit = sm.GLM(y, x, family=sm.families.Poisson(), var_weights=weights).fit(
+        scale="X2", tol=1e-12)
+    x0 = np.array([1.0, 0, 0, 0])
+    phi = max(1.0, fit.scale)
+    eta, scale, var_eta = _seasonal_prediction(y, level, weights)
+    assert_allclose(eta, x0 @ fit.params, rtol=1e-10)
+    assert_allclose(scale, fit.scale, rtol=1e-8)
+    assert_allclose(var_eta, x0 @ fit.cov_params() @ x0 * phi / fit.scale, rtol=1e-8)
+    # A level with no incidents sits on the boundary: the iterative fit decides.
+    y[level == 2] = 0
+    assert _seasonal_prediction(y, level, weights) is None

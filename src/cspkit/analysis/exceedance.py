@@ -19,6 +19,7 @@ The formulas, the choices made for monthly crime data and the references are in
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass
 
@@ -170,6 +171,40 @@ def _predictive(mu: float, variance: float) -> tuple[float, float]:
     return size, size / (size + mu)
 
 
+def _prediction(fit, x0: np.ndarray) -> tuple[float, float, float]:
+    """``(eta, scale, var_eta)`` of a fitted GLM at ``x0``: the linear predictor, the
+    Pearson scale and the linear predictor's variance under dispersion ``max(1, scale)``."""
+    eta = float(x0 @ fit.params)
+    scale = float(fit.scale)
+    phi = max(1.0, scale)
+    cov = np.asarray(fit.cov_params()) * (phi / scale if scale > 0 else 1.0)
+    return eta, scale, float(x0 @ cov @ x0)
+
+
+def _seasonal_prediction(y: np.ndarray, level: np.ndarray, weights: np.ndarray
+                         ) -> tuple[float, float, float] | None:
+    r""":func:`_prediction` of the model without trend, in closed form.
+
+    With the seasonal factor alone the model is a one-way layout, whose weighted Poisson
+    maximum-likelihood fit is each level's weighted mean,
+    :math:`\hat\mu_k = \sum_{s(t)=k} w_t y_t / \sum_{s(t)=k} w_t`, and the variance of
+    the level-0 log mean is :math:`\phi / (\hat\mu_0 \sum_{s(t)=0} w_t)`. This is the
+    fit statsmodels' IRLS converges to, without the iterations. ``None`` when level 0 has
+    no months or a level has no incidents (the estimate is then on the boundary, and the
+    iterative fit decides as before).
+    """
+    counts = np.bincount(level, weights=weights * y, minlength=4)
+    mass = np.bincount(level, weights=weights, minlength=4)
+    present = mass > 0
+    if not present[0] or (counts[present] <= 0).any():
+        return None
+    means = np.divide(counts, mass, out=np.zeros_like(counts), where=present)
+    mu = means[level]
+    scale = float(np.sum(weights * np.square(y - mu) / mu) / (len(y) - present.sum()))
+    var_eta = max(1.0, scale) / (means[0] * mass[0]) if scale > 0 else 0.0
+    return float(np.log(means[0])), scale, var_eta
+
+
 def _glm_test(y: np.ndarray, t: np.ndarray, t0: int, observed: int,
               settings: ExceedanceSettings) -> Exceedance | None:
     """The Farrington flexible test; ``None`` when the model cannot be fitted."""
@@ -189,17 +224,15 @@ def _glm_test(y: np.ndarray, t: np.ndarray, t0: int, observed: int,
         x0 = _design(np.array([t0]), t0, settings.window, trend=True)[0]
         trend = bool(fit.pvalues[1] < settings.trend_alpha
                      and np.exp(x0 @ fit.params) <= y.max())
-        if not trend:
-            x = np.delete(x, 1, axis=1)
-            x0 = np.delete(x0, 1)
-            fit = _fit(y, x, weights, np.delete(fit.params, 1))
+        estimate = (_prediction(fit, x0) if trend else _seasonal_prediction(
+            y, _seasonal_level(t0 - t, settings.window), weights))
+        if estimate is None:
+            estimate = _prediction(_fit(y, np.delete(x, 1, axis=1), weights,
+                                        np.delete(fit.params, 1)), np.delete(x0, 1))
     except (np.linalg.LinAlgError, ValueError):
         return None
-    eta = float(x0 @ fit.params)
-    scale = float(fit.scale)
+    eta, scale, var_eta = estimate
     phi = max(1.0, scale)
-    cov = np.asarray(fit.cov_params()) * (phi / scale if scale > 0 else 1.0)
-    var_eta = float(x0 @ cov @ x0)
     if not (np.isfinite(eta) and np.isfinite(var_eta)) or eta > 30:
         return None
     mu0 = float(np.exp(eta))
@@ -251,14 +284,21 @@ def exact_exceedance(observed: int, reference: np.ndarray, alpha: float = 0.05) 
     reference = np.asarray(reference, dtype=float)
     n = len(reference)
     total = float(reference.sum())
+    p_value, upper = _exact_tail(int(observed), n, total, alpha)
+    return Exceedance(observed=int(observed), expected=total / n, upper_limit=upper,
+                      p_value=p_value, method=EXACT, baseline_months=n)
+
+
+@functools.lru_cache(maxsize=4096)
+def _exact_tail(observed: int, n: int, total: float, alpha: float) -> tuple[float, float]:
+    """p-value and upper limit of :func:`exact_exceedance` (cached: ward series of rare
+    crime types repeat the same few small counts)."""
     share = 1.0 / (n + 1)
     p_value = float(binom.sf(observed - 1, total + observed, share)) if observed else 1.0
     candidates = np.arange(0, int(total / n * 4 + 10 * np.sqrt(total / n + 1) + 10))
     tail = binom.sf(candidates - 1, total + candidates, share)
     tail[0] = 1.0
-    upper = float(candidates[tail > alpha].max())
-    return Exceedance(observed=int(observed), expected=total / n, upper_limit=upper,
-                      p_value=p_value, method=EXACT, baseline_months=n)
+    return p_value, float(candidates[tail > alpha].max())
 
 
 def month_exceedance(counts: np.ndarray,
@@ -384,9 +424,16 @@ def quarter_change(counts: np.ndarray,
     if np.isnan(now).any() or np.isnan(before).any():
         return Exceedance(int(np.nansum(now)), np.nan, np.nan, np.nan, NOT_TESTED, 0)
     observed, previous = int(now.sum()), int(before.sum())
+    p_value, upper = _year_on_year(observed, previous, settings.alpha)
+    return Exceedance(observed=observed, expected=float(previous), upper_limit=upper,
+                      p_value=p_value, method=YEAR_ON_YEAR, baseline_months=k)
+
+
+@functools.lru_cache(maxsize=4096)
+def _year_on_year(observed: int, previous: int, alpha: float) -> tuple[float, float]:
+    """p-value and upper limit of :func:`quarter_change` (cached: many ward series share
+    the same pair of small counts)."""
     candidates = np.arange(previous, 3 * previous + 30)
     two_sided = np.minimum(1.0, 2 * binom.sf(candidates - 1, candidates + previous, 0.5))
-    upper = float(candidates[two_sided > settings.alpha].max())
-    return Exceedance(observed=observed, expected=float(previous), upper_limit=upper,
-                      p_value=exact_poisson_test(observed, previous), method=YEAR_ON_YEAR,
-                      baseline_months=k)
+    upper = float(candidates[two_sided > alpha].max())
+    return exact_poisson_test(observed, previous), upper

@@ -165,6 +165,20 @@ def _series_frame(counts: pd.DataFrame, lsoa_ward: pd.Series) -> pd.DataFrame:
             .sum().rename("count").reset_index())
 
 
+def _long_counts(keys: list[tuple[str, str, str]], values: list[np.ndarray],
+                 months: Sequence[str]) -> pd.DataFrame:
+    """The series as one long table (``area_code, source, category, month, count``), built
+    at once rather than one frame per series."""
+    n = len(months)
+    return pd.DataFrame({
+        "area_code": [code for code, _, _ in keys for _ in range(n)],
+        "source": [source for _, source, _ in keys for _ in range(n)],
+        "category": [category for _, _, category in keys for _ in range(n)],
+        "month": list(months) * len(keys),
+        "count": np.concatenate(values) if values else np.array([], dtype=float),
+    })
+
+
 def scan(
     con: BaseBackend,
     *,
@@ -229,7 +243,7 @@ def scan(
     areas_list = [("partnership", partnership_code, " and ".join(scope.names), None)]
     areas_list += [("ward", r.ward_code, r.ward_name, r.ward_code)
                    for r in wards.itertuples(index=False)]
-    rows, series_rows = [], []
+    rows, series_keys, series_values = [], [], []
     month_index = pd.Index(list(months))
     for (source, category), group in frame.groupby(["source", "category"], sort=True):
         is_loaded = np.array([m in loaded[source] for m in months])
@@ -244,9 +258,8 @@ def scan(
             else:
                 values = np.zeros(len(months))
             values = np.where(is_loaded, values, np.nan)
-            series_rows.append(pd.DataFrame({"area_code": code, "source": source,
-                                             "category": category, "month": list(months),
-                                             "count": values}))
+            series_keys.append((code, source, category))
+            series_values.append(values)
             for test, result in ((MONTH_TEST, month_exceedance(values, settings)),
                                  (QUARTER_TEST, quarter_change(values, settings))):
                 rows.append({"area_level": level, "area_code": code, "area_name": name,
@@ -268,9 +281,9 @@ def scan(
              .reset_index(drop=True)[list(SCAN_COLUMNS)])
     return Scan(
         table=table,
-        counts=pd.concat(series_rows, ignore_index=True),
+        counts=_long_counts(series_keys, series_values, months),
         month=month,
-        n_series=len(series_rows),
+        n_series=len(series_keys),
         n_tested=len(table),
         n_not_tested=n_not_tested,
         n_flagged=int(table["flagged"].sum()),

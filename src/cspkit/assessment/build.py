@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
+from typing import Any
 
+import pandas as pd
 from ibis.backends import BaseBackend
 
 from cspkit import __version__
@@ -56,9 +59,10 @@ def period_year(period: StrategicPeriod) -> str:
     return end if start == end else f"{start}/{end[2:]}"
 
 
-def _inputs(evidence: Evidence) -> tuple[InputFile, ...]:
-    used = {i for result in evidence.results() for i in result.citation.load_ids}
-    ledger = evidence.ledger
+def input_files(results: Iterable[Any], ledger: pd.DataFrame) -> tuple[InputFile, ...]:
+    """The loaded files behind analysis results (each with a ``citation``), from the
+    ``load_ledger`` table, for a document's manifest."""
+    used = {i for result in results for i in result.citation.load_ids}
     rows = ledger[ledger["load_id"].isin(used)].sort_values(["kind", "file_name", "load_id"])
     return tuple(InputFile(source=str(r.kind), file_name=str(r.file_name), sha256=str(r.sha256))
                  for r in rows.itertuples(index=False))
@@ -102,7 +106,7 @@ def document_from_evidence(evidence: Evidence, *, analyst_text: str = "") -> Doc
         metadata=Metadata(
             period=f"{evidence.period.start}:{evidence.period.end}",
             comparison_period=f"{evidence.comparison.start}:{evidence.comparison.end}",
-            inputs=_inputs(evidence),
+            inputs=input_files(evidence.results(), evidence.ledger),
             config=config.model_dump(mode="json"),
             software_version=__version__,
         ),

@@ -21,6 +21,7 @@ from cspkit.analysis.partner_sources import ae_assaults
 from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.scan import MONTH_TEST, TOTAL_CRIME, Scan, scan
 from cspkit.analysis.scope import CRIME
+from cspkit.assessment.build import input_files
 from cspkit.assessment.config import PartnershipConfig, load_config
 from cspkit.assessment.document import (
     SUPPRESSED,
@@ -29,7 +30,6 @@ from cspkit.assessment.document import (
     Column,
     Document,
     Finding,
-    InputFile,
     Metadata,
     Paragraph,
     Section,
@@ -251,8 +251,6 @@ def build_bulletin(con: BaseBackend, config: PartnershipConfig, *,
                                     config.suppression_threshold))
     sections.append(_method_section(result))
     ledger = con.table("load_ledger").to_pandas()
-    used = set(result.citation.load_ids)
-    rows = ledger[ledger["load_id"].isin(used)].sort_values(["kind", "file_name"])
     citation = result.citation
     document = Document(
         title=f"Scanning bulletin, {month_text(result.month)}",
@@ -263,8 +261,7 @@ def build_bulletin(con: BaseBackend, config: PartnershipConfig, *,
         metadata=Metadata(
             period=f"{result.month}:{result.month}",
             comparison_period=f"{citation.comparison.start}:{citation.comparison.end}",
-            inputs=tuple(InputFile(str(r.kind), str(r.file_name), str(r.sha256))
-                         for r in rows.itertuples(index=False)),
+            inputs=input_files([result], ledger),
             config=config.model_dump(mode="json"), software_version=__version__))
     return document, result
 

@@ -13,6 +13,8 @@ import calendar
 import dataclasses
 from collections.abc import Sequence
 
+import pandas as pd
+
 from cspkit.assessment.document import Block, Chart, Map, Section, Table
 from cspkit.assessment.evidence import Evidence
 from cspkit.sources.names import DATA_SET_NAMES, data_set_name, force_name
@@ -77,12 +79,24 @@ def _data_for(analysis: str) -> tuple[str, ...] | None:
     return None
 
 
-class _Citer:
-    def __init__(self, evidence: Evidence) -> None:
-        ledger = evidence.ledger
+class DataCiter:
+    """Names the data an analysis read, from the load ledger.
+
+    Parameters
+    ----------
+    ledger
+        The ``load_ledger`` table.
+    forces
+        The police forces whose files cover the areas (force slugs).
+    first_month, last_month
+        The months the document's police figures span.
+    """
+
+    def __init__(self, ledger: pd.DataFrame, forces: Sequence[str], first_month: str,
+                 last_month: str) -> None:
         self.live = ledger[ledger["status"] == "loaded"] if "status" in ledger else ledger
-        self.forces = ", ".join(force_name(f) for f in evidence.coverage.forces)
-        self.months = month_span(evidence.comparison.start, evidence.period.end)
+        self.forces = ", ".join(force_name(f) for f in forces)
+        self.months = month_span(first_month, last_month)
 
     def _partner(self, source: str | None) -> list[str]:
         rows = self.live[self.live["dataset"].astype(str).str.startswith("partner_")]
@@ -104,6 +118,9 @@ class _Citer:
         return [DATA_SET_NAMES[found[0]]] if found else []
 
     def phrases(self, wanted: str) -> list[str]:
+        """The data sets behind one name of :data:`ANALYSIS_DATA`'s values (``police``,
+        ``outcomes``, ``partner``, ``partner:<source>``, ``ledger`` or a key of
+        :data:`KINDS`), as a reader names them."""
         if wanted == "police":
             where = f", {self.forces}" if self.forces else ""
             return [f"{DATA_SET_NAMES['police_street']}{where}, {self.months}"]
@@ -120,6 +137,7 @@ class _Citer:
         return self._kinds(KINDS[wanted])
 
     def cite(self, analysis: str) -> str:
+        """The line under a table or figure made by ``analysis``."""
         if analysis in DOCUMENT_PARTS:
             return DOCUMENT_PARTS[analysis]
         wanted = _data_for(analysis)
@@ -132,7 +150,8 @@ class _Citer:
 def cite_data(sections: Sequence[Section], evidence: Evidence) -> list[Section]:
     """The sections with every table, chart and map citing its data in words
     (``data_source``), worked out from the analysis that produced it and the warehouse."""
-    citer = _Citer(evidence)
+    citer = DataCiter(evidence.ledger, evidence.coverage.forces, evidence.comparison.start,
+                      evidence.period.end)
 
     def visit(block: Block) -> Block:
         if isinstance(block, Section):

@@ -1,0 +1,55 @@
+"""``csp profile``: a problem profile of one topic in one area (SARA)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cspkit.errors import CspError
+from cspkit.warehouse import DEFAULT_WAREHOUSE
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``profile`` command to ``app``."""
+    app.command("profile")(profile_command)
+
+
+def profile_command(
+    config: Annotated[Path, typer.Option("--config", "-c",
+                                         help="Partnership configuration (TOML), from csp init.")],
+    topic: Annotated[str, typer.Option(
+        "--topic", help="A police.uk crime type (e.g. Shoplifting), ASB, or a partner source "
+        "loaded (e.g. council_asb).")],
+    area: Annotated[list[str], typer.Option(
+        "--area", help="Ward or LSOA names or codes (several separated by ';'), or a GeoJSON "
+        "polygon file; repeat the option for more.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")],
+    warehouse: Annotated[Path, typer.Option(
+        "--warehouse", "-w", help="Warehouse DuckDB file (or an Ibis URL); csp.duckdb if not "
+        "given.")] = Path(DEFAULT_WAREHOUSE),
+    period: Annotated[str | None, typer.Option(
+        "--period", help="YYYY-MM:YYYY-MM; the configuration's strategic period if not "
+        "given.")] = None,
+) -> None:
+    """Write a problem profile of one topic in one area.
+
+    In the SARA structure: Scanning (how many, the change with its significance, the
+    area's share of the partnership, the monthly trend), Analysis (victims, offenders and
+    location, with the partner data loaded or the data gaps; repeat locations; time;
+    outcomes), Response (options from the College of Policing Crime Reduction Toolkit) and
+    Assessment (the measures to track). Writes profile.html, profile.docx, profile.pdf,
+    measures.json and data/ (every table as CSV, with manifest.json).
+    """
+    from cspkit.assessment.profile import write_profile
+
+    try:
+        run = write_profile(config, warehouse=warehouse, out_dir=out, topic=topic,
+                            areas=area, period=period)
+    except CspError as exc:
+        Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    for line in run.summary():
+        Console().print(line, highlight=False, soft_wrap=True)

@@ -190,7 +190,7 @@ def compare_periods(
         )
     theme_map = validate_themes(con, themes)
     for p, what in ((period, "period"), (previous, "comparison period")):
-        require_months(con, p.months, what=what)
+        require_months(con, p.months, what=f"{what} {p.label}")
     counts = count_incidents(
         con, scope, period.months + previous.months, by=["month", "source", "category"],
         sources=(CRIME, ASB),
@@ -238,6 +238,12 @@ def recent_change(
     the period runs from that month to ``end`` (``months`` is then ignored) and is compared
     with the equal number of months just before it.
 
+    Raises
+    ------
+    MonthsNotLoaded
+        A month of the recent window or of the months before it is not loaded (the
+        message names them as the recent trend's, whatever the strategic periods are).
+
     Examples
     --------
     ``recent_change(con, areas="E06000004", end="2025-12", months=6)`` compares
@@ -245,6 +251,11 @@ def recent_change(
     with 2024-07…2025-03.
     """
     period = StrategicPeriod(since, end) if since else StrategicPeriod.ending(end, months)
+    # Checked here so that a gap is named as the recent window's, not as months "of the
+    # comparison period" (the strategic comparison period is a different thing).
+    window = f"recent trend ({period.label} against {period.previous().label})"
+    require_months(con, period.previous().months + period.months, what=window,
+                   hint="Load the police.uk files of those months to show the recent trend")
     return compare_periods(
         con,
         areas=areas,

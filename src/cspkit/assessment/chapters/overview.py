@@ -14,6 +14,7 @@ from cspkit.assessment.chapters.parts import (
     hotspot_blocks,
     small_number_note,
     trend_block,
+    trend_gaps,
     unavailable_callout,
     ward_blocks,
 )
@@ -69,15 +70,30 @@ def _figures_for(change, group: str) -> dict:
         "group": group}
 
 
-def _recent_table(evidence: Evidence) -> Table:
+def _recent(evidence: Evidence) -> list[Block]:
+    """The recent (half-year) change: a finding, what it compares, and its table."""
     recent = evidence.recent
-    rows = change_rows(recent, ("total", "asb"))
-    return Table(
-        id=RECENT_TABLE,
-        caption=(f"Recent trend: {recent.citation.period.label} against "
-                 f"{recent.citation.comparison.label}"),
-        columns=(Column("group", "Total or ASB"), *CHANGE_COLUMNS),
-        rows=rows, source="change.recent_change", notes=(CHANGE_NOTE,))
+    if isinstance(recent, Unavailable):
+        return [unavailable_callout(recent)]
+    total = change_of(recent, "total", "Total recorded crime",
+                      f"Over the last {recent.citation.period.n_months} months, "
+                      "total recorded crime")
+    return [
+        replace(change_finding(total, weight=RECENT_WEIGHT, source_table=RECENT_TABLE),
+                figures=_figures_for(total, "Total recorded crime")),
+        Paragraph(
+            f"The recent trend compares {recent.citation.period.label} with "
+            f"{recent.citation.comparison.label}. Consecutive half-years differ by season "
+            "as well as by trend: read it with the monthly chart below, which shows the same "
+            "months a year earlier."),
+        Table(
+            id=RECENT_TABLE,
+            caption=(f"Recent trend: {recent.citation.period.label} against "
+                     f"{recent.citation.comparison.label}"),
+            columns=(Column("group", "Total or ASB"), *CHANGE_COLUMNS),
+            rows=change_rows(recent, ("total", "asb")), source="change.recent_change",
+            notes=(CHANGE_NOTE,)),
+    ]
 
 
 def performance_table(evidence: Evidence) -> Table:
@@ -143,9 +159,6 @@ def overview_chapter(evidence: Evidence) -> Section:
     area = " and ".join(evidence.area_names)
     total = change_of(change, "total", "Total recorded crime")
     asb = change_of(change, "asb", ASB_CATEGORY)
-    recent = change_of(evidence.recent, "total", "Total recorded crime",
-                       f"Over the last {evidence.recent.citation.period.n_months} months, "
-                       "total recorded crime")
     intro = Paragraph(
         f"This chapter compares police-recorded crime and anti-social behaviour in {area} in "
         f"the strategic period ({evidence.period.label}) with the comparison period "
@@ -156,8 +169,7 @@ def overview_chapter(evidence: Evidence) -> Section:
     performance = [
         change_finding(total, weight=TOTAL_WEIGHT, source_table=SUMMARY_TABLE),
         change_finding(asb, weight=weights[ASB_CATEGORY], source_table=SUMMARY_TABLE),
-        replace(change_finding(recent, weight=RECENT_WEIGHT, source_table=RECENT_TABLE),
-                figures=_figures_for(recent, "Total recorded crime")),
+        *_recent(evidence),
         _summary_table(evidence),
         Paragraph("By crime type (largest first):"),
         *change_findings(change, crime_rows, weights=weights, source_table=PERFORMANCE_TABLE),
@@ -167,13 +179,8 @@ def overview_chapter(evidence: Evidence) -> Section:
                      table_id=PERFORMANCE_TABLE),
         trend_block(evidence.trends, kind="total", group="Total recorded crime",
                     id="total_crime_trend", what="recorded crime"),
+        *trend_gaps(evidence.trends),
     ]
-    recent_text = (
-        f"The recent trend compares {evidence.recent.citation.period.label} with "
-        f"{evidence.recent.citation.comparison.label}. Consecutive half-years differ by season "
-        "as well as by trend: read it with the monthly chart below, which shows the same "
-        "months a year earlier.")
-    performance[3:3] = [Paragraph(recent_text), _recent_table(evidence)]
     places: list[Block] = ward_blocks(
         evidence.wards, prefix="all_crime", what="recorded crime", weight=TOTAL_WEIGHT,
         geometries=evidence.ward_boundaries, table_id=WARD_TABLE, source="places.ward_ranking",

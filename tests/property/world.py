@@ -1,0 +1,191 @@
+"""The fictional force area's reference data, and police.uk and partner files drawn over it.
+
+The reference files (ONS lookups, population, IMD, boundaries) come from the demo borough
+generator (:mod:`cspkit.synth`) and are loaded once into a warehouse that each example
+copies. Police.uk street files and partner exports are drawn by Hypothesis strategies from
+the lookups' codes: 2021 codes of the borough and of its neighbours, 2011 codes (published
+before June 2023, some split in 2021), codes of LSOAs beyond the force area that no loaded
+lookup holds (rows over the border), and rows with no location at all.
+
+Expected figures are computed with plain SQL (DuckDB) over the written CSV files and the
+lookup CSVs, never with cspkit.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from hypothesis import strategies as st
+
+from cspkit.synth import generate_borough
+from cspkit.warehouse import connect
+from cspkit.warehouse.load import load_paths
+
+FORCE = "Kestrel Vale and Fenmoor Police"
+SLUG = "kestrel-fenmoor"
+CRIME_TYPES = (
+    "Violence and sexual offences", "Anti-social behaviour", "Shoplifting", "Criminal damage "
+    "and arson", "Public order", "Other theft", "Burglary", "Vehicle crime", "Drugs",
+    "Robbery", "Theft from the person", "Bicycle theft", "Possession of weapons",
+    "Other crime",
+)
+ASB = "Anti-social behaviour"
+BEYOND_FORCE = ("E01099001", "E01099002", "W01000123")
+"""LSOA codes of neighbouring forces' areas, in no loaded lookup (rows over the border)."""
+MONTHS = tuple(f"{y}-{m:02d}" for y in (2024, 2025) for m in range(1, 13))
+STREET_COLUMNS = (
+    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
+    "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
+)
+
+
+@dataclass(frozen=True)
+class World:
+    """The reference files, their warehouse, and the codes files may use."""
+
+    folder: Path
+    warehouse: Path
+    lad: str
+    lsoa21: tuple[str, ...]
+    """Every 2021 LSOA code of the lookup (the borough and its two neighbours)."""
+    lsoa11_split: tuple[str, ...]
+    """2011 codes split in 2021 (their children are 2021 codes of one authority)."""
+    wards: tuple[str, ...]
+    """Wards of the borough."""
+    single_lsoas: tuple[str, ...]
+    """Borough LSOAs that no split 2011 code became (a one-LSOA partnership)."""
+
+    @property
+    def lookup21(self) -> Path:
+        return self.folder / "lookups" / "LSOA21_WD25_LAD25_EW_LU.csv"
+
+    @property
+    def lookup11(self) -> Path:
+        return self.folder / "lookups" / "lookup_lsoa11_lsoa21_ltla22.csv"
+
+    def fresh_warehouse(self, folder: Path) -> Path:
+        """A copy of the reference warehouse to load drawn files into."""
+        path = folder / "warehouse.duckdb"
+        shutil.copy(self.warehouse, path)
+        return path
+
+
+def build_world(root: Path) -> World:
+    manifest = generate_borough(root / "synth", seed=7, first_month="2025-12",
+                                last_month="2025-12")
+    folder = root / "reference"
+    for part in ("lookups", "population", "imd", "boundaries"):
+        shutil.copytree(manifest.out_dir / part, folder / part)
+    warehouse = root / "reference.duckdb"
+    con = connect(warehouse)
+    load_paths(con, [folder])
+    con.disconnect()
+    area = pd.read_csv(folder / "lookups" / "LSOA21_WD25_LAD25_EW_LU.csv",
+                       encoding="utf-8-sig", dtype=str)
+    change = pd.read_csv(folder / "lookups" / "lookup_lsoa11_lsoa21_ltla22.csv", dtype=str)
+    split = change[change["change_code"] == "S"]
+    lad = manifest.borough.code
+    borough = area[area["LAD25CD"] == lad]
+    return World(
+        folder=folder, warehouse=warehouse, lad=lad,
+        lsoa21=tuple(sorted(area["LSOA21CD"])),
+        lsoa11_split=tuple(sorted(set(split["lsoa11_code"]))),
+        wards=tuple(sorted(set(borough["WD25CD"]))),
+        single_lsoas=tuple(sorted(set(borough["LSOA21CD"]) - set(split["lsoa21_code"]))),
+    )
+
+
+# --- drawing police.uk street files ---------------------------------------------------------
+
+@st.composite
+def street_row(draw: st.DrawFn, world: World, month: str) -> dict[str, str]:
+    """One street-file row: a crime (with its Crime ID) or ASB (without), somewhere."""
+    crime_type = draw(st.sampled_from(CRIME_TYPES))
+    where = draw(st.sampled_from(["2021", "2021", "2021", "2011", "beyond", "none"]))
+    code = {"2021": lambda: draw(st.sampled_from(world.lsoa21)),
+            "2011": lambda: draw(st.sampled_from(world.lsoa11_split)),
+            "beyond": lambda: draw(st.sampled_from(BEYOND_FORCE)),
+            "none": lambda: ""}[where]()
+    crime_id = "" if crime_type == ASB else draw(st.text("0123456789abcdef", min_size=64,
+                                                         max_size=64))
+    return {
+        "Crime ID": crime_id, "Month": month, "Reported by": FORCE, "Falls within": FORCE,
+        # A split 2011 code without a point is placed by best fit; the figures checked are
+        # by local authority, which every child of a split shares.
+        "Longitude": "" if where == "none" else "-1.800000",
+        "Latitude": "" if where == "none" else "53.480000",
+        "Location": "No location" if where == "none" else "On or near Market Street",
+        "LSOA code": code, "LSOA name": f"{code} name" if code else "",
+        "Crime type": crime_type,
+        "Last outcome category": "" if crime_type == ASB else "Under investigation",
+        "Context": "",
+    }
+
+
+@st.composite
+def street_files(draw: st.DrawFn, world: World, *, months: tuple[str, ...] = MONTHS,
+                 max_rows: int = 25) -> dict[str, list[dict[str, str]]]:
+    """Month → rows for a random subset of months (the others are gaps, as in archives)."""
+    chosen = draw(st.lists(st.sampled_from(months), min_size=1, max_size=len(months),
+                           unique=True))
+    return {m: draw(st.lists(street_row(world, m), min_size=1, max_size=max_rows))
+            for m in sorted(chosen)}
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """How a file's bytes are laid out: line ends and an optional byte-order mark."""
+
+    newline: str
+    bom: bool
+
+
+encodings = st.builds(Encoding, newline=st.sampled_from(["\n", "\r\n"]), bom=st.booleans())
+
+
+def write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]],
+              encoding: Encoding) -> Path:
+    """Write rows as CSV with the given line ends and BOM (values quoted when needed)."""
+    def cell(value: str) -> str:
+        if any(c in value for c in ',"\r\n'):
+            return '"' + value.replace('"', '""') + '"'
+        return value
+    lines = [",".join(cell(c) for c in columns)]
+    lines += [",".join(cell(row[c]) for c in columns) for row in rows]
+    text = encoding.newline.join(lines) + encoding.newline
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes((b"\xef\xbb\xbf" if encoding.bom else b"") + text.encode("utf-8"))
+    return path
+
+
+def write_street_files(folder: Path, files: dict[str, list[dict[str, str]]],
+                       encoding: Encoding) -> list[Path]:
+    return [write_csv(folder / month / f"{month}-{SLUG}-street.csv", STREET_COLUMNS, rows,
+                      encoding) for month, rows in files.items()]
+
+
+# --- plain SQL over the written files -------------------------------------------------------
+
+def sql(query: str, **files: Path | list[Path]) -> pd.DataFrame:
+    """Run ``query`` with each named file (or list of files) as a view of its CSV text."""
+    con = duckdb.connect()
+    for name, paths in files.items():
+        listed = paths if isinstance(paths, list) else [paths]
+        quoted = ", ".join(f"'{p}'" for p in listed)
+        con.execute(f"create view {name} as select * from read_csv([{quoted}], "
+                    "all_varchar=true, header=true, union_by_name=true)")
+    try:
+        return con.execute(query).df()
+    finally:
+        con.close()
+
+
+def placed_lad_sql(world: World) -> str:
+    """SQL: ``code → lad`` for every code a loaded lookup places (2021 and 2011 codes)."""
+    return (f"select LSOA21CD as code, LAD25CD as lad from read_csv('{world.lookup21}', "
+            "all_varchar=true) union select distinct lsoa11_code, ltla22_code from "
+            f"read_csv('{world.lookup11}', all_varchar=true)")

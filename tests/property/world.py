@@ -54,10 +54,8 @@ class World:
     """Every 2021 LSOA code of the lookup (the borough and its two neighbours)."""
     lsoa11_split: tuple[str, ...]
     """2011 codes split in 2021 (their children are 2021 codes of one authority)."""
-    wards: tuple[str, ...]
-    """Wards of the borough."""
-    single_lsoas: tuple[str, ...]
-    """Borough LSOAs that no split 2011 code became (a one-LSOA partnership)."""
+    lads: tuple[str, ...]
+    """Every local authority: the borough, its two neighbours and one of a single LSOA."""
 
     @property
     def lookup21(self) -> Path:
@@ -74,37 +72,48 @@ class World:
         return path
 
 
+TINY_LAD, TINY_WARD = "E06900004", "E05900999"
+
+
 def build_world(root: Path) -> World:
+    """The demo force area's reference files, with one LSOA of a neighbour made into an
+    authority of its own (a partnership of one LSOA), loaded into a warehouse."""
     manifest = generate_borough(root / "synth", seed=7, first_month="2025-12",
                                 last_month="2025-12")
     folder = root / "reference"
     for part in ("lookups", "population", "imd", "boundaries"):
         shutil.copytree(manifest.out_dir / part, folder / part)
+    lookup = folder / "lookups" / "LSOA21_WD25_LAD25_EW_LU.csv"
+    area = pd.read_csv(lookup, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    change = pd.read_csv(folder / "lookups" / "lookup_lsoa11_lsoa21_ltla22.csv", dtype=str)
+    neighbour = area[(area["LAD25CD"] != manifest.borough.code)
+                     & ~area["LSOA21CD"].isin(change.loc[change["change_code"] == "S",
+                                                         "lsoa21_code"])]
+    tiny = area.index == neighbour.index[-1]
+    area.loc[tiny, ["WD25CD", "WD25NM", "LAD25CD", "LAD25NM"]] = [
+        TINY_WARD, "Wren Quay", TINY_LAD, "Wrenmouth"]
+    area.to_csv(lookup, index=False, encoding="utf-8-sig")
     warehouse = root / "reference.duckdb"
     con = connect(warehouse)
     load_paths(con, [folder])
     con.disconnect()
-    area = pd.read_csv(folder / "lookups" / "LSOA21_WD25_LAD25_EW_LU.csv",
-                       encoding="utf-8-sig", dtype=str)
-    change = pd.read_csv(folder / "lookups" / "lookup_lsoa11_lsoa21_ltla22.csv", dtype=str)
     split = change[change["change_code"] == "S"]
     lad = manifest.borough.code
-    borough = area[area["LAD25CD"] == lad]
     return World(
         folder=folder, warehouse=warehouse, lad=lad,
         lsoa21=tuple(sorted(area["LSOA21CD"])),
         lsoa11_split=tuple(sorted(set(split["lsoa11_code"]))),
-        wards=tuple(sorted(set(borough["WD25CD"]))),
-        single_lsoas=tuple(sorted(set(borough["LSOA21CD"]) - set(split["lsoa21_code"]))),
+        lads=tuple(sorted(set(area["LAD25CD"]))),
     )
 
 
 # --- drawing police.uk street files ---------------------------------------------------------
 
 @st.composite
-def street_row(draw: st.DrawFn, world: World, month: str) -> dict[str, str]:
+def street_row(draw: st.DrawFn, world: World, month: str,
+               crime_types: tuple[str, ...] = CRIME_TYPES) -> dict[str, str]:
     """One street-file row: a crime (with its Crime ID) or ASB (without), somewhere."""
-    crime_type = draw(st.sampled_from(CRIME_TYPES))
+    crime_type = draw(st.sampled_from(crime_types))
     where = draw(st.sampled_from(["2021", "2021", "2021", "2011", "beyond", "none"]))
     code = {"2021": lambda: draw(st.sampled_from(world.lsoa21)),
             "2011": lambda: draw(st.sampled_from(world.lsoa11_split)),
@@ -118,7 +127,8 @@ def street_row(draw: st.DrawFn, world: World, month: str) -> dict[str, str]:
         # by local authority, which every child of a split shares.
         "Longitude": "" if where == "none" else "-1.800000",
         "Latitude": "" if where == "none" else "53.480000",
-        "Location": "No location" if where == "none" else "On or near Market Street",
+        "Location": "No location" if where == "none" else draw(st.sampled_from(
+            ["On or near Market Street", "On or near Smith's Yard, Back Lane"])),
         "LSOA code": code, "LSOA name": f"{code} name" if code else "",
         "Crime type": crime_type,
         "Last outcome category": "" if crime_type == ASB else "Under investigation",
@@ -127,12 +137,15 @@ def street_row(draw: st.DrawFn, world: World, month: str) -> dict[str, str]:
 
 
 @st.composite
-def street_files(draw: st.DrawFn, world: World, *, months: tuple[str, ...] = MONTHS,
-                 max_rows: int = 25) -> dict[str, list[dict[str, str]]]:
-    """Month → rows for a random subset of months (the others are gaps, as in archives)."""
-    chosen = draw(st.lists(st.sampled_from(months), min_size=1, max_size=len(months),
-                           unique=True))
-    return {m: draw(st.lists(street_row(world, m), min_size=1, max_size=max_rows))
+def street_files(draw: st.DrawFn, world: World, *,
+                 months: tuple[str, ...] | frozenset[str] = MONTHS,
+                 max_rows: int = 25, crime_types: tuple[str, ...] = CRIME_TYPES,
+                 ) -> dict[str, list[dict[str, str]]]:
+    """Month → rows for a random subset of ``months`` (the others are gaps, as in archives);
+    ``months`` given as a set are all written."""
+    chosen = months if isinstance(months, frozenset) else draw(st.lists(
+        st.sampled_from(months), min_size=1, max_size=len(months), unique=True))
+    return {m: draw(st.lists(street_row(world, m, crime_types), min_size=1, max_size=max_rows))
             for m in sorted(chosen)}
 
 
@@ -185,7 +198,10 @@ def sql(query: str, **files: Path | list[Path]) -> pd.DataFrame:
 
 
 def placed_lad_sql(world: World) -> str:
-    """SQL: ``code → lad`` for every code a loaded lookup places (2021 and 2011 codes)."""
-    return (f"select LSOA21CD as code, LAD25CD as lad from read_csv('{world.lookup21}', "
-            "all_varchar=true) union select distinct lsoa11_code, ltla22_code from "
-            f"read_csv('{world.lookup11}', all_varchar=true)")
+    """SQL: ``code → lad`` for every code a loaded lookup places: 2021 codes, and 2011 codes
+    through the 2021 LSOAs they became (the children of a split share one authority)."""
+    l21 = f"read_csv('{world.lookup21}', all_varchar=true)"
+    l11 = f"read_csv('{world.lookup11}', all_varchar=true)"
+    return (f"select LSOA21CD as code, LAD25CD as lad from {l21} union select distinct "
+            f"c.lsoa11_code, a.LAD25CD from {l11} c join {l21} a on c.lsoa21_code = "
+            f"a.LSOA21CD where c.lsoa11_code not in (select LSOA21CD from {l21})")

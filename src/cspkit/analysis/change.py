@@ -43,7 +43,8 @@ class PeriodComparison:
         ``small_numbers`` (either count below ``small_number``), ``share_current`` and
         ``share_previous`` (share of total crime; NaN for anti-social behaviour).
         Rows: total crime, the themes in the order given, crime types by current count
-        (largest first), then anti-social behaviour.
+        (largest first; every type a theme names, even with no crime), then anti-social
+        behaviour.
     total_current, total_previous
         Total recorded crime (never including anti-social behaviour).
     asb_current, asb_previous
@@ -95,8 +96,13 @@ def comparison_table(
     small_number: int,
     alpha: float,
 ) -> pd.DataFrame:
-    """Build the comparison table from crime counts per category in each period."""
-    categories = sorted(set(current.index) | set(previous.index))
+    """Build the comparison table from crime counts per category in each period.
+
+    Every category a theme names has a row, with zeros when none was recorded in either
+    period, so that a theme of one crime type always has its figures.
+    """
+    named = {c for cats in themes.values() for c in cats}
+    categories = sorted(set(current.index) | set(previous.index) | named)
     current = current.reindex(categories, fill_value=0).astype("int64")
     previous = previous.reindex(categories, fill_value=0).astype("int64")
     total = (int(current.sum()), int(previous.sum()))

@@ -26,6 +26,8 @@ SOURCE_CENSUS = "ONS Census 2021 usual residents by LSOA 2021 (population)"
 SOURCE_LOOKUP = "ONS LSOA 2021 to ward to local authority best-fit lookup (area)"
 SOURCE_NAMES = {CRIME: SOURCE_CRIME, ASB: SOURCE_ASB}
 """The incident sources place analyses can count, and how a citation names them."""
+SOURCE_WORDS = {CRIME: "crime", ASB: "anti-social behaviour"}
+"""How a sentence names what the place analyses count."""
 
 
 @dataclass(frozen=True)
@@ -283,6 +285,14 @@ def residents(con: BaseBackend, scope: Scope) -> pd.DataFrame:
         )
     rows["residents"] = rows["residents"].astype("int64")
     return rows.sort_values("lsoa_code").reset_index(drop=True)
+
+
+def nothing_recorded(source: str, categories: Sequence[str] | None, period: StrategicPeriod,
+                     consequence: str) -> CspError:
+    """The error of an analysis with nothing to measure: no incident of the selection in the
+    areas and period (an analysis the assessment then reports as not available)."""
+    what = " or ".join(categories) if categories else SOURCE_WORDS[source]
+    return CspError(f"no {what} recorded in the areas in {period.label}, so {consequence}")
 
 
 def describe_categories(categories: Sequence[str] | None) -> list[str]:

@@ -1,0 +1,142 @@
+"""Property: the assessment on generated warehouses completes with notes, or stops with a
+one-line CspError when a month of the two compared periods is missing — never another
+exception — and its counts equal plain SQL over the generated files.
+
+Warehouses hold random months of police.uk files (gaps anywhere), crime types that never
+occur, rows without location and over the border; partnerships are the borough, a
+neighbour, or an authority of a single LSOA; periods of 1 to 12 months compared with the
+previous period or a year earlier. The Document is built but not rendered (rendering every
+format is pinned elsewhere).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from cspkit.analysis.periods import StrategicPeriod
+from cspkit.analysis.scope import MonthsNotLoaded
+from cspkit.assessment.build import document_from_evidence
+from cspkit.assessment.commands import write_default_config
+from cspkit.assessment.config import load_config
+from cspkit.assessment.evidence import gather
+from cspkit.warehouse import connect
+from cspkit.warehouse.load import load_paths
+
+from .test_police_uk_reader import rows
+from .world import (
+    ASB,
+    CRIME_TYPES,
+    MONTHS,
+    encodings,
+    placed_lad_sql,
+    sql,
+    street_files,
+    write_street_files,
+)
+
+EXAMPLES = settings(max_examples=25, deadline=None)
+
+
+@st.composite
+def assessments(draw: st.DrawFn, world):
+    """Files, the partnership's authority, and its period and comparison rule.
+
+    Months outside the two compared periods are left out at random; now and then a month
+    of the periods is too (the assessment must then stop, naming it).
+    """
+    months = draw(st.integers(1, 12))
+    end = draw(st.sampled_from(MONTHS[months + 11:] if months < 12 else MONTHS[-1:]))
+    compare = draw(st.sampled_from(["previous", "year-earlier"]))
+    period = StrategicPeriod.ending(end, months)
+    comparison = period.previous("year_earlier" if compare == "year-earlier" else "previous")
+    required = sorted(set(period.months) | set(comparison.months))
+    others = sorted(set(MONTHS) - set(required))
+    gaps = set(draw(st.lists(st.sampled_from(others), unique=True))) if others else set()
+    if draw(st.integers(0, 4)) == 0:
+        gaps |= set(draw(st.lists(st.sampled_from(required), min_size=1, max_size=2)))
+    crime_types = tuple(draw(st.lists(st.sampled_from(CRIME_TYPES), min_size=1,
+                                      max_size=len(CRIME_TYPES), unique=True)))
+    files = draw(street_files(world, months=frozenset(MONTHS) - gaps, max_rows=20,
+                              crime_types=crime_types))
+    lad = draw(st.sampled_from(world.lads))
+    return files, lad, period, compare
+
+
+def counts_by_month(written: list[Path], world, lad: str, months: tuple[str, ...]):
+    """Crime, ASB and unplaced rows per month of the files, by plain SQL."""
+    listed = ", ".join(f"'{m}'" for m in months)
+    return sql(
+        f"select s.Month as month, count(*) filter (where l.lad = '{lad}' and \"Crime type\" "
+        f"<> '{ASB}') as crime, count(*) filter (where l.lad = '{lad}' and \"Crime type\" = "
+        f"'{ASB}') as asb, count(*) filter (where l.lad is null) as not_placed from street s "
+        f"left join ({placed_lad_sql(world)}) l on s.\"LSOA code\" = l.code "
+        f"where s.Month in ({listed}) group by all", street=written).set_index("month")
+
+
+@EXAMPLES
+@given(data=st.data())
+def test_assessment_completes_or_names_the_missing_months_and_equals_plain_sql(world, data):
+    files, lad, period, compare = data.draw(assessments(world))
+    encoding = data.draw(encodings)
+    comparison = period.previous("year_earlier" if compare == "year-earlier" else "previous")
+    crime_months = {m for m, r in files.items() if any(x["Crime type"] != ASB for x in r)}
+    required = set(period.months) | set(comparison.months)
+    with tempfile.TemporaryDirectory() as tmp:
+        written = write_street_files(Path(tmp) / "police-uk", files, encoding)
+        config = load_config(write_default_config(
+            Path(tmp) / "csp.toml", name="Property CSP", areas=[lad],
+            period=f"{period.start}:{period.end}", compare=compare))
+        con = connect(world.fresh_warehouse(Path(tmp)))
+        try:
+            load_paths(con, [Path(tmp) / "police-uk"])
+            event("completes" if required <= crime_months else "a compared month missing")
+            if not required <= crime_months:
+                with pytest.raises(MonthsNotLoaded) as caught:
+                    gather(con, config)
+                assert "\n" not in str(caught.value)
+                assert set(caught.value.missing) <= required - crime_months
+                assert caught.value.missing
+                return
+            evidence = gather(con, config)
+            document = document_from_evidence(evidence)
+        finally:
+            con.disconnect()
+        by_month = counts_by_month(written, world, lad, period.months + comparison.months)
+        by_type = sql(
+            f"select \"Crime type\" as category, count(*) as n from street s join "
+            f"({placed_lad_sql(world)}) l on s.\"LSOA code\" = l.code where l.lad = '{lad}' "
+            f"and \"Crime type\" <> '{ASB}' and s.Month in "
+            f"({', '.join(repr(m) for m in period.months)}) group by all", street=written)
+
+    assert document.all_sections()
+
+    def total(column: str, months: tuple[str, ...]) -> int:
+        return int(by_month.reindex(list(months), fill_value=0)[column].sum())
+
+    change = evidence.change
+    assert (change.total_current, change.total_previous) == (
+        total("crime", period.months), total("crime", comparison.months))
+    assert (change.asb_current, change.asb_previous) == (
+        total("asb", period.months), total("asb", comparison.months))
+    table = change.table[(change.table["kind"] == "crime_type") & (change.table["current"] > 0)]
+    assert rows(table[["group", "current"]]) == rows(by_type)
+
+    trend = evidence.trends.table
+    trend = trend[trend["kind"] == "total"].set_index("month")["count"]
+    loaded = [m for m in period.months if m in crime_months]
+    assert trend.reindex(loaded).tolist() == [total("crime", (m,)) for m in loaded]
+    assert set(evidence.trends.months_not_loaded) == (
+        set(StrategicPeriod(min(period.start, comparison.start), period.end).months)
+        - crime_months)
+
+    coverage = evidence.coverage.months.groupby("month")[["in_partnership", "not_placed"]].sum()
+    for month in period.months + comparison.months:
+        expected = by_month.reindex([month], fill_value=0).iloc[0]
+        assert coverage.loc[month, "in_partnership"] == expected["crime"] + expected["asb"]
+        if evidence.coverage.forces:
+            assert coverage.loc[month, "not_placed"] == expected["not_placed"]

@@ -23,6 +23,7 @@ from cspkit.analysis.scope import MonthsNotLoaded
 from cspkit.assessment.build import document_from_evidence
 from cspkit.assessment.commands import write_default_config
 from cspkit.assessment.config import load_config
+from cspkit.assessment.document import Callout
 from cspkit.assessment.evidence import gather
 from cspkit.warehouse import connect
 from cspkit.warehouse.load import load_paths
@@ -31,7 +32,10 @@ from .test_police_uk_reader import rows
 from .world import (
     ASB,
     CRIME_TYPES,
+    FORCE,
     MONTHS,
+    TINY_LAD,
+    Encoding,
     encodings,
     placed_lad_sql,
     sql,
@@ -140,3 +144,70 @@ def test_assessment_completes_or_names_the_missing_months_and_equals_plain_sql(w
         assert coverage.loc[month, "in_partnership"] == expected["crime"] + expected["asb"]
         if evidence.coverage.forces:
             assert coverage.loc[month, "not_placed"] == expected["not_placed"]
+
+
+def document_text(document) -> str:
+    """Every sentence, caption and note of a Document, for checks on its wording."""
+    parts = []
+    for _, block in document.walk():
+        for name in ("text", "sentence", "caption", "alt_text", "summary", "title"):
+            value = getattr(block, name, None)
+            if isinstance(value, str):
+                parts.append(value)
+        parts += list(getattr(block, "notes", ()))
+    return "\n".join(parts)
+
+
+def assess_files(world, files, lad: str, period: str):
+    """Evidence and Document for ``lad`` over street files ``month → rows``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        write_street_files(Path(tmp) / "police-uk", files, Encoding("\n", bom=False))
+        config = load_config(write_default_config(
+            Path(tmp) / "csp.toml", name="Example CSP", areas=[lad], period=period,
+            compare="previous"))
+        con = connect(world.fresh_warehouse(Path(tmp)))
+        try:
+            load_paths(con, [Path(tmp) / "police-uk"])
+            evidence = gather(con, config)
+            return evidence, document_from_evidence(evidence)
+        finally:
+            con.disconnect()
+
+
+def row(month: str, lsoa: str, crime_type: str, number: int) -> dict[str, str]:
+    return {"Crime ID": "" if crime_type == ASB else f"{month}-{number:058d}", "Month": month,
+            "Reported by": FORCE, "Falls within": FORCE, "Longitude": "-1.800000",
+            "Latitude": "53.480000", "Location": "On or near Market Street",
+            "LSOA code": lsoa, "LSOA name": f"{lsoa} name", "Crime type": crime_type,
+            "Last outcome category": "", "Context": ""}
+
+
+def test_a_partnership_with_no_crime_gets_notes_not_numbers_of_nothing(world):
+    elsewhere = world.lsoas_of(world.lad)[0]
+    files = {m: [row(m, elsewhere, "Burglary", 1)] for m in MONTHS}
+
+    evidence, document = assess_files(world, files, TINY_LAD, "2025-01:2025-12")
+
+    assert evidence.change.total_current == evidence.change.total_previous == 0
+    text = document_text(document)
+    assert "nan" not in text.split() and "nan%" not in text
+    notes = {b.title: b.text for _, b in document.walk() if isinstance(b, Callout)}
+    assert notes["Not available: concentration"].startswith(
+        "no crime recorded in the areas in 2025-01 to 2025-12")
+    assert "so there is no profile by deprivation" in notes["Not available: deprivation"]
+    assert "so there are no outcomes to profile" in notes["Not available: outcomes"]
+
+
+def test_a_partnership_of_one_lsoa_says_its_rank_correlation_is_not_defined(world):
+    tiny = world.lsoas_of(TINY_LAD)[0]
+    files = {m: [row(m, tiny, "Shoplifting", i) for i in range(3)] for m in MONTHS}
+
+    evidence, document = assess_files(world, files, TINY_LAD, "2025-01:2025-12")
+
+    assert evidence.change.total_current == 36
+    text = document_text(document)
+    assert "nan" not in text.split() and "nan%" not in text
+    assert ("Across the 1 LSOA(s), the rank correlation between crime rate and deprivation "
+            "is not defined (fewer than three LSOAs, or no variation).") in text
+    # a theme of one crime type never recorded keeps its chapter's figures (zeros)
+    assert "Drugs" in set(evidence.change.table["group"])

@@ -56,6 +56,11 @@ class World:
     """2011 codes split in 2021 (their children are 2021 codes of one authority)."""
     lads: tuple[str, ...]
     """Every local authority: the borough, its two neighbours and one of a single LSOA."""
+    lsoa_lad: tuple[tuple[str, str], ...]
+    """(LSOA 2021, local authority) of the lookup."""
+
+    def lsoas_of(self, lad: str) -> list[str]:
+        return sorted(lsoa for lsoa, of in self.lsoa_lad if of == lad)
 
     @property
     def lookup21(self) -> Path:
@@ -104,6 +109,7 @@ def build_world(root: Path) -> World:
         lsoa21=tuple(sorted(area["LSOA21CD"])),
         lsoa11_split=tuple(sorted(set(split["lsoa11_code"]))),
         lads=tuple(sorted(set(area["LAD25CD"]))),
+        lsoa_lad=tuple(zip(area["LSOA21CD"], area["LAD25CD"], strict=True)),
     )
 
 

@@ -76,7 +76,7 @@ def _lsoa(draw: st.DrawFn, world: World) -> str | None:
 @st.composite
 def person(draw: st.DrawFn, world: World) -> dict[str, str | None]:
     return {
-        "key": draw(st.text("0123456789abcdef", min_size=64, max_size=64)),
+        "key": f"{draw(st.integers(0, 2**32)):064x}",
         "age": draw(st.one_of(st.none(), st.integers(0, 120).map(str))),
         "sex": draw(st.sampled_from(["M", "F", "Not known", None])),
         "ethnicity": draw(st.sampled_from(["White British", "Asian or Asian British",

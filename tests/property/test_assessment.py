@@ -65,7 +65,7 @@ def assessments(draw: st.DrawFn, world):
         gaps |= set(draw(st.lists(st.sampled_from(required), min_size=1, max_size=2)))
     crime_types = tuple(draw(st.lists(st.sampled_from(CRIME_TYPES), min_size=1,
                                       max_size=len(CRIME_TYPES), unique=True)))
-    files = draw(street_files(world, months=frozenset(MONTHS) - gaps, max_rows=20,
+    files = draw(street_files(world, months=frozenset(MONTHS) - gaps, max_rows=12,
                               crime_types=crime_types))
     lad = draw(st.sampled_from(world.lads))
     return files, lad, period, compare

@@ -1,5 +1,6 @@
 """The `csp` command. Each command parses options, calls one library function, and turns a
-CspError into a one-line message and a non-zero exit."""
+CspError into a one-line message and a non-zero exit; any other error is reported on one line
+with its traceback in a log file (:mod:`cspkit.cli_errors`)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from rich.table import Table
 from cspkit import __version__
 from cspkit.assessment import assess_commands, profile_commands, scan_commands
 from cspkit.assessment import commands as assessment_commands
-from cspkit.errors import CspError, LoadFailed
+from cspkit.cli_errors import CspGroup, errors, print_error
+from cspkit.errors import CspError
 from cspkit.privacy import commands as privacy_commands
 from cspkit.sources import fetch_commands
 from cspkit.sources.partner import commands as partner_commands
@@ -31,9 +33,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=CspGroup,
 )
 console = Console()
-errors = Console(stderr=True)
 
 WarehouseOption = Annotated[
     Path, typer.Option("--warehouse", "-w", help="Warehouse DuckDB file (or an Ibis URL).")
@@ -42,18 +44,16 @@ WarehouseOption = Annotated[
 
 def fail(error: CspError, code: int = 1) -> typer.Exit:
     """Print a user error on one line (each file's error on its own line) and exit non-zero."""
-    if isinstance(error, LoadFailed):
-        for item in error.errors:
-            errors.print(f"[red]error:[/red] {item}", highlight=False, soft_wrap=True)
-        errors.print("Nothing was loaded; the warehouse is unchanged.", highlight=False)
-    else:
-        errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+    print_error(error)
     return typer.Exit(code)
 
 
 @app.callback()
 def main(
     version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="Show the full traceback of an unexpected error instead of writing it "
+        "to a log file.")] = False,
 ) -> None:
     if version:
         console.print(f"cspkit {__version__}")

@@ -43,7 +43,8 @@ class PeriodComparison:
         ``small_numbers`` (either count below ``small_number``), ``share_current`` and
         ``share_previous`` (share of total crime; NaN for anti-social behaviour).
         Rows: total crime, the themes in the order given, crime types by current count
-        (largest first), then anti-social behaviour.
+        (largest first; every type a theme names, even with no crime), then anti-social
+        behaviour.
     total_current, total_previous
         Total recorded crime (never including anti-social behaviour).
     asb_current, asb_previous
@@ -95,8 +96,13 @@ def comparison_table(
     small_number: int,
     alpha: float,
 ) -> pd.DataFrame:
-    """Build the comparison table from crime counts per category in each period."""
-    categories = sorted(set(current.index) | set(previous.index))
+    """Build the comparison table from crime counts per category in each period.
+
+    Every category a theme names has a row, with zeros when none was recorded in either
+    period, so that a theme of one crime type always has its figures.
+    """
+    named = {c for cats in themes.values() for c in cats}
+    categories = sorted(set(current.index) | set(previous.index) | named)
     current = current.reindex(categories, fill_value=0).astype("int64")
     previous = previous.reindex(categories, fill_value=0).astype("int64")
     total = (int(current.sum()), int(previous.sum()))
@@ -190,7 +196,7 @@ def compare_periods(
         )
     theme_map = validate_themes(con, themes)
     for p, what in ((period, "period"), (previous, "comparison period")):
-        require_months(con, p.months, what=what)
+        require_months(con, p.months, what=f"{what} {p.label}")
     counts = count_incidents(
         con, scope, period.months + previous.months, by=["month", "source", "category"],
         sources=(CRIME, ASB),
@@ -241,6 +247,12 @@ def recent_change(
     compared with the same months a year earlier instead, which takes the season out of the
     comparison: the recent direction of a year-on-year assessment.
 
+    Raises
+    ------
+    MonthsNotLoaded
+        A month of the recent window or of the months before it is not loaded (the
+        message names them as the recent trend's, whatever the strategic periods are).
+
     Examples
     --------
     ``recent_change(con, areas="E06000004", end="2025-12", months=6)`` compares
@@ -249,6 +261,11 @@ def recent_change(
     2024-07…2024-12.
     """
     period = StrategicPeriod(since, end) if since else StrategicPeriod.ending(end, months)
+    # Checked here so that a gap is named as the recent window's, not as months "of the
+    # comparison period" (the strategic comparison period is a different thing).
+    window = f"recent trend ({period.label} against {period.previous(compare).label})"
+    require_months(con, period.previous(compare).months + period.months, what=window,
+                   hint="Load the police.uk files of those months to show the recent trend")
     return compare_periods(
         con,
         areas=areas,

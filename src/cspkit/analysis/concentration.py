@@ -18,6 +18,7 @@ from cspkit.analysis.scope import (
     Citation,
     count_incidents,
     describe_selection,
+    nothing_recorded,
     require_months,
     resolve_areas,
 )
@@ -108,6 +109,12 @@ def concentration(
     -------
     Concentration
 
+    Raises
+    ------
+    CspError
+        When no incident of the selection was recorded in the areas in the period (shares
+        of nothing are not defined).
+
     Notes
     -----
     LSOAs are ranked by count (ties broken by code, which does not change the shares'
@@ -121,6 +128,8 @@ def concentration(
     counts = count_incidents(
         con, scope, period.months, by=["lsoa_code"], sources=(source,), categories=cats
     )
+    if counts["n"].sum() == 0:
+        raise nothing_recorded(source, cats, period, "there is no concentration to measure")
     per_lsoa = counts.groupby("lsoa_code")["n"].sum()
     t = scope.lsoas[["lsoa_code", "lsoa_name", "ward_name"]].copy()
     t["count"] = per_lsoa.reindex(t["lsoa_code"], fill_value=0).to_numpy().astype("int64")

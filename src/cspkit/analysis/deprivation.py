@@ -19,6 +19,7 @@ from cspkit.analysis.scope import (
     Citation,
     count_incidents,
     describe_selection,
+    nothing_recorded,
     require_months,
     residents,
     resolve_areas,
@@ -51,7 +52,9 @@ class DeprivationProfile:
         of its LSOAs' scores), ``deprivation_rank`` (1 = most deprived ward of the areas),
         ``top_crime``, ``most_deprived``, ``both``. Sorted by crime rank.
     spearman_rho, spearman_p
-        Spearman rank correlation between LSOA crime rate and IMD score, and its p-value.
+        Spearman rank correlation between LSOA crime rate and IMD score, and its p-value
+        (both NaN when it is not defined: fewer than three LSOAs, or rates or scores that do
+        not vary).
     top_n, top_wards_most_deprived
         How many of the ``top_n`` wards by crime are also among the ``top_n`` most deprived.
     edition
@@ -147,6 +150,12 @@ def deprivation_profile(
     -------
     DeprivationProfile
 
+    Raises
+    ------
+    CspError
+        No IMD scores or residents for an LSOA, or no incident of the selection recorded in
+        the areas in the period.
+
     Notes
     -----
     Rates are crimes per 1,000 Census 2021 residents. Spearman's :math:`\\rho` is Pearson's
@@ -170,6 +179,8 @@ def deprivation_profile(
         counts.groupby("lsoa_code")["n"].sum().reindex(lsoas["lsoa_code"], fill_value=0)
         .to_numpy().astype("int64")
     )
+    if lsoas["count"].sum() == 0:
+        raise nothing_recorded(source, cats, period, "there is no profile by deprivation")
     lsoas["rate_per_1000"] = 1000.0 * lsoas["count"] / lsoas["residents"]
     lsoas = lsoas.merge(
         imd[["lsoa_code", "score", "rank", "decile"]].rename(
@@ -182,7 +193,7 @@ def deprivation_profile(
             f"the {edition} files loaded give IMD ranks but no scores",
             hint="Load the IoD file with scores (e.g. imd2025_england_lsoa21.csv.gz)",
         )
-    rho, p = spearmanr(lsoas["rate_per_1000"], lsoas["imd_score"])
+    rho, p = rank_correlation(lsoas["rate_per_1000"], lsoas["imd_score"])
     wards = _ward_table(lsoas, top_n)
     return DeprivationProfile(
         table=_decile_table(lsoas),
@@ -201,6 +212,21 @@ def deprivation_profile(
                       *scope.lsoas["load_id"]],
         ),
     )
+
+
+def rank_correlation(x: pd.Series, y: pd.Series) -> tuple[float, float]:
+    """Spearman's rho and its p-value; NaN for both when it is not defined (fewer than three
+    pairs, or a variable that does not vary).
+
+    >>> rank_correlation(pd.Series([1, 2, 3]), pd.Series([3, 2, 1]))[0]
+    -1.0
+    >>> rank_correlation(pd.Series([0, 0, 0]), pd.Series([3, 2, 1]))
+    (nan, nan)
+    """
+    if len(x) < 3 or x.nunique() < 2 or y.nunique() < 2:
+        return float("nan"), float("nan")
+    rho, p = spearmanr(x, y)
+    return float(rho), float(p)
 
 
 def _decile_table(lsoas: pd.DataFrame) -> pd.DataFrame:

@@ -189,6 +189,12 @@ def hotspots(
     -------
     HotSpots
 
+    Raises
+    ------
+    CspError
+        A month of either period not loaded, an LSOA without a polygon, or areas none of
+        whose LSOAs has a neighbour (one LSOA alone).
+
     Notes
     -----
     Weights: binary queen contiguity from the loaded LSOA polygons (libpysal), each LSOA
@@ -200,10 +206,16 @@ def hotspots(
     scope = resolve_areas(con, areas)
     previous = compare if isinstance(compare, StrategicPeriod) else period.previous(compare)
     cats = validate_selection(con, source, categories)
-    require_months(con, period.months, source=source, what="period")
-    require_months(con, previous.months, source=source, what="comparison period")
+    require_months(con, period.months, source=source, what=f"period {period.label}")
+    require_months(con, previous.months, source=source,
+                   what=f"comparison period {previous.label}")
     codes = scope.lsoa_codes
     w, boundary_loads = queen_weights(con, codes)
+    if len(w.islands) == w.n:
+        raise CspError(
+            f"hot spots need LSOAs with neighbours, and none of the {w.n} LSOA(s) of the areas "
+            "shares a boundary with another",
+            hint="Hot spot analysis compares each LSOA with its neighbours: use a larger area")
     counts = count_incidents(
         con, scope, period.months + previous.months, by=["month", "lsoa_code"],
         sources=(source,), categories=cats,

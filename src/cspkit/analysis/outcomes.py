@@ -12,10 +12,12 @@ from ibis.backends import BaseBackend
 
 from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.scope import (
+    CRIME,
     SOURCE_CRIME,
     SOURCE_LOOKUP,
     Citation,
     incidents,
+    nothing_recorded,
     require_months,
     resolve_areas,
 )
@@ -76,6 +78,11 @@ def outcome_profile(
     -------
     OutcomeProfile
 
+    Raises
+    ------
+    CspError
+        When no crime was recorded in the areas in the period.
+
     Notes
     -----
     Each crime (``incident.source_ref``) takes its latest record in ``outcome``
@@ -109,6 +116,8 @@ def outcome_profile(
         .to_pandas()
     )
     counted["n"] = counted["n"].astype("int64")
+    if counted["n"].sum() == 0:
+        raise nothing_recorded(CRIME, None, period, "there are no outcomes to profile")
     counted["from_record"] = counted["from_record"].astype(bool)
     table = _outcome_table(counted, theme_map)
     summary = _summary(table)

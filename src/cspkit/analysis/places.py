@@ -165,8 +165,9 @@ def place_ranking(
     scope = resolve_areas(con, areas)
     previous = compare if isinstance(compare, StrategicPeriod) else period.previous(compare)
     cats = validate_selection(con, source, categories)
-    require_months(con, period.months, source=source, what="period")
-    require_months(con, previous.months, source=source, what="comparison period")
+    require_months(con, period.months, source=source, what=f"period {period.label}")
+    require_months(con, previous.months, source=source,
+                   what=f"comparison period {previous.label}")
     counts = count_incidents(
         con, scope, period.months + previous.months, by=["month", "lsoa_code"],
         sources=(source,), categories=cats,

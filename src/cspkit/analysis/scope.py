@@ -14,7 +14,7 @@ import ibis
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from cspkit.analysis.periods import StrategicPeriod
+from cspkit.analysis.periods import StrategicPeriod, month_index
 from cspkit.errors import CspError
 
 CRIME = "police_crime"
@@ -26,6 +26,8 @@ SOURCE_CENSUS = "ONS Census 2021 usual residents by LSOA 2021 (population)"
 SOURCE_LOOKUP = "ONS LSOA 2021 to ward to local authority best-fit lookup (area)"
 SOURCE_NAMES = {CRIME: SOURCE_CRIME, ASB: SOURCE_ASB}
 """The incident sources place analyses can count, and how a citation names them."""
+SOURCE_WORDS = {CRIME: "crime", ASB: "anti-social behaviour"}
+"""How a sentence names what the place analyses count."""
 
 
 @dataclass(frozen=True)
@@ -136,26 +138,79 @@ def resolve_areas(con: BaseBackend, areas: str | Sequence[str]) -> Scope:
     return Scope(codes=codes, names=tuple(names), lsoas=lsoas)
 
 
+def month_list(months: Sequence[str], *, most: int = 6) -> str:
+    """Months for a message: runs of consecutive months as ranges, at most ``most`` items.
+
+    >>> month_list(["2023-02", "2023-03", "2023-04", "2023-09"])
+    '2023-02 to 2023-04, 2023-09'
+    """
+    runs: list[list[str]] = []
+    for month in sorted(months):
+        if runs and month_index(month) == month_index(runs[-1][-1]) + 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    items = [run[0] if len(run) == 1 else f"{run[0]} to {run[-1]}" for run in runs]
+    return ", ".join(items[:most]) + (" …" if len(items) > most else "")
+
+
+class MonthsNotLoaded(CspError):
+    """Months an analysis needs hold no rows of a source: they were never loaded.
+
+    Attributes
+    ----------
+    missing
+        The months with no rows, in order.
+    what
+        What needed them, in words (e.g. ``comparison period 2024-01 to 2024-12``).
+    source
+        The incident source looked for.
+    """
+
+    def __init__(self, missing: Sequence[str], *, what: str, source: str, hint: str) -> None:
+        self.missing = tuple(missing)
+        self.what = what
+        self.source = source
+        super().__init__(
+            f"no {source} data loaded for {len(self.missing)} month(s) of the {what}: "
+            f"{month_list(self.missing)}", hint=hint)
+
+
+def loaded_months(con: BaseBackend, *, source: str = CRIME) -> set[str]:
+    """The months holding at least one ``source`` row (in any area)."""
+    incident = con.table("incident")
+    return set(
+        incident.filter(incident.source == source).select("month").distinct().to_pandas()["month"]
+    )
+
+
 def require_months(
-    con: BaseBackend, months: Iterable[str], *, source: str = CRIME, what: str = "period"
+    con: BaseBackend,
+    months: Iterable[str],
+    *,
+    source: str = CRIME,
+    what: str = "period",
+    hint: str | None = None,
 ) -> None:
     """Fail unless the warehouse holds ``source`` rows for every month given.
 
     A month with no rows at all (in any area) was never loaded: counting it as zero would
     understate crime, so it is an error.
+
+    Raises
+    ------
+    MonthsNotLoaded
+        Naming the missing months and ``what`` needed them.
     """
     months = list(months)
-    incident = con.table("incident")
-    loaded = set(
-        incident.filter(incident.source == source).select("month").distinct().to_pandas()["month"]
-    )
+    loaded = loaded_months(con, source=source)
     missing = [m for m in months if m not in loaded]
     if missing:
-        span = f"{min(loaded)} to {max(loaded)}" if loaded else "no months at all"
-        shown = ", ".join(missing[:6]) + (" …" if len(missing) > 6 else "")
-        raise CspError(
-            f"no {source} data loaded for {len(missing)} month(s) of the {what}: {shown}",
-            hint=f"The warehouse holds {span}; load the missing police.uk files "
+        span = (f"{len(loaded)} month(s) from {min(loaded)} to {max(loaded)}" if loaded
+                else "no months at all")
+        raise MonthsNotLoaded(
+            missing, what=what, source=source,
+            hint=hint or f"The warehouse holds {span}; load the missing police.uk files "
             "or choose a period inside that range",
         )
 
@@ -230,6 +285,14 @@ def residents(con: BaseBackend, scope: Scope) -> pd.DataFrame:
         )
     rows["residents"] = rows["residents"].astype("int64")
     return rows.sort_values("lsoa_code").reset_index(drop=True)
+
+
+def nothing_recorded(source: str, categories: Sequence[str] | None, period: StrategicPeriod,
+                     consequence: str) -> CspError:
+    """The error of an analysis with nothing to measure: no incident of the selection in the
+    areas and period (an analysis the assessment then reports as not available)."""
+    what = " or ".join(categories) if categories else SOURCE_WORDS[source]
+    return CspError(f"no {what} recorded in the areas in {period.label}, so {consequence}")
 
 
 def describe_categories(categories: Sequence[str] | None) -> list[str]:

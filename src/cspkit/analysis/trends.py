@@ -18,6 +18,7 @@ from cspkit.analysis.scope import (
     SOURCE_LOOKUP,
     Citation,
     count_incidents,
+    loaded_months,
     require_months,
     resolve_areas,
 )
@@ -31,12 +32,18 @@ class MonthlySeries:
     Attributes
     ----------
     table
-        One row per group and month (long format, every month present even with no
-        crime): ``kind`` (``total``, ``theme``, ``crime_type``, ``asb``), ``group``,
+        One row per group and loaded month (long format, every loaded month present even
+        with no crime): ``kind`` (``total``, ``theme``, ``crime_type``, ``asb``), ``group``,
         ``month``, ``count``, ``rolling_total`` (sum of the ``window`` months ending at
         ``month``; NaN when any of them is not loaded).
     window
         Months in the rolling total (12).
+    months_not_loaded
+        Months of the period with no police.uk crime data, left out of ``table`` (only
+        with ``allow_gaps``).
+    months_without_rolling
+        Loaded months of the period with no rolling total, because one of the ``window``
+        months up to them is not loaded.
     citation
         Period, areas, sources, filters, load ids.
     """
@@ -44,6 +51,8 @@ class MonthlySeries:
     table: pd.DataFrame
     window: int
     citation: Citation
+    months_not_loaded: tuple[str, ...] = ()
+    months_without_rolling: tuple[str, ...] = ()
 
 
 def monthly_series(
@@ -53,6 +62,7 @@ def monthly_series(
     period: StrategicPeriod,
     themes: Themes | None = None,
     window: int = 12,
+    allow_gaps: bool = False,
 ) -> MonthlySeries:
     """Monthly counts over ``period`` with a rolling ``window``-month total.
 
@@ -68,6 +78,9 @@ def monthly_series(
         Theme name → crime types.
     window
         Months per rolling total.
+    allow_gaps
+        Leave months with no data out of the table (listing them in
+        ``months_not_loaded``) instead of failing; at least one month must be loaded.
 
     Returns
     -------
@@ -82,13 +95,11 @@ def monthly_series(
     """
     scope = resolve_areas(con, areas)
     theme_map = validate_themes(con, themes)
-    require_months(con, period.months, what="period")
     wide = StrategicPeriod(shift_month(period.start, -(window - 1)), period.end)
-    incident = con.table("incident")
-    loaded = set(
-        incident.filter(incident.source == CRIME, incident.month.isin(list(wide.months)))
-        .select("month").distinct().to_pandas()["month"]
-    )
+    loaded = loaded_months(con) & set(wide.months)
+    shown = [m for m in period.months if m in loaded]
+    if not allow_gaps or not shown:
+        require_months(con, period.months, what=f"period {period.label}")
     counts = count_incidents(
         con, scope, wide.months, by=["month", "source", "category"], sources=(CRIME, ASB)
     )
@@ -98,7 +109,7 @@ def monthly_series(
     series = {("total", "Total recorded crime"): crime.sum(axis=1)}
     for name, cats in theme_map.items():
         series["theme", name] = crime.reindex(columns=list(cats), fill_value=0).sum(axis=1)
-    in_period = crime.loc[list(period.months)].sum()
+    in_period = crime.loc[shown].sum()
     for cat in sorted(crime.columns, key=lambda c: (-in_period[c], c)):
         series["crime_type", cat] = crime[cat]
     asb = counts[counts["source"] == ASB].groupby("month")["n"].sum()
@@ -110,14 +121,16 @@ def monthly_series(
         values = values.astype("int64")
         rolling = values.rolling(window, min_periods=window).sum().where(complete, np.nan)
         parts.append(pd.DataFrame({
-            "kind": kind, "group": group, "month": list(period.months),
-            "count": values.loc[list(period.months)].to_numpy(),
-            "rolling_total": rolling.loc[list(period.months)].to_numpy(),
+            "kind": kind, "group": group, "month": shown,
+            "count": values.loc[shown].to_numpy(),
+            "rolling_total": rolling.loc[shown].to_numpy(),
         }))
     table = pd.concat(parts, ignore_index=True)
     return MonthlySeries(
         table=table,
         window=window,
+        months_not_loaded=tuple(m for m in period.months if m not in loaded),
+        months_without_rolling=tuple(m for m in shown if not complete[m]),
         citation=scope.cite(
             period, None, sources=[SOURCE_CRIME, SOURCE_ASB, SOURCE_LOOKUP],
             filters=[f"theme {k}: {list(v)}" for k, v in theme_map.items()],

@@ -86,7 +86,9 @@ def data_coverage(
     counted = (
         mine.group_by(["source", "month", "lsoa_assignment"])
         .aggregate(
-            inside=mine.lsoa_code.isin(scope.lsoa_codes).sum(),
+            # A row without an LSOA is in no area: its isin() is null, not false, and a
+            # group of such rows alone (a month's unplaced ASB) would sum to null.
+            inside=mine.lsoa_code.isin(scope.lsoa_codes).fill_null(False).sum(),
             placed=mine.lad_code.notnull().sum(),
             total=mine.count(),
         )

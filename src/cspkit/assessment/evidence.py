@@ -147,7 +147,7 @@ class Evidence:
     comparison: StrategicPeriod
     area_names: tuple[str, ...]
     change: PeriodComparison
-    recent: PeriodComparison
+    recent: PeriodComparison | Unavailable
     recent_year_earlier: PeriodComparison | Unavailable
     trends: MonthlySeries
     wards: PlaceRanking
@@ -353,14 +353,17 @@ def gather(con: BaseBackend, config: PartnershipConfig, *,
     scope = resolve_areas(con, areas)
     change = compare_periods(con, areas=areas, period=period, compare=rule, themes=themes,
                              small_number=small)
-    recent = recent_change(con, areas=areas, end=period.end, months=RECENT_MONTHS,
-                           themes=themes, small_number=small)
+    # Only the two compared periods are required: the recent window and the months between
+    # the periods (a short period compared a year earlier) may reach months not loaded.
+    recent = optional("recent trend", lambda: recent_change(
+        con, areas=areas, end=period.end, months=RECENT_MONTHS, themes=themes,
+        small_number=small))
     recent_year_earlier = optional("recent direction", lambda: recent_change(
         con, areas=areas, end=period.end, months=RECENT_MONTHS, compare="year_earlier",
         themes=themes, small_number=small))
     first = min(period.start, comparison.start)
     trends = monthly_series(con, areas=areas, period=StrategicPeriod(first, period.end),
-                            themes=themes)
+                            themes=themes, allow_gaps=True)
     progress("ranking wards")
     wards = ward_ranking(con, areas=areas, period=period, compare=rule, top_n=TOP_N)
     conc = optional("concentration", lambda: concentration(con, areas=areas, period=period))

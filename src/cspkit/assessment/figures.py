@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from cspkit.analysis.scope import month_list
 from cspkit.assessment.document import Chart, Map, MapFeature, MapPoint
 
 BOUNDARY_ATTRIBUTION = (
@@ -103,12 +104,14 @@ def area_points(codes: Sequence[str], names: Sequence[str], geometries: Mapping[
 
 
 def trend_chart(*, id: str, title: str, series: pd.DataFrame, what: str, source: str,
-                table_id: str | None = None) -> Chart:
+                table_id: str | None = None, months_not_loaded: tuple[str, ...] = ()) -> Chart:
     """Monthly counts with the rolling 12-month average (rolling total ÷ 12) as a second line.
 
     ``series`` has ``month``, ``count`` and ``rolling_total`` (NaN where not available).
+    A month in ``months_not_loaded`` breaks the monthly line (no data, not zero).
     """
-    values = []
+    values: list[dict] = [{"month": m, "series": "Monthly count", "value": None,
+                           "shown": "not loaded"} for m in months_not_loaded]
     for row in series.itertuples(index=False):
         values.append({"month": row.month, "series": "Monthly count", "value": int(row.count),
                        "shown": f"{int(row.count):,}"})
@@ -116,11 +119,21 @@ def trend_chart(*, id: str, title: str, series: pd.DataFrame, what: str, source:
             average = round(float(row.rolling_total) / 12, 1)
             values.append({"month": row.month, "series": "12-month rolling average",
                            "value": average, "shown": f"{average:,.1f}"})
-    first, last = series["month"].iloc[0], series["month"].iloc[-1]
+    values.sort(key=lambda v: v["month"])
+    months = sorted([*series["month"], *months_not_loaded])
     peak = series.loc[series["count"].idxmax()]
-    alt = (f"Line chart of {what} per month from {first} to {last}: between "
+    rolling = series.loc[series["rolling_total"].notna(), "month"]
+    if rolling.empty:
+        second = "no 12-month rolling average can be drawn: too few months are loaded"
+    elif len(rolling) == len(series):
+        second = "a second line shows the 12-month rolling average"
+    else:
+        second = f"a second line shows the 12-month rolling average from {rolling.iloc[0]}"
+    gaps = (f"; no data are loaded for {month_list(months_not_loaded)}"
+            if months_not_loaded else "")
+    alt = (f"Line chart of {what} per month from {months[0]} to {months[-1]}: between "
            f"{int(series['count'].min()):,} and {int(series['count'].max()):,} a month, highest "
-           f"in {peak['month']}; a second line shows the 12-month rolling average.")
+           f"in {peak['month']}{gaps}; {second}.")
     return Chart(
         id=id, title=title, alt_text=alt, source=source, table_id=table_id,
         spec={

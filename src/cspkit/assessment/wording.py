@@ -38,6 +38,17 @@ def percent_text(value: float) -> str:
     return f"{size:.0f}%" if round(size) >= 10 else f"{size:.1f}%"
 
 
+def correlation_text(rho: float) -> str:
+    """A rank correlation to two decimals, or why there is none.
+
+    >>> correlation_text(0.4567), correlation_text(float("nan"))
+    ('0.46', 'not defined (fewer than three LSOAs, or no variation)')
+    """
+    if math.isnan(rho):
+        return "not defined (fewer than three LSOAs, or no variation)"
+    return f"{rho:.2f}"
+
+
 def rate_text(value: float) -> str:
     """A rate per 1,000 with one decimal.
 

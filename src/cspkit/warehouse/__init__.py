@@ -38,7 +38,8 @@ def connect(url: str | Path | None = None, *, create: bool = True) -> BaseBacken
         A DuckDB file path (default ``./csp.duckdb``) or any Ibis URL
         (``duckdb:///path``, ``postgres://user@host/db``).
     create
-        Create missing tables (and the file). With ``False`` a missing DuckDB file is an error.
+        Create missing tables (and the file). With ``False`` a missing DuckDB file, or a
+        database that holds no cspkit warehouse, is an error.
     """
     resolved = resolve_url(url)
     if resolved.startswith("duckdb://") and not create:
@@ -56,6 +57,13 @@ def connect(url: str | Path | None = None, *, create: bool = True) -> BaseBacken
         raise CspError(f"cannot open warehouse {resolved}: {exc}") from exc
     if create:
         ensure_schema(con)
+    elif "load_ledger" not in con.list_tables():
+        con.disconnect()
+        raise CspError(
+            f"{resolved} is not a cspkit warehouse (it has no load_ledger table)",
+            hint="Pass the --warehouse file `csp load` wrote, or load data into a new one "
+            "with `csp load PATH... --warehouse FILE`",
+        )
     return con
 
 

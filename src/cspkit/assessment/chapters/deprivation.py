@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from cspkit.assessment.chapters.parts import unavailable_callout
 from cspkit.assessment.document import Block, Callout, Column, Finding, Paragraph, Section, Table
 from cspkit.assessment.evidence import Evidence, Unavailable
 from cspkit.assessment.figures import bar_chart, choropleth
-from cspkit.assessment.wording import count_text, most_text, p_text, percent_text, rate_text
+from cspkit.assessment.wording import (
+    correlation_text,
+    count_text,
+    most_text,
+    p_text,
+    percent_text,
+    rate_text,
+)
 
 DECILE_TABLE = "crime_by_imd_decile"
 WARD_TABLE = "top_wards_deprivation"
@@ -22,27 +31,34 @@ def _deprivation_blocks(evidence: Evidence) -> list[Block]:
     t = d.table
     first = t.iloc[0]
     n_lsoas = int(t["lsoas"].sum())
-    ratio = (first["rate_per_1000"] / t.loc[t["lsoas"] > 0, "rate_per_1000"].iloc[-1]
-             if first["lsoas"] > 0 else None)
+    present_rates = t.loc[t["lsoas"] > 0, "rate_per_1000"]
+    least = present_rates.iloc[-1]
+    # A ratio to the least deprived decile needs another decile, with crime, to compare with.
+    ratio = (f", {first['rate_per_1000'] / least:.1f} times the rate in the least deprived "
+             "decile present" if len(present_rates) > 1 and least > 0 else "")
     blocks: list[Block] = []
     if first["lsoas"] > 0:
         blocks.append(Finding(
             sentence=(f"LSOAs among England's 10% most deprived hold "
                       f"{percent_text(100 * first['share_of_residents'])} of residents but "
                       f"recorded {percent_text(100 * first['share_of_crime'])} of crime: "
-                      f"{rate_text(first['rate_per_1000'])} crimes per 1,000 residents, "
-                      f"{ratio:.1f} times the rate in the least deprived decile present."),
+                      f"{rate_text(first['rate_per_1000'])} crimes per 1,000 residents{ratio}."),
             importance=2.0, kind="highest",
             figures={"share_of_crime": float(first["share_of_crime"]),
                      "rate_per_1000": float(first["rate_per_1000"])},
             source_table=DECILE_TABLE))
-    direction = "higher" if d.spearman_rho > 0 else "lower"
-    blocks.append(Finding(
-        sentence=(f"Across the {n_lsoas} LSOAs, crime rates are {direction} where deprivation "
-                  f"is higher: Spearman's rank correlation {d.spearman_rho:.2f} "
-                  f"({p_text(d.spearman_p)})."),
-        importance=1.5, kind="note",
-        figures={"spearman_rho": d.spearman_rho, "spearman_p": d.spearman_p}))
+    if math.isnan(d.spearman_rho):
+        blocks.append(Paragraph(
+            f"Across the {count_text(n_lsoas)} LSOA(s), the rank correlation between crime "
+            f"rate and deprivation is {correlation_text(d.spearman_rho)}."))
+    else:
+        direction = "higher" if d.spearman_rho > 0 else "lower"
+        blocks.append(Finding(
+            sentence=(f"Across the {n_lsoas} LSOAs, crime rates are {direction} where "
+                      f"deprivation is higher: Spearman's rank correlation "
+                      f"{d.spearman_rho:.2f} ({p_text(d.spearman_p)})."),
+            importance=1.5, kind="note",
+            figures={"spearman_rho": d.spearman_rho, "spearman_p": d.spearman_p}))
     blocks.append(Table(
         id=DECILE_TABLE, caption=f"Crime by national IMD decile ({d.edition})",
         columns=(Column("imd_decile", "IMD decile (1 = most deprived)", "integer"),

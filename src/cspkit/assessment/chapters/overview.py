@@ -16,6 +16,7 @@ from cspkit.assessment.chapters.parts import (
     hotspot_blocks,
     small_number_note,
     trend_block,
+    trend_gaps,
     unavailable_callout,
     ward_blocks,
 )
@@ -186,6 +187,7 @@ def overview_chapter(evidence: Evidence) -> Section:
                      table_id=PERFORMANCE_TABLE),
         trend_block(evidence.trends, kind="total", group="Total recorded crime",
                     id="total_crime_trend", what="recorded crime"),
+        *trend_gaps(evidence.trends),
     ]
     places: list[Block] = ward_blocks(
         evidence.wards, prefix="all_crime", what="recorded crime", weight=TOTAL_WEIGHT,

@@ -7,6 +7,7 @@ import pandas as pd
 from cspkit.analysis.change import PeriodComparison
 from cspkit.analysis.hotspots import HotSpots
 from cspkit.analysis.places import PlaceRanking
+from cspkit.analysis.scope import month_list
 from cspkit.analysis.trends import MonthlySeries
 from cspkit.assessment.document import (
     SUPPRESSED,
@@ -256,7 +257,25 @@ def trend_block(trends: MonthlySeries, *, kind: str, group: str, id: str, what: 
     return trend_chart(
         id=id, title=f"{what.capitalize()} by month, with the 12-month rolling average",
         series=series, what=what, source="trends.monthly_series",
+        months_not_loaded=trends.months_not_loaded,
     )
+
+
+def trend_gaps(trends: MonthlySeries) -> list[Callout]:
+    """A note on the months the trend charts leave out or draw without a rolling average."""
+    notes = []
+    if trends.months_not_loaded:
+        notes.append(
+            f"No police.uk data are loaded for {month_list(trends.months_not_loaded)}: the "
+            "monthly charts leave those months blank (no data, not zero).")
+    if trends.months_without_rolling:
+        notes.append(
+            f"The {trends.window}-month rolling average needs {trends.window} loaded months, "
+            f"so it is not drawn for {month_list(trends.months_without_rolling)}.")
+    if not notes:
+        return []
+    return [Callout(title="Trend charts: months not loaded", text=" ".join(notes),
+                    tone="caveat")]
 
 
 def change_findings(comparison: PeriodComparison, rows: pd.DataFrame, *, weights: dict,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cspkit.analysis.scope import ASB, CRIME
-from cspkit.assessment.chapters.parts import unavailable_callout
+from cspkit.assessment.chapters.parts import trend_gaps, unavailable_callout
 from cspkit.assessment.document import Block, Callout, Column, Paragraph, Section, Table
 from cspkit.assessment.evidence import Evidence, Unavailable
 from cspkit.assessment.wording import count_text
@@ -115,12 +115,14 @@ def _peer_quality(evidence: Evidence) -> list[Block]:
 
 def quality_chapter(evidence: Evidence) -> Section:
     """The data coverage and quality appendix."""
-    unavailable = [r for r in (evidence.recent_year_earlier, evidence.concentration,
-                               evidence.deprivation, evidence.hotspots,
+    unavailable = [r for r in (evidence.recent, evidence.recent_year_earlier,
+                               evidence.concentration, evidence.deprivation, evidence.hotspots,
                                evidence.vulnerability, evidence.outcomes, evidence.peers)
                    if isinstance(r, Unavailable)]
-    missing = [Callout("Analyses not available", "Every analysis ran.", "note")] if not \
-        unavailable else [unavailable_callout(u) for u in unavailable]
+    missing: list[Block] = [unavailable_callout(u) for u in unavailable]
+    missing += trend_gaps(evidence.trends)
+    if not missing:
+        missing = [Callout("Analyses not available", "Every analysis ran.", "note")]
     status = evidence.status
     warehouse = Paragraph(
         f"Across the whole warehouse, {count_text(status.rows_reassigned)} incident rows were "

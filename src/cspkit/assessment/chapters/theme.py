@@ -33,7 +33,7 @@ from cspkit.assessment.evidence import Evidence, ThemeEvidence, Unavailable
 from cspkit.assessment.figures import weekday_hour_chart
 from cspkit.assessment.findings import harm_weight
 from cspkit.assessment.gaps import theme_gaps
-from cspkit.assessment.wording import Change, count_text, percent_text
+from cspkit.assessment.wording import Change, correlation_text, count_text, percent_text
 
 
 def _performance(evidence: Evidence, item: ThemeEvidence, weights: dict[str, float]
@@ -127,7 +127,8 @@ def _location_profile(evidence: Evidence, item: ThemeEvidence, weight: float) ->
             f"LSOAs among England's 10% most deprived (IMD decile 1) hold "
             f"{percent_text(100 * first['share_of_residents'])} of residents and recorded "
             f"{percent_text(100 * first['share_of_crime'])} of {what}; Spearman's rank "
-            f"correlation between LSOA rate and IMD score is {d.spearman_rho:.2f}."))
+            f"correlation between LSOA rate and IMD score is "
+            f"{correlation_text(d.spearman_rho)}."))
     blocks += _locations(item)
     blocks += _timing(item)
     if not blocks:

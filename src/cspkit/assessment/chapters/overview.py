@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from cspkit.analysis.change import PeriodComparison
+from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.themes import ASB_CATEGORY
 from cspkit.assessment.chapters.parts import (
     CHANGE_COLUMNS,
@@ -21,7 +22,7 @@ from cspkit.assessment.chapters.parts import (
     ward_blocks,
 )
 from cspkit.assessment.document import Block, Column, Paragraph, Section, Table
-from cspkit.assessment.evidence import Evidence, Unavailable
+from cspkit.assessment.evidence import RECENT_MONTHS, Evidence, Unavailable
 from cspkit.assessment.figures import change_chart
 from cspkit.assessment.findings import (
     HARM_WEIGHTS,
@@ -159,7 +160,8 @@ def overview_chapter(evidence: Evidence) -> Section:
         "a change that is not statistically significant is reported as such, not as a rise "
         "or a fall.")
     crime_rows = change_rows(change, ("crime_type",))
-    last = evidence.recent.citation.period
+    last = StrategicPeriod.ending(evidence.period.end, RECENT_MONTHS)  # known even when
+    # the recent trend could not run (its months not loaded)
     performance = [
         change_finding(total, weight=TOTAL_WEIGHT, source_table=SUMMARY_TABLE),
         change_finding(asb, weight=weights[ASB_CATEGORY], source_table=SUMMARY_TABLE),
@@ -174,7 +176,7 @@ def overview_chapter(evidence: Evidence) -> Section:
         Paragraph(
             f"**Half-year trend.** The same {last.n_months} months against the "
             f"{last.n_months} months just before them "
-            f"({months_text(evidence.recent.citation.comparison)}). Consecutive half-years "
+            f"({months_text(last.previous())}). Consecutive half-years "
             "differ by season as well as by trend, so read this with the monthly chart below:"),
         *recent_blocks(evidence.recent, table_id=RECENT_TABLE,
                        caption="Recent trend: {current} against {previous}",

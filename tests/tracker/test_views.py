@@ -12,7 +12,7 @@ import pytest
 from django import forms
 from django.contrib.auth.models import User
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -108,6 +108,30 @@ def test_spraying_one_password_across_accounts_locks_the_address(world: World) -
     assert sign_in_attempt(Client(), "unlinked", PASSWORD) == 429
     elsewhere = Client(REMOTE_ADDR="192.0.2.7")
     assert sign_in_attempt(elsewhere, "member", PASSWORD) == 302  # one failure each: unlocked
+
+
+@override_settings(CSP_TRUSTED_PROXIES=["10.0.0.1"])
+def test_behind_the_trusted_proxy_sign_ins_are_counted_by_the_forwarded_client(
+    world: World,
+) -> None:
+    def through_proxy(client_address: str) -> Client:
+        forwarded = f"203.0.113.9, {client_address}"  # forged by the client, then the proxy's
+        return Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+    sprayer = through_proxy("198.51.100.4")
+    for victim in ["admin", "police_lead", "police_colleague", "council_lead"]:
+        assert sign_in_attempt(sprayer, victim, "Spring2026!") == 200
+    assert sign_in_attempt(sprayer, "member", "Spring2026!") == 429  # the fifth: locked
+    assert sign_in_attempt(sprayer, "unlinked", PASSWORD) == 429  # the sprayer's address
+    # Everyone else comes through the same proxy, and is not locked out with the sprayer.
+    assert sign_in_attempt(through_proxy("198.51.100.5"), "unlinked", PASSWORD) == 302
+    # A client sending the header itself, not through the proxy, is counted by its own address.
+    forger = Client(REMOTE_ADDR="192.0.2.50", HTTP_X_FORWARDED_FOR="198.51.100.77")
+    for victim in ["admin", "police_lead", "police_colleague", "council_lead"]:
+        assert sign_in_attempt(forger, victim, "Autumn2026!") == 200
+    assert sign_in_attempt(forger, "unlinked", "Autumn2026!") == 429
+    assert sign_in_attempt(Client(REMOTE_ADDR="192.0.2.50"), "member", PASSWORD) == 429
+    assert sign_in_attempt(through_proxy("198.51.100.77"), "member", PASSWORD) == 302
 
 
 def test_a_good_sign_in_clears_that_accounts_earlier_failures(world: World) -> None:

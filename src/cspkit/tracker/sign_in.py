@@ -8,7 +8,10 @@ tracker adds three things:
 - sign-in attempts are evaluated one at a time, so parallel guesses cannot all be checked
   before any failure is counted;
 - a good sign-in clears that account's failures only, never the address's: an attacker who
-  owns one account could otherwise wipe the address's count by signing in to it.
+  owns one account could otherwise wipe the address's count by signing in to it;
+- behind the reverse proxy named by ``CSP_TRUSTED_PROXY``, the client address is the one that
+  proxy appended to ``X-Forwarded-For``: otherwise every sign-in would seem to come from the
+  proxy, and five wrong passwords from anyone would lock everyone out.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from axes.utils import reset
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
@@ -30,6 +34,21 @@ def sign_in_name(request: HttpRequest, credentials: dict[str, Any] | None) -> st
     source = credentials if credentials else request.POST
     name = source.get("username")
     return name.strip().lower() if isinstance(name, str) else None
+
+
+def sign_in_address(request: HttpRequest) -> str | None:
+    """The client address a sign-in attempt is counted against (``AXES_CLIENT_IP_CALLABLE``).
+
+    When the request came from a trusted reverse proxy (``CSP_TRUSTED_PROXIES``), the
+    right-most ``X-Forwarded-For`` entry: the address the proxy itself saw. Entries to its
+    left were sent by the client and can be forged, and a request that did not come through
+    the proxy is counted by its own address whatever headers it sends.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if remote in settings.CSP_TRUSTED_PROXIES and forwarded.strip():
+        return forwarded.split(",")[-1].strip() or remote
+    return remote
 
 
 def sign_in_turn_take() -> None:

@@ -128,6 +128,13 @@ AXES_FAILURE_LIMIT = int(os.environ.get("CSP_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CSP_LOGIN_FAILURE_WINDOW_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "cspkit.tracker.sign_in.sign_in_name"
+AXES_CLIENT_IP_CALLABLE = "cspkit.tracker.sign_in.sign_in_address"
+# The reverse proxies in front of `csp serve` (CSP_TRUSTED_PROXY, comma-separated addresses):
+# sign-ins through them are counted by the client address they forward.
+CSP_TRUSTED_PROXIES = [
+    address.strip() for address in os.environ.get("CSP_TRUSTED_PROXY", "").split(",")
+    if address.strip()
+]
 AXES_LOCKOUT_CALLABLE = "cspkit.tracker.views.auth.sign_in_refused"
 AXES_RESET_ON_SUCCESS = False
 # Tries made while locked are refused unchecked and neither counted nor extend the lock.

@@ -15,6 +15,7 @@ from cspkit.assessment.config import load_config
 from cspkit.render import write_outputs
 from cspkit.warehouse import connect
 from tests.assessment.test_advice import TOOL_TALK, document_texts
+from tests.assessment.test_board_checks import assert_hot_spot_tables_say_cold_spots_are_not_shown
 from tests.assessment.test_citing import assert_cites_data
 
 STOCKTON = "E06000004"
@@ -93,3 +94,8 @@ def test_ward_ranking_covers_stocktons_27_wards(stockton_csv):
     assert len(rows) == 27
     assert sum(int(r["count"]) for r in rows) == 25_814 - 5_075
     assert [int(r["rank"]) for r in rows] == sorted(int(r["rank"]) for r in rows)
+
+
+@pytest.mark.real_data
+def test_stockton_hot_spot_tables_say_cold_spots_are_not_shown(stockton_document):
+    assert_hot_spot_tables_say_cold_spots_are_not_shown(stockton_document)

@@ -50,7 +50,9 @@ Progress = Callable[[str], None]
 T = TypeVar("T")
 
 ROLES = ("victim", "offender")
-PERMUTATIONS = 999
+PERMUTATIONS = 0
+"""Hot spot p-values from the normal approximation to Gi*: the same set on every run (with
+999 permutations and the false discovery rate over 124 LSOAs it moved with the seed)."""
 SEED = 20250101
 TOP_N = 10
 RECENT_MONTHS = 6

@@ -46,10 +46,11 @@ METHODS: tuple[tuple[str, str, str], ...] = (
      "trends.monthly_series"),
     ("Hot spots (Getis-Ord Gi*)",
      "Gi* z-scores of LSOA counts with binary queen contiguity, each LSOA in its own "
-     "neighbourhood (Getis and Ord 1992; Ord and Getis 1995); pseudo p-values from 999 "
-     "conditional permutations with a fixed seed; an LSOA is a hot spot when its "
-     "Benjamini-Hochberg q-value is at most 0.05 and Gi* is positive (Benjamini and Hochberg "
-     "1995). Persistent: a hot spot in both periods.",
+     "neighbourhood (Getis and Ord 1992; Ord and Getis 1995); two-sided p-values from the "
+     "normal approximation, so the hot spots are the same every time the assessment is "
+     "built; an LSOA is a hot spot when its Benjamini-Hochberg q-value is at most 0.05 and "
+     "Gi* is positive (Benjamini and Hochberg 1995). Persistent: a hot spot in both periods. "
+     "Cold spots (clusters of significantly low counts) are not shown.",
      "hotspots.hotspots"),
     ("Concentration",
      "Share of crime in the top 5% and 10% of LSOAs (ceil(p × n) LSOAs) and the Gini "

@@ -34,3 +34,18 @@ def assert_hot_spot_tables_say_cold_spots_are_not_shown(document: Document) -> N
 
 def test_hot_spot_tables_say_cold_spots_are_not_shown(demo_document):
     assert_hot_spot_tables_say_cold_spots_are_not_shown(demo_document)
+
+
+def assert_top_locations_are_map_points(document: Document) -> None:
+    tables = [t for t in document.tables() if t.id.endswith("top_locations")]
+    assert tables
+    for table in tables:
+        frame = table.frame()
+        assert not frame.duplicated(["location", "point"]).any(), table.id
+        assert "anonymised map points" in " ".join(table.notes), table.id
+        repeated = frame["location"].duplicated().any()
+        assert not repeated or "Different points can share a name" in table.notes[0], table.id
+
+
+def test_top_locations_are_map_points(demo_document):
+    assert_top_locations_are_map_points(demo_document)

@@ -15,7 +15,10 @@ from cspkit.assessment.config import load_config
 from cspkit.render import write_outputs
 from cspkit.warehouse import connect
 from tests.assessment.test_advice import TOOL_TALK, document_texts
-from tests.assessment.test_board_checks import assert_hot_spot_tables_say_cold_spots_are_not_shown
+from tests.assessment.test_board_checks import (
+    assert_hot_spot_tables_say_cold_spots_are_not_shown,
+    assert_top_locations_are_map_points,
+)
 from tests.assessment.test_citing import assert_cites_data
 
 STOCKTON = "E06000004"
@@ -99,3 +102,29 @@ def test_ward_ranking_covers_stocktons_27_wards(stockton_csv):
 @pytest.mark.real_data
 def test_stockton_hot_spot_tables_say_cold_spots_are_not_shown(stockton_document):
     assert_hot_spot_tables_say_cold_spots_are_not_shown(stockton_document)
+
+
+@pytest.mark.real_data
+def test_stockton_top_violence_locations_are_map_points_counted_in_plain_sql(
+        stockton_document, shared_data):
+    assert_top_locations_are_map_points(stockton_document)
+    street = shared_data / "police-uk" / "cleveland" / "street" / "*.csv.gz"
+    lookup = shared_data / "lookups" / "LSOA21_WD25_LAD25_EW_LU_v2.csv.gz"
+    violence = "('Violence and sexual offences', 'Robbery', 'Possession of weapons', 'Public order')"
+    points = duckdb.sql(f"""
+        SELECT s."Location" AS location, s."Longitude" AS lon, s."Latitude" AS lat,
+               count(*) AS n
+        FROM read_csv('{street}', all_varchar = true) s
+        JOIN read_csv('{lookup}', all_varchar = true) l ON l.LSOA21CD = s."LSOA code"
+        WHERE l.LAD25CD = '{STOCKTON}' AND s."Month" BETWEEN '2025-01' AND '2025-12'
+          AND s."Crime type" IN {violence}
+        GROUP BY 1, 2, 3""").df()
+    expected = points.sort_values(["n", "location"], ascending=[False, True]).head(10)
+    table = next(t for t in stockton_document.tables() if t.id == "violence_top_locations")
+    frame = table.frame()
+    assert frame["count"].tolist() == expected["n"].tolist()
+    assert set(frame["location"]) == set(expected["location"])
+    assert "On or near Prison" in set(frame["location"])
+    parking = points[points["location"] == "On or near Parking Area"]
+    assert len(parking) == 42 and parking["n"].sum() == 455
+    assert "'On or near Parking Area' names 42 points" in table.notes[0]

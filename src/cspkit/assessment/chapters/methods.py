@@ -79,8 +79,9 @@ METHODS: tuple[tuple[str, str, str], ...] = (
      "ranks and of the pooled force and England rates.",
      "peers.peer_comparison"),
     ("Top locations",
-     "Incidents counted by the police.uk location text (an anonymised map point named after "
-     "the nearest street or place).",
+     "Incidents counted by police.uk map point: its longitude, latitude and name together "
+     "(police.uk moves each incident to the nearest of a set of anonymised points named after "
+     "a nearby street or place; points sharing a generic name are counted apart).",
      "assessment.locations.top_locations"),
     ("Victim and offender profiles",
      "People of one role linked to the theme's incidents in partner data (pseudonymised "

@@ -41,6 +41,7 @@ from cspkit.assessment.document import (
 from cspkit.assessment.evidence import Evidence, ThemeEvidence, Unavailable
 from cspkit.assessment.figures import bar_chart, weekday_hour_chart
 from cspkit.assessment.findings import harm_weight
+from cspkit.assessment.locations import TopLocations
 from cspkit.assessment.wording import Change, count_text, percent_text
 from cspkit.privacy.disclosure import TOTAL, suppress_counts
 
@@ -254,22 +255,34 @@ def _locations(item: ThemeEvidence) -> list[Block]:
     if loc is None or loc.table.empty:
         return []
     top = loc.table.iloc[0]
+    where = f" in {top['ward_name']}" if isinstance(top["ward_name"], str) else ""
     return [
         Paragraph(
-            f"The {count_text(loc.total)} incidents were mapped to {count_text(loc.distinct)} "
-            f"different police.uk locations; the most frequent, '{top['location']}', took "
+            f"The {count_text(loc.total)} incidents were placed at {count_text(loc.distinct)} "
+            f"different police.uk map points; the busiest, '{top['location']}'{where}, took "
             f"{count_text(top['count'])} ({percent_text(100 * top['share'])})."),
         Table(
             id=f"{item.theme.id}_top_locations",
-            caption=f"{item.theme.name}: most frequent locations, strategic period",
+            caption=f"{item.theme.name}: map points with the most incidents, strategic period",
             columns=(Column("rank", "Rank", "integer"), Column("location", "Location"),
+                     Column("ward_name", "Ward"), Column("point", "Map point (lat, long)"),
                      Column("count", "Count", "integer"), Column("share", "Share", "percent")),
             rows=loc.table, source="assessment.locations.top_locations",
-            notes=("police.uk places each incident at an anonymised map point named after the "
-                   "nearest street or place; a count is incidents at that point, not at an "
-                   "exact address.",),
+            notes=(location_note(loc),),
         ),
     ]
+
+
+def location_note(loc: TopLocations) -> str:
+    """What a police.uk location is, and how many points share the most common name."""
+    note = ("police.uk publishes no addresses: it moves each incident to the nearest of a set "
+            "of anonymised map points and names the point after a nearby street or place. "
+            "Each row is one point; its count is the incidents placed there, not at an exact "
+            "address.")
+    if loc.shared_points > 1:
+        note += (f" Different points can share a name: '{loc.shared_name}' names "
+                 f"{count_text(loc.shared_points)} points in this period.")
+    return note
 
 
 def _location_profile(evidence: Evidence, item: ThemeEvidence, weight: float) -> list[Block]:

@@ -3,6 +3,8 @@ on the real Stockton assessment in test_real_stockton.py."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cspkit.assessment.build import build_assessment
@@ -49,3 +51,40 @@ def assert_top_locations_are_map_points(document: Document) -> None:
 
 def test_top_locations_are_map_points(demo_document):
     assert_top_locations_are_map_points(demo_document)
+
+
+def peer_texts(document: Document) -> tuple[list[str], list[str]]:
+    """The peer chapter's sentences, and the bar labels of its chart."""
+    from cspkit.assessment.document import Chart, Finding, Paragraph
+
+    section = next(s for s in document.all_sections() if s.id == "peers")
+    texts = [b.sentence if isinstance(b, Finding) else b.text for b in section.children
+             if isinstance(b, Finding | Paragraph)]
+    chart = next(b for b in section.children if isinstance(b, Chart))
+    return texts, [v["area"] for v in chart.spec["data"]["values"]]
+
+
+def assert_england_says_what_it_covers(document: Document, *, england: bool) -> None:
+    """An England comparator is named with its coverage, in the text and on the chart; with
+    no comparator, "England" appears only to say that no comparison is made."""
+    texts, labels = peer_texts(document)
+    coverage = [t for t in texts if t.startswith("The England comparison pools ")]
+    england_labels = [label for label in labels if "England" in label]
+    if england:
+        assert len(coverage) == 1 and " of England's " in coverage[0]
+        assert len(england_labels) == 1
+        assert re.fullmatch(r"England \([\d,]+ of [\d,]+ authorities\)", england_labels[0])
+        assert "England rate" not in " ".join(texts)
+    else:
+        assert coverage == [] and england_labels == []
+        mentions = [t for t in texts if "England" in t or "English" in t]
+        assert all(t.startswith("No comparison with England is made") for t in mentions)
+        assert mentions
+
+
+def test_the_demo_with_one_force_has_no_england_comparator(borough, demo_document):
+    from cspkit.assessment.advice import analyst_advice
+
+    assert_england_says_what_it_covers(demo_document, england=False)
+    assert any(line.startswith("No England comparison: load the police.uk published counts")
+               for line in analyst_advice(borough.config, demo_document))

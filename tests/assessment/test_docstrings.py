@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = [f"cspkit.assessment.{name}"
-           for name in ("wording", "findings", "figures", "build")]
+           for name in ("wording", "findings", "figures", "build", "chapters.peers")]
 
 
 @pytest.mark.parametrize("name", MODULES)

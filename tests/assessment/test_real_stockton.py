@@ -16,8 +16,10 @@ from cspkit.render import write_outputs
 from cspkit.warehouse import connect
 from tests.assessment.test_advice import TOOL_TALK, document_texts
 from tests.assessment.test_board_checks import (
+    assert_england_says_what_it_covers,
     assert_hot_spot_tables_say_cold_spots_are_not_shown,
     assert_top_locations_are_map_points,
+    peer_texts,
 )
 from tests.assessment.test_citing import assert_cites_data
 
@@ -110,7 +112,8 @@ def test_stockton_top_violence_locations_are_map_points_counted_in_plain_sql(
     assert_top_locations_are_map_points(stockton_document)
     street = shared_data / "police-uk" / "cleveland" / "street" / "*.csv.gz"
     lookup = shared_data / "lookups" / "LSOA21_WD25_LAD25_EW_LU_v2.csv.gz"
-    violence = "('Violence and sexual offences', 'Robbery', 'Possession of weapons', 'Public order')"
+    violence = ("('Violence and sexual offences', 'Robbery', 'Possession of weapons', "
+                "'Public order')")
     points = duckdb.sql(f"""
         SELECT s."Location" AS location, s."Longitude" AS lon, s."Latitude" AS lat,
                count(*) AS n
@@ -128,3 +131,16 @@ def test_stockton_top_violence_locations_are_map_points_counted_in_plain_sql(
     parking = points[points["location"] == "On or near Parking Area"]
     assert len(parking) == 42 and parking["n"].sum() == 455
     assert "'On or near Parking Area' names 42 points" in table.notes[0]
+
+
+@pytest.mark.real_data
+def test_stockton_england_comparator_names_what_it_covers(stockton_document):
+    assert_england_says_what_it_covers(stockton_document, england=True)
+    texts, labels = peer_texts(stockton_document)
+    coverage = next(t for t in texts if t.startswith("The England comparison pools "))
+    assert coverage.startswith("The England comparison pools 224 of England's 296 ")
+    for force in ("Greater Manchester Police", "Metropolitan Police Service",
+                  "West Midlands Police", "West Yorkshire Police", "Thames Valley Police"):
+        assert force in coverage
+    assert "England (224 of 296 authorities)" in labels
+    assert "Cleveland Police area (4 authorities)" in labels

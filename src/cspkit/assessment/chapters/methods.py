@@ -75,8 +75,12 @@ METHODS: tuple[tuple[str, str, str], ...] = (
      "outcomes.outcome_profile"),
     ("Peer comparison",
      "Crime per 1,000 Census 2021 residents for each local authority, from the police.uk "
-     "rows or published counts; authorities with a month missing are shown but left out of "
-     "ranks and of the pooled force and England rates.",
+     "rows or published counts of the territorial force recording most of its crime; rows a "
+     "force placed across its border (under 5% of the rate of its busiest authority) make no "
+     "peer; authorities with a month missing are shown but left out of ranks and pooled "
+     "rates. England pools the English authorities with complete data, and is shown only when "
+     "they span more than one force and at least half of England's authorities, with the "
+     "forces and months it lacks named.",
      "peers.peer_comparison"),
     ("Top locations",
      "Incidents counted by police.uk map point: its longitude, latitude and name together "

@@ -88,3 +88,64 @@ def test_the_demo_with_one_force_has_no_england_comparator(borough, demo_documen
     assert_england_says_what_it_covers(demo_document, england=False)
     assert any(line.startswith("No England comparison: load the police.uk published counts")
                for line in analyst_advice(borough.config, demo_document))
+
+
+NO_PEOPLE = "police.uk open data record where and when incidents happened, never who was involved"
+
+
+def register_rows(document: Document) -> list[dict]:
+    table = next(t for t in document.tables() if t.id == "data_requirements")
+    return table.frame().to_dict("records")
+
+
+def assert_register_has_one_entry_per_need_with_a_real_owner(document: Document) -> None:
+    from cspkit.assessment.data_needs import OWNERS
+
+    rows = register_rows(document)
+    assert [r["reference"] for r in rows] == [f"D{i}" for i in range(1, len(rows) + 1)]
+    for key in ("missing", "would_fill"):
+        assert len({r[key] for r in rows}) == len(rows), key
+    assert all(r["owner"] in OWNERS for r in rows)
+    gaps = document.data_gaps()
+    # each need is set out once, as a box, where it first arises
+    assert sorted(g.missing for g in gaps) == sorted(r["missing"] for r in rows)
+    texts = list(document_texts_of(document))
+    lacking = [t for t in texts if t.startswith(("No victim data", "No offender data"))]
+    assert sum(NO_PEOPLE in t for t in texts) == (1 if lacking else 0)
+    referred = {ref for t in texts for ref in re.findall(r"\bD\d+\b", t)}
+    assert referred == {r["reference"] for r in rows}
+
+
+def document_texts_of(document: Document):
+    from cspkit.assessment.document import Finding, Paragraph
+
+    for _, block in document.walk():
+        if isinstance(block, Paragraph):
+            yield block.text
+        elif isinstance(block, Finding):
+            yield block.sentence
+
+
+def test_demo_register_has_one_entry_per_need_with_a_real_owner(demo_document):
+    assert_register_has_one_entry_per_need_with_a_real_owner(demo_document)
+
+
+def test_register_with_partner_data_has_one_entry_per_need(partner_document):
+    assert_register_has_one_entry_per_need_with_a_real_owner(partner_document)
+
+
+def test_the_register_reads_into_the_plan_tracker(demo_document, tmp_path):
+    """The register's headings are the tracker's: imported, every entry keeps its number,
+    gap, lead agency and action."""
+    from cspkit.tracker.importers.reader import read_document
+
+    table = next(t for t in demo_document.tables() if t.id == "data_requirements")
+    lines = ["\t".join(c.label for c in table.columns)]
+    lines += ["\t".join(table.cell_text(i, c.key) for c in table.columns)
+              for i in range(len(table.rows))]
+    path = tmp_path / "register.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    parsed = read_document(path)
+    rows = register_rows(demo_document)
+    assert [(d.reference, d.data_gap, d.lead, d.action) for d in parsed.data_requirements] == [
+        (r["reference"], r["missing"], r["owner"], r["would_fill"]) for r in rows]

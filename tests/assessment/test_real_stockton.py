@@ -18,8 +18,10 @@ from tests.assessment.test_advice import TOOL_TALK, document_texts
 from tests.assessment.test_board_checks import (
     assert_england_says_what_it_covers,
     assert_hot_spot_tables_say_cold_spots_are_not_shown,
+    assert_register_has_one_entry_per_need_with_a_real_owner,
     assert_top_locations_are_map_points,
     peer_texts,
+    register_rows,
 )
 from tests.assessment.test_citing import assert_cites_data
 
@@ -144,3 +146,18 @@ def test_stockton_england_comparator_names_what_it_covers(stockton_document):
         assert force in coverage
     assert "England (224 of 296 authorities)" in labels
     assert "Cleveland Police area (4 authorities)" in labels
+
+
+@pytest.mark.real_data
+def test_stockton_register_has_one_entry_per_need_with_a_real_owner(stockton_document):
+    assert_register_has_one_entry_per_need_with_a_real_owner(stockton_document)
+    rows = {r["missing"]: r for r in register_rows(stockton_document)}
+    assert len(rows) == 12  # was 21, 12 of them two victim/offender requests per theme
+    victims = rows["Who the victims of recorded crime are: age, sex, ethnicity, home area and "
+                   "repeat victimisation"]
+    assert victims["owner"] == "Police"
+    assert victims["themes"].split("; ") == [
+        "Violence including domestic abuse and robbery", "Acquisitive crime",
+        "Criminal damage and arson", "Drugs", "Young people", "Emerging issues"]
+    assert not any("partners named" in r["owner"] or "Whatever" in r["would_fill"]
+                   for r in rows.values())

@@ -20,6 +20,7 @@ from cspkit.assessment.citing import cite_data
 from cspkit.assessment.config import PartnershipConfig
 from cspkit.assessment.document import DataGap, Document, InputFile, Metadata, Section
 from cspkit.assessment.evidence import Evidence, Progress, gather
+from cspkit.assessment.requirements import data_requirements
 
 
 def period_text(period: StrategicPeriod) -> str:
@@ -78,7 +79,8 @@ def document_from_evidence(evidence: Evidence, *, analyst_text: str = "") -> Doc
             if isinstance(block, DataGap)]
     summary = summary_chapter(intro=_intro(evidence), analyst_text=analyst_text,
                               chapters=chapters, gaps=gaps)
-    sections = cite_data([summary, *chapters, recommendations_chapter(config, gaps),
+    sections = cite_data([summary, *chapters,
+                          recommendations_chapter(config, data_requirements(evidence)),
                           quality_chapter(evidence), methods_chapter(evidence)], evidence)
     return Document(
         title=f"Partnership Strategic Assessment {period_year(evidence.period)}",

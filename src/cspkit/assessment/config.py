@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.themes import ASB_CATEGORY, POLICE_UK_CRIME_TYPES
+from cspkit.assessment.data_needs import DATA_NEEDS, DataNeedId
 from cspkit.errors import CspError
 
 INCIDENT_CATEGORIES: tuple[str, ...] = (ASB_CATEGORY, *POLICE_UK_CRIME_TYPES)
@@ -93,10 +94,10 @@ class Theme(BaseModel):
         default_factory=lambda: list(DEFAULT_ANALYSES),
         description="The analyses the chapter shows, in order.",
     )
-    partner_data: str = Field(
-        default="",
-        description="What partner data the chapter needs beyond police.uk; shown as a data "
-        "gap until it is loaded.",
+    partner_data: list[DataNeedId] = Field(
+        default_factory=list,
+        description="The partner data the chapter needs beyond police.uk, as data needs "
+        "(listed below); each is an entry of the data requirements register.",
     )
 
     @field_validator("id")
@@ -108,12 +109,21 @@ class Theme(BaseModel):
             )
         return value
 
+    @field_validator("partner_data", mode="before")
+    @classmethod
+    def _needs_not_prose(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError(
+                "must be a list of data needs, e.g. [\"council_asb_cases\"], not free text "
+                f"(data needs: {', '.join(DATA_NEEDS)})"
+            )
+        return value
+
     @model_validator(mode="after")
     def _covers_something(self) -> Theme:
         if not (self.categories or self.flags or self.partner_data):
             raise ValueError(
-                "a theme needs categories, flags or a partner_data note saying what it is "
-                "built from"
+                "a theme needs categories, flags or partner_data saying what it is built from"
             )
         return self
 
@@ -543,6 +553,8 @@ def reference_markdown() -> str:
     lines += [f"- `{c}`" for c in INCIDENT_CATEGORIES]
     lines += ["", "Allowed analyses (`themes[].analyses`):", ""]
     lines += [f"- `{name}`: {text}" for name, text in ANALYSES.items()]
+    lines += ["", "Data needs (`themes[].partner_data`), each held by one agency:", ""]
+    lines += [f"- `{need.id}` ({need.owner}): {need.missing}" for need in DATA_NEEDS.values()]
     return "\n".join(lines) + "\n"
 
 

@@ -105,8 +105,7 @@ def data_gap_paragraph(gaps: Sequence[DataGap]) -> Paragraph | None:
     """One sentence on the data the assessment lacked, by the agencies that hold it."""
     if not gaps:
         return None
-    owners = sorted({o.strip() for g in gaps for o in re.split(r",| and ", g.owner)
-                     if o.strip() and not o.strip().startswith("The partners")})
+    owners = sorted({g.owner for g in gaps})
     held = f", held by {', '.join(owners)}" if owners else ""
     kinds = len({g.missing for g in gaps})
     return Paragraph(

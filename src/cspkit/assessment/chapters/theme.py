@@ -42,55 +42,16 @@ from cspkit.assessment.evidence import Evidence, ThemeEvidence, Unavailable
 from cspkit.assessment.figures import bar_chart, weekday_hour_chart
 from cspkit.assessment.findings import harm_weight
 from cspkit.assessment.locations import TopLocations
+from cspkit.assessment.requirements import (
+    data_requirements,
+    first_without_people,
+    profile_needed,
+    theme_needs,
+)
 from cspkit.assessment.wording import Change, count_text, percent_text
 from cspkit.privacy.disclosure import TOTAL, suppress_counts
 
 ROLES = {"victim": "victims", "offender": "offenders"}
-
-FLAG_GAPS = {
-    "domestic": ("Domestic abuse flag on recorded crimes",
-                 "Police crime extract with the domestic abuse flag, and domestic abuse "
-                 "service referrals", "Police, domestic abuse services"),
-    "alcohol": ("Alcohol-related flag on recorded crimes and incidents",
-                "Police crime extract with the alcohol flag, and A&E assault attendances",
-                "Police, NHS"),
-    "hate": ("Hate crime flag on recorded crimes",
-             "Police crime extract with hate crime flags and the strand (race, religion, "
-             "sexual orientation, disability, transgender identity)", "Police"),
-}
-
-
-def _victim_gap(theme: Theme, asb: bool) -> DataGap:
-    if asb:
-        return DataGap(
-            missing=f"Victim profile for {theme.name}: who reports anti-social behaviour, "
-            "repeat and vulnerable callers",
-            would_fill="Council ASB case records and police ASB incident logs with caller "
-            "details (pseudonymised), age and repeat-caller markers",
-            owner="Council ASB team, Police", theme=theme.name)
-    return DataGap(
-        missing=f"Victim profile for {theme.name}: victim age, sex, ethnicity and repeat "
-        "victimisation",
-        would_fill="Police crime extract with victim details (pseudonymised person key, age, "
-        "sex, ethnicity, home LSOA)",
-        owner="Police", theme=theme.name)
-
-
-def _offender_gap(theme: Theme, asb: bool) -> DataGap:
-    if asb:
-        return DataGap(
-            missing=f"Perpetrator profile for {theme.name}: age, sex, home area and repeat "
-            "perpetrators",
-            would_fill="Council ASB case records of perpetrators and warnings (pseudonymised), "
-            "and youth justice service referrals",
-            owner="Council ASB team, Youth Offending Service", theme=theme.name)
-    return DataGap(
-        missing=f"Offender profile for {theme.name}: suspect and offender age, sex, home area "
-        "and repeat offending",
-        would_fill="Police crime extract with suspect/offender details (pseudonymised), and "
-        "youth justice service first-time entrants",
-        owner="Police, Youth Offending Service", theme=theme.name)
-
 
 def _suppressed(counts: pd.Series, total: int, threshold: int) -> pd.DataFrame:
     """``people`` and ``share`` columns with small counts (and those that would reveal
@@ -183,31 +144,88 @@ def _age_chart(theme: Theme, role: str, rows: pd.DataFrame) -> Chart:
         table_id=f"{theme.id}_{role}_profile")
 
 
-def person_blocks(item: ThemeEvidence, role: str, threshold: int) -> list[Block]:
+def refs_text(refs: list[str]) -> str:
+    """Register numbers as a reader lists them.
+
+    >>> refs_text(["D1"]), refs_text(["D1", "D3"]), refs_text(["D1", "D2", "D5"])
+    ('D1', 'D1 and D3', 'D1, D2 and D5')
+    """
+    return refs[0] if len(refs) == 1 else f"{', '.join(refs[:-1])} and {refs[-1]}"
+
+
+def gap_blocks(evidence: Evidence, item: ThemeEvidence, section: str
+               ) -> tuple[str, list[Block]]:
+    """Which data requirements a section of a theme needs, in words, and a :class:`DataGap`
+    for each need it is the first to raise; a need raised before is referred to by number.
+
+    ``section`` is ``victim``, ``offender`` or ``partner`` (the order a theme's chapter
+    names its needs in).
+    """
+    register = {r.need.id: r for r in data_requirements(evidence)}
+    needs = theme_needs(item)
+    earlier = {n for s in list(needs)[:list(needs).index(section)] for n in needs[s]}
+    wanted = sorted((register[n] for n in needs[section]), key=lambda r: int(r.reference[1:]))
+    places: dict[str, list[str]] = {}
+    boxes: list[Block] = []
+    for r in wanted:
+        if r.need.id in earlier:
+            place = "above"
+        elif r.themes[0] != item.theme.name:
+            place = f"under {r.themes[0]}"
+        else:
+            place = "below"
+            boxes.append(DataGap(missing=r.need.missing, would_fill=r.need.would_fill,
+                                 owner=r.need.owner,
+                                 theme=r.themes[0] if len(r.themes) == 1 else None))
+        places.setdefault(place, []).append(r.reference)
+    word = "requirement" if len(wanted) == 1 else "requirements"
+    where = [f"{refs_text(refs)} {'is' if len(refs) == 1 else 'are'} set out {place}"
+             if not index else f"{refs_text(refs)} {place}"
+             for index, (place, refs) in enumerate(places.items())]
+    text = f"data {word} {refs_text([r.reference for r in wanted])}"
+    if len(places) == 1:
+        return f"{text}, set out {next(iter(places))}", boxes
+    return f"{text}: {', '.join(where)}", boxes
+
+
+def person_blocks(evidence: Evidence, item: ThemeEvidence, role: str) -> list[Block]:
     """The victim or offender profile of a theme: from partner data, or the data gap.
+
+    police.uk open data never say who was involved: the first theme without partner data on
+    people says so; later ones refer back to it. Each names the data requirements that
+    would fill its profile, setting out those no earlier theme raised.
 
     Parameters
     ----------
+    evidence
+        Everything the document is built from (the register is written from it).
     item
         The theme's evidence.
     role
         ``victim`` or ``offender``.
-    threshold
-        Disclosure control: person counts below it are withheld.
     """
-    theme = item.theme
+    threshold = evidence.config.suppression_threshold
     profile = item.people.get(role)
-    gap = (_victim_gap if role == "victim" else _offender_gap)(theme, item.includes_asb)
-    if isinstance(profile, Unavailable):
-        return [unavailable_callout(profile), gap]
-    if profile is None or profile.people == 0:
-        return [
-            Paragraph(
-                f"No {role} data are available for this theme: police.uk open data record "
-                f"where and when incidents happened, never who was involved. The {role} "
-                "profile needs the partner data below."),
-            gap,
-        ]
+    if profile_needed(item, role):
+        needs, boxes = gap_blocks(evidence, item, role)
+        first = next(t for t in evidence.themes if t.theme.id == first_without_people(evidence))
+        explained = "victim" if profile_needed(first, "victim") else "offender"
+        if first is not item:
+            text = (f"No {role} data are available for this theme either, as the {explained} "
+                    f"profile of {first.theme.name} explains. The {role} profile needs "
+                    f"{needs}.")
+        elif role == explained:
+            text = (f"No {role} data are available for this theme: police.uk open data "
+                    "record where and when incidents happened, never who was involved, so no "
+                    "theme's victim or offender profile can be drawn from them; later themes "
+                    f"refer back here. The {role} profile needs {needs}.")
+        else:
+            text = (f"No {role} data are available for this theme either. The {role} profile "
+                    f"needs {needs}.")
+        blocks: list[Block] = [Paragraph(text), *boxes]
+        if isinstance(profile, Unavailable):
+            blocks.insert(0, unavailable_callout(profile))
+        return blocks
     if profile.people < threshold:
         return [Paragraph(
             f"Fewer than {threshold} {ROLES[role]} were recorded for this theme's incidents "
@@ -376,18 +394,12 @@ def _outcomes(evidence: Evidence, item: ThemeEvidence) -> list[Block]:
     ]
 
 
-def _partner_gaps(item: ThemeEvidence) -> list[Block]:
-    theme = item.theme
-    blocks: list[Block] = []
-    for flag in theme.flags:
-        missing, would_fill, owner = FLAG_GAPS[flag]
-        blocks.append(DataGap(missing=missing, would_fill=would_fill, owner=owner,
-                              theme=theme.name))
-    if theme.partner_data:
-        blocks.append(DataGap(missing=f"Partner data for {theme.name}",
-                              would_fill=theme.partner_data,
-                              owner="The partners named in the data needed", theme=theme.name))
-    return blocks
+def _partner_gaps(evidence: Evidence, item: ThemeEvidence) -> list[Block]:
+    """The theme's needs beyond police.uk and people: its flags and ``partner_data``."""
+    if not theme_needs(item)["partner"]:
+        return []
+    needs, boxes = gap_blocks(evidence, item, "partner")
+    return [Paragraph(f"Beyond police.uk, this theme needs {needs}."), *boxes]
 
 
 def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, float]
@@ -395,7 +407,6 @@ def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, fl
     """The chapter of one priority theme."""
     theme = item.theme
     weight = harm_weight(theme.categories)
-    threshold = evidence.config.suppression_threshold
     children: list[Block] = []
     summary = None
     if item.crime_categories or item.includes_asb:
@@ -412,9 +423,9 @@ def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, fl
             "named below as data gaps until they are shared."))
     children += [
         Section(id=f"{theme.id}_victims", title="Victim profile", level=2,
-                children=tuple(person_blocks(item, "victim", threshold))),
+                children=tuple(person_blocks(evidence, item, "victim"))),
         Section(id=f"{theme.id}_offenders", title="Offender profile", level=2,
-                children=tuple(person_blocks(item, "offender", threshold))),
+                children=tuple(person_blocks(evidence, item, "offender"))),
     ]
     if item.crime_categories or item.includes_asb:
         children.append(Section(id=f"{theme.id}_location", title="Location profile", level=2,
@@ -426,7 +437,7 @@ def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, fl
     if partner:
         children.append(Section(id=f"{theme.id}_partner_data", title="Partner data", level=2,
                                 children=tuple(partner)))
-    gaps = _partner_gaps(item)
+    gaps = _partner_gaps(evidence, item)
     if gaps:
         children.append(Section(id=f"{theme.id}_data_gaps", title="Partner data needed",
                                 level=2, children=tuple(gaps)))

@@ -27,7 +27,9 @@ from cspkit.assessment.chapters.parts import (
     unavailable_callout,
     ward_blocks,
 )
+from cspkit.assessment.chapters.place_detail import notable_places, rise_by_ward_blocks
 from cspkit.assessment.config import Theme
+from cspkit.assessment.data_needs import FLAG_NEEDS
 from cspkit.assessment.document import (
     SUPPRESSED,
     Block,
@@ -288,6 +290,7 @@ def _locations(item: ThemeEvidence) -> list[Block]:
             rows=loc.table, source="assessment.locations.top_locations",
             notes=(location_note(loc),),
         ),
+        *filter(None, [notable_places(loc, item.crime_categories)]),
     ]
 
 
@@ -314,6 +317,7 @@ def _location_profile(evidence: Evidence, item: ThemeEvidence, weight: float) ->
                               geometries=evidence.ward_boundaries,
                               table_id=f"{theme.id}_wards", source="places.ward_ranking",
                               small_number=evidence.change.small_number)
+        blocks += rise_by_ward_blocks(item)
     if isinstance(item.hotspots, Unavailable):
         blocks.append(unavailable_callout(item.hotspots))
     elif item.hotspots is not None:
@@ -394,6 +398,29 @@ def _outcomes(evidence: Evidence, item: ThemeEvidence) -> list[Block]:
     ]
 
 
+FLAG_WORDS = {
+    "domestic": ("domestic abuse", "a domestic abuse flag", "domestic or not"),
+    "alcohol": ("alcohol-related crime", "an alcohol flag", "alcohol-related or not"),
+    "hate": ("hate crime", "a hate crime flag", "hate crime or not"),
+}
+"""Per incident flag: what it marks, the marker police.uk lacks, and what the figures mix."""
+
+
+def flag_caveat(evidence: Evidence, item: ThemeEvidence) -> Paragraph:
+    """What a flagged theme's police.uk figures cannot tell apart, said before any figure."""
+    words = [FLAG_WORDS[flag] for flag in item.theme.flags]
+    named = refs_text([w[0] for w in words])
+    register = {r.need.id: r.reference for r in data_requirements(evidence)}
+    refs = [register[n] for flag in item.theme.flags for n in FLAG_NEEDS[flag]]
+    covered = ", ".join(c.lower() for c in item.crime_categories)
+    return Paragraph(
+        f"{named[0].upper()}{named[1:]} cannot be identified in police.uk data: the open data "
+        f"carry no {' or '.join(w[1].split(' ', 1)[1] for w in words)}, so this chapter's "
+        f"police figures count all its offences ({covered}), "
+        f"{'; '.join(w[2] for w in words)}. Identifying {named} needs data requirements "
+        f"{refs_text(refs)} (set out under Partner data needed).")
+
+
 def _partner_gaps(evidence: Evidence, item: ThemeEvidence) -> list[Block]:
     """The theme's needs beyond police.uk and people: its flags and ``partner_data``."""
     if not theme_needs(item)["partner"]:
@@ -409,6 +436,8 @@ def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, fl
     weight = harm_weight(theme.categories)
     children: list[Block] = []
     summary = None
+    if item.crime_categories and theme.flags:
+        children.append(flag_caveat(evidence, item))
     if item.crime_categories or item.includes_asb:
         covered = ", ".join(theme.categories)
         children.append(Paragraph(f"This theme covers the police.uk categories: {covered}."))

@@ -149,3 +149,51 @@ def test_the_register_reads_into_the_plan_tracker(demo_document, tmp_path):
     rows = register_rows(demo_document)
     assert [(d.reference, d.data_gap, d.lead, d.action) for d in parsed.data_requirements] == [
         (r["reference"], r["missing"], r["owner"], r["would_fill"]) for r in rows]
+
+
+def section_of(document: Document, section_id: str):
+    return next(s for s in document.all_sections() if s.id == section_id)
+
+
+def assert_flagged_themes_say_first_what_police_uk_cannot_identify(document: Document,
+                                                                  config) -> None:
+    from cspkit.assessment.document import Paragraph
+
+    flagged = [t for t in config.themes if t.flags and t.categories]
+    assert flagged
+    for theme in flagged:
+        first = section_of(document, f"theme_{theme.id}").children[0]
+        assert isinstance(first, Paragraph), theme.id
+        assert "cannot be identified in police.uk data" in first.text, theme.id
+        if "domestic" in theme.flags:
+            assert first.text.startswith("Domestic abuse cannot be identified"), theme.id
+
+
+def assert_significant_rises_are_split_by_ward(document: Document, config) -> None:
+    """Every crime type of a several-type theme that rose significantly has its ward table,
+    whose counts add up to the crime type's row in the theme's performance table."""
+    for theme in config.themes:
+        if len(theme.categories) < 2 or "places" not in theme.analyses:
+            continue
+        performance = next(t for t in document.tables()
+                           if t.id == f"{theme.id}_performance").frame()
+        rows = performance[performance["group"].isin(theme.categories)
+                           & (performance["p_value"] < 0.05)
+                           & (performance["current"] > performance["previous"])]
+        for row in rows.itertuples():
+            slug = "".join(c if c.isalnum() else "_" for c in row.group.lower())
+            table = next(t for t in document.tables() if t.id == f"{theme.id}_{slug}_by_ward")
+            wards = table.frame()
+            assert (wards["count"].sum(), wards["previous_count"].sum()) == (
+                row.current, row.previous), row.group
+            assert list(wards["change"]) == sorted(wards["change"], reverse=True)
+
+
+def test_flagged_themes_say_first_what_police_uk_cannot_identify(borough, demo_document):
+    assert_flagged_themes_say_first_what_police_uk_cannot_identify(demo_document,
+                                                                   borough.config)
+
+
+def test_significant_rises_are_split_by_ward(borough, demo_document):
+    assert_significant_rises_are_split_by_ward(demo_document, borough.config)
+    assert any(t.id.endswith("_by_ward") for t in demo_document.tables())

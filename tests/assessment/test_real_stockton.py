@@ -7,18 +7,21 @@ import re
 import shutil
 
 import duckdb
+import numpy as np
 import pytest
+import scipy.stats
 
 from cspkit.assessment.build import build_assessment
-from cspkit.assessment.commands import write_default_config
-from cspkit.assessment.config import load_config
+from cspkit.assessment.config import default_config_text, parse_config
 from cspkit.render import write_outputs
 from cspkit.warehouse import connect
 from tests.assessment.test_advice import TOOL_TALK, document_texts
 from tests.assessment.test_board_checks import (
     assert_england_says_what_it_covers,
+    assert_flagged_themes_say_first_what_police_uk_cannot_identify,
     assert_hot_spot_tables_say_cold_spots_are_not_shown,
     assert_register_has_one_entry_per_need_with_a_real_owner,
+    assert_significant_rises_are_split_by_ward,
     assert_top_locations_are_map_points,
     peer_texts,
     register_rows,
@@ -28,14 +31,19 @@ from tests.assessment.test_citing import assert_cites_data
 STOCKTON = "E06000004"
 
 
+def stockton_config():
+    """The default configuration `csp init` writes for Stockton-on-Tees, 2025 against 2024."""
+    return parse_config(default_config_text(
+        name="Safer Stockton Partnership", areas=[STOCKTON], period="2025-01:2025-12",
+        compare="previous"))
+
+
 @pytest.fixture(scope="module")
 def stockton_document(real_warehouse, tmp_path_factory):
     root = tmp_path_factory.mktemp("stockton")
     warehouse = root / "real.duckdb"
     shutil.copy(real_warehouse, warehouse)
-    config = load_config(write_default_config(
-        root / "csp.toml", name="Safer Stockton Partnership", areas=[STOCKTON],
-        period="2025-01:2025-12", compare="previous"))
+    config = stockton_config()
     con = connect(warehouse, create=False)
     document = build_assessment(con, config)
     con.disconnect()
@@ -161,3 +169,53 @@ def test_stockton_register_has_one_entry_per_need_with_a_real_owner(stockton_doc
         "Criminal damage and arson", "Drugs", "Young people", "Emerging issues"]
     assert not any("partners named" in r["owner"] or "Whatever" in r["would_fill"]
                    for r in rows.values())
+
+
+@pytest.mark.real_data
+def test_stockton_violence_says_domestic_abuse_cannot_be_identified_first(stockton_document):
+    config = stockton_config()
+    assert_flagged_themes_say_first_what_police_uk_cannot_identify(stockton_document, config)
+    assert_significant_rises_are_split_by_ward(stockton_document, config)
+
+
+@pytest.mark.real_data
+def test_stocktons_robbery_rise_by_ward_matches_plain_sql(stockton_document, shared_data):
+    street = shared_data / "police-uk" / "cleveland" / "street" / "*.csv.gz"
+    lookup = shared_data / "lookups" / "LSOA21_WD25_LAD25_EW_LU_v2.csv.gz"
+    wards = duckdb.sql(f"""
+        SELECT l.WD25NM AS ward,
+               count(*) FILTER (WHERE s."Month" LIKE '2025-%') AS current,
+               count(*) FILTER (WHERE s."Month" LIKE '2024-%') AS previous
+        FROM read_csv('{street}', all_varchar = true) s
+        JOIN read_csv('{lookup}', all_varchar = true) l ON l.LSOA21CD = s."LSOA code"
+        WHERE l.LAD25CD = '{STOCKTON}' AND s."Crime type" = 'Robbery'
+          AND s."Month" BETWEEN '2024-01' AND '2025-12'
+        GROUP BY 1""").df().set_index("ward")
+    table = next(t for t in stockton_document.tables() if t.id == "violence_robbery_by_ward")
+    frame = table.frame().set_index("name")
+    assert sorted(frame.index) == sorted(wards.index)
+    assert (frame["count"] == wards.loc[frame.index, "current"]).all()
+    assert (frame["previous_count"] == wards.loc[frame.index, "previous"]).all()
+    # exact two-sided binomial test of each ward's split, then Benjamini-Hochberg by hand
+    p = np.array([scipy.stats.binomtest(int(c), int(c + q), 0.5).pvalue
+                  for c, q in zip(frame["count"], frame["previous_count"], strict=True)])
+    m = len(p)
+    order = np.argsort(p)
+    q = np.empty(m)
+    stepped = p[order] * m / np.arange(1, m + 1)
+    q[order] = np.minimum(1, np.minimum.accumulate(stepped[::-1])[::-1])
+    np.testing.assert_allclose(frame["q_value"], q)
+    significant = sorted(frame.index[(q <= 0.05) & (frame["change"] > 0)])
+    assert significant == ["Bishopsgarth & Elm Tree", "Mandale & Victoria",
+                           "Stockton Town Centre"]
+    sentence = next(b.text for _, b in stockton_document.walk()
+                    if getattr(b, "text", "").startswith("Robbery rose by 96 (223 → 319)"))
+    assert "account for 77 of the 96" in sentence
+
+
+@pytest.mark.real_data
+def test_stockton_names_the_prisons_among_its_busiest_violence_points(stockton_document):
+    location = next(s for s in stockton_document.all_sections() if s.id == "violence_location")
+    text = " ".join(getattr(b, "text", "") for b in location.children)
+    assert "two prisons ('On or near Prison', 124 in Southern Villages; 108 in Norton South, " \
+           "232 in all" in text

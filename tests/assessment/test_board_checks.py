@@ -184,7 +184,7 @@ def assert_significant_rises_are_split_by_ward(document: Document, config) -> No
             slug = "".join(c if c.isalnum() else "_" for c in row.group.lower())
             table = next(t for t in document.tables() if t.id == f"{theme.id}_{slug}_by_ward")
             wards = table.frame()
-            assert (wards["count"].sum(), wards["previous_count"].sum()) == (
+            assert (wards["current"].sum(), wards["previous"].sum()) == (
                 row.current, row.previous), row.group
             assert list(wards["change"]) == sorted(wards["change"], reverse=True)
 

@@ -194,11 +194,11 @@ def test_stocktons_robbery_rise_by_ward_matches_plain_sql(stockton_document, sha
     table = next(t for t in stockton_document.tables() if t.id == "violence_robbery_by_ward")
     frame = table.frame().set_index("name")
     assert sorted(frame.index) == sorted(wards.index)
-    assert (frame["count"] == wards.loc[frame.index, "current"]).all()
-    assert (frame["previous_count"] == wards.loc[frame.index, "previous"]).all()
+    assert (frame["current"] == wards.loc[frame.index, "current"]).all()
+    assert (frame["previous"] == wards.loc[frame.index, "previous"]).all()
     # exact two-sided binomial test of each ward's split, then Benjamini-Hochberg by hand
     p = np.array([scipy.stats.binomtest(int(c), int(c + q), 0.5).pvalue
-                  for c, q in zip(frame["count"], frame["previous_count"], strict=True)])
+                  for c, q in zip(frame["current"], frame["previous"], strict=True)])
     m = len(p)
     order = np.argsort(p)
     q = np.empty(m)

@@ -15,7 +15,7 @@ import pandas as pd
 from cspkit.analysis.change import exact_poisson_test
 from cspkit.analysis.hotspots import benjamini_hochberg
 from cspkit.analysis.places import PlaceRanking
-from cspkit.assessment.chapters.parts import unavailable_callout
+from cspkit.assessment.chapters.parts import CHANGE_COLUMNS, CHANGE_NOTE, unavailable_callout
 from cspkit.assessment.document import Block, Column, Paragraph, Table
 from cspkit.assessment.evidence import ThemeEvidence, Unavailable
 from cspkit.assessment.locations import TopLocations
@@ -113,15 +113,15 @@ def rise_by_ward_blocks(item: ThemeEvidence) -> list[Block]:
         blocks.append(Table(
             id=table_id, caption=f"{crime_type} by ward: strategic period against the "
             "comparison period",
-            columns=(Column("name", "Ward"), Column("count", "Strategic period", "integer"),
-                     Column("previous_count", "Comparison period", "integer"),
-                     Column("change", "Change", "signed_integer"),
-                     Column("p_value", "p-value (exact test)", "p_value"),
+            columns=(Column("name", "Ward"), *CHANGE_COLUMNS,
                      Column("q_value", "q-value (FDR)", "p_value")),
-            rows=t, source="places.ward_ranking",
+            rows=t.rename(columns={"count": "current", "previous_count": "previous"}).assign(
+                pct_change=(100 * t["change"] / t["previous_count"]).where(
+                    t["previous_count"] > 0)),
+            source="places.ward_ranking",
             notes=(f"Wards with {what} in either period, largest rise first. q-values are "
                    "Benjamini-Hochberg adjusted across these wards; a rise is statistically "
-                   f"significant when q is at most {FDR}.",)))
+                   f"significant when q is at most {FDR}.", CHANGE_NOTE)))
     return blocks
 
 

@@ -129,7 +129,7 @@ class Evidence:
         for theme in self.themes:
             found += [theme.wards, theme.hotspots, theme.locations, theme.concentration,
                       theme.deprivation, theme.repeats, theme.timing,
-                      *theme.people.values()]
+                      *theme.people.values(), *theme.rises_by_ward.values()]
         found += [self.partner.asb_by_source, self.partner.fires, self.partner.ae_assaults]
         return [r for r in found if r is not None and not isinstance(r, Unavailable)]
 

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from cspkit import __version__
-from cspkit.assessment import assess_commands
+from cspkit.assessment import assess_commands, scan_commands
 from cspkit.assessment import commands as assessment_commands
 from cspkit.errors import CspError, LoadFailed
 from cspkit.privacy import commands as privacy_commands
@@ -202,6 +202,7 @@ def demo(
 
 assessment_commands.register(app)
 assess_commands.register(app)
+scan_commands.register(app)
 fetch_commands.register(app)
 tracker_commands.register(app)
 privacy_commands.register(app)

@@ -104,6 +104,12 @@ def test_recent_change_compares_the_last_months_with_those_before(tiny):
     assert t.loc["Total recorded crime", ["current", "previous"]].tolist() == [25, 25]
 
 
+def test_recent_change_a_year_earlier_needs_the_same_months_a_year_before(tiny):
+    # only 2024-11 to 2025-02 are loaded: 2025-01..02 against 2024-01..02 cannot be made
+    with pytest.raises(CspError, match="comparison period"):
+        recent_change(tiny, areas=LAD, end="2025-02", months=2, compare="year_earlier")
+
+
 def test_change_since_a_month_compares_with_the_equal_months_before(tiny):
     result = recent_change(tiny, areas=LAD, end="2025-02", since="2025-01")
     assert result.citation.period == StrategicPeriod("2025-01", "2025-02")

@@ -12,7 +12,7 @@ from cspkit.analysis.periods import StrategicPeriod
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
 from cspkit.warehouse.load import load_paths
-from tests.partner.conftest import warehouse, write_rows  # noqa: F401  (fixture)
+from tests.partner.conftest import warehouse, with_keys, write_rows  # noqa: F401  (fixture)
 from tests.partner.test_load_partner import AE_HEADER, ASB_HEADER, FIRE_HEADER, asb_row
 from tests.warehouse.conftest import A1, A2, B1, street_file, street_row
 
@@ -49,7 +49,7 @@ def partners(warehouse, tmp_path: Path):  # noqa: F811
         fire("F5", "2025-02-03", "Secondary fire", "Grassland", "", "0.18"),
         fire("F6", "2025-02-04", "Secondary fire", "Refuse", "Deliberate", "0.35")])
     load_partner(warehouse, [fires], mapping=load_mapping("fire_incidents"))
-    ae = write_rows(tmp_path / "ae.csv", AE_HEADER, [
+    ae = write_rows(tmp_path / "ae.csv", AE_HEADER, with_keys(AE_HEADER, [
         ["E1", "03/01/2025", "01:30", "Pub/club", "The Anchor", "ZZ1 1AA",
          "Hit/punched/kicked", "Body part", "No", "pt1", "23", "M", "", ""],
         ["E2", "04/01/2025", "", "Street", "", "", "Knife/sharp object", "Knife", "Yes",
@@ -57,7 +57,7 @@ def partners(warehouse, tmp_path: Path):  # noqa: F811
         ["E3", "05/01/2025", "22:00", "Street", "", "ZZ2 1AA", "Hit/punched/kicked", "",
          "No", "pt3", "30", "F", "", ""],
         ["E4", "01/02/2025", "23:00", "Home", "", "ZZ1 1AB", "Hit/punched/kicked", "", "",
-         "pt4", "41", "F", "", ""]])
+         "pt4", "41", "F", "", ""]]))
     load_partner(warehouse, [ae], mapping=load_mapping("ae_istv"))
     return warehouse
 
@@ -103,13 +103,13 @@ YOS_HEADER = ["FTE Ref", "Outcome Date", "Outcome", "Offence", "Young Person Key
 def test_first_time_entrants_from_the_yos_list_by_home_lsoa(warehouse, tmp_path):  # noqa: F811
     from cspkit.analysis.partner_sources import first_time_entrants
 
-    yos = write_rows(tmp_path / "yos.csv", YOS_HEADER, [
+    yos = write_rows(tmp_path / "yos.csv", YOS_HEADER, with_keys(YOS_HEADER, [
         ["Y1", "15/01/2025", "Youth caution", "Theft", "yp1", "15", "M", "", A1],
         ["Y2", "20/01/2025", "Conviction", "Assault", "yp2", "16", "F", "", B1],
         ["Y3", "03/02/2025", "Youth conditional caution", "Damage", "yp3", "14", "M", "", A2],
         ["Y4", "10/02/2025", "Youth caution", "Theft", "yp4", "17", "F", "", A1],
         ["Y5", "12/02/2025", "Conviction", "Robbery", "yp1", "15", "M", "", A1],
-        ["Y6", "13/02/2025", "Community resolution", "Theft", "yp6", "13", "M", "", A1]])
+        ["Y6", "13/02/2025", "Community resolution", "Theft", "yp6", "13", "M", "", A1]]))
     report = load_partner(warehouse, [yos], mapping=load_mapping("yos_first_time_entrants"))
     assert report.rejected == 1  # a community resolution is not a formal outcome
     result = first_time_entrants(warehouse, areas=TESTTON,

@@ -32,8 +32,13 @@ from cspkit.analysis.temporal import temporal_profile
 from cspkit.errors import CspError
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
-from tests.partner.conftest import warehouse, write_rows  # noqa: F401  (fixture)
-from tests.partner.test_load_partner import POLICE_HEADER
+from tests.partner.conftest import (  # noqa: F401  (fixture)
+    pseudonym,
+    warehouse,
+    with_keys,
+    write_rows,
+)
+from tests.partner.test_load_partner import POLICE_HEADER, asb_export, asb_row
 from tests.warehouse.conftest import A1, A2, A3, B1
 
 TESTTON = "E06999001"
@@ -68,7 +73,7 @@ ROWS = [
 
 @pytest.fixture
 def extract(warehouse, tmp_path: Path):  # noqa: F811
-    export = write_rows(tmp_path / "extract.csv", POLICE_HEADER, ROWS)
+    export = write_rows(tmp_path / "extract.csv", POLICE_HEADER, with_keys(POLICE_HEADER, ROWS))
     load_partner(warehouse, [export], mapping=load_mapping("police_crime_extract"))
     return warehouse
 
@@ -96,6 +101,25 @@ def test_repeat_victims_offenders_and_locations_by_hand(extract):
                               "without_key"]].tolist() == [5, 7, 2, 4, 1]
     assert_allclose(float(t.loc["location", "concentration"]), 1.4)
     assert np.isnan(t.loc["location", "prevalence_per_1000"])
+
+
+def test_repeat_callers_are_counted_like_repeat_victims(warehouse, tmp_path):  # noqa: F811
+    # Five council cases in Testton in January and February: caller c1 reports three, c2
+    # one, and one caller has no key; every case names perpetrator p1.
+    callers = ["c1", "c1", "c2", "c1", ""]
+    rows = []
+    for i, caller in enumerate(callers, start=1):
+        row = asb_row(f"A{i}", f"{i + 2:02d}/0{1 + i % 2}/2025", "Noise", "ZZ1 1AA")
+        row[8] = pseudonym(caller) if caller else ""
+        rows.append(row)
+    load_partner(warehouse, [asb_export(tmp_path, rows)], mapping=load_mapping("council_asb"))
+    result = repeats(warehouse, areas=TESTTON, period=PERIOD, sources=("council_asb",),
+                     roles=("caller", "offender"))
+    t = result.table.set_index("unit")
+    assert list(t.index) == ["caller", "offender", "location"]
+    assert t.loc["caller", ["units", "incidents", "repeat_units", "incidents_to_repeats",
+                            "without_key"]].tolist() == [2, 4, 1, 3, 1]
+    assert t.loc["offender", ["units", "incidents", "repeat_units"]].tolist() == [1, 5, 1]
 
 
 def test_repeat_rate_by_offence_type(extract):

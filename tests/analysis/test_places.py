@@ -1,3 +1,5 @@
+import math
+
 import numpy as np
 import pytest
 from esda.smoothing import Empirical_Bayes
@@ -86,3 +88,15 @@ def test_anti_social_behaviour_can_be_ranked_instead_of_crime(tiny):
                      categories=["Burglary"])
     with pytest.raises(CspError, match="unknown incident source"):
         ward_ranking(tiny, areas=LAD, period=PERIOD, source="asb")
+
+
+def test_every_wards_change_is_tested_and_adjusted_across_the_wards(tiny):
+    t = ward_ranking(tiny, areas=LAD, period=PERIOD).table.set_index("code")
+    # North 26 -> 36: given 62 crimes, 36 ~ Binomial(62, 1/2); two-sided exact test by hand
+    # (the distribution is symmetric, so twice the upper tail from 36).
+    upper = sum(math.comb(62, k) for k in range(36, 63)) / 2**62
+    assert t.loc[NORTH, "p_value"] == pytest.approx(2 * upper)
+    assert t.loc[[SOUTH, EAST], "p_value"].tolist() == [1.0, 1.0]  # 14 -> 14, 0 -> 0
+    # Benjamini-Hochberg over the 3 wards: the smallest p-value is multiplied by 3 / 1
+    assert t.loc[NORTH, "q_value"] == pytest.approx(min(1.0, 3 * 2 * upper))
+    assert t.loc[[SOUTH, EAST], "q_value"].tolist() == [1.0, 1.0]

@@ -69,7 +69,7 @@ def partner_document(borough: Borough, tmp_path_factory: pytest.TempPathFactory)
     from cspkit.assessment.build import build_assessment
     from cspkit.sources.partner.loading import load_partner
     from cspkit.sources.partner.mapping import load_mapping
-    from cspkit.synth.partners import EXPORTS, write_partner_exports
+    from cspkit.synth.partners import EXPORTS, POSTCODE_LOOKUP, write_partner_exports
 
     root = tmp_path_factory.mktemp("kestrel_partners")
     warehouse = root / "kv.duckdb"
@@ -77,6 +77,7 @@ def partner_document(borough: Borough, tmp_path_factory: pytest.TempPathFactory)
     data = borough.manifest.out_dir  # the exports are drawn from the borough's own files
     write_partner_exports(data, seed=borough.manifest.seed)
     con = connect(warehouse, create=False)
+    load_paths(con, [data / POSTCODE_LOOKUP])  # as `csp demo` does: placed by postcode
     for name, pattern in EXPORTS.items():
         exports = sorted((data / "partners").glob(pattern))
         if exports:

@@ -5,7 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from cspkit.assessment import findings
-from cspkit.assessment.chapters.summary import MAX_WARD_FINDINGS
+from cspkit.assessment.chapters.summary import (
+    CONTEXT_FINDINGS,
+    MAX_WARD_FINDINGS,
+    OTHER_CHANGES,
+)
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "assessment.md"
 
@@ -24,8 +28,10 @@ def test_the_importance_factors_and_summary_size_are_documented():
     text = DOC.read_text(encoding="utf-8")
     assert f"s = {findings.NOT_SIGNIFICANT_FACTOR:g} when" in text
     assert f"m = {findings.SMALL_NUMBER_FACTOR:g} for small numbers" in text
-    assert f"shows the {findings.SUMMARY_SIZE} most important findings" in text
-    assert f"{['zero', 'one', 'two', 'three'][MAX_WARD_FINDINGS]} ward findings in all" in text
+    words = ["zero", "one", "two", "three"]
+    assert f"then the {OTHER_CHANGES} most important other changes" in text
+    assert f"{words[MAX_WARD_FINDINGS]} ward findings in all" in text
+    assert f"the {words[CONTEXT_FINDINGS]} most important context findings" in text
 
 
 def test_the_fixed_csv_columns_are_documented():

@@ -24,7 +24,7 @@ from cspkit.assessment.config import (
     load_config,
     parse_config,
 )
-from cspkit.assessment.data_needs import DATA_NEEDS
+from cspkit.assessment.data_needs import DATA_NEEDS, OTHER_NEEDS, OWNERS
 from cspkit.errors import CspError
 
 NAME = "Safer Exampleton Partnership"
@@ -147,6 +147,8 @@ def test_default_notes_partner_data_for_themes_police_data_cannot_build(default_
     for theme_id in ("young_people", "emerging_issues"):
         assert themes[theme_id].partner_data
     assert themes["young_people"].categories == []
+    assert themes["young_people"].partner_sources == ["yos_fte"]
+    assert themes["anti_social_behaviour"].partner_sources == ["council_asb", "fire"]
 
 
 def test_default_file_writes_every_top_level_default_the_models_declare(default_text: str):
@@ -248,16 +250,17 @@ def test_partner_data_names_data_needs_each_with_an_owner(default_text: str):
     [error] = _errors(text)
     assert error.message == "themes[4].partner_data[1]: 'needle_exchange' is not allowed"
     assert error.line == _line_of(text, '"needle_exchange"')
-    assert all(f"'{need}'" in error.hint for need in DATA_NEEDS)
+    assert all(f"'{need}'" in error.hint for need in OTHER_NEEDS)
+    assert {DATA_NEEDS[need].owner for need in OTHER_NEEDS} <= set(OWNERS)
 
 
 def test_partner_data_written_as_prose_is_refused_with_the_data_needs(default_text: str):
-    text = default_text.replace('partner_data = ["fire_deliberate_fires"]',
-                                'partner_data = "Fire service deliberate fires by location."')
+    text = default_text.replace('partner_data = ["domestic_abuse_services"]',
+                                'partner_data = "Domestic abuse service referrals."')
     [error] = _errors(text)
-    assert error.message.startswith("themes[3].partner_data: must be a list of data needs")
-    assert "fire_deliberate_fires" in error.message
-    assert error.line == _line_of(text, "Fire service deliberate fires")
+    assert error.message.startswith("themes[1].partner_data: must be a list of data needs")
+    assert "domestic_abuse_services" in error.message
+    assert error.line == _line_of(text, "Domestic abuse service referrals")
 
 
 def test_allowed_values_are_listed_for_a_bad_analysis(default_text: str):
@@ -269,9 +272,19 @@ def test_theme_without_categories_flags_or_partner_note_is_refused(default_text:
     text = default_text + '\n[[themes]]\nid = "empty"\nname = "Empty"\n'
     [error] = _errors(text)
     assert error.message.startswith(
-        "themes[7]: a theme needs categories, flags or partner_data"
+        "themes[7]: a theme needs categories, flags, partner_sources or partner_data"
     )
     assert error.line == _line_of(text, 'id = "empty"') - 1
+
+
+def test_a_theme_built_from_partner_sources_alone_is_accepted_and_sources_are_checked(
+        default_text: str):
+    youth = '\n[[themes]]\nid = "youth"\nname = "Youth"\npartner_sources = ["{}"]\n'
+    assert parse_config(default_text + youth.format("yos_fte")).themes[-1].partner_sources == [
+        "yos_fte"]
+    [error] = _errors(default_text + youth.format("yos"))
+    assert error.message == "themes[7].partner_sources[0]: 'yos' is not allowed"
+    assert "'council_asb'" in error.hint and "'yos_fte'" in error.hint
 
 
 @pytest.mark.parametrize(

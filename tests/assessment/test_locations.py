@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from cspkit.analysis.periods import StrategicPeriod
-from cspkit.assessment.chapters.theme import location_note
-from cspkit.assessment.locations import top_locations
+from cspkit.assessment.locations import location_note, top_locations
 from tests.analysis.conftest import AREAS, L1, L2, LAD, build_tiny, insert
 
 PERIOD = StrategicPeriod("2025-01", "2025-02")

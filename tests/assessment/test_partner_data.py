@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-from cspkit.assessment.document import DataGap, Table
+import pandas as pd
+
+from cspkit.assessment.data_needs import DATA_NEEDS
+from cspkit.assessment.document import DataGap, Paragraph, Table
+from cspkit.assessment.wording import percent_text
 
 
 def _section(document, section_id):
@@ -48,3 +52,53 @@ def test_council_asb_fires_and_ae_appear_in_their_themes(partner_document):
 def test_partner_timing_gives_a_day_and_hour_chart(partner_document):
     figures = {f.id for f in partner_document.figures()}
     assert "violence_timing" in figures
+
+
+def test_asb_chapter_profiles_callers_and_repeat_callers_as_the_council_export_has_them(
+        partner_document, borough):
+    # Independently of the loader: the council's 2025 cases whose date is real and whose
+    # postcode is in the postcode lookup (so placed in the borough), by caller key.
+    data = borough.manifest.out_dir
+    cases = pd.read_csv(data / "partners" / "council_asb_cases_2025.csv", dtype=str,
+                        keep_default_na=False, encoding="cp1252")
+    postcodes = set(pd.read_csv(next((data / "lookups").glob("PCD_*.csv")), dtype=str)["pcds"])
+    placed = cases[cases["Postcode"].isin(postcodes)
+                   & pd.to_datetime(cases["Date Received"], format="%d/%m/%Y",
+                                    errors="coerce").notna()]
+    per_caller = placed.loc[placed["Complainant Key"] != "", "Complainant Key"].value_counts()
+    assert (placed["Complainant Key"] != "").all()
+    callers, repeat = len(per_caller), int((per_caller >= 2).sum())
+    section = _section(partner_document, "anti_social_behaviour_callers")
+    assert section.title == "Caller profile"
+    first, second = section.children[0].text, section.children[1].text
+    assert first.startswith(f"{callers:,} callers (distinct people) were recorded")
+    assert second.startswith(f"Repeat callers: {repeat:,} of the {callers:,} callers with a "
+                             f"person key ({percent_text(100 * repeat / callers)}) appear in "
+                             "more than "
+                             "one incident")
+    assert "victim" not in " ".join(b.text for b in section.children
+                                    if isinstance(b, Paragraph)).casefold()
+    perpetrators = _section(partner_document, "anti_social_behaviour_offenders")
+    assert perpetrators.title == "Perpetrator profile"
+    assert perpetrators.children[1].text.startswith("Repeat perpetrators: ")
+
+
+def test_a_data_gap_closes_when_its_data_arrive_and_a_note_in_words_stays(partner_document):
+    # Every export the default themes name is loaded for all of 2025, and the police extract
+    # records the domestic abuse flag: their gaps are gone from the chapters and the register.
+    register = next(t for t in partner_document.tables() if t.id == "data_requirements")
+    listed = set(register.frame()["missing"])
+    loaded = ("police_crime_extract", "council_asb", "fire", "ae_assault", "yos_fte",
+              "domestic_abuse_flag")
+    assert not {DATA_NEEDS[n].missing for n in loaded} & listed, listed
+    sections = {s.id for s in partner_document.all_sections()}
+    assert "anti_social_behaviour_data_gaps" not in sections
+    assert "criminal_damage_arson_data_gaps" not in sections
+    # the data cspkit cannot load (treatment numbers, service referrals) stay
+    assert {DATA_NEEDS[n].missing for n in ("drug_treatment", "drug_tests_on_arrest",
+                                            "domestic_abuse_services")} <= listed
+    # a theme that selects no incidents says its people data are loaded, with no gap
+    young = _section(partner_document, "young_people_victims").children
+    assert [type(b) for b in young] == [Paragraph]
+    assert young[0].text.startswith("The partner data are loaded, but this theme names no "
+                                    "crime types or flags")

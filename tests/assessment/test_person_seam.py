@@ -36,7 +36,8 @@ def test_loaded_victims_replace_the_victim_data_gap_for_their_theme_only(borough
     victims = sections["acquisitive_crime_victims"].children
     assert not any(isinstance(b, DataGap) for b in victims)
     assert victims[0].text.startswith("6 victims (distinct people)")
-    assert victims[1].text.startswith("Repeat victimisation: fewer than 5 victims appear")
+    assert victims[1].text.startswith("Repeat victimisation: none of the 6 victims with a "
+                                      "person key appears in more than one incident")
     profile = next(b for b in victims if isinstance(b, Table)).frame()
     sex = profile[profile["dimension"] == "Sex"].set_index("value")
     # four women and two men: both below the suppression threshold of 5, so withheld
@@ -54,7 +55,7 @@ def test_loaded_victims_replace_the_victim_data_gap_for_their_theme_only(borough
     assert any(isinstance(b, DataGap) for b in sections["violence_victims"].children)
 
 
-def test_council_asb_callers_fill_the_asb_victim_profile_whatever_their_category(
+def test_council_asb_callers_fill_the_caller_profile_whatever_their_category(
         borough, tmp_path):
     warehouse = tmp_path / "kv.duckdb"
     shutil.copy(borough.warehouse, warehouse)
@@ -80,13 +81,57 @@ def test_council_asb_callers_fill_the_asb_victim_profile_whatever_their_category
     evidence = gather(con, borough.config)
     con.disconnect()
     people = {item.theme.id: item.people for item in evidence.themes}
-    assert set(people["anti_social_behaviour"]) == {"victim"}
-    profile = people["anti_social_behaviour"]["victim"]
+    assert set(people["anti_social_behaviour"]) == {"caller"}
+    profile = people["anti_social_behaviour"]["caller"]
     assert not hasattr(profile, "reason"), getattr(profile, "reason", "")
     assert profile.people == 7
     document = document_from_evidence(evidence)
     sections = {s.id: s for s in document.all_sections()}
-    victims = sections["anti_social_behaviour_victims"].children
-    assert not any(isinstance(b, DataGap) for b in victims)
-    assert any(isinstance(b, DataGap)
-               for b in sections["anti_social_behaviour_offenders"].children)
+    assert "anti_social_behaviour_victims" not in sections
+    callers = sections["anti_social_behaviour_callers"]
+    assert callers.title == "Caller profile"
+    assert not any(isinstance(b, DataGap) for b in callers.children)
+    assert callers.children[0].text.startswith("7 callers (distinct people)")
+    # callers 0-4 reported two cases each, callers 5 and 6 one: the two would be withheld,
+    # and with them the five, which would give the two away from the seven
+    assert callers.children[1].text == (
+        "Repeat callers: the number of callers in more than one incident of this theme in "
+        "the strategic period is withheld, as it would reveal a small number.")
+    # the council's cases cover every month of 2025, so the perpetrator profile's data have
+    # arrived: no gap, though these cases name no perpetrator
+    perpetrators = sections["anti_social_behaviour_offenders"]
+    assert perpetrators.title == "Perpetrator profile"
+    assert [b.text for b in perpetrators.children] == [
+        "The partner data loaded record no perpetrators for this theme's incidents in the "
+        "strategic period."]
+
+
+def test_a_repeat_count_is_not_given_of_a_total_whose_remainder_is_small(borough, tmp_path):
+    # 21 shoplifting victims: 18 keyed victims in two incidents each, 2 keyed victims in one
+    # and one victim without a key. "18 of the 20 victims with a person key" would give the
+    # two away, and the total of 21 the one without a key.
+    warehouse = tmp_path / "kv.duckdb"
+    shutil.copy(borough.warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.sql("""
+            WITH shop AS (
+                SELECT incident_id, source, row_number() OVER (ORDER BY incident_id) AS n
+                FROM incident
+                WHERE category = 'Shoplifting' AND month BETWEEN '2025-01' AND '2025-12'
+                  AND lad_code = 'E06900001')
+            INSERT INTO person_involvement (incident_id, source, role, person_key, age, sex,
+                                            load_id)
+            SELECT incident_id, source, 'victim',
+                   CASE WHEN n <= 36 THEN 'repeat' || ((n - 1) // 2)
+                        WHEN n <= 38 THEN 'once' || n END, 40, 'F', 999
+            FROM shop WHERE n <= 39""")
+    con = connect(warehouse, create=False)
+    evidence = gather(con, borough.config)
+    con.disconnect()
+    sections = {s.id: s for s in document_from_evidence(evidence).all_sections()}
+    victims = sections["acquisitive_crime_victims"].children
+    assert victims[0].text.startswith("21 victims (distinct people)")
+    assert victims[1].text == (
+        "Repeat victimisation: 18 victims appear in more than one incident of this theme in "
+        "the strategic period; how many appear once or have no person key is withheld, as it "
+        "would reveal a small number.")

@@ -8,6 +8,8 @@ import re
 
 import duckdb
 
+from cspkit.analysis.themes import ASB_CATEGORY
+from cspkit.assessment.data_needs import DATA_NEEDS
 from cspkit.assessment.document import DataGap, Finding, Section, Table
 
 
@@ -30,36 +32,64 @@ def test_chapters_run_from_summary_to_methods(document):
                            "Appendix B: Methods and sources"]
 
 
-def test_every_priority_theme_has_a_chapter_with_victim_offender_and_location_profiles(
+def roles_needed(theme) -> tuple[str, ...]:
+    """Anti-social behaviour is reported by callers against perpetrators (the warehouse's
+    offender role); crime has victims and offenders."""
+    return ("caller", "offender") if theme.categories == [ASB_CATEGORY] else ("victim",
+                                                                             "offender")
+
+
+def test_every_priority_theme_has_a_profile_of_each_role_it_needs_and_a_location_profile(
         document, borough):
     chapters = {s.title: s for s in document.sections}
     for theme in borough.config.themes:
         chapter = chapters[theme.name]
         titles = [s.title for s in chapter.sections()]
-        assert "Victim profile" in titles and "Offender profile" in titles
+        if theme.categories == [ASB_CATEGORY]:
+            assert "Caller profile" in titles and "Perpetrator profile" in titles
+            assert "Victim profile" not in titles
+        else:
+            assert "Victim profile" in titles and "Offender profile" in titles
         if theme.categories:
             assert "Location profile" in titles
 
 
-def test_victim_and_offender_profiles_name_the_missing_data_when_no_person_data(
-        document, borough):
+def test_each_role_profile_names_the_missing_data_when_no_person_data(document, borough):
     """Each profile says no data are available and names the data requirements by number;
     each need is set out (a data gap box) once, where it first arises."""
     boxes = []
     for theme in borough.config.themes:
-        for role in ("victims", "offenders"):
-            section = _section(document, f"{theme.id}_{role}")
-            assert section.children[0].text.startswith(f"No {role[:-1]} data are available")
+        for role in roles_needed(theme):
+            section = _section(document, f"{theme.id}_{role}s")
+            who = section.title.split()[0].lower()
+            assert section.children[0].text.startswith(f"No {who} data are available"), (
+                theme.id, role)
             assert re.search(r"needs data requirements? D\d+", section.children[0].text)
             boxes += [b for b in section.children if isinstance(b, DataGap)]
     assert len({b.missing for b in boxes}) == len(boxes)
     police = _section(document, "violence_victims").children[1]
-    assert "victim details" in police.would_fill and police.owner == "Police"
-    offender = _section(document, "violence_offenders").children[1]
-    assert "suspect and offender details" in offender.would_fill and offender.owner == "Police"
+    assert "victims, suspects and offenders" in police.would_fill and police.owner == "Police"
+    callers = _section(document, "anti_social_behaviour_callers").children
+    assert callers[0].text.startswith("No caller data are available")
+    assert callers[1].missing.startswith("Who reports anti-social behaviour")
+    assert callers[1].owner == "Council"
     later = _section(document, "acquisitive_crime_victims").children
     assert not any(isinstance(b, DataGap) for b in later)
     assert "set out under Violence including domestic abuse and robbery" in later[0].text
+
+
+def test_each_partner_source_and_flag_a_theme_needs_is_a_gap_while_it_is_not_loaded(
+        document):
+    register = {r["missing"]: r for r in next(
+        t for t in document.tables() if t.id == "data_requirements").frame().to_dict("records")}
+    expected = {"council_asb": "Anti-social behaviour",
+                "fire": "Anti-social behaviour; Criminal damage and arson",
+                "ae_assault": "Violence including domestic abuse and robbery",
+                "domestic_abuse_flag": "Violence including domestic abuse and robbery",
+                "yos_fte": "Young people"}
+    for need, themes in expected.items():
+        row = register[DATA_NEEDS[need].missing]
+        assert (row["themes"], row["owner"]) == (themes, DATA_NEEDS[need].owner), need
 
 
 def test_location_profile_has_ward_table_map_hot_spots_trend_and_top_locations(document):
@@ -155,7 +185,8 @@ def test_tables_are_tables(document):
 
 def test_executive_summary_counts_the_data_requirements(document):
     summary = _section(document, "executive_summary")
-    gaps = {g.missing for g in document.data_gaps()}
+    register = next(t for t in document.tables() if t.id == "data_requirements")
     assert summary.children[-1].text.startswith(
-        f"The assessment names {len(gaps)} data requirements, held by ")
+        f"The data requirements register under Recommendations lists {len(register.rows)} "
+        "data requirements: ")
     assert "Police" in summary.children[-1].text

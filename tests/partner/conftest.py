@@ -7,6 +7,7 @@ B1 0.30–0.40. Fictional postcodes: ZZ1 1AA → A1, ZZ1 1AB → A2, ZZ2 1AA →
 from __future__ import annotations
 
 import csv
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -36,20 +37,37 @@ def write_rows(path: Path, header: list[str], rows: list[list], *,
     return path
 
 
+def pseudonym(label: str) -> str:
+    """A stand-in for a person key `csp pseudonymise` writes (64 hex characters)."""
+    return hashlib.sha256(label.encode()).hexdigest()
+
+
+def with_keys(header: list[str], rows: list[list]) -> list[list]:
+    """``rows`` with each value of a "… Key" column replaced by its :func:`pseudonym`."""
+    keyed = [i for i, c in enumerate(header) if c.endswith(" Key")]
+    return [[pseudonym(v) if i in keyed and v else v for i, v in enumerate(row)]
+            for row in rows]
+
+
 def snapshot(con) -> dict[str, list]:
     """Every row of the tables a partner load writes, sorted, for before/after comparison."""
     return {t: sorted(map(str, con.table(t).to_pandas().itertuples(index=False)))
             for t in TABLES}
 
 
+def reference_warehouse(folder: Path):
+    """A new warehouse in ``folder`` with the test areas, boundaries, census and postcodes."""
+    reference = folder / "reference"
+    reference.mkdir(parents=True)
+    area_lookup(reference)
+    lsoa_boundaries(reference)
+    census(reference)
+    postcode_lookup(reference)
+    con = connect(folder / "w.duckdb")
+    load_paths(con, [reference])
+    return con
+
+
 @pytest.fixture
 def warehouse(tmp_path: Path):
-    folder = tmp_path / "reference"
-    folder.mkdir()
-    area_lookup(folder)
-    lsoa_boundaries(folder)
-    census(folder)
-    postcode_lookup(folder)
-    con = connect(tmp_path / "w.duckdb")
-    load_paths(con, [folder])
-    return con
+    return reference_warehouse(tmp_path)

@@ -14,7 +14,7 @@ from cspkit.cli import app
 from cspkit.errors import CspError, LoadFailed
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import builtin_mappings, load_mapping
-from tests.partner.conftest import snapshot, write_rows
+from tests.partner.conftest import pseudonym, snapshot, with_keys, write_rows
 from tests.warehouse.conftest import A1, A2, A3, B1
 
 ASB_HEADER = ["Case Ref", "Date Received", "Time Received", "Case Type", "Case Category",
@@ -27,8 +27,9 @@ ASB_HEADER = ["Case Ref", "Date Received", "Time Received", "Case Type", "Case C
 def asb_row(ref: str, day: str, case_type: str, postcode: str, *, time: str = "21:15",
             perpetrator: str = "p1", age: str = "15", ethnicity: str = "White British",
             school: str = "") -> list[str]:
-    return [ref, day, time, case_type, "Personal", "Park Road", postcode, "N", "c-" + ref,
-            "44", "F", "Not stated", A1, perpetrator, age, "M", ethnicity, A2, school]
+    return [ref, day, time, case_type, "Personal", "Park Road", postcode, "N",
+            pseudonym("c-" + ref), "44", "F", "Not stated", A1,
+            pseudonym(perpetrator) if perpetrator else "", age, "M", ethnicity, A2, school]
 
 
 ASB_ROWS = [
@@ -81,7 +82,7 @@ def test_people_are_loaded_with_not_recorded_ethnicity_as_null(warehouse, tmp_pa
     people = warehouse.table("person_involvement").to_pandas()
     offenders = people[people.role == "offender"].sort_values("incident_id")
     # A7's perpetrator is only known to be male: a row without key or age.
-    assert offenders["person_key"].fillna("-").tolist() == ["p1", "p1", "p1", "-"]
+    assert offenders["person_key"].fillna("-").tolist() == [pseudonym("p1")] * 3 + ["-"]
     assert offenders["age"].fillna(-1).tolist() == [15, 15, 15, -1]
     assert offenders["sex"].tolist() == ["male"] * 4
     callers = people[people.role == "caller"]
@@ -128,7 +129,7 @@ POLICE_HEADER = ["Crime Reference", "Committed Date", "Committed Time", "Offence
 
 
 def police_rows() -> list[list[str]]:
-    return [
+    return with_keys(POLICE_HEADER, [
         ["CR1", "01/03/2025", "23:10", "Violence against the person", "Assault with injury",
          "High St", A1, "DA", "Y", "N", "v1", "31", "F", "", A1, "o1", "34", "M",
          "White British", A1],
@@ -139,7 +140,7 @@ def police_rows() -> list[list[str]]:
          "", "", "", "", "", "", "o3", "16", "F", "Asian or Asian British", A3],
         ["CR3", "03/03/2025", "10:00", "Violence against the person", "Common assault",
          "Park", A2, "maybe", "N", "N", "v2", "40", "M", "", "", "", "", "", "", ""],
-    ]
+    ])
 
 
 def test_police_extract_one_incident_per_crime_and_every_offender(warehouse, tmp_path):
@@ -152,7 +153,7 @@ def test_police_extract_one_incident_per_crime_and_every_offender(warehouse, tmp
     assert pd_isna(incidents.loc["police_crime_extract:CR2", "flag_domestic"])
     people = warehouse.table("person_involvement").to_pandas()
     assert sorted(zip(people.role, people.person_key, strict=True)) == [
-        ("offender", "o1"), ("offender", "o2"), ("offender", "o3"), ("victim", "v1")]
+        ("offender", pseudonym(o)) for o in ("o1", "o2", "o3")] + [("victim", pseudonym("v1"))]
     assert report.rejected == 1  # CR3: "maybe" is not a domestic abuse flag value
 
 
@@ -256,7 +257,7 @@ def test_ae_istv_keeps_location_type_and_reported_to_police(warehouse, tmp_path)
              "Hit/punched/kicked", "Body part", "No", "pt1", "23", "M", "", ""],
             ["E2", "11/01/2025", "", "Street", "", "", "Knife/sharp object", "Knife", "Yes",
              "pt2", "19", "M", "White British", A3]]
-    export = write_rows(tmp_path / "ae.csv", AE_HEADER, rows)
+    export = write_rows(tmp_path / "ae.csv", AE_HEADER, with_keys(AE_HEADER, rows))
     load_partner(warehouse, [export], mapping=load_mapping("ae_istv"))
     details = warehouse.table("incident_detail").to_pandas()
     reported = details[details.name == "reported_to_police"].sort_values("incident_id")

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from cspkit.privacy.identifiers import identifier_findings, is_person_key
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
+from cspkit.sources.partner.readers import read_export
 from cspkit.synth.borough import generate_borough
 from cspkit.synth.partners import EXPORTS, write_partner_exports
 from cspkit.warehouse import connect
@@ -77,3 +79,16 @@ def test_every_export_loads_with_its_builtin_mapping(borough, tmp_path):
     people = con.table("person_involvement").to_pandas()
     assert set(people["role"]) == {"victim", "offender", "caller"}
     assert reports["yos_first_time_entrants"].load.loaded
+
+
+def test_demo_exports_pass_the_identifier_check_with_nothing_flagged(borough):
+    out, _ = borough
+    for name, pattern in EXPORTS.items():
+        mapping = load_mapping(name)
+        for path in sorted((out / "partners").glob(pattern)):
+            table = read_export(str(path), path.read_bytes(), encodings=("utf-8", "cp1252"))
+            text = mapping.text_columns()
+            assert identifier_findings({c: table.column(c) for c in text},
+                                       locations={c for c, at in text.items() if at}) == []
+            keys = [v for p in mapping.person if p.key for v in table.column(p.key) if v]
+            assert all(is_person_key(k) for k in keys) and bool(keys) == bool(mapping.person)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from cspkit.privacy.pseudonymise import PersonColumns, PseudonymiseSpec, pseudonymise_file
+from cspkit.privacy.pseudonymise import (
+    IncidentColumns,
+    PersonColumns,
+    PseudonymiseSpec,
+    pseudonymise_file,
+)
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
 from cspkit.sources.partner.postcodes import read_postcode_lookup
@@ -31,7 +36,11 @@ IDENTIFYING = ["Maisie", "MAISIE", "Thornbury", "thornbury", "14/07/1988", "1988
                "Quillet", "ZZ1 1AA", "zz1 1aa", "ZZ1 1AB", "07700", "Dorian", "Pask",
                "02/02/2008", "2008-02-02"]
 SPEC = PseudonymiseSpec(
-    incident_date="Committed Date", date_format="%d/%m/%Y", drop=["Victim Phone"],
+    keep=["Crime Reference", "Committed Time", "Offence Group", "Offence", "Location",
+          "LSOA Code", "Domestic Abuse Flag", "Alcohol Flag", "Hate Flag", "Victim Sex",
+          "Victim Ethnicity", "Offender Sex", "Offender Ethnicity"],
+    incident=IncidentColumns(date="Committed Date", date_format="%d/%m/%Y"),
+    date_of_birth_format="%d/%m/%Y",
     person=[PersonColumns(role="victim", name=["Victim Forename", "Victim Surname"],
                           date_of_birth="Victim DOB", address=["Victim Address"],
                           postcode="Victim Postcode"),

@@ -16,6 +16,7 @@ from cspkit.cli import app
 from cspkit.errors import CspError
 from cspkit.privacy.keys import read_secret, write_new_key
 from cspkit.privacy.pseudonymise import (
+    IncidentColumns,
     PersonColumns,
     PseudonymiseSpec,
     age_at,
@@ -40,7 +41,9 @@ ROWS = [
     ["C5", "21/05/2025", "Shoplifting", "", "", "", "", "", "", ""],
 ]
 SPEC = PseudonymiseSpec(
-    incident_date="Committed Date", date_format="%d/%m/%Y", drop=["Victim Phone"],
+    keep=["Ref", "Offence", "Victim Sex"],
+    incident=IncidentColumns(date="Committed Date", date_format="%d/%m/%Y"),
+    date_of_birth_format="%d/%m/%Y",
     person=[PersonColumns(role="victim", name=["Victim Forename", "Victim Surname"],
                           date_of_birth="Victim DOB", address=["Victim Address"],
                           postcode="Victim Postcode")])
@@ -76,9 +79,11 @@ def test_same_person_gets_the_same_key_across_files_and_spellings(tmp_path):
     rows = read_rows(first.output)
     assert rows[0]["Victim Key"] == rows[1]["Victim Key"] != rows[2]["Victim Key"]
     assert read_rows(second.output)[0]["Victim Key"] == rows[0]["Victim Key"]
-    assert [r["Victim Age"] for r in rows] == ["34", "34", "53", ""]  # C2: the day before
-    assert [r["Victim Home LSOA"] for r in rows] == ["E01999001", "E01999001", "", ""]
+    assert [r["Victim Age"] for r in rows] == ["34", "34", "53", "", ""]  # C2: day before
+    assert [r["Victim Home LSOA"] for r in rows] == ["E01999001", "E01999001", "",
+                                                     "E01999002", ""]
     assert first.keyed == {"victim": 3} and first.home_unplaced == {"victim": 1}
+    assert first.birth_unreadable == {"victim": 1} and first.not_keyed == {}
 
 
 def test_a_different_secret_gives_unrelated_keys(tmp_path):
@@ -95,7 +100,7 @@ def test_a_different_secret_gives_unrelated_keys(tmp_path):
 def test_no_identifying_value_survives_in_the_output_bytes(tmp_path):
     report = pseudonymise_file(write_export(tmp_path / "a.csv"), tmp_path / "out.csv",
                                spec=SPEC, secret=SECRET, postcodes=POSTCODES)
-    produced = report.output.read_bytes() + report.rejects.read_bytes()
+    produced = report.output.read_bytes() + report.problems.read_bytes()
     identifying = ["Ann", "ANN", "Smith", "smith", "Bob", "Jones", "Cat", "Brown",
                    "02/04/1990", "1990-04-02", "31/12/1971", "1971-12-31", "Larch", "Oak",
                    "Elm", "ZZ1 1AA", "zz11aa", "ZZ11AA", "ZZ9 9ZZ", "ZZ1 1AB", "07700",
@@ -107,14 +112,47 @@ def test_no_identifying_value_survives_in_the_output_bytes(tmp_path):
         "Victim Home LSOA"}
 
 
-def test_unreadable_date_of_birth_rejects_the_row_and_names_line_not_value(tmp_path):
+def test_unreadable_date_of_birth_keeps_the_incident_without_key_or_age(tmp_path):
     report = pseudonymise_file(write_export(tmp_path / "a.csv"), tmp_path / "out.csv",
                                spec=SPEC, secret=SECRET)
-    assert (report.rows_in, report.rows_out, report.rejected) == (5, 4, 1)
-    assert read_rows(report.rejects) == [{
+    assert (report.rows_in, report.rows_out, report.rejected) == (5, 5, 0)
+    assert read_rows(report.problems) == [{
         "line": "5", "column": "Victim DOB",
-        "reason": "date of birth is not a date (expected %d/%m/%Y)"}]
-    assert read_rows(report.output)[3]["Victim Key"] == ""  # C5: no victim at all
+        "problem": "date of birth is not a date (expected %d/%m/%Y)",
+        "action": "kept without key or age"}]
+    c4 = read_rows(report.output)[3]
+    assert (c4["Ref"], c4["Victim Key"], c4["Victim Age"]) == ("C4", "", "")
+
+
+def test_unreadable_incident_date_is_a_counted_listed_reject_never_a_blank_age(tmp_path):
+    rows = [[*ROWS[0][:1], "15/13/2025", *ROWS[0][2:]], [*ROWS[2][:1], "", *ROWS[2][2:]],
+            ROWS[1]]
+    report = pseudonymise_file(write_export(tmp_path / "a.csv", rows), tmp_path / "out.csv",
+                               spec=SPEC, secret=SECRET)
+    assert (report.rows_in, report.rows_out, report.rejected) == (3, 1, 2)
+    assert read_rows(report.problems) == [
+        {"line": "2", "column": "Committed Date", "action": "row left out",
+         "problem": "incident date is not a date (expected %d/%m/%Y)"},
+        {"line": "3", "column": "Committed Date", "action": "row left out",
+         "problem": "incident date is empty"}]
+    assert [r["Victim Age"] for r in read_rows(report.output)] == ["34"]
+
+
+def test_incident_date_times_and_dates_of_birth_have_their_own_formats(tmp_path):
+    rows = [["C1", "15/03/2025 23:40", "Assault", "Ann", "Smith", "02.04.1990", "", "", "",
+             "F"],
+            ["C2", "01/04/2025 00:05", "Assault", "Ann", "Smith", "1990-04-02", "", "", "",
+             "F"]]
+    spec = SPEC.model_copy(update={
+        "incident": IncidentColumns(date="Committed Date", date_format="%d/%m/%Y %H:%M"),
+        "date_of_birth_format": "%d.%m.%Y"})
+    report = pseudonymise_file(write_export(tmp_path / "a.csv", rows), tmp_path / "out.csv",
+                               spec=spec, secret=SECRET)
+    out = read_rows(report.output)
+    assert [r["Victim Age"] for r in out] == ["34", "34"] and report.rejected == 0
+    assert out[0]["Victim Key"] == out[1]["Victim Key"] == person_key(SECRET, "Ann Smith",
+                                                                      date(1990, 4, 2))
+    assert out[0]["Committed Date"] == "15/03/2025 23:40"  # kept as written, with its time
 
 
 def test_windows_1252_export_is_read_only_when_allowed(tmp_path):
@@ -145,8 +183,9 @@ def test_excel_export_gives_the_same_keys_as_csv(tmp_path):
 
 
 def test_spec_naming_a_missing_column_is_an_error(tmp_path):
-    spec = SPEC.model_copy(update={"drop": ["Victim Mobile"]})
-    with pytest.raises(CspError, match=r"a.csv:1: the spec names column\(s\) \['Victim Mobile'\]"):
+    spec = SPEC.model_copy(update={"keep": ["Ref", "Victim Mobile"]})
+    with pytest.raises(CspError, match=r"a.csv:1: the spec reads column\(s\) "
+                       r"\['Victim Mobile'\] that the file does not have"):
         pseudonymise_file(write_export(tmp_path / "a.csv"), tmp_path / "o.csv", spec=spec,
                           secret=SECRET)
 
@@ -178,7 +217,8 @@ def test_cli_pseudonymises_with_a_key_file(tmp_path):
     key = tmp_path / "owner.key"
     assert runner.invoke(app, ["pseudonymise", "--new-key", str(key)]).exit_code == 0
     (tmp_path / "spec.toml").write_text(
-        'incident_date = "Committed Date"\ndate_format = "%d/%m/%Y"\ndrop = ["Victim Phone"]\n'
+        'keep = ["Ref", "Offence", "Victim Sex"]\ndate_of_birth_format = "%d/%m/%Y"\n'
+        '[incident]\ndate = "Committed Date"\ndate_format = "%d/%m/%Y"\n'
         '[[person]]\nrole = "victim"\nname = ["Victim Forename", "Victim Surname"]\n'
         'date_of_birth = "Victim DOB"\naddress = ["Victim Address"]\n'
         'postcode = "Victim Postcode"\n')
@@ -186,5 +226,9 @@ def test_cli_pseudonymises_with_a_key_file(tmp_path):
         "pseudonymise", str(write_export(tmp_path / "a.csv")), "--spec",
         str(tmp_path / "spec.toml"), "--out", str(tmp_path / "out.csv"), "--key-file", str(key)])
     assert result.exit_code == 0, result.output
-    assert "Wrote 4 rows" in result.output and "1 row(s) rejected" in result.output
+    assert "Wrote 5 rows" in result.output
+    assert "kept: Ref, Committed Date, Offence, Victim Sex" in result.output
+    assert "left out: Victim Forename, Victim Surname, Victim DOB, Victim Address, " \
+        "Victim Postcode, Victim Phone" in result.output
+    assert "1 date of birth unreadable (kept, age not recorded)" in result.output
     assert b"Smith" not in (tmp_path / "out.csv").read_bytes()

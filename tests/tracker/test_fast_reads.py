@@ -48,6 +48,7 @@ from cspkit.tracker.selectors.plan import (
 from cspkit.tracker.services.registers import recommendation_to_action
 from cspkit.tracker.services.updates import action_update_create
 from cspkit.tracker.status import RagStatus
+from tests.tracker.world import sign_in
 
 
 def fields(instance: Any) -> dict[str, Any]:
@@ -290,7 +291,7 @@ def test_sessions_load_until_they_expire(db: None, world: Any) -> None:
     client = Client()
     client.post(reverse("login"), {"username": "police_lead", "password": "wrong"})
     assert client.get(reverse("tracker:home")).status_code == 302
-    assert client.login(username=world.police_lead.username, password="correct-horse-battery")
+    assert sign_in(client, world.police_lead.username)
     key = client.cookies["sessionid"].value
     store = SessionStore(key)
     assert int(store[SESSION_KEY]) == world.police_lead.pk

@@ -7,6 +7,10 @@ the Stockton-on-Tees partnership), written next to each assertion.
 from __future__ import annotations
 
 import doctest
+import io
+import time
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,7 @@ from docx import Document
 
 from cspkit.errors import CspError
 from cspkit.tracker.importers.reader import read_document
+from cspkit.tracker.importers.source import MAX_FILE_BYTES
 from cspkit.tracker.status import RagStatus
 from tests.tracker.fixtures_import import seed
 
@@ -328,3 +333,115 @@ def test_sub_actions_typed_as_a_word_list_in_the_cell_get_their_letters(tmp_path
         ("a", "Operation Tranquility"),
         ("b", "Pubwatch"),
     ]
+
+
+def _rewritten_docx(
+    path: Path, rewrite: Callable[[bytes], bytes], *, styles: Callable[[bytes], bytes] | None = None
+) -> Path:
+    """A Word document whose main part is ``rewrite`` of a blank document's (and its styles
+    part ``styles`` of the blank one's), the way a crafted file is made: by editing the XML
+    inside the zip."""
+    blank = io.BytesIO()
+    Document().save(blank)
+    rewrites = {"word/document.xml": rewrite, "word/styles.xml": styles or (lambda xml: xml)}
+    with zipfile.ZipFile(blank) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for member in source.infolist():
+            data = source.read(member.filename)
+            out.writestr(member.filename, rewrites.get(member.filename, lambda xml: xml)(data))
+    return path
+
+
+def _empty_paragraphs(count: int) -> Callable[[bytes], bytes]:
+    return lambda xml: xml.replace(b"<w:sectPr", b"<w:p/>" * count + b"<w:sectPr", 1)
+
+
+def test_a_word_document_that_unpacks_to_50_mb_of_empty_paragraphs_is_refused_at_once(
+    tmp_path: Path,
+) -> None:
+    path = _rewritten_docx(tmp_path / "bomb.docx", _empty_paragraphs(8_700_000))
+    assert path.stat().st_size < 200_000  # 113 KB in the report: it compresses 500 to 1
+    started = time.perf_counter()
+    with pytest.raises(CspError, match=r"bomb\.docx: the Word document unpacks to 50\.\d MB"):
+        read_document(path)
+    assert time.perf_counter() - started < 2
+
+
+def test_a_word_document_of_millions_of_elements_under_the_size_cap_is_refused_fast(
+    tmp_path: Path,
+) -> None:
+    # 3.5 million empty paragraphs are 21 MB unpacked: under the size cap, over the count.
+    path = _rewritten_docx(tmp_path / "bomb.docx", _empty_paragraphs(3_500_000))
+    started = time.perf_counter()
+    with pytest.raises(CspError, match=r"holds more than 500,000 XML elements"):
+        read_document(path)
+    assert time.perf_counter() - started < 10  # about one second; reading it took hours
+
+
+def test_malformed_xml_in_a_word_document_names_the_file_and_the_part(tmp_path: Path) -> None:
+    path = _rewritten_docx(tmp_path / "broken.docx", lambda xml: xml[: len(xml) // 2])
+    with pytest.raises(
+        CspError, match=r"broken\.docx: word/document\.xml in the Word document is not valid XML"
+    ) as refused:
+        read_document(path)
+    assert "Open it in Word and save it again" in str(refused.value)
+
+
+def test_a_file_over_the_size_cap_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    path.write_bytes(b"No\tAction\n" + b"x" * MAX_FILE_BYTES)
+    with pytest.raises(
+        CspError, match=r"huge\.txt: the file is 10\.0 MB; the import reads files up to 10\.0 MB"
+    ):
+        read_document(path)
+
+
+def test_paragraph_styles_are_looked_up_once_per_document(tmp_path: Path) -> None:
+    # Documents pasted together carry many styles; python-docx's Paragraph.style searched
+    # them all for every paragraph (28 s for 10,000 paragraphs with Word's default styles).
+    pasted = b"".join(
+        b'<w:style w:type="paragraph" w:styleId="Pasted%d"><w:name w:val="Pasted %d"/>'
+        b"</w:style>" % (number, number)
+        for number in range(3000)
+    )
+    title = (
+        b'<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr>'
+        b"<w:r><w:t>Community Safety Plan</w:t></w:r></w:p>"
+    )
+    narrative = b"".join(
+        b"<w:p><w:r><w:t>Narrative paragraph %d.</w:t></w:r></w:p>" % number
+        for number in range(5000)
+    )
+    path = _rewritten_docx(
+        tmp_path / "pasted.docx",
+        lambda xml: xml.replace(b"<w:sectPr", title + narrative + b"<w:sectPr", 1),
+        styles=lambda xml: xml.replace(b"</w:styles>", pasted + b"</w:styles>"),
+    )
+    started = time.perf_counter()
+    parsed = read_document(path)
+    assert time.perf_counter() - started < 8  # about one second; half a minute before
+    assert parsed.title == "Community Safety Plan"
+    assert len(parsed.unmapped) == 5000
+
+
+def test_a_quote_that_never_closes_in_a_text_file_is_taken_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "plan.txt"
+    narrative = "".join(f"narrative line {number} of the plan\n" for number in range(20_000))
+    path.write_text(f'No\tLead\tAction\n1\tMW\t"Patrol the parks\n{narrative}', encoding="utf-8")
+    started = time.perf_counter()
+    parsed = read_document(path)
+    assert time.perf_counter() - started < 3  # 16 s when each line re-read the record
+    (action,) = parsed.themes[0].actions
+    assert action.text == "Patrol the parks"
+    # Not swallowed into the cell: the lines after it are read (and, resuming in lower
+    # case, joined as one paragraph cut by page breaks), and reported.
+    (rest,) = parsed.unmapped
+    assert rest.where == "line 3"
+    assert rest.text == " ".join(f"narrative line {number} of the plan" for number in range(20_000))
+
+
+def test_characters_xml_cannot_hold_are_dropped_from_imported_text(tmp_path: Path) -> None:
+    # They would be saved into updates and break the Word progress report for everyone.
+    path = tmp_path / "plan.txt"
+    path.write_text("No\tLead\tAction\n1\tMW\tPatrol\x01 the\x1b parks\x0bat night\n")
+    (action,) = read_document(path).themes[0].actions
+    assert action.text == "Patrol the parks at night"

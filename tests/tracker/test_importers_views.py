@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import io
+import threading
+import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import include, path, reverse
 from docx import Document
 
-from cspkit.tracker.models import Action, Role, SubAction
-from cspkit.tracker.services.people import person_create
+from cspkit.tracker.importers.source import MAX_FILE_BYTES
+from cspkit.tracker.models import Action, Agency, Role, SubAction
+from cspkit.tracker.services.people import agency_create, person_create
 from tests.tracker.fixtures_import import Stockton, build_stockton
 
 urlpatterns = [
@@ -123,3 +129,63 @@ def test_report_page_links_each_format_for_the_meeting(stockton: Stockton) -> No
         )
         assert f'href="{link}?meeting=2026-03-10"' in html
     assert client.get(url, {"meeting": "10/03/2026"}).status_code == 400
+
+
+def test_a_document_over_the_size_cap_is_refused_by_the_form(stockton: Stockton) -> None:
+    content = b"No\tAction\n" + b"x" * MAX_FILE_BYTES
+    response = _post(_client(stockton.manager), stockton, "huge.txt", content)
+    assert response.status_code == 400
+    assert "The document is 10.0 MB; the import takes files up to 10.0 MB." in (
+        response.content.decode()
+    )
+
+
+def test_malformed_word_xml_is_a_clear_error_naming_the_upload(
+    stockton: Stockton, tmp_path: Path
+) -> None:
+    good = io.BytesIO(_plan_docx(tmp_path))
+    broken = io.BytesIO()
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(broken, "w") as out:
+        for member in source.infolist():
+            data = source.read(member.filename)
+            out.writestr(member, data[:-40] if member.filename == "word/document.xml" else data)
+    response = _post(_client(stockton.manager), stockton, "asb.docx", broken.getvalue())
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "asb.docx: word/document.xml in the Word document is not valid XML" in html
+    assert "/tmp" not in html
+
+
+def test_others_can_save_while_an_import_is_being_read(committed_db: None) -> None:
+    """Reading a large document takes seconds; on SQLite a transaction holds the database's
+    write lock, so the file must be read before the import's transaction opens."""
+    with override_settings(ROOT_URLCONF=__name__):
+        stockton = build_stockton()
+        narrative = "".join(f"Narrative paragraph {n} of the plan.\n" for n in range(100_000))
+        content = f"No\tLead\tAction\n1\tMW\tPatrol the parks\n{narrative}".encode()
+        answers: list[int] = []
+
+        def import_in_the_background() -> None:
+            try:
+                response = _post(
+                    _client(stockton.manager), stockton, "long.txt", content, preview="on"
+                )
+                answers.append(response.status_code)
+            finally:
+                connection.close()
+
+        importer = threading.Thread(target=import_in_the_background)
+        importer.start()
+        time.sleep(1.5)  # the upload is in; reading it takes several seconds more
+        assert importer.is_alive()
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA busy_timeout = 300")  # give up fast if the lock is held
+        started = time.perf_counter()
+        agency_create(partnership=stockton.partnership, name="Fire", short_name="Fire", kind="fire")
+        waited = time.perf_counter() - started
+        importer.join(timeout=120)
+        connection.close()  # back to the configured busy timeout
+        assert answers == [200]
+        assert waited < 1
+        assert Agency.objects.filter(name="Fire").exists()

@@ -26,7 +26,7 @@ from cspkit.tracker.services.updates import (
     recommendation_update_create,
 )
 from cspkit.tracker.status import RagStatus
-from tests.tracker.world import PASSWORD, World
+from tests.tracker.world import World, sign_in
 
 ROLES = ["admin", "police_lead", "police_colleague", "council_lead", "member", "unlinked"]
 # Which of ROLES may do each write to the police agency's items.
@@ -234,7 +234,7 @@ def test_direct_post_permission_matrix(world: World, role: str, write: str) -> N
     _next_plan(world)
     client = Client()
     if role != "anonymous":
-        assert client.login(username=role, password=PASSWORD)
+        assert sign_in(client, role)
     url, data = _post_requests(world)[write]
     counts_before = _counts()
     response = client.post(url, data)
@@ -252,7 +252,7 @@ def test_direct_post_permission_matrix(world: World, role: str, write: str) -> N
 
 def test_a_lead_sees_no_update_form_on_another_agencys_action(world: World) -> None:
     client = Client()
-    client.login(username="council_lead", password=PASSWORD)
+    sign_in(client, "council_lead")
     page = client.get(reverse("tracker:action", args=[world.police_action.pk]))
     assert page.status_code == 200
     assert "Add an update" not in page.content.decode()
@@ -262,14 +262,14 @@ def test_a_lead_sees_no_update_form_on_another_agencys_action(world: World) -> N
 
 def test_an_account_not_linked_to_a_person_reads_nothing(world: World) -> None:
     client = Client()
-    client.login(username="unlinked", password=PASSWORD)
+    sign_in(client, "unlinked")
     assert client.get(reverse("tracker:plan", args=[world.plan.pk])).status_code == 403
     assert client.get(reverse("tracker:recommendations")).status_code == 403
 
 
 def test_members_read_every_page(world: World) -> None:
     client = Client()
-    client.login(username="member", password=PASSWORD)
+    sign_in(client, "member")
     for url in [
         reverse("tracker:plan", args=[world.plan.pk]),
         reverse("tracker:theme", args=[world.theme.pk]),
@@ -283,7 +283,7 @@ def test_members_read_every_page(world: World) -> None:
 
 def test_a_refused_post_explains_why_on_the_sites_own_page(world: World) -> None:
     client = Client()
-    client.login(username="council_lead", password=PASSWORD)
+    sign_in(client, "council_lead")
     response = client.post(
         reverse("tracker:action", args=[world.police_action.pk]),
         {"status": "green", "text": "Not mine", "version": "1"},

@@ -26,6 +26,7 @@ CORE_TESTS = [
     "test_concurrency.py",
     "test_selectors.py",
     "test_views.py",
+    "test_bad_parameters.py",
     "test_demo.py",
     "test_fast_reads.py",
     "test_postgres_backend.py",

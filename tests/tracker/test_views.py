@@ -3,26 +3,50 @@ form with its stale-edit message, register filters, history."""
 
 from __future__ import annotations
 
+import io
 import re
+from datetime import timedelta
 
+import docx
 import pytest
-from django.test import Client, override_settings
+from django import forms
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from lxml import etree
 
-from cspkit.tracker.models import ActionUpdate, LoginFailure
+from cspkit.tracker.forms import (
+    ActionCreateForm,
+    ActionEditForm,
+    DataRequirementCreateForm,
+    RecommendationCreateForm,
+    RegisterFilterForm,
+    UpdateForm,
+)
+from cspkit.tracker.models import ActionUpdate, Agency
 from cspkit.tracker.services.updates import action_update_create
 from cspkit.tracker.status import RagStatus
-from tests.tracker.world import PASSWORD, World
+from tests.tracker.world import PASSWORD, World, sign_in
+
+
+def sign_in_attempt(client: Client, username: str, password: str) -> int:
+    return client.post(reverse("login"), {"username": username, "password": password}).status_code
 
 
 def signed_in(username: str) -> Client:
     client = Client()
-    assert client.login(username=username, password=PASSWORD)
+    assert sign_in(client, username)
     return client
 
 
 def text_of(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
+
+
+def docx_text(content: bytes) -> str:
+    document = docx.Document(io.BytesIO(content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([paragraph.text for paragraph in document.paragraphs] + cells)
 
 
 def test_signing_in_leads_to_the_plan_overview(world: World) -> None:
@@ -42,38 +66,58 @@ def test_pages_need_signing_in(world: World) -> None:
 
 def test_wrong_passwords_lock_the_account_name_then_say_so(world: World) -> None:
     client = Client()
-    for _ in range(5):
+    for _ in range(4):
         response = client.post(reverse("login"), {"username": "police_lead", "password": "no"})
         assert response.status_code == 200
         assert "Please enter a correct username and password" in text_of(response)
+    response = client.post(reverse("login"), {"username": "police_lead", "password": "no"})
+    assert response.status_code == 429  # the fifth failure locks at once
+    page = text_of(response)
+    assert '<h1 class="heading-xl">Sign in</h1>' in page  # the site's own page
+    assert "Too many failed sign-in attempts. Wait 15 minutes" in page
     response = client.post(reverse("login"), {"username": "police_lead", "password": PASSWORD})
     assert response.status_code == 429
-    assert "Too many failed sign-in attempts. Wait 15 minutes" in text_of(response)
     assert "_auth_user_id" not in client.session
-    other = Client().post(reverse("login"), {"username": "member", "password": PASSWORD})
-    assert other.status_code == 302  # another account from the same address still works
+    elsewhere = Client(REMOTE_ADDR="192.0.2.7")
+    assert sign_in_attempt(elsewhere, "police_lead", PASSWORD) == 429  # the account is locked
+    assert sign_in_attempt(elsewhere, "member", PASSWORD) == 302  # others elsewhere are not
 
 
-def test_a_good_sign_in_clears_earlier_failures(world: World) -> None:
+def test_an_empty_password_never_resets_the_failure_count(world: World) -> None:
     client = Client()
     for _ in range(3):
-        client.post(reverse("login"), {"username": "member", "password": "no"})
-    client.post(reverse("login"), {"username": "member", "password": PASSWORD})
-    assert not LoginFailure.objects.filter(username="member").exists()
+        for _ in range(4):
+            sign_in_attempt(client, "police_lead", "wrong guess")
+        assert sign_in_attempt(client, "police_lead", "") == 200
+    assert sign_in_attempt(Client(REMOTE_ADDR="192.0.2.7"), "police_lead", PASSWORD) == 429
 
 
-@override_settings(CSP_LOGIN_FAILURE_LIMIT=2)
-def test_many_failures_from_one_address_lock_that_address(world: World) -> None:
+def test_spraying_one_password_across_accounts_locks_the_address(world: World) -> None:
+    sprayer = Client()
+    for victim in ["admin", "police_lead", "police_colleague", "council_lead"]:
+        assert sign_in_attempt(sprayer, victim, "Spring2026!") == 200
+        assert sign_in_attempt(sprayer, victim, "") == 200
+    # Signing in to an account of one's own does not wipe the address's failures.
+    assert sign_in_attempt(Client(), "unlinked", PASSWORD) == 302
+    assert sign_in_attempt(sprayer, "member", "Spring2026!") == 429
+    assert sign_in_attempt(Client(), "unlinked", PASSWORD) == 429
+    elsewhere = Client(REMOTE_ADDR="192.0.2.7")
+    assert sign_in_attempt(elsewhere, "member", PASSWORD) == 302  # one failure each: unlocked
+
+
+def test_a_good_sign_in_clears_that_accounts_earlier_failures(world: World) -> None:
     client = Client()
-    for name in ["a", "b", "c", "d", "e", "f", "g", "h"]:
-        client.post(reverse("login"), {"username": name, "password": "no"})
-    response = client.post(reverse("login"), {"username": "member", "password": PASSWORD})
-    assert response.status_code == 429
+    for _ in range(3):
+        sign_in_attempt(client, "member", "no")
+    assert sign_in_attempt(client, "member", PASSWORD) == 302
+    for _ in range(4):
+        assert sign_in_attempt(Client(), "member", "no") == 200
+    assert sign_in_attempt(Client(), "member", PASSWORD) == 302
 
 
 def test_posts_without_a_csrf_token_are_refused(world: World) -> None:
     client = Client(enforce_csrf_checks=True)
-    client.login(username="police_lead", password=PASSWORD)
+    client.force_login(world.police_lead)
     response = client.post(
         reverse("tracker:action", args=[world.police_action.pk]),
         {"status": "green", "text": "Forged", "version": "1"},
@@ -317,7 +361,8 @@ def test_a_reference_already_in_the_register_is_refused(world: World) -> None:
 
 
 def test_plan_overview_links_to_meeting_papers_and_import_only_for_administrators(
-        world: World) -> None:
+    world: World,
+) -> None:
     report = reverse("tracker_reports:progress_report_page", args=[world.plan.pk])
     upload = reverse("tracker_imports:import", args=[world.plan.pk])
     for username, sees_import in (("admin", True), ("police_lead", False), ("member", False)):
@@ -325,3 +370,97 @@ def test_plan_overview_links_to_meeting_papers_and_import_only_for_administrator
         html = page.content.decode()
         assert f'href="{report}"' in html
         assert (f'href="{upload}"' in html) is sees_import
+
+
+def post_update(client: Client, action_pk: int, **fields: str):
+    data = {"status": "amber", "text": "Patrols cut by sickness", "version": "1", **fields}
+    return client.post(reverse("tracker:action", args=[action_pk]), data)
+
+
+def test_an_update_dated_in_the_future_is_refused(world: World) -> None:
+    client = signed_in("police_lead")
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    for written_on in ["2099-12-31", tomorrow.isoformat()]:
+        response = post_update(client, world.police_action.pk, written_on=written_on)
+        assert response.status_code == 400
+        assert "The date of the update cannot be in the future." in text_of(response)
+    assert not ActionUpdate.objects.exists()
+
+
+def test_an_update_dated_before_the_plan_started_is_refused(world: World) -> None:
+    client = signed_in("police_lead")
+    day_before = world.plan.period_start - timedelta(days=1)
+    response = post_update(client, world.police_action.pk, written_on=day_before.isoformat())
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "cannot be before the plan started on 1 April 2026" in page
+    assert not ActionUpdate.objects.exists()
+    response = post_update(
+        client, world.police_action.pk, written_on=world.plan.period_start.isoformat()
+    )
+    assert response.status_code == 302
+    assert ActionUpdate.objects.get().written_on == world.plan.period_start
+
+
+def test_the_action_page_shows_when_a_back_dated_update_was_entered(world: World) -> None:
+    client = signed_in("police_lead")
+    post_update(client, world.police_action.pk, written_on=world.plan.period_start.isoformat())
+    entered = timezone.localtime(ActionUpdate.objects.get().created_at)
+    page = text_of(client.get(reverse("tracker:action", args=[world.police_action.pk])))
+    words = re.sub(r"<[^>]+>", "", page)
+    assert "1 April 2026" in words
+    assert f"Entered {entered.day} {entered:%B %Y %H:%M}" in words
+
+
+def test_an_update_pasted_from_word_keeps_the_word_report_working(world: World) -> None:
+    client = signed_in("police_lead")
+    text = "Patrols resumed.\x0bTwo wards done.\x0cNext: \x01Millfield\x1b."
+    assert post_update(client, world.police_action.pk, text=text).status_code == 302
+    assert ActionUpdate.objects.get().text == "Patrols resumed.\nTwo wards done.\nNext: Millfield."
+    report = client.get(
+        reverse("tracker_reports:progress_report", args=[world.plan.pk, "docx"]),
+        {"meeting": timezone.localdate().isoformat()},
+    )
+    assert report.status_code == 200
+    assert "Two wards done." in docx_text(report.content)
+
+
+FREE_TEXT_FORMS = [
+    (UpdateForm, {"status": "green", "version": "1"}, ["text"]),
+    (ActionCreateForm, {}, ["text", "measure", "sub_actions"]),
+    (ActionEditForm, {"version": "1"}, ["text", "measure"]),
+    (RecommendationCreateForm, {}, ["reference", "section", "text", "source"]),
+    (DataRequirementCreateForm, {}, ["reference", "data_gap", "action", "quality_measure"]),
+    (RegisterFilterForm, {}, ["q"]),
+]
+
+
+@pytest.mark.parametrize(("form_class", "other_fields", "text_fields"), FREE_TEXT_FORMS)
+def test_every_free_text_field_keeps_only_what_xml_can_hold(
+    world: World, form_class: type, other_fields: dict, text_fields: list[str]
+) -> None:
+    every_control = "".join(chr(code) for code in range(32)) + "\ufffe\uffff"
+    data = {**other_fields, **{field: f"A{every_control}B" for field in text_fields}}
+    context = {
+        UpdateForm: {"plan": world.plan},
+        ActionCreateForm: {"partnership_id": world.plan.partnership_id},
+        ActionEditForm: {"partnership_id": world.plan.partnership_id},
+        RecommendationCreateForm: {
+            "plan_id": world.plan.pk,
+            "partnership_id": world.plan.partnership_id,
+        },
+        DataRequirementCreateForm: {"partnership_id": world.plan.partnership_id},
+        RegisterFilterForm: {"agencies": Agency.objects.all()},
+    }[form_class]
+    form = form_class(data, **context)
+    assert form.is_valid(), form.errors
+    declared = {name for name, field in form.fields.items() if type(field) is forms.CharField}
+    assert declared == set()  # every free-text field is a TextField
+    for field in text_fields:
+        value = form.cleaned_data[field]
+        if field == "sub_actions":  # one per line: Word's line breaks separate them
+            assert value == [("a", "A"), ("b", "B")]
+            continue
+        etree.Element("w").text = value  # lxml refuses any character XML cannot hold
+        assert re.sub(r"\s", "", value) == "AB"
+        assert set(value) <= set("AB\t\n\r")

@@ -8,6 +8,8 @@ from datetime import date
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
 
 from cspkit.tracker.models import (
     Action,
@@ -141,3 +143,10 @@ def build_world() -> World:
             lead_agencies=[council],
         ),
     )
+
+
+def sign_in(client: Client, username: str, password: str = PASSWORD) -> bool:
+    """Sign in through the sign-in page, as a person does: django-axes needs the request,
+    which ``Client.login`` does not pass on."""
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    return response.status_code == 302

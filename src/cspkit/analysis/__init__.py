@@ -14,6 +14,13 @@ from cspkit.analysis.change import (
 )
 from cspkit.analysis.concentration import Concentration, concentration, gini
 from cspkit.analysis.deprivation import DeprivationProfile, deprivation_profile
+from cspkit.analysis.detection import DetectionStudy, detection_study
+from cspkit.analysis.exceedance import (
+    Exceedance,
+    exact_exceedance,
+    month_exceedance,
+    quarter_change,
+)
 from cspkit.analysis.hotspots import HotSpots, benjamini_hochberg, gi_star, hotspots
 from cspkit.analysis.outcomes import OutcomeProfile, outcome_profile
 from cspkit.analysis.peers import PeerComparison, peer_comparison
@@ -24,6 +31,7 @@ from cspkit.analysis.places import (
     lsoa_ranking,
     ward_ranking,
 )
+from cspkit.analysis.scan import Scan, scan
 from cspkit.analysis.scope import Citation
 from cspkit.analysis.themes import POLICE_UK_CRIME_TYPES
 from cspkit.analysis.trends import MonthlySeries, monthly_series
@@ -34,6 +42,8 @@ __all__ = [
     "Citation",
     "Concentration",
     "DeprivationProfile",
+    "DetectionStudy",
+    "Exceedance",
     "HotSpots",
     "MonthlySeries",
     "OutcomeProfile",
@@ -41,23 +51,29 @@ __all__ = [
     "PeerComparison",
     "PeriodComparison",
     "PlaceRanking",
+    "Scan",
     "StrategicPeriod",
     "VulnerableLocalities",
     "benjamini_hochberg",
     "compare_periods",
     "concentration",
     "deprivation_profile",
+    "detection_study",
     "empirical_bayes_rates",
+    "exact_exceedance",
     "exact_poisson_test",
     "gi_star",
     "gini",
     "hotspots",
     "lsoa_ranking",
+    "month_exceedance",
     "monthly_series",
     "outcome_profile",
     "peer_comparison",
+    "quarter_change",
     "recent_change",
     "run_all",
+    "scan",
     "vli_scores",
     "vulnerable_localities",
     "ward_ranking",

@@ -227,6 +227,7 @@ def recent_change(
     end: str,
     months: int = 6,
     since: str | None = None,
+    compare: ComparisonRule = "previous",
     themes: Themes | None = None,
     small_number: int = DEFAULT_SMALL_NUMBER,
     alpha: float = 0.05,
@@ -236,20 +237,23 @@ def recent_change(
     The "since April crime has fallen by 7%" figure of a strategic assessment: the same
     table as :func:`compare_periods` for the short period ending at ``end``. With ``since``
     the period runs from that month to ``end`` (``months`` is then ignored) and is compared
-    with the equal number of months just before it.
+    with the equal number of months just before it. With ``compare="year_earlier"`` it is
+    compared with the same months a year earlier instead, which takes the season out of the
+    comparison: the recent direction of a year-on-year assessment.
 
     Examples
     --------
     ``recent_change(con, areas="E06000004", end="2025-12", months=6)`` compares
     2025-07…2025-12 with 2025-01…2025-06; ``since="2025-04"`` compares 2025-04…2025-12
-    with 2024-07…2025-03.
+    with 2024-07…2025-03; ``compare="year_earlier"`` compares 2025-07…2025-12 with
+    2024-07…2024-12.
     """
     period = StrategicPeriod(since, end) if since else StrategicPeriod.ending(end, months)
     return compare_periods(
         con,
         areas=areas,
         period=period,
-        compare="previous",
+        compare=compare,
         themes=themes,
         small_number=small_number,
         alpha=alpha,

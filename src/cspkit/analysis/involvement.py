@@ -21,6 +21,8 @@ COUNCIL_ASB = "council_asb"
 FIRE = "fire"
 AE_ASSAULT = "ae_assault"
 YOS_FTE = "yos_fte"
+PARTNER_SOURCES = (POLICE_EXTRACT, COUNCIL_ASB, FIRE, AE_ASSAULT, YOS_FTE)
+"""The partner sources the built-in mappings load (``incident.source``)."""
 SOURCE_NAMES = {
     POLICE_EXTRACT: "police recorded crime extract with victims and offenders "
                     "(incident.source = police_crime_extract)",

@@ -1,4 +1,5 @@
-"""Victim and offender profiles for a theme: age band, sex, ethnicity, offenders' home ward.
+"""People of one role in a theme (victims, callers, suspects, offenders): age band, sex, ethnicity,
+home ward.
 
 Counted in people, not involvements: a person key counts once (with their age, sex and
 ethnicity at their first incident in the period); an involvement with no key counts as one

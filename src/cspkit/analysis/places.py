@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 from ibis.backends import BaseBackend
 
+from cspkit.analysis.change import exact_poisson_test
+from cspkit.analysis.hotspots import benjamini_hochberg
 from cspkit.analysis.periods import ComparisonRule, StrategicPeriod
 from cspkit.analysis.scope import (
     CRIME,
@@ -45,7 +47,9 @@ class PlaceRanking:
         ties share the best rank), ``rank_by_rate``, ``rank_by_smoothed_rate``,
         ``previous_rank``, ``movement`` (``previous_rank - rank``: positive = moved up
         the table), ``share`` and ``cumulative_share`` of all crime in the areas, ``top``
-        (``rank <= top_n``). Sorted by rank.
+        (``rank <= top_n``), ``p_value`` (exact test of the place's change,
+        :func:`~cspkit.analysis.change.exact_poisson_test`) and ``q_value`` (its
+        Benjamini–Hochberg adjustment across all the places of the table). Sorted by rank.
     level
         ``ward`` or ``lsoa``.
     top_n, top_share
@@ -110,7 +114,13 @@ def _rank(values: pd.Series) -> pd.Series:
 def rank_places(
     places: pd.DataFrame, current: pd.Series, previous: pd.Series, *, top_n: int
 ) -> pd.DataFrame:
-    """Rank places (``code``, ``name``, ``residents`` …) given counts indexed by code."""
+    """Rank places (``code``, ``name``, ``residents`` …) given counts indexed by code.
+
+    Every place's change is tested (exact Poisson test) and the p-values are adjusted for
+    testing all the places at once (Benjamini–Hochberg): a place's change is statistically
+    significant at level :math:`\\alpha` when ``q_value < alpha``, which keeps the expected
+    share of false discoveries among the places called significant at most :math:`\\alpha`.
+    """
     t = places.copy()
     t["count"] = current.reindex(t["code"], fill_value=0).to_numpy().astype("int64")
     t["previous_count"] = previous.reindex(t["code"], fill_value=0).to_numpy().astype("int64")
@@ -134,6 +144,9 @@ def rank_places(
     t["share"] = t["count"] / total if total else np.nan
     t["cumulative_share"] = t["share"].cumsum()
     t["top"] = t["rank"] <= top_n
+    t["p_value"] = [exact_poisson_test(c, p)
+                    for c, p in zip(t["count"], t["previous_count"], strict=True)]
+    t["q_value"] = benjamini_hochberg(t["p_value"].to_numpy()) if len(t) else []
     return t
 
 

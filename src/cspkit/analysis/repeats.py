@@ -1,13 +1,15 @@
-"""Repeat victimisation, repeat offending and repeat locations.
+"""Repeat victimisation, repeat offending, repeat callers and repeat locations.
 
 Definitions follow Farrell and Pease and the Crime Survey for England and Wales:
 
 - **incidence**: incidents per 1,000 residents, :math:`1000\\, I / P`;
 - **prevalence**: distinct victims (offenders) per 1,000 residents, :math:`1000\\, V / P`;
 - **concentration**: incidents per victim, :math:`I / V` (= incidence / prevalence);
-- a **repeat** victim (offender, location) has two or more incidents in the period;
+- a **repeat** victim (offender, caller, location) has two or more incidents in the period;
 - the **share of incidents involving repeats** is the incidents of repeat units over all.
 
+Each role the data carry (``victim``, ``caller``, ``suspect``, ``offender``) is a unit of
+its own, counted over the incidents of that role's people.
 Here :math:`I` counts person-incidents: each (incident, person key) once. Involvements
 with no person key cannot be matched across incidents and are left out (counted in
 ``without_key``). A location is the LSOA with the location text (case and spaces
@@ -41,17 +43,18 @@ from cspkit.analysis.involvement import (
 from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.scope import SOURCE_CENSUS, SOURCE_LOOKUP, Citation, residents, resolve_areas
 
-UNITS = ("victim", "offender", "location")
+ROLES = ("victim", "offender")
+LOCATION = "location"
 
 
 @dataclass(frozen=True, eq=False)
 class Repeats:
-    """Repeats among victims, offenders and locations of a theme.
+    """Repeats among the people of each role and the locations of a theme.
 
     Attributes
     ----------
     table
-        One row per unit (``victim``, ``offender``, ``location``): ``units`` (distinct),
+        One row per unit (each role asked for, then ``location``): ``units`` (distinct),
         ``incidents`` (unit-incidents), ``repeat_units``, ``repeat_share`` (of units),
         ``incidents_to_repeats``, ``repeat_incident_share``, ``incidence_per_1000``,
         ``prevalence_per_1000`` (NaN for locations), ``concentration``, ``without_key``.
@@ -109,8 +112,9 @@ def repeats(
     sources: Sequence[str] = (POLICE_EXTRACT,),
     categories: Sequence[str] | None = None,
     flags: Sequence[str] = (),
+    roles: Sequence[str] = ROLES,
 ) -> Repeats:
-    """Repeat victims, offenders and locations of a theme in a period.
+    """Repeat victims, offenders (or callers, suspects) and locations of a theme in a period.
 
     Parameters
     ----------
@@ -124,6 +128,9 @@ def repeats(
         Partner sources (default the police crime extract).
     categories, flags
         The theme's categories (default all) and flags that must be true.
+    roles
+        The ``person_involvement`` roles to count repeats of (default victims and
+        offenders; ``caller`` for the people who report anti-social behaviour).
 
     Returns
     -------
@@ -139,7 +146,7 @@ def repeats(
     pairs: dict[str, pd.DataFrame] = {}
     without: dict[str, int] = {}
     load_ids = [*places["load_id"]]
-    for role in ("victim", "offender"):
+    for role in roles:
         rows = involvements(con, incidents, role)
         load_ids += [*rows["load_id"]]
         without[role] = int(rows["person_key"].isna().sum())
@@ -148,16 +155,17 @@ def repeats(
                        [["unit_id", "incident_id", "category"]].drop_duplicates())
     text = places["location"].fillna("").str.casefold().str.split().str.join(" ")
     located = places["lsoa_code"].notna() & (text != "")
-    without["location"] = int((~located).sum())
-    pairs["location"] = pd.DataFrame({
+    without[LOCATION] = int((~located).sum())
+    pairs[LOCATION] = pd.DataFrame({
         "unit_id": (places["lsoa_code"] + "|" + text)[located],
         "incident_id": places["incident_id"][located],
         "category": places["category"][located]})
+    units = [*roles, LOCATION]
     table = pd.DataFrame([{"unit": unit, **repeat_measures(pairs[unit], population),
-                           "without_key": without[unit]} for unit in UNITS])
-    table.loc[table["unit"] == "location", "prevalence_per_1000"] = np.nan
+                           "without_key": without[unit]} for unit in units])
+    table.loc[table["unit"] == LOCATION, "prevalence_per_1000"] = np.nan
     by_category = []
-    for unit in UNITS:
+    for unit in units:
         for category, group in pairs[unit].groupby("category", sort=True):
             m = repeat_measures(group, population)
             by_category.append({"unit": unit, "category": category, "units": m["units"],

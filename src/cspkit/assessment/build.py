@@ -13,14 +13,23 @@ from cspkit.assessment.chapters.methods import methods_chapter
 from cspkit.assessment.chapters.overview import group_weights, overview_chapter
 from cspkit.assessment.chapters.peers import peers_chapter
 from cspkit.assessment.chapters.quality import quality_chapter
-from cspkit.assessment.chapters.recommendations import recommendations_chapter
+from cspkit.assessment.chapters.recommendations import (
+    DATA_REQUIREMENTS_TABLE,
+    recommendations_chapter,
+)
 from cspkit.assessment.chapters.summary import summary_chapter
 from cspkit.assessment.chapters.theme import theme_chapter
 from cspkit.assessment.citing import cite_data
 from cspkit.assessment.config import PartnershipConfig
-from cspkit.assessment.document import DataGap, Document, InputFile, Metadata, Section
+from cspkit.assessment.document import (
+    Document,
+    InputFile,
+    Metadata,
+    Section,
+    Table,
+)
 from cspkit.assessment.evidence import Evidence, Progress, gather
-from cspkit.assessment.requirements import data_requirements
+from cspkit.assessment.gaps import data_requirements
 
 
 def period_text(period: StrategicPeriod) -> str:
@@ -75,12 +84,12 @@ def document_from_evidence(evidence: Evidence, *, analyst_text: str = "") -> Doc
     chapters: list[Section] = [overview_chapter(evidence)]
     chapters += [theme_chapter(evidence, item, weights) for item in evidence.themes]
     chapters += [deprivation_chapter(evidence), peers_chapter(evidence)]
-    gaps = [block for chapter in chapters for block in _blocks(chapter)
-            if isinstance(block, DataGap)]
+    recommendations = recommendations_chapter(config, data_requirements(evidence))
+    register = next((b for b in _blocks(recommendations)
+                     if isinstance(b, Table) and b.id == DATA_REQUIREMENTS_TABLE), None)
     summary = summary_chapter(intro=_intro(evidence), analyst_text=analyst_text,
-                              chapters=chapters, gaps=gaps)
-    sections = cite_data([summary, *chapters,
-                          recommendations_chapter(config, data_requirements(evidence)),
+                              chapters=chapters, themes=config.themes, register=register)
+    sections = cite_data([summary, *chapters, recommendations,
                           quality_chapter(evidence), methods_chapter(evidence)], evidence)
     return Document(
         title=f"Partnership Strategic Assessment {period_year(evidence.period)}",

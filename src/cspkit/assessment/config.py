@@ -26,9 +26,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from cspkit.analysis.involvement import PARTNER_SOURCES
 from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.themes import ASB_CATEGORY, POLICE_UK_CRIME_TYPES
-from cspkit.assessment.data_needs import DATA_NEEDS, DataNeedId
+from cspkit.assessment.data_needs import DATA_NEEDS, OTHER_NEEDS, OtherNeed
 from cspkit.errors import CspError
 
 INCIDENT_CATEGORIES: tuple[str, ...] = (ASB_CATEGORY, *POLICE_UK_CRIME_TYPES)
@@ -54,6 +55,7 @@ ANALYSES: dict[str, str] = {
 FORMATS: tuple[str, ...] = ("html", "docx", "pdf", "xlsx", "csv")
 
 Category = Literal[INCIDENT_CATEGORIES]  # type: ignore[valid-type]
+PartnerSource = Literal[PARTNER_SOURCES]  # type: ignore[valid-type]
 Flag = Literal[FLAGS]  # type: ignore[valid-type]
 Analysis = Literal[tuple(ANALYSES)]  # type: ignore[valid-type]
 Format = Literal[FORMATS]  # type: ignore[valid-type]
@@ -94,10 +96,17 @@ class Theme(BaseModel):
         default_factory=lambda: list(DEFAULT_ANALYSES),
         description="The analyses the chapter shows, in order.",
     )
-    partner_data: list[DataNeedId] = Field(
+    partner_data: list[OtherNeed] = Field(
         default_factory=list,
-        description="The partner data the chapter needs beyond police.uk, as data needs "
-        "(listed below); each is an entry of the data requirements register.",
+        description="Other data the chapter needs, which cspkit cannot load, as data needs "
+        "(listed below): each is an entry of the data requirements register, with the agency "
+        "holding it, until you remove it.",
+    )
+    partner_sources: list[PartnerSource] = Field(
+        default_factory=list,
+        description="Partner exports the chapter needs (incident sources loaded by csp "
+        "load-partner): each is a data gap until the warehouse holds it for every month of "
+        "the strategic period.",
     )
 
     @field_validator("id")
@@ -114,16 +123,17 @@ class Theme(BaseModel):
     def _needs_not_prose(cls, value: Any) -> Any:
         if isinstance(value, str):
             raise ValueError(
-                "must be a list of data needs, e.g. [\"council_asb_cases\"], not free text "
-                f"(data needs: {', '.join(DATA_NEEDS)})"
+                "must be a list of data needs, e.g. [\"drug_treatment\"], not free text "
+                f"(data needs: {', '.join(OTHER_NEEDS)})"
             )
         return value
 
     @model_validator(mode="after")
     def _covers_something(self) -> Theme:
-        if not (self.categories or self.flags or self.partner_data):
+        if not (self.categories or self.flags or self.partner_sources or self.partner_data):
             raise ValueError(
-                "a theme needs categories, flags or partner_data saying what it is built from"
+                "a theme needs categories, flags, partner_sources or partner_data saying what "
+                "it is built from"
             )
         return self
 
@@ -554,7 +564,8 @@ def reference_markdown() -> str:
     lines += ["", "Allowed analyses (`themes[].analyses`):", ""]
     lines += [f"- `{name}`: {text}" for name, text in ANALYSES.items()]
     lines += ["", "Data needs (`themes[].partner_data`), each held by one agency:", ""]
-    lines += [f"- `{need.id}` ({need.owner}): {need.missing}" for need in DATA_NEEDS.values()]
+    lines += [f"- `{need}` ({DATA_NEEDS[need].owner}): {DATA_NEEDS[need].missing}"
+              for need in OTHER_NEEDS]
     return "\n".join(lines) + "\n"
 
 

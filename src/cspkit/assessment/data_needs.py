@@ -1,17 +1,23 @@
-"""The partner data a strategic assessment commonly needs, each held by one agency.
+"""The data a strategic assessment needs beyond police.uk, each held by one agency.
 
 Each :class:`DataNeed` is one entry of the data requirements register: what the assessment
 cannot show without it, the data that would fill it, and the one agency that holds it (as
-the seeds' registers name a lead: Police, SBC, A&E, …), so that the register can be taken
-into the plan tracker and each entry followed up with its owner. A theme names the needs it
-has beyond police.uk in ``partner_data``; its ``flags`` and missing victim or offender
-profiles add needs of their own (:data:`FLAG_NEEDS`, :data:`PROFILE_NEEDS`).
+the seeds' registers name one lead: Police, SBC, A&E, …), so that the register can be taken
+into the plan tracker and each entry followed up with its owner.
+
+Some needs are data cspkit loads: a partner export (``themes[].partner_sources``, and the
+export behind each people profile), whose need takes the export's name and closes when the
+warehouse holds it for the whole period, or an incident flag (:data:`FLAG_NEEDS`). The others
+(:data:`OTHER_NEEDS`, ``themes[].partner_data``) are data cspkit cannot load, so they stay
+needs until the partnership removes them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+
+from cspkit.analysis.involvement import AE_ASSAULT, COUNCIL_ASB, FIRE, POLICE_EXTRACT, YOS_FTE
 
 OWNERS: tuple[str, ...] = (
     "Police", "Council", "Fire and rescue service", "Health", "Probation",
@@ -27,7 +33,8 @@ class DataNeed:
     Attributes
     ----------
     id
-        Short name, as written in a theme's ``partner_data``.
+        Its name: the partner export that fills it (``council_asb``), the flag's need
+        (``domestic_abuse_flag``), or the name written in ``partner_data``.
     missing
         What the assessment cannot show without these data, in the reader's words.
     would_fill
@@ -48,50 +55,41 @@ class DataNeed:
 
 
 _NEEDS = (
-    DataNeed("police_victims",
-             "Who the victims of recorded crime are: age, sex, ethnicity, home area and "
-             "repeat victimisation",
-             "Police crime extract with victim details (pseudonymised person key, age, sex, "
-             "ethnicity, home LSOA)", "Police"),
-    DataNeed("police_offenders",
-             "Who the suspects and offenders are: age, sex, home area and repeat offending",
-             "Police crime extract with suspect and offender details (pseudonymised person "
-             "key, age, sex, home LSOA)", "Police"),
-    DataNeed("council_asb_cases",
+    DataNeed(POLICE_EXTRACT,
+             "Who the victims, suspects and offenders of recorded crime are: age, sex, "
+             "ethnicity, home area and repeat victimisation and offending",
+             "Police crime extract with pseudonymised victims, suspects and offenders "
+             "(person key, age, sex, ethnicity, home LSOA)", "Police"),
+    DataNeed(COUNCIL_ASB,
              "Who reports anti-social behaviour and who causes it: repeat and vulnerable "
              "callers, perpetrators and the warnings they receive",
-             "Council ASB case records of callers and perpetrators (pseudonymised), with age "
-             "and repeat markers", "Council"),
-    DataNeed("police_asb_callers",
-             "Repeat and vulnerable callers to the police about anti-social behaviour",
-             "Police ASB incident logs with caller details (pseudonymised) and repeat-caller "
-             "markers", "Police"),
-    DataNeed("youth_justice",
-             "Young people entering and in the youth justice system",
-             "Youth justice service first-time entrants and caseload by home LSOA, quarterly",
-             "Youth justice service"),
+             "Council ASB case records (e.g. Flare) with callers and perpetrators "
+             "pseudonymised, their age and repeat markers", "Council"),
+    DataNeed(FIRE,
+             "Deliberate fires, primary and secondary, and where they happen",
+             "Fire and rescue service incidents with their motive (deliberate fires) and "
+             "location", "Fire and rescue service"),
+    DataNeed(AE_ASSAULT,
+             "Violence that is not reported to the police",
+             "Emergency department assault attendances with where the assault happened "
+             "(Information Sharing to Tackle Violence minimum data set)", "Health"),
+    DataNeed(YOS_FTE,
+             "Young people entering the youth justice system",
+             "Youth justice service first-time entrants by home LSOA", "Youth justice service"),
     DataNeed("domestic_abuse_flag",
              "Which recorded crimes are domestic abuse",
              "Police crime extract with the domestic abuse flag", "Police"),
-    DataNeed("domestic_abuse_services",
-             "Domestic abuse that is not reported to the police",
-             "Referrals to the domestic abuse support services the council commissions "
-             "(pseudonymised), with home area", "Council"),
     DataNeed("alcohol_flag",
-             "Which recorded crimes and incidents are alcohol-related",
+             "Which recorded crimes are alcohol-related",
              "Police crime extract with the alcohol flag", "Police"),
     DataNeed("hate_crime_flag",
              "Hate crime, by strand",
              "Police crime extract with hate crime flags and the strand (race, religion, "
              "sexual orientation, disability, transgender identity)", "Police"),
-    DataNeed("ae_assaults",
-             "Violence that is not reported to the police",
-             "Emergency department assault attendances with where the assault happened "
-             "(Information Sharing to Tackle Violence)", "Health"),
-    DataNeed("fire_deliberate_fires",
-             "Deliberate fires, primary and secondary, and where they happen",
-             "Fire and rescue service incident records of deliberate fires with their "
-             "location", "Fire and rescue service"),
+    DataNeed("domestic_abuse_services",
+             "Domestic abuse that is not reported to the police",
+             "Referrals to the domestic abuse support services the council commissions "
+             "(pseudonymised), with home area", "Council"),
     DataNeed("drug_treatment",
              "Drug and alcohol misuse and treatment by home area",
              "Numbers in drug and alcohol treatment by home area (NDTMS)",
@@ -99,6 +97,9 @@ _NEEDS = (
     DataNeed("drug_tests_on_arrest",
              "Drug use among people arrested",
              "Drug tests on arrest: tests and positive results by substance", "Police"),
+    DataNeed("youth_justice_caseload",
+             "Young people in the youth justice system and where they live",
+             "Youth justice service caseload by home LSOA, quarterly", "Youth justice service"),
     DataNeed("probation_reoffending",
              "Reoffending by the people the partnership manages as prolific offenders",
              "Probation caseload and proven reoffending of the integrated offender "
@@ -108,19 +109,14 @@ _NEEDS = (
 DATA_NEEDS: dict[str, DataNeed] = {need.id: need for need in _NEEDS}
 """Every known data need, by id."""
 
-DataNeedId = Literal[tuple(DATA_NEEDS)]  # type: ignore[valid-type]
+FLAG_NEEDS: dict[str, str] = {
+    "domestic": "domestic_abuse_flag", "alcohol": "alcohol_flag", "hate": "hate_crime_flag"}
+"""The need of each incident flag (police.uk street files carry no flags)."""
 
-FLAG_NEEDS: dict[str, tuple[str, ...]] = {
-    "domestic": ("domestic_abuse_flag", "domestic_abuse_services"),
-    "alcohol": ("alcohol_flag", "ae_assaults"),
-    "hate": ("hate_crime_flag",),
-}
-"""The needs of a theme's incident flags (police.uk street files carry no flags)."""
+OTHER_NEEDS: tuple[str, ...] = tuple(
+    n for n in DATA_NEEDS
+    if n not in (POLICE_EXTRACT, COUNCIL_ASB, FIRE, AE_ASSAULT, YOS_FTE)
+    and n not in FLAG_NEEDS.values())
+"""Needs cspkit cannot load, named in ``themes[].partner_data``."""
 
-PROFILE_NEEDS: dict[tuple[str, bool], tuple[str, ...]] = {
-    ("victim", False): ("police_victims",),
-    ("offender", False): ("police_offenders", "youth_justice"),
-    ("victim", True): ("council_asb_cases", "police_asb_callers"),
-    ("offender", True): ("council_asb_cases", "youth_justice"),
-}
-"""The needs of a victim or offender profile with no partner data: (role, theme is ASB)."""
+OtherNeed = Literal[OTHER_NEEDS]  # type: ignore[valid-type]

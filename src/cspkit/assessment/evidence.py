@@ -20,7 +20,7 @@ from cspkit.analysis.change import PeriodComparison, compare_periods, recent_cha
 from cspkit.analysis.concentration import Concentration, concentration
 from cspkit.analysis.deprivation import DeprivationProfile, deprivation_profile
 from cspkit.analysis.hotspots import HotSpots, hotspots
-from cspkit.analysis.involvement import AE_ASSAULT, COUNCIL_ASB, FIRE
+from cspkit.analysis.involvement import AE_ASSAULT, COUNCIL_ASB, FIRE, FLAGS, PARTNER_SOURCES
 from cspkit.analysis.outcomes import OutcomeProfile, outcome_profile
 from cspkit.analysis.partner_sources import (
     AeAssaults,
@@ -49,7 +49,8 @@ from cspkit.warehouse.status import WarehouseStatus, warehouse_status
 Progress = Callable[[str], None]
 T = TypeVar("T")
 
-ROLES = ("victim", "offender")
+ROLES = ("victim", "caller", "suspect", "offender")
+"""The ``person_involvement`` roles, in the order a chapter shows their profiles."""
 PERMUTATIONS = 0
 """Hot spot p-values from the normal approximation to Gi*: the same set on every run (with
 999 permutations and the false discovery rate over 124 LSOAs it moved with the seed)."""
@@ -95,6 +96,53 @@ class PartnerEvidence:
     ae_assaults: AeAssaults | Unavailable | None = None
 
 
+@dataclass(frozen=True)
+class PartnerCoverage:
+    """Which months of the strategic period the warehouse holds partner data for.
+
+    Attributes
+    ----------
+    months
+        The strategic period's months.
+    sources
+        Partner source → the period's months it has incidents in (any area).
+    flags
+        Flag (``domestic``, ``alcohol``, ``hate``) → the period's months with incidents on
+        which it is recorded (true or false).
+    """
+
+    months: tuple[str, ...]
+    sources: dict[str, tuple[str, ...]]
+    flags: dict[str, tuple[str, ...]]
+
+    def missing(self, source: str) -> tuple[str, ...]:
+        """Months of the period ``source`` has no incidents for."""
+        return tuple(m for m in self.months if m not in self.sources.get(source, ()))
+
+    def flag_missing(self, flag: str) -> tuple[str, ...]:
+        """Months of the period with no incident recording ``flag``."""
+        return tuple(m for m in self.months if m not in self.flags.get(flag, ()))
+
+
+def partner_coverage(con: BaseBackend, period: StrategicPeriod) -> PartnerCoverage:
+    """The months of ``period`` each partner source and flag has data for (the rule the
+    analyses apply: a source is there when it has rows in every month)."""
+    incident = con.table("incident")
+    in_period = incident.filter(incident.month.isin(list(period.months)))
+    rows = (in_period.filter(in_period.source.isin(list(PARTNER_SOURCES)))
+            .select("source", "month").distinct().to_pandas())
+    flags = {}
+    for flag in FLAGS:
+        column = in_period[f"flag_{flag}"]
+        found = in_period.filter(column.notnull()).select("month").distinct().to_pandas()
+        flags[flag] = tuple(sorted(found["month"]))
+    return PartnerCoverage(
+        months=tuple(period.months),
+        sources={source: tuple(sorted(group["month"]))
+                 for source, group in rows.groupby("source")},
+        flags=flags)
+
+
 @dataclass(frozen=True, eq=False)
 class Evidence:
     """Everything the document is built from."""
@@ -105,6 +153,7 @@ class Evidence:
     area_names: tuple[str, ...]
     change: PeriodComparison
     recent: PeriodComparison
+    recent_year_earlier: PeriodComparison | Unavailable
     trends: MonthlySeries
     wards: PlaceRanking
     concentration: Concentration | Unavailable
@@ -120,11 +169,12 @@ class Evidence:
     lsoa_boundaries: dict[str, str]
     ledger: pd.DataFrame
     partner: PartnerEvidence
+    partner_coverage: PartnerCoverage
 
     def results(self) -> list[Any]:
         """Every analysis result that ran (for citations and the inputs list)."""
-        found: list[Any] = [self.change, self.recent, self.trends, self.wards,
-                            self.concentration, self.deprivation, self.hotspots,
+        found: list[Any] = [self.change, self.recent, self.recent_year_earlier, self.trends,
+                            self.wards, self.concentration, self.deprivation, self.hotspots,
                             self.vulnerability, self.outcomes, self.peers]
         for theme in self.themes:
             found += [theme.wards, theme.hotspots, theme.locations, theme.concentration,
@@ -167,12 +217,13 @@ def _boundaries(con: BaseBackend, level: str, codes: list[str]) -> dict[str, str
 def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod, theme: Theme
             ) -> tuple[dict[str, PeopleProfile | Unavailable], Repeats | Unavailable | None,
                        TemporalProfile | Unavailable | None]:
-    """Victim and offender profiles of the theme, for each role with partner data loaded, the
-    theme's repeat victims and offenders, and when its partner-recorded incidents happen.
+    """The theme's people by role, their repeats, and when its partner-recorded incidents
+    happen.
 
-    A role is profiled when ``person_involvement`` links people of that role to incidents of
-    the theme's categories (or flags) in the period and areas; the profile reads the sources
-    those incidents came from.
+    A role is profiled when ``person_involvement`` links people of that role (victim,
+    caller, suspect, offender) to incidents of the theme's categories (or flags) in the
+    period and areas; the profile reads the sources those incidents came from. Each role
+    keeps its own name: the people who report anti-social behaviour are its callers.
     """
     if not (theme.categories or theme.flags):
         return {}, None, None
@@ -181,7 +232,7 @@ def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod, theme: 
     mine = incident.filter(incident.month.isin(list(period.months)),
                            incident.lsoa_code.isin(scope.lsoa_codes))
     # An ASB-only theme takes every council ASB case, whatever the council's own category
-    # (noise, youth disorder, …), and profiles the people who reported ASB as its victims.
+    # (noise, youth disorder, …).
     asb_only = bool(theme.categories) and set(theme.categories) == {ASB_CATEGORY}
     if asb_only:
         mine = mine.filter(mine.category.isin([ASB_CATEGORY]) | (mine.source == COUNCIL_ASB))
@@ -200,21 +251,18 @@ def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod, theme: 
                      "flags": () if theme.categories else list(theme.flags)}
     profiles: dict[str, PeopleProfile | Unavailable] = {}
     for role in ROLES:
-        recorded = role
-        if asb_only and role == "victim" and not (found["role"] == role).any():
-            recorded = "caller"
-        sources = tuple(sorted(found.loc[found["role"] == recorded, "incident_source"]))
+        sources = tuple(sorted(found.loc[found["role"] == role, "incident_source"]))
         if sources:
-            profiles[role] = optional("people", lambda recorded=recorded, sources=sources:
+            profiles[role] = optional("people", lambda role=role, sources=sources:
                                       people_profile(con, areas=areas, period=period,
-                                                     role=recorded, sources=sources,
-                                                     **selection))
+                                                     role=role, sources=sources, **selection))
     if not profiles:
         return profiles, None, None
     sources = tuple(sorted(set(found["incident_source"])))
     return (profiles,
             optional("repeats", lambda: repeats(
-                con, areas=areas, period=period, sources=sources, **selection)),
+                con, areas=areas, period=period, sources=sources, roles=tuple(profiles),
+                **selection)),
             optional("timing", lambda: temporal_profile(
                 con, areas=areas, period=period, sources=sources, **selection)))
 
@@ -328,6 +376,9 @@ def gather(con: BaseBackend, config: PartnershipConfig, *,
                              small_number=small)
     recent = recent_change(con, areas=areas, end=period.end, months=RECENT_MONTHS,
                            themes=themes, small_number=small)
+    recent_year_earlier = optional("recent direction", lambda: recent_change(
+        con, areas=areas, end=period.end, months=RECENT_MONTHS, compare="year_earlier",
+        themes=themes, small_number=small))
     first = min(period.start, comparison.start)
     trends = monthly_series(con, areas=areas, period=StrategicPeriod(first, period.end),
                             themes=themes)
@@ -363,7 +414,8 @@ def gather(con: BaseBackend, config: PartnershipConfig, *,
     ledger = con.table("load_ledger").to_pandas()
     return Evidence(
         config=config, period=period, comparison=comparison, area_names=scope.names,
-        change=change, recent=recent, trends=trends, wards=wards, concentration=conc,
+        change=change, recent=recent, recent_year_earlier=recent_year_earlier, trends=trends,
+        wards=wards, concentration=conc,
         deprivation=dep, hotspots=hot, vulnerability=vli, outcomes=outcomes, peers=peers,
         themes=tuple(theme_evidence),
         coverage=data_coverage(con, areas=areas, period=period, comparison=comparison),
@@ -372,4 +424,5 @@ def gather(con: BaseBackend, config: PartnershipConfig, *,
         lsoa_boundaries=_boundaries(con, "lsoa21", scope.lsoa_codes),
         ledger=ledger,
         partner=partner,
+        partner_coverage=partner_coverage(con, period),
     )

@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+import pandas as pd
+
 from cspkit.analysis.places import PlaceRanking
 from cspkit.analysis.themes import ASB_CATEGORY
 from cspkit.assessment.config import Target
 from cspkit.assessment.document import Finding
-from cspkit.assessment.wording import Change, count_text, ordinal, percent_text
+from cspkit.assessment.wording import Change, count_text, names_text, ordinal, percent_text
 
 HARM_WEIGHTS: dict[str, float] = {
     "Violence and sexual offences": 2.0,
@@ -45,8 +47,6 @@ TOTAL_WEIGHT = 2.5
 
 NOT_SIGNIFICANT_FACTOR = 0.25
 SMALL_NUMBER_FACTOR = 0.5
-SUMMARY_SIZE = 8
-"""How many findings the executive summary shows."""
 
 
 def harm_weight(categories: Iterable[str]) -> float:
@@ -111,62 +111,89 @@ def change_finding(change: Change, *, weight: float, source_table: str) -> Findi
 
 
 def ward_findings(
-    ranking: PlaceRanking, *, what: str, weight: float, source_table: str, alpha: float,
-    small_number: int, p_values: dict[str, float], moved_places: int = 3,
+    ranking: PlaceRanking, *, what: str, weight: float, source_table: str,
+    changes_table: str, alpha: float, small_number: int, moved_places: int = 3,
 ) -> list[Finding]:
-    """The ward with the most crime, and wards that moved up the table markedly.
+    """The ward with the most crime, and every ward whose change is statistically significant.
+
+    Every ward's change is tested (``p_value`` of the ranking) and the p-values adjusted for
+    testing all the wards at once (``q_value``, Benjamini–Hochberg); a ward's change is a
+    finding only when its q-value is below ``alpha``, so that a ward is never featured for a
+    change chance alone would often produce somewhere among many wards. Rises come first
+    (where the partnership may need to act), then falls, each by :func:`importance`.
 
     Parameters
     ----------
     ranking
-        Ward ranking (``analysis.places``).
+        Ward ranking (``analysis.places``), with ``p_value`` and ``q_value``.
     what
         What was counted, for the sentence ("recorded crime", "shoplifting").
     weight
         Harm weight of what was counted.
     source_table
-        Id of the table holding the ranking.
+        Id of the table holding the ranking (cited by the "most" finding).
+    changes_table
+        Id of the table of the significant ward changes (cited by the change findings).
     alpha, small_number
-        Significance level and small-number threshold.
-    p_values
-        Exact test p-value of each ward's change, by ward code.
+        Significance level (for the q-value) and small-number threshold.
     moved_places
-        A ward that climbed at least this many places into the top ``ranking.top_n`` gets a
-        finding of its own.
+        A significant change of a ward that climbed at least this many places into the top
+        ``ranking.top_n`` also says so, and its importance is multiplied by
+        ``1 + places / 5``.
     """
     table = ranking.table
     n_wards = len(table)
     out = []
     if n_wards and ranking.total:
         top = table.iloc[0]
+        leaders = table[table["rank"] == 1]
+        if len(leaders) == 1:
+            sentence = (f"{top['name']} had the most {what} of the {n_wards} wards: "
+                        f"{count_text(top['count'])}, {percent_text(100 * top['share'])} of "
+                        f"the total ({ordinal(int(top['previous_rank']))} in the comparison "
+                        "period).")
+        else:
+            sentence = (f"{names_text(leaders['name'].tolist())} had the most {what} of the "
+                        f"{n_wards} wards: {count_text(top['count'])} each, "
+                        f"{percent_text(100 * top['share'])} of the total each.")
         out.append(Finding(
-            sentence=(f"{top['name']} had the most {what} of the {n_wards} wards: "
-                      f"{count_text(top['count'])}, {percent_text(100 * top['share'])} of the "
-                      f"total ({ordinal(int(top['previous_rank']))} in the comparison period)."),
+            sentence=sentence,
             importance=round(weight * 1.5, 4),
             kind="highest",
             figures={"ward_code": str(top["code"]), "count": int(top["count"]),
-                     "rank": int(top["rank"]), "previous_rank": int(top["previous_rank"])},
+                     "share": float(top["share"]), "rank": int(top["rank"]),
+                     "previous_rank": int(top["previous_rank"])},
             source_table=source_table,
         ))
-    for row in table.itertuples(index=False):
-        if not (row.top and row.movement >= moved_places):
-            continue
+    changes = []
+    for row in significant_wards(ranking, alpha).itertuples(index=False):
         change = Change(f"{what.capitalize()} in {row.name}", int(row.count),
-                        int(row.previous_count), p_values[row.code], alpha, small_number)
-        sentence = (f"{change.sentence()[:-1]}; the ward moved from "
-                    f"{ordinal(int(row.previous_rank))} to {ordinal(int(row.rank))} of "
-                    f"{n_wards} wards.")
-        figures = _figures(change) | {"ward_code": str(row.code), "rank": int(row.rank),
-                                      "previous_rank": int(row.previous_rank)}
-        out.append(Finding(
+                        int(row.previous_count), float(row.q_value), alpha, small_number)
+        sentence = change.sentence()
+        score = importance(change, weight)
+        if row.top and row.movement >= moved_places:
+            sentence = (f"{sentence[:-1]}; the ward moved from "
+                        f"{ordinal(int(row.previous_rank))} to {ordinal(int(row.rank))} of "
+                        f"{n_wards} wards.")
+            score *= 1 + int(row.movement) / 5
+        changes.append(Finding(
             sentence=sentence,
-            importance=round(importance(change, weight) * (1 + int(row.movement) / 5), 4),
+            importance=round(score, 4),
             kind=change.direction,  # type: ignore[arg-type]
-            figures=figures,
-            source_table=source_table,
+            figures=_figures(change) | {
+                "p_value": float(row.p_value), "q_value": float(row.q_value),
+                "ward_code": str(row.code), "rank": int(row.rank),
+                "previous_rank": int(row.previous_rank)},
+            source_table=changes_table,
         ))
-    return out
+    return out + sorted(changes, key=lambda f: (f.kind != "rise", -f.importance, f.sentence))
+
+
+def significant_wards(ranking: PlaceRanking, alpha: float) -> pd.DataFrame:
+    """The rows of a ranking whose change is significant after the Benjamini–Hochberg
+    adjustment across its places (``q_value < alpha``), in the ranking's order."""
+    t = ranking.table
+    return t[t["q_value"] < alpha].reset_index(drop=True)
 
 
 def target_subject(target: Target, theme_names: dict[str, str]) -> str:

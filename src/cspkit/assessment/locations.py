@@ -24,10 +24,9 @@ from cspkit.analysis.scope import (
     require_months,
     resolve_areas,
 )
+from cspkit.assessment.wording import count_text
 
 UNKNOWN_LOCATION = "(no location given)"
-
-
 POINT = ["longitude", "latitude", "location"]
 
 
@@ -138,3 +137,15 @@ def top_locations(
             load_ids=counts["load_id"],
         ),
     )
+
+
+def location_note(loc: TopLocations) -> str:
+    """What a police.uk location is, and how many points share the most common name."""
+    note = ("police.uk publishes no addresses: it moves each incident to the nearest of a set "
+            "of anonymised map points and names the point after a nearby street or place. "
+            "Each row is one point; its count is the incidents placed there, not at an exact "
+            "address.")
+    if loc.shared_points > 1:
+        note += (f" Different points can share a name: '{loc.shared_name}' names "
+                 f"{count_text(loc.shared_points)} points in this period.")
+    return note

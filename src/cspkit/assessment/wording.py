@@ -8,8 +8,12 @@ Counts below the small-number threshold carry a warning that the percentage is u
 
 from __future__ import annotations
 
+import calendar
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from cspkit.analysis.periods import StrategicPeriod
 
 NOT_SIGNIFICANT = "not a statistically significant change"
 SMALL_NUMBERS = "small numbers, so treat the percentage with caution"
@@ -62,6 +66,58 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def months_text(period: StrategicPeriod) -> str:
+    """The months a period covers, as a column heading says them.
+
+    >>> months_text(StrategicPeriod("2025-07", "2025-12"))
+    'Jul–Dec 2025'
+    >>> months_text(StrategicPeriod("2024-10", "2025-03")), months_text(
+    ...     StrategicPeriod("2025-12", "2025-12"))
+    ('Oct 2024–Mar 2025', 'Dec 2025')
+    """
+    (start_year, start_month), (end_year, end_month) = (
+        (int(part) for part in month.split("-")) for month in (period.start, period.end))
+    first, last = calendar.month_abbr[start_month], calendar.month_abbr[end_month]
+    if period.start == period.end:
+        return f"{last} {end_year}"
+    if start_year == end_year:
+        return f"{first}–{last} {end_year}"
+    return f"{first} {start_year}–{last} {end_year}"
+
+
+def names_text(names: Sequence[str]) -> str:
+    """Names joined as a sentence lists them.
+
+    >>> names_text(["Yarm"]), names_text(["Yarm", "Eaglescliffe", "Newtown"])
+    ('Yarm', 'Yarm, Eaglescliffe and Newtown')
+    """
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def most_text(counts: dict[str, int], *, of: int, noun: str) -> str:
+    """Where the most of ``of`` things are, worded so that it is true of ``counts``.
+
+    "most of them" only when one name holds more than half; otherwise the largest count
+    with every name that holds it.
+
+    >>> most_text({"Mandale": 7, "Newtown": 2}, of=9, noun="ward")
+    'most of them (7) in Mandale'
+    >>> most_text({"Mandale": 3, "Newtown": 2, "Yarm": 1}, of=6, noun="ward")
+    '3 in Mandale, more than in any other ward'
+    >>> most_text({"Mandale": 3, "Town Centre": 3, "Yarm": 1}, of=7, noun="ward")
+    '3 each in Mandale and Town Centre, more than in any other ward'
+    """
+    top = max(counts.values())
+    leaders = sorted(name for name, n in counts.items() if n == top)
+    if len(leaders) == 1 and 2 * top > of:
+        return f"most of them ({top}) in {leaders[0]}"
+    if len(leaders) == len(counts):
+        return f"{top} {'each ' if len(leaders) > 1 else ''}in {names_text(leaders)}"
+    each = "each " if len(leaders) > 1 else ""
+    return f"{top} {each}in {names_text(leaders)}, more than in any other {noun}"
+
+
 def p_text(p_value: float) -> str:
     """A p-value for prose.
 
@@ -87,6 +143,9 @@ class Change:
         Significance level.
     small_number
         Counts below this in either period are flagged.
+    baseline
+        The comparison period, when the sentence must name it ("Jul–Dec 2024"): written
+        after the counts as "against Jul–Dec 2024".
     """
 
     name: str
@@ -95,6 +154,7 @@ class Change:
     p_value: float
     alpha: float = 0.05
     small_number: int = 20
+    baseline: str = ""
 
     @property
     def change(self) -> int:
@@ -144,22 +204,27 @@ class Change:
         >>> Change("Theft from the person", 38, 22, 0.0519).sentence()
         'Theft from the person was up 73% (22 → 38), not a statistically significant change \
 (p = 0.052).'
+        >>> Change("Total recorded crime in Jul–Dec 2025", 11031, 10412, 3e-5,
+        ...     baseline="Jul–Dec 2024").sentence()
+        'Total recorded crime in Jul–Dec 2025 rose by 5.9% (10,412 → 11,031) against Jul–Dec \
+2024, a statistically significant increase.'
         >>> Change("Robbery", 9, 3, 0.146).sentence()
         'Robbery was up 200% (3 → 9), not a statistically significant change (p = 0.146); \
 small numbers, so treat the percentage with caution.'
         """
+        against = f" against {self.baseline}" if self.baseline else ""
         if self.change == 0:
-            text = f"{self.name} was {self.movement_text()}"
+            text = f"{self.name} was {self.movement_text()}{against}"
         elif self.significant:
             verb, noun = ("rose", "increase") if self.change > 0 else ("fell", "decrease")
             if self.previous == 0:
-                text = (f"{self.name} {verb} from 0 to {count_text(self.current)}, "
+                text = (f"{self.name} {verb} from 0 to {count_text(self.current)}{against}, "
                         f"a statistically significant {noun}")
             else:
                 text = (f"{self.name} {verb} by {percent_text(self.pct_change)} "
-                        f"{self.counts_text()}, a statistically significant {noun}")
+                        f"{self.counts_text()}{against}, a statistically significant {noun}")
         else:
-            text = (f"{self.name} was {self.movement_text()}, {NOT_SIGNIFICANT} "
+            text = (f"{self.name} was {self.movement_text()}{against}, {NOT_SIGNIFICANT} "
                     f"({p_text(self.p_value)})")
         if self.small and self.change != 0:
             text += f"; {SMALL_NUMBERS}"

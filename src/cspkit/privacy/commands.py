@@ -12,8 +12,9 @@ from cspkit.errors import CspError
 
 def pseudonymise(
     export: Annotated[Path | None, typer.Argument(help="The export (CSV or .xlsx).")] = None,
-    spec: Annotated[Path | None, typer.Option(help="TOML naming the identifying columns "
-                                              "(see docs/privacy.md).")] = None,
+    spec: Annotated[Path | None, typer.Option(help="TOML naming the columns to share and "
+                                              "the people to key (see docs/privacy.md).")
+                    ] = None,
     out: Annotated[Path | None, typer.Option(help="The pseudonymised CSV to share.")] = None,
     key_file: Annotated[Path | None, typer.Option(
         help="File holding your secret (else $CSP_PSEUDONYM_KEY).")] = None,
@@ -27,10 +28,13 @@ def pseudonymise(
 ) -> None:
     """Replace the people in an export by keyed hashes, before you share it.
 
-    Names and dates of birth become a person key (HMAC-SHA256 with your secret: the same
-    person gets the same key in all your files, and nobody without the secret can reverse
-    it); date of birth becomes age at the incident; address and postcode become home LSOA.
-    Identifying columns are dropped. The secret is never a command-line argument.
+    Only the columns the spec names are shared. Names and dates of birth become a person
+    key (HMAC-SHA256 with your secret: the same person gets the same key in all your files,
+    and nobody without the secret can reverse it); date of birth becomes age at the
+    incident; address and postcode become home LSOA. The incident's location can be reduced
+    to its LSOA or street. A shared column holding names, phone numbers, e-mails, dates of
+    birth, postcodes or addresses stops the run, and nothing is written. The secret is
+    never a command-line argument.
     """
     from cspkit.cli import fail
     from cspkit.privacy.keys import read_secret, write_new_key
@@ -50,16 +54,34 @@ def pseudonymise(
             allow_cp1252=allow_cp1252, sheet=sheet)
     except CspError as exc:
         raise fail(exc) from None
-    typer.echo(f"Wrote {report.rows_out} rows to {report.output} (read as {report.encoding}); "
-               f"dropped {', '.join(report.dropped)}.")
-    for role in sorted({*report.keyed, *report.not_keyed}):
-        typer.echo(f"  {role}: {report.keyed.get(role, 0)} keyed, "
-                   f"{report.not_keyed.get(role, 0)} without name or date of birth (no key), "
-                   f"{report.no_age.get(role, 0)} without age, "
-                   f"{report.home_unplaced.get(role, 0)} home postcode not found")
-    if report.rejects:
-        typer.echo(f"  {report.rejected} row(s) rejected (unreadable date of birth): lines "
-                   f"listed in {report.rejects}")
+    typer.echo(f"Wrote {report.rows_out:,} rows to {report.output} (read as "
+               f"{report.encoding}).")
+    typer.echo(f"  kept: {', '.join(report.kept) or 'none'}")
+    typer.echo(f"  added: {', '.join(report.added)}")
+    if report.location_reduced != "none":
+        typer.echo("  incident location: " + (
+            "house numbers taken off, postcode replaced by its LSOA"
+            if report.location_reduced == "street" else "replaced by the LSOA of its postcode"))
+    typer.echo(f"  left out: {', '.join(report.left_out) or 'none'}")
+    for role in sorted({*report.keyed, *report.not_keyed, *report.birth_unreadable}):
+        typer.echo(f"  {role}: {report.keyed.get(role, 0):,} keyed, "
+                   f"{report.not_keyed.get(role, 0):,} without name or date of birth (no "
+                   f"key), {report.birth_unreadable.get(role, 0):,} date of birth unreadable "
+                   f"(kept, age not recorded), {report.no_age.get(role, 0):,} without age, "
+                   f"{report.home_unplaced.get(role, 0):,} home postcode not found")
+    if report.at_home or report.house_numbers:
+        typer.echo(f"  {report.at_home:,} incident(s) at a person's own home postcode and "
+                   f"{report.house_numbers:,} with a house number in the location"
+                   + ("" if report.location_reduced != "none" else
+                      ": consider incident.reduce_location (docs/privacy.md)"))
+    if report.incident_unplaced:
+        typer.echo(f"  {report.incident_unplaced:,} incident postcode(s) not in the lookup "
+                   "(no Incident LSOA)")
+    if report.rejected:
+        typer.echo(f"  {report.rejected:,} row(s) left out (incident date empty or "
+                   "unreadable)")
+    if report.problems:
+        typer.echo(f"  lines with problems listed in {report.problems}")
 
 
 def register(app: typer.Typer) -> None:

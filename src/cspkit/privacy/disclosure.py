@@ -12,6 +12,13 @@ as possible is lost.
 This protects against exact back-calculation. It does not bound what can be inferred about
 a hidden cell's range (interval disclosure); round or band small tables if that matters.
 
+Text published beside a table can undo it: a total, a percentage printed to one decimal, a
+count "of" a total with a small remainder. :func:`count_ranges` is the reader's side: given
+everything a document states about some counts (:class:`Statement`: shown counts, totals,
+percentages as the intervals their rounding allows, "fewer than 5"), it finds by integer
+linear programming the smallest and largest value each withheld count can take; a count
+whose range is one value is disclosed.
+
 References
 ----------
 Office for National Statistics (2021), *Statistical Disclosure Control guidance*; Hundepool
@@ -20,10 +27,13 @@ et al. (2012), *Statistical Disclosure Control*, Wiley, ch. 4 (cell suppression)
 
 from __future__ import annotations
 
+import math
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 TOTAL = "Total"
 
@@ -55,6 +65,19 @@ class SuppressedTable:
     @property
     def secondary(self) -> int:
         return int((self.reason == "secondary").to_numpy().sum())
+
+    def statements(self, name: Hashable = "table") -> list[Statement]:
+        """What publishing the table tells a reader: each shown count, and that every row
+        (when there is a Total column) and column adds up to its total. Counts are named
+        ``(name, row, column)``; a hidden cell is unknown."""
+        cell = {(r, c): (name, r, c) for r in self.table.index for c in self.table.columns}
+        out = [count_is(cell[r, c], int(self.table.loc[r, c])) for (r, c) in cell
+               if self.reason.loc[r, c] == ""]
+        rows, columns = list(self.table.index), list(self.table.columns)
+        lines = [[(r, c) for c in columns] for r in rows] if TOTAL in columns else []
+        lines += [[(r, c) for r in rows] for c in columns]
+        out += [counts_add_up([cell[p] for p in line[:-1]], cell[line[-1]]) for line in lines]
+        return out
 
     def published(self, marker: str = "[c]") -> pd.DataFrame:
         """The table as text, hidden cells shown as ``marker`` (ONS's "[c]", confidential)."""
@@ -231,3 +254,108 @@ def determined_cells(hidden: np.ndarray, row_totals: bool = True) -> list[tuple[
         if np.linalg.matrix_rank(np.vstack([a, unit])) == rank:
             found.append((int(p[0]), int(p[1])))
     return found
+
+
+# --------------------------------------------------------------------------- recovery check
+
+@dataclass(frozen=True)
+class Statement:
+    """One thing a published document tells its reader about counts.
+
+    ``low <= sum(weight * count) <= high`` over named counts (any hashable name: a table
+    cell, a total stated in a sentence). Build them with :func:`count_is`,
+    :func:`counts_add_up`, :func:`count_between` and :func:`share_is`.
+    """
+
+    weights: tuple[tuple[Hashable, float], ...]
+    low: float
+    high: float
+
+
+def count_is(name: Hashable, value: float) -> Statement:
+    """A count shown as a number."""
+    return Statement(((name, 1.0),), value, value)
+
+
+def count_between(name: Hashable, low: float, high: float = math.inf) -> Statement:
+    """A count known to lie in a range ("fewer than 5" is ``count_between(name, 0, 4)``)."""
+    return Statement(((name, 1.0),), low, high)
+
+
+def counts_add_up(parts: Iterable[Hashable], total: Hashable) -> Statement:
+    """Counts that add up to a total (a table's row or column, a dimension of a profile)."""
+    return Statement((*((p, 1.0) for p in parts), (total, -1.0)), 0.0, 0.0)
+
+
+def percent_interval(text: str) -> tuple[float, float]:
+    """The range of true percentages a rounded percentage stands for.
+
+    >>> percent_interval("5.4%"), percent_interval("11%")
+    ((5.35, 5.45), (10.5, 11.5))
+    """
+    number = text.strip().removesuffix("%").replace(",", "")
+    decimals = len(number.partition(".")[2])
+    half = 0.5 * 10.0 ** -decimals
+    value = float(number)
+    return round(value - half, decimals + 1), round(value + half, decimals + 1)
+
+
+def share_is(part: Hashable, whole: Hashable, text: str) -> tuple[Statement, Statement]:
+    """``part`` is the shown percentage of ``whole``, to the precision it is printed with.
+
+    Both may be unknown: ``low * whole <= 100 * part <= high * whole`` stays linear.
+    """
+    low, high = percent_interval(text)
+    return (Statement(((part, 100.0), (whole, -low)), 0.0, math.inf),
+            Statement(((part, 100.0), (whole, -high)), -math.inf, 0.0))
+
+
+def count_ranges(statements: Sequence[Statement], names: Iterable[Hashable]
+                 ) -> dict[Hashable, tuple[float, float]]:
+    """The smallest and largest value of each named count consistent with every statement.
+
+    Every count is a non-negative whole number; each bound is found by mixed-integer linear
+    programming (scipy's ``milp``, HiGHS). A count whose two bounds are equal is *pinned*:
+    a reader can work it out exactly. The upper bound is ``inf`` when nothing limits it.
+
+    Raises
+    ------
+    ValueError
+        When the statements contradict each other (a misread document).
+
+    Examples
+    --------
+    >>> ranges = count_ranges([count_is("people", 37), *share_is("sex unknown", "people",
+    ...                        "5.4%")], ["sex unknown"])
+    >>> ranges["sex unknown"]
+    (2.0, 2.0)
+    """
+    wanted = list(dict.fromkeys(names))
+    index: dict[Hashable, int] = {}
+    for name in [*wanted, *(n for s in statements for n, _ in s.weights)]:
+        index.setdefault(name, len(index))
+    matrix = np.zeros((max(len(statements), 1), len(index)))
+    for row, statement in enumerate(statements):
+        for name, weight in statement.weights:
+            matrix[row, index[name]] += weight
+    low = [s.low for s in statements] or [0.0]
+    high = [s.high for s in statements] or [0.0]
+    constraints = LinearConstraint(matrix, low, high)
+
+    def solve(objective: np.ndarray):
+        return milp(objective, constraints=constraints, integrality=np.ones(len(index)),
+                    bounds=Bounds(0, np.inf))
+
+    if solve(np.zeros(len(index))).status != 0:
+        raise ValueError("the statements contradict each other: no counts satisfy them all")
+    out: dict[Hashable, tuple[float, float]] = {}
+    for name in wanted:
+        objective = np.zeros(len(index))
+        objective[index[name]] = 1.0
+        smallest, largest = solve(objective), solve(-objective)
+        if smallest.status != 0 or largest.status not in (0, 3, 4):
+            raise RuntimeError(f"the solver did not finish for {name!r}: {largest.message}")
+        # the problem is feasible, so a maximum that is "unbounded or infeasible" is unbounded
+        high = -largest.fun if largest.status == 0 else math.inf
+        out[name] = (round(smallest.fun, 6), round(high, 6))
+    return out

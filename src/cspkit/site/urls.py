@@ -13,3 +13,5 @@ urlpatterns = [
     path("reports/", include("cspkit.tracker.reports.urls")),
     path("", include("cspkit.tracker.urls")),
 ]
+
+handler400 = "cspkit.tracker.views.common.bad_request_page"

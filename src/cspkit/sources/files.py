@@ -13,6 +13,7 @@ import io
 import json
 import zipfile
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,12 +150,33 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _xlsx_sheets(path: Path) -> list[RawFile]:
-    """Each worksheet of an Excel file as CSV text, starting at its header row.
+HEADER_SEARCH_ROWS = 20
 
-    Published workbooks put titles and notes above the table: the header is the first of
-    the top 20 rows with the most filled cells.
+
+def header_row(rows: Sequence[Sequence[str | None]], needed: Sequence[str] = ()) -> int:
+    """Which of ``rows`` is the header: exports and published workbooks put titles and notes
+    above the table.
+
+    Among the first ``HEADER_SEARCH_ROWS`` rows, the first that names every ``needed``
+    column; else (or with nothing needed) the first with the most filled cells.
+
+    Examples
+    --------
+    >>> header_row([["ASB cases, 2025", ""], ["Ref", "Date"], ["A1", "03/01/2025"]])
+    1
     """
+    top = [[(c or "").strip() for c in row] for row in rows[:HEADER_SEARCH_ROWS]]
+    if needed:
+        for i, row in enumerate(top):
+            if set(needed) <= set(row):
+                return i
+    filled = [sum(1 for c in row if c) for row in top]
+    return filled.index(max(filled)) if filled else 0
+
+
+def _xlsx_sheets(path: Path) -> list[RawFile]:
+    """Each worksheet of an Excel file as CSV text, starting at its header row
+    (:func:`header_row`)."""
     from openpyxl import load_workbook
 
     try:
@@ -170,8 +192,7 @@ def _xlsx_sheets(path: Path) -> list[RawFile]:
                 rows.pop()
             if not rows:
                 continue
-            filled = [sum(1 for v in row if v) for row in rows[:20]]
-            start = filled.index(max(filled))
+            start = header_row(rows)
             width = max(i + 1 for i, v in enumerate(rows[start]) if v)
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\n")

@@ -8,3 +8,6 @@ class TrackerConfig(AppConfig):
     label = "tracker"
     verbose_name = "Community Safety Plan tracker"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from cspkit.tracker import sign_in  # noqa: F401 - connects its signal receiver

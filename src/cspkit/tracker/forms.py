@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 
-from cspkit.tracker.models import Agency, Person, Theme
-from cspkit.tracker.selectors.security import login_is_throttled
-from cspkit.tracker.services.security import login_failure_record, login_failures_clear
+from cspkit.tracker.jinja2_env import long_date
+from cspkit.tracker.models import Agency, Person, Plan, Theme
 from cspkit.tracker.status import RagStatus
+from cspkit.tracker.text import plain_text
 
 STATUS_CHOICES = [(status.value, f"{status.label}: {status.meaning}") for status in RagStatus]
+
+
+class TextField(forms.CharField):
+    """Free text of the tracker: cleaned by :func:`plain_text` before it is validated."""
+
+    def to_python(self, value: Any) -> str:
+        return plain_text(super().to_python(value))
+
+
+def update_date_bounds(*, plan: Plan, today: date) -> tuple[date, date]:
+    """The earliest and latest date a progress update to an item of ``plan`` may carry.
+
+    Not in the future: a date ahead would hide an overdue action until then. Not before
+    the plan started. The tracker keeps no record of which meetings have had a report, so
+    nothing narrower can be said; the page shows when each update was entered, so a
+    back-dated one is visible. An update written after the plan ended may carry the date
+    it was written (the year-end update usually comes after the year).
+    """
+    return plan.period_start, today
 
 
 class UpdateForm(forms.Form):
@@ -27,7 +47,7 @@ class UpdateForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the status this update gives."},
     )
-    text = forms.CharField(
+    text = TextField(
         label="What has happened since the last update",
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
@@ -41,6 +61,26 @@ class UpdateForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.earliest, self.latest = update_date_bounds(plan=plan, today=timezone.localdate())
+        field = self.fields["written_on"]
+        field.help_text = (
+            f"Between {long_date(self.earliest)} (the start of the plan) and today. "
+            "Leave empty to use today's date."
+        )
+
+    def clean_written_on(self) -> date | None:
+        written_on = self.cleaned_data["written_on"]
+        if written_on is not None and written_on > self.latest:
+            raise ValidationError("The date of the update cannot be in the future.")
+        if written_on is not None and written_on < self.earliest:
+            raise ValidationError(
+                f"The date of the update cannot be before the plan started on "
+                f"{long_date(self.earliest)}."
+            )
+        return written_on
+
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()
         if not text:
@@ -51,8 +91,8 @@ class UpdateForm(forms.Form):
 class ActionFieldsForm(forms.Form):
     """What an administrator writes about an action (its status comes from updates)."""
 
-    text = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 4}))
-    measure = forms.CharField(
+    text = TextField(label="Action", widget=forms.Textarea(attrs={"rows": 4}))
+    measure = TextField(
         label="Measure or target",
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
@@ -89,7 +129,7 @@ class ActionEditForm(ActionFieldsForm):
 
 
 class ActionCreateForm(ActionFieldsForm):
-    sub_actions = forms.CharField(
+    sub_actions = TextField(
         label="Sub-actions",
         help_text="One per line; they are lettered a), b), c) in order.",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -122,8 +162,8 @@ class RecommendationToActionForm(VersionForm):
 
 
 class RecommendationCreateForm(forms.Form):
-    reference = forms.CharField(label="Reference", max_length=20, help_text="For example R7.")
-    section = forms.CharField(label="Section", max_length=200, required=False)
+    reference = TextField(label="Reference", max_length=20, help_text="For example R7.")
+    section = TextField(label="Section", max_length=200, required=False)
     theme = forms.ModelChoiceField(
         label="Theme",
         queryset=Theme.objects.none(),
@@ -131,16 +171,14 @@ class RecommendationCreateForm(forms.Form):
         empty_label="No theme",
         widget=forms.Select(attrs={"class": "select"}),
     )
-    text = forms.CharField(label="Recommendation", widget=forms.Textarea(attrs={"rows": 4}))
+    text = TextField(label="Recommendation", widget=forms.Textarea(attrs={"rows": 4}))
     agencies = forms.ModelMultipleChoiceField(
         label="Agencies",
         queryset=Agency.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    source = forms.CharField(
-        label="Source", max_length=200, help_text="The assessment that made it."
-    )
+    source = TextField(label="Source", max_length=200, help_text="The assessment that made it.")
 
     def __init__(self, *args: Any, plan_id: int, partnership_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -149,18 +187,16 @@ class RecommendationCreateForm(forms.Form):
 
 
 class DataRequirementCreateForm(forms.Form):
-    reference = forms.CharField(label="Reference", max_length=20, help_text="For example D6.")
-    data_gap = forms.CharField(label="Data gap", widget=forms.Textarea(attrs={"rows": 4}))
+    reference = TextField(label="Reference", max_length=20, help_text="For example D6.")
+    data_gap = TextField(label="Data gap", widget=forms.Textarea(attrs={"rows": 4}))
     lead_agencies = forms.ModelMultipleChoiceField(
         label="Lead agencies",
         queryset=Agency.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    action = forms.CharField(
-        label="Action", widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    quality_measure = forms.CharField(
+    action = TextField(label="Action", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    quality_measure = TextField(
         label="Data-quality measure",
         max_length=200,
         required=False,
@@ -182,7 +218,7 @@ class RegisterFilterForm(forms.Form):
         label="Agency", queryset=Agency.objects.none(), required=False, empty_label="Any agency"
     )
     section = forms.ChoiceField(label="Section", choices=[("", "Any section")], required=False)
-    q = forms.CharField(label="Words", required=False, max_length=200)
+    q = TextField(label="Words", required=False, max_length=200)
 
     def __init__(
         self, *args: Any, agencies: Any, sections: list[str] | None = None, **kwargs: Any
@@ -195,39 +231,10 @@ class RegisterFilterForm(forms.Form):
             self.fields["section"].choices = [("", "Any section"), *[(s, s) for s in sections]]
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Sign-in that refuses an account name or address after repeated failures."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": (
-            "Too many failed sign-in attempts. Wait %(minutes)s minutes and try again, or ask "
-            "the community safety team to reset your password."
-        ),
-    }
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, labelled for the tracker; django-axes throttles it."""
 
     def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = "Username"
         self.fields["password"].label = "Password"
-
-    @property
-    def is_throttled(self) -> bool:
-        return any(error.code == "throttled" for error in self.errors.as_data().get("__all__", []))
-
-    def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username") or ""
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        if login_is_throttled(username=username, client_address=address):
-            raise ValidationError(
-                self.error_messages["throttled"],
-                code="throttled",
-                params={"minutes": settings.CSP_LOGIN_FAILURE_WINDOW_MINUTES},
-            )
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            login_failure_record(username=username, client_address=address)
-            raise
-        login_failures_clear(username=username)
-        return cleaned

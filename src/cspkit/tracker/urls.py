@@ -2,31 +2,32 @@ from __future__ import annotations
 
 from django.urls import path
 
+import cspkit.tracker.converters  # noqa: F401 - registers <id:…>
 from cspkit.tracker.views import history, plan, registers
 
 app_name = "tracker"
 
 urlpatterns = [
     path("", plan.home, name="home"),
-    path("plans/<int:pk>/", plan.plan_view, name="plan"),
-    path("themes/<int:pk>/", plan.theme_view, name="theme"),
-    path("themes/<int:pk>/actions/new/", plan.action_create_view, name="action_create"),
-    path("actions/<int:pk>/", plan.action_view, name="action"),
-    path("actions/<int:pk>/edit/", plan.action_edit_view, name="action_edit"),
-    path("actions/<int:pk>/history/", plan.action_history_view, name="action_history"),
+    path("plans/<id:pk>/", plan.plan_view, name="plan"),
+    path("themes/<id:pk>/", plan.theme_view, name="theme"),
+    path("themes/<id:pk>/actions/new/", plan.action_create_view, name="action_create"),
+    path("actions/<id:pk>/", plan.action_view, name="action"),
+    path("actions/<id:pk>/edit/", plan.action_edit_view, name="action_edit"),
+    path("actions/<id:pk>/history/", plan.action_history_view, name="action_history"),
     path("my-actions/", plan.my_actions_view, name="my_actions"),
     path("recommendations/", registers.recommendation_list_view, name="recommendations"),
     path(
         "recommendations/new/", registers.recommendation_create_view, name="recommendation_create"
     ),
-    path("recommendations/<int:pk>/", registers.recommendation_view, name="recommendation"),
+    path("recommendations/<id:pk>/", registers.recommendation_view, name="recommendation"),
     path(
-        "recommendations/<int:pk>/carry-forward/",
+        "recommendations/<id:pk>/carry-forward/",
         registers.recommendation_carry_forward_view,
         name="recommendation_carry_forward",
     ),
     path(
-        "recommendations/<int:pk>/make-action/",
+        "recommendations/<id:pk>/make-action/",
         registers.recommendation_to_action_view,
         name="recommendation_to_action",
     ),
@@ -37,18 +38,18 @@ urlpatterns = [
         name="data_requirement_create",
     ),
     path(
-        "data-requirements/<int:pk>/",
+        "data-requirements/<id:pk>/",
         registers.data_requirement_view,
         name="data_requirement",
     ),
     path(
-        "recommendations/<int:pk>/history/",
+        "recommendations/<id:pk>/history/",
         registers.register_entry_history_view,
         {"kind": "recommendation"},
         name="recommendation_history",
     ),
     path(
-        "data-requirements/<int:pk>/history/",
+        "data-requirements/<id:pk>/history/",
         registers.register_entry_history_view,
         {"kind": "data_requirement"},
         name="data_requirement_history",

@@ -8,7 +8,7 @@ from cspkit.assessment.chapters.parts import unavailable_callout
 from cspkit.assessment.document import Block, Callout, Column, Finding, Paragraph, Section, Table
 from cspkit.assessment.evidence import Evidence, Unavailable
 from cspkit.assessment.figures import bar_chart, choropleth
-from cspkit.assessment.wording import count_text, p_text, percent_text, rate_text
+from cspkit.assessment.wording import count_text, most_text, p_text, percent_text, rate_text
 
 DECILE_TABLE = "crime_by_imd_decile"
 WARD_TABLE = "top_wards_deprivation"
@@ -91,13 +91,18 @@ def _vulnerability_blocks(evidence: Evidence) -> list[Block]:
     t = v.table
     vulnerable = t[t["vulnerable"]]
     shown = vulnerable if not vulnerable.empty else t.head(10)
+    figures: dict[str, int | str] = {"vulnerable": len(vulnerable), "lsoas": len(t)}
+    where = ""
+    if not vulnerable.empty:
+        by_ward = vulnerable["ward_name"].value_counts()
+        leaders = sorted(by_ward[by_ward == by_ward.max()].index)
+        where = ", " + most_text(by_ward.to_dict(), of=len(vulnerable), noun="ward")
+        figures |= {"most_count": int(by_ward.max()), "most_wards": "|".join(leaders)}
     blocks: list[Block] = [Finding(
         sentence=(f"{len(vulnerable)} of {len(t)} LSOAs score above {v.threshold:.0f} on the "
-                  "Vulnerable Localities Index (twice the partnership average)"
-                  + (f", most of them in {vulnerable['ward_name'].mode().iloc[0]}."
-                     if not vulnerable.empty else ".")),
+                  f"Vulnerable Localities Index (twice the partnership average){where}."),
         importance=1.5 + 0.1 * len(vulnerable), kind="note",
-        figures={"vulnerable": len(vulnerable), "lsoas": len(t)}, source_table=VLI_TABLE)]
+        figures=figures, source_table=VLI_TABLE)]
     blocks.append(Table(
         id=VLI_TABLE,
         caption=("Vulnerable localities (VLI above 200)" if not vulnerable.empty

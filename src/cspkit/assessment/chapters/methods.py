@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from cspkit.assessment.chapters.summary import CONTEXT_FINDINGS, MAX_WARD_FINDINGS, OTHER_CHANGES
 from cspkit.assessment.document import Column, Paragraph, Section, Table
-from cspkit.assessment.evidence import Evidence
+from cspkit.assessment.evidence import RECENT_MONTHS, Evidence
 from cspkit.assessment.findings import (
     HARM_WEIGHTS,
     NOT_SIGNIFICANT_FACTOR,
     SMALL_NUMBER_FACTOR,
-    SUMMARY_SIZE,
     TOTAL_WEIGHT,
 )
 
@@ -23,6 +23,12 @@ METHODS: tuple[tuple[str, str, str], ...] = (
      "and Wilenski 1940; Krishnamoorthy and Thomson 2004). A change is called a rise or a fall "
      "only when p < 0.05; otherwise the text says it is not statistically significant.",
      "change.exact_poisson_test"),
+    ("Changes by ward",
+     "Every ward's change is tested with the exact test above; the p-values of all the wards "
+     "are adjusted together (Benjamini-Hochberg q-values, Benjamini and Hochberg 1995), and a "
+     "ward's change is reported as a finding only when q < 0.05, which keeps the expected "
+     "share of chance results among the wards reported below 5%.",
+     "places.rank_places"),
     ("Small numbers",
      "A row is flagged when either period's count is below the small-number threshold the "
      "partnership set: its percentage change is unreliable and is worded with a caution.",
@@ -87,14 +93,18 @@ METHODS: tuple[tuple[str, str, str], ...] = (
      "(police.uk moves each incident to the nearest of a set of anonymised points named after "
      "a nearby street or place; points sharing a generic name are counted apart).",
      "assessment.locations.top_locations"),
-    ("Victim and offender profiles",
-     "People of one role linked to the theme's incidents in partner data (pseudonymised "
-     "person keys), each counted once at their first incident: shares by age band, sex, "
-     "ethnicity and home ward, with 'Not recorded' always shown.",
+    ("Victim, caller and offender profiles",
+     "People of one role (victims, callers reporting anti-social behaviour, suspects, "
+     "offenders or perpetrators) linked to the theme's incidents in partner data "
+     "(pseudonymised person keys), each counted once at their first incident: shares by age "
+     "band, sex, ethnicity and home ward, with 'Not recorded' always shown. Counts below the "
+     "suppression threshold are withheld, and the text states only what the suppressed "
+     "tables show.",
      "people.people_profile"),
-    ("Repeat victims and offenders",
-     "Among people with a person key, the share appearing in more than one incident of the "
-     "theme in the period, and the share of the theme's involvements that are theirs.",
+    ("Repeats of each role",
+     "Among people of each role with a person key, how many appear in more than one incident "
+     "of the theme in the period, and the share of the theme's involvements that are theirs; "
+     "given only where the people in one incident and without a key are shown too.",
      "repeats.repeats"),
     ("Day and hour",
      "Partner-recorded incidents of the theme counted by day of week (all dated incidents) and "
@@ -122,7 +132,15 @@ def _importance_text() -> str:
     weights = ", ".join(f"{name} {w:g}" for name, w in
                         sorted(HARM_WEIGHTS.items(), key=lambda kv: (-kv[1], kv[0])))
     return (
-        f"The executive summary shows the {SUMMARY_SIZE} most important findings. Importance "
+        "The executive summary tells the change in total recorded crime; the recent direction "
+        f"(the last {RECENT_MONTHS} months against the same months a year earlier) when the "
+        "total shows no significant change or when the recent direction is significant and "
+        "differs from the total's; every priority theme's statistically significant change, "
+        "with its most important part moving the same way told in the same sentence; then "
+        f"the {OTHER_CHANGES} most important other changes (at most "
+        f"{MAX_WARD_FINDINGS} about wards, one per ward) and {CONTEXT_FINDINGS} context "
+        "findings. A ward's change is reported only when it is significant once the changes of "
+        "all the wards are tested together (Benjamini-Hochberg). Importance "
         "I = w × (1 + log10(1 + |change|)) × (1 + min(|% change|, 100) / 25) × s × m, where w "
         f"is the harm weight (total crime {TOTAL_WEIGHT:g}; by category: {weights}; a theme "
         f"takes its most harmful category's weight), s = {NOT_SIGNIFICANT_FACTOR:g} when the "

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from cspkit.analysis.change import PeriodComparison
 from cspkit.analysis.themes import ASB_CATEGORY
 from cspkit.assessment.chapters.parts import (
     CHANGE_COLUMNS,
     CHANGE_NOTE,
+    change_columns,
     change_findings,
     change_of,
     change_rows,
@@ -29,15 +31,17 @@ from cspkit.assessment.findings import (
     target_met,
     target_subject,
 )
-from cspkit.assessment.wording import count_text, percent_text
+from cspkit.assessment.wording import count_text, months_text, percent_text
 
 PERFORMANCE_TABLE = "performance_by_crime_type"
 SUMMARY_TABLE = "performance_summary"
 WARD_TABLE = "ward_ranking"
 TARGETS_TABLE = "targets"
 RECENT_TABLE = "recent_change"
+RECENT_DIRECTION_TABLE = "recent_year_on_year"
 RECENT_WEIGHT = 0.5
-"""Harm weight of the recent (half-year) change: seasonal, so it leads only when large."""
+"""Harm weight of the recent (half-year) changes: they lead the summary only by rule (the
+recent direction when total crime shows no significant change) or when very large."""
 
 
 def group_weights(evidence: Evidence) -> dict[str, float]:
@@ -63,21 +67,26 @@ def _summary_table(evidence: Evidence) -> Table:
     )
 
 
-def _figures_for(change, group: str) -> dict:
-    """A finding's figures keyed to the row ``group`` of its table."""
-    return change_finding(change, weight=1.0, source_table=RECENT_TABLE).figures | {
-        "group": group}
-
-
-def _recent_table(evidence: Evidence) -> Table:
-    recent = evidence.recent
-    rows = change_rows(recent, ("total", "asb"))
-    return Table(
-        id=RECENT_TABLE,
-        caption=(f"Recent trend: {recent.citation.period.label} against "
-                 f"{recent.citation.comparison.label}"),
-        columns=(Column("group", "Total or ASB"), *CHANGE_COLUMNS),
-        rows=rows, source="change.recent_change", notes=(CHANGE_NOTE,))
+def recent_blocks(comparison: PeriodComparison | Unavailable, *, table_id: str,
+                  caption: str, weight: float) -> list[Block]:
+    """A finding for each row (total crime and ASB) of a recent comparison, then its table,
+    the two counts labelled by the months they cover ("Jul–Dec 2025", "Jan–Jun 2025")."""
+    if isinstance(comparison, Unavailable):
+        return [unavailable_callout(comparison)]
+    current = months_text(comparison.citation.period)
+    previous = months_text(comparison.citation.comparison)
+    rows = change_rows(comparison, ("total", "asb"))
+    findings: list[Block] = []
+    for row in rows.itertuples(index=False):
+        change = replace(change_of(comparison, row.kind, row.group, f"{row.group} in {current}"),
+                         baseline=previous)
+        finding = change_finding(change, weight=weight, source_table=table_id)
+        findings.append(replace(finding, figures={**finding.figures, "group": row.group}))
+    return [*findings, Table(
+        id=table_id, caption=caption.format(current=current, previous=previous),
+        columns=(Column("group", "Total or ASB"), *change_columns(current, previous)),
+        rows=rows, source="change.recent_change",
+        notes=(CHANGE_NOTE, *small_number_note(rows, comparison.small_number)))]
 
 
 def performance_table(evidence: Evidence) -> Table:
@@ -142,9 +151,6 @@ def overview_chapter(evidence: Evidence) -> Section:
     area = " and ".join(evidence.area_names)
     total = change_of(change, "total", "Total recorded crime")
     asb = change_of(change, "asb", ASB_CATEGORY)
-    recent = change_of(evidence.recent, "total", "Total recorded crime",
-                       f"Over the last {evidence.recent.citation.period.n_months} months, "
-                       "total recorded crime")
     intro = Paragraph(
         f"This chapter compares police-recorded crime and anti-social behaviour in {area} in "
         f"the strategic period ({evidence.period.label}) with the comparison period "
@@ -152,12 +158,26 @@ def overview_chapter(evidence: Evidence) -> Section:
         "a change that is not statistically significant is reported as such, not as a rise "
         "or a fall.")
     crime_rows = change_rows(change, ("crime_type",))
+    last = evidence.recent.citation.period
     performance = [
         change_finding(total, weight=TOTAL_WEIGHT, source_table=SUMMARY_TABLE),
         change_finding(asb, weight=weights[ASB_CATEGORY], source_table=SUMMARY_TABLE),
-        replace(change_finding(recent, weight=RECENT_WEIGHT, source_table=RECENT_TABLE),
-                figures=_figures_for(recent, "Total recorded crime")),
         _summary_table(evidence),
+        Paragraph(
+            f"**Recent direction.** The last {last.n_months} months of the strategic period "
+            f"({months_text(last)}) against the same months a year earlier, which takes the "
+            "season out of the comparison:"),
+        *recent_blocks(evidence.recent_year_earlier, table_id=RECENT_DIRECTION_TABLE,
+                       caption="Recent direction: {current} against {previous}",
+                       weight=RECENT_WEIGHT),
+        Paragraph(
+            f"**Half-year trend.** The same {last.n_months} months against the "
+            f"{last.n_months} months just before them "
+            f"({months_text(evidence.recent.citation.comparison)}). Consecutive half-years "
+            "differ by season as well as by trend, so read this with the monthly chart below:"),
+        *recent_blocks(evidence.recent, table_id=RECENT_TABLE,
+                       caption="Recent trend: {current} against {previous}",
+                       weight=RECENT_WEIGHT),
         Paragraph("By crime type (largest first):"),
         *change_findings(change, crime_rows, weights=weights, source_table=PERFORMANCE_TABLE),
         performance_table(evidence),
@@ -167,12 +187,6 @@ def overview_chapter(evidence: Evidence) -> Section:
         trend_block(evidence.trends, kind="total", group="Total recorded crime",
                     id="total_crime_trend", what="recorded crime"),
     ]
-    recent_text = (
-        f"The recent trend compares {evidence.recent.citation.period.label} with "
-        f"{evidence.recent.citation.comparison.label}. Consecutive half-years differ by season "
-        "as well as by trend: read it with the monthly chart below, which shows the same "
-        "months a year earlier.")
-    performance[3:3] = [Paragraph(recent_text), _recent_table(evidence)]
     places: list[Block] = ward_blocks(
         evidence.wards, prefix="all_crime", what="recorded crime", weight=TOTAL_WEIGHT,
         geometries=evidence.ward_boundaries, table_id=WARD_TABLE, source="places.ward_ranking",

@@ -1,15 +1,21 @@
 """Partner data in a theme chapter: council ASB reports, deliberate fires, A&E assaults.
 
 Each block appears in the chapter of the theme it belongs to (ASB, criminal damage and arson,
-violence) when the partner's export covers the strategic period.
+violence) when the partner's export covers the strategic period. A&E attendances are
+patients, so their counts are published under the same disclosure control as the people
+profiles.
 """
 
 from __future__ import annotations
 
 from cspkit.analysis.partner_sources import AeAssaults, AsbBySource, DeliberateFires
 from cspkit.analysis.themes import ASB_CATEGORY
-from cspkit.assessment.chapters.parts import unavailable_callout
-from cspkit.assessment.document import Block, Column, Paragraph, Table
+from cspkit.assessment.chapters.parts import (
+    suppressed_counts,
+    unavailable_callout,
+    withheld_note,
+)
+from cspkit.assessment.document import SUPPRESSED, Block, Column, Paragraph, Table
 from cspkit.assessment.evidence import Evidence, ThemeEvidence, Unavailable
 from cspkit.assessment.wording import Change, count_text, percent_text
 
@@ -56,10 +62,22 @@ def _fires(theme_id: str, result: DeliberateFires, small_number: int) -> list[Bl
     return blocks
 
 
-def _ae(theme_id: str, result: AeAssaults) -> list[Block]:
-    share = ("" if result.share_not_reported != result.share_not_reported else
-             f"; {percent_text(100 * result.share_not_reported)} of those asked said the "
+def _ae(theme_id: str, result: AeAssaults, threshold: int) -> list[Block]:
+    """A&E attendances are patients: small counts are withheld as in the people profiles, and
+    the share not reported is given only when the yes and no counts behind it are shown."""
+    if 0 < result.attendances < threshold:
+        return [Paragraph(
+            f"Hospital A&E recorded fewer than {threshold} assault attendances in the "
+            "strategic period (Cardiff Model): too few to publish without identifying them.")]
+    reported = suppressed_counts(
+        result.reported.set_index("reported_to_police")["count"], threshold)["count"]
+    answered = SUPPRESSED not in (reported["Yes"], reported["No"])
+    share = ("" if not answered or result.share_not_reported != result.share_not_reported
+             else f"; {percent_text(100 * result.share_not_reported)} of those asked said the "
              "assault was not reported to the police")
+    rows = suppressed_counts(result.by_location_type.set_index("location_type")["count"],
+                             threshold).reset_index(names="location_type")
+    note = withheld_note(threshold)
     return [
         Paragraph(
             f"Hospital A&E recorded {count_text(result.attendances)} assault attendances in the "
@@ -69,7 +87,7 @@ def _ae(theme_id: str, result: AeAssaults) -> list[Block]:
               columns=(Column("location_type", "Location type"),
                        Column("count", "Attendances", "integer"),
                        Column("share", "Share", "percent")),
-              rows=result.by_location_type, source="partner_sources.ae_assaults"),
+              rows=rows, source="partner_sources.ae_assaults", notes=(note,)),
     ]
 
 
@@ -82,7 +100,8 @@ def partner_blocks(evidence: Evidence, item: ThemeEvidence) -> list[Block]:
         (ASB_CATEGORY in categories, partner.asb_by_source, lambda r: _asb(theme_id, r)),
         (DAMAGE in categories, partner.fires,
          lambda r: _fires(theme_id, r, evidence.change.small_number)),
-        (VIOLENCE in categories, partner.ae_assaults, lambda r: _ae(theme_id, r)),
+        (VIOLENCE in categories, partner.ae_assaults,
+         lambda r: _ae(theme_id, r, evidence.config.suppression_threshold)),
     ]
     blocks: list[Block] = []
     for belongs, result, build in wanted:

@@ -4,25 +4,42 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cspkit.analysis.change import PeriodComparison, exact_poisson_test
+from cspkit.analysis.change import PeriodComparison
 from cspkit.analysis.hotspots import HotSpots
 from cspkit.analysis.places import PlaceRanking
 from cspkit.analysis.trends import MonthlySeries
-from cspkit.assessment.document import Block, Callout, Column, Finding, Paragraph, Table
+from cspkit.assessment.document import (
+    SUPPRESSED,
+    Block,
+    Callout,
+    Column,
+    Finding,
+    Paragraph,
+    Table,
+)
 from cspkit.assessment.evidence import Unavailable
 from cspkit.assessment.figures import area_points, choropleth, trend_chart
-from cspkit.assessment.findings import change_finding, ward_findings
+from cspkit.assessment.findings import change_finding, significant_wards, ward_findings
 from cspkit.assessment.wording import Change, count_text, percent_text
+from cspkit.privacy.disclosure import TOTAL, suppress_counts
 
 WARD_MAP_MISSING = "Wards not mapped"  # cspkit.assessment.advice tells the analyst how to map them
 LABELLED_WARDS = 5  # the top five wards are named on ward maps, as in the scanning reports
-CHANGE_COLUMNS = (
-    Column("current", "Strategic period", "integer"),
-    Column("previous", "Comparison period", "integer"),
-    Column("change", "Change", "signed_integer"),
-    Column("pct_change", "Change (%)", "decimal1"),
-    Column("p_value", "p-value (exact test)", "p_value"),
-)
+
+
+def change_columns(current: str = "Strategic period", previous: str = "Comparison period"
+                   ) -> tuple[Column, ...]:
+    """The columns of a change table, the two counts labelled by the periods they cover."""
+    return (
+        Column("current", current, "integer"),
+        Column("previous", previous, "integer"),
+        Column("change", "Change", "signed_integer"),
+        Column("pct_change", "Change (%)", "decimal1"),
+        Column("p_value", "p-value (exact test)", "p_value"),
+    )
+
+
+CHANGE_COLUMNS = change_columns()
 CHANGE_NOTE = (
     "A change is statistically significant when p < 0.05 (two-sided exact Poisson test); "
     "'Change (%)' is blank when the comparison count is 0."
@@ -32,6 +49,40 @@ CHANGE_NOTE = (
 def unavailable_callout(item: Unavailable) -> Callout:
     """Explain an analysis that could not run."""
     return Callout(title=f"Not available: {item.analysis}", text=item.reason, tone="caveat")
+
+
+def suppressed_counts(counts: pd.Series, threshold: int, *, column: str = "count"
+                      ) -> pd.DataFrame:
+    """Counts of people and their shares of the total, ready to publish: small counts (and
+    those that would reveal one from the total) withheld as ``[c]`` in both columns.
+
+    Parameters
+    ----------
+    counts
+        One count per category; together they make the total the text publishes.
+    threshold
+        The configuration's ``suppression_threshold``.
+    column
+        Name of the count column (the other is ``share``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``counts``: ``column`` and ``share`` (a fraction), or ``[c]``.
+    """
+    hidden = suppress_counts(pd.DataFrame({column: counts.to_numpy()}, index=counts.index),
+                             threshold=threshold)
+    shown = hidden.reason[column].drop(TOTAL) == ""
+    total = counts.sum()
+    share = (counts / total if total else counts * float("nan")).astype(object)
+    return pd.DataFrame({column: counts.astype(object).where(shown, SUPPRESSED),
+                         "share": share.where(shown, SUPPRESSED)})
+
+
+def withheld_note(threshold: int) -> str:
+    """The note under a table of people counts saying what is withheld."""
+    return (f"Counts below {threshold} are withheld ([c]), with any further count that would "
+            "reveal one from the total." if threshold else "No counts are withheld.")
 
 
 def change_of(comparison: PeriodComparison, kind: str, group: str, name: str | None = None
@@ -62,13 +113,6 @@ def small_number_note(rows: pd.DataFrame, threshold: int) -> tuple[str, ...]:
             f"unreliable: {', '.join(small)}.",)
 
 
-def ward_p_values(ranking: PlaceRanking) -> dict[str, float]:
-    """Exact-test p-value of each ward's change between the periods."""
-    t = ranking.table
-    return {str(code): exact_poisson_test(int(c), int(p))
-            for code, c, p in zip(t["code"], t["count"], t["previous_count"], strict=True)}
-
-
 def ward_table(ranking: PlaceRanking, *, id: str, caption: str, source: str,
                with_previous_count: bool = False) -> Table:
     """Wards by count with their rate per 1,000 residents and both periods' ranks."""
@@ -87,13 +131,43 @@ def ward_table(ranking: PlaceRanking, *, id: str, caption: str, source: str,
     )
 
 
+def ward_change_table(ranking: PlaceRanking, *, id: str, what: str, alpha: float) -> Table:
+    """The wards whose change is statistically significant after allowing for testing every
+    ward (Benjamini–Hochberg), with both counts, both ranks, the p-value and the q-value."""
+    rows = significant_wards(ranking, alpha).rename(columns={
+        "code": "ward_code", "name": "ward_name", "count": "current",
+        "previous_count": "previous"})
+    rows["pct_change"] = [100.0 * c / p if p else None
+                          for c, p in zip(rows["change"], rows["previous"], strict=True)]
+    return Table(
+        id=id, caption=f"{what.capitalize()}: wards with a statistically significant change",
+        columns=(Column("ward_code", "Ward code"), Column("ward_name", "Ward"),
+                 *change_columns(), Column("q_value", "q-value (all wards)", "p_value"),
+                 Column("rank", "Rank", "integer"),
+                 Column("previous_rank", "Previous rank", "integer")),
+        rows=rows, source="places.ward_ranking",
+        notes=(f"Each of the {len(ranking.table)} wards' change was tested (two-sided exact "
+               "Poisson test); q-values are the p-values adjusted for testing every ward at "
+               f"once (Benjamini-Hochberg). A change is listed when its q-value is below "
+               f"{alpha:g}.",),
+    )
+
+
 def ward_blocks(ranking: PlaceRanking, *, prefix: str, what: str, weight: float,
                 geometries: dict[str, str], table_id: str, source: str,
-                small_number: int) -> list[Block]:
-    """Ward findings, the ward table and a choropleth of the rate per 1,000 residents."""
+                small_number: int, alpha: float = 0.05) -> list[Block]:
+    """Ward findings (the ward with the most, every significant ward change), the table of
+    significant changes, the ward table and a choropleth of the rate per 1,000 residents."""
+    changes_id = f"{prefix}_ward_changes"
     blocks: list[Block] = list(ward_findings(
-        ranking, what=what, weight=weight, source_table=table_id, alpha=0.05,
-        small_number=small_number, p_values=ward_p_values(ranking)))
+        ranking, what=what, weight=weight, source_table=table_id, changes_table=changes_id,
+        alpha=alpha, small_number=small_number))
+    if significant_wards(ranking, alpha).empty:
+        blocks.append(Paragraph(
+            f"No ward's change in {what} was statistically significant once allowance is made "
+            f"for testing all {len(ranking.table)} wards at once."))
+    else:
+        blocks.append(ward_change_table(ranking, id=changes_id, what=what, alpha=alpha))
     top = ranking.table[ranking.table["top"]]
     blocks.append(Paragraph(
         f"The {len(top)} wards with the most {what} account for "

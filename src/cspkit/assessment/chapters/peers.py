@@ -13,20 +13,11 @@ from cspkit.assessment.chapters.parts import unavailable_callout
 from cspkit.assessment.document import Block, Callout, Column, Finding, Paragraph, Section, Table
 from cspkit.assessment.evidence import Evidence, Unavailable
 from cspkit.assessment.figures import bar_chart
-from cspkit.assessment.wording import count_text, ordinal, rate_text
+from cspkit.assessment.wording import count_text, names_text, ordinal, rate_text
 from cspkit.sources.names import force_name
 
 PEER_TABLE = "peer_rates"
 NO_ENGLAND = "No comparison with England is made"  # advice tells the analyst what to load
-
-
-def names_text(names: list[str]) -> str:
-    """Names joined as a reader lists them.
-
-    >>> names_text(["A"]), names_text(["A", "B"]), names_text(["A", "B", "C"])
-    ('A', 'A and B', 'A, B and C')
-    """
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def england_label(england: EnglandComparator) -> str:

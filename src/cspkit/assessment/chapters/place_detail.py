@@ -4,7 +4,7 @@ significant rise came from.
 Two questions a board asks after a location table or a rise: "is that a prison?" and "where
 did the extra robberies happen?". The first is answered from the police.uk map point names
 that denote a kind of place; the second by splitting a crime type's change between wards,
-with the false discovery rate controlled across the wards tested.
+each ward's exact test adjusted for testing every ward (the ward ranking's q-values).
 """
 
 from __future__ import annotations
@@ -12,14 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cspkit.analysis.change import exact_poisson_test
-from cspkit.analysis.hotspots import benjamini_hochberg
-from cspkit.analysis.places import PlaceRanking
 from cspkit.assessment.chapters.parts import CHANGE_COLUMNS, CHANGE_NOTE, unavailable_callout
 from cspkit.assessment.document import Block, Column, Paragraph, Table
 from cspkit.assessment.evidence import ThemeEvidence, Unavailable
 from cspkit.assessment.locations import TopLocations
-from cspkit.assessment.wording import count_text, percent_text
+from cspkit.assessment.wording import count_text, names_text, percent_text
 
 PLACE_TYPES: dict[str, tuple[str, str, str | None]] = {
     "On or near Prison": ("prison", "offences committed in prison", None),
@@ -38,7 +35,7 @@ any theme)."""
 NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
                 9: "nine", 10: "ten"}
 
-FDR = 0.05
+ALPHA = 0.05
 
 
 def notable_places(loc: TopLocations, categories: tuple[str, ...]) -> Paragraph | None:
@@ -67,68 +64,60 @@ def notable_places(loc: TopLocations, categories: tuple[str, ...]) -> Paragraph 
         "that use more than the streets around them: " + "; ".join(parts) + ".")
 
 
-def ward_changes(ranking: PlaceRanking) -> pd.DataFrame:
-    """Each ward with the crime type in either period: counts, change, the exact test's
-    p-value and its Benjamini–Hochberg q-value across those wards, largest rise first."""
-    t = ranking.table
-    t = t[(t["count"] > 0) | (t["previous_count"] > 0)].copy()
-    t["p_value"] = [exact_poisson_test(int(c), int(p))
-                    for c, p in zip(t["count"], t["previous_count"], strict=True)]
-    t["q_value"] = benjamini_hochberg(t["p_value"].to_numpy())
-    t["significant_rise"] = (t["q_value"] <= FDR) & (t["change"] > 0)
-    return (t.sort_values(["change", "name"], ascending=[False, True])
-            .reset_index(drop=True))
-
-
-def rise_by_ward_blocks(item: ThemeEvidence) -> list[Block]:
-    """For each crime type of the theme that rose significantly: which wards it rose in, with
-    the false discovery rate controlled across the wards."""
+def rise_by_ward_blocks(item: ThemeEvidence, alpha: float = ALPHA) -> list[Block]:
+    """For each crime type of the theme that rose significantly: which wards it rose in. A
+    ward's rise is significant when its q-value (its exact test adjusted across every ward,
+    Benjamini–Hochberg, as for the theme's own ward changes) is below ``alpha``; the table
+    gives every ward with the crime type in either period, largest rise first."""
     blocks: list[Block] = []
     for crime_type, ranking in item.rises_by_ward.items():
         if isinstance(ranking, Unavailable):
             blocks.append(unavailable_callout(ranking))
             continue
-        t = ward_changes(ranking)
+        t = ranking.table
+        t = (t[(t["count"] > 0) | (t["previous_count"] > 0)]
+             .sort_values(["change", "name"], ascending=[False, True]).reset_index(drop=True))
         rise = ranking.total - ranking.previous_total
-        table_id = f"{item.theme.id}_{_slug(crime_type)}_by_ward"
         what = crime_type.lower()
-        leading = t[t["significant_rise"]]
+        leading = t[(t["q_value"] < alpha) & (t["change"] > 0)]
+        head = (f"{crime_type} rose by {count_text(rise)} "
+                f"({count_text(ranking.previous_total)} → {count_text(ranking.total)})")
         if leading.empty:
-            top = t.head(3)
-            text = (f"{crime_type} rose by {count_text(rise)} "
-                    f"({count_text(ranking.previous_total)} → {count_text(ranking.total)}); "
-                    f"no single ward's rise is statistically significant once the "
-                    f"{len(t)} wards are tested together. The largest rises were in "
-                    f"{_wards_text(top)}.")
+            text = (f"{head}; no single ward's rise is statistically significant once all "
+                    f"{len(ranking.table)} wards are tested together. The largest rises were "
+                    f"in {_wards_text(t.head(3))}.")
         else:
             share = leading["change"].sum() / rise if rise else np.nan
-            text = (f"{crime_type} rose by {count_text(rise)} "
-                    f"({count_text(ranking.previous_total)} → {count_text(ranking.total)}). "
-                    f"The rise is statistically significant in {_wards_text(leading)} "
-                    f"(false discovery rate {FDR:.0%} across the {len(t)} wards with "
-                    f"{what}), which {'together account' if len(leading) > 1 else 'accounts'} "
-                    f"for {count_text(leading['change'].sum())} of the {count_text(rise)} "
+            text = (f"{head}. The rise is statistically significant in "
+                    f"{_wards_text(leading)}, allowing for testing all "
+                    f"{len(ranking.table)} wards, and "
+                    f"{'together account' if len(leading) > 1 else 'accounts'} for "
+                    f"{count_text(leading['change'].sum())} of the {count_text(rise)} "
                     f"({percent_text(100 * share)}).")
+        falls = t[(t["q_value"] < alpha) & (t["change"] < 0)]
+        if not falls.empty:
+            text += (f" It fell significantly in "
+                     f"{_wards_text(falls.sort_values(['change', 'name']))}.")
         blocks.append(Paragraph(text))
         blocks.append(Table(
-            id=table_id, caption=f"{crime_type} by ward: strategic period against the "
-            "comparison period",
+            id=f"{item.theme.id}_{_slug(crime_type)}_by_ward",
+            caption=f"{crime_type} by ward: strategic period against the comparison period",
             columns=(Column("name", "Ward"), *CHANGE_COLUMNS,
-                     Column("q_value", "q-value (FDR)", "p_value")),
+                     Column("q_value", "q-value (all wards)", "p_value")),
             rows=t.rename(columns={"count": "current", "previous_count": "previous"}).assign(
                 pct_change=(100 * t["change"] / t["previous_count"]).where(
                     t["previous_count"] > 0)),
             source="places.ward_ranking",
             notes=(f"Wards with {what} in either period, largest rise first. q-values are "
-                   "Benjamini-Hochberg adjusted across these wards; a rise is statistically "
-                   f"significant when q is at most {FDR}.", CHANGE_NOTE)))
+                   "the p-values adjusted for testing every ward at once (Benjamini-Hochberg); "
+                   f"a rise is statistically significant when its q-value is below {alpha:g}.",
+                   CHANGE_NOTE)))
     return blocks
 
 
 def _wards_text(rows: pd.DataFrame) -> str:
-    parts = [f"{r['name']} ({int(r['change']):+,}, {count_text(r['previous_count'])} → "
-             f"{count_text(r['count'])})" for _, r in rows.iterrows()]
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return names_text([f"{r['name']} ({count_text(r['previous_count'])} → "
+                       f"{count_text(r['count'])})" for _, r in rows.iterrows()])
 
 
 def _slug(name: str) -> str:

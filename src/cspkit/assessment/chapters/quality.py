@@ -119,7 +119,8 @@ def _peer_quality(evidence: Evidence) -> list[Block]:
 
 def quality_chapter(evidence: Evidence) -> Section:
     """The data coverage and quality appendix."""
-    unavailable = [r for r in (evidence.concentration, evidence.deprivation, evidence.hotspots,
+    unavailable = [r for r in (evidence.recent_year_earlier, evidence.concentration,
+                               evidence.deprivation, evidence.hotspots,
                                evidence.vulnerability, evidence.outcomes, evidence.peers)
                    if isinstance(r, Unavailable)]
     missing = [Callout("Analyses not available", "Every analysis ran.", "note")] if not \

@@ -14,7 +14,7 @@ from cspkit.assessment.document import (
     Section,
     Table,
 )
-from cspkit.assessment.requirements import DataRequirement
+from cspkit.assessment.gaps import DataRequirement
 
 DATA_REQUIREMENTS_TABLE = "data_requirements"
 
@@ -53,7 +53,7 @@ def recommendations_chapter(config: PartnershipConfig,
             columns=(Column("reference", "Ref"), Column("missing", "Data gap"),
                      Column("would_fill", "Action required"),
                      Column("owner", "Lead agency"), Column("themes", "Theme")),
-            rows=[{"reference": r.reference, "missing": r.need.missing,
+            rows=[{"reference": r.reference, "missing": r.missing,
                    "would_fill": r.need.would_fill, "owner": r.need.owner,
                    "themes": themes_text(r.themes, names)} for r in register],
             source="assessment chapters (data gaps)",

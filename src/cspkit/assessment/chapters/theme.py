@@ -1,18 +1,12 @@
-"""One chapter per priority theme: performance, then the victim, offender and location profiles.
-
-police.uk open data describe places, not people. When ``person_involvement`` holds no rows
-for a theme's incidents, the victim and offender profiles say so and name the data that would
-fill them as a data gap the partnership can act on. When partner data link people to the
-theme's incidents, the profile shows them (``analysis.people``) by age band, sex, ethnicity
-and home ward, with small counts withheld (``privacy.disclosure``).
+"""One chapter per priority theme: performance, then the people (victims or callers, and
+offenders: :mod:`cspkit.assessment.chapters.people`) and the location profile, outcomes and
+partner data, and the partner data the theme still needs.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from cspkit.analysis.involvement import NOT_RECORDED
-from cspkit.analysis.people import PeopleProfile
 from cspkit.analysis.themes import ASB_CATEGORY
 from cspkit.assessment.chapters.partner import partner_blocks
 from cspkit.assessment.chapters.parts import (
@@ -27,212 +21,22 @@ from cspkit.assessment.chapters.parts import (
     unavailable_callout,
     ward_blocks,
 )
+from cspkit.assessment.chapters.people import people_sections
 from cspkit.assessment.chapters.place_detail import notable_places, rise_by_ward_blocks
-from cspkit.assessment.config import Theme
 from cspkit.assessment.data_needs import FLAG_NEEDS
 from cspkit.assessment.document import (
-    SUPPRESSED,
     Block,
-    Chart,
     Column,
-    DataGap,
     Paragraph,
     Section,
     Table,
 )
 from cspkit.assessment.evidence import Evidence, ThemeEvidence, Unavailable
-from cspkit.assessment.figures import bar_chart, weekday_hour_chart
+from cspkit.assessment.figures import weekday_hour_chart
 from cspkit.assessment.findings import harm_weight
-from cspkit.assessment.locations import TopLocations
-from cspkit.assessment.requirements import (
-    data_requirements,
-    first_without_people,
-    profile_needed,
-    theme_needs,
-)
-from cspkit.assessment.wording import Change, count_text, percent_text
-from cspkit.privacy.disclosure import TOTAL, suppress_counts
-
-ROLES = {"victim": "victims", "offender": "offenders"}
-
-def _suppressed(counts: pd.Series, total: int, threshold: int) -> pd.DataFrame:
-    """``people`` and ``share`` columns with small counts (and those that would reveal
-    them from the published total) withheld as ``[c]``."""
-    hidden = suppress_counts(pd.DataFrame({"people": counts.to_numpy()}, index=counts.index),
-                             threshold=threshold)
-    shown = hidden.reason["people"].drop(TOTAL) == ""
-    people = counts.astype(object).where(shown, SUPPRESSED)
-    share = (counts / total if total else counts * float("nan")).astype(object)
-    return pd.DataFrame({"people": people, "share": share.where(shown, SUPPRESSED)})
-
-
-def _profile_blocks(item: ThemeEvidence, role: str, profile: PeopleProfile,
-                    threshold: int) -> list[Block]:
-    theme = item.theme
-    keyed = profile.keyed / profile.involvements if profile.involvements else 0.0
-    missing = ", ".join(f"{name.replace('_', ' ')} {percent_text(100 * share)}"
-                        for name, share in profile.not_recorded.items())
-    # each characteristic sums to the published total, so each is protected on its own
-    rows = pd.concat([
-        _suppressed(part.set_index("value")["people"], profile.people, threshold)
-        .reset_index().assign(dimension=dimension.replace("_", " ").capitalize())
-        for dimension, part in profile.table.groupby("dimension", sort=False)
-    ], ignore_index=True)
-    wards = profile.home_wards.assign(ward_name=profile.home_wards["ward_name"].fillna(""))
-    ward_rows = _suppressed(wards.set_index("ward_name")["people"], profile.people,
-                            threshold).reset_index()
-    note = (f"Counts below {threshold} are withheld ([c]), with any further count that would "
-            "reveal one from the total." if threshold else "No counts are withheld.")
-    return [
-        Paragraph(
-            f"{count_text(profile.people)} {ROLES[role]} (distinct people) were recorded for "
-            f"this theme's incidents in the strategic period, from "
-            f"{count_text(profile.involvements)} involvements "
-            f"({percent_text(100 * keyed)} carrying a person key). Not recorded: {missing}."),
-        *_repeat_blocks(item, role, threshold),
-        _age_chart(theme, role, rows),
-        Table(id=f"{theme.id}_{role}_profile",
-              caption=f"{theme.name}: {ROLES[role]} by age band, sex and ethnicity",
-              columns=(Column("dimension", "Characteristic"), Column("value", "Value"),
-                       Column("people", "People", "integer"),
-                       Column("share", "Share", "percent")),
-              rows=rows, source="people.people_profile", notes=(note,)),
-        Table(id=f"{theme.id}_{role}_home_wards",
-              caption=f"{theme.name}: where the {ROLES[role]} live",
-              columns=(Column("ward_name", "Home ward"), Column("people", "People", "integer"),
-                       Column("share", "Share", "percent")),
-              rows=ward_rows, source="people.people_profile", notes=(note,)),
-    ]
-
-
-def _repeat_blocks(item: ThemeEvidence, role: str, threshold: int) -> list[Block]:
-    """One sentence on repeat victims (or offenders): how many, and their share of incidents."""
-    result = item.repeats
-    if result is None:
-        return []
-    if isinstance(result, Unavailable):
-        return [unavailable_callout(result)]
-    row = result.table.set_index("unit").loc[role]
-    units, repeat = int(row["units"]), int(row["repeat_units"])
-    if units == 0:
-        return []
-    what = "victimisation" if role == "victim" else "offending"
-    if repeat < threshold:
-        return [Paragraph(f"Repeat {what}: fewer than {threshold} {ROLES[role]} appear in more "
-                          "than one incident of this theme in the strategic period.")]
-    return [Paragraph(
-        f"Repeat {what}: {count_text(repeat)} of the {count_text(units)} {ROLES[role]} with a "
-        f"person key ({percent_text(100 * row['repeat_share'])}) appear in more than one "
-        f"incident of this theme in the strategic period; they account for "
-        f"{percent_text(100 * row['repeat_incident_share'])} of its {role} involvements.")]
-
-
-def _age_chart(theme: Theme, role: str, rows: pd.DataFrame) -> Chart:
-    """Bar chart of people by age band; withheld bands are left out and said so."""
-    ages = rows[(rows["dimension"] == "Age band") & (rows["value"] != NOT_RECORDED)]
-    shown = ages[ages["people"] != SUPPRESSED]
-    withheld = len(ages) - len(shown)
-    peak = shown.loc[shown["people"].astype(int).idxmax(), "value"] if len(shown) else None
-    alt = (f"Bar chart of {ROLES[role]} by age band"
-           + (f"; the largest group is aged {peak}" if peak else "")
-           + (f"; {withheld} band(s) withheld as small numbers." if withheld else "."))
-    return bar_chart(
-        id=f"{theme.id}_{role}_ages", title=f"{theme.name}: {ROLES[role]} by age band",
-        values=[{"age": str(r.value), "people": int(r.people)}
-                for r in shown.itertuples(index=False)],
-        category="age", value="people", category_title="Age band",
-        value_title=f"{ROLES[role].capitalize()} (distinct people)",
-        sort=[str(v) for v in shown["value"]], alt_text=alt, source="people.people_profile",
-        table_id=f"{theme.id}_{role}_profile")
-
-
-def refs_text(refs: list[str]) -> str:
-    """Register numbers as a reader lists them.
-
-    >>> refs_text(["D1"]), refs_text(["D1", "D3"]), refs_text(["D1", "D2", "D5"])
-    ('D1', 'D1 and D3', 'D1, D2 and D5')
-    """
-    return refs[0] if len(refs) == 1 else f"{', '.join(refs[:-1])} and {refs[-1]}"
-
-
-def gap_blocks(evidence: Evidence, item: ThemeEvidence, section: str
-               ) -> tuple[str, list[Block]]:
-    """Which data requirements a section of a theme needs, in words, and a :class:`DataGap`
-    for each need it is the first to raise; a need raised before is referred to by number.
-
-    ``section`` is ``victim``, ``offender`` or ``partner`` (the order a theme's chapter
-    names its needs in).
-    """
-    register = {r.need.id: r for r in data_requirements(evidence)}
-    needs = theme_needs(item)
-    earlier = {n for s in list(needs)[:list(needs).index(section)] for n in needs[s]}
-    wanted = sorted((register[n] for n in needs[section]), key=lambda r: int(r.reference[1:]))
-    places: dict[str, list[str]] = {}
-    boxes: list[Block] = []
-    for r in wanted:
-        if r.need.id in earlier:
-            place = "above"
-        elif r.themes[0] != item.theme.name:
-            place = f"under {r.themes[0]}"
-        else:
-            place = "below"
-            boxes.append(DataGap(missing=r.need.missing, would_fill=r.need.would_fill,
-                                 owner=r.need.owner,
-                                 theme=r.themes[0] if len(r.themes) == 1 else None))
-        places.setdefault(place, []).append(r.reference)
-    word = "requirement" if len(wanted) == 1 else "requirements"
-    where = [f"{refs_text(refs)} {'is' if len(refs) == 1 else 'are'} set out {place}"
-             if not index else f"{refs_text(refs)} {place}"
-             for index, (place, refs) in enumerate(places.items())]
-    text = f"data {word} {refs_text([r.reference for r in wanted])}"
-    if len(places) == 1:
-        return f"{text}, set out {next(iter(places))}", boxes
-    return f"{text}: {', '.join(where)}", boxes
-
-
-def person_blocks(evidence: Evidence, item: ThemeEvidence, role: str) -> list[Block]:
-    """The victim or offender profile of a theme: from partner data, or the data gap.
-
-    police.uk open data never say who was involved: the first theme without partner data on
-    people says so; later ones refer back to it. Each names the data requirements that
-    would fill its profile, setting out those no earlier theme raised.
-
-    Parameters
-    ----------
-    evidence
-        Everything the document is built from (the register is written from it).
-    item
-        The theme's evidence.
-    role
-        ``victim`` or ``offender``.
-    """
-    threshold = evidence.config.suppression_threshold
-    profile = item.people.get(role)
-    if profile_needed(item, role):
-        needs, boxes = gap_blocks(evidence, item, role)
-        first = next(t for t in evidence.themes if t.theme.id == first_without_people(evidence))
-        explained = "victim" if profile_needed(first, "victim") else "offender"
-        if first is not item:
-            text = (f"No {role} data are available for this theme either, as the {explained} "
-                    f"profile of {first.theme.name} explains. The {role} profile needs "
-                    f"{needs}.")
-        elif role == explained:
-            text = (f"No {role} data are available for this theme: police.uk open data "
-                    "record where and when incidents happened, never who was involved, so no "
-                    "theme's victim or offender profile can be drawn from them; later themes "
-                    f"refer back here. The {role} profile needs {needs}.")
-        else:
-            text = (f"No {role} data are available for this theme either. The {role} profile "
-                    f"needs {needs}.")
-        blocks: list[Block] = [Paragraph(text), *boxes]
-        if isinstance(profile, Unavailable):
-            blocks.insert(0, unavailable_callout(profile))
-        return blocks
-    if profile.people < threshold:
-        return [Paragraph(
-            f"Fewer than {threshold} {ROLES[role]} were recorded for this theme's incidents "
-            "in the strategic period: too few to publish a profile without identifying them.")]
-    return _profile_blocks(item, role, profile, threshold)
+from cspkit.assessment.gaps import PARTNER, data_requirements, section_gaps, theme_needs
+from cspkit.assessment.locations import location_note
+from cspkit.assessment.wording import Change, count_text, names_text, percent_text
 
 
 def _performance(evidence: Evidence, item: ThemeEvidence, weights: dict[str, float]
@@ -292,18 +96,6 @@ def _locations(item: ThemeEvidence) -> list[Block]:
         ),
         *filter(None, [notable_places(loc, item.crime_categories)]),
     ]
-
-
-def location_note(loc: TopLocations) -> str:
-    """What a police.uk location is, and how many points share the most common name."""
-    note = ("police.uk publishes no addresses: it moves each incident to the nearest of a set "
-            "of anonymised map points and names the point after a nearby street or place. "
-            "Each row is one point; its count is the incidents placed there, not at an exact "
-            "address.")
-    if loc.shared_points > 1:
-        note += (f" Different points can share a name: '{loc.shared_name}' names "
-                 f"{count_text(loc.shared_points)} points in this period.")
-    return note
 
 
 def _location_profile(evidence: Evidence, item: ThemeEvidence, weight: float) -> list[Block]:
@@ -399,33 +191,35 @@ def _outcomes(evidence: Evidence, item: ThemeEvidence) -> list[Block]:
 
 
 FLAG_WORDS = {
-    "domestic": ("domestic abuse", "a domestic abuse flag", "domestic or not"),
-    "alcohol": ("alcohol-related crime", "an alcohol flag", "alcohol-related or not"),
-    "hate": ("hate crime", "a hate crime flag", "hate crime or not"),
+    "domestic": ("domestic abuse", "domestic abuse flag", "domestic or not"),
+    "alcohol": ("alcohol-related crime", "alcohol flag", "alcohol-related or not"),
+    "hate": ("hate crime", "hate crime flag", "hate crime or not"),
 }
 """Per incident flag: what it marks, the marker police.uk lacks, and what the figures mix."""
 
 
 def flag_caveat(evidence: Evidence, item: ThemeEvidence) -> Paragraph:
-    """What a flagged theme's police.uk figures cannot tell apart, said before any figure."""
+    """What a flagged theme's police.uk figures cannot tell apart, said before any figure;
+    the data requirements that would tell it apart, while they are open."""
     words = [FLAG_WORDS[flag] for flag in item.theme.flags]
-    named = refs_text([w[0] for w in words])
-    register = {r.need.id: r.reference for r in data_requirements(evidence)}
-    refs = [register[n] for flag in item.theme.flags for n in FLAG_NEEDS[flag]]
+    named = names_text([w[0] for w in words])
     covered = ", ".join(c.lower() for c in item.crime_categories)
-    return Paragraph(
-        f"{named[0].upper()}{named[1:]} cannot be identified in police.uk data: the open data "
-        f"carry no {' or '.join(w[1].split(' ', 1)[1] for w in words)}, so this chapter's "
-        f"police figures count all its offences ({covered}), "
-        f"{'; '.join(w[2] for w in words)}. Identifying {named} needs data requirements "
-        f"{refs_text(refs)} (set out under Partner data needed).")
+    text = (f"{named[0].upper()}{named[1:]} cannot be identified in police.uk data: the open "
+            f"data carry no {' or '.join(w[1] for w in words)}, so this chapter's police "
+            f"figures count all its offences ({covered}), {'; '.join(w[2] for w in words)}.")
+    register = {r.need.id: r.reference for r in data_requirements(evidence)}
+    refs = [register[FLAG_NEEDS[f]] for f in item.theme.flags if FLAG_NEEDS[f] in register]
+    if refs:
+        text += (f" Identifying {named} needs data requirement{'s' if len(refs) > 1 else ''} "
+                 f"{names_text(refs)} (see Partner data needed).")
+    return Paragraph(text)
 
 
 def _partner_gaps(evidence: Evidence, item: ThemeEvidence) -> list[Block]:
-    """The theme's needs beyond police.uk and people: its flags and ``partner_data``."""
-    if not theme_needs(item)["partner"]:
+    """The theme's open needs beyond people: its flags, partner exports and other data."""
+    if not theme_needs(item, evidence.partner_coverage)[PARTNER]:
         return []
-    needs, boxes = gap_blocks(evidence, item, "partner")
+    needs, boxes = section_gaps(evidence, item, PARTNER)
     return [Paragraph(f"Beyond police.uk, this theme needs {needs}."), *boxes]
 
 
@@ -450,12 +244,7 @@ def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, fl
         children.append(Paragraph(
             "Police-recorded crime is not part of this theme: it is built from partner data, "
             "named below as data gaps until they are shared."))
-    children += [
-        Section(id=f"{theme.id}_victims", title="Victim profile", level=2,
-                children=tuple(person_blocks(evidence, item, "victim"))),
-        Section(id=f"{theme.id}_offenders", title="Offender profile", level=2,
-                children=tuple(person_blocks(evidence, item, "offender"))),
-    ]
+    children += people_sections(evidence, item)
     if item.crime_categories or item.includes_asb:
         children.append(Section(id=f"{theme.id}_location", title="Location profile", level=2,
                                 children=tuple(_location_profile(evidence, item, weight))))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 from cspkit.site.database import database_config
 
@@ -16,6 +17,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",
     "cspkit.tracker",
 ]
 
@@ -30,6 +32,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cspkit.site.urls"
@@ -69,15 +73,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["cspkit.tracker.auth.TrackerBackend"]
+# django-axes first: it refuses a locked account name or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "cspkit.tracker.auth.TrackerBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tracker:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (cspkit.tracker.throttle): this many failures inside the window lock the
-# account name, and separately the client address, until the window has passed.
-CSP_LOGIN_FAILURE_LIMIT = int(os.environ.get("CSP_LOGIN_FAILURE_LIMIT", "5"))
-CSP_LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("CSP_LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+# Sign-in throttling (django-axes, see cspkit.tracker.sign_in): this many failures inside the
+# window lock the account name, and separately the client address, until the window has
+# passed. A good sign-in clears its account's failures only (not the address's).
+AXES_FAILURE_LIMIT = int(os.environ.get("CSP_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CSP_LOGIN_FAILURE_WINDOW_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "cspkit.tracker.sign_in.sign_in_name"
+AXES_LOCKOUT_CALLABLE = "cspkit.tracker.views.auth.sign_in_refused"
+AXES_RESET_ON_SUCCESS = False
+# Tries made while locked are refused unchecked and neither counted nor extend the lock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# No log of every sign-in (who, address, browser): nothing in the tracker reads it.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Database sessions as Django keeps them, loaded with fixed SQL (see cspkit.site.sessions).
 SESSION_ENGINE = "cspkit.site.sessions"

@@ -44,6 +44,9 @@ def load_partner_command(
     rows were placed in (those outside the partnership, with --config). Rows that cannot be
     read are rejected, counted and written to the rejects file; an export already loaded is
     a notice and changes nothing; a failed load leaves the warehouse unchanged.
+    Person keys must be the keyed hashes `csp pseudonymise` writes, and an export whose
+    stored text holds names, phone numbers, e-mails, dates of birth, postcodes or addresses
+    is refused.
     """
     from cspkit.assessment.config import load_config
     from cspkit.cli import fail

@@ -117,6 +117,17 @@ class PartnerMapping(BaseModel):
                              "underscores (e.g. council_asb)")
         return self
 
+    def text_columns(self) -> dict[str, bool]:
+        """Columns stored as written (details, location, categories, sex, ethnicity), each
+        with whether it is the incident's location: the columns checked for identifiers."""
+        i = self.incident
+        named = [i.category, i.subcategory, *self.details.values()]
+        named += [c for p in self.person for c in (p.sex, p.ethnicity)]
+        text = {c: False for c in named if c}
+        if i.location:
+            text[i.location] = True
+        return text
+
     def columns(self) -> list[str]:
         """Every column the mapping reads."""
         i = self.incident

@@ -4,25 +4,36 @@ Rows whose values cannot be read (an unparseable date or time, a malformed postc
 code, a category the mapping does not allow, a flag value it does not know, an impossible
 age) are rejected: never loaded, never silently dropped, each listed with its line, column
 and value. A row with no location, or a postcode not in the loaded lookup, is loaded and
-counted as unplaced.
+counted as unplaced. A file whose person keys are not keyed hashes, or whose stored text
+holds people's identifiers (:mod:`cspkit.privacy.identifiers`), is refused as a whole.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime, time
+from pathlib import Path
 
 import pyarrow as pa
 
 from cspkit.errors import LoadError
+from cspkit.privacy.identifiers import describe_findings, identifier_findings, key_problems
 from cspkit.sources.base import ParsedFile, TableRows
 from cspkit.sources.files import RawFile
+from cspkit.sources.partner.dates import DateValue, read_date
 from cspkit.sources.partner.mapping import PartnerMapping, PersonColumns
 from cspkit.sources.partner.postcodes import normalise_postcode
-from cspkit.sources.partner.readers import CP1252, UTF8, ExportTable, read_export
+from cspkit.sources.partner.readers import (
+    CP1252,
+    UTF8,
+    ExportTable,
+    NeededColumns,
+    read_export,
+)
 
 LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -59,16 +70,11 @@ class _Rejected(Exception):
         self.column, self.reason, self.value = column, reason, value or ""
 
 
-def _date(value: str | None, column: str, date_format: str | None) -> date:
+def _date(value: str | None, column: str, date_format: str | None) -> DateValue:
     if value is None:
         raise _Rejected(column, "date is empty", value)
-    if date_format:
-        try:
-            return datetime.strptime(value, date_format).date()
-        except ValueError:
-            pass
     try:
-        return datetime.fromisoformat(value).date()
+        return read_date(value, date_format)
     except ValueError:
         raise _Rejected(column, f"not a date (expected {date_format or 'YYYY-MM-DD'})",
                         value) from None
@@ -162,30 +168,37 @@ class ExportParser:
         allowed = set(mapping.encodings) | ({CP1252} if allow_cp1252 else set())
         self.encodings = (UTF8, CP1252) if CP1252 in allowed else (UTF8,)
         self.stats: dict[str, FileStats] = {}
+        self.needs = NeededColumns(
+            tuple(mapping.columns()), f"mapping {mapping.name}",
+            "Check that this export is the one the mapping is for, or copy the mapping and "
+            "correct its column names")
+        # Workbook path → its sheet the mapping reads (None once its error was raised).
+        self._workbooks: dict[str, ExportTable | None] = {}
+        self._lock = threading.Lock()
+
+    def _read(self, raw: RawFile) -> ExportTable | None:
+        """The export in ``raw``; for a sheet of a workbook, the workbook's sheet that holds
+        the mapped columns (read once, by the one export reader), ``None`` for the others.
+        """
+        if not ("!" in raw.name and raw.path.lower().endswith(".xlsx")):
+            return read_export(raw.name, raw.data, encodings=self.encodings, needs=self.needs)
+        with self._lock:
+            first = raw.path not in self._workbooks
+            if first:
+                self._workbooks[raw.path] = None
+                self._workbooks[raw.path] = read_export(
+                    raw.path, Path(raw.path).read_bytes(), sheet=self.mapping.sheet,
+                    needs=self.needs)
+            table = self._workbooks[raw.path]
+        if table is None or raw.name != table.name:
+            return None
+        return table
 
     def __call__(self, raw: RawFile) -> ParsedFile | None:
-        sheet = self.mapping.sheet
-        if sheet is not None and "!" in raw.name and not raw.name.endswith(f"!{sheet}"):
+        table = self._read(raw)
+        if table is None:
             return None
-        # A workbook's other sheets (notes, pivots) are passed over when the mapping names
-        # no sheet: the sheet with the mapped columns is the export.
-        other_sheet_allowed = ("!" in raw.name and raw.path.lower().endswith(".xlsx")
-                               and sheet is None)
-        try:
-            table = read_export(raw.name, raw.data, encodings=self.encodings)
-        except LoadError:
-            if other_sheet_allowed:
-                return None
-            raise
-        missing = [c for c in self.mapping.columns() if c not in table.columns]
-        if missing and other_sheet_allowed:
-            return None
-        if missing:
-            raise LoadError(
-                f"mapping {self.mapping.name} reads column(s) {missing} that the file does "
-                f"not have (found: {', '.join(table.columns)})", path=raw.name, line=1,
-                hint="Check that this export is the one the mapping is for, or copy the "
-                "mapping and correct its column names")
+        self._refuse_identifiers(table)
         stats = FileStats(encoding=table.encoding, rows=len(table.rows))
         rows = _Rows()
         seen: set = set()  # incident ids, and (incident id, role, key) of people
@@ -203,6 +216,28 @@ class ExportParser:
                             line=first.line, hint="Check the mapping's columns and formats")
         return self._parsed(raw, table, rows, stats)
 
+    def _refuse_identifiers(self, table: ExportTable) -> None:
+        """Refuse an export whose person keys are not keyed hashes, or whose stored text
+        holds names, phone numbers, e-mails, dates of birth, postcodes or addresses."""
+        m = self.mapping
+        recorded = {v.casefold() for v in m.not_recorded}
+        keys = {f'column "{p.key}" (the {p.role} key)': [
+            v for v in table.column(p.key) if v is None or v.casefold() not in recorded]
+            for p in m.person if p.key}
+        problems = key_problems(keys)
+        text = m.text_columns()
+        findings = identifier_findings({c: table.column(c) for c in text},
+                                       locations={c for c, where in text.items() if where})
+        if findings:
+            problems.append(describe_findings(findings))
+        if problems:
+            raise LoadError(
+                "identifiers must not enter the warehouse: " + "; ".join(problems),
+                path=table.name, line=table.header_line,
+                hint="A person key is the 64-character keyed hash `csp pseudonymise` writes: "
+                "have the data owner pseudonymise the export (docs/privacy.md), and leave "
+                "columns that identify people out of the mapping")
+
     def _row(self, raw: RawFile, row: tuple, line: int, index: Mapping[str, int],
              rows: _Rows, seen: set, stats: FileStats) -> None:
         m, inc = self.mapping, self.mapping.incident
@@ -211,10 +246,11 @@ class ExportParser:
             return row[index[column]] if column else None
 
         if inc.date:
-            day = _date(cell(inc.date), inc.date, inc.date_format)
-            month = f"{day:%Y-%m}"
-            clock = _time(cell(inc.time), inc.time) if inc.time else None
-            occurred = datetime.combine(day, clock or time(0, 0))
+            when = _date(cell(inc.date), inc.date, inc.date_format)
+            month = f"{when.day:%Y-%m}"
+            # A time column, when filled, wins over a time written with the date.
+            clock = (_time(cell(inc.time), inc.time) if inc.time else None) or when.clock
+            occurred = datetime.combine(when.day, clock or time(0, 0))
         else:
             month = cell(inc.month) or ""
             if not _MONTH.match(month):
@@ -289,7 +325,7 @@ class ExportParser:
 
         sex = known(person.sex)
         values = {
-            "person_key": cell(person.key),
+            "person_key": known(person.key),
             "age": _age(cell(person.age), person.age or ""),
             "sex": _SEX.get(sex.casefold(), sex) if sex else None,
             "ethnicity": known(person.ethnicity),

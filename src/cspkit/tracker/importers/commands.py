@@ -82,7 +82,8 @@ def import_files(
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
-    from cspkit.tracker.importers.services import import_file
+    from cspkit.tracker.importers.reader import read_document
+    from cspkit.tracker.importers.services import import_allowed, import_document
     from cspkit.tracker.models import Plan
 
     user = get_user_model().objects.filter(username=username).first()
@@ -94,9 +95,14 @@ def import_files(
         wanted = f"plan {plan_id}" if plan_id is not None else "any plan"
         raise CspError(f"no {wanted} in the tracker", hint="Create the plan first")
     lines: list[str] = []
+    for path in files:
+        import_allowed(imported_by=user, path=Path(path))
+    # Every file is read before the transaction opens: reading holds no database lock.
+    documents = [(Path(path), read_document(Path(path))) for path in files]
     with transaction.atomic():
-        for path in files:
-            report = import_file(
+        for path, document in documents:
+            report = import_document(
+                document=document,
                 path=path,
                 plan=plan,
                 imported_by=user,

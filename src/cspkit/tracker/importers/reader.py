@@ -53,29 +53,39 @@ def read_document(path: Path) -> ParsedDocument:
 
 
 def _join_broken_paragraphs(lines: list[SourceLine]) -> list[SourceLine]:
-    """Rejoin a paragraph a page break cut in two (it resumes in lower case)."""
+    """Rejoin a paragraph a page break cut in two (it resumes in lower case).
+
+    The pieces of each paragraph are gathered first and joined once, so a long run of
+    such lines costs one pass, not one copy of the growing paragraph per line.
+    """
     joined: list[SourceLine] = []
+    pieces: dict[int, list[SourceLine]] = {}  # index in ``joined`` -> the lines it gathers
     last_text = -1  # index in ``joined`` of the last line that is not blank
     for line in lines:
-        previous = joined[last_text] if last_text >= 0 else None
+        previous = pieces[last_text][-1] if last_text in pieces else None
         if (
             previous is not None
-            and _is_plain(previous)
+            and _is_plain(joined[last_text])
             and _is_plain(line)
             and line.text[:1].islower()
             and not previous.text.endswith(_SENTENCE_END)
         ):
-            joined[last_text] = SourceLine(
-                previous.where,
-                previous.line,
-                (f"{previous.text} {line.text}",),
-                (f"{previous.raw_cells[0]} {line.raw_cells[0]}",),
-            )
+            pieces[last_text].append(line)
             del joined[last_text + 1 :]
             continue
         joined.append(line)
         if not line.is_blank:
             last_text = len(joined) - 1
+            pieces[last_text] = [line]
+    for index, gathered in pieces.items():
+        if len(gathered) > 1:
+            first = gathered[0]
+            joined[index] = SourceLine(
+                first.where,
+                first.line,
+                (" ".join(piece.text for piece in gathered),),
+                (" ".join(piece.raw_cells[0] for piece in gathered),),
+            )
     return joined
 
 

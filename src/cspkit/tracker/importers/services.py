@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from cspkit.errors import CspError
 from cspkit.tracker.importers.matching import LeadIndex
+from cspkit.tracker.importers.parsed import ParsedDocument
 from cspkit.tracker.importers.reader import read_document
 from cspkit.tracker.importers.report import ImportReport
 from cspkit.tracker.importers.writers import PlanWriter
@@ -23,9 +25,35 @@ NOTHING_TO_IMPORT = (
 )
 
 
+def import_file(*, path: Path, imported_by: User, **options: Any) -> ImportReport:
+    """Read ``path``, then import it with :func:`import_document` (``options``: ``plan``,
+    ``partnership``, ``written_on``, ``add_agencies``, as there).
+
+    The file is read before the database transaction opens, so reading a large file keeps
+    no one else from saving.
+    """
+    path = Path(path)
+    import_allowed(imported_by=imported_by, path=path)
+    document = read_document(path)
+    return import_document(document=document, path=path, imported_by=imported_by, **options)
+
+
+def import_allowed(*, imported_by: User, path: Path) -> None:
+    """Refuse anyone but an administrator, naming the file."""
+    try:
+        administrator_required(imported_by)
+    except PermissionDenied as error:
+        raise CspError(
+            f"not allowed to import: {error}",
+            path=str(path),
+            hint="Import as an administrator of the tracker",
+        ) from error
+
+
 @transaction.atomic
-def import_file(
+def import_document(
     *,
+    document: ParsedDocument,
     path: Path,
     imported_by: User,
     plan: Plan | None = None,
@@ -33,7 +61,8 @@ def import_file(
     written_on: date | None = None,
     add_agencies: bool = False,
 ) -> ImportReport:
-    """Import the themes, actions, sub-actions, registers and updates ``path`` holds.
+    """Import the themes, actions, sub-actions, registers and updates of ``document`` (read
+    from ``path`` by ``read_document``) in one transaction.
 
     ``plan`` defaults to the partnership's most recent plan. Updates are dated
     ``written_on``, else the date the document carries (its signature, or the month in its
@@ -47,16 +76,7 @@ def import_file(
     administrator), so history shows who imported what; on any error nothing is written and
     a :class:`CspError` says which row and why.
     """
-    path = Path(path)
-    try:
-        administrator_required(imported_by)
-    except PermissionDenied as error:
-        raise CspError(
-            f"not allowed to import: {error}",
-            path=str(path),
-            hint="Import as an administrator of the tracker",
-        ) from error
-    document = read_document(path)
+    import_allowed(imported_by=imported_by, path=path)
     plan = _plan(plan=plan, partnership=partnership, path=path)
     report = ImportReport(
         path=str(path),

@@ -12,9 +12,15 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 from cspkit.errors import CspError
+from cspkit.tracker.importers.reader import read_document
 from cspkit.tracker.importers.report import ImportReport
-from cspkit.tracker.importers.services import import_file
-from cspkit.tracker.importers.source import TEXT_SUFFIXES, WORD_SUFFIXES
+from cspkit.tracker.importers.services import import_allowed, import_document
+from cspkit.tracker.importers.source import (
+    MAX_FILE_BYTES,
+    TEXT_SUFFIXES,
+    WORD_SUFFIXES,
+    megabytes,
+)
 from cspkit.tracker.reports.pages import render_page
 from cspkit.tracker.selectors.access import administrator_required
 from cspkit.tracker.selectors.plan import plan_get
@@ -37,6 +43,11 @@ class ImportForm(forms.Form):
         document = self.cleaned_data["document"]
         if Path(document.name).suffix.lower() not in WORD_SUFFIXES + TEXT_SUFFIXES:
             raise forms.ValidationError("Choose a .docx, .txt or .tsv file.")
+        if document.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                f"The document is {megabytes(document.size)}; the import takes files up to "
+                f"{megabytes(MAX_FILE_BYTES)}. Remove pictures or split the document."
+            )
         return document
 
 
@@ -62,7 +73,12 @@ def import_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _import_upload(
     request: HttpRequest, *, plan_pk: int, upload: UploadedFile, preview: bool
 ) -> ImportReport:
-    """Import the upload from a private temporary folder; messages name the upload only."""
+    """Import the upload from a private temporary folder; messages name the upload only.
+
+    The file is read before the database transaction opens: on SQLite a transaction holds
+    the database's write lock, and reading a large document must not keep everyone else
+    from saving meanwhile.
+    """
     name = Path(upload.name).name
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
@@ -70,8 +86,11 @@ def _import_upload(
             for chunk in upload.chunks():
                 handle.write(chunk)
         try:
+            import_allowed(imported_by=request.user, path=path)
+            document = read_document(path)
             with transaction.atomic():
-                report = import_file(
+                report = import_document(
+                    document=document,
                     path=path,
                     plan=plan_get(fetched_by=request.user, pk=plan_pk),
                     imported_by=request.user,

@@ -8,7 +8,6 @@ from cspkit.tracker.models.registers import (
     Recommendation,
     RecommendationUpdate,
 )
-from cspkit.tracker.models.security import LoginFailure
 
 __all__ = [
     "Action",
@@ -16,7 +15,6 @@ __all__ = [
     "Agency",
     "DataRequirement",
     "DataRequirementUpdate",
-    "LoginFailure",
     "Partnership",
     "Person",
     "Plan",

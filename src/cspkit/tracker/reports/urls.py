@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
+import cspkit.tracker.converters  # noqa: F401 - registers <id:…>
 from cspkit.tracker.reports.views import (
     CONTENT_TYPES,
     progress_report_page_view,
@@ -30,12 +31,12 @@ app_name = "tracker_reports"
 
 urlpatterns = [
     path(
-        "plans/<int:pk>/progress-report/",
+        "plans/<id:pk>/progress-report/",
         progress_report_page_view,
         name="progress_report_page",
     ),
     path(
-        "plans/<int:pk>/progress-report.<report_format:file_format>",
+        "plans/<id:pk>/progress-report.<report_format:file_format>",
         progress_report_view,
         name="progress_report",
     ),

@@ -5,17 +5,16 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.dateparse import parse_datetime
 
 from cspkit.tracker.selectors.history import history_feed
-from cspkit.tracker.views.common import requested_plan
+from cspkit.tracker.views.common import query_datetime, requested_plan
 
 PAGE_SIZE = 50
 
 
 @login_required
 def history_view(request: HttpRequest) -> HttpResponse:
-    before = parse_datetime(request.GET.get("before", ""))
+    before = query_datetime(request, "before")
     changes = history_feed(fetched_by=request.user, before=before, limit=PAGE_SIZE)
     older = changes[-1].when.isoformat() if len(changes) == PAGE_SIZE else None
     return render(

@@ -31,7 +31,7 @@ from cspkit.tracker.selectors.plan import (
 from cspkit.tracker.services.plan import action_create, action_edit
 from cspkit.tracker.services.updates import action_update_create
 from cspkit.tracker.status import RagStatus
-from cspkit.tracker.views.common import requested_plan, resubmit_data
+from cspkit.tracker.views.common import query_row_id, requested_plan, resubmit_data
 
 
 @login_required
@@ -88,9 +88,10 @@ def _action_context(request: HttpRequest, pk: int, **extra: object) -> dict[str,
 @login_required
 def action_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
-        form = UpdateForm(request.POST)
+        action = action_get(fetched_by=request.user, pk=pk)
+        plan = action.theme.plan
+        form = UpdateForm(request.POST, plan=plan)
         if form.is_valid():
-            action = action_get(fetched_by=request.user, pk=pk)
             try:
                 action_update_create(
                     action=action,
@@ -101,7 +102,7 @@ def action_view(request: HttpRequest, pk: int) -> HttpResponse:
                     written_on=form.cleaned_data["written_on"],
                 )
             except StaleEditError as error:
-                form = UpdateForm(resubmit_data(request, error))
+                form = UpdateForm(resubmit_data(request, error), plan=plan)
                 form.is_valid()
                 context = _action_context(request, pk, form=form, stale=error)
                 return render(request, "tracker/action.html", context, status=409)
@@ -111,7 +112,9 @@ def action_view(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "tracker/action.html", context, status=400)
     context = _action_context(request, pk)
     action = context["action"]
-    context["form"] = UpdateForm(initial={"version": action.version, "status": action.status})
+    context["form"] = UpdateForm(
+        initial={"version": action.version, "status": action.status}, plan=context["plan"]
+    )
     return render(request, "tracker/action.html", context)
 
 
@@ -211,10 +214,9 @@ def action_history_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_actions_view(request: HttpRequest) -> HttpResponse:
-    plan_id = request.GET.get("plan", "")
     plan, rows = my_actions_page(
         fetched_by=request.user,
-        pk=int(plan_id) if plan_id.isdigit() else None,
+        pk=query_row_id(request, "plan"),
         today=timezone.localdate(),
     )
     if plan is None:

@@ -105,9 +105,11 @@ def _entry_page(
     """Show a register entry, or take a progress update to it."""
     context = {"entry": entry, "plan": entry.plan, "can_update": can_update, **extra}
     if request.method != "POST":
-        context["form"] = UpdateForm(initial={"version": entry.version, "status": entry.status})
+        context["form"] = UpdateForm(
+            initial={"version": entry.version, "status": entry.status}, plan=entry.plan
+        )
         return render(request, template, context)
-    form = UpdateForm(request.POST)
+    form = UpdateForm(request.POST, plan=entry.plan)
     if not form.is_valid():
         context["form"] = form
         return render(request, template, context, status=400)
@@ -127,7 +129,7 @@ def _entry_page(
             written_on=form.cleaned_data["written_on"],
         )
     except StaleEditError as error:
-        form = UpdateForm(resubmit_data(request, error))
+        form = UpdateForm(resubmit_data(request, error), plan=entry.plan)
         form.is_valid()
         entry.refresh_from_db()
         context.update(form=form, stale=error)

@@ -88,9 +88,8 @@ def rise_by_ward_blocks(item: ThemeEvidence, alpha: float = ALPHA) -> list[Block
                     f"in {_wards_text(t.head(3))}.")
         else:
             share = leading["change"].sum() / rise if rise else np.nan
-            text = (f"{head}. The rise is statistically significant in "
-                    f"{_wards_text(leading)}, allowing for testing all "
-                    f"{len(ranking.table)} wards, and "
+            text = (f"{head}. The rise is statistically significant (allowing for testing all "
+                    f"{len(ranking.table)} wards) in {_wards_text(leading)}, which "
                     f"{'together account' if len(leading) > 1 else 'accounts'} for "
                     f"{count_text(leading['change'].sum())} of the {count_text(rise)} "
                     f"({percent_text(100 * share)}).")

@@ -52,7 +52,7 @@ ANALYSES = {
     "LSOA ranking": lambda con: lsoa_ranking(con, areas=AREA, period=PERIOD),
     "concentration": lambda con: concentration(con, areas=AREA, period=PERIOD),
     "deprivation": lambda con: deprivation_profile(con, areas=AREA, period=PERIOD),
-    "hot spots (Gi*, 999 perms)": lambda con: hotspots(con, areas=AREA, period=PERIOD),
+    "hot spots (Gi*, analytic p-values)": lambda con: hotspots(con, areas=AREA, period=PERIOD),
     "vulnerable localities": lambda con: vulnerable_localities(con, areas=AREA, period=PERIOD),
     "outcomes": lambda con: outcome_profile(con, areas=AREA, period=PERIOD, themes=THEMES),
     "peers (force, England)": lambda con: peer_comparison(con, area=AREA, period=PERIOD),

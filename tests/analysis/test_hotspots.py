@@ -1,3 +1,5 @@
+import math
+
 import numpy as np
 import pytest
 import shapely
@@ -37,6 +39,18 @@ def test_gi_star_matches_the_direct_formula_on_a_lattice():
     z, p = gi_star(x, lattice(5), permutations=199, seed=1)
     assert_allclose(z, gi_star_direct(x, lattice(5)))
     assert ((p > 0) & (p <= 1)).all()
+
+
+def test_gi_star_p_values_are_two_sided_normal_without_permutations():
+    rng = np.random.default_rng(11)
+    x = rng.poisson(5, size=25).astype(float)
+    x[[6, 7, 11, 12]] += 20
+    z, p = gi_star(x, lattice(5))
+    # 2 (1 - Phi(|z|)), Phi written with the error function
+    phi = np.array([0.5 * (1 + math.erf(abs(v) / math.sqrt(2))) for v in gi_star_direct(
+        x, lattice(5))])
+    assert_allclose(p, 2 * (1 - phi))
+    assert_allclose(z, gi_star_direct(x, lattice(5)))
 
 
 def test_gi_star_permutations_are_reproducible_with_a_seed():

@@ -1,7 +1,7 @@
 import pytest
 from numpy.testing import assert_allclose
 
-from cspkit.analysis.peers import peer_comparison
+from cspkit.analysis.peers import ENGLISH_FORCES, peer_comparison
 from cspkit.analysis.periods import StrategicPeriod
 from cspkit.errors import CspError
 
@@ -51,11 +51,62 @@ def test_peer_rates_force_and_completeness(peers):
     assert_allclose(t.loc[[LAD, OTHER_LAD, FAR], "rate_per_1000"], [50 / 6, 7 / 1.2, 15.0])
     assert result.police_force == "testshire"
     assert t.loc[[LAD, OTHER_LAD], "rank_in_force"].tolist() == [1, 2]
-    assert t["rank_in_england"].isna().tolist() == [True, False, False]  # Farshire first
     assert result.partnership_rate == pytest.approx(50 / 6)
     assert result.force_rate == pytest.approx(57 / 7.2)
-    assert result.england_rate == pytest.approx(57 / 7.2)
+    assert result.force_authorities == 2
     assert result.n_incomplete == 1
+
+
+def test_one_forces_complete_data_make_no_england_comparator(peers):
+    # Testborough and Otherton (testshire) are the only complete authorities: the England
+    # rate would be testshire's force rate under another name
+    result = peer_comparison(peers, area=LAD, period=PERIOD)
+    assert result.england is None
+    assert result.table["rank_in_england"].isna().all()
+    assert (result.english_authorities_covered, result.english_authorities) == (2, 3)
+    assert result.forces_with_data == ("farshire", "testshire")
+
+
+NEAR, STRAY = "E07000904", "E07000905"
+
+
+@pytest.fixture
+def england(peers):
+    """A second force (nearshire, complete), an authority known only from farshire's strays,
+    and British Transport Police rows in Testborough."""
+    insert(peers, "area", [
+        {"lsoa_code": f"E0100001{i}", "lsoa_name": f"{name} 001A", "ward_code": f"E0500091{i}",
+         "ward_name": name, "lad_code": code, "lad_name": name, "load_id": 2}
+        for i, (code, name) in enumerate(((NEAR, "Nearshire"), (STRAY, "Strayton")))])
+    insert(peers, "population", [
+        {"lsoa_code": f"E0100001{i}", "geography": "lsoa21", "year": 2021, "age_min": 0,
+         "age_max": 120, "sex": "persons", "count": n, "source": "census2021", "load_id": 3}
+        for i, n in enumerate((4000, 5000))])
+    rows = [("2025-01", NEAR, "nearshire", 10), ("2025-02", NEAR, "nearshire", 14),
+            ("2025-01", STRAY, "farshire", 1), ("2025-01", LAD, "btp", 80)]
+    insert(peers, "area_crime_count", [
+        {"month": m, "area_level": "lad", "area_code": code, "area_name": code,
+         "police_force": force, "crime_type": "Burglary", "count": n, "load_id": 11}
+        for m, code, force, n in rows])
+    return peers
+
+
+def test_england_pools_complete_authorities_of_several_forces_and_names_its_gaps(england):
+    result = peer_comparison(england, area=LAD, period=PERIOD)
+    t = result.table.set_index("lad_code")
+    # Strayton's 1 crime per 5,000 residents (0.2 per 1,000) is under 5% of farshire's
+    # busiest authority (Farshire, 15.0 per 1,000): rows placed across a border, left out
+    assert STRAY not in t.index
+    # British Transport Police never becomes Testborough's force, though it records more
+    assert t.loc[LAD, ["police_force", "count"]].tolist() == ["testshire", 50]
+    assert t.loc[NEAR, ["count", "complete"]].tolist() == [24, True]
+    e = result.england
+    assert (e.authorities, e.english_authorities) == (3, 5)  # 3 >= half of 5
+    assert e.rate == pytest.approx(1000 * (50 + 7 + 24) / (6000 + 1200 + 4000))
+    assert e.forces_incomplete == (("farshire", ("2025-02",)),)
+    assert e.forces_without_data == ENGLISH_FORCES  # no real force in this warehouse
+    # 50 / 6,000, 24 / 4,000 and 7 / 1,200: 8.3, 6.0 and 5.8 per 1,000
+    assert t.loc[[LAD, NEAR, OTHER_LAD], "rank_in_england"].tolist() == [1, 2, 3]
 
 
 def test_peers_need_a_local_authority(peers):

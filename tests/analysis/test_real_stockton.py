@@ -14,6 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.stats
 import shapely
 from numpy.testing import assert_allclose, assert_array_equal
 
@@ -225,6 +226,66 @@ def test_peer_rates_match_the_raw_files(warehouse, raw, shared_data):
     assert sorted(t.index[t["in_force"]]) == sorted(four)
 
 
+def test_england_pools_the_complete_english_authorities_of_the_all_forces_counts(
+        warehouse, raw, shared_data):
+    """Plain SQL over the raw all-forces counts: each authority takes the territorial force
+    with most of its 2025 crime (never BTP), strays under 5% of that force's busiest
+    authority's rate are dropped, and an English authority is pooled when its force has all
+    12 months with no file missing from the inventory."""
+    summary = shared_data / "police-uk" / "all-forces-summary"
+    lad = f"read_csv('{summary / 'lad_month_crimetype_counts.csv.gz'}', all_varchar=true)"
+    inventory = f"read_csv('{summary / 'file_inventory.csv'}', all_varchar=true)"
+    authorities, rate = raw.sql(f"""
+        WITH counts AS (
+            SELECT lad25_code AS lad, force_file_slug AS force, sum(CAST(n AS BIGINT)) AS n
+            FROM {lad} WHERE month LIKE '2025-%' AND crime_type <> '{ASB}'
+              AND force_file_slug <> 'btp' AND coalesce(lad25_code, '') <> ''
+            GROUP BY 1, 2),
+        main AS (SELECT * FROM counts
+                 QUALIFY row_number() OVER (PARTITION BY lad ORDER BY n DESC, force) = 1),
+        res AS (SELECT l.LAD25CD AS lad, sum(c.n) AS residents
+                FROM lookup l JOIN census c ON c.lsoa21_code = l.LSOA21CD GROUP BY 1),
+        rated AS (SELECT m.*, r.residents, 1000.0 * m.n / r.residents AS rate
+                  FROM main m JOIN res r USING (lad)),
+        busiest AS (SELECT force, rate AS top FROM rated
+                    QUALIFY row_number() OVER (PARTITION BY force ORDER BY n DESC, lad) = 1),
+        kept AS (SELECT r.* FROM rated r JOIN busiest b USING (force)
+                 WHERE r.rate >= 0.05 * b.top),
+        bad AS (SELECT DISTINCT force_file_slug AS force FROM {inventory}
+                WHERE month LIKE '2025-%' AND status <> 'ok'),
+        full_year AS (SELECT force_file_slug AS force FROM {lad} WHERE month LIKE '2025-%'
+                      GROUP BY 1 HAVING count(DISTINCT month) = 12)
+        SELECT count(*), 1000.0 * sum(n) / sum(residents) FROM kept
+        WHERE lad LIKE 'E%' AND force IN (SELECT force FROM full_year)
+          AND force NOT IN (SELECT force FROM bad)
+    """).fetchone()
+    result = peer_comparison(warehouse, area=STOCKTON, period=Y2025)
+    e = result.england
+    assert (e.authorities, e.english_authorities) == (authorities, 296) == (224, 296)
+    assert e.rate == pytest.approx(rate)
+    assert e.forces_without_data == (
+        "greater-manchester", "metropolitan", "west-midlands", "west-yorkshire")
+    assert dict(e.forces_incomplete)["thames-valley"] == ("2025-07",)
+    assert len(dict(e.forces_incomplete)["avon-and-somerset"]) == 6
+    # Kirklees (West Yorkshire, not loaded) is known only from 11 South Yorkshire strays
+    assert "E08000034" not in set(result.table["lad_code"])
+    assert int(result.table.set_index("lad_code").loc[STOCKTON, "rank_in_england"]) == 25
+
+
+def test_with_only_clevelands_data_there_is_no_england_comparator(real_warehouse, tmp_path):
+    path = tmp_path / "cleveland_only.duckdb"
+    shutil.copy(real_warehouse, path)
+    con = connect(path)
+    con.raw_sql("DELETE FROM area_crime_count")
+    con.raw_sql("DELETE FROM source_inventory")
+    result = peer_comparison(con, area=STOCKTON, period=Y2025)
+    con.disconnect()
+    assert result.england is None
+    assert result.forces_with_data == ("cleveland",)
+    assert result.table["rank_in_england"].isna().all()
+    assert result.force_authorities == 4
+
+
 def test_hotspots_match_a_direct_computation_from_the_boundary_file(warehouse, raw, shared_data):
     features = json.loads((shared_data / "boundaries" / "lsoa21_bsc_cleveland.geojson").read_text())
     polygons = {f["properties"]["lsoa21_code"]: shapely.geometry.shape(f["geometry"])
@@ -241,10 +302,36 @@ def test_hotspots_match_a_direct_computation_from_the_boundary_file(warehouse, r
     s = np.sqrt((counts**2).mean() - xbar**2)
     wi = a.sum(axis=1)
     z = (a @ counts - xbar * wi) / (s * np.sqrt((n * (a**2).sum(axis=1) - wi**2) / (n - 1)))
-    result = hotspots(warehouse, areas=STOCKTON, period=Y2025, permutations=199, seed=1)
+    result = hotspots(warehouse, areas=STOCKTON, period=Y2025)
     t = result.table.set_index("lsoa_code").loc[codes]
     assert_allclose(t["gi_z"], z)
-    assert t.loc[t["hot"], "gi_z"].min() > 0
+    # two-sided normal p-values, then Benjamini-Hochberg by hand: q_(i) = min_k>=i m p_(k)/k
+    p = 2 * scipy.stats.norm.sf(np.abs(z))
+    order = np.argsort(p)
+    stepped = p[order] * n / np.arange(1, n + 1)
+    q = np.empty(n)
+    q[order] = np.minimum(1, np.minimum.accumulate(stepped[::-1])[::-1])
+    assert_allclose(t["p_value"], p)
+    assert_allclose(t["q_value"], q)
+    assert sorted(t.index[t["hot"]]) == sorted(np.array(codes)[(q <= 0.05) & (z > 0)])
+    assert result.n_hot == 10
+
+
+def test_the_assessments_hot_spots_do_not_move_with_the_random_seed(warehouse):
+    """With 999 permutations the all-crime set ranged over 7 to 10 LSOAs and the acquisitive
+    set over 0 to 5, depending only on the seed."""
+    from cspkit.assessment.evidence import PERMUTATIONS
+
+    acquisitive = ["Burglary", "Vehicle crime", "Shoplifting", "Theft from the person",
+                   "Bicycle theft", "Other theft"]
+    for selection in ({}, {"categories": acquisitive}, {"source": "police_asb"}):
+        sets = {
+            tuple(sorted(hotspots(warehouse, areas=STOCKTON, period=Y2025,
+                                  permutations=PERMUTATIONS, seed=seed, **selection)
+                         .table.query("hot")["lsoa_code"]))
+            for seed in (1, 2, 3, 4)
+        }
+        assert len(sets) == 1, selection
 
 
 def test_vulnerable_localities_match_a_direct_computation(warehouse, raw, shared_data):

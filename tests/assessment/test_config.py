@@ -24,6 +24,7 @@ from cspkit.assessment.config import (
     load_config,
     parse_config,
 )
+from cspkit.assessment.data_needs import DATA_NEEDS, OTHER_NEEDS, OWNERS
 from cspkit.errors import CspError
 
 NAME = "Safer Exampleton Partnership"
@@ -243,6 +244,25 @@ def test_each_mistake_gets_its_own_message(default_text: str, old: str, new: str
     assert any(e.message.startswith(message) for e in errors), [e.message for e in errors]
 
 
+def test_partner_data_names_data_needs_each_with_an_owner(default_text: str):
+    text = default_text.replace('partner_data = ["drug_treatment", "drug_tests_on_arrest"]',
+                                'partner_data = ["drug_treatment", "needle_exchange"]')
+    [error] = _errors(text)
+    assert error.message == "themes[4].partner_data[1]: 'needle_exchange' is not allowed"
+    assert error.line == _line_of(text, '"needle_exchange"')
+    assert all(f"'{need}'" in error.hint for need in OTHER_NEEDS)
+    assert {DATA_NEEDS[need].owner for need in OTHER_NEEDS} <= set(OWNERS)
+
+
+def test_partner_data_written_as_prose_is_refused_with_the_data_needs(default_text: str):
+    text = default_text.replace('partner_data = ["domestic_abuse_services"]',
+                                'partner_data = "Domestic abuse service referrals."')
+    [error] = _errors(text)
+    assert error.message.startswith("themes[1].partner_data: must be a list of data needs")
+    assert "domestic_abuse_services" in error.message
+    assert error.line == _line_of(text, "Domestic abuse service referrals")
+
+
 def test_allowed_values_are_listed_for_a_bad_analysis(default_text: str):
     [error] = _errors(default_text.replace('analyses = ["people"]', 'analyses = ["ward"]'))
     assert all(f"'{name}'" in error.hint for name in ANALYSES)
@@ -252,7 +272,7 @@ def test_theme_without_categories_flags_or_partner_note_is_refused(default_text:
     text = default_text + '\n[[themes]]\nid = "empty"\nname = "Empty"\n'
     [error] = _errors(text)
     assert error.message.startswith(
-        "themes[7]: a theme needs categories, flags, partner_sources or a partner_data note"
+        "themes[7]: a theme needs categories, flags, partner_sources or partner_data"
     )
     assert error.line == _line_of(text, 'id = "empty"') - 1
 

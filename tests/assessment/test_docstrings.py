@@ -6,7 +6,8 @@ import importlib
 import pytest
 
 MODULES = [f"cspkit.assessment.{name}"
-           for name in ("wording", "findings", "figures", "build", "gaps", "chapters.summary")]
+           for name in ("wording", "findings", "figures", "build", "gaps", "chapters.summary",
+                        "chapters.recommendations")]
 
 
 @pytest.mark.parametrize("name", MODULES)

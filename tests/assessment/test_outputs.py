@@ -23,7 +23,7 @@ def test_pdf_opens_and_holds_every_chapter_heading(assessed):
                           capture_output=True, text=True).stdout
     for heading in HEADINGS:
         assert heading in text, heading
-    assert "Data gap: Victim profile for Acquisitive crime" in text
+    assert "Data gap: Who the victims, suspects and offenders" in text
 
 
 def test_docx_opens_with_heading_styles(assessed):

@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 
+from cspkit.assessment.data_needs import DATA_NEEDS
 from cspkit.assessment.document import DataGap, Paragraph, Table
 from cspkit.assessment.wording import percent_text
 
@@ -86,16 +87,16 @@ def test_a_data_gap_closes_when_its_data_arrive_and_a_note_in_words_stays(partne
     # Every export the default themes name is loaded for all of 2025, and the police extract
     # records the domestic abuse flag: their gaps are gone from the chapters and the register.
     register = next(t for t in partner_document.tables() if t.id == "data_requirements")
-    listed = register.frame()
-    assert not listed["missing"].str.contains(
-        "Council ASB|Fire and rescue|A&E|first-time entrants|flag|profile").any(), listed
+    listed = set(register.frame()["missing"])
+    loaded = ("police_crime_extract", "council_asb", "fire", "ae_assault", "yos_fte",
+              "domestic_abuse_flag")
+    assert not {DATA_NEEDS[n].missing for n in loaded} & listed, listed
     sections = {s.id for s in partner_document.all_sections()}
     assert "anti_social_behaviour_data_gaps" not in sections
     assert "criminal_damage_arson_data_gaps" not in sections
-    # what the partnership wrote in words (treatment data, service referrals) stays
-    assert {"Partner data for Drugs",
-            "Partner data for Violence including domestic abuse and robbery"} <= set(
-        listed["missing"])
+    # the data cspkit cannot load (treatment numbers, service referrals) stay
+    assert {DATA_NEEDS[n].missing for n in ("drug_treatment", "drug_tests_on_arrest",
+                                            "domestic_abuse_services")} <= listed
     # a theme that selects no incidents says its people data are loaded, with no gap
     young = _section(partner_document, "young_people_victims").children
     assert [type(b) for b in young] == [Paragraph]

@@ -7,6 +7,7 @@ import re
 import shutil
 
 import duckdb
+import numpy as np
 import pytest
 from scipy.stats import binomtest
 from statsmodels.stats.multitest import multipletests
@@ -14,9 +15,20 @@ from statsmodels.stats.multitest import multipletests
 from cspkit.assessment.build import build_assessment
 from cspkit.assessment.commands import write_default_config
 from cspkit.assessment.config import load_config
+from cspkit.assessment.data_needs import DATA_NEEDS
 from cspkit.render import write_outputs
 from cspkit.warehouse import connect
 from tests.assessment.test_advice import TOOL_TALK, document_texts
+from tests.assessment.test_board_checks import (
+    assert_england_says_what_it_covers,
+    assert_flagged_themes_say_first_what_police_uk_cannot_identify,
+    assert_hot_spot_tables_say_cold_spots_are_not_shown,
+    assert_register_has_one_entry_per_need_with_a_real_owner,
+    assert_significant_rises_are_split_by_ward,
+    assert_top_locations_are_map_points,
+    peer_texts,
+    register_rows,
+)
 from tests.assessment.test_citing import assert_cites_data
 from tests.assessment.test_statements import (
     register_problems,
@@ -110,6 +122,114 @@ def test_ward_ranking_covers_stocktons_27_wards(stockton_csv):
     assert [int(r["rank"]) for r in rows] == sorted(int(r["rank"]) for r in rows)
 
 
+@pytest.mark.real_data
+def test_stockton_hot_spot_tables_say_cold_spots_are_not_shown(stockton_document):
+    assert_hot_spot_tables_say_cold_spots_are_not_shown(stockton_document)
+
+
+@pytest.mark.real_data
+def test_stockton_top_violence_locations_are_map_points_counted_in_plain_sql(
+        stockton_document, shared_data):
+    assert_top_locations_are_map_points(stockton_document)
+    street = shared_data / "police-uk" / "cleveland" / "street" / "*.csv.gz"
+    lookup = shared_data / "lookups" / "LSOA21_WD25_LAD25_EW_LU_v2.csv.gz"
+    violence = ("('Violence and sexual offences', 'Robbery', 'Possession of weapons', "
+                "'Public order')")
+    points = duckdb.sql(f"""
+        SELECT s."Location" AS location, s."Longitude" AS lon, s."Latitude" AS lat,
+               count(*) AS n
+        FROM read_csv('{street}', all_varchar = true) s
+        JOIN read_csv('{lookup}', all_varchar = true) l ON l.LSOA21CD = s."LSOA code"
+        WHERE l.LAD25CD = '{STOCKTON}' AND s."Month" BETWEEN '2025-01' AND '2025-12'
+          AND s."Crime type" IN {violence}
+        GROUP BY 1, 2, 3""").df()
+    expected = points.sort_values(["n", "location"], ascending=[False, True]).head(10)
+    table = next(t for t in stockton_document.tables() if t.id == "violence_top_locations")
+    frame = table.frame()
+    assert frame["count"].tolist() == expected["n"].tolist()
+    assert set(frame["location"]) == set(expected["location"])
+    assert "On or near Prison" in set(frame["location"])
+    parking = points[points["location"] == "On or near Parking Area"]
+    assert len(parking) == 42 and parking["n"].sum() == 455
+    assert "'On or near Parking Area' names 42 points" in table.notes[0]
+
+
+@pytest.mark.real_data
+def test_stockton_england_comparator_names_what_it_covers(stockton_document):
+    assert_england_says_what_it_covers(stockton_document, england=True)
+    texts, labels = peer_texts(stockton_document)
+    coverage = next(t for t in texts if t.startswith("The England comparison pools "))
+    assert coverage.startswith("The England comparison pools 224 of England's 296 ")
+    for force in ("Greater Manchester Police", "Metropolitan Police Service",
+                  "West Midlands Police", "West Yorkshire Police", "Thames Valley Police"):
+        assert force in coverage
+    assert "England (224 of 296 authorities)" in labels
+    assert "Cleveland Police area (4 authorities)" in labels
+
+
+@pytest.mark.real_data
+def test_stockton_register_has_one_entry_per_need_with_a_real_owner(stockton_document):
+    assert_register_has_one_entry_per_need_with_a_real_owner(stockton_document)
+    rows = {r["missing"]: r for r in register_rows(stockton_document)}
+    assert len(rows) == 11  # was 21, 12 of them the same two requests repeated per theme
+    police = rows[DATA_NEEDS["police_crime_extract"].missing]
+    assert police["owner"] == "Police"
+    assert police["themes"].split("; ") == [
+        "Violence including domestic abuse and robbery", "Acquisitive crime",
+        "Criminal damage and arson", "Drugs", "Young people", "Emerging issues"]
+    assert not any("partners named" in r["owner"] or "Whatever" in r["would_fill"]
+                   for r in rows.values())
+
+
+@pytest.mark.real_data
+def test_stockton_violence_says_domestic_abuse_cannot_be_identified_first(
+        stockton_document, stockton_config):
+    assert_flagged_themes_say_first_what_police_uk_cannot_identify(stockton_document,
+                                                                  stockton_config)
+    assert_significant_rises_are_split_by_ward(stockton_document, stockton_config)
+
+
+@pytest.mark.real_data
+def test_stocktons_robbery_rise_by_ward_matches_plain_sql(stockton_document, shared_data):
+    street = shared_data / "police-uk" / "cleveland" / "street" / "*.csv.gz"
+    lookup = shared_data / "lookups" / "LSOA21_WD25_LAD25_EW_LU_v2.csv.gz"
+    wards = duckdb.sql(f"""
+        SELECT l.WD25NM AS ward,
+               count(*) FILTER (WHERE s."Month" LIKE '2025-%') AS current,
+               count(*) FILTER (WHERE s."Month" LIKE '2024-%') AS previous
+        FROM read_csv('{street}', all_varchar = true) s
+        JOIN read_csv('{lookup}', all_varchar = true) l ON l.LSOA21CD = s."LSOA code"
+        WHERE l.LAD25CD = '{STOCKTON}' AND s."Crime type" = 'Robbery'
+          AND s."Month" BETWEEN '2024-01' AND '2025-12'
+        GROUP BY 1""").df().set_index("ward")
+    table = next(t for t in stockton_document.tables() if t.id == "violence_robbery_by_ward")
+    frame = table.frame().set_index("name")
+    assert sorted(frame.index) == sorted(wards.index)
+    assert (frame["current"] == wards.loc[frame.index, "current"]).all()
+    assert (frame["previous"] == wards.loc[frame.index, "previous"]).all()
+    # exact two-sided binomial test of each ward's split, then Benjamini-Hochberg by hand
+    p = np.array([binomtest(int(c), int(c + q), 0.5).pvalue
+                  for c, q in zip(frame["current"], frame["previous"], strict=True)])
+    m = len(p)
+    order = np.argsort(p)
+    q = np.empty(m)
+    stepped = p[order] * m / np.arange(1, m + 1)
+    q[order] = np.minimum(1, np.minimum.accumulate(stepped[::-1])[::-1])
+    np.testing.assert_allclose(frame["q_value"], q)
+    significant = sorted(frame.index[(q <= 0.05) & (frame["change"] > 0)])
+    assert significant == ["Bishopsgarth & Elm Tree", "Mandale & Victoria",
+                           "Stockton Town Centre"]
+    sentence = next(b.text for _, b in stockton_document.walk()
+                    if getattr(b, "text", "").startswith("Robbery rose by 96 (223 → 319)"))
+    assert "account for 77 of the 96" in sentence
+
+
+@pytest.mark.real_data
+def test_stockton_names_the_prisons_among_its_busiest_violence_points(stockton_document):
+    location = next(s for s in stockton_document.all_sections() if s.id == "violence_location")
+    text = " ".join(getattr(b, "text", "") for b in location.children)
+    assert "two prisons ('On or near Prison', 124 in Southern Villages; 108 in Norton South, " \
+           "232 in all" in text
 def _raw(shared_data) -> tuple[str, str]:
     return (str(shared_data / "police-uk" / "cleveland" / "street" / "*.csv.gz"),
             str(shared_data / "lookups" / "LSOA21_WD25_LAD25_EW_LU_v2.csv.gz"))

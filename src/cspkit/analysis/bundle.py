@@ -58,7 +58,7 @@ def run_all(
     small_number: int = DEFAULT_SMALL_NUMBER,
     recent_months: int = 6,
     top_n: int = 10,
-    permutations: int = 999,
+    permutations: int = 0,
     seed: int = 20250101,
 ) -> AssessmentAnalyses:
     """Run every analysis for the areas and period with one set of parameters.
@@ -80,7 +80,7 @@ def run_all(
     top_n
         Top wards and LSOAs; the deprivation comparison uses ``min(top_n, 5)``.
     permutations, seed
-        Hot spot permutation inference.
+        Hot spot inference: 0 (analytic p-values), or permutations and their seed.
 
     Returns
     -------

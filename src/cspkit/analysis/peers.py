@@ -1,4 +1,12 @@
-"""Peer comparison: crime per 1,000 residents for the partnership and other local authorities."""
+"""Peer comparison: crime per 1,000 residents for the partnership and other local authorities.
+
+A comparator says exactly what it covers. The force comparator pools the authorities of the
+partnership's force; the England comparator pools every English authority whose force
+published every month of the period, and exists only when the loaded data reach beyond one
+force and cover at least half of England's authorities (the all-forces published counts do;
+one force's street files do not). Its gaps are named: forces with no data, forces with
+months missing.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +20,50 @@ from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.scope import CRIME, SOURCE_CENSUS, SOURCE_CRIME, SOURCE_LOOKUP, Citation
 from cspkit.analysis.themes import ASB_CATEGORY
 from cspkit.errors import CspError
+from cspkit.sources.names import FORCE_NAMES
 
 SOURCE_SUMMARY = "published counts by local authority × month × crime type (area_crime_count)"
 SOURCE_INVENTORY = "inventory of the force-month files behind the published counts"
-MIN_COVERAGE = 0.5
-"""A force's incident rows describe a local authority when they fall in this share of its
-LSOAs; fewer are strays across a border (police.uk snaps some points into a neighbour)."""
+NON_TERRITORIAL = frozenset({"btp"})
+"""Forces policing no local authority (British Transport Police): never an authority's force."""
+WELSH_FORCES = frozenset({"dyfed-powys", "gwent", "north-wales", "south-wales"})
+ENGLISH_FORCES = tuple(sorted(set(FORCE_NAMES) - NON_TERRITORIAL - WELSH_FORCES
+                              - {"northern-ireland"}))
+"""police.uk identifiers of the 39 territorial forces of England (City of London included)."""
+STRAY_SHARE = 0.05
+"""A force's rows describe an authority when its rate from them is at least this share of the
+rate of the force's busiest authority. police.uk snaps a few rows across a force border: on
+the 2025 all-forces counts such strays give under 1 crime per 1,000 residents (under 1% of
+their force's busiest authority), while the lowest real authority rate is above 30 (over a
+fifth of its force's busiest)."""
+MIN_ENGLAND_SHARE = 0.5
+"""The England comparator needs complete data for at least this share of England's local
+authorities (and more than one force)."""
+
+
+@dataclass(frozen=True)
+class EnglandComparator:
+    """What "England" means in a peer comparison: the authorities pooled, and what is not.
+
+    Attributes
+    ----------
+    rate
+        Crimes per 1,000 residents pooled over ``authorities``.
+    authorities
+        English authorities with complete data, pooled and ranked.
+    english_authorities
+        English local authorities in the loaded area lookup.
+    forces_without_data
+        English forces with no data for any month of the period (police.uk identifiers).
+    forces_incomplete
+        ``(force, months missing)`` for English forces with some months missing.
+    """
+
+    rate: float
+    authorities: int
+    english_authorities: int
+    forces_without_data: tuple[str, ...]
+    forces_incomplete: tuple[tuple[str, tuple[str, ...]], ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,17 +74,28 @@ class PeerComparison:
     ----------
     table
         One row per local authority with data: ``lad_code``, ``lad_name``,
-        ``police_force`` (the force recording most of its crime), ``residents`` (Census
-        2021), ``count``, ``rate_per_1000``, ``source`` (``incident`` or
+        ``police_force`` (the territorial force recording most of its crime), ``residents``
+        (Census 2021), ``count``, ``rate_per_1000``, ``source`` (``incident`` or
         ``area_crime_count``), ``months_missing`` (months of the period whose data are
         absent for that force, comma-separated), ``complete``, ``is_partnership``,
         ``in_force`` (same force as the partnership), ``rank_in_force`` and
-        ``rank_in_england`` (1 = highest rate, among complete English authorities; NaN for
-        incomplete ones). Sorted by rate, highest first.
+        ``rank_in_england`` (1 = highest rate, among complete authorities; NaN for
+        incomplete ones, and for every row when there is no England comparator). Sorted by
+        rate, highest first. Authorities known only from rows strayed across a force border
+        are left out.
     partnership, police_force
         The partnership's local authority code and its force.
-    partnership_rate, force_rate, england_rate
-        Rates per 1,000 residents; force and England pool the complete authorities.
+    partnership_rate, force_rate
+        Rates per 1,000 residents; the force rate pools the force's complete authorities.
+    force_authorities
+        The force's complete authorities, pooled in ``force_rate``.
+    england
+        The England comparator, or None when the loaded data cannot stand for England.
+    english_authorities_covered, english_authorities
+        English authorities with complete data, and in the loaded lookup (the coverage
+        behind ``england``, given also when there is none).
+    forces_with_data
+        Forces with at least one authority in the table.
     n_incomplete
         Authorities left out of ranks and pooled rates because months are missing.
     citation
@@ -50,7 +107,11 @@ class PeerComparison:
     police_force: str
     partnership_rate: float
     force_rate: float
-    england_rate: float
+    force_authorities: int
+    england: EnglandComparator | None
+    english_authorities_covered: int
+    english_authorities: int
+    forces_with_data: tuple[str, ...]
     n_incomplete: int
     citation: Citation
 
@@ -80,14 +141,18 @@ def peer_comparison(
 
     Notes
     -----
-    Counts exclude anti-social behaviour. An authority's counts come from ``incident``
-    rows when its force's street files are loaded (its rows cover at least half its
-    LSOAs), else from the published ``area_crime_count`` table. Each authority is assigned
-    the force with the most of its recorded crime, and counts only that force's rows (so
-    stray rows placed across a force border do not make a peer). A month is missing for a
-    force when no rows are loaded for it, or when ``source_inventory`` marks its file other
-    than ``ok``; an authority with any missing month is flagged incomplete, shown, and left
-    out of ranks and pooled rates. Rate :math:`1000\\, y / n` with Census 2021 residents.
+    Counts exclude anti-social behaviour. An authority's counts come from ``incident`` rows
+    when its force's street files are loaded, else from the published ``area_crime_count``
+    table. Each authority is assigned the territorial force with the most of its recorded
+    crime (never British Transport Police) and counts only that force's rows; an authority
+    whose rate from that force is below :data:`STRAY_SHARE` of the force's busiest
+    authority holds only rows police.uk placed across the force's border, and is left out. A
+    month is missing for a force when no rows are loaded for it, or when
+    ``source_inventory`` marks its file other than ``ok``; an authority with any missing
+    month is flagged incomplete, shown, and left out of ranks and pooled rates. Rate
+    :math:`1000\\, y / n` with Census 2021 residents. The England comparator pools the
+    complete English authorities when they number at least :data:`MIN_ENGLAND_SHARE` of the
+    English authorities in the lookup and belong to more than one force.
     """
     months = list(period.months)
     lads = _lad_residents(con)
@@ -96,14 +161,11 @@ def peer_comparison(
             f"{area!r} is not a local authority in the loaded area lookup",
             hint="Give the partnership's local authority code (e.g. E06000004)",
         )
-    inc = _incident_counts(con, months).merge(
-        lads[["lad_code", "lsoas"]], on="lad_code", how="left"
-    )
-    inc["coverage"] = inc["lsoas_with_crime"] / inc["lsoas"]
-    inc = inc[inc["coverage"] >= MIN_COVERAGE]
+    inc = _incident_counts(con, months)
     acc = _published_counts(con, months)
     both = pd.concat([inc[["lad_code", "police_force", "count"]],
                       acc[["lad_code", "police_force", "count"]]])
+    both = both[~both["police_force"].isin(NON_TERRITORIAL)]
     main = (
         both.sort_values(["lad_code", "count", "police_force"], ascending=[True, False, True])
         .drop_duplicates("lad_code")[["lad_code", "police_force"]]
@@ -115,31 +177,34 @@ def peer_comparison(
     )
     cols = ["lad_code", "police_force", "count", "source"]
     t = pd.concat([chosen_inc[cols], chosen_acc[cols]], ignore_index=True)
+    t = t.merge(lads[["lad_code", "lad_name", "residents"]], on="lad_code")
+    t["count"] = t["count"].astype("int64")
+    t["rate_per_1000"] = np.where(
+        t["residents"] > 0, 1000.0 * t["count"] / t["residents"].clip(lower=1), np.nan
+    )
+    t = _without_strays(t)
     if area not in set(t["lad_code"]):
         raise CspError(
             f"no crime counts for {area} in {period.label}",
             hint="Load the force's police.uk street files or a published counts table",
         )
-    t = t.merge(lads[["lad_code", "lad_name", "residents"]], on="lad_code")
     missing = _missing_months(con, months)
     t["months_missing"] = [
         ", ".join(missing.get((src, force), months))
         for src, force in zip(t["source"], t["police_force"], strict=True)
     ]
     t["complete"] = t["months_missing"] == ""
-    t["count"] = t["count"].astype("int64")
-    t["rate_per_1000"] = np.where(
-        t["residents"] > 0, 1000.0 * t["count"] / t["residents"].clip(lower=1), np.nan
-    )
     force = str(t.loc[t["lad_code"] == area, "police_force"].iloc[0])
     t["is_partnership"] = t["lad_code"] == area
     t["in_force"] = t["police_force"] == force
-    england = t["lad_code"].str.startswith("E") & t["complete"]
+    english = t["lad_code"].str.startswith("E") & t["complete"]
     in_force = t["in_force"] & t["complete"]
+    n_english = int(lads["lad_code"].str.startswith("E").sum())
+    england = _england(t, english, n_english)
     t["rank_in_force"] = t["rate_per_1000"].where(in_force).rank(
         ascending=False, method="min").astype("Int64")
-    t["rank_in_england"] = t["rate_per_1000"].where(england).rank(
-        ascending=False, method="min").astype("Int64")
+    t["rank_in_england"] = t["rate_per_1000"].where(
+        english & (england is not None)).rank(ascending=False, method="min").astype("Int64")
     t = t.sort_values(["rate_per_1000", "lad_code"], ascending=[False, True])
     t = t[["lad_code", "lad_name", "police_force", "residents", "count", "rate_per_1000",
            "source", "months_missing", "complete", "is_partnership", "in_force",
@@ -151,7 +216,11 @@ def peer_comparison(
         police_force=force,
         partnership_rate=float(t.loc[t["is_partnership"], "rate_per_1000"].iloc[0]),
         force_rate=_pooled_rate(t[t["in_force"] & t["complete"]]),
-        england_rate=_pooled_rate(t[t["lad_code"].str.startswith("E") & t["complete"]]),
+        force_authorities=int((t["in_force"] & t["complete"]).sum()),
+        england=england,
+        english_authorities_covered=int(english.sum()),
+        english_authorities=n_english,
+        forces_with_data=tuple(sorted(set(t["police_force"]))),
         n_incomplete=int((~t["complete"]).sum()),
         citation=Citation(
             period=period, comparison=None, areas=(area,),
@@ -160,6 +229,36 @@ def peer_comparison(
                      SOURCE_LOOKUP),
             filters=("crime only (no anti-social behaviour)",), load_ids=load_ids,
         ),
+    )
+
+
+def _without_strays(t: pd.DataFrame) -> pd.DataFrame:
+    """Authorities whose rate from their force is at least :data:`STRAY_SHARE` of the rate
+    of that force's busiest authority (an authority without residents is kept)."""
+    busiest = (t.sort_values(["count", "lad_code"], ascending=[False, True])
+               .drop_duplicates("police_force").set_index("police_force")["rate_per_1000"])
+    stray = t["rate_per_1000"] < STRAY_SHARE * t["police_force"].map(busiest).astype(float)
+    return t[~stray].reset_index(drop=True)
+
+
+def _england(t: pd.DataFrame, english: pd.Series, n_english: int) -> EnglandComparator | None:
+    """The England comparator from the complete English authorities (``english``), if they
+    can stand for England; its gaps are the English forces with no authority in ``t``, or
+    with months missing."""
+    complete = t[english]
+    if complete["police_force"].nunique() < 2 or len(complete) < MIN_ENGLAND_SHARE * n_english:
+        return None
+    gaps = t[t["lad_code"].str.startswith("E") & ~t["complete"]]
+    incomplete = tuple(
+        (str(force), tuple(sorted({m for text in rows for m in text.split(", ")})))
+        for force, rows in gaps.groupby("police_force")["months_missing"]
+    )
+    return EnglandComparator(
+        rate=_pooled_rate(complete),
+        authorities=len(complete),
+        english_authorities=n_english,
+        forces_without_data=tuple(f for f in ENGLISH_FORCES if f not in set(t["police_force"])),
+        forces_incomplete=incomplete,
     )
 
 

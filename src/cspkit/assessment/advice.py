@@ -9,8 +9,9 @@ prints these lines after writing the outputs, and the document never carries the
 from __future__ import annotations
 
 from cspkit.assessment.chapters.parts import WARD_MAP_MISSING
+from cspkit.assessment.chapters.peers import NO_ENGLAND
 from cspkit.assessment.config import PartnershipConfig
-from cspkit.assessment.document import Callout, Document
+from cspkit.assessment.document import Callout, Document, Paragraph
 
 LOCATION_ANALYSES = ("places", "hotspots", "concentration", "deprivation")
 
@@ -46,6 +47,11 @@ def analyst_advice(config: PartnershipConfig, document: Document, *,
         if not set(theme.analyses) & set(LOCATION_ANALYSES):
             lines.append(f"Theme {theme.id!r} asks for no location analyses: add places or "
                          f"hotspots to its analyses in {config_name}.")
+    if any(isinstance(b, Paragraph) and b.text.startswith(NO_ENGLAND)
+           for _, b in document.walk()):
+        lines.append("No England comparison: load the police.uk published counts for every "
+                     "force (counts by local authority and by force, with their file "
+                     "inventory) with csp load.")
     callouts = [b for _, b in document.walk() if isinstance(b, Callout)]
     if any(c.title == WARD_MAP_MISSING for c in callouts):
         lines.append("Wards are not mapped: load the ward boundary GeoJSON with csp load.")

@@ -25,7 +25,6 @@ from cspkit.assessment.chapters.theme import theme_chapter
 from cspkit.assessment.citing import cite_data
 from cspkit.assessment.config import PartnershipConfig
 from cspkit.assessment.document import (
-    DataGap,
     Document,
     InputFile,
     Metadata,
@@ -33,6 +32,7 @@ from cspkit.assessment.document import (
     Table,
 )
 from cspkit.assessment.evidence import Evidence, Progress, gather
+from cspkit.assessment.gaps import data_requirements
 
 
 def period_text(period: StrategicPeriod) -> str:
@@ -88,9 +88,7 @@ def document_from_evidence(evidence: Evidence, *, analyst_text: str = "") -> Doc
     chapters: list[Section] = [overview_chapter(evidence)]
     chapters += [theme_chapter(evidence, item, weights) for item in evidence.themes]
     chapters += [deprivation_chapter(evidence), peers_chapter(evidence)]
-    gaps = [block for chapter in chapters for block in _blocks(chapter)
-            if isinstance(block, DataGap)]
-    recommendations = recommendations_chapter(config, gaps)
+    recommendations = recommendations_chapter(config, data_requirements(evidence))
     register = next((b for b in _blocks(recommendations)
                      if isinstance(b, Table) and b.id == DATA_REQUIREMENTS_TABLE), None)
     summary = summary_chapter(intro=_intro(evidence), analyst_text=analyst_text,

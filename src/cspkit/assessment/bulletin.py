@@ -35,7 +35,7 @@ from cspkit.assessment.document import (
     Section,
     Table,
 )
-from cspkit.assessment.locations import top_locations
+from cspkit.assessment.locations import location_note, top_locations
 from cspkit.errors import CspError
 from cspkit.render import write_csv_bundle, write_docx, write_html, write_pdf
 from cspkit.warehouse import connect
@@ -181,10 +181,9 @@ def _locations_section(con: BaseBackend, areas: list[str], month: str) -> Sectio
         Table(id="top_locations", caption=f"Locations with the most recorded crime, "
               f"{quarter.label}",
               columns=(Column("rank", "Rank", "integer"), Column("location", "Location"),
-                       Column("count", "Crimes", "integer")),
+                       Column("ward_name", "Ward"), Column("count", "Crimes", "integer")),
               rows=places.table, source="locations.top_locations",
-              notes=("police.uk places each crime at an anonymised map point near the "
-                     "street or place named.",)),))
+              notes=(location_note(places),)),))
 
 
 def _ae_section(con: BaseBackend, areas: list[str], month: str, threshold: int) -> Section:

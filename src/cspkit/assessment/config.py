@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from cspkit.analysis.involvement import PARTNER_SOURCES
 from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.themes import ASB_CATEGORY, POLICE_UK_CRIME_TYPES
+from cspkit.assessment.data_needs import DATA_NEEDS, OTHER_NEEDS, OtherNeed
 from cspkit.errors import CspError
 
 INCIDENT_CATEGORIES: tuple[str, ...] = (ASB_CATEGORY, *POLICE_UK_CRIME_TYPES)
@@ -95,10 +96,11 @@ class Theme(BaseModel):
         default_factory=lambda: list(DEFAULT_ANALYSES),
         description="The analyses the chapter shows, in order.",
     )
-    partner_data: str = Field(
-        default="",
-        description="Any other data the chapter needs, in words (treatment numbers, service "
-        "referrals): a data gap until you remove it, as cspkit cannot tell when it arrives.",
+    partner_data: list[OtherNeed] = Field(
+        default_factory=list,
+        description="Other data the chapter needs, which cspkit cannot load, as data needs "
+        "(listed below): each is an entry of the data requirements register, with the agency "
+        "holding it, until you remove it.",
     )
     partner_sources: list[PartnerSource] = Field(
         default_factory=list,
@@ -116,12 +118,22 @@ class Theme(BaseModel):
             )
         return value
 
+    @field_validator("partner_data", mode="before")
+    @classmethod
+    def _needs_not_prose(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError(
+                "must be a list of data needs, e.g. [\"drug_treatment\"], not free text "
+                f"(data needs: {', '.join(OTHER_NEEDS)})"
+            )
+        return value
+
     @model_validator(mode="after")
     def _covers_something(self) -> Theme:
         if not (self.categories or self.flags or self.partner_sources or self.partner_data):
             raise ValueError(
-                "a theme needs categories, flags, partner_sources or a partner_data note "
-                "saying what it is built from"
+                "a theme needs categories, flags, partner_sources or partner_data saying what "
+                "it is built from"
             )
         return self
 
@@ -551,6 +563,9 @@ def reference_markdown() -> str:
     lines += [f"- `{c}`" for c in INCIDENT_CATEGORIES]
     lines += ["", "Allowed analyses (`themes[].analyses`):", ""]
     lines += [f"- `{name}`: {text}" for name, text in ANALYSES.items()]
+    lines += ["", "Data needs (`themes[].partner_data`), each held by one agency:", ""]
+    lines += [f"- `{need}` ({DATA_NEEDS[need].owner}): {DATA_NEEDS[need].missing}"
+              for need in OTHER_NEEDS]
     return "\n".join(lines) + "\n"
 
 

@@ -52,10 +52,11 @@ METHODS: tuple[tuple[str, str, str], ...] = (
      "trends.monthly_series"),
     ("Hot spots (Getis-Ord Gi*)",
      "Gi* z-scores of LSOA counts with binary queen contiguity, each LSOA in its own "
-     "neighbourhood (Getis and Ord 1992; Ord and Getis 1995); pseudo p-values from 999 "
-     "conditional permutations with a fixed seed; an LSOA is a hot spot when its "
-     "Benjamini-Hochberg q-value is at most 0.05 and Gi* is positive (Benjamini and Hochberg "
-     "1995). Persistent: a hot spot in both periods.",
+     "neighbourhood (Getis and Ord 1992; Ord and Getis 1995); two-sided p-values from the "
+     "normal approximation, so the hot spots are the same every time the assessment is "
+     "built; an LSOA is a hot spot when its Benjamini-Hochberg q-value is at most 0.05 and "
+     "Gi* is positive (Benjamini and Hochberg 1995). Persistent: a hot spot in both periods. "
+     "Cold spots (clusters of significantly low counts) are not shown.",
      "hotspots.hotspots"),
     ("Concentration",
      "Share of crime in the top 5% and 10% of LSOAs (ceil(p × n) LSOAs) and the Gini "
@@ -80,12 +81,17 @@ METHODS: tuple[tuple[str, str, str], ...] = (
      "outcomes.outcome_profile"),
     ("Peer comparison",
      "Crime per 1,000 Census 2021 residents for each local authority, from the police.uk "
-     "rows or published counts; authorities with a month missing are shown but left out of "
-     "ranks and of the pooled force and England rates.",
+     "rows or published counts of the territorial force recording most of its crime; rows a "
+     "force placed across its border (under 5% of the rate of its busiest authority) make no "
+     "peer; authorities with a month missing are shown but left out of ranks and pooled "
+     "rates. England pools the English authorities with complete data, and is shown only when "
+     "they span more than one force and at least half of England's authorities, with the "
+     "forces and months it lacks named.",
      "peers.peer_comparison"),
     ("Top locations",
-     "Incidents counted by the police.uk location text (an anonymised map point named after "
-     "the nearest street or place).",
+     "Incidents counted by police.uk map point: its longitude, latitude and name together "
+     "(police.uk moves each incident to the nearest of a set of anonymised points named after "
+     "a nearby street or place; points sharing a generic name are counted apart).",
      "assessment.locations.top_locations"),
     ("Victim, caller and offender profiles",
      "People of one role (victims, callers reporting anti-social behaviour, suspects, "

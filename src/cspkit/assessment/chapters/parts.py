@@ -196,6 +196,15 @@ def ward_blocks(ranking: PlaceRanking, *, prefix: str, what: str, weight: float,
     return blocks
 
 
+def hotspot_note(result: HotSpots) -> str:
+    """How hot spots were found, and that cold spots are not shown."""
+    inference = (f"{result.permutations:,} random permutations" if result.permutations
+                 else "the normal approximation (two-sided)")
+    return (f"Gi* on LSOA {result.value}s with queen contiguity; p-values from {inference}, "
+            "q-values Benjamini-Hochberg adjusted. A persistent hot spot is significant in "
+            "both periods. Cold spots (clusters of significantly low counts) are not shown.")
+
+
 def hotspot_blocks(result: HotSpots, *, prefix: str, what: str, geometries: dict[str, str],
                    source: str) -> list[Block]:
     """A finding on hot spots, their table and a map of LSOA counts with hot spots marked."""
@@ -230,9 +239,7 @@ def hotspot_blocks(result: HotSpots, *, prefix: str, what: str, geometries: dict
                  Column("gi_z", "Gi* z-score", "decimal2"),
                  Column("q_value", "q-value (FDR)", "p_value"), Column("status", "Status")),
         rows=rows, source=source,
-        notes=(f"Gi* on LSOA counts with queen contiguity, {result.permutations} "
-               "permutations; q-values are Benjamini-Hochberg adjusted. A persistent hot spot "
-               "is significant in both periods.",),
+        notes=(hotspot_note(result),),
     ))
     areas = pd.DataFrame({"code": t["lsoa_code"], "name": t["lsoa_name"], "value": t["count"]})
     points = area_points(hot["lsoa_code"].tolist(), hot["lsoa_name"].tolist(), geometries)

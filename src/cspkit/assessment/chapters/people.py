@@ -35,9 +35,15 @@ from cspkit.assessment.document import (
     Section,
     Table,
 )
-from cspkit.assessment.evidence import ROLES, PartnerCoverage, ThemeEvidence, Unavailable
+from cspkit.assessment.evidence import Evidence, ThemeEvidence, Unavailable
 from cspkit.assessment.figures import bar_chart
-from cspkit.assessment.gaps import role_need
+from cspkit.assessment.gaps import (
+    asb_only,
+    first_without_people,
+    open_role_need,
+    section_gaps,
+    theme_roles,
+)
 from cspkit.assessment.wording import count_text, percent_text
 from cspkit.privacy.disclosure import suppress_counts
 
@@ -70,25 +76,9 @@ ONCE = "In one incident"
 NO_KEY = "No person key"
 
 
-def asb_only(item: ThemeEvidence) -> bool:
-    """Whether the theme is anti-social behaviour alone (no crime types)."""
-    return item.includes_asb and not item.crime_categories
-
-
 def role_words(item: ThemeEvidence, role: str) -> RoleWords:
     """The words for ``role`` in this theme's chapter."""
     return PERPETRATOR if role == "offender" and asb_only(item) else ROLE_WORDS[role]
-
-
-def theme_roles(item: ThemeEvidence) -> tuple[str, ...]:
-    """The roles the chapter shows, in reading order: those the theme needs (victims of
-    crime, callers reporting ASB, offenders) and any other the data carry."""
-    needed = {"offender"}
-    if item.crime_categories or not item.includes_asb:
-        needed.add("victim")
-    if item.includes_asb:
-        needed.add("caller")
-    return tuple(r for r in ROLES if r in needed or r in item.people)
 
 
 def _not_recorded(rows: pd.DataFrame) -> str:
@@ -200,45 +190,60 @@ def _age_chart(item: ThemeEvidence, role: str, rows: pd.DataFrame) -> Chart:
         table_id=f"{theme.id}_{role}_profile")
 
 
-def person_blocks(item: ThemeEvidence, role: str, threshold: int,
-                  coverage: PartnerCoverage) -> list[Block]:
-    """The profile of one role in a theme: from partner data, or the data gap.
+def person_blocks(evidence: Evidence, item: ThemeEvidence, role: str) -> list[Block]:
+    """The profile of one role in a theme: from partner data, or the data it needs.
+
+    police.uk open data never say who was involved: the first profile left open for want
+    of partner data says so; later ones refer back to it. Each names the data requirements
+    that would fill it (:func:`~cspkit.assessment.gaps.section_gaps`), setting out those no
+    earlier section raised.
 
     Parameters
     ----------
+    evidence
+        Everything the document is built from: the suppression threshold, the partner data
+        the warehouse holds (a role's need closes when its export is loaded for the whole
+        period, whether or not it names anyone in this theme) and the register.
     item
         The theme's evidence.
     role
         A ``person_involvement`` role: ``victim``, ``caller``, ``suspect`` or ``offender``.
-    threshold
-        Disclosure control: person counts below it are withheld.
-    coverage
-        The partner data the warehouse holds: the role's gap closes when its source is
-        loaded for the whole period, whether or not it names anyone in this theme.
     """
     words = role_words(item, role)
     profile = item.people.get(role)
-    need = role_need(item.theme, role, asb_only=asb_only(item))
-    gaps = []
-    if need is not None and coverage.missing(need[1]):
-        gaps.append(need[0].gap(item.theme, coverage.missing(need[1]), len(coverage.months)))
+    threshold = evidence.config.suppression_threshold
+    if open_role_need(item, role, evidence.partner_coverage):
+        needs, boxes = section_gaps(evidence, item, role)
+        blocks: list[Block] = [Paragraph(_no_people(evidence, item, role, needs)), *boxes]
+        if isinstance(profile, Unavailable):
+            blocks.insert(0, unavailable_callout(profile))
+        return blocks
     if isinstance(profile, Unavailable):
-        return [unavailable_callout(profile), *gaps]
+        return [unavailable_callout(profile)]
     if profile is None or profile.people == 0:
-        if not gaps:
-            return [Paragraph(_nobody(item, words))]
-        return [
-            Paragraph(
-                f"No {words.singular} data are available for this theme: police.uk open data "
-                "record where and when incidents happened, never who was involved. The "
-                f"{words.singular} profile needs the partner data below."),
-            *gaps,
-        ]
+        return [Paragraph(_nobody(item, words))]
     if profile.people < threshold:
         return [Paragraph(
             f"Fewer than {threshold} {words.plural} were recorded for this theme's incidents "
             "in the strategic period: too few to publish a profile without identifying them.")]
     return _profile_blocks(item, role, profile, threshold)
+
+
+def _no_people(evidence: Evidence, item: ThemeEvidence, role: str, needs: str) -> str:
+    """Why a role has no profile: said in full once, in the first profile left open, and
+    referred to after that."""
+    words = role_words(item, role)
+    theme_id, first_role = first_without_people(evidence)
+    if (theme_id, first_role) == (item.theme.id, role):
+        return (f"No {words.singular} data are available for this theme: police.uk open data "
+                "record where and when incidents happened, never who was involved, so no "
+                "theme's victims, callers or offenders can be described from them; later "
+                f"profiles refer back here. The {words.singular} profile needs {needs}.")
+    first = next(t for t in evidence.themes if t.theme.id == theme_id)
+    where = ("above" if first is item
+             else f"the {role_words(first, first_role).singular} profile of {first.theme.name}")
+    return (f"No {words.singular} data are available for this theme either (why: see "
+            f"{where}). The {words.singular} profile needs {needs}.")
 
 
 def _nobody(item: ThemeEvidence, words: RoleWords) -> str:
@@ -251,9 +256,9 @@ def _nobody(item: ThemeEvidence, words: RoleWords) -> str:
             f"select incidents by, so they give it no {words.singular} profile.")
 
 
-def people_sections(item: ThemeEvidence, threshold: int, coverage: PartnerCoverage
-                    ) -> list[Section]:
-    """One section per role the theme shows (see :func:`theme_roles`)."""
+def people_sections(evidence: Evidence, item: ThemeEvidence) -> list[Section]:
+    """One section per role the theme shows (see :func:`~cspkit.assessment.gaps.
+    theme_roles`)."""
     return [Section(id=f"{item.theme.id}_{role}s", title=role_words(item, role).title,
-                    level=2, children=tuple(person_blocks(item, role, threshold, coverage)))
+                    level=2, children=tuple(person_blocks(evidence, item, role)))
             for role in theme_roles(item)]

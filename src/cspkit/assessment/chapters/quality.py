@@ -6,6 +6,7 @@ import pandas as pd
 
 from cspkit.analysis.scope import ASB, CRIME
 from cspkit.assessment.chapters.parts import trend_gaps, unavailable_callout
+from cspkit.assessment.chapters.peers import england_coverage, no_england_text
 from cspkit.assessment.document import Block, Callout, Column, Paragraph, Section, Table
 from cspkit.assessment.evidence import Evidence, Unavailable
 from cspkit.assessment.wording import count_text
@@ -96,9 +97,11 @@ def _peer_quality(evidence: Evidence) -> list[Block]:
     p = evidence.peers
     if p is None or isinstance(p, Unavailable):
         return []
+    coverage = [] if "england" not in evidence.config.peers else [Paragraph(
+        england_coverage(p.england) if p.england is not None else no_england_text(p))]
     incomplete = p.table[~p.table["complete"]]
     if incomplete.empty:
-        return [Paragraph("Peer data are complete for every authority compared.")]
+        return [Paragraph("Peer data are complete for every authority compared."), *coverage]
     by_force = incomplete.groupby("police_force", as_index=False).agg(
         authorities=("lad_code", "size"), months_missing=("months_missing", "first"))
     by_force["police_force"] = [force_name(f) for f in by_force["police_force"]]
@@ -110,6 +113,7 @@ def _peer_quality(evidence: Evidence) -> list[Block]:
                        Column("authorities", "Authorities", "integer"),
                        Column("months_missing", "Months missing")),
               rows=by_force, source="peers.peer_comparison"),
+        *coverage,
     ]
 
 

@@ -1,4 +1,4 @@
-"""Recommendations from the configuration, and the data requirements the chapters found."""
+"""Recommendations from the configuration, and the data requirements register."""
 
 from __future__ import annotations
 
@@ -8,19 +8,30 @@ from cspkit.assessment.config import PartnershipConfig
 from cspkit.assessment.document import (
     Block,
     Column,
-    DataGap,
     Paragraph,
     Recommendation,
     RecommendationList,
     Section,
     Table,
 )
+from cspkit.assessment.gaps import DataRequirement
 
 DATA_REQUIREMENTS_TABLE = "data_requirements"
 
 
-def recommendations_chapter(config: PartnershipConfig, gaps: Sequence[DataGap]) -> Section:
-    """Recommendations for the board, then every data gap as a data requirements register."""
+def themes_text(themes: Sequence[str], all_themes: Sequence[str]) -> str:
+    """The themes a requirement serves, or "Every theme" when it serves them all.
+
+    >>> themes_text(["Drugs"], ["Drugs", "Violence"]), themes_text(["A", "B"], ["B", "A"])
+    ('Drugs', 'Every theme')
+    """
+    return "Every theme" if set(themes) == set(all_themes) else "; ".join(themes)
+
+
+def recommendations_chapter(config: PartnershipConfig,
+                            register: Sequence[DataRequirement]) -> Section:
+    """Recommendations for the board, then the data requirements register: one row per
+    distinct data need, with the agency that holds it and the themes it serves."""
     children: list[Block]
     if config.recommendations:
         children = [
@@ -31,21 +42,26 @@ def recommendations_chapter(config: PartnershipConfig, gaps: Sequence[DataGap]) 
     else:
         children = [Paragraph("The recommendations are to be agreed by the partnership once it "
                               "has discussed the findings of this assessment.")]
-    register: list[Block] = [Paragraph(
-        "Each data gap named in the chapters, for the data requirements register: what is "
-        "missing, the data that would fill it and the agency that would supply it.")]
-    unique = list(dict.fromkeys((g.missing, g.would_fill, g.owner, g.theme or "") for g in gaps))
-    if unique:
-        register.append(Table(
+    names = [theme.name for theme in config.themes]
+    register_blocks: list[Block] = [Paragraph(
+        "The data requirements register: each data need the chapters name, once, with the "
+        "agency that holds the data and the themes it would serve. The chapters refer to "
+        "the entries by number.")]
+    if register:
+        register_blocks.append(Table(
             id=DATA_REQUIREMENTS_TABLE, caption="Data requirements",
-            columns=(Column("theme", "Theme"), Column("missing", "Data gap"),
-                     Column("would_fill", "Data that would fill it"),
-                     Column("owner", "Suggested owner")),
-            rows=[{"missing": m, "would_fill": w, "owner": o, "theme": t}
-                  for m, w, o, t in unique],
-            source="assessment chapters (data gaps)"))
+            columns=(Column("reference", "Ref"), Column("missing", "Data gap"),
+                     Column("would_fill", "Action required"),
+                     Column("owner", "Lead agency"), Column("themes", "Theme")),
+            rows=[{"reference": r.reference, "missing": r.missing,
+                   "would_fill": r.need.would_fill, "owner": r.need.owner,
+                   "themes": themes_text(r.themes, names)} for r in register],
+            source="assessment chapters (data gaps)",
+            notes=("Action required: the data the lead agency would supply.",)))
+    else:
+        register_blocks.append(Paragraph("The chapters name no data requirements."))
     return Section(
         id="recommendations", title="Recommendations", level=1,
         children=(*children,
                   Section(id="data_requirements_section", title="Data requirements", level=2,
-                          children=tuple(register))))
+                          children=tuple(register_blocks))))

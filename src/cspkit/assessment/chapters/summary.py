@@ -200,9 +200,7 @@ def data_gap_paragraph(register: Table | None) -> Paragraph | None:
     if register is None or not register.rows:
         return None
     rows = register.frame()
-    owners = sorted({o.strip() for cell in rows["owner"] for o in re.split(r",| and ", cell)
-                     if o.strip() and not o.strip().startswith("The partners")},
-                    key=str.lower)
+    owners = sorted(set(rows["owner"]), key=str.lower)
     held = f", with the agencies that hold them ({names_text(owners)})" if owners else ""
     n = len(rows)
     return Paragraph(

@@ -22,6 +22,8 @@ from cspkit.assessment.chapters.parts import (
     ward_blocks,
 )
 from cspkit.assessment.chapters.people import people_sections
+from cspkit.assessment.chapters.place_detail import notable_places, rise_by_ward_blocks
+from cspkit.assessment.data_needs import FLAG_NEEDS
 from cspkit.assessment.document import (
     Block,
     Column,
@@ -32,8 +34,15 @@ from cspkit.assessment.document import (
 from cspkit.assessment.evidence import Evidence, ThemeEvidence, Unavailable
 from cspkit.assessment.figures import weekday_hour_chart
 from cspkit.assessment.findings import harm_weight
-from cspkit.assessment.gaps import theme_gaps
-from cspkit.assessment.wording import Change, correlation_text, count_text, percent_text
+from cspkit.assessment.gaps import PARTNER, data_requirements, section_gaps, theme_needs
+from cspkit.assessment.locations import location_note
+from cspkit.assessment.wording import (
+    Change,
+    correlation_text,
+    count_text,
+    names_text,
+    percent_text,
+)
 
 
 def _performance(evidence: Evidence, item: ThemeEvidence, weights: dict[str, float]
@@ -76,21 +85,22 @@ def _locations(item: ThemeEvidence) -> list[Block]:
     if loc is None or loc.table.empty:
         return []
     top = loc.table.iloc[0]
+    where = f" in {top['ward_name']}" if isinstance(top["ward_name"], str) else ""
     return [
         Paragraph(
-            f"The {count_text(loc.total)} incidents were mapped to {count_text(loc.distinct)} "
-            f"different police.uk locations; the most frequent, '{top['location']}', took "
+            f"The {count_text(loc.total)} incidents were placed at {count_text(loc.distinct)} "
+            f"different police.uk map points; the busiest, '{top['location']}'{where}, took "
             f"{count_text(top['count'])} ({percent_text(100 * top['share'])})."),
         Table(
             id=f"{item.theme.id}_top_locations",
-            caption=f"{item.theme.name}: most frequent locations, strategic period",
+            caption=f"{item.theme.name}: map points with the most incidents, strategic period",
             columns=(Column("rank", "Rank", "integer"), Column("location", "Location"),
+                     Column("ward_name", "Ward"), Column("point", "Map point (lat, long)"),
                      Column("count", "Count", "integer"), Column("share", "Share", "percent")),
             rows=loc.table, source="assessment.locations.top_locations",
-            notes=("police.uk places each incident at an anonymised map point named after the "
-                   "nearest street or place; a count is incidents at that point, not at an "
-                   "exact address.",),
+            notes=(location_note(loc),),
         ),
+        *filter(None, [notable_places(loc, item.crime_categories)]),
     ]
 
 
@@ -105,6 +115,7 @@ def _location_profile(evidence: Evidence, item: ThemeEvidence, weight: float) ->
                               geometries=evidence.ward_boundaries,
                               table_id=f"{theme.id}_wards", source="places.ward_ranking",
                               small_number=evidence.change.small_number)
+        blocks += rise_by_ward_blocks(item)
     if isinstance(item.hotspots, Unavailable):
         blocks.append(unavailable_callout(item.hotspots))
     elif item.hotspots is not None:
@@ -186,14 +197,48 @@ def _outcomes(evidence: Evidence, item: ThemeEvidence) -> list[Block]:
     ]
 
 
+FLAG_WORDS = {
+    "domestic": ("domestic abuse", "domestic abuse flag", "domestic or not"),
+    "alcohol": ("alcohol-related crime", "alcohol flag", "alcohol-related or not"),
+    "hate": ("hate crime", "hate crime flag", "hate crime or not"),
+}
+"""Per incident flag: what it marks, the marker police.uk lacks, and what the figures mix."""
+
+
+def flag_caveat(evidence: Evidence, item: ThemeEvidence) -> Paragraph:
+    """What a flagged theme's police.uk figures cannot tell apart, said before any figure;
+    the data requirements that would tell it apart, while they are open."""
+    words = [FLAG_WORDS[flag] for flag in item.theme.flags]
+    named = names_text([w[0] for w in words])
+    covered = ", ".join(c.lower() for c in item.crime_categories)
+    text = (f"{named[0].upper()}{named[1:]} cannot be identified in police.uk data: the open "
+            f"data carry no {' or '.join(w[1] for w in words)}, so this chapter's police "
+            f"figures count all its offences ({covered}), {'; '.join(w[2] for w in words)}.")
+    register = {r.need.id: r.reference for r in data_requirements(evidence)}
+    refs = [register[FLAG_NEEDS[f]] for f in item.theme.flags if FLAG_NEEDS[f] in register]
+    if refs:
+        text += (f" Identifying {named} needs data requirement{'s' if len(refs) > 1 else ''} "
+                 f"{names_text(refs)} (see Partner data needed).")
+    return Paragraph(text)
+
+
+def _partner_gaps(evidence: Evidence, item: ThemeEvidence) -> list[Block]:
+    """The theme's open needs beyond people: its flags, partner exports and other data."""
+    if not theme_needs(item, evidence.partner_coverage)[PARTNER]:
+        return []
+    needs, boxes = section_gaps(evidence, item, PARTNER)
+    return [Paragraph(f"Beyond police.uk, this theme needs {needs}."), *boxes]
+
+
 def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, float]
                   ) -> Section:
     """The chapter of one priority theme."""
     theme = item.theme
     weight = harm_weight(theme.categories)
-    threshold = evidence.config.suppression_threshold
     children: list[Block] = []
     summary = None
+    if item.crime_categories and theme.flags:
+        children.append(flag_caveat(evidence, item))
     if item.crime_categories or item.includes_asb:
         covered = ", ".join(theme.categories)
         children.append(Paragraph(f"This theme covers the police.uk categories: {covered}."))
@@ -206,7 +251,7 @@ def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, fl
         children.append(Paragraph(
             "Police-recorded crime is not part of this theme: it is built from partner data, "
             "named below as data gaps until they are shared."))
-    children += people_sections(item, threshold, evidence.partner_coverage)
+    children += people_sections(evidence, item)
     if item.crime_categories or item.includes_asb:
         children.append(Section(id=f"{theme.id}_location", title="Location profile", level=2,
                                 children=tuple(_location_profile(evidence, item, weight))))
@@ -217,7 +262,7 @@ def theme_chapter(evidence: Evidence, item: ThemeEvidence, weights: dict[str, fl
     if partner:
         children.append(Section(id=f"{theme.id}_partner_data", title="Partner data", level=2,
                                 children=tuple(partner)))
-    gaps = theme_gaps(theme, evidence.partner_coverage)
+    gaps = _partner_gaps(evidence, item)
     if gaps:
         children.append(Section(id=f"{theme.id}_data_gaps", title="Partner data needed",
                                 level=2, children=tuple(gaps)))

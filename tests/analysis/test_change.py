@@ -106,7 +106,9 @@ def test_recent_change_compares_the_last_months_with_those_before(tiny):
 
 def test_recent_change_a_year_earlier_needs_the_same_months_a_year_before(tiny):
     # only 2024-11 to 2025-02 are loaded: 2025-01..02 against 2024-01..02 cannot be made
-    with pytest.raises(CspError, match="comparison period"):
+    # named as the recent window's months, never as months "of the comparison period"
+    with pytest.raises(CspError, match=r"recent trend \(2025-01 to 2025-02 against 2024-01 "
+                                       r"to 2024-02\): 2024-01 to 2024-02"):
         recent_change(tiny, areas=LAD, end="2025-02", months=2, compare="year_earlier")
 
 

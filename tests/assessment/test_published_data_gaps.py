@@ -180,7 +180,8 @@ def test_months_between_periods_compared_a_year_earlier_leave_a_gap_in_the_trend
     assert "No police.uk data are loaded for 2025-11" in notes
     chart = next(f for f in document.figures() if f.id == "total_crime_trend")
     gap = [v for v in chart.spec["data"]["values"] if v["month"] == "2025-11"]
-    assert gap == [{"month": "2025-11", "series": "Monthly count", "value": None}]
+    assert gap == [{"month": "2025-11", "series": "Monthly count", "value": None,
+                    "shown": "not loaded"}]
     assert "2025-11" in chart.alt_text
 
 

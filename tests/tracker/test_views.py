@@ -110,7 +110,7 @@ def test_spraying_one_password_across_accounts_locks_the_address(world: World) -
     assert sign_in_attempt(elsewhere, "member", PASSWORD) == 302  # one failure each: unlocked
 
 
-@override_settings(CSP_TRUSTED_PROXIES=["10.0.0.1"])
+@override_settings(SIGN_IN_TRUSTED_PROXIES=["10.0.0.1"])
 def test_behind_the_trusted_proxy_sign_ins_are_counted_by_the_forwarded_client(
     world: World,
 ) -> None:

@@ -39,14 +39,14 @@ def sign_in_name(request: HttpRequest, credentials: dict[str, Any] | None) -> st
 def sign_in_address(request: HttpRequest) -> str | None:
     """The client address a sign-in attempt is counted against (``AXES_CLIENT_IP_CALLABLE``).
 
-    When the request came from a trusted reverse proxy (``CSP_TRUSTED_PROXIES``), the
+    When the request came from a trusted reverse proxy (``SIGN_IN_TRUSTED_PROXIES``), the
     right-most ``X-Forwarded-For`` entry: the address the proxy itself saw. Entries to its
     left were sent by the client and can be forged, and a request that did not come through
     the proxy is counted by its own address whatever headers it sends.
     """
     remote = request.META.get("REMOTE_ADDR")
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if remote in settings.CSP_TRUSTED_PROXIES and forwarded.strip():
+    if remote in settings.SIGN_IN_TRUSTED_PROXIES and forwarded.strip():
         return forwarded.split(",")[-1].strip() or remote
     return remote
 

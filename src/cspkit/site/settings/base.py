@@ -131,7 +131,7 @@ AXES_USERNAME_CALLABLE = "cspkit.tracker.sign_in.sign_in_name"
 AXES_CLIENT_IP_CALLABLE = "cspkit.tracker.sign_in.sign_in_address"
 # The reverse proxies in front of `csp serve` (CSP_TRUSTED_PROXY, comma-separated addresses):
 # sign-ins through them are counted by the client address they forward.
-CSP_TRUSTED_PROXIES = [
+SIGN_IN_TRUSTED_PROXIES = [
     address.strip() for address in os.environ.get("CSP_TRUSTED_PROXY", "").split(",")
     if address.strip()
 ]

@@ -34,8 +34,12 @@ from cspkit.tracker.reports.model import (
     ProgressReport,
     status_style,
 )
-from cspkit.tracker.services.plan import action_create, theme_create
-from cspkit.tracker.services.registers import data_requirement_create, recommendation_create
+from cspkit.tracker.services.plan import action_create, plan_create, theme_create
+from cspkit.tracker.services.registers import (
+    data_requirement_create,
+    recommendation_carry_forward,
+    recommendation_create,
+)
 from cspkit.tracker.services.updates import (
     action_update_create,
     data_requirement_update_create,
@@ -156,6 +160,44 @@ def test_generated_cover_counts_what_the_tables_show(small_plan: SmallPlan) -> N
     assert "1 action had no update recorded" in cover[1]
     assert cover[2] == "Actions reported red, where leads need the partnership's help: 2.1."
     assert cover[3] == "Of the 2 register entries: 1 amber and 1 not started."
+
+
+def test_open_recommendation_of_the_previous_plan_stays_in_the_report(
+    small_plan: SmallPlan,
+) -> None:
+    """The previous plan's amber entry appears, marked with its plan; its complete one and
+    one carried forward (shown once, as the copy) do not repeat."""
+    world, user = small_plan.stockton, small_plan.stockton.manager
+    previous = plan_create(
+        created_by=user, partnership=world.partnership, title="Community Safety Plan 2008-11",
+        period_start=date(2008, 4, 1), period_end=date(2011, 3, 31),
+    )  # fmt: skip
+    entries = {
+        reference: recommendation_create(
+            created_by=user, plan=previous, reference=reference, text=text, source="PSA",
+            section="Drugs", agencies=[world.police],
+        )  # fmt: skip
+        for reference, text in (("R1", "Share treatment data"), ("R2", "Code damage"),
+                                ("R3", "Map needle finds"))
+    }  # fmt: skip
+    _update(entries["R1"], author=user, text="Drafted.", status=RagStatus.AMBER,
+            written_on=date(2010, 6, 1))  # fmt: skip
+    _update(entries["R2"], author=user, text="Done.", status=RagStatus.COMPLETE,
+            written_on=date(2010, 6, 1))  # fmt: skip
+    entries["R3"].refresh_from_db()
+    recommendation_carry_forward(recommendation=entries["R3"], carried_by=user,
+                                 to_plan=world.plan, expected_version=entries["R3"].version)
+    report = _report(small_plan)
+    shown = [(line.reference, line.text, line.status, line.carried_from)
+             for line in report.recommendations]  # fmt: skip
+    assert shown == [
+        ("1", "Get A&E data", RagStatus.AMBER, ""),
+        ("R3", "Map needle finds", RagStatus.NOT_STARTED, "Community Safety Plan 2008-11"),
+        ("R1", "Share treatment data", RagStatus.AMBER, "Community Safety Plan 2008-11"),
+    ]
+    html = render_html(report)
+    assert "Carried forward from Community Safety Plan 2008-11" in html
+    assert "Code damage" not in html
 
 
 def test_managers_own_cover_paragraphs_replace_the_generated_ones(small_plan: SmallPlan) -> None:

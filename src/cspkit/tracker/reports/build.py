@@ -137,11 +137,26 @@ def _themes(plan: Plan, meeting_date: date) -> Iterable[ThemeSection]:
 
 
 def _recommendations(plan: Plan, meeting_date: date) -> Iterable[RecommendationLine]:
+    """The plan's register, then the entries of earlier plans still open at the meeting
+    that were never carried forward: a recommendation is not dropped for changing plans."""
+    earlier = Recommendation.objects.filter(
+        plan__partnership_id=plan.partnership_id,
+        plan__period_start__lt=plan.period_start,
+        carried_forward_to__isnull=True,
+    )
+    yield from _recommendation_lines(
+        Recommendation.objects.filter(plan=plan), meeting_date, open_only=False
+    )
+    yield from _recommendation_lines(earlier, meeting_date, open_only=True)
+
+
+def _recommendation_lines(
+    selected: QuerySet[Recommendation], meeting_date: date, *, open_only: bool
+) -> Iterable[RecommendationLine]:
     entries = (
-        Recommendation.objects.filter(plan=plan)
-        .annotate(update_total=Count("updates"))
-        .order_by("pk")
-        .select_related("theme")
+        selected.annotate(update_total=Count("updates"))
+        .order_by("plan__period_start", "pk")
+        .select_related("theme", "plan", "carried_forward_from__plan")
         .prefetch_related(
             "agencies",
             Prefetch(
@@ -153,6 +168,11 @@ def _recommendations(plan: Plan, meeting_date: date) -> Iterable[RecommendationL
     )
     for entry in entries:
         status, update = _latest(entry)
+        if open_only and not status.is_open:
+            continue
+        origin = entry.carried_forward_from.plan if entry.carried_forward_from else None
+        if open_only:
+            origin = entry.plan
         yield RecommendationLine(
             section=entry.section or (entry.theme.title if entry.theme else ""),
             reference=entry.reference,
@@ -160,6 +180,7 @@ def _recommendations(plan: Plan, meeting_date: date) -> Iterable[RecommendationL
             agency=", ".join(a.short_name for a in entry.agencies.all()),
             status=status,
             update=update,
+            carried_from=origin.title if origin else "",
         )
 
 

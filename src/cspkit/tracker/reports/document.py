@@ -106,7 +106,11 @@ def _register(
 ) -> Section:
     """A register's section: a row per entry, its ``fields`` then its update and status."""
     rows = [
-        (*(getattr(line, name) for name in fields), _update(line.update), _status(line.status))
+        (
+            *(_field(line, name) for name in fields),
+            _update(line.update),
+            _status(line.status),
+        )
         for line in lines
     ]
     title = SECTION_TITLES[key]
@@ -116,6 +120,15 @@ def _register(
         else Paragraph(f"No {title.lower()} are recorded for this plan.")
     )
     return Section(key, title, 1, (body,), landscape=True)
+
+
+def _field(line: DataRequirementLine | RecommendationLine, name: str) -> str | Cell:
+    """A register cell; a recommendation's text says which earlier plan it came from."""
+    value = getattr(line, name)
+    carried_from = getattr(line, "carried_from", "")
+    if name == "text" and carried_from:
+        return Cell(value, lead=f"Carried forward from {carried_from}: ")
+    return value
 
 
 def _theme(theme: ThemeSection) -> Section:

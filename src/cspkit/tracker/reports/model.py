@@ -77,12 +77,15 @@ class DataRequirementLine:
 
 @dataclass(frozen=True)
 class RecommendationLine:
+    """An entry of the register; ``carried_from`` names the earlier plan it comes from."""
+
     section: str
     reference: str
     text: str
     agency: str
     status: RagStatus
     update: LatestUpdate | None
+    carried_from: str = ""
 
 
 @dataclass(frozen=True)

@@ -185,8 +185,12 @@ def test_open_recommendation_of_the_previous_plan_stays_in_the_report(
     _update(entries["R2"], author=user, text="Done.", status=RagStatus.COMPLETE,
             written_on=date(2010, 6, 1))  # fmt: skip
     entries["R3"].refresh_from_db()
-    recommendation_carry_forward(recommendation=entries["R3"], carried_by=user,
-                                 to_plan=world.plan, expected_version=entries["R3"].version)
+    recommendation_carry_forward(
+        recommendation=entries["R3"],
+        carried_by=user,
+        to_plan=world.plan,
+        expected_version=entries["R3"].version,
+    )
     report = _report(small_plan)
     shown = [(line.reference, line.text, line.status, line.carried_from)
              for line in report.recommendations]  # fmt: skip

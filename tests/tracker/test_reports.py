@@ -99,7 +99,10 @@ def small_plan(db: None) -> SmallPlan:
         lead_agencies=[world.police],
         sub_actions=[("a", "Map the hot spots"), ("b", "Brief the teams")],
     )
-    pastors = action_create(created_by=user, theme=violence, text="Fund street pastors <Yarm>")
+    pastors = action_create(
+        created_by=user, theme=violence, text="Fund street pastors <Yarm>",
+        measure="Two pastors out on Friday nights", due_date=date(2026, 3, 1),
+    )  # fmt: skip
     cctv = action_create(created_by=user, theme=violence, text="Count CCTV-assisted arrests")
     _update(hot_spots, author=user, text="Mapped.", status=RagStatus.GREEN,
             written_on=date(2026, 1, 5))  # fmt: skip
@@ -158,8 +161,48 @@ def test_generated_cover_counts_what_the_tables_show(small_plan: SmallPlan) -> N
                                "as at 10 March 2026: 2 themes with 3 actions")  # fmt: skip
     assert cover[1].startswith("Of the 3 actions: 1 complete, 1 red and 1 not started. ")
     assert "1 action had no update recorded" in cover[1]
-    assert cover[2] == "Actions reported red, where leads need the partnership's help: 2.1."
+    assert cover[2] == "Reported red, where leads need the partnership's help: action 2.1."
     assert cover[3] == "Of the 2 register entries: 1 amber and 1 not started."
+    assert cover[4] == (
+        "Members are invited to note the progress shown in the attached tables and to agree "
+        "support for the red items named above, the overdue action 2.1 and the items with no "
+        "recent update within the 91-day update cycle (action 2.2; data requirement 3.2.1)."
+    )
+
+
+def test_overdue_and_quiet_items_are_flagged_in_words_and_named_on_the_cover(
+    small_plan: SmallPlan, tmp_path: Path
+) -> None:
+    """At 10 March 2026 with a 91-day cycle an open item last updated before 9 December
+    2025 (or never, in a plan begun in 2011) is quiet; 2.1 was due on 1 March."""
+    requirement = DataRequirement.objects.get(plan=small_plan.stockton.plan)
+    _update(requirement, author=small_plan.stockton.manager, text="Refused.",
+            status=RagStatus.RED, written_on=date(2026, 3, 1))  # fmt: skip
+    report = _report(small_plan)
+    (hot_spots,), (pastors, cctv) = (theme.actions for theme in report.themes)
+    assert (pastors.measure, pastors.due_date) == (
+        "Two pastors out on Friday nights",
+        date(2026, 3, 1),
+    )
+    assert (hot_spots.flags, pastors.flags, cctv.flags) == ((), ("Overdue",), ("No recent update",))
+    (line,) = report.data_requirements
+    assert (line.status, line.flags) == (RagStatus.RED, ())
+    assert report.cover_paragraphs[2] == (
+        "Reported red, where leads need the partnership's help: action 2.1; data requirement 3.2.1."
+    )
+    assert report.cover_paragraphs[-1].endswith(
+        "support for the red items named above, the overdue action 2.1 and the items with no "
+        "recent update within the 91-day update cycle (action 2.2)."
+    )
+    path = tmp_path / "report.docx"
+    write_docx(report, path)
+    violence = Document(str(path)).tables[3]
+    assert [c.text for c in violence.rows[1].cells[3:5]] == [
+        "Two pastors out on Friday nights",
+        "1 March 2026",
+    ]
+    assert violence.rows[1].cells[6].text == "Red\nOverdue"
+    assert violence.rows[2].cells[6].text == "Not started\nNo recent update"
 
 
 def test_open_recommendation_of_the_previous_plan_stays_in_the_report(
@@ -234,12 +277,12 @@ def test_docx_has_headings_numbered_cover_and_tables_in_the_seed_layouts(
         "a) Map the hot spots",
         "b) Brief the teams",
     ]
-    assert asb.rows[1].cells[3].text == "1 March 2026: Teams briefed.\nPatrols started."
-    status_cell = asb.rows[1].cells[4]
+    assert asb.rows[1].cells[5].text == "1 March 2026: Teams briefed.\nPatrols started."
+    status_cell = asb.rows[1].cells[6]
     assert status_cell.text == "Complete"
     fill = status_cell._tc.tcPr.xpath("./w:shd/@w:fill")
     assert fill == [status_style(RagStatus.COMPLETE).fill]
-    assert violence.rows[1].cells[4].text == "Red"
+    assert violence.rows[1].cells[6].text == "Red\nOverdue"
     assert ("Heading 2", "Status key") in headings
     key = [p for p in document.paragraphs if p.text.startswith("Amber")]
     assert [p.text for p in key] == ["Amber: some slippage, recoverable"]
@@ -275,7 +318,7 @@ def test_html_escapes_text_and_shows_status_as_colour_and_word(small_plan: Small
     assert "Fund street pastors &lt;Yarm&gt;" in html
     red = status_style(RagStatus.RED)
     shade = f"shade-{red.fill}-{red.ink}"
-    assert f'<td class="{shade}"><p><strong>Red</strong></p></td>' in html
+    assert f'<td class="{shade}"><p><strong>Red</strong></p><p><strong>Overdue' in html
     assert f".{shade} {{ background: #{red.fill}; color: #{red.ink}; }}" in html
     assert " style=" not in html  # no inline styles: the page passes a strict policy
     assert re.search(r'<h2 id="action_plans-heading">Action plans</h2>', html)
@@ -332,7 +375,7 @@ def test_reports_download_in_each_format(
         assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
     if file_format == "docx":
         document = Document(io.BytesIO(response.content))
-        assert document.tables[3].rows[1].cells[4].text == "Red"
+        assert document.tables[3].rows[1].cells[6].text == "Red\nOverdue"
 
 
 def test_html_report_style_block_matches_its_policy_hash(client_as_manager, small_plan) -> None:
@@ -369,8 +412,8 @@ def test_a_report_edited_in_word_imports_back_without_duplicates(
     # A lead types a new update over the old one in the pastors' row, with a new status.
     document = Document(str(path))
     pastors_row = document.tables[3].rows[1]
-    pastors_row.cells[3].text = "2 June 2026: Churches will fund two pastors."
-    pastors_row.cells[4].text = "Amber"
+    pastors_row.cells[5].text = "2 June 2026: Churches will fund two pastors."
+    pastors_row.cells[6].text = "Amber"
     document.save(str(path))
     edited = import_file(path=path, plan=world.plan, imported_by=world.manager)
     assert (edited.created, edited.updated) == (1, 0)
@@ -431,7 +474,7 @@ def test_a_control_character_in_an_update_does_not_break_the_report(
     assert response.status_code == 200
     if file_format == "docx":
         document = Document(io.BytesIO(response.content))
-        assert document.tables[3].rows[1].cells[3].text == (
+        assert document.tables[3].rows[1].cells[5].text == (
             "1 February 2026: Funding refused\nby the trust."
         )
     if file_format == "html":

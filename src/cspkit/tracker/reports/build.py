@@ -9,7 +9,7 @@ rebuilt exactly as it stood then.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Model, Prefetch, QuerySet
 
@@ -27,6 +27,8 @@ from cspkit.tracker.models import (
 )
 from cspkit.tracker.reports.cover import default_cover_paragraphs
 from cspkit.tracker.reports.model import (
+    NO_RECENT_UPDATE,
+    OVERDUE,
     ActionLine,
     DataRequirementLine,
     LatestUpdate,
@@ -55,6 +57,7 @@ def build_progress_report(
         data_requirements=tuple(_data_requirements(plan, meeting_date)),
         recommendations=tuple(_recommendations(plan, meeting_date)),
         themes=tuple(_themes(plan, meeting_date)),
+        update_every_days=plan.update_every_days,
     )
     paragraphs = (
         cover_paragraphs if cover_paragraphs is not None else default_cover_paragraphs(report)
@@ -62,6 +65,28 @@ def build_progress_report(
     return ProgressReport(
         **{**report.__dict__, "cover_paragraphs": tuple(p.strip() for p in paragraphs)}
     )
+
+
+def _flags(
+    *,
+    status: RagStatus,
+    update: LatestUpdate | None,
+    since: date,
+    meeting_date: date,
+    every_days: int,
+    due_date: date | None = None,
+) -> tuple[str, ...]:
+    """What a meeting must notice about an open item: past its due date, or silent for
+    longer than the plan's update cycle (counted from ``since`` when it has no update)."""
+    if not status.is_open:
+        return ()
+    flags = []
+    if due_date is not None and due_date < meeting_date:
+        flags.append(OVERDUE)
+    last = update.written_on if update else since
+    if last < meeting_date - timedelta(days=every_days):
+        flags.append(NO_RECENT_UPDATE)
+    return tuple(flags)
 
 
 def _updates_until(model: type[Model], meeting_date: date) -> QuerySet:
@@ -125,6 +150,16 @@ def _themes(plan: Plan, meeting_date: date) -> Iterable[ThemeSection]:
                     sub_actions=tuple((s.label, s.text) for s in action.sub_actions.all()),
                     status=status,
                     update=update,
+                    measure=action.measure,
+                    due_date=action.due_date,
+                    flags=_flags(
+                        status=status,
+                        update=update,
+                        since=plan.period_start,
+                        meeting_date=meeting_date,
+                        every_days=plan.update_every_days,
+                        due_date=action.due_date,
+                    ),
                 )
             )
         yield ThemeSection(
@@ -145,13 +180,13 @@ def _recommendations(plan: Plan, meeting_date: date) -> Iterable[RecommendationL
         carried_forward_to__isnull=True,
     )
     yield from _recommendation_lines(
-        Recommendation.objects.filter(plan=plan), meeting_date, open_only=False
+        Recommendation.objects.filter(plan=plan), plan, meeting_date, open_only=False
     )
-    yield from _recommendation_lines(earlier, meeting_date, open_only=True)
+    yield from _recommendation_lines(earlier, plan, meeting_date, open_only=True)
 
 
 def _recommendation_lines(
-    selected: QuerySet[Recommendation], meeting_date: date, *, open_only: bool
+    selected: QuerySet[Recommendation], plan: Plan, meeting_date: date, *, open_only: bool
 ) -> Iterable[RecommendationLine]:
     entries = (
         selected.annotate(update_total=Count("updates"))
@@ -181,6 +216,13 @@ def _recommendation_lines(
             status=status,
             update=update,
             carried_from=origin.title if origin else "",
+            flags=_flags(
+                status=status,
+                update=update,
+                since=entry.plan.period_start,
+                meeting_date=meeting_date,
+                every_days=plan.update_every_days,
+            ),
         )
 
 
@@ -207,6 +249,13 @@ def _data_requirements(plan: Plan, meeting_date: date) -> Iterable[DataRequireme
             action=entry.action,
             status=status,
             update=update,
+            flags=_flags(
+                status=status,
+                update=update,
+                since=plan.period_start,
+                meeting_date=meeting_date,
+                every_days=plan.update_every_days,
+            ),
         )
 
 

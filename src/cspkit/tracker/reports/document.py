@@ -46,7 +46,7 @@ from cspkit.tracker.status import RagStatus
 WIDTHS = {
     "data_requirements": (6, 25, 9, 22, 29, 9),
     "recommendations": (10, 5, 29, 10, 37, 9),
-    "action_plans": (5, 8, 41, 37, 9),
+    "action_plans": (5, 8, 28, 14, 8, 27, 10),
 }
 
 
@@ -109,7 +109,7 @@ def _register(
         (
             *(_field(line, name) for name in fields),
             _update(line.update),
-            _status(line.status),
+            _status(line.status, line.flags),
         )
         for line in lines
     ]
@@ -144,8 +144,10 @@ def _theme(theme: ThemeSection) -> Section:
             action.leads,
             Cell("\n\n".join([action.text, *(f"{label}) {text}" for label, text in
                                                action.sub_actions)])),
+            action.measure,
+            long_date(action.due_date) if action.due_date else "",
             _update(action.update),
-            _status(action.status),
+            _status(action.status, action.flags),
         )
         for action in theme.actions
     ]  # fmt: skip
@@ -164,6 +166,8 @@ def _update(update: LatestUpdate | None) -> Cell:
     return Cell(update.text, lead=f"{long_date(update.written_on)}: ")
 
 
-def _status(status: RagStatus) -> Cell:
+def _status(status: RagStatus, flags: Sequence[str] = ()) -> Cell:
+    """The status word on its colour, then any flag (overdue, no recent update) in words."""
     style = status_style(status)
-    return Cell(style.word, emphasis="strong", fill=style.fill, ink=style.ink)
+    text = "\n\n".join([style.word, *flags])
+    return Cell(text, emphasis="strong", fill=style.fill, ink=style.ink)

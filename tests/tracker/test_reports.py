@@ -294,6 +294,37 @@ def test_docx_has_headings_numbered_cover_and_tables_in_the_seed_layouts(
     assert document.sections[1].page_width > document.sections[1].page_height  # landscape
 
 
+def test_summary_is_signed_off_and_headings_stay_with_their_tables(
+    small_plan: SmallPlan, tmp_path: Path
+) -> None:
+    """As seed 001 closes its cover: the analyst, then the date; a theme's heading, lead and
+    legend lines are kept with the table after them."""
+    manager = small_plan.stockton.manager.person
+    signed = build_progress_report(
+        plan=small_plan.stockton.plan,
+        meeting_date=MEETING,
+        signed_by=manager,
+        signed_on=date(2026, 3, 3),
+    )
+    unsigned = _report(small_plan)
+    for report, expected in (
+        (signed, ["Community Safety Manager", "3 March 2026"]),  # the fixture's name, no title
+        (unsigned, ["Community Safety Analyst", "10 March 2026"]),
+    ):
+        path = tmp_path / "report.docx"
+        write_docx(report, path)
+        paragraphs = Document(str(path)).paragraphs
+        last_cover = max(i for i, p in enumerate(paragraphs) if p.style.name == "List Number")
+        assert [p.text for p in paragraphs[last_cover + 1 : last_cover + 3]] == expected
+        assert paragraphs[last_cover + 3].text == "Status key"
+    theme = next(i for i, p in enumerate(paragraphs) if p.text.startswith("2. Violence"))
+    heading, lead = paragraphs[theme], paragraphs[theme + 1]
+    assert lead.text.startswith("Thematic lead:")
+    assert heading.paragraph_format.keep_with_next or heading.style.paragraph_format.keep_with_next
+    assert lead.paragraph_format.keep_with_next
+    assert not paragraphs[last_cover + 1].paragraph_format.keep_with_next  # no table follows
+
+
 def test_pdf_is_a4_with_page_numbers_headings_and_status_words(
     small_plan: SmallPlan, tmp_path: Path
 ) -> None:

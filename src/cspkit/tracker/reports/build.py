@@ -42,12 +42,18 @@ _NEWEST_FIRST = ("-written_on", "-created_at", "-id")
 
 
 def build_progress_report(
-    *, plan: Plan, meeting_date: date, cover_paragraphs: Sequence[str] | None = None
+    *,
+    plan: Plan,
+    meeting_date: date,
+    cover_paragraphs: Sequence[str] | None = None,
+    signed_by: Person | None = None,
+    signed_on: date | None = None,
 ) -> ProgressReport:
     """The progress report of ``plan`` for the meeting on ``meeting_date``.
 
     ``cover_paragraphs`` replace the generated summary paragraphs (the manager's own
-    wording); each becomes one numbered paragraph.
+    wording); each becomes one numbered paragraph. ``signed_by`` (the analyst writing it)
+    and ``signed_on`` (default: the meeting date) sign the summary off.
     """
     report = ProgressReport(
         partnership=plan.partnership.name,
@@ -58,6 +64,8 @@ def build_progress_report(
         recommendations=tuple(_recommendations(plan, meeting_date)),
         themes=tuple(_themes(plan, meeting_date)),
         update_every_days=plan.update_every_days,
+        signed_by=_signature(signed_by) if signed_by else ProgressReport.signed_by,
+        signed_on=signed_on or meeting_date,
     )
     paragraphs = (
         cover_paragraphs if cover_paragraphs is not None else default_cover_paragraphs(report)
@@ -257,6 +265,11 @@ def _data_requirements(plan: Plan, meeting_date: date) -> Iterable[DataRequireme
                 every_days=plan.update_every_days,
             ),
         )
+
+
+def _signature(person: Person) -> str:
+    """'Ann Smith, Community Safety Analyst', or the name alone."""
+    return ", ".join(part for part in (person.full_name, person.job_title) if part)
 
 
 def _person_label(person: Person) -> str:

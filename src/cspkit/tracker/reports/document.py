@@ -58,6 +58,8 @@ def progress_document(report: ProgressReport) -> Document:
         1,
         (
             NumberedList(report.cover_paragraphs),
+            Paragraph(report.signed_by),
+            Paragraph(long_date(report.signed_on or report.meeting_date)),
             Section("status_key", "Status key", 2, tuple(
                 Paragraph(f"**{status_style(status).word}**: {status.meaning}")
                 for status in RagStatus

@@ -112,6 +112,10 @@ class ProgressReport:
     recommendations: tuple[RecommendationLine, ...]
     themes: tuple[ThemeSection, ...]
     update_every_days: int = 91
+    # The sign-off under the cover paragraphs, as the partnerships' papers close it: who
+    # wrote the report (the analyst's name and title) and the date it was written.
+    signed_by: str = "Community Safety Analyst"
+    signed_on: date | None = None
 
     @property
     def title(self) -> str:

@@ -242,6 +242,10 @@ def test_open_recommendation_of_the_previous_plan_stays_in_the_report(
         ("R3", "Map needle finds", RagStatus.NOT_STARTED, "Community Safety Plan 2008-11"),
         ("R1", "Share treatment data", RagStatus.AMBER, "Community Safety Plan 2008-11"),
     ]
+    assert report.cover_paragraphs[-1].endswith(
+        "(action 2.2; recommendations R3 of the Community Safety Plan 2008-11, "
+        "R1 of the Community Safety Plan 2008-11; data requirement 3.2.1)."
+    )  # both began before the 91-day cycle and have no update since
     html = render_html(report)
     assert "Carried forward from Community Safety Plan 2008-11" in html
     assert "Code damage" not in html

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from cspkit.tracker.reports.model import NO_RECENT_UPDATE, OVERDUE, ProgressReport, long_date
+from cspkit.tracker.reports.model import (
+    NO_RECENT_UPDATE,
+    OVERDUE,
+    DataRequirementLine,
+    ProgressReport,
+    RecommendationLine,
+    long_date,
+)
 from cspkit.tracker.status import RagStatus
 
 _ORDER = (
@@ -76,17 +83,24 @@ def default_cover_paragraphs(report: ProgressReport) -> list[str]:
     return paragraphs
 
 
-def _entries(report: ProgressReport, chosen: Callable[[object], bool]) -> list[str]:
+def _entries(report: ProgressReport, chosen: Callable[[RecommendationLine | DataRequirementLine], bool]) -> list[str]:
     """'recommendations 1, R1; data requirements D5': the register entries ``chosen``."""
     named = []
     for label, lines in (
         ("recommendation", report.recommendations),
         ("data requirement", report.data_requirements),
     ):
-        references = [line.reference for line in lines if chosen(line)]
+        references = [_reference(line) for line in lines if chosen(line)]
         if references:
             named.append(_named(label, references))
     return named
+
+
+def _reference(line: RecommendationLine | DataRequirementLine) -> str:
+    """An entry's reference; one from an earlier plan says which ('R1 of the … 2025–26')."""
+    carried_from = getattr(line, "carried_from", "")
+    reference = line.reference
+    return f"{reference} of the {carried_from}" if carried_from else reference
 
 
 def _named(noun: str, references: Sequence[str]) -> str:

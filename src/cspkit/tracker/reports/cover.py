@@ -83,7 +83,9 @@ def default_cover_paragraphs(report: ProgressReport) -> list[str]:
     return paragraphs
 
 
-def _entries(report: ProgressReport, chosen: Callable[[RecommendationLine | DataRequirementLine], bool]) -> list[str]:
+def _entries(
+    report: ProgressReport, chosen: Callable[[RecommendationLine | DataRequirementLine], bool]
+) -> list[str]:
     """'recommendations 1, R1; data requirements D5': the register entries ``chosen``."""
     named = []
     for label, lines in (

@@ -9,7 +9,7 @@ rebuilt exactly as it stood then.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Count, Model, Prefetch, QuerySet
 
@@ -92,7 +92,7 @@ def _flags(
     if due_date is not None and due_date < meeting_date:
         flags.append(OVERDUE)
     last = update.written_on if update else since
-    if last < meeting_date - timedelta(days=every_days):
+    if (meeting_date - last).days > every_days:  # no date arithmetic near year 1
         flags.append(NO_RECENT_UPDATE)
     return tuple(flags)
 

@@ -76,23 +76,24 @@ def build_progress_report(
 
 
 def _flags(
-    *,
     status: RagStatus,
     update: LatestUpdate | None,
-    since: date,
+    plan: Plan,
     meeting_date: date,
-    every_days: int,
+    *,
+    since: date | None = None,
     due_date: date | None = None,
 ) -> tuple[str, ...]:
     """What a meeting must notice about an open item: past its due date, or silent for
-    longer than the plan's update cycle (counted from ``since`` when it has no update)."""
+    longer than ``plan``'s update cycle (counted from ``since``, default the plan's start,
+    when it has no update)."""
     if not status.is_open:
         return ()
     flags = []
     if due_date is not None and due_date < meeting_date:
         flags.append(OVERDUE)
-    last = update.written_on if update else since
-    if (meeting_date - last).days > every_days:  # no date arithmetic near year 1
+    last = update.written_on if update else (since or plan.period_start)
+    if (meeting_date - last).days > plan.update_every_days:  # no date arithmetic near year 1
         flags.append(NO_RECENT_UPDATE)
     return tuple(flags)
 
@@ -160,14 +161,7 @@ def _themes(plan: Plan, meeting_date: date) -> Iterable[ThemeSection]:
                     update=update,
                     measure=action.measure,
                     due_date=action.due_date,
-                    flags=_flags(
-                        status=status,
-                        update=update,
-                        since=plan.period_start,
-                        meeting_date=meeting_date,
-                        every_days=plan.update_every_days,
-                        due_date=action.due_date,
-                    ),
+                    flags=_flags(status, update, plan, meeting_date, due_date=action.due_date),
                 )
             )
         yield ThemeSection(
@@ -224,13 +218,7 @@ def _recommendation_lines(
             status=status,
             update=update,
             carried_from=origin.title if origin else "",
-            flags=_flags(
-                status=status,
-                update=update,
-                since=entry.plan.period_start,
-                meeting_date=meeting_date,
-                every_days=plan.update_every_days,
-            ),
+            flags=_flags(status, update, plan, meeting_date, since=entry.plan.period_start),
         )
 
 
@@ -257,13 +245,7 @@ def _data_requirements(plan: Plan, meeting_date: date) -> Iterable[DataRequireme
             action=entry.action,
             status=status,
             update=update,
-            flags=_flags(
-                status=status,
-                update=update,
-                since=plan.period_start,
-                meeting_date=meeting_date,
-                every_days=plan.update_every_days,
-            ),
+            flags=_flags(status, update, plan, meeting_date),
         )
 
 

@@ -34,8 +34,12 @@ from cspkit.tracker.reports.model import (
     ProgressReport,
     status_style,
 )
-from cspkit.tracker.services.plan import action_create, theme_create
-from cspkit.tracker.services.registers import data_requirement_create, recommendation_create
+from cspkit.tracker.services.plan import action_create, plan_create, theme_create
+from cspkit.tracker.services.registers import (
+    data_requirement_create,
+    recommendation_carry_forward,
+    recommendation_create,
+)
 from cspkit.tracker.services.updates import (
     action_update_create,
     data_requirement_update_create,
@@ -95,7 +99,10 @@ def small_plan(db: None) -> SmallPlan:
         lead_agencies=[world.police],
         sub_actions=[("a", "Map the hot spots"), ("b", "Brief the teams")],
     )
-    pastors = action_create(created_by=user, theme=violence, text="Fund street pastors <Yarm>")
+    pastors = action_create(
+        created_by=user, theme=violence, text="Fund street pastors <Yarm>",
+        measure="Two pastors out on Friday nights", due_date=date(2026, 3, 1),
+    )  # fmt: skip
     cctv = action_create(created_by=user, theme=violence, text="Count CCTV-assisted arrests")
     _update(hot_spots, author=user, text="Mapped.", status=RagStatus.GREEN,
             written_on=date(2026, 1, 5))  # fmt: skip
@@ -154,8 +161,94 @@ def test_generated_cover_counts_what_the_tables_show(small_plan: SmallPlan) -> N
                                "as at 10 March 2026: 2 themes with 3 actions")  # fmt: skip
     assert cover[1].startswith("Of the 3 actions: 1 complete, 1 red and 1 not started. ")
     assert "1 action had no update recorded" in cover[1]
-    assert cover[2] == "Actions reported red, where leads need the partnership's help: 2.1."
+    assert cover[2] == "Reported red, where leads need the partnership's help: action 2.1."
     assert cover[3] == "Of the 2 register entries: 1 amber and 1 not started."
+    assert cover[4] == (
+        "Members are invited to note the progress shown in the attached tables and to agree "
+        "support for the red items named above, the overdue action 2.1 and the items with no "
+        "recent update within the 91-day update cycle (action 2.2; data requirement 3.2.1)."
+    )
+
+
+def test_overdue_and_quiet_items_are_flagged_in_words_and_named_on_the_cover(
+    small_plan: SmallPlan, tmp_path: Path
+) -> None:
+    """At 10 March 2026 with a 91-day cycle an open item last updated before 9 December
+    2025 (or never, in a plan begun in 2011) is quiet; 2.1 was due on 1 March."""
+    requirement = DataRequirement.objects.get(plan=small_plan.stockton.plan)
+    _update(requirement, author=small_plan.stockton.manager, text="Refused.",
+            status=RagStatus.RED, written_on=date(2026, 3, 1))  # fmt: skip
+    report = _report(small_plan)
+    (hot_spots,), (pastors, cctv) = (theme.actions for theme in report.themes)
+    assert (pastors.measure, pastors.due_date) == (
+        "Two pastors out on Friday nights",
+        date(2026, 3, 1),
+    )
+    assert (hot_spots.flags, pastors.flags, cctv.flags) == ((), ("Overdue",), ("No recent update",))
+    (line,) = report.data_requirements
+    assert (line.status, line.flags) == (RagStatus.RED, ())
+    assert report.cover_paragraphs[2] == (
+        "Reported red, where leads need the partnership's help: action 2.1; data requirement 3.2.1."
+    )
+    assert report.cover_paragraphs[-1].endswith(
+        "support for the red items named above, the overdue action 2.1 and the items with no "
+        "recent update within the 91-day update cycle (action 2.2)."
+    )
+    path = tmp_path / "report.docx"
+    write_docx(report, path)
+    violence = Document(str(path)).tables[3]
+    assert [c.text for c in violence.rows[1].cells[3:5]] == [
+        "Two pastors out on Friday nights",
+        "1 March 2026",
+    ]
+    assert violence.rows[1].cells[6].text == "Red\nOverdue"
+    assert violence.rows[2].cells[6].text == "Not started\nNo recent update"
+
+
+def test_open_recommendation_of_the_previous_plan_stays_in_the_report(
+    small_plan: SmallPlan,
+) -> None:
+    """The previous plan's amber entry appears, marked with its plan; its complete one and
+    one carried forward (shown once, as the copy) do not repeat."""
+    world, user = small_plan.stockton, small_plan.stockton.manager
+    previous = plan_create(
+        created_by=user, partnership=world.partnership, title="Community Safety Plan 2008-11",
+        period_start=date(2008, 4, 1), period_end=date(2011, 3, 31),
+    )  # fmt: skip
+    entries = {
+        reference: recommendation_create(
+            created_by=user, plan=previous, reference=reference, text=text, source="PSA",
+            section="Drugs", agencies=[world.police],
+        )  # fmt: skip
+        for reference, text in (("R1", "Share treatment data"), ("R2", "Code damage"),
+                                ("R3", "Map needle finds"))
+    }  # fmt: skip
+    _update(entries["R1"], author=user, text="Drafted.", status=RagStatus.AMBER,
+            written_on=date(2010, 6, 1))  # fmt: skip
+    _update(entries["R2"], author=user, text="Done.", status=RagStatus.COMPLETE,
+            written_on=date(2010, 6, 1))  # fmt: skip
+    entries["R3"].refresh_from_db()
+    recommendation_carry_forward(
+        recommendation=entries["R3"],
+        carried_by=user,
+        to_plan=world.plan,
+        expected_version=entries["R3"].version,
+    )
+    report = _report(small_plan)
+    shown = [(line.reference, line.text, line.status, line.carried_from)
+             for line in report.recommendations]  # fmt: skip
+    assert shown == [
+        ("1", "Get A&E data", RagStatus.AMBER, ""),
+        ("R3", "Map needle finds", RagStatus.NOT_STARTED, "Community Safety Plan 2008-11"),
+        ("R1", "Share treatment data", RagStatus.AMBER, "Community Safety Plan 2008-11"),
+    ]
+    assert report.cover_paragraphs[-1].endswith(
+        "(action 2.2; recommendations R3 of the Community Safety Plan 2008-11, "
+        "R1 of the Community Safety Plan 2008-11; data requirement 3.2.1)."
+    )  # both began before the 91-day cycle and have no update since
+    html = render_html(report)
+    assert "Carried forward from Community Safety Plan 2008-11" in html
+    assert "Code damage" not in html
 
 
 def test_managers_own_cover_paragraphs_replace_the_generated_ones(small_plan: SmallPlan) -> None:
@@ -188,12 +281,12 @@ def test_docx_has_headings_numbered_cover_and_tables_in_the_seed_layouts(
         "a) Map the hot spots",
         "b) Brief the teams",
     ]
-    assert asb.rows[1].cells[3].text == "1 March 2026: Teams briefed.\nPatrols started."
-    status_cell = asb.rows[1].cells[4]
+    assert asb.rows[1].cells[5].text == "1 March 2026: Teams briefed.\nPatrols started."
+    status_cell = asb.rows[1].cells[6]
     assert status_cell.text == "Complete"
     fill = status_cell._tc.tcPr.xpath("./w:shd/@w:fill")
     assert fill == [status_style(RagStatus.COMPLETE).fill]
-    assert violence.rows[1].cells[4].text == "Red"
+    assert violence.rows[1].cells[6].text == "Red\nOverdue"
     assert ("Heading 2", "Status key") in headings
     key = [p for p in document.paragraphs if p.text.startswith("Amber")]
     assert [p.text for p in key] == ["Amber: some slippage, recoverable"]
@@ -203,6 +296,37 @@ def test_docx_has_headings_numbered_cover_and_tables_in_the_seed_layouts(
     footer_xml = document.sections[0].footer._element.xml
     assert re.search(r"<w:instrText[^>]*> PAGE </w:instrText>", footer_xml)  # page numbers
     assert document.sections[1].page_width > document.sections[1].page_height  # landscape
+
+
+def test_summary_is_signed_off_and_headings_stay_with_their_tables(
+    small_plan: SmallPlan, tmp_path: Path
+) -> None:
+    """As seed 001 closes its cover: the analyst, then the date; a theme's heading, lead and
+    legend lines are kept with the table after them."""
+    manager = small_plan.stockton.manager.person
+    signed = build_progress_report(
+        plan=small_plan.stockton.plan,
+        meeting_date=MEETING,
+        signed_by=manager,
+        signed_on=date(2026, 3, 3),
+    )
+    unsigned = _report(small_plan)
+    for report, expected in (
+        (signed, ["Community Safety Manager", "3 March 2026"]),  # the fixture's name, no title
+        (unsigned, ["Community Safety Analyst", "10 March 2026"]),
+    ):
+        path = tmp_path / "report.docx"
+        write_docx(report, path)
+        paragraphs = Document(str(path)).paragraphs
+        last_cover = max(i for i, p in enumerate(paragraphs) if p.style.name == "List Number")
+        assert [p.text for p in paragraphs[last_cover + 1 : last_cover + 3]] == expected
+        assert paragraphs[last_cover + 3].text == "Status key"
+    theme = next(i for i, p in enumerate(paragraphs) if p.text.startswith("2. Violence"))
+    heading, lead = paragraphs[theme], paragraphs[theme + 1]
+    assert lead.text.startswith("Thematic lead:")
+    assert heading.paragraph_format.keep_with_next or heading.style.paragraph_format.keep_with_next
+    assert lead.paragraph_format.keep_with_next
+    assert not paragraphs[last_cover + 1].paragraph_format.keep_with_next  # no table follows
 
 
 def test_pdf_is_a4_with_page_numbers_headings_and_status_words(
@@ -229,7 +353,7 @@ def test_html_escapes_text_and_shows_status_as_colour_and_word(small_plan: Small
     assert "Fund street pastors &lt;Yarm&gt;" in html
     red = status_style(RagStatus.RED)
     shade = f"shade-{red.fill}-{red.ink}"
-    assert f'<td class="{shade}"><p><strong>Red</strong></p></td>' in html
+    assert f'<td class="{shade}"><p><strong>Red</strong></p><p><strong>Overdue' in html
     assert f".{shade} {{ background: #{red.fill}; color: #{red.ink}; }}" in html
     assert " style=" not in html  # no inline styles: the page passes a strict policy
     assert re.search(r'<h2 id="action_plans-heading">Action plans</h2>', html)
@@ -286,7 +410,7 @@ def test_reports_download_in_each_format(
         assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
     if file_format == "docx":
         document = Document(io.BytesIO(response.content))
-        assert document.tables[3].rows[1].cells[4].text == "Red"
+        assert document.tables[3].rows[1].cells[6].text == "Red\nOverdue"
 
 
 def test_html_report_style_block_matches_its_policy_hash(client_as_manager, small_plan) -> None:
@@ -323,8 +447,8 @@ def test_a_report_edited_in_word_imports_back_without_duplicates(
     # A lead types a new update over the old one in the pastors' row, with a new status.
     document = Document(str(path))
     pastors_row = document.tables[3].rows[1]
-    pastors_row.cells[3].text = "2 June 2026: Churches will fund two pastors."
-    pastors_row.cells[4].text = "Amber"
+    pastors_row.cells[5].text = "2 June 2026: Churches will fund two pastors."
+    pastors_row.cells[6].text = "Amber"
     document.save(str(path))
     edited = import_file(path=path, plan=world.plan, imported_by=world.manager)
     assert (edited.created, edited.updated) == (1, 0)
@@ -385,7 +509,7 @@ def test_a_control_character_in_an_update_does_not_break_the_report(
     assert response.status_code == 200
     if file_format == "docx":
         document = Document(io.BytesIO(response.content))
-        assert document.tables[3].rows[1].cells[3].text == (
+        assert document.tables[3].rows[1].cells[5].text == (
             "1 February 2026: Funding refused\nby the trust."
         )
     if file_format == "html":

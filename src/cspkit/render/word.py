@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import docx
@@ -113,6 +114,12 @@ def _link(paragraph: WordParagraph, anchor: str, text: str) -> None:
 def _anchor(section: Section) -> str:
     """The bookmark name of a section's heading (Word allows 40 characters)."""
     return f"_Toc_{section.id}"[:40]
+
+
+def _leads_into_table(items: Sequence[object]) -> bool:
+    """Whether the paragraphs at the start of ``items`` are followed by a table."""
+    following = next((item for item in items if not isinstance(item, Paragraph)), None)
+    return isinstance(following, Table)
 
 
 def _keep_with_next(row_cells: list[_Cell]) -> None:
@@ -267,13 +274,18 @@ class _Writer:
             _styled_text(self.word.add_paragraph(style="Intense Quote"), section.summary)
         if not section.children and not section.summary:
             self.word.add_paragraph(EMPTY_SECTION_TEXT).runs[0].italic = True
-        for item in grouped(section.children):
+        items = list(grouped(section.children))
+        for index, item in enumerate(items):
             if isinstance(item, Section):
                 self._section(item)
             elif isinstance(item, Findings):
                 self._findings(item)
             elif isinstance(item, Paragraph):
-                _styled_text(self.word.add_paragraph(), item.text)
+                paragraph = self.word.add_paragraph()
+                _styled_text(paragraph, item.text)
+                if _leads_into_table(items[index:]):
+                    # Lines leading into a table (a theme's lead, its legend) stay with it.
+                    paragraph.paragraph_format.keep_with_next = True
             elif isinstance(item, Callout):
                 self._box(
                     item.title, [item.text], GAP_FILL if item.tone != "note" else CALLOUT_FILL

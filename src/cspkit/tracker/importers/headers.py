@@ -24,6 +24,9 @@ class Field(StrEnum):
     DATA_GAP = "data_gap"
     UPDATE = "update"
     STATUS = "status"
+    # Shown by the progress report; read but not imported (edit them in the tracker).
+    MEASURE = "measure"
+    DUE_DATE = "due date"
 
 
 class TableKind(StrEnum):
@@ -49,6 +52,8 @@ HEADER_NAMES: dict[Field, tuple[str, ...]] = {
     Field.DATA_GAP: ("data gap", "data gaps", "data requirement", "data requirements"),
     Field.UPDATE: ("update", "updates", "progress", "latest update", "progress update"),
     Field.STATUS: ("status", "rag", "rag status"),
+    Field.MEASURE: ("measure", "measure or target", "target", "measure of success"),
+    Field.DUE_DATE: ("due", "due date", "by when", "deadline", "target date"),
 }
 
 _LOOKUP = {name: field for field, names in HEADER_NAMES.items() for name in names}

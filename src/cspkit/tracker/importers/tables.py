@@ -18,6 +18,7 @@ from cspkit.tracker.importers.parsed import (
 )
 from cspkit.tracker.importers.source import SourceLine
 from cspkit.tracker.importers.wording import split_sub_actions
+from cspkit.tracker.reports.model import FLAGS
 from cspkit.tracker.status import RagStatus, status_from_text
 
 # "3", "3." or, numbered within the theme, "2.3" (theme 2, action 3).
@@ -26,6 +27,8 @@ _ACTION_NUMBER = re.compile(r"^(?:(\d{1,2})\.)?(\d{1,3})\.?$")
 _CUT_OFF_WORDS = frozenset(
     ["a", "an", "and", "by", "for", "in", "of", "on", "or", "the", "to", "with"]
 )
+# The progress report's flag words after the status word ("Red Overdue"), dropped on import.
+_FLAG_WORDS = re.compile("|".join(re.escape(flag) for flag in FLAGS), re.IGNORECASE)
 STATUS_HINT = "expected a word such as Green, Amber, Red, Complete, Not started or Withdrawn"
 
 
@@ -73,8 +76,8 @@ class TableRows:
     def status(self, row: _Row) -> RagStatus | None:
         if not row.raw_status:
             return None
-        status = status_from_text(row.raw_status) or status_from_text(
-            row.values.get(Field.STATUS, "")
+        status = status_from_text(_FLAG_WORDS.sub("", row.raw_status)) or status_from_text(
+            _FLAG_WORDS.sub("", row.values.get(Field.STATUS, ""))
         )
         if status is None:
             self.unmapped.append(

@@ -27,6 +27,8 @@ from cspkit.tracker.models import (
 )
 from cspkit.tracker.reports.cover import default_cover_paragraphs
 from cspkit.tracker.reports.model import (
+    NO_RECENT_UPDATE,
+    OVERDUE,
     ActionLine,
     DataRequirementLine,
     LatestUpdate,
@@ -40,12 +42,18 @@ _NEWEST_FIRST = ("-written_on", "-created_at", "-id")
 
 
 def build_progress_report(
-    *, plan: Plan, meeting_date: date, cover_paragraphs: Sequence[str] | None = None
+    *,
+    plan: Plan,
+    meeting_date: date,
+    cover_paragraphs: Sequence[str] | None = None,
+    signed_by: Person | None = None,
+    signed_on: date | None = None,
 ) -> ProgressReport:
     """The progress report of ``plan`` for the meeting on ``meeting_date``.
 
     ``cover_paragraphs`` replace the generated summary paragraphs (the manager's own
-    wording); each becomes one numbered paragraph.
+    wording); each becomes one numbered paragraph. ``signed_by`` (the analyst writing it)
+    and ``signed_on`` (default: the meeting date) sign the summary off.
     """
     report = ProgressReport(
         partnership=plan.partnership.name,
@@ -55,6 +63,9 @@ def build_progress_report(
         data_requirements=tuple(_data_requirements(plan, meeting_date)),
         recommendations=tuple(_recommendations(plan, meeting_date)),
         themes=tuple(_themes(plan, meeting_date)),
+        update_every_days=plan.update_every_days,
+        signed_by=_signature(signed_by) if signed_by else ProgressReport.signed_by,
+        signed_on=signed_on or meeting_date,
     )
     paragraphs = (
         cover_paragraphs if cover_paragraphs is not None else default_cover_paragraphs(report)
@@ -62,6 +73,29 @@ def build_progress_report(
     return ProgressReport(
         **{**report.__dict__, "cover_paragraphs": tuple(p.strip() for p in paragraphs)}
     )
+
+
+def _flags(
+    status: RagStatus,
+    update: LatestUpdate | None,
+    plan: Plan,
+    meeting_date: date,
+    *,
+    since: date | None = None,
+    due_date: date | None = None,
+) -> tuple[str, ...]:
+    """What a meeting must notice about an open item: past its due date, or silent for
+    longer than ``plan``'s update cycle (counted from ``since``, default the plan's start,
+    when it has no update)."""
+    if not status.is_open:
+        return ()
+    flags = []
+    if due_date is not None and due_date < meeting_date:
+        flags.append(OVERDUE)
+    last = update.written_on if update else (since or plan.period_start)
+    if (meeting_date - last).days > plan.update_every_days:  # no date arithmetic near year 1
+        flags.append(NO_RECENT_UPDATE)
+    return tuple(flags)
 
 
 def _updates_until(model: type[Model], meeting_date: date) -> QuerySet:
@@ -125,6 +159,9 @@ def _themes(plan: Plan, meeting_date: date) -> Iterable[ThemeSection]:
                     sub_actions=tuple((s.label, s.text) for s in action.sub_actions.all()),
                     status=status,
                     update=update,
+                    measure=action.measure,
+                    due_date=action.due_date,
+                    flags=_flags(status, update, plan, meeting_date, due_date=action.due_date),
                 )
             )
         yield ThemeSection(
@@ -137,11 +174,26 @@ def _themes(plan: Plan, meeting_date: date) -> Iterable[ThemeSection]:
 
 
 def _recommendations(plan: Plan, meeting_date: date) -> Iterable[RecommendationLine]:
+    """The plan's register, then the entries of earlier plans still open at the meeting
+    that were never carried forward: a recommendation is not dropped for changing plans."""
+    earlier = Recommendation.objects.filter(
+        plan__partnership_id=plan.partnership_id,
+        plan__period_start__lt=plan.period_start,
+        carried_forward_to__isnull=True,
+    )
+    yield from _recommendation_lines(
+        Recommendation.objects.filter(plan=plan), plan, meeting_date, open_only=False
+    )
+    yield from _recommendation_lines(earlier, plan, meeting_date, open_only=True)
+
+
+def _recommendation_lines(
+    selected: QuerySet[Recommendation], plan: Plan, meeting_date: date, *, open_only: bool
+) -> Iterable[RecommendationLine]:
     entries = (
-        Recommendation.objects.filter(plan=plan)
-        .annotate(update_total=Count("updates"))
-        .order_by("pk")
-        .select_related("theme")
+        selected.annotate(update_total=Count("updates"))
+        .order_by("plan__period_start", "pk")
+        .select_related("theme", "plan", "carried_forward_from__plan")
         .prefetch_related(
             "agencies",
             Prefetch(
@@ -153,6 +205,11 @@ def _recommendations(plan: Plan, meeting_date: date) -> Iterable[RecommendationL
     )
     for entry in entries:
         status, update = _latest(entry)
+        if open_only and not status.is_open:
+            continue
+        origin = entry.carried_forward_from.plan if entry.carried_forward_from else None
+        if open_only:
+            origin = entry.plan
         yield RecommendationLine(
             section=entry.section or (entry.theme.title if entry.theme else ""),
             reference=entry.reference,
@@ -160,6 +217,8 @@ def _recommendations(plan: Plan, meeting_date: date) -> Iterable[RecommendationL
             agency=", ".join(a.short_name for a in entry.agencies.all()),
             status=status,
             update=update,
+            carried_from=origin.title if origin else "",
+            flags=_flags(status, update, plan, meeting_date, since=entry.plan.period_start),
         )
 
 
@@ -186,7 +245,13 @@ def _data_requirements(plan: Plan, meeting_date: date) -> Iterable[DataRequireme
             action=entry.action,
             status=status,
             update=update,
+            flags=_flags(status, update, plan, meeting_date),
         )
+
+
+def _signature(person: Person) -> str:
+    """'Ann Smith, Community Safety Analyst', or the name alone."""
+    return ", ".join(part for part in (person.full_name, person.job_title) if part)
 
 
 def _person_label(person: Person) -> str:

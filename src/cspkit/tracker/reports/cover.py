@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from cspkit.tracker.reports.model import ProgressReport, long_date
+from cspkit.tracker.reports.model import (
+    NO_RECENT_UPDATE,
+    OVERDUE,
+    DataRequirementLine,
+    ProgressReport,
+    RecommendationLine,
+    long_date,
+)
 from cspkit.tracker.status import RagStatus
 
 _ORDER = (
@@ -34,27 +41,73 @@ def default_cover_paragraphs(report: ProgressReport) -> list[str]:
             f"{_plural(sum(1 for a in actions if a.update is None), 'action')} "
             "had no update recorded by the meeting date."
         )
-    red = [
-        f"{theme.number}.{action.number}"
-        for theme in report.themes
+    numbered = [
+        (f"{theme.number}.{action.number}", action) for theme in report.themes
         for action in theme.actions
-        if action.status == RagStatus.RED
-    ]
-    if red:
-        paragraphs.append(
-            f"Actions reported red, where leads need the partnership's help: {', '.join(red)}."
-        )
+    ]  # fmt: skip
     registers = list(report.recommendations) + list(report.data_requirements)
+    red_actions = [number for number, action in numbered if action.status == RagStatus.RED]
+    red_entries = _entries(report, lambda line: line.status == RagStatus.RED)
+    if red_actions or red_entries:
+        named = []
+        if red_actions:
+            named.append(_named("action", red_actions))
+        named += red_entries
+        paragraphs.append(
+            "Reported red, where leads need the partnership's help: " + "; ".join(named) + "."
+        )
     if registers:
         paragraphs.append(
             f"Of the {_plural(len(registers), 'register entry')}: "
             f"{_status_counts([entry.status for entry in registers])}."
         )
-    paragraphs.append(
-        "Members are invited to note the progress shown in the attached tables and to agree "
-        "support for the actions and register entries that are red or have no recent update."
-    )
+    overdue = [number for number, action in numbered if OVERDUE in action.flags]
+    quiet = [number for number, action in numbered if NO_RECENT_UPDATE in action.flags]
+    asks = []
+    if overdue:
+        asks.append(f"the overdue {_named('action', overdue)}")
+    stale_entries = _entries(report, lambda line: NO_RECENT_UPDATE in line.flags)
+    if quiet or stale_entries:
+        named = ([_named("action", quiet)] if quiet else []) + stale_entries
+        asks.append(
+            f"the items with no recent update within the {report.update_every_days}-day "
+            f"update cycle ({'; '.join(named)})"
+        )
+    if red_actions or red_entries:
+        asks.insert(0, "the red items named above")
+    ask = "Members are invited to note the progress shown in the attached tables"
+    if asks:
+        ask += " and to agree support for " + ", ".join(asks[:-1])
+        ask += (" and " if len(asks) > 1 else "") + asks[-1]
+    paragraphs.append(ask + ".")
     return paragraphs
+
+
+def _entries(
+    report: ProgressReport, chosen: Callable[[RecommendationLine | DataRequirementLine], bool]
+) -> list[str]:
+    """'recommendations 1, R1; data requirements D5': the register entries ``chosen``."""
+    named = []
+    for label, lines in (
+        ("recommendation", report.recommendations),
+        ("data requirement", report.data_requirements),
+    ):
+        references = [_reference(line) for line in lines if chosen(line)]
+        if references:
+            named.append(_named(label, references))
+    return named
+
+
+def _reference(line: RecommendationLine | DataRequirementLine) -> str:
+    """An entry's reference; one from an earlier plan says which ('R1 of the … 2025–26')."""
+    carried_from = getattr(line, "carried_from", "")
+    reference = line.reference
+    return f"{reference} of the {carried_from}" if carried_from else reference
+
+
+def _named(noun: str, references: Sequence[str]) -> str:
+    """'action 2.1', 'actions 1.1, 2.1'."""
+    return f"{noun if len(references) == 1 else noun + 's'} {', '.join(references)}"
 
 
 def _status_counts(statuses: Sequence[RagStatus]) -> str:

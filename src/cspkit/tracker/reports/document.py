@@ -46,7 +46,7 @@ from cspkit.tracker.status import RagStatus
 WIDTHS = {
     "data_requirements": (6, 25, 9, 22, 29, 9),
     "recommendations": (10, 5, 29, 10, 37, 9),
-    "action_plans": (5, 8, 41, 37, 9),
+    "action_plans": (5, 8, 28, 14, 8, 27, 10),
 }
 
 
@@ -58,6 +58,8 @@ def progress_document(report: ProgressReport) -> Document:
         1,
         (
             NumberedList(report.cover_paragraphs),
+            Paragraph(report.signed_by),
+            Paragraph(long_date(report.signed_on or report.meeting_date)),
             Section("status_key", "Status key", 2, tuple(
                 Paragraph(f"**{status_style(status).word}**: {status.meaning}")
                 for status in RagStatus
@@ -106,7 +108,11 @@ def _register(
 ) -> Section:
     """A register's section: a row per entry, its ``fields`` then its update and status."""
     rows = [
-        (*(getattr(line, name) for name in fields), _update(line.update), _status(line.status))
+        (
+            *(_field(line, name) for name in fields),
+            _update(line.update),
+            _status(line.status, line.flags),
+        )
         for line in lines
     ]
     title = SECTION_TITLES[key]
@@ -116,6 +122,15 @@ def _register(
         else Paragraph(f"No {title.lower()} are recorded for this plan.")
     )
     return Section(key, title, 1, (body,), landscape=True)
+
+
+def _field(line: DataRequirementLine | RecommendationLine, name: str) -> str | Cell:
+    """A register cell; a recommendation's text says which earlier plan it came from."""
+    value = getattr(line, name)
+    carried_from = getattr(line, "carried_from", "")
+    if name == "text" and carried_from:
+        return Cell(value, lead=f"Carried forward from {carried_from}: ")
+    return value
 
 
 def _theme(theme: ThemeSection) -> Section:
@@ -131,8 +146,10 @@ def _theme(theme: ThemeSection) -> Section:
             action.leads,
             Cell("\n\n".join([action.text, *(f"{label}) {text}" for label, text in
                                                action.sub_actions)])),
+            action.measure,
+            long_date(action.due_date) if action.due_date else "",
             _update(action.update),
-            _status(action.status),
+            _status(action.status, action.flags),
         )
         for action in theme.actions
     ]  # fmt: skip
@@ -151,6 +168,8 @@ def _update(update: LatestUpdate | None) -> Cell:
     return Cell(update.text, lead=f"{long_date(update.written_on)}: ")
 
 
-def _status(status: RagStatus) -> Cell:
+def _status(status: RagStatus, flags: Sequence[str] = ()) -> Cell:
+    """The status word on its colour, then any flag (overdue, no recent update) in words."""
     style = status_style(status)
-    return Cell(style.word, emphasis="strong", fill=style.fill, ink=style.ink)
+    text = "\n\n".join([style.word, *flags])
+    return Cell(text, emphasis="strong", fill=style.fill, ink=style.ink)

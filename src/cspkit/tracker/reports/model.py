@@ -46,6 +46,13 @@ class LatestUpdate:
     text: str
 
 
+# The words that flag a line in its status cell (and name it on the cover): an open action
+# past its due date, an open item whose last update is older than the plan's update cycle.
+OVERDUE = "Overdue"
+NO_RECENT_UPDATE = "No recent update"
+FLAGS = (OVERDUE, NO_RECENT_UPDATE)
+
+
 @dataclass(frozen=True)
 class ActionLine:
     number: int
@@ -54,6 +61,9 @@ class ActionLine:
     sub_actions: tuple[tuple[str, str], ...]
     status: RagStatus
     update: LatestUpdate | None
+    measure: str = ""
+    due_date: date | None = None
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,16 +83,21 @@ class DataRequirementLine:
     action: str
     status: RagStatus
     update: LatestUpdate | None
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class RecommendationLine:
+    """An entry of the register; ``carried_from`` names the earlier plan it comes from."""
+
     section: str
     reference: str
     text: str
     agency: str
     status: RagStatus
     update: LatestUpdate | None
+    carried_from: str = ""
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +111,11 @@ class ProgressReport:
     data_requirements: tuple[DataRequirementLine, ...]
     recommendations: tuple[RecommendationLine, ...]
     themes: tuple[ThemeSection, ...]
+    update_every_days: int = 91
+    # The sign-off under the cover paragraphs, as the partnerships' papers close it: who
+    # wrote the report (the analyst's name and title) and the date it was written.
+    signed_by: str = "Community Safety Analyst"
+    signed_on: date | None = None
 
     @property
     def title(self) -> str:
@@ -114,7 +134,7 @@ SECTION_TITLES = {
 }
 DATA_REQUIREMENT_COLUMNS = ("Ref", "Data gap", "Lead", "Action", "Update", "Status")
 RECOMMENDATION_COLUMNS = ("Section", "No", "Recommendation", "Agency", "Update", "Status")
-ACTION_COLUMNS = ("No", "Lead", "Action", "Update", "Status")
+ACTION_COLUMNS = ("No", "Lead", "Action", "Measure", "Due", "Update", "Status")
 # Shown for an item with no update yet, and for a theme with no thematic lead; the
 # importer reads them back as empty, so a report edited in Word can be imported again.
 NO_UPDATE = "No update yet"

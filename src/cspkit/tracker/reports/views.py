@@ -18,6 +18,7 @@ from cspkit.render.html import render_html
 from cspkit.tracker.reports.build import build_progress_report
 from cspkit.tracker.reports.document import progress_document
 from cspkit.tracker.reports.pages import render_page
+from cspkit.tracker.selectors.access import person_of
 from cspkit.tracker.selectors.plan import plan_get
 
 CONTENT_TYPES = {
@@ -54,7 +55,13 @@ def progress_report_view(request: HttpRequest, pk: int, file_format: str) -> Htt
         meeting = date.fromisoformat(meeting_text) if meeting_text else timezone.localdate()
     except ValueError:
         return HttpResponseBadRequest("The meeting date must be written YYYY-MM-DD.")
-    document = progress_document(build_progress_report(plan=plan, meeting_date=meeting))
+    report = build_progress_report(
+        plan=plan,
+        meeting_date=meeting,
+        signed_by=person_of(request.user),
+        signed_on=min(timezone.localdate(), meeting),
+    )
+    document = progress_document(report)
     if file_format == "html":
         html = render_html(document)
         response = HttpResponse(html, content_type=CONTENT_TYPES["html"])

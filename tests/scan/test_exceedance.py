@@ -106,11 +106,11 @@ def test_the_no_trend_model_in_closed_form_is_the_glm_fit():
     # statsmodels fits the same weighted quasi-Poisson GLM by IRLS, independently.
     import statsmodels.api as sm
 
-    from cspkit.analysis.exceedance import _seasonal_level, _seasonal_prediction
+    from cspkit.analysis.exceedance import seasonal_level, seasonal_prediction
 
     rng = np.random.default_rng(5)
     t = np.arange(33)
-    level = _seasonal_level(36 - t, 1)
+    level = seasonal_level(36 - t, 1)
     y = rng.poisson(np.array([30.0, 22, 18, 25])[level]).astype(float)
     y[[4, 20]] *= 3  # two past outbreaks, down-weighted as the scan would
     weights = np.where(np.isin(t, [4, 20]), 0.2, 1.0)
@@ -120,10 +120,10 @@ def test_the_no_trend_model_in_closed_form_is_the_glm_fit():
         scale="X2", tol=1e-12)
     x0 = np.array([1.0, 0, 0, 0])
     phi = max(1.0, fit.scale)
-    eta, scale, var_eta = _seasonal_prediction(y, level, weights)
+    eta, scale, var_eta = seasonal_prediction(y, level, weights)
     assert_allclose(eta, x0 @ fit.params, rtol=1e-10)
     assert_allclose(scale, fit.scale, rtol=1e-8)
     assert_allclose(var_eta, x0 @ fit.cov_params() @ x0 * phi / fit.scale, rtol=1e-8)
     # A level with no incidents sits on the boundary: the iterative fit decides.
     y[level == 2] = 0
-    assert _seasonal_prediction(y, level, weights) is None
+    assert seasonal_prediction(y, level, weights) is None

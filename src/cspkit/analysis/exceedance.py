@@ -121,7 +121,7 @@ class Exceedance:
     dispersion: float = 1.0
 
 
-def _seasonal_level(offset: np.ndarray, window: int) -> np.ndarray:
+def seasonal_level(offset: np.ndarray, window: int) -> np.ndarray:
     """Level of the seasonal factor for months ``offset`` months before the tested month:
     0 within ``window`` months of the same month of the year, then the rest of the year
     cut into three blocks (the monthly form of Noufaily's 10-level factor on weeks)."""
@@ -132,7 +132,7 @@ def _seasonal_level(offset: np.ndarray, window: int) -> np.ndarray:
 
 
 def _design(t: np.ndarray, t0: int, window: int, trend: bool) -> np.ndarray:
-    level = _seasonal_level(t0 - t, window)
+    level = seasonal_level(t0 - t, window)
     columns = [np.ones(len(t))]
     if trend:
         columns.append(t.astype(float))
@@ -181,7 +181,7 @@ def _prediction(fit, x0: np.ndarray) -> tuple[float, float, float]:
     return eta, scale, float(x0 @ cov @ x0)
 
 
-def _seasonal_prediction(y: np.ndarray, level: np.ndarray, weights: np.ndarray
+def seasonal_prediction(y: np.ndarray, level: np.ndarray, weights: np.ndarray
                          ) -> tuple[float, float, float] | None:
     r""":func:`_prediction` of the model without trend, in closed form.
 
@@ -224,8 +224,8 @@ def _glm_test(y: np.ndarray, t: np.ndarray, t0: int, observed: int,
         x0 = _design(np.array([t0]), t0, settings.window, trend=True)[0]
         trend = bool(fit.pvalues[1] < settings.trend_alpha
                      and np.exp(x0 @ fit.params) <= y.max())
-        estimate = (_prediction(fit, x0) if trend else _seasonal_prediction(
-            y, _seasonal_level(t0 - t, settings.window), weights))
+        estimate = (_prediction(fit, x0) if trend else seasonal_prediction(
+            y, seasonal_level(t0 - t, settings.window), weights))
         if estimate is None:
             estimate = _prediction(_fit(y, np.delete(x, 1, axis=1), weights,
                                         np.delete(fit.params, 1)), np.delete(x0, 1))

@@ -12,6 +12,14 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from cspkit.errors import CspError
 from cspkit.warehouse import DEFAULT_WAREHOUSE
 
+# The options csp assess, csp scan and csp profile share, declared once.
+ConfigOption = Annotated[Path, typer.Option(
+    "--config", "-c", help="Partnership configuration (TOML), from csp init.")]
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")]
+WarehouseOption = Annotated[Path, typer.Option(
+    "--warehouse", "-w", help="Warehouse DuckDB file (or an Ibis URL); csp.duckdb if not "
+    "given.")]
+
 
 def register(app: typer.Typer) -> None:
     """Add the ``assess`` command to ``app``."""
@@ -19,12 +27,9 @@ def register(app: typer.Typer) -> None:
 
 
 def assess_command(
-    config: Annotated[Path, typer.Option("--config", "-c",
-                                         help="Partnership configuration (TOML), from csp init.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")],
-    warehouse: Annotated[Path, typer.Option(
-        "--warehouse", "-w", help="Warehouse DuckDB file (or an Ibis URL); csp.duckdb if not "
-        "given.")] = Path(DEFAULT_WAREHOUSE),
+    config: ConfigOption,
+    out: OutOption,
+    warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
 ) -> None:
     """Build the Partnership Strategic Assessment from the warehouse.
 

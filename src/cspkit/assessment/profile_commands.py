@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cspkit.assessment.assess_commands import ConfigOption, OutOption, WarehouseOption
 from cspkit.errors import CspError
 from cspkit.warehouse import DEFAULT_WAREHOUSE
 
@@ -18,18 +19,15 @@ def register(app: typer.Typer) -> None:
 
 
 def profile_command(
-    config: Annotated[Path, typer.Option("--config", "-c",
-                                         help="Partnership configuration (TOML), from csp init.")],
+    config: ConfigOption,
     topic: Annotated[str, typer.Option(
         "--topic", help="A police.uk crime type (e.g. Shoplifting), ASB, or a partner source "
         "loaded (e.g. council_asb).")],
     area: Annotated[list[str], typer.Option(
         "--area", help="Ward or LSOA names or codes (several separated by ';'), or a GeoJSON "
         "polygon file; repeat the option for more.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")],
-    warehouse: Annotated[Path, typer.Option(
-        "--warehouse", "-w", help="Warehouse DuckDB file (or an Ibis URL); csp.duckdb if not "
-        "given.")] = Path(DEFAULT_WAREHOUSE),
+    out: OutOption,
+    warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
     period: Annotated[str | None, typer.Option(
         "--period", help="YYYY-MM:YYYY-MM; the configuration's strategic period if not "
         "given.")] = None,

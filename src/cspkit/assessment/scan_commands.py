@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cspkit.assessment.assess_commands import ConfigOption, OutOption, WarehouseOption
 from cspkit.errors import CspError
 from cspkit.warehouse import DEFAULT_WAREHOUSE
 
@@ -18,12 +19,9 @@ def register(app: typer.Typer) -> None:
 
 
 def scan_command(
-    config: Annotated[Path, typer.Option("--config", "-c",
-                                         help="Partnership configuration (TOML), from csp init.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")],
-    warehouse: Annotated[Path, typer.Option(
-        "--warehouse", "-w", help="Warehouse DuckDB file (or an Ibis URL); csp.duckdb if not "
-        "given.")] = Path(DEFAULT_WAREHOUSE),
+    config: ConfigOption,
+    out: OutOption,
+    warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
     month: Annotated[str | None, typer.Option(
         "--month", help="Month to scan, YYYY-MM; the latest police.uk month loaded if not "
         "given.")] = None,

@@ -19,6 +19,14 @@ class Plan(models.Model):
     update_every_days = models.PositiveSmallIntegerField(
         default=91, help_text="How often leads are expected to report progress."
     )
+    warehouse = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=(
+            "The warehouse the plan's measures are computed from: a DuckDB file or a database "
+            "URL. Set when an assessment is published into the plan."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -199,7 +199,10 @@ class PriorityScores:
         One row per candidate, highest score first: ``key``, the measures' other columns
         (``name``, ``kind``, …), each criterion's raw measure, ``<criterion>_score`` (1–5,
         NaN: not measured), ``harm``, ``likelihood``, ``position`` (1–5), ``score``
-        (their product, 1–125) and ``rank`` (1 = highest; ties share the better rank).
+        (their product, 1–125), ``rank`` (1 = highest; ties share the better rank) and
+        ``scored``. A candidate with no harm or likelihood criterion measured (a concern
+        residents name that the data do not record, say) is not scored: NaN score and rank,
+        listed last.
     scheme
         The scheme scored with.
     not_measured
@@ -260,9 +263,12 @@ def priority_scores(measures: pd.DataFrame, scheme: PriorityScheme) -> PriorityS
         table[f"{criterion}_score"] = scores[criterion]
     for g, group in enumerate(GROUPS):
         table[group] = groups[:, g]
-    table["score"] = groups.prod(axis=1)
-    table["rank"] = table["score"].rank(method="min", ascending=False).astype(int)
-    table = table.sort_values(["rank", "key"], kind="stable").reset_index(drop=True)
+    evidence = [c for c in CRITERIA if CRITERIA[c] in ("harm", "likelihood")]
+    table["scored"] = scores[evidence].notna().any(axis=1)
+    table["score"] = np.where(table["scored"], groups.prod(axis=1), np.nan)
+    table["rank"] = table["score"].rank(method="min", ascending=False).astype("Int64")
+    table = table.sort_values(["rank", "key"], kind="stable",
+                              na_position="last").reset_index(drop=True)
     not_measured = tuple(c for c in CRITERIA if measures[c].isna().all())
     return PriorityScores(table=table, scheme=scheme, not_measured=not_measured)
 
@@ -321,13 +327,14 @@ def weight_sensitivity(scores: PriorityScores) -> WeightSensitivity:
     criteria = table[[f"{c}_score" for c in CRITERIA]].to_numpy(float)
     # Rounded so that scores equal but for floating-point noise tie.
     products = np.round(_group_matrix(criteria, weights).prod(axis=2), 9)
+    products[:, ~table["scored"].to_numpy(bool)] = -np.inf
     # Rank within each draw; the table is already in base order, so a stable sort on
     # the negated score breaks ties by the base ranking.
     order = np.argsort(-products, axis=1, kind="stable")
     ranks = np.empty_like(order)
     rows = np.arange(order.shape[0])[:, None]
     ranks[rows, order] = np.arange(1, order.shape[1] + 1)[None, :]
-    share = (ranks <= scheme.top).mean(axis=0)
+    share = np.where(table["scored"], (ranks <= scheme.top).mean(axis=0), 0.0)
     out = pd.DataFrame({
         "key": table["key"], "rank": table["rank"], "share_top": share,
         "rank_low": np.percentile(ranks, 5, axis=0, method="lower"),

@@ -202,7 +202,7 @@ class PriorityScores:
         (their product, 1–125), ``rank`` (1 = highest; ties share the better rank) and
         ``scored``. A candidate with no harm or likelihood criterion measured (a concern
         residents name that the data do not record, say) is not scored: NaN score and rank,
-        listed last.
+        listed last, its part scores NaN too.
     scheme
         The scheme scored with.
     not_measured
@@ -265,6 +265,8 @@ def priority_scores(measures: pd.DataFrame, scheme: PriorityScheme) -> PriorityS
         table[group] = groups[:, g]
     evidence = [c for c in CRITERIA if CRITERIA[c] in ("harm", "likelihood")]
     table["scored"] = scores[evidence].notna().any(axis=1)
+    for group in GROUPS:
+        table[group] = table[group].where(table["scored"])
     table["score"] = np.where(table["scored"], groups.prod(axis=1), np.nan)
     table["rank"] = table["score"].rank(method="min", ascending=False).astype("Int64")
     table = table.sort_values(["rank", "key"], kind="stable",

@@ -135,7 +135,8 @@ def _method_words(result: PriorityResult) -> list[Block]:
     drawn = names_text([f"{count_text(n)} {kind}{'s' if n != 1 else ''}"
                         for kind, n in kinds.items()])
     blocks: list[Block] = [Paragraph(
-        f"Candidate priorities come from the assessment and from residents: {drawn}. Each "
+        f"Candidate priorities come from the assessment"
+        f"{' and from residents' if result.survey_used else ''}: {drawn}. Each "
         "is scored on harm (severity per offence and volume), likelihood (a statistically "
         "significant change, concentration in a few neighbourhoods, incidents in vulnerable "
         "localities and repeat victims where person-level data exist) and the partnership's "

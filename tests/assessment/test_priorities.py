@@ -6,14 +6,15 @@ from __future__ import annotations
 import json
 import subprocess
 
+import duckdb
 import pandas as pd
 import pytest
 from docx import Document as WordDocument
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from cspkit.assessment.priority_evidence import read_survey_concern, severity_weights
 from cspkit.assessment.priorities_run import PLAN_FILE, PRIORITIES_CSV, write_priorities
+from cspkit.assessment.priority_evidence import read_survey_concern, severity_weights
 from cspkit.cli import app
 from cspkit.errors import CspError
 from tests.assessment.test_advice import TOOL_TALK, document_texts
@@ -56,8 +57,6 @@ def test_priorities_csv_holds_every_candidate_with_the_change_table_counts(run, 
     table = pd.read_csv(run / PRIORITIES_CSV)
     assert table["key"].is_unique
     # Volume of each crime type is its strategic-period count, recounted from the warehouse.
-    import duckdb
-
     con = duckdb.connect(str(borough.warehouse), read_only=True)
     months = borough.config.period().months
     counts = dict(con.execute(

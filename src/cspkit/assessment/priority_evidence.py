@@ -27,6 +27,7 @@ from cspkit.analysis.concentration import Concentration, concentration
 from cspkit.analysis.scan import Scan, scan
 from cspkit.analysis.scope import ASB
 from cspkit.analysis.themes import ASB_CATEGORY, POLICE_UK_CRIME_TYPES
+from cspkit.assessment.bulletin import month_text
 from cspkit.assessment.evidence import Evidence, ThemeEvidence, Unavailable, optional
 from cspkit.assessment.findings import HARM_WEIGHTS
 from cspkit.assessment.wording import count_text, percent_text, share_text
@@ -331,7 +332,8 @@ def candidate_measures(con: BaseBackend, evidence: Evidence, *,
             _place_measures(c, found, vulnerable)
         hot = item.hotspots
         if hot is not None and not isinstance(hot, Unavailable) and hot.n_persistent_hot:
-            c.evidence.append(f"{count_text(hot.n_persistent_hot)} persistent hot spot(s)")
+            spots = "spot" if hot.n_persistent_hot == 1 else "spots"
+            c.evidence.append(f"{count_text(hot.n_persistent_hot)} persistent hot {spots}")
         share = _repeat_victims(item)
         if share is not None:
             c.measures["repeat_victims"] = share
@@ -399,7 +401,7 @@ def _emerging(candidates: list[Candidate], result: Scan) -> None:
     for row in result.flagged.itertuples(index=False):
         if row.category not in known:
             continue
-        above = (f"{count_text(row.observed)} in {result.month} against "
+        above = (f"{count_text(row.observed)} in {month_text(result.month)} against "
                  f"{row.expected:,.1f} expected")
         if row.area_level == "partnership":
             match = by_key.get(f"category:{row.category}")

@@ -38,6 +38,10 @@ def test_csp_demo_builds_the_assessment_and_a_seeded_tracker(tmp_path: Path):
     assert "Problem profile: Shoplifting in Kestrel Central" in (
         out / "profile" / "profile.html").read_text(encoding="utf-8")
     assert "bulletin and profile" in result.stdout
+    # The demo runs the priority matrix.
+    for name in ("priorities.html", "priorities.docx", "priorities.csv",
+                 "priorities_plan.json", "data/priority_matrix.csv"):
+        assert (out / "priorities" / name).stat().st_size > 0, name
     assert len(load_config(out / "csp.toml").targets) == 3
     assert "Target to reduce burglary by 5%: <strong>met</strong>" in (
         out / "assessment" / "assessment.html").read_text(encoding="utf-8")

@@ -15,7 +15,12 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from cspkit import __version__
-from cspkit.assessment import assess_commands, profile_commands, scan_commands
+from cspkit.assessment import (
+    assess_commands,
+    priorities_commands,
+    profile_commands,
+    scan_commands,
+)
 from cspkit.assessment import commands as assessment_commands
 from cspkit.cli_errors import CspGroup, errors, print_error
 from cspkit.errors import CspError
@@ -205,6 +210,7 @@ assessment_commands.register(app)
 assess_commands.register(app)
 scan_commands.register(app)
 profile_commands.register(app)
+priorities_commands.register(app)
 fetch_commands.register(app)
 tracker_commands.register(app)
 privacy_commands.register(app)

@@ -6,7 +6,8 @@
 3. build the Partnership Strategic Assessment in every format;
 4. scan the last month (the scanning bulletin) and profile the town centre's shoplifting, the
    borough's planted emerging issue (a problem profile);
-5. seed the plan tracker with a plan, both registers and a user per role.
+5. score the candidate priorities (the priority matrix and the plan's proposed themes);
+6. seed the plan tracker with a plan, both registers and a user per role.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class DemoResult:
     assessment_files: list[Path] = field(default_factory=list)
     bulletin_files: list[Path] = field(default_factory=list)
     profile_files: list[Path] = field(default_factory=list)
+    priorities_files: list[Path] = field(default_factory=list)
     tracker_database: Path | None = None
     tracker_summary: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
@@ -54,7 +56,8 @@ class DemoResult:
             lines.append("  assessment:")
             lines += [f"    {p}" for p in self.assessment_files]
         for name, files in (("scanning bulletin", self.bulletin_files),
-                            ("problem profile", self.profile_files)):
+                            ("problem profile", self.profile_files),
+                            ("setting priorities", self.priorities_files)):
             if files:
                 lines.append(f"  {name}:")
                 lines += [f"    {p}" for p in files]
@@ -86,6 +89,16 @@ def _bulletin_and_profile(out: Path, *, warehouse: Path, month: str, town_centre
     profile = write_profile(config, warehouse=warehouse, out_dir=out / "profile",
                             topic="Shoplifting", areas=[town_centre], formats=DEMO_FORMATS)
     return list(bulletin.written.values()), list(profile.written.values())
+
+
+def _priorities(out: Path, *, warehouse: Path) -> list[Path]:
+    """``csp priorities`` with the demo's configuration into ``<out>/priorities/``: the
+    priority matrix, ``priorities.csv`` and the plan's proposed themes."""
+    from cspkit.assessment.priorities_run import write_priorities
+
+    run = write_priorities(out / "csp.toml", warehouse=warehouse, out_dir=out / "priorities",
+                           formats=DEMO_FORMATS)
+    return list(run.written.values())
 
 
 def run_demo(out: Path, *, seed: int = 2026, echo: Echo = lambda _: None) -> DemoResult:
@@ -141,6 +154,11 @@ def run_demo(out: Path, *, seed: int = 2026, echo: Echo = lambda _: None) -> Dem
         out, warehouse=warehouse, month=manifest.months[-1],
         town_centre=manifest.town_centre_ward.code)
     seconds["bulletin and profile"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    echo("Scoring the candidate priorities…")
+    result.priorities_files = _priorities(out, warehouse=warehouse)
+    seconds["priorities"] = time.perf_counter() - start
 
     start = time.perf_counter()
     echo("Seeding the plan tracker…")

@@ -10,7 +10,7 @@ MODULES = [
     for name in ("periods", "scope", "themes", "change", "trends", "places", "concentration",
                  "deprivation", "hotspots", "vulnerability", "outcomes", "peers", "bundle",
                  "exceedance", "scan",
-                 "detection")
+                 "detection", "priorities")
 ]
 
 

@@ -7,7 +7,7 @@ import pytest
 
 MODULES = [f"cspkit.assessment.{name}"
            for name in ("wording", "findings", "figures", "build", "gaps", "chapters.summary",
-                        "chapters.recommendations")]
+                        "chapters.recommendations", "priority_evidence")]
 
 
 @pytest.mark.parametrize("name", MODULES)

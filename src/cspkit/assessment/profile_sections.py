@@ -22,7 +22,7 @@ import pandas as pd
 from cspkit.analysis.people import OUTSIDE, PeopleProfile
 from cspkit.assessment.build import period_text
 from cspkit.assessment.chapters.parts import CHANGE_COLUMNS, CHANGE_NOTE, unavailable_callout
-from cspkit.assessment.citing import month_span
+from cspkit.assessment.citing import month_span, partner_data
 from cspkit.assessment.document import (
     SUPPRESSED,
     Block,
@@ -73,7 +73,7 @@ def _data(evidence: ProfileEvidence, *names: str) -> str:
 
 def _partner_data(evidence: ProfileEvidence) -> str:
     """The partner data sets the people and times were read from."""
-    return _data(evidence, *(f"partner:{s}" for s in evidence.partner_sources))
+    return _data(evidence, *partner_data(evidence.partner_sources))
 
 
 def _counted(evidence: ProfileEvidence) -> str:
@@ -312,7 +312,8 @@ def _role_blocks(evidence: ProfileEvidence, role: str) -> list[Block]:
                   f"from {count_text(profile.involvements)} involvements. Not recorded: "
                   f"{missing}."),
         *_repeat_text(evidence, role),
-        *_profile_tables(role, profile, evidence.threshold, _partner_data(evidence),
+        *_profile_tables(role, profile, evidence.threshold,
+                         _data(evidence, *partner_data(profile.sources)),
                          evidence.selection.label),
     ]
 
@@ -442,7 +443,7 @@ def _time(evidence: ProfileEvidence) -> list[Block]:
         dataclasses.replace(weekday_hour_chart(
             id="profile_timing", title=f"{evidence.topic.name} by day and hour",
             cells=timing.table, what=_what(evidence), source="temporal.temporal_profile"),
-            data_source=_partner_data(evidence))]
+            data_source=_data(evidence, *partner_data(timing.sources)))]
 
 
 def _outcomes(evidence: ProfileEvidence) -> list[Block]:

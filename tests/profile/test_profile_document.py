@@ -214,3 +214,12 @@ def test_people_tables_cite_only_the_partner_data_that_recorded_the_people(
     for table in people:
         cited = [s for s, name in PARTNER_DATA_NAMES.items() if name in table.data_source]
         assert cited == ["police_crime_extract"], (table.id, table.data_source)
+
+
+def test_profile_pdf_keeps_each_heading_with_its_table_or_chart(document, tmp_path):
+    from cspkit.render import write_pdf
+    from tests.render.page_breaks import stranded_headings
+
+    found = stranded_headings(document, write_pdf(document, tmp_path / "profile.pdf"))
+    assert found.headings_checked >= 5
+    assert found.at_page_foot == [] and found.apart_from_content == []

@@ -62,11 +62,10 @@ def document(assessed) -> Document:
 
 
 @pytest.fixture(scope="session")
-def partner_document(borough: Borough, tmp_path_factory: pytest.TempPathFactory) -> Document:
-    """The borough with its partners' exports loaded as `csp demo` loads them, assessed."""
+def partner_warehouse(borough: Borough, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The borough's warehouse with its partners' exports loaded as `csp demo` loads them."""
     import shutil
 
-    from cspkit.assessment.build import build_assessment
     from cspkit.sources.partner.loading import load_partner
     from cspkit.sources.partner.mapping import load_mapping
     from cspkit.synth.partners import EXPORTS, POSTCODE_LOOKUP, write_partner_exports
@@ -83,6 +82,17 @@ def partner_document(borough: Borough, tmp_path_factory: pytest.TempPathFactory)
         if exports:
             load_partner(con, exports, mapping=load_mapping(name),
                          rejects=root / f"{name}.rejects.csv")
-    document = build_assessment(con, borough.config)
     con.disconnect()
-    return document
+    return warehouse
+
+
+@pytest.fixture(scope="session")
+def partner_document(borough: Borough, partner_warehouse: Path) -> Document:
+    """The borough with its partners' exports loaded as `csp demo` loads them, assessed."""
+    from cspkit.assessment.build import build_assessment
+
+    con = connect(partner_warehouse, create=False)
+    try:
+        return build_assessment(con, borough.config)
+    finally:
+        con.disconnect()

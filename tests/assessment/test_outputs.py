@@ -98,3 +98,25 @@ def test_progress_moves_step_by_step_to_its_total(borough, tmp_path):
     done = [d for _, d, _ in calls]
     assert done == list(range(len(done))) and done[-1] == totals.pop()
     assert [w for w, _, _ in calls[-2:]] == ["writing html, csv", "done"]
+
+
+def assert_headings_stay_with_their_content(document, pdf) -> None:
+    """No heading ends a page, and none is set on an earlier page than its section's first
+    table or figure (read back per page with pdftotext)."""
+    from tests.render.page_breaks import stranded_headings
+
+    found = stranded_headings(document, pdf)
+    assert found.headings_checked >= 5
+    assert found.at_page_foot == [] and found.apart_from_content == []
+
+
+def test_pdf_headings_stay_with_their_tables_and_figures(assessed):
+    assert_headings_stay_with_their_content(assessed.document, assessed.written["pdf"])
+
+
+def test_pdf_with_partner_data_keeps_profile_headings_with_their_charts(partner_document,
+                                                                        tmp_path):
+    from cspkit.render import write_pdf
+
+    pdf = write_pdf(partner_document, tmp_path / "assessment.pdf")
+    assert_headings_stay_with_their_content(partner_document, pdf)

@@ -102,3 +102,39 @@ def test_a_data_gap_closes_when_its_data_arrive_and_a_note_in_words_stays(partne
     assert [type(b) for b in young] == [Paragraph]
     assert young[0].text.startswith("The partner data are loaded, but this theme names no "
                                     "crime types or flags")
+
+
+def test_people_tables_cite_only_the_partner_data_that_recorded_the_people(
+        partner_document, partner_warehouse):
+    import duckdb
+
+    from cspkit.sources.names import PARTNER_DATA_NAMES
+
+    with duckdb.connect(str(partner_warehouse), read_only=True) as con:
+        loaded = {d.removeprefix("partner_") for (d,) in con.sql(
+            "SELECT DISTINCT dataset FROM load_ledger "
+            "WHERE status = 'loaded' AND dataset LIKE 'partner_%'").fetchall()}
+        with_people = {s for (s,) in con.sql(
+            "SELECT DISTINCT i.source FROM person_involvement p "
+            "JOIN incident i USING (incident_id)").fetchall()}
+    without_people = loaded - with_people
+    # the premise: partner data are loaded that hold no people (the fire service's incidents)
+    assert "fire" in without_people and "police_crime_extract" in with_people
+    people = [b for b in [*partner_document.tables(), *partner_document.figures()]
+              if b.source.startswith("people.people_profile")]
+    assert len(people) >= 6
+    for block in people:
+        assert not [PARTNER_DATA_NAMES[s] for s in without_people
+                    if PARTNER_DATA_NAMES[s] in block.cited_source], block.id
+        assert any(PARTNER_DATA_NAMES[s] in block.cited_source for s in with_people), block.id
+    # violence's victims are linked in the police extract only: the A&E attendances, which
+    # hold victims too, are coded by injury ("Blunt object"), never as a police.uk crime type
+    with duckdb.connect(str(partner_warehouse), read_only=True) as con:
+        linked = {s for (s,) in con.sql(
+            "SELECT DISTINCT i.source FROM person_involvement p JOIN incident i "
+            "USING (incident_id) WHERE p.role = 'victim' "
+            "AND i.category = 'Violence and sexual offences'").fetchall()}
+    assert linked == {"police_crime_extract"} and "ae_assault" in with_people
+    victims = next(t for t in partner_document.tables() if t.id == "violence_victim_profile")
+    cited = [name for source, name in PARTNER_DATA_NAMES.items() if name in victims.cited_source]
+    assert cited == [PARTNER_DATA_NAMES["police_crime_extract"]]

@@ -345,3 +345,13 @@ def test_stockton_ward_findings_are_the_changes_significant_across_wards_in_plai
                  "Acquisitive crime in Mandale & Victoria rose by 30% (645 → 837)"):
         assert any(text in s for s in sentences), text
     assert not any("Newtown" in s for s in sentences if s.startswith("Anti-social"))
+
+
+@pytest.mark.real_data
+def test_stockton_pdf_keeps_every_heading_with_its_tables_and_figures(stockton_document,
+                                                                       tmp_path):
+    from cspkit.render import write_pdf
+    from tests.assessment.test_outputs import assert_headings_stay_with_their_content
+
+    pdf = write_pdf(stockton_document, tmp_path / "assessment.pdf")
+    assert_headings_stay_with_their_content(stockton_document, pdf)

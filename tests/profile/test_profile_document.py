@@ -191,3 +191,35 @@ def test_an_area_with_none_of_the_topic_says_so_and_a_victimless_crime_has_no_vi
     victims = section(document, "analysis_victims")
     assert blocks(victims, DataGap) == []
     assert "no direct victim" in victims.children[0].text
+
+
+def test_people_tables_cite_only_the_partner_data_that_recorded_the_people(
+        document, partner_warehouse, lookup_ward):
+    import duckdb
+
+    from cspkit.sources.names import PARTNER_DATA_NAMES
+
+    lsoas = ", ".join(f"'{code}'" for code in sorted(lookup_ward))
+    with duckdb.connect(str(partner_warehouse), read_only=True) as con:
+        linked = {s for (s,) in con.sql(
+            "SELECT DISTINCT i.source FROM person_involvement p JOIN incident i "
+            f"USING (incident_id) WHERE i.category = 'Shoplifting' AND i.lsoa_code IN ({lsoas}) "
+            "AND i.month BETWEEN '2025-01' AND '2025-12'").fetchall()}
+        loaded = {d.removeprefix("partner_") for (d,) in con.sql(
+            "SELECT DISTINCT dataset FROM load_ledger "
+            "WHERE status = 'loaded' AND dataset LIKE 'partner_%'").fetchall()}
+    assert linked == {"police_crime_extract"} and len(loaded) >= 3
+    people = [t for t in document.tables() if t.source == "people.people_profile"]
+    assert people
+    for table in people:
+        cited = [s for s, name in PARTNER_DATA_NAMES.items() if name in table.data_source]
+        assert cited == ["police_crime_extract"], (table.id, table.data_source)
+
+
+def test_profile_pdf_keeps_each_heading_with_its_table_or_chart(document, tmp_path):
+    from cspkit.render import write_pdf
+    from tests.render.page_breaks import stranded_headings
+
+    found = stranded_headings(document, write_pdf(document, tmp_path / "profile.pdf"))
+    assert found.headings_checked >= 5
+    assert found.at_page_foot == [] and found.apart_from_content == []

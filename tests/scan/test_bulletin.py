@@ -49,3 +49,19 @@ def test_scan_of_a_month_not_loaded_is_a_one_line_error(borough, tmp_path):
     assert "no police_crime data loaded for 1 month(s) of the month scanned: 2030-01" in (
         result.output)
     assert not (tmp_path / "scan.csv").exists()
+
+
+def test_bulletin_pdf_keeps_each_heading_with_its_table_or_chart(borough, tmp_path):
+    from cspkit.assessment.bulletin import build_bulletin
+    from cspkit.render import write_pdf
+    from cspkit.warehouse import connect
+    from tests.render.page_breaks import stranded_headings
+
+    con = connect(borough.warehouse, create=False)
+    try:
+        document, _ = build_bulletin(con, borough.config, month="2025-12")
+    finally:
+        con.disconnect()
+    found = stranded_headings(document, write_pdf(document, tmp_path / "bulletin.pdf"))
+    assert found.headings_checked >= 3
+    assert found.at_page_foot == [] and found.apart_from_content == []

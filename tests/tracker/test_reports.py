@@ -514,3 +514,23 @@ def test_a_control_character_in_an_update_does_not_break_the_report(
         )
     if file_format == "html":
         assert "Funding refused\nby the trust." in response.content.decode()
+
+
+@pytest.mark.parametrize("today", [date(2026, 9, 15), date(2027, 2, 20)])
+def test_demo_report_pdf_keeps_each_heading_with_its_table(
+    db: None, tmp_path: Path, today: date
+) -> None:
+    """The demo plan's progress report, read back per page: no heading ends a page, and no
+    action plan's heading and lead lines sit on a page before its table."""
+    from cspkit.tracker.demo import DEMO_PASSWORD
+    from cspkit.tracker.demo_builder import build_demo
+    from cspkit.tracker.models import Plan
+    from tests.render.page_breaks import stranded_headings
+
+    build_demo(today=today, password=DEMO_PASSWORD)
+    plan = Plan.objects.order_by("-period_start").first()
+    document = progress_document(build_progress_report(plan=plan, meeting_date=today))
+    path = write_document_pdf(document, tmp_path / "progress.pdf")
+    found = stranded_headings(document, path)
+    assert found.headings_checked >= 8  # the registers and six action plans
+    assert found.at_page_foot == [] and found.apart_from_content == []

@@ -235,7 +235,7 @@ def ae_assaults(con: BaseBackend, *, areas: str | Sequence[str],
         by_location_type=_shares(location_type.value_counts(), "location_type"),
         reported=reported_table,
         share_not_reported=counts.get("No", 0) / answered if answered else float("nan"),
-        temporal=profile_timing(timing(con, incidents), citation),
+        temporal=profile_timing(timing(con, incidents), citation, [AE_ASSAULT]),
         attendances=len(rows), unplaced=int(rows["lsoa_code"].isna().sum()),
         citation=citation)
 

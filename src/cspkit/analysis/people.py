@@ -58,6 +58,8 @@ class PeopleProfile:
         ``home_ward``).
     citation
         Period, areas, sources, filters (role, categories, flags), load ids.
+    sources
+        The incident sources the people were read from (e.g. ``police_crime_extract``).
     """
 
     role: str
@@ -68,6 +70,7 @@ class PeopleProfile:
     keyed: int
     not_recorded: dict[str, float]
     citation: Citation
+    sources: tuple[str, ...]
 
     def dimension(self, name: str) -> pd.DataFrame:
         """The rows of one dimension (``age_band``, ``sex`` or ``ethnicity``)."""
@@ -165,7 +168,8 @@ def people_profile(
         citation=scope.cite(period, None, sources=[*source_names(sources), SOURCE_LOOKUP],
                             filters=[f"role = {role}", *describe_filters(categories, flags)],
                             load_ids=[*rows["load_id"], *rows["incident_load_id"],
-                                      *scope.lsoas["load_id"]]))
+                                      *scope.lsoas["load_id"]]),
+        sources=tuple(sources))
 
 
 def _home_wards(lsoas: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:

@@ -43,6 +43,8 @@ class TemporalProfile:
         Incidents with a time; with a date (timed or not); with no time.
     citation
         Period, areas, sources, filters, load ids.
+    sources
+        The incident sources counted (e.g. ``ae_assault``).
     """
 
     table: pd.DataFrame
@@ -52,6 +54,7 @@ class TemporalProfile:
     dated: int
     untimed: int
     citation: Citation
+    sources: tuple[str, ...]
 
 
 def timing(con: BaseBackend, incidents) -> pd.DataFrame:
@@ -107,11 +110,12 @@ def temporal_profile(
         period, None, sources=[*source_names(sources), SOURCE_LOOKUP],
         filters=describe_filters(categories, flags)
         + (["incidents with no LSOA included"] if include_unplaced else []),
-        load_ids=[*rows["load_id"], *scope.lsoas["load_id"]]))
+        load_ids=[*rows["load_id"], *scope.lsoas["load_id"]]), sources)
 
 
-def profile_timing(rows: pd.DataFrame, citation: Citation) -> TemporalProfile:
-    """The profile of :func:`timing` rows."""
+def profile_timing(rows: pd.DataFrame, citation: Citation, sources: Sequence[str]
+                   ) -> TemporalProfile:
+    """The profile of :func:`timing` rows, read from the incident ``sources``."""
     dated = rows[rows["occurred_at"].notna()]
     when = pd.to_datetime(dated["occurred_at"])
     timed = when[dated["timed"].to_numpy()]
@@ -130,4 +134,4 @@ def profile_timing(rows: pd.DataFrame, citation: Citation) -> TemporalProfile:
     by_hour["share"] = by_hour["count"] / len(timed) if len(timed) else np.nan
     return TemporalProfile(table=table, by_weekday=by_weekday, by_hour=by_hour,
                            timed=len(timed), dated=len(when), untimed=len(rows) - len(timed),
-                           citation=citation)
+                           citation=citation, sources=tuple(sources))

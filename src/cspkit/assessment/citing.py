@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -39,7 +39,8 @@ ANALYSIS_DATA: dict[str, tuple[str, ...]] = {
     "assessment.coverage": ("police",),
     "warehouse": ("ledger",),
 }
-"""Analysis (or module) → the data it reads; the longest matching name wins."""
+"""Analysis (or module) → the data it reads; the longest matching name wins. An analysis
+named by :func:`reading` says itself which data it read."""
 
 KINDS = {
     "census": ("census2021_residents", "census2021_ts001"),
@@ -70,7 +71,30 @@ def month_span(first: str, last: str) -> str:
     return name(first) if first == last else f"{name(first)} to {name(last)}"
 
 
+def reading(analysis: str, data: Iterable[str]) -> str:
+    """An analysis named with the data it read, for an analysis whose data differ from table
+    to table: a theme's people come from the partner sources that record people, not from
+    every partner data set loaded.
+
+    >>> reading("people.people_profile", ["partner:police_crime_extract"])
+    'people.people_profile [partner:police_crime_extract]'
+    """
+    return f"{analysis} [{', '.join(data)}]"
+
+
+def partner_data(sources: Iterable[str]) -> list[str]:
+    """The names :meth:`DataCiter.phrases` takes for partner sources.
+
+    >>> partner_data(["police_crime_extract"])
+    ['partner:police_crime_extract']
+    """
+    return [f"partner:{source}" for source in sources]
+
+
 def _data_for(analysis: str) -> tuple[str, ...] | None:
+    if analysis.endswith("]") and " [" in analysis:
+        named = analysis[analysis.rindex(" [") + 2:-1]
+        return tuple(n.strip() for n in named.split(",") if n.strip())
     parts = analysis.replace(" ", ".").split(".")
     for end in range(len(parts), 0, -1):
         key = ".".join(parts[:end])

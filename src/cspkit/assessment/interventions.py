@@ -1,9 +1,10 @@
 """The evidence base of a problem profile's Response: interventions from the College of
 Policing Crime Reduction Toolkit, shipped as ``interventions.toml``.
 
-Ratings are the toolkit's, copied from its pages with the date they were checked; where
-nobody has checked them, the file says "see the toolkit" and cites the page, and this module
-refuses any rating without a date checked. The file's own header says how to fill it.
+Ratings are the toolkit's, in the words of its scales, with the date its pages were read;
+where nobody has read a rating, the file says "rating not verified". This module refuses a
+rating outside the toolkit's scales, a rating without the date it was read, and a page off
+the toolkit's site. The file's own header says how to fill it.
 
 >>> base = load_evidence_base()
 >>> [i.id for i in base.options_for("Shoplifting")][:3]
@@ -16,6 +17,7 @@ import datetime as dt
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
+from urllib.parse import urlsplit
 
 from cspkit.analysis.involvement import AE_ASSAULT, COUNCIL_ASB, FIRE
 from cspkit.analysis.themes import ASB_CATEGORY
@@ -24,10 +26,15 @@ from cspkit.assessment.config import INCIDENT_CATEGORIES
 from cspkit.errors import CspError
 
 FILE = "interventions.toml"
-SEE_TOOLKIT = "see the toolkit"
+NOT_VERIFIED = "rating not verified"
+EFFECTS = ("Overall reduction", "Overall reduction, some rises")
+"""Points of the toolkit's effect scale met so far, in its words."""
+QUALITIES = ("Very strong", "Strong", "Moderate")
+"""The toolkit's ratings of the quality of the evidence, in its words."""
+TOOLKIT_SITE = "college.police.uk"
 EVERY_TOPIC = "*"
-FIELDS = ("id", "name", "what", "applies_to", "effect", "evidence_quality", "checked", "url",
-          "reference")
+FIELDS = ("id", "name", "what", "applies_to", "effect", "evidence_quality", "summary",
+          "checked", "url", "reference")
 PARTNER_CATEGORIES = {COUNCIL_ASB: ASB_CATEGORY, FIRE: "Criminal damage and arson",
                       AE_ASSAULT: "Violence and sexual offences"}
 """The crime type whose options a partner source's topic is offered."""
@@ -44,9 +51,12 @@ class Intervention:
     applies_to
         Crime types (and "Anti-social behaviour") it is offered for; ``*`` for all.
     effect, evidence_quality
-        The toolkit's ratings as published, or "see the toolkit".
+        The toolkit's ratings in its words (:data:`EFFECTS`, :data:`QUALITIES`), or
+        :data:`NOT_VERIFIED`.
+    summary
+        What the evidence found, in one line of cspkit's words.
     checked
-        The date the ratings were copied from the toolkit (``None`` if never).
+        The date the toolkit's page was read (``None`` if never).
     url, reference
         The toolkit page, and the review or guide the option rests on.
     """
@@ -57,6 +67,7 @@ class Intervention:
     applies_to: tuple[str, ...]
     effect: str
     evidence_quality: str
+    summary: str
     checked: dt.date | None
     url: str
     reference: str
@@ -99,9 +110,18 @@ def _intervention(entry: dict, number: int) -> Intervention:
     if unknown or not entry["applies_to"]:
         raise CspError(f"{where}: applies_to must list police.uk crime types, "
                        f"'{ASB_CATEGORY}' or '*', not {unknown or 'nothing'}", path=FILE)
-    if not str(entry["url"]).startswith("https://"):
-        raise CspError(f"{where}: url must be an https:// address of the toolkit's page",
-                       path=FILE)
+    address = urlsplit(str(entry["url"]))
+    host = address.hostname or ""
+    if address.scheme != "https" or not (host == TOOLKIT_SITE
+                                         or host.endswith("." + TOOLKIT_SITE)):
+        raise CspError(f"{where}: url must be an https:// address of the toolkit's page on "
+                       f"{TOOLKIT_SITE}", path=FILE)
+    for name, scale in (("effect", EFFECTS), ("evidence_quality", QUALITIES)):
+        if entry[name] not in (*scale, NOT_VERIFIED):
+            raise CspError(f"{where}: {name} '{entry[name]}' is not a rating of the toolkit's "
+                           f"scale", path=FILE,
+                           hint=f"Write one of {', '.join(scale)} as the toolkit's page does, "
+                           f"or '{NOT_VERIFIED}'")
     checked = None
     if entry["checked"]:
         try:
@@ -109,18 +129,19 @@ def _intervention(entry: dict, number: int) -> Intervention:
         except ValueError:
             raise CspError(f"{where}: checked must be a date (YYYY-MM-DD) or empty",
                            path=FILE) from None
-    rated = [f for f in ("effect", "evidence_quality") if entry[f] != SEE_TOOLKIT]
+    rated = [f for f in ("effect", "evidence_quality") if entry[f] != NOT_VERIFIED]
     if rated and checked is None:
-        raise CspError(f"{where}: {' and '.join(rated)} given without the date it was copied "
-                       f"from the toolkit", path=FILE,
-                       hint=f"Copy ratings from the toolkit's page and set checked, or write "
-                       f"'{SEE_TOOLKIT}'")
+        raise CspError(f"{where}: {' and '.join(rated)} given without the date it was read "
+                       f"on the toolkit", path=FILE,
+                       hint=f"Read the rating on the toolkit's page and set checked, or write "
+                       f"'{NOT_VERIFIED}'")
     if not all(str(entry[f]).strip() for f in FIELDS if f != "checked"):
         raise CspError(f"{where}: every field but checked needs a value", path=FILE)
     return Intervention(
         id=entry["id"], name=entry["name"], what=entry["what"],
         applies_to=tuple(entry["applies_to"]), effect=entry["effect"],
-        evidence_quality=entry["evidence_quality"], checked=checked, url=entry["url"],
+        evidence_quality=entry["evidence_quality"], summary=entry["summary"],
+        checked=checked, url=entry["url"],
         reference=entry["reference"])
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 from cspkit.analysis.people import OUTSIDE, PeopleProfile
 from cspkit.assessment.build import period_text
 from cspkit.assessment.chapters.parts import CHANGE_COLUMNS, CHANGE_NOTE, unavailable_callout
-from cspkit.assessment.citing import month_span
+from cspkit.assessment.citing import month_span, partner_data
 from cspkit.assessment.document import (
     SUPPRESSED,
     Block,
@@ -36,7 +36,7 @@ from cspkit.assessment.document import (
 )
 from cspkit.assessment.evidence import Unavailable
 from cspkit.assessment.figures import trend_chart, weekday_hour_chart
-from cspkit.assessment.interventions import SEE_TOOLKIT, topic_category
+from cspkit.assessment.interventions import NOT_VERIFIED, topic_category
 from cspkit.assessment.locations import UNKNOWN_LOCATION
 from cspkit.assessment.wording import Change, count_text, rate_text, share_text
 from cspkit.privacy.disclosure import TOTAL, suppress_counts, suppress_groups
@@ -73,7 +73,7 @@ def _data(evidence: ProfileEvidence, *names: str) -> str:
 
 def _partner_data(evidence: ProfileEvidence) -> str:
     """The partner data sets the people and times were read from."""
-    return _data(evidence, *(f"partner:{s}" for s in evidence.partner_sources))
+    return _data(evidence, *partner_data(evidence.partner_sources))
 
 
 def _counted(evidence: ProfileEvidence) -> str:
@@ -312,7 +312,8 @@ def _role_blocks(evidence: ProfileEvidence, role: str) -> list[Block]:
                   f"from {count_text(profile.involvements)} involvements. Not recorded: "
                   f"{missing}."),
         *_repeat_text(evidence, role),
-        *_profile_tables(role, profile, evidence.threshold, _partner_data(evidence),
+        *_profile_tables(role, profile, evidence.threshold,
+                         _data(evidence, *partner_data(profile.sources)),
                          evidence.selection.label),
     ]
 
@@ -442,7 +443,7 @@ def _time(evidence: ProfileEvidence) -> list[Block]:
         dataclasses.replace(weekday_hour_chart(
             id="profile_timing", title=f"{evidence.topic.name} by day and hour",
             cells=timing.table, what=_what(evidence), source="temporal.temporal_profile"),
-            data_source=_partner_data(evidence))]
+            data_source=_data(evidence, *partner_data(timing.sources)))]
 
 
 def _outcomes(evidence: ProfileEvidence) -> list[Block]:
@@ -507,9 +508,17 @@ def _response(evidence: ProfileEvidence) -> Section:
     base = evidence.evidence_base
     options = base.options_for(topic_category(evidence.topic))
     rows = [{"name": i.name, "what": i.what, "effect": i.effect,
-             "evidence_quality": i.evidence_quality, "reference": i.reference,
-             "url": i.url} for i in options]
-    unchecked = sum(i.checked is None for i in options)
+             "evidence_quality": i.evidence_quality, "summary": i.summary,
+             "reference": i.reference, "url": i.url} for i in options]
+    unverified = sum(NOT_VERIFIED in (i.effect, i.evidence_quality) for i in options)
+    read = sorted({i.checked for i in options if i.checked is not None})
+    notes = ["Effect and quality of evidence are the toolkit's ratings, in its words"
+             + (f", as its pages read on {read[-1].day} {read[-1]:%B %Y}" if read else "")
+             + ". What the evidence found is a summary in this profile's words."]
+    if unverified:
+        notes.append(f"'{NOT_VERIFIED.capitalize()}': the toolkit's rating was not read for "
+                     f"{unverified} of the {len(options)} options, so none is given; read it "
+                     "on the toolkit's page.")
     return Section("response", "Response: options from the evidence", 1, (
         Paragraph(
             f"Options for {_what(evidence)} from the {base.toolkit}, which rates each "
@@ -518,15 +527,13 @@ def _response(evidence: ProfileEvidence) -> Section:
             "happens, and who is involved."),
         Table(id="profile_response_options", caption=f"Response options for {_what(evidence)}",
               columns=(Column("name", "Option"), Column("what", "What it is"),
-                       Column("effect", "Effect (toolkit)"),
+                       Column("effect", "Effect on crime (toolkit)"),
                        Column("evidence_quality", "Quality of evidence (toolkit)"),
-                       Column("reference", "Evidence"), Column("url", "Toolkit page")),
+                       Column("summary", "What the evidence found"),
+                       Column("reference", "Review"), Column("url", "Toolkit page")),
               rows=rows, source="assessment.interventions",
               data_source=f"{base.toolkit} ({base.toolkit_url}) and the reviews cited",
-              notes=(f"Ratings are the toolkit's, as published. '{SEE_TOOLKIT}': this copy "
-                     "has not been checked against the toolkit's page, so read the rating "
-                     f"there ({unchecked} of {len(options)} options).",)
-              if unchecked else ("Ratings are the toolkit's, as published.",)),
+              notes=tuple(notes)),
     ))
 
 

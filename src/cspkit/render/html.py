@@ -18,6 +18,7 @@ from cspkit.render.layout import (
     KIND_MARKS,
     Numbering,
     grouped,
+    keeps_whole,
     section_numbers,
     xml_safe,
 )
@@ -55,6 +56,7 @@ def _environment() -> jinja2.Environment:
     env.filters["inline"] = inline
     env.globals.update(
         grouped=grouped,
+        keeps_whole=keeps_whole,
         is_section=lambda item: isinstance(item, Section),
         is_cell=lambda value: isinstance(value, Cell),
         shade_class=shade_class,

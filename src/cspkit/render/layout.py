@@ -9,7 +9,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from cspkit.assessment.document import Block, Chart, Document, Finding, Map, Section, Table
+from cspkit.assessment.document import (
+    Block,
+    Cell,
+    Chart,
+    Column,
+    Document,
+    Finding,
+    Map,
+    Section,
+    Table,
+)
 
 EMPTY_SECTION_TEXT = "There is nothing to report in this section for this strategic period."
 
@@ -83,6 +93,41 @@ class Numbering:
         if isinstance(block, Table):
             return f"Table {self.tables[block.id]}"
         return f"Figure {self.figures[block.id]}"
+
+
+SHORT_TABLE_ROWS = 12
+SHORT_TABLE_LINES = 20
+LINE_CHARACTERS = 30
+"""A table of at most ``SHORT_TABLE_ROWS`` rows and about ``SHORT_TABLE_LINES`` lines of
+text is short: half a landscape page at most. Each row counts as its tallest cell, at
+``LINE_CHARACTERS`` characters a line (a narrow column's width), a paragraph at least one
+line and the space between a cell's paragraphs one more."""
+
+
+def _cell_lines(value: object, column: Column) -> int:
+    paragraphs = value.text.split("\n\n") if isinstance(value, Cell) else [column.render(value)]
+    return (sum(max(1, -(-len(p) // LINE_CHARACTERS)) for p in paragraphs)
+            + len(paragraphs) - 1)
+
+
+def keeps_whole(table: Table) -> bool:
+    """Whether a table moves to the next page whole rather than split (PDF and Word).
+
+    A short table moves whole; a longer one (or one of few but tall rows, such as an action
+    plan's) may split between rows, with its header repeated, so that a heading above it is
+    never left alone because the table could not fit under it on any page.
+
+    >>> from cspkit.assessment.document import Column
+    >>> keeps_whole(Table(id="t", caption="", columns=(Column("a", "A"),), rows=[("x",)],
+    ...                   source="s"))
+    True
+    """
+    if len(table.rows) > SHORT_TABLE_ROWS:
+        return False
+    lines = sum(max(_cell_lines(value, column) for column, value in zip(table.columns, row,
+                                                                         strict=True))
+                for row in table.rows)
+    return lines <= SHORT_TABLE_LINES
 
 
 def section_numbers(document: Document) -> dict[str, str]:

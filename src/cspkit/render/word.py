@@ -42,6 +42,7 @@ from cspkit.render.layout import (
     Numbering,
     column_widths,
     grouped,
+    keeps_whole,
     section_numbers,
     xml_safe,
 )
@@ -52,7 +53,6 @@ PICTURE_WIDTH = Cm(16)
 TEXT_WIDTH = Cm(21 - 2 * 2.2)  # A4 less the side margins
 LANGUAGE = "en-GB"
 CONTENTS_LEVELS = 2  # the contents lists chapters and their sections
-SHORT_TABLE_ROWS = 12  # a table this short moves to the next page whole rather than split
 HEADER_FILL = "E8EEF5"
 CALLOUT_FILL = "F3F6FA"
 GAP_FILL = "FDF4E7"
@@ -373,7 +373,7 @@ class _Writer:
         # A short table moves whole; a long one keeps its first two rows with the header and
         # its last two with the source note, so no lone row or note is stranded on a page.
         rows = list(grid.rows)
-        kept = rows if len(table.rows) <= SHORT_TABLE_ROWS else rows[:3] + rows[-2:]
+        kept = rows if keeps_whole(table) else rows[:3] + rows[-2:]
         for row in kept:
             _keep_with_next(row.cells)
         if table.cited_source or table.notes:

@@ -26,6 +26,7 @@ from cspkit.assessment.chapters.parts import (
     unavailable_callout,
     withheld_note,
 )
+from cspkit.assessment.citing import partner_data, reading
 from cspkit.assessment.document import (
     SUPPRESSED,
     Block,
@@ -105,23 +106,25 @@ def _profile_blocks(item: ThemeEvidence, role: str, profile: PeopleProfile,
          for dimension, part in parts.items()]
         + [f"home ward {_not_recorded(ward_rows.rename(columns={'ward_name': 'value'}))}"])
     note = withheld_note(threshold)
+    # cite the partner sources that recorded these people, not every partner data set
+    source = reading("people.people_profile", partner_data(profile.sources))
     return [
         Paragraph(
             f"{count_text(profile.people)} {words.plural} (distinct people) were recorded for "
             f"this theme's incidents in the strategic period. Not recorded: {missing}."),
         *_repeat_blocks(item, role, threshold),
-        _age_chart(item, role, rows),
+        _age_chart(item, role, rows, source),
         Table(id=f"{theme.id}_{role}_profile",
               caption=f"{theme.name}: {words.plural} by age band, sex and ethnicity",
               columns=(Column("dimension", "Characteristic"), Column("value", "Value"),
                        Column("people", "People", "integer"),
                        Column("share", "Share", "percent")),
-              rows=rows, source="people.people_profile", notes=(note,)),
+              rows=rows, source=source, notes=(note,)),
         Table(id=f"{theme.id}_{role}_home_wards",
               caption=f"{theme.name}: where the {words.plural} live",
               columns=(Column("ward_name", "Home ward"), Column("people", "People", "integer"),
                        Column("share", "Share", "percent")),
-              rows=ward_rows, source="people.people_profile", notes=(note,)),
+              rows=ward_rows, source=source, notes=(note,)),
     ]
 
 
@@ -169,7 +172,7 @@ def _repeat_blocks(item: ThemeEvidence, role: str, threshold: int) -> list[Block
     return [Paragraph(head + text)]
 
 
-def _age_chart(item: ThemeEvidence, role: str, rows: pd.DataFrame) -> Chart:
+def _age_chart(item: ThemeEvidence, role: str, rows: pd.DataFrame, source: str) -> Chart:
     """Bar chart of people by age band; withheld bands are left out and said so."""
     theme = item.theme
     words = role_words(item, role)
@@ -186,7 +189,7 @@ def _age_chart(item: ThemeEvidence, role: str, rows: pd.DataFrame) -> Chart:
                 for r in shown.itertuples(index=False)],
         category="age", value="people", category_title="Age band",
         value_title=f"{words.plural.capitalize()} (distinct people)",
-        sort=[str(v) for v in shown["value"]], alt_text=alt, source="people.people_profile",
+        sort=[str(v) for v in shown["value"]], alt_text=alt, source=source,
         table_id=f"{theme.id}_{role}_profile")
 
 

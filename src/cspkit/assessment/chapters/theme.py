@@ -23,6 +23,7 @@ from cspkit.assessment.chapters.parts import (
 )
 from cspkit.assessment.chapters.people import people_sections
 from cspkit.assessment.chapters.place_detail import notable_places, rise_by_ward_blocks
+from cspkit.assessment.citing import partner_data, reading
 from cspkit.assessment.data_needs import FLAG_NEEDS
 from cspkit.assessment.document import (
     Block,
@@ -168,7 +169,9 @@ def _timing(item: ThemeEvidence) -> list[Block]:
             "open data carry the month only."),
         weekday_hour_chart(id=f"{item.theme.id}_timing",
                            title=f"{item.theme.name}: incidents by day and hour",
-                           cells=result.table, what=what, source="temporal.temporal_profile"),
+                           cells=result.table, what=what,
+                           source=reading("temporal.temporal_profile",
+                                          partner_data(result.sources))),
     ]
 
 

@@ -282,8 +282,6 @@ def read_responses(path: str | Path, mapping: SurveyMapping, *, wards: pd.DataFr
     bands = {k: k for k in r.age_bands}
     out["age_band"] = codes.decode(r.age_band, frame[r.age_band].tolist(), bands,
                                    blank=not_stated)
-    canonical = {k.casefold(): k for k in r.age_bands}
-    out["age_band"] = [canonical.get(v.casefold()) if v else None for v in out["age_band"]]
     if r.disability:
         out["disability"] = codes.decode(r.disability, frame[r.disability].tolist(),
                                          r.disability_codes, blank=not_stated)

@@ -142,12 +142,14 @@ def _answers(rng: np.random.Generator, people: pd.DataFrame, town_centre: str
                          "concerns": concerns, "satisfied": satisfied})
 
 
-def write_survey(borough_dir: Path, *, seed: int = 2026, n: int = 4100) -> SurveyFiles:
+def write_survey(borough_dir: Path, *, town_centre: str, seed: int = 2026,
+                 n: int = 4100) -> SurveyFiles:
     """Write the survey export, its mapping, the analyst's coding frame and the population
     estimate by sex under ``<borough_dir>/survey/``.
 
     ``borough_dir`` is the folder :func:`cspkit.synth.borough.generate_borough` and
-    :func:`cspkit.synth.partners.write_partner_exports` wrote.
+    :func:`cspkit.synth.partners.write_partner_exports` wrote; ``town_centre`` its
+    town-centre ward's code.
     """
     borough_dir = Path(borough_dir)
     rng = np.random.default_rng([seed, 13])
@@ -155,11 +157,9 @@ def write_survey(borough_dir: Path, *, seed: int = 2026, n: int = 4100) -> Surve
     lookup = pd.read_csv(borough_dir / "lookups" / "LSOA21_WD25_LAD25_EW_LU.csv",
                          encoding="utf-8-sig", dtype=str)
     lookup = lookup[lookup["LAD25CD"] == BOROUGH.code]
-    persons = persons[persons["lsoa21_code"].isin(lookup["LSOA21CD"])].reset_index(drop=True)
     sexes = sex_by_age(rng, persons)
-    cells = population_cells(sexes, lookup.set_index("LSOA21CD")["WD25CD"])
-    town_centre = lookup["WD25CD"].iloc[0] if "Town Centre" not in set(lookup["WD25NM"]) else (
-        lookup.loc[lookup["WD25NM"].str.contains("Town Centre"), "WD25CD"].iloc[0])
+    borough = sexes[sexes["lsoa21_code"].isin(lookup["LSOA21CD"])].reset_index(drop=True)
+    cells = population_cells(borough, lookup.set_index("LSOA21CD")["WD25CD"])
     people = draw_respondents(rng, cells, n)
     answers = _answers(rng, people, town_centre)
     postcodes = pd.read_csv(borough_dir / POSTCODE_LOOKUP, dtype=str)

@@ -37,6 +37,7 @@ class DemoResult:
     assessment_files: list[Path] = field(default_factory=list)
     bulletin_files: list[Path] = field(default_factory=list)
     profile_files: list[Path] = field(default_factory=list)
+    survey_files: list[Path] = field(default_factory=list)
     tracker_database: Path | None = None
     tracker_summary: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
@@ -54,7 +55,8 @@ class DemoResult:
             lines.append("  assessment:")
             lines += [f"    {p}" for p in self.assessment_files]
         for name, files in (("scanning bulletin", self.bulletin_files),
-                            ("problem profile", self.profile_files)):
+                            ("problem profile", self.profile_files),
+                            ("residents' survey", self.survey_files)):
             if files:
                 lines.append(f"  {name}:")
                 lines += [f"    {p}" for p in files]
@@ -86,6 +88,27 @@ def _bulletin_and_profile(out: Path, *, warehouse: Path, month: str, town_centre
     profile = write_profile(config, warehouse=warehouse, out_dir=out / "profile",
                             topic="Shoplifting", areas=[town_centre], formats=DEMO_FORMATS)
     return list(bulletin.written.values()), list(profile.written.values())
+
+
+def _survey(out: Path, *, warehouse: Path, town_centre: str, seed: int) -> list[Path]:
+    """``csp survey`` of the borough's synthetic residents' survey into ``<out>/survey/``
+    (the population estimate by sex it is weighted to is loaded first)."""
+    from cspkit.assessment.config import load_config
+    from cspkit.survey.report import write_survey_report
+    from cspkit.survey.run import analyse_export
+    from cspkit.synth.survey import write_survey
+
+    files = write_survey(out / "data", town_centre=town_centre, seed=seed)
+    config = load_config(out / "csp.toml")
+    con = connect(warehouse)
+    try:
+        load_paths(con, [files.population])
+        analysis = analyse_export(con, files.export, files.mapping, areas=config.areas,
+                                  threshold=config.suppression_threshold, coding=files.coding)
+    finally:
+        con.disconnect()
+    return write_survey_report(analysis, out / "survey", partnership=config.name,
+                               formats=list(DEMO_FORMATS) + ["csv"])
 
 
 def run_demo(out: Path, *, seed: int = 2026, echo: Echo = lambda _: None) -> DemoResult:
@@ -141,6 +164,12 @@ def run_demo(out: Path, *, seed: int = 2026, echo: Echo = lambda _: None) -> Dem
         out, warehouse=warehouse, month=manifest.months[-1],
         town_centre=manifest.town_centre_ward.code)
     seconds["bulletin and profile"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    echo("Weighting and analysing the residents' survey…")
+    result.survey_files = _survey(out, warehouse=warehouse,
+                                  town_centre=manifest.town_centre_ward.code, seed=seed)
+    seconds["survey"] = time.perf_counter() - start
 
     start = time.perf_counter()
     echo("Seeding the plan tracker…")

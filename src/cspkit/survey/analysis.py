@@ -147,10 +147,11 @@ def _themes(coding: pd.DataFrame, weight: np.ndarray, responses: SurveyResponses
             threshold: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     ids = responses.respondents["respondent_id"].to_numpy()
     position = {r: i for i, r in enumerate(ids)}
+    coding = coding[coding["respondent_id"].isin(position)]
+    texts = responses.free_text[responses.free_text["analysed"]]
     rows = []
     for f in responses.mapping.free_text:
-        answered = set(responses.free_text.loc[responses.free_text["question"] == f.id,
-                                               "respondent_id"])
+        answered = set(texts.loc[texts["question"] == f.id, "respondent_id"])
         coded = coding[coding["question"] == f.id]
         for theme, group in coded.groupby("theme", sort=True):
             y = np.full(len(ids), np.nan)

@@ -52,7 +52,8 @@ class SurveyResponses:
         a multi-select question named ``question_id:option`` (1 ticked, 0 not ticked,
         ``NaN`` when the respondent left the whole question blank or did not know).
     free_text
-        ``respondent_id, question, text`` for every non-blank open answer.
+        ``respondent_id, question, text, analysed`` for every non-blank open answer
+        (``analysed`` is false for a respondent not analysed, e.g. living elsewhere).
     unknown_codes
         Answers the mapping does not know.
     excluded
@@ -305,6 +306,7 @@ def read_responses(path: str | Path, mapping: SurveyMapping, *, wards: pd.DataFr
                            "text": frame[f.column].to_numpy()}) for f in mapping.free_text]
     free_text = (pd.concat(texts, ignore_index=True).dropna(subset=["text"]) if texts
                  else pd.DataFrame(columns=["respondent_id", "question", "text"]))
+    free_text = free_text.reset_index(drop=True)
 
     outside = out["ward_code"] == OUTSIDE
     unplaced = out["ward_code"].isna()
@@ -313,7 +315,7 @@ def read_responses(path: str | Path, mapping: SurveyMapping, *, wards: pd.DataFr
     if kept.empty:
         raise LoadError("no respondent lives in the partnership's wards", path=str(path),
                         hint="Check the ward or postcode column and the partnership's areas")
-    free_text = free_text[free_text["respondent_id"].isin(set(kept["respondent_id"]))]
+    free_text["analysed"] = free_text["respondent_id"].isin(set(kept["respondent_id"]))
     unknown = tuple(UnknownCode(f, v, n) for (f, v), n in sorted(codes.unknown.items()))
     return SurveyResponses(
         name=path.name, mapping=mapping, respondents=kept,

@@ -9,11 +9,14 @@ from pathlib import Path
 from ibis.backends import BaseBackend
 
 from cspkit.analysis.scope import resolve_areas
+from cspkit.assessment.config import PartnershipConfig
+from cspkit.assessment.document import Section
 from cspkit.sources.partner.loading import postcode_lookup
 from cspkit.survey.analysis import SurveyAnalysis, analyse_survey
 from cspkit.survey.coding import read_coding_frame
 from cspkit.survey.mapping import load_survey_mapping
 from cspkit.survey.responses import read_responses
+from cspkit.survey.report import survey_chapter
 from cspkit.survey.weighting import population_margins, rake_weights
 
 DEFAULT_CAP = 5.0
@@ -68,3 +71,23 @@ def analyse_export(con: BaseBackend, export: str | Path, mapping: str | Path, *,
 
     earlier = analyse(*previous, None, None) if previous is not None else None
     return analyse(export, mapping, earlier, coding)
+
+
+def survey_chapters(con: BaseBackend, config: PartnershipConfig, base: Path) -> list[Section]:
+    """The assessment's "What residents told us" chapter when the configuration names a
+    survey (``[survey]``, paths relative to ``base``, the configuration's folder); else none.
+    """
+    survey = config.survey
+    if survey is None:
+        return []
+
+    def path(name: str) -> Path | None:
+        return base / name if name else None
+
+    previous = ((path(survey.previous), path(survey.previous_mapping or survey.mapping))
+                if survey.previous else None)
+    analysis = analyse_export(con, path(survey.export), path(survey.mapping),
+                              areas=config.areas, threshold=config.suppression_threshold,
+                              cap=survey.weight_cap, previous=previous,
+                              coding=path(survey.coding))
+    return [survey_chapter(analysis)]

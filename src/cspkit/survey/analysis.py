@@ -95,20 +95,23 @@ def _by_group(answers: dict[tuple[str, str], np.ndarray], weight: np.ndarray,
               responses: SurveyResponses, threshold: int) -> pd.DataFrame:
     frame = responses.respondents
     n = len(frame)
+    dimensions = {word: frame[column].map(lambda v: SEX_WORDS.get(v, v)).to_numpy(dtype=object)
+                  for column, word in DIMENSIONS.items() if frame[column].notna().any()}
+    withheld: dict[tuple, np.ndarray] = {}
     parts = []
     for (qid, answer), y in answers.items():
-        for column, word in DIMENSIONS.items():
-            groups = frame[column].map(lambda v: SEX_WORDS.get(v, v)).to_numpy(dtype=object)
-            if pd.isna(groups).all():
-                continue
+        for word, groups in dimensions.items():
             table = weighted_shares(y, weight, groups, n=n)
             if len(table) < 2:
                 continue
             order = sorted(table.index, key=str)
             table = table.loc[order].reset_index()
-            base = pd.Series(table["respondents"].to_numpy(),
-                             index=pd.MultiIndex.from_product([[word], table["group"]]))
-            hidden = suppress_groups(base, threshold=threshold).to_numpy() != ""
+            key = (word, *table["group"], *table["respondents"])
+            if key not in withheld:  # the answers of one question share their bases
+                base = pd.Series(table["respondents"].to_numpy(),
+                                 index=pd.MultiIndex.from_product([[word], table["group"]]))
+                withheld[key] = suppress_groups(base, threshold=threshold).to_numpy() != ""
+            hidden = withheld[key]
             table["base_suppressed"] = hidden
             table["suppressed"] = hidden | _withhold(table, threshold).to_numpy()
             shown = ~table["suppressed"].to_numpy()

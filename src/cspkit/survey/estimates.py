@@ -80,28 +80,29 @@ def weighted_shares(y: np.ndarray, weight: np.ndarray, groups: np.ndarray | None
     y = np.asarray(y, dtype=float)
     weight = np.asarray(weight, dtype=float)
     n = len(y) if n is None else n
-    keys = np.full(len(y), "All", dtype=object) if groups is None else np.asarray(groups,
-                                                                                  dtype=object)
-    answered = ~np.isnan(y) & pd.notna(keys)
-    frame = pd.DataFrame({"g": keys[answered], "w": weight[answered], "y": y[answered]})
-    frame["wy"] = frame["w"] * frame["y"]
-    frame["w2"] = frame["w"] ** 2
-    frame["w2y"] = frame["w2"] * frame["y"]
-    sums = frame.groupby("g", sort=False).agg(W=("w", "sum"), WY=("wy", "sum"),
-                                              W2=("w2", "sum"), W2Y=("w2y", "sum"),
-                                              respondents=("y", "size"),
-                                              answering_yes=("y", "sum"))
-    p = (sums["WY"] / sums["W"]).to_numpy()
+    if groups is None:
+        codes, names = np.zeros(len(y), dtype=np.int64), pd.Index(["All"])
+    else:
+        codes, names = pd.factorize(np.asarray(groups, dtype=object), use_na_sentinel=True)
+    answered = ~np.isnan(y) & (codes >= 0)
+    codes, w, y = codes[answered], weight[answered], y[answered]
+    present = np.bincount(codes, minlength=len(names)) > 0
+
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.bincount(codes, weights=values, minlength=len(names))[present]
+
+    big_w, wy, w2, w2y = total(w), total(w * y), total(w * w), total(w * w * y)
+    respondents = np.bincount(codes, minlength=len(names))[present]
+    p = wy / big_w
     # Σ zᵢ² = Σ wᵢ²(yᵢ − p)² / W², with yᵢ² = yᵢ.
-    z2 = (sums["W2Y"] * (1 - 2 * p) + p ** 2 * sums["W2"]) / sums["W"] ** 2
-    variance = np.clip(z2.to_numpy(), 0, None) * n / (n - 1) if n > 1 else np.full(len(p),
-                                                                                     np.nan)
+    z2 = (w2y * (1 - 2 * p) + p ** 2 * w2) / big_w ** 2
+    variance = np.clip(z2, 0, None) * n / (n - 1) if n > 1 else np.full(len(p), np.nan)
     se = np.sqrt(variance)
-    lower, upper = _bounds(p, se, (sums["W"] ** 2 / sums["W2"]).to_numpy())
+    lower, upper = _bounds(p, se, big_w ** 2 / w2)
     return pd.DataFrame({"estimate": p, "se": se, "lower": lower, "upper": upper,
-                         "respondents": sums["respondents"].astype("int64").to_numpy(),
-                         "answering_yes": sums["answering_yes"].astype("int64").to_numpy()},
-                        index=sums.index.rename("group"))
+                         "respondents": respondents.astype("int64"),
+                         "answering_yes": np.rint(total(y)).astype("int64")},
+                        index=pd.Index(np.asarray(names)[present], name="group"))
 
 
 @dataclass(frozen=True)

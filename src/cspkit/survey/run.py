@@ -15,8 +15,8 @@ from cspkit.sources.partner.loading import postcode_lookup
 from cspkit.survey.analysis import SurveyAnalysis, analyse_survey
 from cspkit.survey.coding import read_coding_frame
 from cspkit.survey.mapping import load_survey_mapping
-from cspkit.survey.responses import read_responses
 from cspkit.survey.report import survey_chapter
+from cspkit.survey.responses import read_responses
 from cspkit.survey.weighting import population_margins, rake_weights
 
 DEFAULT_CAP = 5.0

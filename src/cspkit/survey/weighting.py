@@ -71,7 +71,8 @@ def population_margins(con: BaseBackend, lsoas: pd.DataFrame,
                        "age (csp load)")
     source, year = str(latest["source"].iloc[0]), int(latest["year"].iloc[0])
     rows = con.sql(f"""
-        SELECT lsoa_code, sex, age_min, age_max, sum(count) AS count FROM population
+        SELECT lsoa_code, sex, age_min, age_max, CAST(sum(count) AS BIGINT) AS count
+        FROM population
         WHERE geography = 'lsoa21' AND sex IN ('female', 'male') AND source = '{source}'
           AND year = {year} AND lsoa_code IN ('{codes}')
         GROUP BY ALL""").to_pandas()

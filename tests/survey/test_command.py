@@ -127,7 +127,7 @@ def test_survey_concern_csv_matches_a_raking_and_share_computed_by_hand(survey_d
 
 def test_groups_table_has_a_test_per_question_and_dimension(survey_dir):
     assert _run(survey_dir).exit_code == 0
-    rows = _read(survey_dir / "out" / "data" / "survey_groups.csv")
+    rows = _read(survey_dir / "out" / "data" / "survey_groups_all.csv")
     asb_by_ward = [r for r in rows if r["answer"] == "ASB" and r["dimension"] == "Ward"]
     assert [r["group"] for r in asb_by_ward] == ["North", "South"]
     assert len({r["p_value"] for r in asb_by_ward}) == 1
@@ -155,6 +155,6 @@ def test_small_groups_are_withheld(survey_dir):
     (survey_dir / "export.csv").write_text(
         "\n".join([header] + [",".join(r) for r in rows]) + "\n", encoding="utf-8")
     assert _run(survey_dir).exit_code == 0
-    groups = _read(survey_dir / "out" / "data" / "survey_groups.csv")
+    groups = _read(survey_dir / "out" / "data" / "survey_groups_all.csv")
     male = [r for r in groups if r["dimension"] == "Sex" and r["group"] == "Male"]
     assert male and all(r["estimate"] == "[c]" and r["respondents"] == "[c]" for r in male)

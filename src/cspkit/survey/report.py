@@ -28,6 +28,7 @@ from cspkit.render import FORMATS
 from cspkit.survey.analysis import SurveyAnalysis
 
 SOURCE = "survey.analysis.analyse_survey"
+SIGNIFICANCE = 0.05
 SHARE_COLUMNS = (Column("estimate", "Share", "percent"), Column("lower", "95% CI from", "percent"),
                  Column("upper", "95% CI to", "percent"),
                  Column("respondents", "Respondents", "integer"))
@@ -64,21 +65,12 @@ def survey_tables(analysis: SurveyAnalysis) -> list[Table]:
     if analysis.concern is not None:
         concern = analysis.concern.sort_values("estimate", ascending=False)
         tables.append(Table(
-            id="survey_concern", caption="Issues residents named as a concern in their area",
+            id="survey_concern",
+            caption="Issues residents named as a concern in their area, by the assessment's "
+            "themes and crime types",
             columns=(Column("category", "Issue"), *SHARE_COLUMNS),
             rows=_shares(concern, ["category"]), source=SOURCE, data_source=data_source))
-    groups = analysis.by_group.assign(question=analysis.by_group["question"].map(text))
-    tables.append(Table(
-        id="survey_groups", caption="Answers by ward and by group of residents",
-        columns=(Column("question", "Question"), Column("answer", "Answer"),
-                 Column("dimension", "Compared by"), Column("group", "Group"), *SHARE_COLUMNS,
-                 Column("p_value", "p (groups differ)", "p_value")),
-        rows=[r | {"p_value": float(p)} for r, p in zip(
-            _shares(groups, ["question", "answer", "dimension", "group"]),
-            groups["p_value"], strict=True)],
-        source=SOURCE, data_source=data_source,
-        notes=("p is from a design-based test that the groups' shares are equal; below 0.05 "
-               "the groups differ by more than chance would explain.",)))
+    tables.append(groups_table(analysis, significant_only=True))
     if analysis.change is not None:
         change = analysis.change.assign(question=analysis.change["question"].map(text))
         rows = []
@@ -112,7 +104,7 @@ def survey_tables(analysis: SurveyAnalysis) -> list[Table]:
                      analysis.responses.respondents["ward_name"], strict=True))
     tables.append(Table(
         id="survey_weighting", caption="Respondents and residents: the weighting",
-        columns=(Column("margin", "Group"), Column("category", "Residents"),
+        columns=(Column("margin", "Weighted by"), Column("category", "Group"),
                  Column("population", "Residents", "integer"),
                  Column("respondents", "Respondents", "integer"),
                  Column("population_share", "Share of residents", "percent"),
@@ -125,8 +117,75 @@ def survey_tables(analysis: SurveyAnalysis) -> list[Table]:
     return tables
 
 
+def groups_table(analysis: SurveyAnalysis, *, significant_only: bool) -> Table:
+    """Shares by ward and group of residents: every comparison, or only those where the
+    groups differ (test p below 0.05)."""
+    text = _question_text(analysis)
+    groups = analysis.by_group
+    if significant_only:
+        groups = groups[groups["p_value"] < SIGNIFICANCE]
+    groups = groups.assign(question=groups["question"].map(text))
+    return Table(
+        id="survey_groups" if significant_only else "survey_groups_all",
+        caption=("Where groups of residents answered differently" if significant_only
+                 else "Every answer by ward and by group of residents"),
+        columns=(Column("question", "Question"), Column("answer", "Answer"),
+                 Column("dimension", "Compared by"), Column("group", "Group"), *SHARE_COLUMNS,
+                 Column("p_value", "p (groups differ)", "p_value")),
+        rows=[r | {"p_value": float(p)} for r, p in zip(
+            _shares(groups, ["question", "answer", "dimension", "group"]),
+            groups["p_value"], strict=True)],
+        source=SOURCE, data_source=analysis.responses.mapping.title,
+        notes=("p is from a design-based test that the groups' shares are equal; below 0.05 "
+               "the groups differ by more than chance would explain.",))
+
+
 def _pct(value: float) -> str:
     return f"{100 * value:.0f}%"
+
+
+def _who(dimension: str, group: str) -> str:
+    """Residents of a group, as a sentence says it."""
+    if dimension == "Ward":
+        return f"residents of {group}"
+    if dimension == "Age":
+        return f"residents aged {group}"
+    if dimension == "Sex":
+        return {"Female": "women", "Male": "men"}.get(group, group)
+    if dimension == "Disability":
+        return {"Disabled": "disabled residents",
+                "Not disabled": "residents who are not disabled"}.get(group, group)
+    return f"residents of the {group} group"
+
+
+def _differences(analysis: SurveyAnalysis) -> list[str]:
+    """Sentences on the differences between groups the test is surest of: one between
+    wards, one between other groups."""
+    text = _question_text(analysis)
+    verb = {q.id: "named" if q.type == "multi" else "answered"
+            for q in analysis.responses.mapping.question}
+    shown = analysis.by_group[~analysis.by_group["suppressed"]
+                              & (analysis.by_group["p_value"] < SIGNIFICANCE)]
+    sentences = []
+    for wards in (True, False):
+        rows = shown[(shown["dimension"] == "Ward") == wards]
+        if rows.empty:
+            continue
+        keys = ["question", "answer", "dimension"]
+        strongest = rows.groupby(keys).agg(p=("p_value", "first"),
+                                           spread=("estimate", lambda e: e.max() - e.min()))
+        question, answer, dimension = strongest.sort_values(
+            ["p", "spread"], ascending=[True, False]).index[0]
+        one = rows[(rows["question"] == question) & (rows["answer"] == answer)
+                   & (rows["dimension"] == dimension)]
+        high, low = one.loc[one["estimate"].idxmax()], one.loc[one["estimate"].idxmin()]
+        sentences.append(
+            f"Asked \u201c{text[question]}\u201d, {_pct(high['estimate'])} of "
+            f"{_who(dimension, high['group'])} {verb[question]} \u201c{answer}\u201d against "
+            f"{_pct(low['estimate'])} of {_who(dimension, low['group'])}.")
+    if sentences:
+        sentences[0] = "Answers differed between groups of residents. " + sentences[0]
+    return sentences
 
 
 def survey_chapter(analysis: SurveyAnalysis, *, section_id: str = "survey") -> Section:
@@ -146,24 +205,12 @@ def survey_chapter(analysis: SurveyAnalysis, *, section_id: str = "survey") -> S
     if analysis.concern is not None:
         top = analysis.concern[~analysis.concern["suppressed"]].sort_values(
             "estimate", ascending=False).head(3)
-        named = ", ".join(f"{c.lower() if c[1:].islower() else c} ({_pct(e)})"
-                          for c, e in zip(top["category"], top["estimate"], strict=True))
+        items = [f"{c.lower() if c[1:].islower() else c} ({_pct(e)})"
+                 for c, e in zip(top["category"], top["estimate"], strict=True)]
+        named = " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
         blocks.append(Paragraph(f"The issues residents most often named as a concern were "
                                 f"{named}."))
-    differ = analysis.by_group[(analysis.by_group["p_value"] < 0.05)
-                               & ~analysis.by_group["suppressed"]]
-    if not differ.empty:
-        text = _question_text(analysis)
-        first = differ.iloc[0]
-        rows = differ[(differ["question"] == first["question"])
-                      & (differ["answer"] == first["answer"])
-                      & (differ["dimension"] == first["dimension"])]
-        high, low = rows.loc[rows["estimate"].idxmax()], rows.loc[rows["estimate"].idxmin()]
-        blocks.append(Paragraph(
-            f"Answers differed between groups. Asked \u201c{text[first['question']]}\u201d, "
-            f"{_pct(high['estimate'])} of residents in the group \u201c{high['group']}\u201d "
-            f"answered \u201c{first['answer']}\u201d against {_pct(low['estimate'])} in "
-            f"\u201c{low['group']}\u201d."))
+    blocks += [Paragraph(p) for p in _differences(analysis)]
     blocks += survey_tables(analysis)
     if analysis.quotes is not None and not analysis.quotes.empty:
         blocks.append(Paragraph("In their own words (answers residents agreed could be "
@@ -186,11 +233,13 @@ def survey_chapter(analysis: SurveyAnalysis, *, section_id: str = "survey") -> S
 
 def survey_document(analysis: SurveyAnalysis, *, partnership: str,
                     issued: dt.date | None = None) -> Document:
-    """The standalone survey report."""
+    """The standalone survey report: the chapter, then every comparison by group."""
     mapping = analysis.responses.mapping
+    annex = Section(id="survey_annex", title="Every answer by group", level=1,
+                    children=(groups_table(analysis, significant_only=False),))
     return Document(
         title=mapping.title, partnership=partnership,
-        period_text=mapping.fieldwork or "", sections=(survey_chapter(analysis),),
+        period_text=mapping.fieldwork or "", sections=(survey_chapter(analysis), annex),
         metadata=Metadata(period=mapping.fieldwork, comparison_period="",
                           config={"survey": mapping.name, "suppression_threshold":
                                   analysis.threshold, "weight_cap": analysis.weights.cap},

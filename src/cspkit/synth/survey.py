@@ -102,7 +102,7 @@ def feel_unsafe_after_dark(cells: pd.DataFrame, town_centre: str) -> np.ndarray:
     """The planted chance that a resident of each cell (non-disabled) feels unsafe after dark."""
     band = cells["age_band"].map({b: i for i, b in enumerate(AGE_BANDS)}).to_numpy()
     logit = (-1.3 + 0.7 * (cells["sex"] == "female").to_numpy() + 0.12 * band
-             + 0.9 * (cells["ward_code"] == town_centre).to_numpy())
+             + 1.3 * (cells["ward_code"] == town_centre).to_numpy())
     return 1 / (1 + np.exp(-logit))
 
 

@@ -7,42 +7,7 @@ from cspkit.errors import CspError, LoadError
 from cspkit.survey.mapping import load_survey_mapping
 from cspkit.survey.responses import DONT_KNOW, NO_PLACE, OUTSIDE, read_responses
 
-WARDS = pd.DataFrame({"lsoa_code": ["E01000001", "E01000002"],
-                      "ward_code": ["E05000001", "E05000002"],
-                      "ward_name": ["North", "South"]})
-
-MAPPING = '''
-name = "test_survey"
-title = "Test survey"
-layout = "{layout}"
-{long}
-[respondent]
-id = "ID"
-ward = "Ward"
-sex = "Sex"
-age_band = "Age"
-[respondent.age_bands]
-"16-44" = [16, 44]
-"45+" = [45, 120]
-
-[[question]]
-id = "safe"
-text = "Do you feel safe?"
-column = "Safe"
-[question.answers]
-"Yes" = "Safe"
-"No" = "Unsafe"
-
-[[question]]
-id = "concerns"
-text = "Concerns"
-type = "multi"
-column = "Concerns"
-concern = true
-[question.options]
-"ASB" = {{ category = "Anti-social behaviour" }}
-"Drugs" = {{ category = "Drugs" }}
-'''
+from .common import MAPPING, WARDS
 
 WIDE = """ID,Ward,Sex,Age,Safe,Concerns,Extra
 1,North,Female,16-44,Yes,ASB;Drugs,x

@@ -104,24 +104,24 @@ def _by_group(answers: dict[tuple[str, str], np.ndarray], weight: np.ndarray,
             table = weighted_shares(y, weight, groups, n=n)
             if len(table) < 2:
                 continue
-            order = sorted(table.index, key=str)
-            table = table.loc[order].reset_index()
-            key = (word, *table["group"], *table["respondents"])
+            order = np.argsort(table.index.astype(str))
+            columns = {c: table[c].to_numpy()[order] for c in table.columns}
+            names = table.index.to_numpy()[order]
+            base = columns["respondents"]
+            key = (word, *names, *base)
             if key not in withheld:  # the answers of one question share their bases
-                base = pd.Series(table["respondents"].to_numpy(),
-                                 index=pd.MultiIndex.from_product([[word], table["group"]]))
-                withheld[key] = suppress_groups(base, threshold=threshold).to_numpy() != ""
+                counts = pd.Series(base, index=pd.MultiIndex.from_product([[word], names]))
+                withheld[key] = suppress_groups(counts, threshold=threshold).to_numpy() != ""
             hidden = withheld[key]
-            table["base_suppressed"] = hidden
-            table["suppressed"] = hidden | _withhold(table, threshold).to_numpy()
-            shown = ~table["suppressed"].to_numpy()
-            test = equal_shares_test(table["estimate"].to_numpy()[shown],
-                                     table["se"].to_numpy()[shown])
-            table.insert(0, "dimension", word)
-            table.insert(0, "answer", answer)
-            table.insert(0, "question", qid)
-            table["p_value"] = test.p_value
-            parts.append(table)
+            yes = columns["answering_yes"]
+            suppressed = (hidden | ((yes > 0) & (yes < threshold))
+                          | ((base - yes > 0) & (base - yes < threshold)))
+            test = equal_shares_test(columns["estimate"][~suppressed],
+                                     columns["se"][~suppressed])
+            parts.append(pd.DataFrame({
+                "question": qid, "answer": answer, "dimension": word, "group": names,
+                **columns, "base_suppressed": hidden, "suppressed": suppressed,
+                "p_value": test.p_value}))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 

@@ -28,6 +28,7 @@ EXPORT = """ID,Ward,Sex,Age,Safe,Concerns,Better
 3,North,Female,45+,Yes,ASB;Drugs,
 4,South,Female,16-44,No,,Youth club
 5,North,Male,45+,Don't know,Drugs,My neighbour at number 4 is the problem
+6,South,Female,45+,Yes,ASB,Ring Mrs Patel on 07700 900123 about the lights
 """
 
 
@@ -64,6 +65,7 @@ CODING = """respondent_id,question,themes,publishable
 2,better,Police visibility;Street lighting,
 4,better,Youth provision,yes
 5,better,Neighbours,no
+6,better,Street lighting,yes
 """
 
 
@@ -71,15 +73,18 @@ def test_themes_are_weighted_shares_of_those_who_wrote_and_only_marked_answers_a
         tmp_path):
     responses = _responses(tmp_path)
     coding = read_coding_frame(_coding(tmp_path, CODING), responses.free_text)
-    weight = [1.0, 2.0, 1.0, 3.0, 4.0]
-    analysis = analyse_survey(responses, _weights(5, weight), threshold=0, coding=coding)
+    weight = [1.0, 2.0, 1.0, 3.0, 4.0, 5.0]
+    analysis = analyse_survey(responses, _weights(6, weight), threshold=0, coding=coding)
     themes = analysis.themes.set_index("theme")
-    # Respondents 1, 2, 4 and 5 wrote an answer (weights 1, 2, 3, 4): lighting is 1 and 2.
-    assert_allclose(themes.loc["Street lighting", "estimate"], (1 + 2) / (1 + 2 + 3 + 4))
-    assert themes.loc["Street lighting", "respondents"] == 4
+    # Respondents 1, 2, 4, 5 and 6 wrote an answer (weights 1, 2, 3, 4, 5): lighting is 1, 2
+    # and 6.
+    assert_allclose(themes.loc["Street lighting", "estimate"], (1 + 2 + 5) / (1 + 2 + 3 + 4 + 5))
+    assert themes.loc["Street lighting", "respondents"] == 5
+    # Answer 6 was marked publishable but names someone and a phone number: never quoted.
     assert sorted(analysis.quotes["text"]) == ["More lighting please", "Youth club"]
+    assert any("1 answer(s) marked publishable are not quoted" in n for n in analysis.notices)
     texts = list(document_texts(survey_document(analysis, partnership="Testshire CSP")))
-    assert not any("neighbour at number 4" in t for t in texts)
+    assert not any("number 4" in t or "Patel" in t for t in texts)
 
 
 def test_a_coding_row_for_an_answer_not_in_the_export_names_its_line(tmp_path):
@@ -94,16 +99,16 @@ def test_change_since_the_previous_survey_is_tested_as_two_independent_samples(t
     now = _responses(tmp_path)
     before = _responses(tmp_path, EXPORT.replace("1,North,Female,16-44,Yes",
                                                  "1,North,Female,16-44,No"))
-    weight = [1.0, 2.0, 1.0, 3.0, 4.0]
-    earlier = analyse_survey(before, _weights(5, weight), threshold=0)
-    analysis = analyse_survey(now, _weights(5, weight), threshold=0, previous=earlier)
+    weight = [1.0, 2.0, 1.0, 3.0, 4.0, 5.0]
+    earlier = analyse_survey(before, _weights(6, weight), threshold=0)
+    analysis = analyse_survey(now, _weights(6, weight), threshold=0, previous=earlier)
     row = analysis.change.set_index(["question", "answer"]).loc[("safe", "Safe")]
-    # Answering (weights 1, 2, 1, 3): now 1 and 3 are safe, before only 3.
-    assert_allclose(row["estimate"], 2 / 7)
-    assert_allclose(row["previous"], 1 / 7)
+    # Answering (weights 1, 2, 1, 3, 5): now 1, 3 and 6 are safe, before only 3 and 6.
+    assert_allclose(row["estimate"], 7 / 12)
+    assert_allclose(row["previous"], 6 / 12)
     se_now = analysis.overall.set_index(["question", "answer"]).loc[("safe", "Safe"), "se"]
     se_before = earlier.overall.set_index(["question", "answer"]).loc[("safe", "Safe"), "se"]
-    z = (2 / 7 - 1 / 7) / np.hypot(se_now, se_before)
+    z = (7 / 12 - 6 / 12) / np.hypot(se_now, se_before)
     assert_allclose(row["p_value"], 2 * stats.norm.sf(z))
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from cspkit.privacy.disclosure import suppress_groups
+from cspkit.privacy.identifiers import find_identifiers
 from cspkit.survey.estimates import change_p_value, equal_shares_test, weighted_shares
 from cspkit.survey.responses import DONT_KNOW, SurveyResponses
 from cspkit.survey.weighting import Weights
@@ -147,7 +148,10 @@ def _concern(overall: pd.DataFrame, responses: SurveyResponses) -> pd.DataFrame 
 
 
 def _themes(coding: pd.DataFrame, weight: np.ndarray, responses: SurveyResponses,
-            threshold: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+            threshold: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Theme shares, the publishable quotes, and how many publishable answers were held
+    back because they look identifying (:func:`cspkit.privacy.identifiers.find_identifiers`).
+    """
     ids = responses.respondents["respondent_id"].to_numpy()
     position = {r: i for i, r in enumerate(ids)}
     coding = coding[coding["respondent_id"].isin(position)]
@@ -168,7 +172,9 @@ def _themes(coding: pd.DataFrame, weight: np.ndarray, responses: SurveyResponses
         themes["suppressed"] = _withhold(themes, threshold)
         themes = themes.sort_values(["question", "estimate"], ascending=[True, False])
     quotes = coding.loc[coding["publishable"], ["question", "theme", "text"]]
-    return themes.reset_index(drop=True), quotes.reset_index(drop=True)
+    identifying = quotes["text"].map(lambda t: bool(find_identifiers("answer", [t])))
+    return (themes.reset_index(drop=True), quotes[~identifying].reset_index(drop=True),
+            int(identifying.sum()))
 
 
 def analyse_survey(responses: SurveyResponses, weights: Weights, *, threshold: int = 5,
@@ -192,10 +198,14 @@ def analyse_survey(responses: SurveyResponses, weights: Weights, *, threshold: i
     by_group = _by_group(answers, weights.weight, responses, threshold)
     change = _change(overall, previous.overall) if previous is not None else None
     themes = quotes = None
+    notices = tuple(responses.notices()) + weights.notes
     if coding is not None:
-        themes, quotes = _themes(coding, weights.weight, responses, threshold)
+        themes, quotes, identifying = _themes(coding, weights.weight, responses, threshold)
+        if identifying:
+            notices += (f"{identifying:,} answer(s) marked publishable are not quoted: they "
+                        "hold what looks like a name, phone number, e-mail, postcode or "
+                        "address",)
     return SurveyAnalysis(responses=responses, weights=weights, overall=overall,
                           by_group=by_group, change=change,
                           concern=_concern(overall, responses), themes=themes, quotes=quotes,
-                          threshold=threshold,
-                          notices=tuple(responses.notices()) + weights.notes)
+                          threshold=threshold, notices=notices)

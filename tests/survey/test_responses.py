@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+from openpyxl import Workbook
 
 from cspkit.errors import CspError, LoadError
 from cspkit.survey.mapping import load_survey_mapping
@@ -96,3 +97,18 @@ def test_a_mapping_question_without_answers_names_the_key(tmp_path):
         '[question.answers]\n"Yes" = "Safe"\n"No" = "Unsafe"\n', ""), encoding="utf-8")
     with pytest.raises(CspError, match="bad.toml: question.0.*needs column and answers"):
         load_survey_mapping(path)
+
+
+def test_an_excel_export_with_a_title_row_reads_like_the_csv(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Community safety survey: all responses"])
+    for line in WIDE.splitlines():
+        sheet.append([int(v) if v.isdigit() else (v or None) for v in line.split(",")])
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    mapping = _mapping(tmp_path)
+    from_excel = read_responses(path, mapping, wards=WARDS).respondents
+    from_csv = _read(tmp_path, WIDE, mapping).respondents
+    pd.testing.assert_frame_equal(from_excel.drop(columns="line").astype(object),
+                                  from_csv.drop(columns="line").astype(object))

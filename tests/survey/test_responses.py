@@ -55,7 +55,10 @@ def test_long_export_reads_like_the_wide_one(tmp_path):
         for choice in values[5].split(";"):
             rows.append(f"{values[0]},Concerns,{choice}")
     long = '[long]\nrespondent = "Response"\nquestion = "Question"\nanswer = "Answer"'
-    mapping = _mapping(tmp_path, "long", long).model_copy(
+    # Choices given on several rows are joined with the question's own separator.
+    (tmp_path / "survey.toml").write_text(MAPPING.format(layout="long", long=long).replace(
+        'column = "Concerns"', 'column = "Concerns"\nseparator = "|"'), encoding="utf-8")
+    mapping = load_survey_mapping(tmp_path / "survey.toml").model_copy(
         update={"respondent": _mapping(tmp_path).respondent.model_copy(
             update={"id": "Response"})})
     wide = _read(tmp_path, WIDE, _mapping(tmp_path)).respondents

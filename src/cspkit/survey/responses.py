@@ -134,8 +134,10 @@ def _long_to_wide(table: ExportTable, mapping: SurveyMapping) -> pd.DataFrame:
                         hint="Every row of a long export needs its response id")
     separators = {q.column: q.separator for q in mapping.question if q.type == "multi"}
     frame = frame.dropna(subset=[layout.answer])
-    wide = frame.groupby([layout.respondent, layout.question], sort=False)[layout.answer].agg(
-        lambda s: s.iloc[0] if len(s) == 1 else separators.get(s.name, ";").join(s))
+    grouped = frame.groupby([layout.respondent, layout.question], sort=False)[layout.answer]
+    answers = grouped.agg(list)
+    wide = pd.Series([values[0] if len(values) == 1 else separators.get(code, ";").join(values)
+                      for (_, code), values in answers.items()], index=answers.index)
     wide = wide.unstack(layout.question)
     wide.columns = wide.columns.astype(str)
     lines = frame.groupby(layout.respondent, sort=False)["__line"].min()

@@ -2,6 +2,8 @@
 weighted shares computed here in plain numpy, and a failed run that writes nothing."""
 
 import csv
+import hashlib
+import json
 
 import numpy as np
 from numpy.testing import assert_allclose
@@ -63,6 +65,10 @@ def test_survey_concern_csv_matches_a_raking_and_share_computed_by_hand(survey_d
     for r in weighting:
         assert_allclose(float(r["weighted_share"]), float(r["population_share"]), atol=1e-6)
     assert "Weighted to the population: design effect" in result.output
+    manifest = json.loads((survey_dir / "out" / "data" / "manifest.json").read_text())
+    digest = hashlib.sha256((survey_dir / "export.csv").read_bytes()).hexdigest()
+    assert manifest["inputs"] == [{"source": "survey", "file_name": "export.csv",
+                                   "sha256": digest}]
 
 
 def test_groups_table_has_a_test_per_question_and_dimension(survey_dir):

@@ -10,6 +10,7 @@ column the mapping names that the export lacks: that is an error, and nothing is
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -62,6 +63,8 @@ class SurveyResponses:
         Columns of the mapping that no respondent filled in.
     unread_columns
         Columns of the export that the mapping does not read.
+    rows_read, sha256
+        Responses in the export, and the export's SHA-256 (for the report's manifest).
     """
 
     name: str
@@ -73,6 +76,7 @@ class SurveyResponses:
     blank_columns: tuple[str, ...] = ()
     unread_columns: tuple[str, ...] = ()
     rows_read: int = 0
+    sha256: str = ""
 
     def notices(self) -> list[str]:
         """What the analyst should know about the load, one line each."""
@@ -323,4 +327,4 @@ def read_responses(path: str | Path, mapping: SurveyMapping, *, wards: pd.DataFr
         name=path.name, mapping=mapping, respondents=kept,
         free_text=free_text.reset_index(drop=True), unknown_codes=unknown,
         excluded=excluded, blank_columns=blank, unread_columns=tuple(unread),
-        rows_read=len(out))
+        rows_read=len(out), sha256=hashlib.sha256(data).hexdigest())

@@ -76,6 +76,23 @@ def test_raked_weights_reproduce_the_population_margins():
     assert_allclose(weights.effective_sample_size, 1500 / weights.design_effect)
 
 
+def test_trimming_caps_the_weights_at_the_multiple_of_the_mean():
+    rng = np.random.default_rng(11)
+    cells, margins = _population(rng)
+    # Almost nobody young answers: their few respondents would carry huge weights.
+    people = draw_respondents(rng, cells, 1500)
+    young = people["age_band"] == "16-24"
+    people = pd.concat([people[~young], people[young].head(8)], ignore_index=True)
+    untrimmed = rake_weights(people, margins, cap=0)
+    trimmed = rake_weights(people, margins, cap=3)
+    raked = trimmed.weight[trimmed.raked]
+    assert untrimmed.weight.max() / untrimmed.weight.mean() > 3
+    assert raked.max() <= 3 * raked.mean() * (1 + 1e-3)
+    assert trimmed.trimmed > 0 and untrimmed.trimmed == 0
+    assert trimmed.design_effect < untrimmed.design_effect
+    assert_allclose(trimmed.weight.sum(), margins.total)
+
+
 def test_confidence_intervals_cover_the_planted_truth_at_about_the_nominal_rate():
     rng = np.random.default_rng(2026)
     cells, margins = _population(rng)

@@ -51,7 +51,7 @@ def _weights(n, weight):
                                                  "respondents", "population_share",
                                                  "sample_share", "weighted_share"]),
                    design_effect=1.0, effective_sample_size=n, trimmed=0, cap=5.0,
-                   iterations_converged=True)
+                   converged=True)
 
 
 def _coding(tmp_path, text):

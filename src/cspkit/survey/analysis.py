@@ -123,7 +123,11 @@ def _by_group(answers: dict[tuple[str, str], np.ndarray], weight: np.ndarray,
                 "question": qid, "answer": answer, "dimension": word, "group": names,
                 **columns, "base_suppressed": hidden, "suppressed": suppressed,
                 "p_value": test.p_value}))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if not parts:
+        return pd.DataFrame(columns=["question", "answer", "dimension", "group", "estimate",
+                                     "se", "lower", "upper", "respondents", "answering_yes",
+                                     "base_suppressed", "suppressed", "p_value"])
+    return pd.concat(parts, ignore_index=True)
 
 
 def _change(overall: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:

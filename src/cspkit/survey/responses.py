@@ -121,7 +121,7 @@ class _Codes:
         return out
 
 
-def _wide(table: ExportTable, mapping: SurveyMapping) -> pd.DataFrame:
+def _wide(table: ExportTable) -> pd.DataFrame:
     return pd.DataFrame(list(table.rows), columns=list(table.columns), dtype=object).assign(
         __line=list(table.lines))
 
@@ -264,7 +264,7 @@ def read_responses(path: str | Path, mapping: SurveyMapping, *, wards: pd.DataFr
                             hint="Check the question codes in the mapping against the export")
         unread = sorted(set(frame.columns) - set(mapping.columns()) - {"__line"})
     else:
-        frame = _wide(table, mapping)
+        frame = _wide(table)
         unread = [c for c in table.columns if c not in set(mapping.columns())]
     r = mapping.respondent
     ids = frame[r.id]
@@ -284,8 +284,7 @@ def read_responses(path: str | Path, mapping: SurveyMapping, *, wards: pd.DataFr
     out = pd.DataFrame({"respondent_id": ids.astype(str).to_numpy(),
                         "line": frame["__line"].astype(int).to_numpy()})
     out["ward_code"], out["ward_name"] = _place(frame, mapping, wards, postcodes)
-    sex_codes = {k: v for k, v in r.sex_codes.items()}
-    out["sex"] = codes.decode(r.sex, frame[r.sex].tolist(), sex_codes, blank=not_stated)
+    out["sex"] = codes.decode(r.sex, frame[r.sex].tolist(), r.sex_codes, blank=not_stated)
     bands = {k: k for k in r.age_bands}
     out["age_band"] = codes.decode(r.age_band, frame[r.age_band].tolist(), bands,
                                    blank=not_stated)

@@ -109,6 +109,8 @@ class Weights:
         Respondents whose weight was capped.
     cap
         The cap as a multiple of the mean weight (0 = no trimming).
+    converged
+        Whether the raking converged (weightipy says so when it does not).
     notes
         Empty cells left out of the raking, non-convergence.
     """
@@ -120,7 +122,7 @@ class Weights:
     effective_sample_size: float
     trimmed: int
     cap: float
-    iterations_converged: bool
+    converged: bool
     notes: tuple[str, ...] = ()
 
 
@@ -187,7 +189,8 @@ def rake_weights(respondents: pd.DataFrame, margins: PopulationMargins, *,
     factor = np.zeros(len(frame))
     factor[in_targets.to_numpy()] = raked
     notes = tuple(dropped + dropped_wards)
-    converged = "did not occur" not in printed.getvalue()
+    said = printed.getvalue()
+    converged = "did not occur" not in said and "partial convergence" not in said
     if not converged:
         notes += ("the weighting did not converge: the margins are met only approximately",)
 
@@ -205,7 +208,7 @@ def rake_weights(respondents: pd.DataFrame, margins: PopulationMargins, *,
         margins=margin_check(respondents[raked_mask], weight[raked_mask], margins),
         design_effect=kish_design_effect(weight),
         effective_sample_size=n / kish_design_effect(weight), trimmed=trimmed, cap=cap,
-        iterations_converged=converged, notes=notes)
+        converged=converged, notes=notes)
 
 
 def margin_check(respondents: pd.DataFrame, weight: np.ndarray,

@@ -10,6 +10,7 @@ writing the report's CSV tables. Target: under 10 s on a 2-core machine.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -38,20 +39,21 @@ def main() -> None:
         print(f"setup (borough, survey of {RESPONSES:,}, warehouse): "
               f"{time.perf_counter() - start:.1f} s (not timed)")
 
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         analysis = analyse_export(con, files.export, files.mapping,
                                   areas=[manifest.borough.code], coding=files.coding)
         analysed = time.perf_counter() - start
-        start = time.perf_counter()
         write_survey_report(analysis, Path(folder) / "out", partnership="Kestrel Vale",
                             formats=["csv"])
-        written = time.perf_counter() - start
+        total, cpu = time.perf_counter() - start, time.process_time() - cpu
         print(f"read, weighted and analysed {len(analysis.responses.respondents):,} "
               f"responses: {analysed:.2f} s")
         print(f"  estimates: {len(analysis.overall)} overall, {len(analysis.by_group):,} by "
               f"group; design effect {analysis.weights.design_effect:.2f}")
-        print(f"survey_*.csv written: {written:.2f} s")
-        print(f"total: {analysed + written:.2f} s (target under 10 s)")
+        # On a shared machine the wall time includes waiting for a core; the CPU time is the
+        # work itself.
+        print(f"total with survey_*.csv written: {total:.2f} s wall, {cpu:.2f} s CPU "
+              f"(load average {os.getloadavg()[0]:.1f}; target under 10 s)")
         con.disconnect()
 
 

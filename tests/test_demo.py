@@ -38,6 +38,13 @@ def test_csp_demo_builds_the_assessment_and_a_seeded_tracker(tmp_path: Path):
     assert "Problem profile: Shoplifting in Kestrel Central" in (
         out / "profile" / "profile.html").read_text(encoding="utf-8")
     assert "bulletin and profile" in result.stdout
+    # The residents' survey, weighted and reported; its concern table feeds the priorities.
+    for name in ("survey.html", "data/survey_concern.csv",
+                 "data/survey_results.csv", "data/survey_weighting.csv"):
+        assert (out / "survey" / name).stat().st_size > 0, name
+    concern = (out / "survey" / "data" / "survey_concern.csv").read_text(encoding="utf-8")
+    assert concern.splitlines()[0] == "category,estimate,lower,upper,respondents"
+    assert "\nAnti-social behaviour," in concern
     # The demo runs the priority matrix.
     for name in ("priorities.html", "priorities.docx", "priorities.csv",
                  "priorities_plan.json", "data/priority_matrix.csv"):

@@ -27,6 +27,7 @@ from cspkit.errors import CspError
 from cspkit.privacy import commands as privacy_commands
 from cspkit.sources import fetch_commands
 from cspkit.sources.partner import commands as partner_commands
+from cspkit.survey import commands as survey_commands
 from cspkit.tracker import commands as tracker_commands
 from cspkit.tracker.importers import commands as import_commands
 from cspkit.tracker.reports import commands as report_commands
@@ -215,6 +216,7 @@ fetch_commands.register(app)
 tracker_commands.register(app)
 privacy_commands.register(app)
 partner_commands.register(app)
+survey_commands.register(app)
 tracker_app = typer.Typer(help="The Community Safety Plan tracker's data: import documents, "
                           "write progress reports.",
                           no_args_is_help=True)

@@ -38,6 +38,7 @@ class DemoResult:
     assessment_files: list[Path] = field(default_factory=list)
     bulletin_files: list[Path] = field(default_factory=list)
     profile_files: list[Path] = field(default_factory=list)
+    survey_files: list[Path] = field(default_factory=list)
     priorities_files: list[Path] = field(default_factory=list)
     tracker_database: Path | None = None
     tracker_summary: str = ""
@@ -57,6 +58,7 @@ class DemoResult:
             lines += [f"    {p}" for p in self.assessment_files]
         for name, files in (("scanning bulletin", self.bulletin_files),
                             ("problem profile", self.profile_files),
+                            ("residents' survey", self.survey_files),
                             ("setting priorities", self.priorities_files)):
             if files:
                 lines.append(f"  {name}:")
@@ -91,13 +93,36 @@ def _bulletin_and_profile(out: Path, *, warehouse: Path, month: str, town_centre
     return list(bulletin.written.values()), list(profile.written.values())
 
 
-def _priorities(out: Path, *, warehouse: Path) -> list[Path]:
+def _survey(out: Path, *, warehouse: Path, town_centre: str, seed: int) -> list[Path]:
+    """``csp survey`` of the borough's synthetic residents' survey into ``<out>/survey/``
+    (the population estimate by sex it is weighted to is loaded first)."""
+    from cspkit.assessment.config import load_config
+    from cspkit.survey.report import write_survey_report
+    from cspkit.survey.run import analyse_export
+    from cspkit.synth.survey import write_survey
+
+    files = write_survey(out / "data", town_centre=town_centre, seed=seed)
+    config = load_config(out / "csp.toml")
+    con = connect(warehouse)
+    try:
+        load_paths(con, [files.population])
+        analysis = analyse_export(con, files.export, files.mapping, areas=config.areas,
+                                  threshold=config.suppression_threshold, coding=files.coding)
+    finally:
+        con.disconnect()
+    # HTML and the CSV tables only: the full annex of comparisons is slow to lay out in Word.
+    return write_survey_report(analysis, out / "survey", partnership=config.name,
+                               formats=["html", "csv"])
+
+
+def _priorities(out: Path, *, warehouse: Path, survey: Path | None) -> list[Path]:
     """``csp priorities`` with the demo's configuration into ``<out>/priorities/``: the
-    priority matrix, ``priorities.csv`` and the plan's proposed themes."""
+    priority matrix, ``priorities.csv`` and the plan's proposed themes, with the residents'
+    concerns from the survey."""
     from cspkit.assessment.priorities_run import write_priorities
 
     run = write_priorities(out / "csp.toml", warehouse=warehouse, out_dir=out / "priorities",
-                           formats=DEMO_FORMATS)
+                           formats=DEMO_FORMATS, survey=survey)
     return list(run.written.values())
 
 
@@ -156,8 +181,15 @@ def run_demo(out: Path, *, seed: int = 2026, echo: Echo = lambda _: None) -> Dem
     seconds["bulletin and profile"] = time.perf_counter() - start
 
     start = time.perf_counter()
+    echo("Weighting and analysing the residents' survey…")
+    result.survey_files = _survey(out, warehouse=warehouse,
+                                  town_centre=manifest.town_centre_ward.code, seed=seed)
+    seconds["survey"] = time.perf_counter() - start
+
+    start = time.perf_counter()
     echo("Scoring the candidate priorities…")
-    result.priorities_files = _priorities(out, warehouse=warehouse)
+    result.priorities_files = _priorities(
+        out, warehouse=warehouse, survey=out / "survey" / "data" / "survey_concern.csv")
     seconds["priorities"] = time.perf_counter() - start
 
     start = time.perf_counter()

@@ -80,7 +80,7 @@ def test_excel_workbook_with_title_rows_loads_from_its_header(con, tmp_path):
         "File_1_IoD2025_Index_of_Multiple_Deprivation.xlsx!Notes"]
 
 
-def test_ons_estimates_by_sex_are_summed_to_persons_by_single_year(con, tmp_path):
+def test_ons_estimates_by_sex_are_kept_by_sex_and_summed_to_persons(con, tmp_path):
     header = ["LAD 2021 Code", "LAD 2021 Name", "LSOA 2021 Code", "LSOA 2021 Name", "Total"]
     header += [f"F{a}" for a in range(91)] + [f"M{a}" for a in range(91)]
     female = [a % 7 for a in range(91)]
@@ -95,10 +95,13 @@ def test_ons_estimates_by_sex_are_summed_to_persons_by_single_year(con, tmp_path
     path = tmp_path / "sapelsoasyoa20222024.xlsx"
     book.save(path)
     load_paths(con, [path])
-    pop = con.table("population").to_pandas().sort_values("age_min")
-    assert set(pop["year"]) == {2022} and set(pop["sex"]) == {"persons"}
+    everyone = con.table("population").to_pandas().sort_values("age_min")
+    assert set(everyone["year"]) == {2022}
+    pop = everyone[everyone["sex"] == "persons"]
     assert pop["count"].tolist() == [f + m for f, m in zip(female, male, strict=True)]
     assert pop["age_max"].iloc[-1] == 120 and pop["age_min"].iloc[-1] == 90
+    assert everyone.loc[everyone["sex"] == "female", "count"].tolist() == female
+    assert everyone.loc[everyone["sex"] == "male", "count"].tolist() == male
 
 
 def test_nomis_census_ts001_download_keeps_lsoa_rows(con, tmp_path):

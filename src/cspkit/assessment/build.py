@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -81,8 +81,10 @@ def _intro(evidence: Evidence) -> str:
         "data cannot answer.")
 
 
-def document_from_evidence(evidence: Evidence, *, analyst_text: str = "") -> Document:
-    """Write the Document from gathered evidence (no warehouse access)."""
+def document_from_evidence(evidence: Evidence, *, analyst_text: str = "",
+                           residents: Sequence[Section] = ()) -> Document:
+    """Write the Document from gathered evidence (no warehouse access); ``residents`` are
+    the chapters on what residents said (the survey), placed after the evidence chapters."""
     config = evidence.config
     weights = group_weights(evidence)
     chapters: list[Section] = [overview_chapter(evidence)]
@@ -93,7 +95,7 @@ def document_from_evidence(evidence: Evidence, *, analyst_text: str = "") -> Doc
                      if isinstance(b, Table) and b.id == DATA_REQUIREMENTS_TABLE), None)
     summary = summary_chapter(intro=_intro(evidence), analyst_text=analyst_text,
                               chapters=chapters, themes=config.themes, register=register)
-    sections = cite_data([summary, *chapters, recommendations,
+    sections = cite_data([summary, *chapters, *residents, recommendations,
                           quality_chapter(evidence), methods_chapter(evidence)], evidence)
     return Document(
         title=f"Partnership Strategic Assessment {period_year(evidence.period)}",
@@ -120,7 +122,8 @@ def _blocks(section: Section):
 
 
 def build_assessment(con: BaseBackend, config: PartnershipConfig, *, analyst_text: str = "",
-                     progress: Progress = lambda _: None) -> Document:
+                     progress: Progress = lambda _: None,
+                     residents: Sequence[Section] = ()) -> Document:
     """Build the Partnership Strategic Assessment for a configuration.
 
     Parameters
@@ -135,6 +138,8 @@ def build_assessment(con: BaseBackend, config: PartnershipConfig, *, analyst_tex
         (:func:`cspkit.assessment.config.analyst_summary`).
     progress
         Called with a short description before each analysis step.
+    residents
+        The chapter(s) on what residents said (:func:`cspkit.survey.report.survey_chapter`).
 
     Returns
     -------
@@ -147,4 +152,4 @@ def build_assessment(con: BaseBackend, config: PartnershipConfig, *, analyst_tex
     """
     evidence = gather(con, config, progress=progress)
     progress("writing the document")
-    return document_from_evidence(evidence, analyst_text=analyst_text)
+    return document_from_evidence(evidence, analyst_text=analyst_text, residents=residents)

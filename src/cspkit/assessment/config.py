@@ -161,6 +161,21 @@ class Target(BaseModel):
         return self
 
 
+class SurveySource(BaseModel):
+    """The residents' survey whose chapter ("What residents told us") the assessment holds."""
+
+    model_config = _strict()
+
+    export: str = Field(description="The survey export, CSV or .xlsx (relative to this file).")
+    mapping: str = Field(description="Its mapping file (TOML; see docs/survey.md).")
+    coding: str = Field(default="", description="The analyst's coding frame of open answers.")
+    previous: str = Field(default="", description="The previous survey's export, for changes.")
+    previous_mapping: str = Field(default="", description="The previous survey's mapping "
+                                  "(default: mapping).")
+    weight_cap: float = Field(default=5.0, ge=0, description="Weights are trimmed at this "
+                              "multiple of the mean weight (0: no trimming).")
+
+
 class PartnershipConfig(BaseModel):
     """A partnership's strategic assessment settings."""
 
@@ -213,6 +228,9 @@ class PartnershipConfig(BaseModel):
         min_length=1, description="The priority themes, one chapter each, in order."
     )
     targets: list[Target] = Field(default_factory=list, description="The partnership's targets.")
+    survey: SurveySource | None = Field(
+        default=None, description="A residents' survey: its chapter is added (table [survey]; "
+        "see docs/survey.md).")
 
     @field_validator("strategic_period")
     @classmethod
@@ -535,7 +553,8 @@ def _default_text(field: Any) -> str:
 def reference_rows() -> list[tuple[str, str, str, str]]:
     """(key, type, default, description) for every configuration key, in file order."""
     rows = []
-    prefixes = ((PartnershipConfig, ""), (Theme, "themes[]."), (Target, "targets[]."))
+    prefixes = ((PartnershipConfig, ""), (Theme, "themes[]."), (Target, "targets[]."),
+                (SurveySource, "survey."))
     for model, prefix in prefixes:
         for name, field in model.model_fields.items():
             rows.append(

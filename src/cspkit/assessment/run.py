@@ -13,6 +13,7 @@ from cspkit.assessment.config import analyst_summary, load_config
 from cspkit.assessment.document import Document
 from cspkit.assessment.evidence import step_count
 from cspkit.render import FORMATS, write_outputs_timed
+from cspkit.survey.run import survey_chapters
 from cspkit.warehouse import connect
 
 StepProgress = Callable[[str, int, int], None]
@@ -95,9 +96,10 @@ def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Pat
     con = connect(warehouse, create=False)
     try:
         start = time.perf_counter()
+        residents = survey_chapters(con, config, Path(config_path).parent)
         document = build_assessment(con, config,
                                     analyst_text=analyst_summary(config, config_path),
-                                    progress=step)
+                                    progress=step, residents=residents)
     finally:
         con.disconnect()
     run = AssessmentRun(document=document, out_dir=Path(out_dir),

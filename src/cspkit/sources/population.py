@@ -179,31 +179,39 @@ def parse_sex_by_age(raw: RawFile, header: Header) -> ParsedFile:
     """ONS small-area estimates by sex and single year (F0 … F90, M0 … M90).
 
     Stored as persons (female + male) per single year of age, the form every analysis
-    uses; the split by sex is not kept.
+    uses, and as female and male rows per single year (``sex`` = ``female``, ``male``), the
+    margins survey weighting rakes to.
     """
     column = _lsoa_column(header)
     geography = _LSOA[column]
     year = _year(raw)
     t = read_csv_strings(raw, header)
     _check_codes(raw, t[column], column)
-    by_age: dict[int, np.ndarray] = {}
+    by_sex: dict[str, dict[int, np.ndarray]] = {"F": {}, "M": {}}
     open_ended = 0
     for name in _sex_age_columns(header):
         match = _SEX_AGE.match(name)
         age = int(match.group(2))
         open_ended = max(open_ended, age)
         counts = to_int(raw, t[name], name).to_numpy(zero_copy_only=False)
-        by_age[age] = by_age.get(age, 0) + counts
-    ages = sorted(by_age)
-    matrix = np.column_stack([by_age[a] for a in ages])
+        by_sex[match.group(1)][age] = by_sex[match.group(1)].get(age, 0) + counts
+    ages = sorted(set(by_sex["F"]) | set(by_sex["M"]))
+    n = t.num_rows
+    female = np.column_stack([by_sex["F"].get(a, np.zeros(n, np.int64)) for a in ages])
+    male = np.column_stack([by_sex["M"].get(a, np.zeros(n, np.int64)) for a in ages])
     age_min = np.array(ages)
     age_max = np.array([OPEN_AGE_MAX if a == open_ended else a for a in ages])
-    n = matrix.shape[0]
-    data = _persons_by_age(t[column], matrix, age_min, age_max, geography, year)
+    parts = [_persons_by_age(t[column], matrix, age_min, age_max, geography, year)
+             for matrix in (female + male, female, male)]
+    parts[1] = parts[1].set_column(parts[1].schema.get_field_index("sex"), "sex",
+                                   pa.array(["female"] * parts[1].num_rows))
+    parts[2] = parts[2].set_column(parts[2].schema.get_field_index("sex"), "sex",
+                                   pa.array(["male"] * parts[2].num_rows))
+    data = pa.concat_tables(parts)
     return ParsedFile(
         raw=raw, kind="mid_year_population_sex_age", dataset="population",
         scopes=(f"mid_year_estimate:{geography}:{year}",), rows=(TableRows("population", data),),
-        notes=(f"mid-{year}, {n} LSOAs ({geography}), female and male summed by single year",),
+        notes=(f"mid-{year}, {n} LSOAs ({geography}), by sex and single year",),
     )
 
 

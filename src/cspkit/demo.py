@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cspkit.errors import CspError
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
 from cspkit.synth import generate_borough
@@ -91,6 +92,8 @@ def _bulletin_and_profile(out: Path, *, warehouse: Path, month: str, town_centre
 def run_demo(out: Path, *, seed: int = 2026, echo: Echo = lambda _: None) -> DemoResult:
     """Build the demo into ``out`` (its data, warehouse and outputs are rebuilt each run)."""
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise CspError(f"{out} is a file, not a folder", hint="Give --out a folder")
     data = out / "data"
     warehouse = out / "kestrel-vale.duckdb"
     for stale in (data, warehouse, warehouse.with_suffix(".duckdb.wal")):

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cspkit.assessment.commands import write_default_config
-from cspkit.assessment.config import PartnershipConfig, load_config
+from cspkit.assessment.config import PartnershipConfig, load_config, write_default_config
 from cspkit.assessment.document import Document
 from cspkit.synth import BoroughManifest, generate_borough
 from cspkit.warehouse import connect

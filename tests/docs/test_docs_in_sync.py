@@ -15,10 +15,10 @@ def test_schema_doc_is_generated_from_the_schema_module():
 
 
 def test_cli_reference_is_generated_from_the_commands():
-    from cspkit.cli_docs import cli_markdown
+    from cspkit.cli.docs import cli_markdown
 
     assert (DOCS / "cli.md").read_text() == cli_markdown(), (
-        "docs/cli.md is stale: run `python -m cspkit.cli_docs > docs/cli.md`")
+        "docs/cli.md is stale: run `python -m cspkit.cli.docs > docs/cli.md`")
 
 
 def test_readme_names_every_top_level_command():

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from cspkit.assessment.config import default_config_text
 from cspkit.cli import app
+from cspkit.cli.partner import load_partner_summary
 from cspkit.sources.files import read_header, read_path
-from cspkit.sources.partner.commands import load_partner_summary
 from cspkit.sources.partner.loading import PartnerFileCounts, PartnerLoadReport, load_partner
 from cspkit.sources.partner.mapping import load_mapping
 from cspkit.sources.registry import recognise

@@ -9,12 +9,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import typer
 from docx import Document
 from typer.testing import CliRunner
 
+from cspkit.cli import app
 from cspkit.errors import CspError
-from cspkit.tracker.importers.commands import register
 from cspkit.tracker.importers.report import ImportReport
 from cspkit.tracker.importers.services import import_file
 from cspkit.tracker.models import (
@@ -207,17 +206,10 @@ def test_a_row_the_plan_cannot_hold_is_named(stockton, tmp_path) -> None:
         _import(stockton, path)
 
 
-def _cli() -> typer.Typer:
-    app = typer.Typer()
-    register(app)
-    app.command("noop", hidden=True)(lambda: None)  # a group, so "import" is a subcommand
-    return app
-
-
 @pytest.mark.real_data
 def test_cli_imports_files_and_prints_the_report(stockton) -> None:
     result = CliRunner().invoke(
-        _cli(), ["import", str(seed("004")), str(seed("000")), "--as", "manager"]
+        app, ["tracker", "import", str(seed("004")), str(seed("000")), "--as", "manager"]
     )
     assert result.exit_code == 0, result.output
     assert "actions: 44 created, 0 updated, 0 unchanged" in result.output
@@ -229,7 +221,7 @@ def test_cli_imports_files_and_prints_the_report(stockton) -> None:
 @pytest.mark.real_data
 def test_cli_dry_run_saves_nothing(stockton) -> None:
     result = CliRunner().invoke(
-        _cli(), ["import", str(seed("004")), "--as", "manager", "--dry-run"]
+        app, ["tracker", "import", str(seed("004")), "--as", "manager", "--dry-run"]
     )
     assert result.exit_code == 0, result.output
     assert "dry run: nothing was saved" in result.output
@@ -240,12 +232,13 @@ def test_cli_errors_are_one_line_and_exit_non_zero(stockton, tmp_path) -> None:
     path = tmp_path / "odd.txt"
     path.write_text("No\tBudget\n1\t5k\n", encoding="utf-8")
     runner = CliRunner()
-    result = runner.invoke(_cli(), ["import", str(path), "--as", "manager"])
+    result = runner.invoke(app, ["tracker", "import", str(path), "--as", "manager"])
     assert result.exit_code == 1
-    assert f"Error: {path}:1: line 1, column 2: unknown column header 'Budget'" in result.output
-    result = runner.invoke(_cli(), ["import", str(path), "--as", "nobody"])
+    assert f"error: {path}:1: line 1, column 2: unknown column header 'Budget'" in result.output
+    result = runner.invoke(app, ["tracker", "import", str(path), "--as", "nobody"])
     assert result.exit_code == 1 and "no user called 'nobody'" in result.output
-    result = runner.invoke(_cli(), ["import", str(path), "--as", "manager", "--date", "31/3"])
+    result = runner.invoke(app, ["tracker", "import", str(path), "--as", "manager",
+                                 "--date", "31/3"])
     assert result.exit_code == 1 and "is not a date" in result.output
 
 

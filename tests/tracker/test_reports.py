@@ -13,19 +13,18 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import typer
 from django.test import Client, override_settings
 from django.urls import include, path, reverse
 from docx import Document
 from typer.testing import CliRunner
 
+from cspkit.cli import app
 from cspkit.render import write_docx as write_document_docx
 from cspkit.render import write_pdf as write_document_pdf
 from cspkit.render.html import render_html as render_document_html
 from cspkit.tracker.importers.services import import_file
 from cspkit.tracker.models import Action, ActionUpdate, DataRequirement, Recommendation
 from cspkit.tracker.reports.build import build_progress_report
-from cspkit.tracker.reports.commands import register as register_report_command
 from cspkit.tracker.reports.document import progress_document
 from cspkit.tracker.reports.model import (
     ACTION_COLUMNS,
@@ -459,13 +458,6 @@ def test_a_report_edited_in_word_imports_back_without_duplicates(
     assert small_plan.pastors.status == RagStatus.AMBER
 
 
-def _report_cli() -> typer.Typer:
-    app = typer.Typer()
-    register_report_command(app)
-    app.command("noop", hidden=True)(lambda: None)  # a group, so "report" is a subcommand
-    return app
-
-
 @pytest.mark.parametrize("suffix", [".docx", ".pdf", ".html"])
 def test_cli_writes_the_report_in_the_format_its_name_asks(
     small_plan: SmallPlan, tmp_path: Path, suffix: str
@@ -474,8 +466,8 @@ def test_cli_writes_the_report_in_the_format_its_name_asks(
     cover = tmp_path / "cover.txt"
     cover.write_text("Our own first point,\nwrapped.\n\nOur second point.\n", encoding="utf-8")
     result = CliRunner().invoke(
-        _report_cli(),
-        ["report", "--out", str(out), "--meeting", "2026-03-10", "--cover", str(cover)],
+        app,
+        ["tracker", "report", "--out", str(out), "--meeting", "2026-03-10", "--cover", str(cover)],
     )
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 0
@@ -487,11 +479,11 @@ def test_cli_writes_the_report_in_the_format_its_name_asks(
 def test_cli_report_errors_say_what_to_do(small_plan: SmallPlan, tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(
-        _report_cli(), ["report", "--out", str(tmp_path / "r.xlsx"), "--meeting", "2026-03-10"]
+        app, ["tracker", "report", "--out", str(tmp_path / "r.xlsx"), "--meeting", "2026-03-10"]
     )
     assert result.exit_code == 1 and "Name the file .docx, .pdf or .html" in result.output
     result = runner.invoke(
-        _report_cli(), ["report", "--out", str(tmp_path / "r.pdf"), "--meeting", "March"]
+        app, ["tracker", "report", "--out", str(tmp_path / "r.pdf"), "--meeting", "March"]
     )
     assert result.exit_code == 1 and "--meeting 'March' is not a date" in result.output
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cspkit.analysis.periods import StrategicPeriod
-from cspkit.assessment.commands import write_default_config
+from cspkit.assessment.config import write_default_config
 from cspkit.assessment.run import assess
 
 # The demo partnership's targets, so the assessment shows targets both met and missed.

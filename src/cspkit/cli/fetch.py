@@ -1,4 +1,4 @@
-"""``csp fetch``: download police.uk archives and reference data (glue over ``fetch``)."""
+"""``csp fetch``: download police.uk archives and reference data."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -17,7 +16,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from cspkit.errors import CspError
+from cspkit.cli.errors import errors
 from cspkit.sources.catalogue import OGL_URL, REFERENCE_CATALOGUE, reference_source
 from cspkit.sources.fetch import (
     POLICE_KINDS,
@@ -27,8 +26,6 @@ from cspkit.sources.fetch import (
     police_force_slug,
 )
 from cspkit.sources.fetch import Progress as DownloadProgress
-
-_stderr = Console(stderr=True)
 
 CacheDirOption = Annotated[
     Path | None,
@@ -206,21 +203,17 @@ def _run(action: Callable[[DownloadProgress], FetchReport]) -> FetchReport:
         TransferSpeedColumn(),
         TimeRemainingColumn(),
     )
-    try:
-        with Progress(
-            *columns, console=_stderr, transient=True, disable=not _stderr.is_terminal
-        ) as bar:
-            tasks: dict[str, int] = {}
+    with Progress(
+        *columns, console=errors, transient=True, disable=not errors.is_terminal
+    ) as bar:
+        tasks: dict[str, int] = {}
 
-            def progress(url: str, done: int, total: int | None) -> None:
-                if url not in tasks:
-                    tasks[url] = bar.add_task(url.rsplit("/", 1)[-1] or url, total=total)
-                bar.update(tasks[url], completed=done, total=total)
+        def progress(url: str, done: int, total: int | None) -> None:
+            if url not in tasks:
+                tasks[url] = bar.add_task(url.rsplit("/", 1)[-1] or url, total=total)
+            bar.update(tasks[url], completed=done, total=total)
 
-            return action(progress)
-    except CspError as error:
-        typer.echo(f"Error: {error}", err=True)
-        raise typer.Exit(1) from None
+        return action(progress)
 
 
 def _summarise(report: FetchReport, out_dir: Path) -> None:

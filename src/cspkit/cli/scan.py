@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from cspkit.assessment.assess_commands import ConfigOption, OutOption, WarehouseOption
-from cspkit.errors import CspError
+from cspkit.cli.options import ConfigOption, OutOption, WarehouseOption
 from cspkit.warehouse import DEFAULT_WAREHOUSE
 
 
@@ -35,10 +34,6 @@ def scan_command(
     """
     from cspkit.assessment.bulletin import write_bulletin
 
-    try:
-        run = write_bulletin(config, warehouse=warehouse, out_dir=out, month=month)
-    except CspError as exc:
-        Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+    run = write_bulletin(config, warehouse=warehouse, out_dir=out, month=month)
     for line in run.summary():
         Console().print(line, highlight=False, soft_wrap=True)

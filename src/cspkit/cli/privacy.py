@@ -10,6 +10,11 @@ import typer
 from cspkit.errors import CspError
 
 
+def register(app: typer.Typer) -> None:
+    """Add the ``pseudonymise`` command to ``app``."""
+    app.command()(pseudonymise)
+
+
 def pseudonymise(
     export: Annotated[Path | None, typer.Argument(help="The export (CSV or .xlsx).")] = None,
     spec: Annotated[Path | None, typer.Option(help="TOML naming the columns to share and "
@@ -36,24 +41,20 @@ def pseudonymise(
     birth, postcodes or addresses stops the run, and nothing is written. The secret is
     never a command-line argument.
     """
-    from cspkit.cli import fail
     from cspkit.privacy.keys import read_secret, write_new_key
     from cspkit.privacy.pseudonymise import pseudonymise_file, read_spec
     from cspkit.sources.partner.postcodes import read_postcode_lookup
 
-    try:
-        if new_key is not None:
-            write_new_key(new_key)
-            typer.echo(f"Wrote a new secret to {new_key}. Keep it inside your organisation.")
-            return
-        if export is None or spec is None or out is None:
-            raise CspError("give the EXPORT, --spec and --out (or --new-key FILE)")
-        report = pseudonymise_file(
-            export, out, spec=read_spec(spec), secret=read_secret(key_file),
-            postcodes=read_postcode_lookup(postcode_lookup) if postcode_lookup else None,
-            allow_cp1252=allow_cp1252, sheet=sheet)
-    except CspError as exc:
-        raise fail(exc) from None
+    if new_key is not None:
+        write_new_key(new_key)
+        typer.echo(f"Wrote a new secret to {new_key}. Keep it inside your organisation.")
+        return
+    if export is None or spec is None or out is None:
+        raise CspError("give the EXPORT, --spec and --out (or --new-key FILE)")
+    report = pseudonymise_file(
+        export, out, spec=read_spec(spec), secret=read_secret(key_file),
+        postcodes=read_postcode_lookup(postcode_lookup) if postcode_lookup else None,
+        allow_cp1252=allow_cp1252, sheet=sheet)
     typer.echo(f"Wrote {report.rows_out:,} rows to {report.output} (read as "
                f"{report.encoding}).")
     typer.echo(f"  kept: {', '.join(report.kept) or 'none'}")
@@ -82,7 +83,3 @@ def pseudonymise(
                    "unreadable)")
     if report.problems:
         typer.echo(f"  lines with problems listed in {report.problems}")
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(pseudonymise)

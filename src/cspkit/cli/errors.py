@@ -27,13 +27,12 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from cspkit import __version__
-from cspkit.errors import CspError, LoadFailed
+from cspkit.errors import CspError, LoadFailed, redact
 
 LOG_DIR_VARIABLE = "CSP_LOG_DIR"
 """Environment variable naming the folder for error logs (default: the user's log folder)."""
 
 _ARGS = "cspkit.args"
-_SECRET_IN_URL = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
 _TABLE = re.compile(r"Table with name (\w+)|no such table: (\w+)")
 _COLUMN = re.compile(r"column \"?(\w+)\"? not found", re.IGNORECASE)
 _MISSING_ATTRIBUTE = re.compile(r"'Table' object has no attribute '(\w+)'")
@@ -42,13 +41,13 @@ errors = Console(stderr=True)
 
 
 def print_error(error: CspError) -> None:
-    """Print a user error on one line (each file's error of a failed load on its own line)."""
+    """Print a user error on one line (each file's error of a failed load on its own line),
+    with any password in a URL hidden."""
+    items = error.errors if isinstance(error, LoadFailed) else [error]
+    for item in items:
+        errors.print(f"[red]error:[/red] {redact(str(item))}", highlight=False, soft_wrap=True)
     if isinstance(error, LoadFailed):
-        for item in error.errors:
-            errors.print(f"[red]error:[/red] {item}", highlight=False, soft_wrap=True)
         errors.print("Nothing was loaded; the warehouse is unchanged.", highlight=False)
-    else:
-        errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
 
 
 class CspGroup(TyperGroup):
@@ -93,15 +92,6 @@ class CspGroup(TyperGroup):
                 break
             group = command
         return names
-
-
-def redact(text: str) -> str:
-    """Hide passwords in URLs (``postgres://user:secret@host`` → ``postgres://user:***@host``).
-
-    >>> redact("postgres://csp:s3cret@db.example/warehouse")
-    'postgres://csp:***@db.example/warehouse'
-    """
-    return _SECRET_IN_URL.sub(r"\1***@", text)
 
 
 def _option_value(args: Sequence[str], *names: str) -> str | None:

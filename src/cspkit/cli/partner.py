@@ -7,11 +7,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cspkit.cli.options import WarehouseOption
 from cspkit.errors import CspError
 from cspkit.warehouse import DEFAULT_WAREHOUSE
 
 if TYPE_CHECKING:
     from cspkit.sources.partner.loading import PartnerLoadReport
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``load-partner`` command to ``app``."""
+    app.command("load-partner")(load_partner_command)
 
 
 def load_partner_command(
@@ -20,9 +26,7 @@ def load_partner_command(
     mapping: Annotated[str | None, typer.Option(
         help="Built-in mapping (police_crime_extract, council_asb, fire_incidents, ae_istv, "
         "yos_first_time_entrants) or a mapping TOML file.")] = None,
-    warehouse: Annotated[Path, typer.Option(
-        "--warehouse", "-w", help="Warehouse DuckDB file (or an Ibis URL).")] = Path(
-        DEFAULT_WAREHOUSE),
+    warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
     rejects: Annotated[Path | None, typer.Option(
         help="Where to write rejected rows (default: WAREHOUSE.rejects.csv beside the "
         "warehouse).")] = None,
@@ -49,7 +53,6 @@ def load_partner_command(
     is refused.
     """
     from cspkit.assessment.config import load_config
-    from cspkit.cli import fail
     from cspkit.sources.partner.loading import load_partner
     from cspkit.sources.partner.mapping import builtin_mappings, load_mapping
     from cspkit.warehouse import connect
@@ -59,19 +62,16 @@ def load_partner_command(
             m = load_mapping(name)
             typer.echo(f"{name}: {m.description} (source {m.source})")
         return
-    try:
-        if not paths or mapping is None:
-            raise CspError("give the exports and --mapping NAME_OR_FILE",
-                           hint="`csp load-partner --list-mappings` lists the built-in ones")
-        chosen = load_mapping(mapping)
-        areas = load_config(config).areas if config else []
-        con = connect(warehouse)
-        target = rejects or (warehouse.with_name(warehouse.name + ".rejects.csv")
-                             if "://" not in str(warehouse) else Path("partner.rejects.csv"))
-        report = load_partner(con, paths, mapping=chosen, rejects=target,
-                              allow_cp1252=allow_cp1252, areas=areas)
-    except CspError as exc:
-        raise fail(exc) from None
+    if not paths or mapping is None:
+        raise CspError("give the exports and --mapping NAME_OR_FILE",
+                       hint="`csp load-partner --list-mappings` lists the built-in ones")
+    chosen = load_mapping(mapping)
+    areas = load_config(config).areas if config else []
+    con = connect(warehouse)
+    target = rejects or (warehouse.with_name(warehouse.name + ".rejects.csv")
+                         if "://" not in str(warehouse) else Path("partner.rejects.csv"))
+    report = load_partner(con, paths, mapping=chosen, rejects=target,
+                          allow_cp1252=allow_cp1252, areas=areas)
     for line in load_partner_summary(report, warehouse):
         typer.echo(line)
 
@@ -112,7 +112,3 @@ def load_partner_summary(report: PartnerLoadReport, warehouse: Path | str) -> li
         lines.append(f"  {report.rejected:,} row(s) rejected, not loaded: see "
                      f"{report.rejects_path}")
     return lines
-
-
-def register(app: typer.Typer) -> None:
-    app.command("load-partner")(load_partner_command)

@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from cspkit.assessment.assess_commands import ConfigOption, OutOption, WarehouseOption
-from cspkit.errors import CspError
+from cspkit.cli.options import ConfigOption, OutOption, WarehouseOption
 from cspkit.warehouse import DEFAULT_WAREHOUSE
 
 
@@ -43,11 +42,7 @@ def profile_command(
     """
     from cspkit.assessment.profile import write_profile
 
-    try:
-        run = write_profile(config, warehouse=warehouse, out_dir=out, topic=topic,
-                            areas=area, period=period)
-    except CspError as exc:
-        Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+    run = write_profile(config, warehouse=warehouse, out_dir=out, topic=topic,
+                        areas=area, period=period)
     for line in run.summary():
         Console().print(line, highlight=False, soft_wrap=True)

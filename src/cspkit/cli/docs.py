@@ -1,6 +1,6 @@
 """The CLI reference (docs/cli.md), generated from the commands' own help.
 
-``python -m cspkit.cli_docs > docs/cli.md``; a test fails when the file is stale, so a
+``python -m cspkit.cli.docs > docs/cli.md``; a test fails when the file is stale, so a
 command or option cannot go undocumented.
 """
 
@@ -26,7 +26,7 @@ def cli_markdown() -> str:
     runner = CliRunner()
     out = ["# Command reference", "",
            "Generated from the commands' own `--help` "
-           "(`python -m cspkit.cli_docs > docs/cli.md`).", ""]
+           "(`python -m cspkit.cli.docs > docs/cli.md`).", ""]
     for words in [(), *sorted(_commands(app, ()))]:
         result = runner.invoke(app, [*words, "--help"], env={"COLUMNS": "100",
                                                               "NO_COLOR": "1",

@@ -7,10 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cspkit.assessment.config import default_config_text
-from cspkit.errors import CspError
-
-DEFAULT_CONFIG_FILE = "csp.toml"
+from cspkit.assessment.config import DEFAULT_CONFIG_FILE, write_default_config
 
 
 def register(app: typer.Typer) -> None:
@@ -46,13 +43,9 @@ def init_command(
 ) -> None:
     """Write a commented default configuration for a typical English partnership: seven
     priority themes mapped to police.uk crime types, thresholds, outputs and targets."""
-    try:
-        write_default_config(
-            out, name=name, areas=areas.split(","), period=period, compare=compare, force=force
-        )
-    except CspError as error:
-        typer.echo(f"Error: {error}", err=True)
-        raise typer.Exit(1) from error
+    write_default_config(
+        out, name=name, areas=areas.split(","), period=period, compare=compare, force=force
+    )
     typer.echo(f"Wrote {out}. Edit the themes and targets, then build the assessment.")
 
 
@@ -70,23 +63,3 @@ def init_options_markdown() -> str:
         required = "yes" if param.required else ""
         lines.append(f"| `{param.opts[0]}` | {required} | {default} | {param.help} |")
     return "\n".join(lines) + "\n"
-
-
-def write_default_config(
-    path: Path, *, name: str, areas: list[str], period: str, compare: str, force: bool = False
-) -> Path:
-    """Write the default configuration to ``path`` (never over an existing file unless
-    ``force``)."""
-    text = default_config_text(
-        name=name, areas=[a.strip() for a in areas if a.strip()], period=period, compare=compare
-    )
-    if path.exists() and not force:
-        raise CspError(
-            f"{path} already exists", hint="Choose another --out, or pass --force to overwrite"
-        )
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise CspError(f"cannot write {path}: {exc.strerror}") from exc
-    return path

@@ -1,6 +1,4 @@
-"""The `csp` command. Each command parses options, calls one library function, and turns a
-CspError into a one-line message and a non-zero exit; any other error is reported on one line
-with its traceback in a log file (:mod:`cspkit.cli_errors`)."""
+"""``csp load`` and ``csp status``: fill the warehouse and show what it holds."""
 
 from __future__ import annotations
 
@@ -14,53 +12,19 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
-from cspkit import __version__
-from cspkit.assessment import assess_commands, profile_commands, scan_commands
-from cspkit.assessment import commands as assessment_commands
-from cspkit.cli_errors import CspGroup, errors, print_error
-from cspkit.errors import CspError
-from cspkit.privacy import commands as privacy_commands
-from cspkit.sources import fetch_commands
-from cspkit.sources.partner import commands as partner_commands
-from cspkit.tracker import commands as tracker_commands
-from cspkit.tracker.importers import commands as import_commands
-from cspkit.tracker.reports import commands as report_commands
+from cspkit.cli.errors import errors
+from cspkit.cli.options import WarehouseOption
 from cspkit.warehouse import DEFAULT_WAREHOUSE
 
-app = typer.Typer(
-    name="csp",
-    help="cspkit: a Community Safety Partnership's strategic assessment and plan, from real data.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    cls=CspGroup,
-)
 console = Console()
 
-WarehouseOption = Annotated[
-    Path, typer.Option("--warehouse", "-w", help="Warehouse DuckDB file (or an Ibis URL).")
-]
+
+def register(app: typer.Typer) -> None:
+    """Add the ``load`` and ``status`` commands to ``app``."""
+    app.command()(load)
+    app.command()(status)
 
 
-def fail(error: CspError, code: int = 1) -> typer.Exit:
-    """Print a user error on one line (each file's error on its own line) and exit non-zero."""
-    print_error(error)
-    return typer.Exit(code)
-
-
-@app.callback()
-def main(
-    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
-    debug: Annotated[bool, typer.Option(
-        "--debug", help="Show the full traceback of an unexpected error instead of writing it "
-        "to a log file.")] = False,
-) -> None:
-    if version:
-        console.print(f"cspkit {__version__}")
-        raise typer.Exit()
-
-
-@app.command()
 def load(
     paths: Annotated[list[Path], typer.Argument(help="Files, folders or .zip archives.")],
     warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
@@ -80,20 +44,17 @@ def load(
     from cspkit.warehouse import connect
     from cspkit.warehouse.load import load_paths
 
-    try:
-        con = connect(warehouse)
-        with Progress(TextColumn("{task.description}"), BarColumn(),
-                      TextColumn("{task.completed}/{task.total} files"),
-                      console=errors, transient=True) as bar:
-            task = bar.add_task("loading", total=None)
+    con = connect(warehouse)
+    with Progress(TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total} files"),
+                  console=errors, transient=True, disable=not errors.is_terminal) as bar:
+        task = bar.add_task("loading", total=None)
 
-            def progress(name: str, done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total,
-                           description=f"loading {Path(name).name}"[:60])
+        def progress(name: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total,
+                       description=f"loading {Path(name).name}"[:60])
 
-            report = load_paths(con, paths, progress=progress)
-    except CspError as exc:
-        raise fail(exc) from None
+        report = load_paths(con, paths, progress=progress)
     loaded = report.loaded
     if loaded or len(report.skipped) < len(report.files):
         rows = sum(f.rows for f in loaded)
@@ -111,7 +72,6 @@ def load(
             console.print(f"  {name}: {reason}", highlight=False, soft_wrap=True)
 
 
-@app.command()
 def status(
     warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
@@ -126,11 +86,7 @@ def status(
     from cspkit.warehouse.placement import UNPLACED_REASONS
     from cspkit.warehouse.status import warehouse_status
 
-    try:
-        con = connect(warehouse, create=False)
-        state = warehouse_status(con)
-    except CspError as exc:
-        raise fail(exc) from None
+    state = warehouse_status(connect(warehouse, create=False))
     if as_json:
         print(json.dumps(state.to_json(), indent=2, default=str))
         return
@@ -177,45 +133,3 @@ def _print_coverage(title: str, rows: tuple) -> None:
         table.add_row(c.source.removeprefix("police_"), area,
                       f"{c.first_month}…{c.last_month}", str(c.months), f"{c.rows:,}", missing)
     console.print(table)
-
-
-@app.command()
-def demo(
-    out: Annotated[Path, typer.Option("--out", help="Folder for the demo's files.")] = Path(
-        "demo-output"),
-    seed: Annotated[int, typer.Option(help="Seed of the fictional borough.")] = 2026,
-) -> None:
-    """Build everything for the fictional borough of Kestrel Vale, offline.
-
-    Its data files in the real formats, a warehouse loaded from them, the assessment in
-    every format, the scanning bulletin of the last month, a problem profile of the town
-    centre's shoplifting, and a seeded plan tracker with a user per role.
-    """
-    from cspkit.demo import run_demo
-
-    try:
-        result = run_demo(out, seed=seed, echo=console.print)
-    except CspError as exc:
-        raise fail(exc) from None
-    for line in result.summary():
-        console.print(line, highlight=False, soft_wrap=True)
-
-
-assessment_commands.register(app)
-assess_commands.register(app)
-scan_commands.register(app)
-profile_commands.register(app)
-fetch_commands.register(app)
-tracker_commands.register(app)
-privacy_commands.register(app)
-partner_commands.register(app)
-tracker_app = typer.Typer(help="The Community Safety Plan tracker's data: import documents, "
-                          "write progress reports.",
-                          no_args_is_help=True)
-import_commands.register(tracker_app)
-report_commands.register(tracker_app)
-app.add_typer(tracker_app, name="tracker")
-
-
-if __name__ == "__main__":
-    app()

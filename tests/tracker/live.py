@@ -34,7 +34,7 @@ def live_tracker(data_dir: Path, *, workers: int = 1) -> Iterator[str]:
         [
             sys.executable,
             "-c",
-            f"from cspkit.tracker.demo import seed_demo; seed_demo(database_url={database!r})",
+            f"from cspkit.demo.tracker import seed_demo; seed_demo(database_url={database!r})",
         ],
         env=env,
         check=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from cspkit.tracker.demo import seed_demo
+from cspkit.demo.tracker import seed_demo
 from cspkit.tracker.models import Action, ActionUpdate, DataRequirement, Recommendation, Theme
 
 

@@ -1,4 +1,4 @@
-"""The fictional Kestrel Vale partnership used by ``csp demo``. Every name is invented.
+"""The fictional Kestrel Vale partnership of the demo's plan tracker. Every name is invented.
 
 Update dates are given in days before the demo is created (those of the previous plan's
 register in days after that plan started), due dates in days after the current plan

@@ -1,4 +1,6 @@
-"""`csp demo`: the whole yearly cycle for the fictional borough of Kestrel Vale, offline.
+"""The demo: the whole yearly cycle for the fictional borough of Kestrel Vale, offline.
+
+The entry is :func:`run_demo` (``csp demo``):
 
 1. write the borough's data files in the real formats (police.uk, ONS, MHCLG);
 2. load them into a warehouse through the same loaders real data uses, and the partners'
@@ -6,7 +8,9 @@
 3. build the Partnership Strategic Assessment in every format;
 4. scan the last month (the scanning bulletin) and profile the town centre's shoplifting, the
    borough's planted emerging issue (a problem profile);
-5. seed the plan tracker with a plan, both registers and a user per role.
+5. seed the plan tracker with a plan, both registers and a user per role
+   (:func:`cspkit.demo.tracker.seed_demo`, with the invented people of
+   :mod:`cspkit.demo.content`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cspkit.analysis.periods import StrategicPeriod
+from cspkit.assessment.config import write_default_config
 from cspkit.errors import CspError
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
@@ -68,9 +74,44 @@ class DemoResult:
         return lines
 
 
+# The demo partnership's targets, so the assessment shows targets both met and missed.
+DEMO_TARGETS = """
+[[targets]]
+crime_type = "Burglary"
+direction = "reduce"
+percent = 5
+
+[[targets]]
+crime_type = "Shoplifting"
+direction = "reduce"
+percent = 5
+
+[[targets]]
+theme = "violence"
+direction = "reduce"
+percent = 3
+"""
+
 DEMO_FORMATS = ("html", "docx")
 """The bulletin's and the profile's formats in the demo (the assessment shows the PDF; the
 commands write all three)."""
+
+
+def _assessment(out: Path, *, area_code: str, area_name: str, last_month: str,
+                warehouse: Path) -> list[Path]:
+    """Write ``<out>/csp.toml`` (``csp init``'s default, for the last 12 months loaded, with
+    three targets) and build the assessment into ``<out>/assessment/``; returns the paths
+    written."""
+    from cspkit.assessment.run import assess
+
+    period = StrategicPeriod.ending(last_month, 12)
+    config = write_default_config(
+        out / "csp.toml", name=f"{area_name} Community Safety Partnership", areas=[area_code],
+        period=f"{period.start}:{period.end}", compare="previous", force=True)
+    with config.open("a", encoding="utf-8") as toml:
+        toml.write(DEMO_TARGETS)
+    run = assess(config, warehouse=warehouse, out_dir=out / "assessment")
+    return [config, *run.written.values()]
 
 
 def _bulletin_and_profile(out: Path, *, warehouse: Path, month: str, town_centre: str
@@ -131,9 +172,7 @@ def run_demo(out: Path, *, seed: int = 2026, echo: Echo = lambda _: None) -> Dem
 
     start = time.perf_counter()
     echo("Building the strategic assessment in every format…")
-    from cspkit.assessment.demo_assessment import build_demo_assessment
-
-    result.assessment_files = build_demo_assessment(
+    result.assessment_files = _assessment(
         out, area_code=manifest.borough.code, area_name=manifest.borough.name,
         last_month=manifest.months[-1], warehouse=warehouse)
     seconds["assessment"] = time.perf_counter() - start
@@ -148,7 +187,7 @@ def run_demo(out: Path, *, seed: int = 2026, echo: Echo = lambda _: None) -> Dem
     start = time.perf_counter()
     echo("Seeding the plan tracker…")
     result.tracker_database = (out / "tracker.sqlite3").resolve()
-    from cspkit.tracker.demo import seed_demo
+    from cspkit.demo.tracker import seed_demo
 
     seed = seed_demo(database_url=f"sqlite:///{result.tracker_database}")
     result.tracker_summary = seed.summary()

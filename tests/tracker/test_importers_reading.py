@@ -6,7 +6,6 @@ the Stockton-on-Tees partnership), written next to each assertion.
 
 from __future__ import annotations
 
-import doctest
 import io
 import time
 import zipfile
@@ -276,12 +275,6 @@ def test_a_word_document_without_tables_or_lists_gives_nothing_to_import(tmp_pat
     assert [(u.where, u.reason) for u in read.unmapped] == [
         ("paragraph 2", "narrative paragraph, not in a table or a recommendations list")
     ]
-
-
-def test_docstring_examples_run() -> None:
-    from cspkit.tracker.importers import wording
-
-    assert doctest.testmod(wording).failed == 0
 
 
 def test_a_paragraph_cut_by_a_page_break_is_joined_to_its_own_start(tmp_path: Path) -> None:

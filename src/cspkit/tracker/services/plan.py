@@ -25,6 +25,8 @@ def plan_create(
     period_end: date,
     update_every_days: int = 91,
 ) -> Plan:
+    """A plan for ``period_start``–``period_end`` (leads update every
+    ``update_every_days``); administrators only."""
     administrator_required(created_by)
     plan = Plan(
         partnership=partnership,
@@ -48,6 +50,7 @@ def theme_create(
     title: str,
     thematic_lead: Person | None = None,
 ) -> Theme:
+    """Theme ``number`` of ``plan``, optionally with its thematic lead; administrators only."""
     administrator_required(created_by)
     theme = Theme(plan=plan, number=number, title=title, thematic_lead=thematic_lead)
     theme._history_user = created_by

@@ -33,6 +33,7 @@ def recommendation_create(
     theme: Theme | None = None,
     agencies: Iterable[Agency] = (),
 ) -> Recommendation:
+    """A recommendation in ``plan``'s register, led by ``agencies``; administrators only."""
     administrator_required(created_by)
     entry = Recommendation(
         plan=plan, reference=reference, text=text, source=source, section=section, theme=theme
@@ -142,6 +143,8 @@ def data_requirement_create(
     lead_agencies: Iterable[Agency] = (),
     quality_measure: str = "",
 ) -> DataRequirement:
+    """A data requirement (a gap and what will close it) in ``plan``'s register;
+    administrators only."""
     administrator_required(created_by)
     entry = DataRequirement(
         plan=plan,

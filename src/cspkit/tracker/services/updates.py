@@ -116,6 +116,8 @@ def recommendation_update_create(
     expected_version: int,
     written_on: date | None = None,
 ) -> RecommendationUpdate:
+    """Add a progress update to ``recommendation`` and set its RAG status (administrators
+    and leads of its agencies only); StaleEditError if ``expected_version`` is out of date."""
     if not recommendation_can_update(user=author, recommendation=recommendation):
         raise PermissionDenied("You can only update recommendations your agency leads.")
     return _update_create(
@@ -140,6 +142,9 @@ def data_requirement_update_create(
     expected_version: int,
     written_on: date | None = None,
 ) -> DataRequirementUpdate:
+    """Add a progress update to ``data_requirement`` and set its RAG status (administrators
+    and leads of its lead agencies only); StaleEditError if ``expected_version`` is out of
+    date."""
     if not data_requirement_can_update(user=author, data_requirement=data_requirement):
         raise PermissionDenied("You can only update data requirements your agency leads.")
     return _update_create(

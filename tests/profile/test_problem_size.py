@@ -11,7 +11,7 @@ from cspkit.analysis.problem import problem_size
 from cspkit.analysis.topics import resolve_topic
 from cspkit.errors import CspError
 from cspkit.warehouse import connect
-from tests.profile.conftest import TOWN_CENTRE
+from tests.conftest import TOWN_CENTRE
 
 BOROUGH = "E06900001"
 Y2025 = StrategicPeriod("2025-01", "2025-12")

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cspkit.cli import app
-from tests.profile.conftest import TOWN_CENTRE
+from tests.conftest import TOWN_CENTRE
 
 
 def run_profile(borough, warehouse, out, *args):

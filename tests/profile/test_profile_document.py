@@ -12,7 +12,7 @@ from cspkit.assessment.profile import gather_profile, profile_document
 from cspkit.assessment.profile_sections import measures
 from cspkit.warehouse import connect
 from tests.assessment.test_advice import TOOL_TALK, document_texts
-from tests.profile.conftest import TOWN_CENTRE
+from tests.conftest import TOWN_CENTRE
 
 SARA = ["summary", "scanning", "analysis", "response", "assessment", "about"]
 TRIANGLE = ["analysis_victims", "analysis_offenders", "analysis_location",

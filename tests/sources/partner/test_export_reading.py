@@ -13,7 +13,7 @@ from cspkit.sources.partner.dates import DateValue, read_date
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
 from cspkit.sources.partner.readers import NeededColumns, read_export
-from tests.partner.conftest import write_rows
+from tests.sources.partner.conftest import write_rows
 
 HEADER = ["Case Ref", "Reported On", "Category", "Postcode"]
 NEEDS = NeededColumns(tuple(HEADER), "mapping reported_on", "Correct the mapping")

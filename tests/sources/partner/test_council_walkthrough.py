@@ -17,8 +17,8 @@ from cspkit.errors import LoadFailed
 from cspkit.privacy.pseudonymise import age_at, normalise_text
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
-from tests.partner.conftest import postcode_lookup, reference_warehouse, snapshot
-from tests.partner.council_export import (
+from tests.sources.partner.conftest import postcode_lookup, reference_warehouse, snapshot
+from tests.sources.partner.council_export import (
     AT_HOME,
     HEADER,
     ROWS,
@@ -268,7 +268,7 @@ def test_no_identifier_of_the_raw_export_reaches_the_warehouse(walkthrough):
 
 
 def test_the_docs_walkthrough_shows_this_spec_and_mapping():
-    text = (Path(__file__).resolve().parents[2] / "docs" / "partner-data.md").read_text(
+    text = (Path(__file__).resolve().parents[3] / "docs" / "partner-data.md").read_text(
         encoding="utf-8")
     walkthrough = text.split("## Walkthrough", 1)[1].split("\n## ", 1)[0]
     blocks = [tomllib.loads(b.split("```", 1)[0]) for b in walkthrough.split("```toml\n")[1:]]

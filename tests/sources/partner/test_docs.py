@@ -6,7 +6,7 @@ from pathlib import Path
 
 from cspkit.sources.partner.mapping import builtin_mappings, load_mapping
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "partner-data.md"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "partner-data.md"
 
 
 def test_every_builtin_mapping_and_column_is_documented():

@@ -22,8 +22,8 @@ from cspkit.warehouse import connect
 from cspkit.warehouse.load import FileResult, LoadReport, Replacement, load_paths
 from cspkit.warehouse.placement import unplaced_reasons
 from cspkit.warehouse.status import AuthorityCount, warehouse_status
-from tests.partner.conftest import POSTCODE_HEADER, postcode_lookup, snapshot, write_rows
-from tests.partner.test_load_partner import (
+from tests.sources.partner.conftest import POSTCODE_HEADER, postcode_lookup, snapshot, write_rows
+from tests.sources.partner.test_load_partner import (
     ASB_HEADER,
     FIRE_HEADER,
     POLICE_HEADER,
@@ -376,7 +376,7 @@ def test_cli_status_says_why_rows_are_not_placed(warehouse, tmp_path):
 
 
 def test_the_report_shown_in_docs_is_what_load_partner_prints():
-    doc = (Path(__file__).resolve().parents[2] / "docs" / "partner-data.md").read_text(
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "partner-data.md").read_text(
         encoding="utf-8")
     files = (FileResult("asb_2025.csv", "partner_council_asb", "loaded", 2988, 7),)
     report = PartnerLoadReport(

@@ -14,7 +14,7 @@ from cspkit.cli import app
 from cspkit.errors import CspError, LoadFailed
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import builtin_mappings, load_mapping
-from tests.partner.conftest import pseudonym, snapshot, with_keys, write_rows
+from tests.sources.partner.conftest import pseudonym, snapshot, with_keys, write_rows
 from tests.warehouse.conftest import A1, A2, A3, B1
 
 ASB_HEADER = ["Case Ref", "Date Received", "Time Received", "Case Type", "Case Category",

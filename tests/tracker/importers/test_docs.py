@@ -8,7 +8,7 @@ from cspkit.tracker.importers.headers import HEADER_NAMES
 from cspkit.tracker.reports.model import STATUS_STYLES
 from cspkit.tracker.status import RagStatus, status_from_text
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "tracker-import-and-reports.md"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "tracker-import-and-reports.md"
 
 
 def _between(text: str, name: str) -> list[str]:

@@ -21,8 +21,7 @@ from cspkit.cli import (
     profile,
     scan,
     serve,
-    tracker_import,
-    tracker_report,
+    tracker,
     warehouse,
 )
 from cspkit.cli.errors import CspGroup
@@ -49,11 +48,6 @@ def main(
         raise typer.Exit()
 
 
-for module in (warehouse, demo, init, assess, scan, profile, fetch, serve, privacy, partner):
+for module in (warehouse, demo, init, assess, scan, profile, fetch, serve, privacy, partner,
+               tracker):
     module.register(app)
-tracker_app = typer.Typer(help="The Community Safety Plan tracker's data: import documents, "
-                          "write progress reports.",
-                          no_args_is_help=True)
-tracker_import.register(tracker_app)
-tracker_report.register(tracker_app)
-app.add_typer(tracker_app, name="tracker")

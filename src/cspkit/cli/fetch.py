@@ -17,6 +17,7 @@ from rich.progress import (
 )
 
 from cspkit.cli.errors import errors
+from cspkit.errors import CspError
 from cspkit.sources.catalogue import OGL_URL, REFERENCE_CATALOGUE, reference_source
 from cspkit.sources.fetch import (
     POLICE_KINDS,
@@ -27,34 +28,21 @@ from cspkit.sources.fetch import (
 )
 from cspkit.sources.fetch import Progress as DownloadProgress
 
-CacheDirOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--cache-dir",
-        help="Download cache folder (default: $CSP_CACHE_DIR or ~/.cache/cspkit).",
-        show_default=False,
-    ),
-]
-BaseUrlOption = Annotated[
-    str | None,
-    typer.Option(
-        "--base-url",
-        help="Mirror standing in for every host: https://host/path is fetched from "
-        "BASE/host/path (default: $CSP_FETCH_BASE_URL).",
-        show_default=False,
-    ),
-]
-RefreshOption = Annotated[
-    bool, typer.Option("--refresh", help="Download again even when the file is cached.")
-]
+CacheDirOption = Annotated[Path | None, typer.Option(
+    "--cache-dir", help="Download cache folder (default: $CSP_CACHE_DIR or ~/.cache/cspkit).",
+    show_default=False)]
+BaseUrlOption = Annotated[str | None, typer.Option(
+    "--base-url", help="Mirror standing in for every host: https://host/path is fetched from "
+    "BASE/host/path (default: $CSP_FETCH_BASE_URL).", show_default=False)]
+RefreshOption = Annotated[bool, typer.Option(
+    "--refresh", help="Download again even when the file is cached.")]
 
 
 def register(app: typer.Typer) -> None:
     """Add the ``fetch`` command group (``police``, ``reference``, ``list``) to ``app``."""
     fetch_app = typer.Typer(
         help="Download the real open data a partnership needs, through a cache.",
-        no_args_is_help=True,
-    )
+        no_args_is_help=True)
     fetch_app.command("police")(police)
     fetch_app.command("reference")(reference)
     fetch_app.command("list")(catalogue_list)
@@ -62,107 +50,53 @@ def register(app: typer.Typer) -> None:
 
 
 def police(
-    force: Annotated[
-        str, typer.Option("--force", help="Force slug as in the archive, e.g. cleveland.")
-    ],
-    months: Annotated[
-        str | None,
-        typer.Option(
-            "--months",
-            help="YYYY-MM or YYYY-MM:YYYY-MM (default: every month in the archive).",
-            show_default=False,
-        ),
-    ] = None,
-    archive: Annotated[
-        str,
-        typer.Option(
-            "--archive",
-            help="'latest' or the archive's month YYYY-MM (default: latest).",
-            show_default=False,
-        ),
-    ] = "latest",
-    kind: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--kind",
-            help="street, outcomes or stop-and-search; repeat for several (default: all).",
-            show_default=False,
-        ),
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            help="Output folder (default: ./data/police-uk/FORCE).",
-            show_default=False,
-        ),
-    ] = None,
-    url: Annotated[
-        str | None,
-        typer.Option("--url", help="Exact archive URL, instead of --archive.", show_default=False),
-    ] = None,
+    force: Annotated[str, typer.Option(
+        "--force", help="Force slug as in the archive, e.g. cleveland.")],
+    months: Annotated[str | None, typer.Option(
+        "--months", help="YYYY-MM or YYYY-MM:YYYY-MM (default: every month in the archive).",
+        show_default=False)] = None,
+    archive: Annotated[str, typer.Option(
+        "--archive", help="'latest' or the archive's month YYYY-MM (default: latest).",
+        show_default=False)] = "latest",
+    kind: Annotated[list[str] | None, typer.Option(
+        "--kind", help="street, outcomes or stop-and-search; repeat for several (default: all).",
+        show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Output folder (default: ./data/police-uk/FORCE).",
+        show_default=False)] = None,
+    url: Annotated[str | None, typer.Option(
+        "--url", help="Exact archive URL, instead of --archive.", show_default=False)] = None,
     cache_dir: CacheDirOption = None,
     base_url: BaseUrlOption = None,
     refresh: RefreshOption = False,
 ) -> None:
     """Download a data.police.uk monthly archive and extract one force's CSV files."""
     out_dir = out or Path("data") / "police-uk" / police_force_slug(force)
-    report = _run(
-        lambda progress: fetch_police(
-            force=force,
-            months=months,
-            archive=archive,
-            out_dir=out_dir,
-            kinds=tuple(kind or POLICE_KINDS),
-            cache_dir=cache_dir,
-            base_url=base_url,
-            url=url,
-            refresh=refresh,
-            progress=progress,
-        )
-    )
+    report = _run(lambda progress: fetch_police(
+        force=force, months=months, archive=archive, out_dir=out_dir,
+        kinds=tuple(kind or POLICE_KINDS), cache_dir=cache_dir, base_url=base_url, url=url,
+        refresh=refresh, progress=progress))
     _summarise(report, out_dir)
 
 
 def reference(
-    names: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Catalogue names ('csp fetch list'); none means all.", show_default=False
-        ),
-    ] = None,
-    out: Annotated[
-        Path,
-        typer.Option(
-            "--out", help="Output folder (default: ./data/reference).", show_default=False
-        ),
-    ] = Path("data") / "reference",
-    url: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--url",
-            help="Override an entry's address: NAME=URL, or just URL when one NAME is given. "
-            "Repeat for several.",
-            show_default=False,
-        ),
-    ] = None,
+    names: Annotated[list[str] | None, typer.Argument(
+        help="Catalogue names ('csp fetch list'); none means all.", show_default=False)] = None,
+    out: Annotated[Path, typer.Option(
+        "--out", help="Output folder (default: ./data/reference).",
+        show_default=False)] = Path("data") / "reference",
+    url: Annotated[list[str] | None, typer.Option(
+        "--url", help="Override an entry's address: NAME=URL, or just URL when one NAME is "
+        "given. Repeat for several.", show_default=False)] = None,
     cache_dir: CacheDirOption = None,
     base_url: BaseUrlOption = None,
     refresh: RefreshOption = False,
 ) -> None:
     """Download reference data (lookups, deprivation, population, boundaries)."""
     chosen = list(names or [])
-    report = _run(
-        lambda progress: fetch_reference(
-            chosen,
-            out_dir=out,
-            cache_dir=cache_dir,
-            base_url=base_url,
-            urls=_url_overrides(url or [], chosen),
-            refresh=refresh,
-            progress=progress,
-        )
-    )
+    report = _run(lambda progress: fetch_reference(
+        chosen, out_dir=out, cache_dir=cache_dir, base_url=base_url,
+        urls=_url_overrides(url or [], chosen), refresh=refresh, progress=progress))
     _summarise(report, out)
 
 
@@ -188,24 +122,16 @@ def _url_overrides(values: list[str], names: list[str]) -> dict[str, str]:
         elif len(names) == 1:
             overrides[names[0]] = value
         else:
-            raise typer.BadParameter(
-                f"'{value}' does not say which entry it overrides; write NAME=URL",
-                param_hint="--url",
-            )
+            raise CspError(f"--url '{value}' does not say which entry it overrides",
+                           hint="Write NAME=URL")
     return overrides
 
 
 def _run(action: Callable[[DownloadProgress], FetchReport]) -> FetchReport:
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(
-        *columns, console=errors, transient=True, disable=not errors.is_terminal
-    ) as bar:
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+               TransferSpeedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=errors, transient=True,
+                  disable=not errors.is_terminal) as bar:
         tasks: dict[str, int] = {}
 
         def progress(url: str, done: int, total: int | None) -> None:

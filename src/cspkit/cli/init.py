@@ -17,43 +17,29 @@ def register(app: typer.Typer) -> None:
 
 def init_command(
     name: Annotated[str, typer.Option("--name", help="The partnership's name.")],
-    areas: Annotated[
-        str,
-        typer.Option(
-            "--areas", help="Local authority district code(s), comma-separated: E06000004."
-        ),
-    ],
-    period: Annotated[
-        str,
-        typer.Option("--period", help="Strategic period, first and last month: YYYY-MM:YYYY-MM."),
-    ],
-    compare: Annotated[
-        str,
-        typer.Option(
-            "--compare",
-            help="Compare with the 'previous' equal period or the same months a 'year-earlier'.",
-        ),
-    ] = "previous",
-    out: Annotated[Path, typer.Option("--out", help="Configuration file to write.")] = Path(
-        DEFAULT_CONFIG_FILE
-    ),
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite the file if it exists.")
-    ] = False,
+    areas: Annotated[str, typer.Option(
+        "--areas", help="Local authority district code(s), comma-separated: E06000004.")],
+    period: Annotated[str, typer.Option(
+        "--period", help="Strategic period, first and last month: YYYY-MM:YYYY-MM.")],
+    compare: Annotated[str, typer.Option(
+        "--compare", help="Compare with the 'previous' equal period or the same months a "
+        "'year-earlier'.")] = "previous",
+    out: Annotated[Path, typer.Option(
+        "--out", help="Configuration file to write.")] = Path(DEFAULT_CONFIG_FILE),
+    force: Annotated[bool, typer.Option(
+        "--force", help="Overwrite the file if it exists.")] = False,
 ) -> None:
     """Write a commented default configuration for a typical English partnership: seven
     priority themes mapped to police.uk crime types, thresholds, outputs and targets."""
-    write_default_config(
-        out, name=name, areas=areas.split(","), period=period, compare=compare, force=force
-    )
+    write_default_config(out, name=name, areas=areas.split(","), period=period,
+                         compare=compare, force=force)
     typer.echo(f"Wrote {out}. Edit the themes and targets, then build the assessment.")
 
 
 def init_options_markdown() -> str:
     """The options of ``csp init`` as a Markdown table, for docs/configuration.md."""
-    app = typer.Typer()
-    app.callback()(lambda: None)
-    register(app)
+    from cspkit.cli import app
+
     command = typer.main.get_command(app).commands["init"]  # type: ignore[attr-defined]
     lines = ["| Option | Required | Default | Meaning |", "|---|---|---|---|"]
     for param in command.params:

@@ -19,26 +19,14 @@ def register(app: typer.Typer) -> None:
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    database: Annotated[
-        str | None,
-        typer.Option(
-            "--database",
-            help="An SQLite file path, or a database URL without a password "
-            "(default: $CSP_DATABASE_URL, else csp-tracker.sqlite3 in $CSP_DATA_DIR or .).",
-        ),
-    ] = None,
-    database_url_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--database-url-file",
-            help="A file holding the database URL (postgres://user:password@host/name), "
-            "readable by the server's account only.",
-        ),
-    ] = None,
+    database: Annotated[str | None, typer.Option(
+        "--database", help="An SQLite file path, or a database URL without a password "
+        "(default: $CSP_DATABASE_URL, else csp-tracker.sqlite3 in $CSP_DATA_DIR or .).")] = None,
+    database_url_file: Annotated[Path | None, typer.Option(
+        "--database-url-file", help="A file holding the database URL "
+        "(postgres://user:password@host/name), readable by the server's account only.")] = None,
     threads: Annotated[int, typer.Option(help="Threads per worker process.")] = 4,
-    workers: Annotated[
-        int, typer.Option(help="Worker processes (about one per CPU core).")
-    ] = 1,
+    workers: Annotated[int, typer.Option(help="Worker processes (about one per CPU core).")] = 1,
 ) -> None:
     """Run the Community Safety Plan tracker with gunicorn (waitress on Windows),
     migrating the database first."""

@@ -33,6 +33,7 @@ BAD_INPUTS: dict[tuple[str, ...], list[str]] = {
     ("load",): ["{tmp}/missing/street.csv", "--warehouse", "{tmp}/none.duckdb"],
     ("status",): ["--warehouse", "{tmp}/none.duckdb"],
     ("demo",): ["--out", "{tmp}/a-file"],
+    ("synth",): ["{tmp}/borough", "--last-month", "2025-14"],
     ("init",): ["--name", "A", "--areas", "E06000004", "--period", "2025-01",
                 "--out", "{tmp}/c.toml"],
     ("assess",): ["--config", "{tmp}/missing/csp.toml", "--out", "{tmp}/o"],

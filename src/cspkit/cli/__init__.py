@@ -21,6 +21,7 @@ from cspkit.cli import (
     profile,
     scan,
     serve,
+    synth,
     tracker,
     warehouse,
 )
@@ -48,6 +49,6 @@ def main(
         raise typer.Exit()
 
 
-for module in (warehouse, demo, init, assess, scan, profile, fetch, serve, privacy, partner,
-               tracker):
+for module in (warehouse, demo, synth, init, assess, scan, profile, fetch, serve, privacy,
+               partner, tracker):
     module.register(app)

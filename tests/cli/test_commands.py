@@ -73,6 +73,16 @@ def test_a_bad_input_is_one_line_naming_what_is_wrong(words, tmp_path, monkeypat
     assert "hunter2" not in result.output
 
 
+@pytest.mark.parametrize("args", [["assess", "--out", "o"], ["no-such-command"],
+                                  ["status", "--json", "extra"]], ids=" ".join)
+def test_a_usage_error_is_one_line_too(args):
+    result = CliRunner().invoke(app, args)
+
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("error: ")
+    assert "--help`)" in result.stderr
+
+
 def imported_modules(path: Path) -> set[str]:
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

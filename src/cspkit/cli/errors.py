@@ -1,7 +1,8 @@
 """How the `csp` command reports errors: never a traceback on the user's screen.
 
 A :class:`~cspkit.errors.CspError` is a problem the user can act on: its message is printed
-on one line and the command exits 1. Any other exception is a bug or an input cspkit does
+on one line and the command exits 1; so is a usage error (an option missing or not valid),
+which exits 2. Any other exception is a bug or an input cspkit does
 not understand: the user gets one line saying what failed, the file or table involved when
 it is known, and what to do; the full traceback goes to a log file whose path the line
 gives. ``csp --debug`` prints the traceback instead.
@@ -60,8 +61,16 @@ class CspGroup(TyperGroup):
     def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, typer.TyperException):
+        except (typer.Exit, typer.Abort):
             raise
+        except typer.TyperException as exc:  # a usage error: an option missing or not valid
+            if not hasattr(exc, "format_message"):
+                raise
+            where = getattr(exc, "ctx", None)
+            see = f" (see `{where.command_path} --help`)" if where is not None else ""
+            errors.print(f"[red]error:[/red] {exc.format_message().rstrip('.')}{see}",
+                         highlight=False, soft_wrap=True)
+            raise typer.Exit(getattr(exc, "exit_code", 2)) from None
         except CspError as exc:
             print_error(exc)
             raise typer.Exit(1) from None

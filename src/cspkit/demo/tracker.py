@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from cspkit.site.bootstrap import django_setup, migrate
+
+if TYPE_CHECKING:
+    from cspkit.tracker.models import Plan
 
 DEMO_PASSWORD = "kestrel-vale-demo"
 
@@ -90,7 +94,7 @@ def _plan_title(start: date) -> str:
     return f"Community Safety Plan {start.year}–{str(start.year + 1)[2:]}"
 
 
-def _build(*, today: date, password: str):
+def _build(*, today: date, password: str) -> Plan:
     """The partnership, its agencies, people, the previous and current plans, the registers
     and their updates (dates relative to ``today``)."""
     from django.contrib.auth.hashers import make_password

@@ -1,6 +1,6 @@
 """Importing documents into a plan in a real (test) database, through the tracker services.
 
-Expected counts are hand counts of the seed files (see test_importers_reading.py).
+Expected counts are hand counts of the seed files (see test_reading.py).
 """
 
 from __future__ import annotations

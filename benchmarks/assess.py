@@ -16,8 +16,7 @@ import time
 from pathlib import Path
 
 from cspkit.assessment.build import build_assessment
-from cspkit.assessment.commands import write_default_config
-from cspkit.assessment.config import load_config
+from cspkit.assessment.config import load_config, write_default_config
 from cspkit.render import FORMATS, write_outputs_timed
 from cspkit.warehouse import connect
 from cspkit.warehouse.load import load_paths

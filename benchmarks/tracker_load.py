@@ -54,7 +54,7 @@ LEADS = [
 
 def build(database_url: str) -> None:
     """Runs in a child process: Django is configured once per process."""
-    from cspkit.tracker.demo import seed_demo
+    from cspkit.demo.tracker import seed_demo
 
     seed_demo(database_url=database_url)
     from django.contrib.auth.models import User
@@ -173,7 +173,7 @@ class User:
 def sign_in_users(port: int, count: int) -> list[User]:
     """``count`` users, each a lead (in turn) with a different action of their own, having
     opened each kind of page once."""
-    from cspkit.tracker.demo import DEMO_PASSWORD
+    from cspkit.demo.tracker import DEMO_PASSWORD
 
     users: list[User] = []
     for number in range(count):

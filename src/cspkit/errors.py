@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+_PASSWORD_IN_URL = re.compile(r"(?P<user>[a-z][a-z0-9+.-]*://[^:/@\s]*):[^@\s]+@", re.IGNORECASE)
+
 
 class CspError(Exception):
     """A problem the user can act on.
@@ -49,3 +53,12 @@ class LoadFailed(CspError):
 
     def __str__(self) -> str:
         return self.message
+
+
+def redact(text: str) -> str:
+    """``text`` with the password of every URL in it replaced by ``***``.
+
+    >>> redact("could not use postgres://csp:s3cret@db:5432/tracker")
+    'could not use postgres://csp:***@db:5432/tracker'
+    """
+    return _PASSWORD_IN_URL.sub(r"\g<user>:***@", text)

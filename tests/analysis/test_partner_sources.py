@@ -12,8 +12,8 @@ from cspkit.analysis.periods import StrategicPeriod
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
 from cspkit.warehouse.load import load_paths
-from tests.partner.conftest import warehouse, with_keys, write_rows  # noqa: F401  (fixture)
-from tests.partner.test_load_partner import AE_HEADER, ASB_HEADER, FIRE_HEADER, asb_row
+from tests.sources.partner.conftest import warehouse, with_keys, write_rows  # noqa: F401  (fixture)
+from tests.sources.partner.test_load_partner import AE_HEADER, ASB_HEADER, FIRE_HEADER, asb_row
 from tests.warehouse.conftest import A1, A2, B1, street_file, street_row
 
 TESTTON = "E06999001"

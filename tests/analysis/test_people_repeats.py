@@ -32,13 +32,13 @@ from cspkit.analysis.temporal import temporal_profile
 from cspkit.errors import CspError
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
-from tests.partner.conftest import (  # noqa: F401  (fixture)
+from tests.sources.partner.conftest import (  # noqa: F401  (fixture)
     pseudonym,
     warehouse,
     with_keys,
     write_rows,
 )
-from tests.partner.test_load_partner import POLICE_HEADER, asb_export, asb_row
+from tests.sources.partner.test_load_partner import POLICE_HEADER, asb_export, asb_row
 from tests.warehouse.conftest import A1, A2, A3, B1
 
 TESTTON = "E06999001"

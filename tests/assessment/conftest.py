@@ -1,50 +1,14 @@
-"""The fictional borough, loaded once, and its assessment built once for the whole session."""
+"""The fictional borough's assessment (the borough itself is tests/conftest.py's), built once
+for the whole session."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
 
-from cspkit.assessment.commands import write_default_config
-from cspkit.assessment.config import PartnershipConfig, load_config
 from cspkit.assessment.document import Document
-from cspkit.synth import BoroughManifest, generate_borough
 from cspkit.warehouse import connect
 from cspkit.warehouse.load import load_paths
-
-DEMO_PERIOD = "2025-01:2025-12"
-ANALYST_TEXT = "Shop theft in the **town centre** is the partnership's main new concern."
-
-
-@dataclass(frozen=True)
-class Borough:
-    manifest: BoroughManifest
-    warehouse: Path
-    config_path: Path
-    config: PartnershipConfig
-
-
-@pytest.fixture(scope="session")
-def borough(tmp_path_factory: pytest.TempPathFactory) -> Borough:
-    """Kestrel Vale written, loaded, and a `csp init` configuration for 2025 against 2024."""
-    root = tmp_path_factory.mktemp("kestrel")
-    manifest = generate_borough(root / "data", seed=2026)
-    warehouse = root / "kv.duckdb"
-    con = connect(warehouse)
-    load_paths(con, [root / "data"])
-    con.disconnect()
-    config_path = write_default_config(
-        root / "csp.toml", name="Kestrel Vale Community Safety Partnership",
-        areas=[manifest.borough.code], period=DEMO_PERIOD, compare="previous")
-    text = config_path.read_text(encoding="utf-8")
-    text = text.replace('analyst_text = ""', f'analyst_text = "{ANALYST_TEXT}"')
-    text = text.replace("recommendations = []",
-                        'recommendations = ["Commission a shoplifting problem profile."]')
-    text += '\n[[targets]]\ncrime_type = "Burglary"\ndirection = "reduce"\npercent = 5\n'
-    config_path.write_text(text, encoding="utf-8")
-    return Borough(manifest, warehouse, config_path, load_config(config_path))
+from tests.conftest import Borough
 
 
 @pytest.fixture(scope="session")

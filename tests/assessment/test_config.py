@@ -11,7 +11,6 @@ import typer
 from typer.testing import CliRunner
 
 from cspkit.analysis.themes import POLICE_UK_CRIME_TYPES
-from cspkit.assessment.commands import register
 from cspkit.assessment.config import (
     ANALYSES,
     INCIDENT_CATEGORIES,
@@ -25,6 +24,7 @@ from cspkit.assessment.config import (
     parse_config,
 )
 from cspkit.assessment.data_needs import DATA_NEEDS, OTHER_NEEDS, OWNERS
+from cspkit.cli import app as csp
 from cspkit.errors import CspError
 
 NAME = "Safer Exampleton Partnership"
@@ -32,10 +32,7 @@ NAME = "Safer Exampleton Partnership"
 
 @pytest.fixture
 def app() -> typer.Typer:
-    app = typer.Typer()
-    app.callback()(lambda: None)  # a group, as in `csp`, so `init` is a subcommand
-    register(app)
-    return app
+    return csp
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from cspkit.assessment.commands import init_options_markdown
 from cspkit.assessment.config import PartnershipConfig, Target, Theme, reference_markdown
+from cspkit.cli.init import init_options_markdown
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
-REGENERATE = "regenerate it with `python -m cspkit.assessment.config` (and commands for init)"
+REGENERATE = "regenerate it with `python -m cspkit.assessment.config`"
 
 
 def _block(name: str) -> str:

@@ -21,8 +21,7 @@ from cspkit.analysis.change import recent_change
 from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.scope import MonthsNotLoaded
 from cspkit.assessment.build import build_assessment
-from cspkit.assessment.commands import write_default_config
-from cspkit.assessment.config import load_config
+from cspkit.assessment.config import load_config, write_default_config
 from cspkit.assessment.coverage import data_coverage
 from cspkit.assessment.document import Callout, Document, Section, Table
 from cspkit.cli import app

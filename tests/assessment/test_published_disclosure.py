@@ -23,8 +23,7 @@ import pandas as pd
 import pytest
 
 from cspkit.assessment.build import build_assessment
-from cspkit.assessment.commands import write_default_config
-from cspkit.assessment.config import load_config
+from cspkit.assessment.config import load_config, write_default_config
 from cspkit.assessment.document import (
     SUPPRESSED,
     Callout,

@@ -13,8 +13,7 @@ from scipy.stats import binomtest
 from statsmodels.stats.multitest import multipletests
 
 from cspkit.assessment.build import build_assessment
-from cspkit.assessment.commands import write_default_config
-from cspkit.assessment.config import load_config
+from cspkit.assessment.config import load_config, write_default_config
 from cspkit.assessment.data_needs import DATA_NEEDS
 from cspkit.render import write_outputs
 from cspkit.warehouse import connect

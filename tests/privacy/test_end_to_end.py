@@ -14,7 +14,7 @@ from cspkit.privacy.pseudonymise import (
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
 from cspkit.sources.partner.postcodes import read_postcode_lookup
-from tests.partner.conftest import postcode_lookup, warehouse  # noqa: F401  (fixture)
+from tests.sources.partner.conftest import postcode_lookup, warehouse  # noqa: F401  (fixture)
 from tests.warehouse.conftest import A1, A2
 
 SECRET = b"an owner secret of at least 32 bytes!!"

@@ -24,7 +24,7 @@ from cspkit.privacy.identifiers import (
 )
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
-from tests.partner.conftest import pseudonym, snapshot, warehouse, write_rows  # noqa: F401
+from tests.sources.partner.conftest import pseudonym, snapshot, warehouse, write_rows  # noqa: F401
 
 
 def kinds(values: list[str], *, location: bool = False, column: str = "Notes") -> list[str]:

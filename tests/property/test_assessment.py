@@ -22,8 +22,7 @@ from hypothesis import strategies as st
 from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.scope import MonthsNotLoaded
 from cspkit.assessment.build import document_from_evidence
-from cspkit.assessment.commands import write_default_config
-from cspkit.assessment.config import load_config
+from cspkit.assessment.config import load_config, write_default_config
 from cspkit.assessment.document import Callout
 from cspkit.assessment.evidence import gather
 from cspkit.warehouse import connect

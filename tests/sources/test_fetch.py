@@ -23,13 +23,12 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
+from cspkit.cli import app
 from cspkit.errors import CspError
 from cspkit.sources.catalogue import reference_source
 from cspkit.sources.fetch import fetch_police, fetch_reference
-from cspkit.sources.fetch_commands import register
 from cspkit.warehouse import connect
 from cspkit.warehouse.load import load_paths
 
@@ -646,9 +645,6 @@ def test_unknown_reference_name_suggests_the_close_one(tmp_path):
 
 @pytest.fixture
 def cli() -> Callable[..., object]:
-    app = typer.Typer()
-    app.callback()(lambda: None)
-    register(app)
     runner = CliRunner()
     return lambda *args: runner.invoke(app, ["fetch", *args])
 
@@ -692,7 +688,7 @@ def test_cli_error_is_one_line_and_exits_non_zero(cli, site, tmp_path):
     )  # fmt: skip
 
     assert result.exit_code == 1
-    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "HTTP 404" in errors[0]
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import typer
 
+from cspkit.cli import app
 from cspkit.errors import CspError
 from cspkit.sources.catalogue import (
     REFERENCE_CATALOGUE,
@@ -15,15 +16,11 @@ from cspkit.sources.catalogue import (
     reference_source,
 )
 from cspkit.sources.fetch import parse_months
-from cspkit.sources.fetch_commands import register
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "fetch.md"
 
 
 def fetch_group():
-    app = typer.Typer()
-    app.callback()(lambda: None)
-    register(app)
     return typer.main.get_command(app).commands["fetch"]
 
 

@@ -13,15 +13,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SERVE_SCRIPT = (
-    "import typer\n"
-    "from cspkit.tracker.commands import register\n"
-    "app = typer.Typer()\n"
-    "app.callback()(lambda: None)\n"
-    "register(app)\n"
-    "app()\n"
-)
-
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -43,7 +34,7 @@ def live_tracker(data_dir: Path, *, workers: int = 1) -> Iterator[str]:
         [
             sys.executable,
             "-c",
-            f"from cspkit.tracker.demo import seed_demo; seed_demo(database_url={database!r})",
+            f"from cspkit.demo.tracker import seed_demo; seed_demo(database_url={database!r})",
         ],
         env=env,
         check=True,
@@ -53,7 +44,7 @@ def live_tracker(data_dir: Path, *, workers: int = 1) -> Iterator[str]:
     log = (data_dir / "serve.log").open("w")
     server = subprocess.Popen(
         [
-            *(sys.executable, "-c", SERVE_SCRIPT, "serve", "--port", str(port)),
+            *(sys.executable, "-m", "cspkit.cli", "serve", "--port", str(port)),
             *("--database", database, "--workers", str(workers)),
         ],
         env=env,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cspkit.tracker.demo import DEMO_PASSWORD
+from cspkit.demo.tracker import DEMO_PASSWORD
 from tests.tracker.conftest import missing_service
 from tests.tracker.live import live_tracker
 

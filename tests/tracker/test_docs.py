@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import typer
 from typer.testing import CliRunner
 
-from cspkit.tracker.commands import register
+from cspkit.cli import app
 from cspkit.tracker.models.people import ROLE_DESCRIPTIONS
 from cspkit.tracker.status import RagStatus
 
@@ -36,9 +35,6 @@ def test_every_environment_variable_is_documented() -> None:
 
 
 def test_every_serve_option_is_documented() -> None:
-    app = typer.Typer()
-    app.callback()(lambda: None)
-    register(app)
     result = CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     options = set(re.findall(r"--[a-z][a-z-]+", result.output)) - {"--help"}

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from cspkit.tracker.demo import DEMO_PASSWORD
+from cspkit.demo.tracker import DEMO_PASSWORD
 from tests.tracker.live import live_tracker
 
 

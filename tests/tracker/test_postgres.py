@@ -27,7 +27,7 @@ CORE_TESTS = [
     "test_selectors.py",
     "test_views.py",
     "test_bad_parameters.py",
-    "test_demo.py",
+    "../demo/test_tracker.py",
 ]
 
 

@@ -6,21 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import typer
 from django.test import override_settings
 from typer.testing import CliRunner
 
+from cspkit.cli import app
+from cspkit.cli.serve import database_url
 from cspkit.errors import CspError
-from cspkit.tracker.commands import database_url, register
 from cspkit.tracker.serve import plain_http_warning
 
 SECRET_URL = "postgres://csp:hunter2@127.0.0.1:5432/tracker"
 
 
 def serve_cli(*args: str) -> tuple[int, str]:
-    app = typer.Typer()
-    register(app)
-    app.command("noop", hidden=True)(lambda: None)  # a group, so "serve" is a subcommand
     result = CliRunner().invoke(app, ["serve", *args])
     return result.exit_code, result.output
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pytest
 
-from cspkit.tracker import status
 from cspkit.tracker.status import RagStatus, status_from_text
 
 
@@ -37,7 +34,3 @@ def test_only_complete_and_withdrawn_are_closed() -> None:
 )
 def test_legacy_cells_map_to_statuses(cell: str, expected: RagStatus | None) -> None:
     assert status_from_text(cell) == expected
-
-
-def test_docstring_examples_run() -> None:
-    assert doctest.testmod(status).failed == 0

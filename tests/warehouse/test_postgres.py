@@ -83,8 +83,8 @@ def test_partner_rows_are_placed_when_the_postcode_lookup_arrives_on_postgresql(
         pg, tmp_path, reference):
     from cspkit.sources.partner.loading import load_partner
     from cspkit.sources.partner.mapping import load_mapping
-    from tests.partner.conftest import postcode_lookup
-    from tests.partner.test_load_partner import asb_export
+    from tests.sources.partner.conftest import postcode_lookup
+    from tests.sources.partner.test_load_partner import asb_export
 
     export = asb_export(tmp_path)
     duck = connect(tmp_path / "w.duckdb")

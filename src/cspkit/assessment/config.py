@@ -66,6 +66,8 @@ _LAD = re.compile(r"^[EW]0[6-9]\d{6}$")
 _THEME_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 PEER_GROUPS = ("force", "england")
 DEFAULT_ANALYSES = ("change", "trend", "places", "hotspots", "deprivation", "outcomes")
+DEFAULT_CONFIG_FILE = "csp.toml"
+"""The configuration file `csp init` writes when not told otherwise."""
 
 
 def _strict() -> ConfigDict:
@@ -519,6 +521,26 @@ def default_config_text(
             message = f"{option}: " + first.message.split(":", 1)[-1].strip()
         raise CspError(message, hint=first.hint) from exc
     return text
+
+
+def write_default_config(
+    path: Path, *, name: str, areas: list[str], period: str, compare: str, force: bool = False
+) -> Path:
+    """Write the default configuration to ``path`` (never over an existing file unless
+    ``force``)."""
+    text = default_config_text(
+        name=name, areas=[a.strip() for a in areas if a.strip()], period=period, compare=compare
+    )
+    if path.exists() and not force:
+        raise CspError(
+            f"{path} already exists", hint="Choose another --out, or pass --force to overwrite"
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CspError(f"cannot write {path}: {exc.strerror}") from exc
+    return path
 
 
 # ----------------------------------------------------------------------------- reference

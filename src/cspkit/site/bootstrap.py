@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 
 import django
 
+from cspkit.errors import CspError, redact
+
 DEFAULT_SETTINGS = "cspkit.site.settings.local"
-_PASSWORD_IN_URL = re.compile(r"(?P<user>[a-z][a-z0-9+.-]*://[^:/@\s]*):[^@\s]+@", re.IGNORECASE)
-
-
-def redact(text: str) -> str:
-    """``text`` with the password of every URL in it replaced by ``***``.
-
-    >>> redact("could not use postgres://csp:s3cret@db:5432/tracker")
-    'could not use postgres://csp:***@db:5432/tracker'
-    """
-    return _PASSWORD_IN_URL.sub(r"\g<user>:***@", text)
 
 
 def django_setup(*, database_url: str | None = None) -> None:
@@ -25,13 +16,13 @@ def django_setup(*, database_url: str | None = None) -> None:
 
     Settings come from ``DJANGO_SETTINGS_MODULE`` (local settings when unset). Once Django
     is configured in a process its database cannot change: a different ``database_url``
-    then raises :class:`RuntimeError` rather than silently writing elsewhere.
+    then raises :class:`~cspkit.errors.CspError` rather than silently writing elsewhere.
     """
     from django.conf import settings
 
     if settings.configured:
         if database_url and database_url != os.environ.get("CSP_DATABASE_URL"):
-            raise RuntimeError(
+            raise CspError(
                 "Django is already set up in this process with another database; "
                 "run the command in a new process to use "
                 f"{redact(database_url)!r}."

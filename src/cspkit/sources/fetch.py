@@ -38,6 +38,7 @@ from urllib.request import Request, urlopen
 
 from cspkit import __version__
 from cspkit.errors import CspError
+from cspkit.sources.base import MONTH_PATTERN
 from cspkit.sources.catalogue import (
     POLICE_ATTRIBUTION,
     REFERENCE_CATALOGUE,
@@ -56,7 +57,7 @@ USER_AGENT = f"cspkit/{__version__}"
 TIMEOUT_SECONDS = 60
 _CHUNK = 1 << 20
 _RETRY = "Run the command again; nothing was kept in the cache"
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(MONTH_PATTERN)
 _MEMBER = re.compile(
     r"^(?P<month>\d{4}-\d{2})/(?P=month)-(?P<force>[a-z0-9-]+?)"
     r"-(?P<kind>street|outcomes|stop-and-search)\.csv$"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from cspkit.analysis.periods import StrategicPeriod
 from cspkit.synth import crime as crime_model
 from cspkit.synth import files, places, police
 from cspkit.synth.crime import CRIME_TYPES, CURRENT_YEAR, PREVIOUS_YEAR, PlantedTrend
@@ -20,7 +20,6 @@ from cspkit.synth.population import census_residents, single_year_of_age
 from cspkit.synth.profiles import ASB
 from cspkit.synth.stop_search import simulate_searches
 
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _SEARCH_DRIVERS = ("Drugs", "Violence and sexual offences", "Possession of weapons")
 
 
@@ -117,7 +116,7 @@ def generate_borough(
     >>> manifest.borough.name, manifest.lsoa_count
     ('Kestrel Vale', 120)
     """
-    months = month_range(first_month, last_month)
+    months = list(StrategicPeriod(first_month, last_month).months)
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(7)]
     geo_rng, dep_rng, pop_rng, point_rng, crime_rng, outcome_rng, search_rng = streams
 
@@ -198,15 +197,6 @@ def generate_borough(
     )
 
 
-def month_range(first_month: str, last_month: str) -> list[str]:
-    """Every month from ``first_month`` to ``last_month`` inclusive, as ``YYYY-MM``."""
-    for value in (first_month, last_month):
-        if not _MONTH.match(value):
-            raise ValueError(f"month {value!r} is not in YYYY-MM form (e.g. 2024-03)")
-    if first_month > last_month:
-        raise ValueError(f"first month {first_month} is after last month {last_month}")
-    periods = pd.period_range(first_month, last_month, freq="M")
-    return [str(p) for p in periods]
 
 
 def _ward_name(geography: Geography, ward_code: str) -> str:

@@ -9,15 +9,28 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from cspkit.errors import CspError, redact
 from cspkit.site.bootstrap import django_setup, migrate
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 def tracker_application(*, database_url: str | None = None) -> Callable:
-    """The tracker's WSGI application on a migrated database."""
-    django_setup(database_url=database_url)
-    migrate()
+    """The tracker's WSGI application on a migrated database.
+
+    Raises
+    ------
+    CspError
+        When the database settings are wrong or the database cannot be reached or migrated.
+    """
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import DatabaseError
+
+    try:
+        django_setup(database_url=database_url)
+        migrate()
+    except (ImproperlyConfigured, DatabaseError) as error:
+        raise CspError(f"cannot use the tracker database: {redact(str(error))}") from error
     from django.core.wsgi import get_wsgi_application
     from django.db import connections
 

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 from ibis.backends import BaseBackend
 
+from cspkit.analysis.periods import StrategicPeriod
 from cspkit.warehouse.placement import unplaced_reasons
 
 
@@ -80,17 +81,13 @@ def placed_by_authority(con: BaseBackend, load_ids: Sequence[int] | None = None
                  for r in rows.itertuples())
 
 
-def month_range(first: str, last: str) -> list[str]:
-    """Every month from first to last inclusive, as YYYY-MM."""
-    return [p.strftime("%Y-%m") for p in pd.period_range(first, last, freq="M")]
-
-
 def _coverage(frame: pd.DataFrame, key: str, name: str | None) -> tuple[Coverage, ...]:
     out = []
     for (source, area), group in frame.groupby(["source", key], sort=True, dropna=False):
         months = sorted(group["month"])
         present = set(months)
-        missing = tuple(m for m in month_range(months[0], months[-1]) if m not in present)
+        span = StrategicPeriod(months[0], months[-1]).months
+        missing = tuple(m for m in span if m not in present)
         out.append(Coverage(
             source=source, area=area if isinstance(area, str) else "(not placed)",
             area_name=(group[name].iloc[0] if name and isinstance(group[name].iloc[0], str)

@@ -10,7 +10,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from cspkit.site.bootstrap import redact
+from cspkit.errors import redact
 
 
 def data_dir() -> Path:

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from cspkit.errors import LoadError
 from cspkit.privacy.identifiers import describe_findings, identifier_findings, key_problems
-from cspkit.sources.base import ParsedFile, TableRows
+from cspkit.sources.base import MONTH_PATTERN, ParsedFile, TableRows
 from cspkit.sources.files import RawFile
 from cspkit.sources.partner.dates import DateValue, read_date
 from cspkit.sources.partner.mapping import PartnerMapping, PersonColumns
@@ -36,7 +36,7 @@ from cspkit.sources.partner.readers import (
 )
 
 LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(MONTH_PATTERN)
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)(:[0-5]\d(\.\d+)?)?$")
 _SEX = {"m": "male", "male": "male", "f": "female", "female": "female"}
 

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from cspkit.tracker.importers.report import ImportReport
 from cspkit.tracker.importers.writers import PlanWriter
 from cspkit.tracker.models import Partnership, Plan
 from cspkit.tracker.selectors.access import User, administrator_required
+from cspkit.tracker.selectors.plan import plan_or_latest
 
 NOTHING_TO_IMPORT = (
     "nothing imported: the file has no action plan table (No, Action …), no register table "
@@ -36,6 +38,38 @@ def import_file(*, path: Path, imported_by: User, **options: Any) -> ImportRepor
     import_allowed(imported_by=imported_by, path=path)
     document = read_document(path)
     return import_document(document=document, path=path, imported_by=imported_by, **options)
+
+
+def import_files(
+    *,
+    files: list[Path],
+    username: str,
+    plan_id: int | None,
+    written_on: date | None = None,
+    add_agencies: bool = False,
+    dry_run: bool = False,
+) -> list[str]:
+    """Import each file into plan ``plan_id`` (the latest plan when None) as ``username``,
+    all or nothing, and return the report lines (``csp tracker import``)."""
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CspError(f"no user called '{username}'", hint="Give the user name you sign in with")
+    plan = plan_or_latest(pk=plan_id)
+    for path in files:
+        import_allowed(imported_by=user, path=Path(path))
+    # Every file is read before the transaction opens: reading holds no database lock.
+    documents = [(Path(path), read_document(Path(path))) for path in files]
+    lines: list[str] = []
+    with transaction.atomic():
+        for path, document in documents:
+            report = import_document(document=document, path=path, plan=plan,
+                                     imported_by=user, written_on=written_on,
+                                     add_agencies=add_agencies)
+            lines.extend(report.lines())
+        if dry_run:
+            transaction.set_rollback(True)
+            lines.append("dry run: nothing was saved")
+    return lines
 
 
 def import_allowed(*, imported_by: User, path: Path) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
+from cspkit.errors import CspError
 from cspkit.tracker.reports.model import (
     NO_RECENT_UPDATE,
     OVERDUE,
@@ -124,3 +126,16 @@ def _plural(count: int, noun: str) -> str:
         return f"1 {noun}"
     plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
     return f"{count} {plural}"
+
+
+def read_cover_paragraphs(path: Path) -> list[str]:
+    """The manager's own cover paragraphs from a text file, separated by blank lines."""
+    if not path.is_file():
+        raise CspError("cover file not found", path=str(path))
+    text = path.read_text(encoding="utf-8")
+    paragraphs = [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
+    if not paragraphs:
+        raise CspError(
+            "the cover file has no paragraphs", path=str(path), hint="Separate them by blank lines"
+        )
+    return paragraphs

@@ -11,6 +11,8 @@ Lead, Action, Update, Status) under its thematic lead and the legend of action p
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
 
 from cspkit.assessment.document import (
     Block,
@@ -23,6 +25,10 @@ from cspkit.assessment.document import (
     Section,
     Table,
 )
+from cspkit.errors import CspError
+from cspkit.render import FORMATS
+from cspkit.tracker.reports.build import build_progress_report
+from cspkit.tracker.reports.cover import read_cover_paragraphs
 from cspkit.tracker.reports.model import (
     ACTION_COLUMNS,
     DATA_REQUIREMENT_COLUMNS,
@@ -39,6 +45,7 @@ from cspkit.tracker.reports.model import (
     status_style,
     theme_heading,
 )
+from cspkit.tracker.selectors.plan import plan_or_latest
 from cspkit.tracker.status import RagStatus
 
 # Each column's share of the landscape page, as the seeds lay the tables out: the text and
@@ -48,6 +55,24 @@ WIDTHS = {
     "recommendations": (10, 5, 29, 10, 37, 9),
     "action_plans": (5, 8, 28, 14, 8, 27, 10),
 }
+
+
+REPORT_FORMATS = ("docx", "pdf", "html")
+
+
+def write_progress_report(*, out: Path, meeting: date, plan_id: int | None,
+                          cover: Path | None = None) -> Path:
+    """Write the progress report of plan ``plan_id`` (the latest when None) as at
+    ``meeting`` to ``out``, in the format its suffix names (``csp tracker report``);
+    ``cover`` is a text file of the manager's own cover paragraphs."""
+    kind = out.suffix.lower().removeprefix(".")
+    if kind not in REPORT_FORMATS:
+        raise CspError(f"cannot write a '{out.suffix}' report", path=str(out),
+                       hint="Name the file .docx, .pdf or .html")
+    paragraphs = read_cover_paragraphs(cover) if cover is not None else None
+    report = build_progress_report(plan=plan_or_latest(pk=plan_id), meeting_date=meeting,
+                                   cover_paragraphs=paragraphs)
+    return FORMATS[kind][1](progress_document(report), out)
 
 
 def progress_document(report: ProgressReport) -> Document:

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 from django.utils.text import slugify
 
-from cspkit.render import write_docx, write_pdf
+from cspkit.render import FORMATS
 from cspkit.render.html import render_html
 from cspkit.tracker.reports.build import build_progress_report
 from cspkit.tracker.reports.document import progress_document
@@ -32,12 +32,9 @@ CONTENT_TYPES = {
 def progress_report_page_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Choose the meeting date, then download the report in one of the formats."""
     plan = plan_get(fetched_by=request.user, pk=pk)
-    meeting_text = request.GET.get("meeting", "")
-    try:
-        meeting = date.fromisoformat(meeting_text) if meeting_text else timezone.localdate()
-        invalid = False
-    except ValueError:
-        meeting, invalid = timezone.localdate(), True
+    meeting = _meeting(request)
+    invalid = meeting is None
+    meeting = meeting or timezone.localdate()
     return render_page(
         request,
         "progress_report_page.html",
@@ -50,10 +47,8 @@ def progress_report_page_view(request: HttpRequest, pk: int) -> HttpResponse:
 def progress_report_view(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
     """``?meeting=YYYY-MM-DD`` (default today): the report as it stood on that date."""
     plan = plan_get(fetched_by=request.user, pk=pk)
-    meeting_text = request.GET.get("meeting", "")
-    try:
-        meeting = date.fromisoformat(meeting_text) if meeting_text else timezone.localdate()
-    except ValueError:
+    meeting = _meeting(request)
+    if meeting is None:
         return HttpResponseBadRequest("The meeting date must be written YYYY-MM-DD.")
     report = build_progress_report(
         plan=plan,
@@ -69,11 +64,20 @@ def progress_report_view(request: HttpRequest, pk: int, file_format: str) -> Htt
         return response
     with tempfile.TemporaryDirectory(prefix="csp-report-") as folder:
         path = Path(folder) / f"report.{file_format}"
-        (write_docx if file_format == "docx" else write_pdf)(document, path)
+        FORMATS[file_format][1](document, path)
         response = HttpResponse(path.read_bytes(), content_type=CONTENT_TYPES[file_format])
     name = f"{slugify(plan.title)}-progress-{meeting.isoformat()}.{file_format}"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _meeting(request: HttpRequest) -> date | None:
+    """The ``?meeting=YYYY-MM-DD`` date (today when not given); None when it is not a date."""
+    text = request.GET.get("meeting", "")
+    try:
+        return date.fromisoformat(text) if text else timezone.localdate()
+    except ValueError:
+        return None
 
 
 def content_security_policy(html: str) -> str:

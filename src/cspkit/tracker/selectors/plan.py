@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Max, Prefetch, QuerySet
 from django.http import Http404
 
+from cspkit.errors import CspError
 from cspkit.tracker.models import Action, ActionUpdate, Person, Plan, Role, SubAction, Theme
 from cspkit.tracker.selectors.access import User, actions_led_by, reader_required
 from cspkit.tracker.status import RagStatus
@@ -61,6 +62,17 @@ def plan_chosen(*, fetched_by: User, pk: int | None) -> Plan | None:
     if pk is None:
         return plan_current(fetched_by=fetched_by)
     return plan_get(fetched_by=fetched_by, pk=pk)
+
+
+def plan_or_latest(*, pk: int | None) -> Plan:
+    """Plan ``pk``, or the plan whose period started most recently when ``pk`` is None, for
+    the command line (no user); a :class:`~cspkit.errors.CspError` when there is none."""
+    plans = Plan.objects.order_by("-period_start", "pk")
+    plan = plans.filter(pk=pk).first() if pk is not None else plans.first()
+    if plan is None:
+        wanted = f"plan {pk}" if pk is not None else "any plan"
+        raise CspError(f"no {wanted} in the tracker", hint="Create the plan first")
+    return plan
 
 
 def plan_overview(*, fetched_by: User, plan: Plan) -> list[ThemeSummary]:

@@ -32,6 +32,7 @@ class RegisterFilters:
 def recommendation_list(
     *, fetched_by: User, plan: Plan, filters: RegisterFilters | None = None
 ) -> QuerySet[Recommendation]:
+    """``plan``'s recommendations narrowed by ``filters``, with agencies and updates loaded."""
     reader_required(fetched_by)
     filters = filters or RegisterFilters()
     entries = Recommendation.objects.filter(plan=plan)
@@ -52,12 +53,15 @@ def recommendation_list(
 
 
 def recommendation_sections(*, fetched_by: User, plan: Plan) -> list[str]:
+    """The section names ``plan``'s recommendations use, sorted, for the filter list."""
     reader_required(fetched_by)
     sections = Recommendation.objects.filter(plan=plan).exclude(section="")
     return sorted(set(sections.values_list("section", flat=True)))
 
 
 def recommendation_get(*, fetched_by: User, pk: int) -> Recommendation:
+    """Recommendation ``pk`` with its plan, theme, agencies and updates; 404 when there is
+    none."""
     reader_required(fetched_by)
     entry = (
         Recommendation.objects.select_related(
@@ -97,6 +101,8 @@ def recommendation_next_plan(*, fetched_by: User, recommendation: Recommendation
 def data_requirement_list(
     *, fetched_by: User, plan: Plan, filters: RegisterFilters | None = None
 ) -> QuerySet[DataRequirement]:
+    """``plan``'s data requirements narrowed by ``filters``, with lead agencies and updates
+    loaded."""
     reader_required(fetched_by)
     filters = filters or RegisterFilters()
     entries = DataRequirement.objects.filter(plan=plan)
@@ -117,6 +123,8 @@ def data_requirement_list(
 
 
 def data_requirement_get(*, fetched_by: User, pk: int) -> DataRequirement:
+    """Data requirement ``pk`` with its plan, lead agencies and updates; 404 when there is
+    none."""
     reader_required(fetched_by)
     entry = (
         DataRequirement.objects.select_related("plan")
@@ -136,5 +144,6 @@ def data_requirement_get(*, fetched_by: User, pk: int) -> DataRequirement:
 
 
 def agency_list(*, fetched_by: User, plan: Plan) -> QuerySet[Agency]:
+    """The agencies of ``plan``'s partnership, by name."""
     reader_required(fetched_by)
     return Agency.objects.filter(partnership_id=plan.partnership_id).order_by("name")

@@ -14,6 +14,8 @@ from cspkit.tracker.models import Agency, Partnership, Person, Role
 
 @transaction.atomic
 def partnership_create(*, name: str, area_name: str) -> Partnership:
+    """The partnership ``name`` covering ``area_name``; raises ValidationError on a bad or
+    duplicate name."""
     partnership = Partnership(name=name, area_name=area_name)
     partnership.full_clean()
     partnership.save()
@@ -24,6 +26,8 @@ def partnership_create(*, name: str, area_name: str) -> Partnership:
 def agency_create(
     *, partnership: Partnership, name: str, short_name: str, kind: Agency.Kind
 ) -> Agency:
+    """An agency of ``partnership`` (``short_name`` is how tables name it); raises
+    ValidationError on bad values."""
     agency = Agency(partnership=partnership, name=name, short_name=short_name, kind=kind)
     agency.full_clean()
     agency.save()

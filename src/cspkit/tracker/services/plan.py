@@ -9,10 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from cspkit.tracker.errors import StaleEditError
 from cspkit.tracker.models import Action, Agency, Partnership, Person, Plan, SubAction, Theme
 from cspkit.tracker.selectors.access import User, administrator_required
-from cspkit.tracker.selectors.history import changes_since
+from cspkit.tracker.services.updates import lock_at_version
 
 
 @transaction.atomic
@@ -25,6 +24,8 @@ def plan_create(
     period_end: date,
     update_every_days: int = 91,
 ) -> Plan:
+    """A plan for ``period_start``–``period_end`` (leads update every
+    ``update_every_days``); administrators only."""
     administrator_required(created_by)
     plan = Plan(
         partnership=partnership,
@@ -48,6 +49,7 @@ def theme_create(
     title: str,
     thematic_lead: Person | None = None,
 ) -> Theme:
+    """Theme ``number`` of ``plan``, optionally with its thematic lead; administrators only."""
     administrator_required(created_by)
     theme = Theme(plan=plan, number=number, title=title, thematic_lead=thematic_lead)
     theme._history_user = created_by
@@ -112,13 +114,7 @@ def action_edit(
 ) -> Action:
     """Change what an action says and who leads it (not its status: that takes an update)."""
     administrator_required(edited_by)
-    locked = Action.objects.select_for_update().get(pk=action.pk)
-    if locked.version != expected_version:
-        raise StaleEditError(
-            current_version=locked.version,
-            updates=locked.updates.filter(version__gt=expected_version).select_related("author"),
-            changes=changes_since(item=locked, after_version=expected_version),
-        )
+    locked = lock_at_version(action, expected_version)
     if not text.strip():
         raise ValidationError({"text": "An action needs its text."})
     locked.text, locked.measure, locked.due_date = text.strip(), measure.strip(), due_date

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cspkit.tracker.errors import StaleEditError
 from cspkit.tracker.models import (
     Action,
     Agency,
@@ -17,8 +16,8 @@ from cspkit.tracker.models import (
     Theme,
 )
 from cspkit.tracker.selectors.access import User, administrator_required
-from cspkit.tracker.selectors.history import changes_since
 from cspkit.tracker.services.plan import action_create
+from cspkit.tracker.services.updates import lock_at_version
 
 
 @transaction.atomic
@@ -33,6 +32,7 @@ def recommendation_create(
     theme: Theme | None = None,
     agencies: Iterable[Agency] = (),
 ) -> Recommendation:
+    """A recommendation in ``plan``'s register, led by ``agencies``; administrators only."""
     administrator_required(created_by)
     entry = Recommendation(
         plan=plan, reference=reference, text=text, source=source, section=section, theme=theme
@@ -42,17 +42,6 @@ def recommendation_create(
     entry.save()
     entry.agencies.set(list(agencies))
     return entry
-
-
-def _locked(entry: Recommendation, expected_version: int) -> Recommendation:
-    locked = Recommendation.objects.select_for_update().get(pk=entry.pk)
-    if locked.version != expected_version:
-        raise StaleEditError(
-            current_version=locked.version,
-            updates=locked.updates.filter(version__gt=expected_version).select_related("author"),
-            changes=changes_since(item=locked, after_version=expected_version),
-        )
-    return locked
 
 
 @transaction.atomic
@@ -66,7 +55,7 @@ def recommendation_carry_forward(
     """Copy an open recommendation into ``to_plan``'s register, linked to the original so
     its updates stay readable from the new entry."""
     administrator_required(carried_by)
-    locked = _locked(recommendation, expected_version)
+    locked = lock_at_version(recommendation, expected_version)
     if to_plan.partnership_id != locked.plan.partnership_id or (
         to_plan.period_start <= locked.plan.period_start
     ):
@@ -112,7 +101,7 @@ def recommendation_to_action(
 ) -> Action:
     """Make the recommendation an action of ``theme``, led by the recommendation's agencies."""
     administrator_required(converted_by)
-    locked = _locked(recommendation, expected_version)
+    locked = lock_at_version(recommendation, expected_version)
     if locked.plan_action_id is not None:
         raise ValidationError("This recommendation is already a plan action.")
     if theme.plan.partnership_id != locked.plan.partnership_id:
@@ -142,6 +131,8 @@ def data_requirement_create(
     lead_agencies: Iterable[Agency] = (),
     quality_measure: str = "",
 ) -> DataRequirement:
+    """A data requirement (a gap and what will close it) in ``plan``'s register;
+    administrators only."""
     administrator_required(created_by)
     entry = DataRequirement(
         plan=plan,

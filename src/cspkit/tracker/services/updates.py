@@ -36,6 +36,20 @@ from cspkit.tracker.status import RagStatus
 
 UpdateT = TypeVar("UpdateT", bound=Update)
 Tracked = Action | Recommendation | DataRequirement
+TrackedT = TypeVar("TrackedT", Action, Recommendation, DataRequirement)
+
+
+def lock_at_version(item: TrackedT, expected_version: int) -> TrackedT:
+    """``item`` read again and locked until the transaction ends; StaleEditError (with the
+    updates and changes saved since) when its version is no longer ``expected_version``."""
+    locked = type(item).objects.select_for_update().get(pk=item.pk)
+    if locked.version != expected_version:
+        raise StaleEditError(
+            current_version=locked.version,
+            updates=locked.updates.filter(version__gt=expected_version).select_related("author"),
+            changes=changes_since(item=locked, after_version=expected_version),
+        )
+    return locked
 
 
 def _update_create(
@@ -52,15 +66,7 @@ def _update_create(
     person = person_of(author)
     if person is None:
         raise PermissionDenied("Your account is not linked to anyone in the plan.")
-    locked = type(item).objects.select_for_update().get(pk=item.pk)
-    if locked.version != expected_version:
-        raise StaleEditError(
-            current_version=locked.version,
-            updates=update_model.objects.filter(
-                **{item_field: locked}, version__gt=expected_version
-            ).select_related("author"),
-            changes=changes_since(item=locked, after_version=expected_version),
-        )
+    locked = lock_at_version(item, expected_version)
     locked.version += 1
     locked.status = status
     locked._history_user = author
@@ -116,6 +122,8 @@ def recommendation_update_create(
     expected_version: int,
     written_on: date | None = None,
 ) -> RecommendationUpdate:
+    """Add a progress update to ``recommendation`` and set its RAG status (administrators
+    and leads of its agencies only); StaleEditError if ``expected_version`` is out of date."""
     if not recommendation_can_update(user=author, recommendation=recommendation):
         raise PermissionDenied("You can only update recommendations your agency leads.")
     return _update_create(
@@ -140,6 +148,9 @@ def data_requirement_update_create(
     expected_version: int,
     written_on: date | None = None,
 ) -> DataRequirementUpdate:
+    """Add a progress update to ``data_requirement`` and set its RAG status (administrators
+    and leads of its lead agencies only); StaleEditError if ``expected_version`` is out of
+    date."""
     if not data_requirement_can_update(user=author, data_requirement=data_requirement):
         raise PermissionDenied("You can only update data requirements your agency leads.")
     return _update_create(

@@ -1,0 +1,68 @@
+"""``csp tracker``: the plan tracker's data from the command line (import documents, write
+progress reports)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cspkit.cli.options import parse_date
+from cspkit.site.bootstrap import django_setup
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``tracker`` command group (``import``, ``report``) to ``app``."""
+    tracker_app = typer.Typer(help="The Community Safety Plan tracker's data: import documents, "
+                              "write progress reports.", no_args_is_help=True)
+    tracker_app.command("import")(import_command)
+    tracker_app.command("report")(report_command)
+    app.add_typer(tracker_app, name="tracker")
+
+
+def import_command(
+    files: Annotated[list[Path], typer.Argument(
+        help="Word (.docx) or tab-separated text files to import.")],
+    username: Annotated[str, typer.Option(
+        "--as", help="User name of the administrator doing the import.")],
+    plan_id: Annotated[int | None, typer.Option(
+        "--plan", help="Plan id to import into. Default: the latest plan.")] = None,
+    written_on: Annotated[str | None, typer.Option(
+        "--date", help="Date for the imported updates (YYYY-MM-DD). Default: the date the "
+        "document carries, else today.")] = None,
+    add_agencies: Annotated[bool, typer.Option(
+        "--add-agencies", help="Add agencies the registers name that the partnership does not "
+        "have yet (as written), instead of reporting them.")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Read and report, but save nothing.")] = False,
+) -> None:
+    """Import action plans, recommendations and data requirements, and report what was
+    created, updated, unchanged and not mapped. Importing a file twice changes nothing."""
+    written = parse_date(written_on, "--date", "2026-03-31")
+    django_setup()
+    from cspkit.tracker.importers.services import import_files
+
+    for line in import_files(files=files, username=username, plan_id=plan_id,
+                             written_on=written, add_agencies=add_agencies, dry_run=dry_run):
+        typer.echo(line)
+
+
+def report_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write: .docx, .pdf or .html.")],
+    meeting: Annotated[str, typer.Option(
+        "--meeting", help="Meeting date (YYYY-MM-DD): the report as at then.")],
+    plan_id: Annotated[int | None, typer.Option(
+        "--plan", help="Plan id. Default: the latest plan.")] = None,
+    cover: Annotated[Path | None, typer.Option(
+        "--cover", help="Text file with your own cover paragraphs, separated by blank lines. "
+        "Default: paragraphs generated from the figures.")] = None,
+) -> None:
+    """Write the progress report (summary, data requirements, recommendations and action
+    plans with their latest updates and status) as Word, PDF or HTML."""
+    meeting_date = parse_date(meeting, "--meeting", "2026-03-10")
+    django_setup()
+    from cspkit.tracker.reports.document import write_progress_report
+
+    write_progress_report(out=out, meeting=meeting_date, plan_id=plan_id, cover=cover)
+    typer.echo(f"Wrote {out}")

@@ -1,0 +1,246 @@
+"""The demo: the whole yearly cycle for the fictional borough of Kestrel Vale, offline.
+
+The entry is :func:`run_demo` (``csp demo``):
+
+1. write the borough's data files in the real formats (police.uk, ONS, MHCLG);
+2. load them into a warehouse through the same loaders real data uses, and the partners'
+   exports (council ASB, fire, A&E, police extract, youth justice) through their mappings;
+3. build the Partnership Strategic Assessment in every format;
+4. scan the last month (the scanning bulletin) and profile the town centre's shoplifting, the
+   borough's planted emerging issue (a problem profile);
+5. weight and analyse the residents' survey, and score the candidate priorities with the
+   residents' concerns (the priority matrix and the plan's proposed themes);
+6. seed the plan tracker with a plan, both registers and a user per role
+   (:func:`cspkit.demo.tracker.seed_demo`, with the invented people of
+   :mod:`cspkit.demo.content`).
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cspkit.analysis.periods import StrategicPeriod
+from cspkit.assessment.config import write_default_config
+from cspkit.errors import CspError
+from cspkit.sources.partner.loading import load_partner
+from cspkit.sources.partner.mapping import load_mapping
+from cspkit.synth import generate_borough
+from cspkit.synth.partners import EXPORTS, write_partner_exports
+from cspkit.warehouse import connect
+from cspkit.warehouse.load import load_paths
+
+Echo = Callable[[str], None]
+
+
+@dataclass
+class DemoResult:
+    out: Path
+    warehouse: Path
+    borough: str
+    rows_loaded: int
+    rows_rejected: int = 0
+    assessment_files: list[Path] = field(default_factory=list)
+    bulletin_files: list[Path] = field(default_factory=list)
+    profile_files: list[Path] = field(default_factory=list)
+    survey_files: list[Path] = field(default_factory=list)
+    priorities_files: list[Path] = field(default_factory=list)
+    tracker_database: Path | None = None
+    tracker_summary: str = ""
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> list[str]:
+        lines = [
+            f"Demo for {self.borough} written to {self.out}/",
+            f"  data files (real formats): {self.out / 'data'}/",
+            f"  warehouse: {self.warehouse} ({self.rows_loaded:,} rows loaded)",
+        ]
+        if self.rows_rejected:
+            lines.append(f"  partner export rows rejected (with reasons): {self.rows_rejected:,}"
+                         f" — see {self.out}/*.rejects.csv")
+        if self.assessment_files:
+            lines.append("  assessment:")
+            lines += [f"    {p}" for p in self.assessment_files]
+        for name, files in (("scanning bulletin", self.bulletin_files),
+                            ("problem profile", self.profile_files),
+                            ("residents' survey", self.survey_files),
+                            ("setting priorities", self.priorities_files)):
+            if files:
+                lines.append(f"  {name}:")
+                lines += [f"    {p}" for p in files]
+        if self.tracker_database:
+            lines += [f"  tracker database: {self.tracker_database}",
+                      f"  start the tracker: CSP_DATABASE_URL=sqlite:///{self.tracker_database}"
+                      " csp serve", *["  " + s for s in self.tracker_summary.splitlines()]]
+        timing = ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items())
+        lines.append(f"  time: {timing}")
+        return lines
+
+
+# The demo partnership's targets, so the assessment shows targets both met and missed.
+DEMO_TARGETS = """
+[[targets]]
+crime_type = "Burglary"
+direction = "reduce"
+percent = 5
+
+[[targets]]
+crime_type = "Shoplifting"
+direction = "reduce"
+percent = 5
+
+[[targets]]
+theme = "violence"
+direction = "reduce"
+percent = 3
+"""
+
+DEMO_FORMATS = ("html", "docx")
+"""The bulletin's and the profile's formats in the demo (the assessment shows the PDF; the
+commands write all three)."""
+
+
+def _assessment(out: Path, *, area_code: str, area_name: str, last_month: str,
+                warehouse: Path) -> list[Path]:
+    """Write ``<out>/csp.toml`` (``csp init``'s default, for the last 12 months loaded, with
+    three targets) and build the assessment into ``<out>/assessment/``; returns the paths
+    written."""
+    from cspkit.assessment.run import assess
+
+    period = StrategicPeriod.ending(last_month, 12)
+    config = write_default_config(
+        out / "csp.toml", name=f"{area_name} Community Safety Partnership", areas=[area_code],
+        period=f"{period.start}:{period.end}", compare="previous", force=True)
+    with config.open("a", encoding="utf-8") as toml:
+        toml.write(DEMO_TARGETS)
+    run = assess(config, warehouse=warehouse, out_dir=out / "assessment")
+    return [config, *run.written.values()]
+
+
+def _bulletin_and_profile(out: Path, *, warehouse: Path, month: str, town_centre: str
+                          ) -> tuple[list[Path], list[Path]]:
+    """``csp scan`` of the last month into ``<out>/bulletin/`` and ``csp profile`` of
+    shoplifting in the town-centre ward (the borough's planted rise) into ``<out>/profile/``,
+    with the demo's configuration."""
+    from cspkit.assessment.bulletin import write_bulletin
+    from cspkit.assessment.profile import write_profile
+
+    config = out / "csp.toml"
+    bulletin = write_bulletin(config, warehouse=warehouse, out_dir=out / "bulletin",
+                              month=month, formats=DEMO_FORMATS)
+    profile = write_profile(config, warehouse=warehouse, out_dir=out / "profile",
+                            topic="Shoplifting", areas=[town_centre], formats=DEMO_FORMATS)
+    return list(bulletin.written.values()), list(profile.written.values())
+
+
+def _survey(out: Path, *, warehouse: Path, town_centre: str, seed: int) -> list[Path]:
+    """``csp survey`` of the borough's synthetic residents' survey into ``<out>/survey/``
+    (the population estimate by sex it is weighted to is loaded first)."""
+    from cspkit.assessment.config import load_config
+    from cspkit.survey.report import write_survey_report
+    from cspkit.survey.run import analyse_export
+    from cspkit.synth.survey import write_survey
+
+    files = write_survey(out / "data", town_centre=town_centre, seed=seed)
+    config = load_config(out / "csp.toml")
+    con = connect(warehouse)
+    try:
+        load_paths(con, [files.population])
+        analysis = analyse_export(con, files.export, files.mapping, areas=config.areas,
+                                  threshold=config.suppression_threshold, coding=files.coding)
+    finally:
+        con.disconnect()
+    # HTML and the CSV tables only: the full annex of comparisons is slow to lay out in Word.
+    return write_survey_report(analysis, out / "survey", partnership=config.name,
+                               formats=["html", "csv"])
+
+
+def _priorities(out: Path, *, warehouse: Path, survey: Path | None) -> list[Path]:
+    """``csp priorities`` with the demo's configuration into ``<out>/priorities/``: the
+    priority matrix, ``priorities.csv`` and the plan's proposed themes, with the residents'
+    concerns from the survey."""
+    from cspkit.assessment.priorities_run import write_priorities
+
+    run = write_priorities(out / "csp.toml", warehouse=warehouse, out_dir=out / "priorities",
+                           formats=DEMO_FORMATS, survey=survey)
+    return list(run.written.values())
+
+
+def run_demo(out: Path, *, seed: int = 2026, echo: Echo = lambda _: None) -> DemoResult:
+    """Build the demo into ``out`` (its data, warehouse and outputs are rebuilt each run)."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise CspError(f"{out} is a file, not a folder", hint="Give --out a folder")
+    data = out / "data"
+    warehouse = out / "kestrel-vale.duckdb"
+    for stale in (data, warehouse, warehouse.with_suffix(".duckdb.wal")):
+        if stale.is_dir():
+            shutil.rmtree(stale)
+        elif stale.exists():
+            stale.unlink()
+    seconds: dict[str, float] = {}
+
+    start = time.perf_counter()
+    echo("Writing the fictional borough's data files…")
+    manifest = generate_borough(data, seed=seed)
+    write_partner_exports(data, seed=seed)
+    seconds["generate"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    echo("Loading them into the warehouse…")
+    con = connect(warehouse)
+    partners = data / "partners"
+    report = load_paths(con, [p for p in sorted(data.iterdir()) if p != partners])
+    rows = sum(f.rows for f in report.loaded)
+    rejected = 0
+    for name, pattern in EXPORTS.items():
+        exports = sorted(partners.glob(pattern))
+        if exports:
+            partner = load_partner(con, exports, mapping=load_mapping(name),
+                                   rejects=out / f"{name}.rejects.csv")
+            rows += sum(f.rows for f in partner.load.loaded)
+            rejected += partner.rejected
+    con.disconnect()
+    seconds["load"] = time.perf_counter() - start
+
+    result = DemoResult(out=out, warehouse=warehouse, borough=manifest.borough.name,
+                        rows_loaded=rows, rows_rejected=rejected, seconds=seconds)
+
+    start = time.perf_counter()
+    echo("Building the strategic assessment in every format…")
+    result.assessment_files = _assessment(
+        out, area_code=manifest.borough.code, area_name=manifest.borough.name,
+        last_month=manifest.months[-1], warehouse=warehouse)
+    seconds["assessment"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    echo("Scanning the last month and profiling the town centre's shoplifting…")
+    result.bulletin_files, result.profile_files = _bulletin_and_profile(
+        out, warehouse=warehouse, month=manifest.months[-1],
+        town_centre=manifest.town_centre_ward.code)
+    seconds["bulletin and profile"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    echo("Weighting and analysing the residents' survey…")
+    result.survey_files = _survey(out, warehouse=warehouse,
+                                  town_centre=manifest.town_centre_ward.code, seed=seed)
+    seconds["survey"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    echo("Scoring the candidate priorities…")
+    result.priorities_files = _priorities(
+        out, warehouse=warehouse, survey=out / "survey" / "data" / "survey_concern.csv")
+    seconds["priorities"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    echo("Seeding the plan tracker…")
+    result.tracker_database = (out / "tracker.sqlite3").resolve()
+    from cspkit.demo.tracker import seed_demo
+
+    seed = seed_demo(database_url=f"sqlite:///{result.tracker_database}")
+    result.tracker_summary = seed.summary()
+    seconds["tracker"] = time.perf_counter() - start
+    return result

@@ -7,7 +7,6 @@ the Stockton-on-Tees partnership), written next to each assertion.
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -353,21 +352,17 @@ def test_a_word_document_that_unpacks_to_50_mb_of_empty_paragraphs_is_refused_at
 ) -> None:
     path = _rewritten_docx(tmp_path / "bomb.docx", _empty_paragraphs(8_700_000))
     assert path.stat().st_size < 200_000  # 113 KB in the report: it compresses 500 to 1
-    started = time.perf_counter()
     with pytest.raises(CspError, match=r"bomb\.docx: the Word document unpacks to 50\.\d MB"):
         read_document(path)
-    assert time.perf_counter() - started < 2
 
 
-def test_a_word_document_of_millions_of_elements_under_the_size_cap_is_refused_fast(
+def test_a_word_document_of_millions_of_elements_under_the_size_cap_is_refused(
     tmp_path: Path,
 ) -> None:
     # 3.5 million empty paragraphs are 21 MB unpacked: under the size cap, over the count.
     path = _rewritten_docx(tmp_path / "bomb.docx", _empty_paragraphs(3_500_000))
-    started = time.perf_counter()
     with pytest.raises(CspError, match=r"holds more than 500,000 XML elements"):
         read_document(path)
-    assert time.perf_counter() - started < 10  # about one second; reading it took hours
 
 
 def test_malformed_xml_in_a_word_document_names_the_file_and_the_part(tmp_path: Path) -> None:
@@ -409,9 +404,7 @@ def test_paragraph_styles_are_looked_up_once_per_document(tmp_path: Path) -> Non
         lambda xml: xml.replace(b"<w:sectPr", title + narrative + b"<w:sectPr", 1),
         styles=lambda xml: xml.replace(b"</w:styles>", pasted + b"</w:styles>"),
     )
-    started = time.perf_counter()
     parsed = read_document(path)
-    assert time.perf_counter() - started < 8  # about one second; half a minute before
     assert parsed.title == "Community Safety Plan"
     assert len(parsed.unmapped) == 5000
 
@@ -420,9 +413,7 @@ def test_a_quote_that_never_closes_in_a_text_file_is_taken_as_written(tmp_path: 
     path = tmp_path / "plan.txt"
     narrative = "".join(f"narrative line {number} of the plan\n" for number in range(20_000))
     path.write_text(f'No\tLead\tAction\n1\tMW\t"Patrol the parks\n{narrative}', encoding="utf-8")
-    started = time.perf_counter()
     parsed = read_document(path)
-    assert time.perf_counter() - started < 3  # 16 s when each line re-read the record
     (action,) = parsed.themes[0].actions
     assert action.text == "Patrol the parks"
     # Not swallowed into the cell: the lines after it are read (and, resuming in lower

@@ -13,11 +13,19 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalplan',
             name='warehouse',
-            field=models.CharField(blank=True, help_text="The warehouse the plan's measures are computed from: a DuckDB file or a database URL. Set when an assessment is published into the plan.", max_length=500),
+            field=models.CharField(blank=True, help_text=(
+                    "The warehouse the plan's measures are computed from: a DuckDB file or a "
+                    "database URL. Set when an assessment is published into the plan."
+                ),
+                max_length=500),
         ),
         migrations.AddField(
             model_name='plan',
             name='warehouse',
-            field=models.CharField(blank=True, help_text="The warehouse the plan's measures are computed from: a DuckDB file or a database URL. Set when an assessment is published into the plan.", max_length=500),
+            field=models.CharField(blank=True, help_text=(
+                    "The warehouse the plan's measures are computed from: a DuckDB file or a "
+                    "database URL. Set when an assessment is published into the plan."
+                ),
+                max_length=500),
         ),
     ]

@@ -12,7 +12,8 @@ def test_every_model_change_has_its_migration() -> None:
     try:
         call_command("makemigrations", "tracker", check=True, dry_run=True, stdout=out)
     except SystemExit as exit_:  # makemigrations --check exits 1 when a migration is missing
-        raise AssertionError(f"a tracker model changed without a migration:\n{out.getvalue()}") from exit_
+        raise AssertionError(
+            f"a tracker model changed without a migration:\n{out.getvalue()}") from exit_
 
 
 def test_the_migration_graph_has_one_leaf() -> None:

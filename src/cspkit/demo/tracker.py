@@ -68,7 +68,7 @@ def seed_demo(*, database_url: str | None = None) -> DemoSeed:
         return DemoSeed(partnership=existing.name, plan=plan.title if plan else "",
                         created=False, logins=_logins(DEMO_PASSWORD))
     with transaction.atomic():
-        plan = _build(today=date.today(), password=DEMO_PASSWORD)
+        plan = build_demo(today=date.today(), password=DEMO_PASSWORD)
     return DemoSeed(partnership=content.PARTNERSHIP, plan=plan.title, created=True,
                     logins=_logins(DEMO_PASSWORD))
 
@@ -94,7 +94,7 @@ def _plan_title(start: date) -> str:
     return f"Community Safety Plan {start.year}–{str(start.year + 1)[2:]}"
 
 
-def _build(*, today: date, password: str) -> Plan:
+def build_demo(*, today: date, password: str) -> Plan:
     """The partnership, its agencies, people, the previous and current plans, the registers
     and their updates (dates relative to ``today``)."""
     from django.contrib.auth.hashers import make_password

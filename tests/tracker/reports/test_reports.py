@@ -514,8 +514,7 @@ def test_demo_report_pdf_keeps_each_heading_with_its_table(
 ) -> None:
     """The demo plan's progress report, read back per page: no heading ends a page, and no
     action plan's heading and lead lines sit on a page before its table."""
-    from cspkit.tracker.demo import DEMO_PASSWORD
-    from cspkit.tracker.demo_builder import build_demo
+    from cspkit.demo.tracker import DEMO_PASSWORD, build_demo
     from cspkit.tracker.models import Plan
     from tests.render.page_breaks import stranded_headings
 

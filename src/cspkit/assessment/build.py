@@ -110,6 +110,7 @@ def document_from_evidence(evidence: Evidence, *, analyst_text: str = "") -> Doc
             inputs=input_files(evidence.results(), evidence.ledger),
             config=config.model_dump(mode="json"),
             software_version=__version__,
+            area_names=evidence.area_names,
         ),
     )
 

@@ -735,6 +735,8 @@ class Metadata:
         The cspkit version that built the document.
     warehouse
         The warehouse it was built from, as the user named it (a DuckDB file or a URL).
+    area_names
+        The names of the areas it covers ("Stockton-on-Tees").
     """
 
     period: str
@@ -743,9 +745,11 @@ class Metadata:
     config: Mapping[str, Any] = field(default_factory=dict, hash=False)
     software_version: str = ""
     warehouse: str = ""
+    area_names: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "inputs", tuple(self.inputs))
+        object.__setattr__(self, "area_names", tuple(self.area_names))
         object.__setattr__(self, "config", _json_ready(self.config, "metadata config"))
 
 

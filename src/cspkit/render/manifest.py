@@ -95,6 +95,7 @@ def manifest(document: Document) -> dict[str, Any]:
         "comparison_period": meta.comparison_period,
         "software_version": meta.software_version,
         "warehouse": meta.warehouse,
+        "area_names": list(meta.area_names),
         "inputs": [
             {"source": i.source, "file_name": i.file_name, "sha256": i.sha256} for i in meta.inputs
         ],

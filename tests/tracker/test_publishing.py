@@ -78,13 +78,14 @@ def assessment(folder: Path, *, period: str = "2025-01:2025-12",
     return folder
 
 
-def scan_folder(folder: Path, rows: list[dict], *, month: str = "2026-03") -> Path:
+def scan_folder(folder: Path, rows: list[dict], *, month: str = "2026-03",
+                partnership: str = "Testshire CSP", area: str = "Testshire") -> Path:
     """A scan folder as ``csp scan`` writes it: ``scan.csv`` and ``data/manifest.json``."""
     document = Document(
-        title=f"Scanning bulletin, {month}", partnership="Testshire CSP", period_text=month,
+        title=f"Scanning bulletin, {month}", partnership=partnership, period_text=month,
         sections=(Section("flagged", "Issues standing out", 1, ()),),
         metadata=Metadata(period=f"{month}:{month}", comparison_period=f"{month}:{month}",
-                          area_names=("Testshire",)))
+                          area_names=(area,)))
     write_csv_bundle(document, folder / "data")
     header = ("area_code,area_name,category,test,observed,expected,upper_limit,p_value,"
               "q_value,flagged")

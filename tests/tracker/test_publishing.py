@@ -34,6 +34,7 @@ from cspkit.tracker.models import (
 from cspkit.tracker.models import (
     Recommendation as Entry,
 )
+from cspkit.tracker.reports.build import build_progress_report
 from cspkit.tracker.services.plan import plan_create, theme_create
 from cspkit.tracker.services.publishing import publish, read_folder
 from cspkit.tracker.services.updates import recommendation_update_create
@@ -271,3 +272,18 @@ def test_a_scans_flagged_issues_join_the_watch_list_once_per_month_and_series(
             plan=world.plan, published_by=world.admin, now=NOW)
     assert sorted(EmergingIssue.objects.values_list("month", flat=True)) == [
         "2026-03", "2026-04"]
+
+
+def test_the_progress_reports_cover_names_the_latest_scans_issues(world: World,
+                                                                  tmp_path: Path) -> None:
+    row = {"area_code": "E05000001", "area_name": "Central", "category": "Robbery",
+           "test": "month", "observed": 1400, "expected": 420.4, "upper_limit": 900,
+           "p_value": 1e-4, "q_value": 0.003, "flagged": True}
+    publish(folder=read_folder(scan_folder(tmp_path / "scan", [row])), plan=world.plan,
+            published_by=world.admin, now=NOW)
+    before = build_progress_report(plan=world.plan, meeting_date=date(2026, 4, 30))
+    assert not any("monthly scan" in p for p in before.cover_paragraphs)
+    after = build_progress_report(plan=world.plan, meeting_date=date(2026, 5, 1))
+    assert ("The monthly scan of March 2026 flagged 1 emerging issue for the partnership to "
+            "watch: Robbery in Central (1,400 against about 420 expected).") in (
+        after.cover_paragraphs)

@@ -287,3 +287,21 @@ def test_the_progress_reports_cover_names_the_latest_scans_issues(world: World,
     assert ("The monthly scan of March 2026 flagged 1 emerging issue for the partnership to "
             "watch: Robbery in Central (1,400 against about 420 expected).") in (
         after.cover_paragraphs)
+
+
+def test_the_command_reports_bad_input_on_one_line(world: World, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cspkit.cli import app
+
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(app, ["tracker", "publish", str(tmp_path / "empty"),
+                                      "--as", "admin"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: {tmp_path / 'empty'}: not an assessment: it holds no data/manifest.json. "
+        "Give the folder csp assess wrote, with csv among its formats"]
+    result = CliRunner().invoke(app, ["tracker", "publish", str(assessment(tmp_path / "psa")),
+                                      "--as", "member"])
+    assert result.exit_code == 1 and "'member' is not an administrator" in result.output
+    assert not PublishedAssessment.objects.exists()

@@ -39,12 +39,12 @@ def analyst_advice(config: PartnershipConfig, document: Document, *,
                      f"findings, list them in recommendations = [...] in {config_name}.")
     shown = [item for _, b in document.walk() if isinstance(b, RecommendationList)
              for item in b.items]
-    for item in shown:
-        if not item.agreed:
-            lines.append(f"Draft recommendation {item.key} is proposed from the findings: "
-                         f"agree (optionally in your words) or drop it with a "
-                         f"[[draft_recommendations]] block (key = \"{item.key}\") in "
-                         f"{config_name}.")
+    proposed = [item.key for item in shown if not item.agreed]
+    if proposed:
+        lines.append(f"{len(proposed)} draft recommendation(s) are proposed from the findings "
+                     f"({', '.join(proposed)}): agree (optionally in your words) or drop each "
+                     f"with a [[draft_recommendations]] block (key = \"…\") in "
+                     f"{config_name}.")
     keys = {item.key for item in shown}
     for decision in config.draft_recommendations:
         if decision.decision == "agree" and decision.key not in keys:

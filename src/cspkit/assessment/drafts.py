@@ -15,13 +15,13 @@ figures are those of the chapter):
 ``ward``
     A ward climbed into the :data:`TOP_WARDS` wards with the most of a theme (or of all
     recorded crime), and its rise is statistically significant once all the wards are
-    tested together (q-value below ``alpha``).
+    tested together (q-value below ``alpha``). One draft per ward cites every such climb.
 ``gap``
     A data need leaves a people profile of a theme undrawn (the victims, callers or
     offenders), so the data requirements register's entry is asked for.
 
 Each draft has a stable ``key`` (``rise:violence:robbery``, ``hotspot:asb``,
-``ward:all_crime:E05001234``, ``gap:police_crime_extract``), the same next year when the
+``ward:E05001234``, ``gap:police_crime_extract``), the same next year when the
 evidence says the same thing; the partnership keeps, rewords or drops it by that key
 (:func:`decided`).
 """
@@ -46,7 +46,7 @@ from cspkit.assessment.findings import (
     ward_findings,
 )
 from cspkit.assessment.gaps import PARTNER, DataRequirement
-from cspkit.assessment.wording import count_text, names_text, ordinal, slug
+from cspkit.assessment.wording import count_text, names_text, slug
 
 HIGH_HARM = 1.75
 """Crime types weighted at least this (violence, robbery, weapons, burglary) are high harm."""
@@ -129,27 +129,35 @@ def hotspot_draft(hotspots: HotSpots, *, key: str, what: str, theme: str,
         theme=theme, findings=(finding,))
 
 
-def ward_drafts(ranking: PlaceRanking, *, prefix: str, what: str, weight: float, theme: str,
-                table_id: str, alpha: float, small_number: int) -> list[Draft]:
-    """A draft for each ward that climbed into the top :data:`TOP_WARDS` with a rise that is
-    significant across all the wards, citing the chapter's finding on it."""
+def ward_climbs(ranking: PlaceRanking, *, prefix: str, what: str, weight: float,
+                table_id: str, alpha: float, small_number: int) -> list[Finding]:
+    """The chapter's findings on wards that climbed into the top :data:`TOP_WARDS` with a
+    rise that is significant across all the wards (q-value below ``alpha``)."""
     findings = ward_findings(ranking, what=what, weight=weight, source_table=table_id,
                              changes_table=f"{prefix}_ward_changes", alpha=alpha,
                              small_number=small_number)
+    return [f for f in findings
+            if f.kind == "rise" and "q_value" in f.figures
+            and int(f.figures["rank"]) <= TOP_WARDS < int(f.figures["previous_rank"])]
+
+
+def ward_drafts(climbs: Sequence[tuple[str, str, Finding]], names: dict[str, str]
+                ) -> list[Draft]:
+    """One draft per ward that climbed, citing every climb: ``climbs`` holds (what was
+    counted, theme name or "", finding), ``names`` the ward names by code."""
+    by_ward: dict[str, list[tuple[str, str, Finding]]] = {}
+    for climb in climbs:
+        by_ward.setdefault(str(climb[2].figures["ward_code"]), []).append(climb)
     out = []
-    names = dict(zip(ranking.table["code"], ranking.table["name"], strict=True))
-    for finding in findings:
-        f = finding.figures
-        if (finding.kind != "rise" or "q_value" not in f or int(f["rank"]) > TOP_WARDS
-                or int(f["previous_rank"]) <= TOP_WARDS):
-            continue
-        code = str(f["ward_code"])
+    for code, found in by_ward.items():
+        whats = names_text(list(dict.fromkeys(what for what, _, _ in found)))
+        themes = {theme for _, theme, _ in found}
         out.append(Draft(
-            key=f"ward:{prefix}:{code}",
-            text=(f"Review the partnership's response to {what} in {names[code]}, which "
-                  f"climbed from {ordinal(int(f['previous_rank']))} to "
-                  f"{ordinal(int(f['rank']))} of the wards with the most."),
-            theme=theme, findings=(finding,)))
+            key=f"ward:{code}",
+            text=(f"Review the partnership's response in {names[code]}, which climbed into "
+                  f"the {TOP_WARDS} wards with the most {whats}."),
+            theme=themes.pop() if len(themes) == 1 else "",
+            findings=tuple(finding for _, _, finding in found)))
     return out
 
 
@@ -183,26 +191,31 @@ def gap_drafts(register: Sequence[DataRequirement]) -> list[Draft]:
 
 def draft_recommendations(evidence: Evidence,
                           register: Sequence[DataRequirement]) -> tuple[Draft, ...]:
-    """Every draft the evidence supports, in reading order: the whole partnership's wards,
-    then each theme's rises, wards and hot spots, then the data gaps."""
+    """Every draft the evidence supports: each theme's rises and hot spots, then the wards
+    that climbed (one draft per ward, citing every count it climbed in), then the data
+    gaps."""
     alpha = evidence.change.alpha
     small = evidence.change.small_number
-    out = ward_drafts(evidence.wards, prefix="all_crime", what="recorded crime",
-                      weight=TOTAL_WEIGHT, theme="", table_id="ward_ranking", alpha=alpha,
-                      small_number=small)
+    climbs = [("recorded crime", "", f) for f in ward_climbs(
+        evidence.wards, prefix="all_crime", what="recorded crime", weight=TOTAL_WEIGHT,
+        table_id="ward_ranking", alpha=alpha, small_number=small)]
+    out: list[Draft] = []
     for item in evidence.themes:
         theme = item.theme
         out += rise_drafts(evidence, item)
         if isinstance(item.wards, PlaceRanking):
-            out += ward_drafts(item.wards, prefix=theme.id, what=theme.name.lower(),
-                               weight=harm_weight(theme.categories), theme=theme.name,
-                               table_id=f"{theme.id}_wards", alpha=alpha, small_number=small)
+            what = theme.name.lower()
+            climbs += [(what, theme.name, f) for f in ward_climbs(
+                item.wards, prefix=theme.id, what=what, weight=harm_weight(theme.categories),
+                table_id=f"{theme.id}_wards", alpha=alpha, small_number=small)]
         if isinstance(item.hotspots, HotSpots):
             draft = hotspot_draft(item.hotspots, key=f"hotspot:{theme.id}",
                                   what=theme.name.lower(), theme=theme.name,
                                   source_table=f"{theme.id}_hotspots")
             if draft is not None:
                 out.append(draft)
+    names = dict(zip(evidence.wards.table["code"], evidence.wards.table["name"], strict=True))
+    out += ward_drafts(climbs, names)
     out += gap_drafts(register)
     return tuple(out)
 

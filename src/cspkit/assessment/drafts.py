@@ -54,8 +54,9 @@ HIGH_HARM = 1.75
 TOP_WARDS = 5
 """A ward that climbs into this many wards with the most is proposed for attention."""
 
-ROLE_WORDS = {"victim": "victims", "caller": "the people who report it",
+ROLE_WORDS = {"victim": "victims", "caller": "callers",
               "offender": "offenders", "suspect": "suspects"}
+"""Who a people profile describes, for the sentences of the ``gap`` rule."""
 
 
 @dataclass(frozen=True)
@@ -171,9 +172,9 @@ def gap_drafts(register: Sequence[DataRequirement]) -> list[Draft]:
         who = ROLE_WORDS.get(section, section)
         theme = entry.themes[0]
         finding = Finding(
-            sentence=(f"The profile of {who} for {theme} cannot be drawn without partner "
-                      f"data: data requirement {entry.reference}, {entry.missing[:1].lower()}"
-                      f"{entry.missing[1:]}."),
+            sentence=(f"The {theme} chapter cannot profile {who} without partner data "
+                      f"(data requirement {entry.reference}: {entry.missing[:1].lower()}"
+                      f"{entry.missing[1:]})."),
             importance=0.5, kind="note",
             figures={"reference": entry.reference, "missing_months": len(entry.missing_months),
                      "months": entry.months},

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from cspkit.assessment.bulletin import SCAN_CSV_COLUMNS
 from cspkit.assessment.document import (
     DataGap,
     Document,
@@ -88,8 +89,7 @@ def scan_folder(folder: Path, rows: list[dict], *, month: str = "2026-03",
         metadata=Metadata(period=f"{month}:{month}", comparison_period=f"{month}:{month}",
                           area_names=(area,)))
     write_csv_bundle(document, folder / "data")
-    header = ("area_code,area_name,category,test,observed,expected,upper_limit,p_value,"
-              "q_value,flagged")
+    header = ",".join(SCAN_CSV_COLUMNS)  # the columns csp scan writes
     lines = [header] + [",".join(str(r[k]) for k in header.split(",")) for r in rows]
     (folder / "scan.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder

@@ -28,6 +28,7 @@ CORE_TESTS = [
     "test_views.py",
     "test_bad_parameters.py",
     "../demo/test_tracker.py",
+    "test_publishing.py",
 ]
 
 

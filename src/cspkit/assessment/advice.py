@@ -11,7 +11,7 @@ from __future__ import annotations
 from cspkit.assessment.chapters.parts import WARD_MAP_MISSING
 from cspkit.assessment.chapters.peers import NO_ENGLAND
 from cspkit.assessment.config import PartnershipConfig
-from cspkit.assessment.document import Callout, Document, Paragraph
+from cspkit.assessment.document import Callout, Document, Paragraph, RecommendationList
 
 LOCATION_ANALYSES = ("places", "hotspots", "concentration", "deprivation")
 
@@ -37,6 +37,20 @@ def analyst_advice(config: PartnershipConfig, document: Document, *,
     if not config.recommendations:
         lines.append("No recommendations are set: once the partnership has discussed the "
                      f"findings, list them in recommendations = [...] in {config_name}.")
+    shown = [item for _, b in document.walk() if isinstance(b, RecommendationList)
+             for item in b.items]
+    proposed = [item.key for item in shown if not item.agreed]
+    if proposed:
+        lines.append(f"{len(proposed)} draft recommendation(s) are proposed from the findings "
+                     f"({', '.join(proposed)}): agree (optionally in your words) or drop each "
+                     f"with a [[draft_recommendations]] block (key = \"…\") in "
+                     f"{config_name}.")
+    keys = {item.key for item in shown}
+    for decision in config.draft_recommendations:
+        if decision.decision == "agree" and decision.key not in keys:
+            lines.append(f"Draft recommendation {decision.key} is agreed in {config_name}, "
+                         "but this assessment's findings no longer propose it: add its "
+                         "wording to recommendations = [...] to keep it.")
     if not config.peers:
         lines.append(f"No peer comparison: set peers = ['force', 'england'] in {config_name} "
                      "(or local authority codes) to compare rates.")

@@ -31,6 +31,7 @@ from cspkit.assessment.document import (
     Section,
     Table,
 )
+from cspkit.assessment.drafts import decided, draft_recommendations
 from cspkit.assessment.evidence import Evidence, Progress, gather
 from cspkit.assessment.gaps import data_requirements
 
@@ -90,11 +91,13 @@ def document_from_evidence(evidence: Evidence, *, analyst_text: str = "",
     chapters: list[Section] = [overview_chapter(evidence)]
     chapters += [theme_chapter(evidence, item, weights) for item in evidence.themes]
     chapters += [deprivation_chapter(evidence), peers_chapter(evidence)]
-    recommendations = recommendations_chapter(config, data_requirements(evidence))
-    register = next((b for b in _blocks(recommendations)
-                     if isinstance(b, Table) and b.id == DATA_REQUIREMENTS_TABLE), None)
+    register = data_requirements(evidence)
+    drafts = decided(draft_recommendations(evidence, register), config.draft_recommendations)
+    recommendations = recommendations_chapter(config, register, drafts)
+    table = next((b for b in _blocks(recommendations)
+                  if isinstance(b, Table) and b.id == DATA_REQUIREMENTS_TABLE), None)
     summary = summary_chapter(intro=_intro(evidence), analyst_text=analyst_text,
-                              chapters=chapters, themes=config.themes, register=register)
+                              chapters=chapters, themes=config.themes, register=table)
     sections = cite_data([summary, *chapters, *residents, recommendations,
                           quality_chapter(evidence), methods_chapter(evidence)], evidence)
     return Document(
@@ -109,6 +112,7 @@ def document_from_evidence(evidence: Evidence, *, analyst_text: str = "",
             inputs=input_files(evidence.results(), evidence.ledger),
             config=config.model_dump(mode="json"),
             software_version=__version__,
+            area_names=evidence.area_names,
         ),
     )
 

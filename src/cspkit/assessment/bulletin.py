@@ -8,7 +8,7 @@ The analyses come from :mod:`cspkit.analysis` (scan, hotspots, partner sources) 
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -261,7 +261,8 @@ def build_bulletin(con: BaseBackend, config: PartnershipConfig, *,
             period=f"{result.month}:{result.month}",
             comparison_period=f"{citation.comparison.start}:{citation.comparison.end}",
             inputs=input_files([result], ledger),
-            config=config.model_dump(mode="json"), software_version=__version__))
+            config=config.model_dump(mode="json"), software_version=__version__,
+            area_names=citation.area_names))
     return document, result
 
 
@@ -276,6 +277,7 @@ def write_bulletin(config_path: str | Path, *, warehouse: str | Path, out_dir: s
         document, result = build_bulletin(con, config, month=month)
     finally:
         con.disconnect()
+    document = replace(document, metadata=replace(document.metadata, warehouse=str(warehouse)))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}

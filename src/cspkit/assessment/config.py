@@ -178,6 +178,30 @@ class SurveySource(BaseModel):
                               "multiple of the mean weight (0: no trimming).")
 
 
+class DraftDecision(BaseModel):
+    """The partnership's decision on one draft recommendation the assessment proposed."""
+
+    model_config = _strict()
+
+    key: str = Field(
+        description="The draft's key, as csp assess lists it (e.g. 'rise:violence:robbery')."
+    )
+    decision: Literal["agree", "drop"] = Field(
+        description="'agree': the document shows it as agreed by the partnership; 'drop': "
+        "the document leaves it out."
+    )
+    text: str = Field(
+        default="",
+        description="Your own wording of an agreed draft (empty keeps the proposed wording).",
+    )
+
+    @model_validator(mode="after")
+    def _text_only_when_agreed(self) -> DraftDecision:
+        if self.decision == "drop" and self.text:
+            raise ValueError("text is for an agreed draft; a dropped draft has none")
+        return self
+
+
 class PartnershipConfig(BaseModel):
     """A partnership's strategic assessment settings."""
 
@@ -226,6 +250,12 @@ class PartnershipConfig(BaseModel):
     recommendations: list[str] = Field(
         default_factory=list, description="Recommendations for the partnership to approve."
     )
+    draft_recommendations: list[DraftDecision] = Field(
+        default_factory=list,
+        description="Decisions on the drafts the assessment proposes from its findings: "
+        "agree (optionally in your own words) or drop each by its key; a draft not named "
+        "stays proposed.",
+    )
     themes: list[Theme] = Field(
         min_length=1, description="The priority themes, one chapter each, in order."
     )
@@ -273,6 +303,9 @@ class PartnershipConfig(BaseModel):
         for theme_id in ids:
             if ids.count(theme_id) > 1:
                 raise ValueError(f"theme id {theme_id!r} is used twice")
+        keys = [d.key for d in self.draft_recommendations]
+        for key in dict.fromkeys(k for k in keys if keys.count(k) > 1):
+            raise ValueError(f"draft recommendation {key!r} is decided twice")
         for target in self.targets:
             if target.theme is not None and target.theme not in ids:
                 raise ValueError(
@@ -576,7 +609,7 @@ def reference_rows() -> list[tuple[str, str, str, str]]:
     """(key, type, default, description) for every configuration key, in file order."""
     rows = []
     prefixes = ((PartnershipConfig, ""), (Theme, "themes[]."), (Target, "targets[]."),
-                (SurveySource, "survey."))
+                (SurveySource, "survey."), (DraftDecision, "draft_recommendations[]."))
     for model, prefix in prefixes:
         for name, field in model.model_fields.items():
             rows.append(

@@ -202,15 +202,42 @@ class DataGap:
     would_fill: str
     owner: str
     theme: str | None = None
+    key: str = ""
+    """The data need's stable name (``council_asb``), so the plan tracker can follow the gap
+    from one assessment to the next; empty when the gap is not a register entry."""
 
 
 @dataclass(frozen=True)
 class Recommendation:
-    """One recommendation for the partnership to approve."""
+    """One recommendation for the partnership to approve.
+
+    Parameters
+    ----------
+    text
+        The recommendation.
+    owner, theme
+        The agency to lead it and the priority theme it serves, when known.
+    key
+        A stable name, the same in next year's assessment when it recommends the same thing
+        (the plan tracker matches recommendations by it).
+    agreed
+        True when the partnership agreed it; False for a draft the assessment proposes from
+        its findings, still to be agreed.
+    findings
+        The findings it rests on (a draft always has at least one).
+    """
 
     text: str
     owner: str | None = None
     theme: str | None = None
+    key: str = ""
+    agreed: bool = True
+    findings: tuple[Finding, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "findings", tuple(self.findings))
+        if not self.agreed and not self.findings:
+            raise ValueError(f"draft recommendation {self.key!r} cites no finding")
 
 
 @dataclass(frozen=True)
@@ -706,6 +733,10 @@ class Metadata:
         The partnership configuration as plain JSON-ready data.
     software_version
         The cspkit version that built the document.
+    warehouse
+        The warehouse it was built from, as the user named it (a DuckDB file or a URL).
+    area_names
+        The names of the areas it covers ("Stockton-on-Tees").
     """
 
     period: str
@@ -713,9 +744,12 @@ class Metadata:
     inputs: tuple[InputFile, ...] = ()
     config: Mapping[str, Any] = field(default_factory=dict, hash=False)
     software_version: str = ""
+    warehouse: str = ""
+    area_names: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "inputs", tuple(self.inputs))
+        object.__setattr__(self, "area_names", tuple(self.area_names))
         object.__setattr__(self, "config", _json_ready(self.config, "metadata config"))
 
 

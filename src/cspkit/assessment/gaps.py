@@ -143,7 +143,7 @@ class DataRequirement:
     def gap(self) -> DataGap:
         """The need set out as a data gap, where it first arises."""
         return DataGap(missing=self.missing, would_fill=self.need.would_fill,
-                       owner=self.need.owner,
+                       owner=self.need.owner, key=self.need.id,
                        theme=self.themes[0] if len(self.themes) == 1 else None)
 
 

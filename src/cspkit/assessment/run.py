@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cspkit.assessment.advice import analyst_advice
@@ -102,6 +102,7 @@ def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Pat
                                     progress=step, residents=residents)
     finally:
         con.disconnect()
+    document = replace(document, metadata=replace(document.metadata, warehouse=str(warehouse)))
     run = AssessmentRun(document=document, out_dir=Path(out_dir),
                         advice=analyst_advice(config, document,
                                               config_name=Path(config_path).name))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -249,3 +250,12 @@ small numbers, so treat the percentage with caution.'
         amount = (f"{way} from 0" if self.previous == 0
                   else f"{way} {percent_text(self.pct_change)}")
         return f"{amount}, {'significant' if self.significant else 'not significant'}"
+
+
+def slug(text: str) -> str:
+    """Words as a key: lower case, runs of other characters as one hyphen.
+
+    >>> slug("Violence and sexual offences")
+    'violence-and-sexual-offences'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

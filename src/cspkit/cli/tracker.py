@@ -1,5 +1,5 @@
 """``csp tracker``: the plan tracker's data from the command line (import documents, write
-progress reports)."""
+progress reports, publish an assessment or a scan)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from cspkit.site.bootstrap import django_setup
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``tracker`` command group (``import``, ``report``) to ``app``."""
+    """Add the ``tracker`` command group (``import``, ``report``, ``publish``) to ``app``."""
     tracker_app = typer.Typer(help="The Community Safety Plan tracker's data: import documents, "
-                              "write progress reports.", no_args_is_help=True)
+                              "write progress reports, publish assessments.",
+                              no_args_is_help=True)
     tracker_app.command("import")(import_command)
     tracker_app.command("report")(report_command)
+    tracker_app.command("publish")(publish_command)
     app.add_typer(tracker_app, name="tracker")
 
 
@@ -66,3 +68,28 @@ def report_command(
 
     write_progress_report(out=out, meeting=meeting_date, plan_id=plan_id, cover=cover)
     typer.echo(f"Wrote {out}")
+
+
+def publish_command(
+    folder: Annotated[Path, typer.Argument(help="The folder csp assess or csp scan wrote.")],
+    username: Annotated[str, typer.Option(
+        "--as", help="User name of the administrator publishing.")],
+    plan_id: Annotated[int | None, typer.Option(
+        "--plan", help="Plan id to publish into. Default: the latest plan.")] = None,
+) -> None:
+    """Publish an assessment's recommendations (with their findings) and data gaps into the
+    plan's registers, or a scan's flagged issues into its emerging-issues watch list.
+
+    Publishing the same folder again changes nothing; next year's assessment updates the
+    entries still open, carries open ones forward from the previous plan and proposes for
+    closure the data gaps it no longer has. A folder of another partnership, or older than
+    one already published, is refused and nothing is written.
+    """
+    django_setup()
+    from django.utils import timezone
+
+    from cspkit.tracker.services.publishing import publish_folder
+
+    for line in publish_folder(folder=folder, username=username, plan_id=plan_id,
+                               now=timezone.now()):
+        typer.echo(line)

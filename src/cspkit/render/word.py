@@ -304,6 +304,10 @@ class _Writer:
                     _styled_text(paragraph, recommendation.text)
                     if recommendation.owner:
                         paragraph.add_run(f" (Lead: {recommendation.owner})").italic = True
+                    for finding in recommendation.findings:
+                        evidence = self.word.add_paragraph(style="List Bullet 2")
+                        evidence.add_run("Evidence: ").bold = True
+                        _styled_text(evidence, finding.sentence)
             elif isinstance(item, NumberedList):
                 for text in item.items:
                     _styled_text(self.word.add_paragraph(style="List Number"), text)

@@ -54,5 +54,6 @@ urlpatterns = [
         {"kind": "data_requirement"},
         name="data_requirement_history",
     ),
+    path("watch-list/", registers.watch_list_view, name="watch_list"),
     path("history/", history.history_view, name="history"),
 ]

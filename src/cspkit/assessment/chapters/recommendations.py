@@ -15,6 +15,7 @@ from cspkit.assessment.document import (
     Table,
 )
 from cspkit.assessment.gaps import DataRequirement
+from cspkit.assessment.wording import slug
 
 DATA_REQUIREMENTS_TABLE = "data_requirements"
 
@@ -28,20 +29,49 @@ def themes_text(themes: Sequence[str], all_themes: Sequence[str]) -> str:
     return "Every theme" if set(themes) == set(all_themes) else "; ".join(themes)
 
 
-def recommendations_chapter(config: PartnershipConfig,
-                            register: Sequence[DataRequirement]) -> Section:
-    """Recommendations for the board, then the data requirements register: one row per
-    distinct data need, with the agency that holds it and the themes it serves."""
-    children: list[Block]
-    if config.recommendations:
-        children = [
+def config_key(text: str) -> str:
+    """The stable key of a recommendation written in the configuration: its words, so the
+    same recommendation next year is the same entry in the plan tracker.
+
+    >>> config_key("Commission a problem profile of town-centre robbery.")
+    'agreed:commission-a-problem-profile-of-town-centre-robbery'
+    """
+    return "agreed:" + slug(text)[:80]
+
+
+def recommendation_blocks(config: PartnershipConfig,
+                          drafts: Sequence[Recommendation]) -> list[Block]:
+    """The agreed recommendations (the configuration's, then the drafts the partnership
+    agreed), then the drafts still proposed, each with the findings it rests on."""
+    agreed = [Recommendation(text, key=config_key(text)) for text in config.recommendations]
+    agreed += [d for d in drafts if d.agreed]
+    proposed = [d for d in drafts if not d.agreed]
+    children: list[Block] = []
+    if agreed:
+        children += [
             Paragraph(f"{config.name} is asked to approve the following recommendations for "
                       "the coming strategic period."),
-            RecommendationList(tuple(Recommendation(text) for text in config.recommendations)),
+            RecommendationList(tuple(agreed)),
         ]
-    else:
-        children = [Paragraph("The recommendations are to be agreed by the partnership once it "
-                              "has discussed the findings of this assessment.")]
+    elif not proposed:
+        children.append(Paragraph("The recommendations are to be agreed by the partnership "
+                                  "once it has discussed the findings of this assessment."))
+    if proposed:
+        children += [
+            Paragraph("**Proposed for discussion.** The findings of this assessment suggest "
+                      f"the following draft recommendations, which {config.name} has not yet "
+                      "agreed. Each names the findings it rests on."),
+            RecommendationList(tuple(proposed)),
+        ]
+    return children
+
+
+def recommendations_chapter(config: PartnershipConfig, register: Sequence[DataRequirement],
+                            drafts: Sequence[Recommendation] = ()) -> Section:
+    """Recommendations for the board (agreed, then proposed from the findings), then the
+    data requirements register: one row per distinct data need, with the agency that holds
+    it and the themes it serves."""
+    children = recommendation_blocks(config, drafts)
     names = [theme.name for theme in config.themes]
     register_blocks: list[Block] = [Paragraph(
         "The data requirements register: each data need the chapters name, once, with the "

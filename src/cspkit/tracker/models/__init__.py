@@ -5,6 +5,8 @@ from cspkit.tracker.models.plan import Action, ActionUpdate, Plan, SubAction, Th
 from cspkit.tracker.models.registers import (
     DataRequirement,
     DataRequirementUpdate,
+    EmergingIssue,
+    PublishedAssessment,
     Recommendation,
     RecommendationUpdate,
 )
@@ -15,9 +17,11 @@ __all__ = [
     "Agency",
     "DataRequirement",
     "DataRequirementUpdate",
+    "EmergingIssue",
     "Partnership",
     "Person",
     "Plan",
+    "PublishedAssessment",
     "Recommendation",
     "RecommendationUpdate",
     "Role",

@@ -1,13 +1,49 @@
-"""The recommendations register and the data requirements register."""
+"""The recommendations register and the data requirements register, and the assessments
+published into them."""
 
 from __future__ import annotations
 
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from cspkit.tracker.models.people import Agency
+from cspkit.tracker.models.people import Agency, Partnership
 from cspkit.tracker.models.plan import Action, Plan, Theme, Update
 from cspkit.tracker.status import RagStatus
+
+
+class PublishedAssessment(models.Model):
+    """An assessment or scanning bulletin published into a plan (``csp tracker publish``).
+
+    Its period and manifest hash let publishing refuse an assessment older than one already
+    published, and recognise the same assessment published again.
+    """
+
+    class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", "Strategic assessment"
+        SCAN = "scan", "Scanning bulletin"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="published_assessments"
+    )
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="published_assessments")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ASSESSMENT)
+    title = models.CharField(max_length=200)
+    period_start = models.CharField(max_length=7, help_text="First month, YYYY-MM.")
+    period_end = models.CharField(max_length=7, help_text="Last month, YYYY-MM.")
+    manifest_sha256 = models.CharField(max_length=64)
+    warehouse = models.CharField(max_length=500, blank=True)
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-period_end", "-published_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "manifest_sha256"], name="published_assessment_unique_manifest"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Recommendation(models.Model):
@@ -45,6 +81,24 @@ class Recommendation(models.Model):
         blank=True,
         related_name="from_recommendation",
     )
+    key = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Stable key of a published recommendation, kept from year to year.",
+    )
+    agreed = models.BooleanField(
+        default=True, help_text="False: proposed by the assessment, not yet agreed."
+    )
+    findings = models.JSONField(
+        default=list, blank=True, help_text="The findings behind it: sentence, figures, table."
+    )
+    published_in = models.ForeignKey(
+        PublishedAssessment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+    )
     history = HistoricalRecords(m2m_fields=[agencies])
 
     class Meta:
@@ -52,7 +106,12 @@ class Recommendation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "reference"], name="recommendation_unique_reference"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "key"],
+                condition=~models.Q(key=""),
+                name="recommendation_unique_key",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -89,6 +148,34 @@ class DataRequirement(models.Model):
         blank=True,
         help_text="Key of the data-quality measure tracking this gap, if any.",
     )
+    key = models.CharField(
+        max_length=200, blank=True, help_text="The data need's key, for a published gap."
+    )
+    suggested_owner = models.CharField(
+        max_length=200, blank=True, help_text="The agency the assessment names as holding the data."
+    )
+    published_in = models.ForeignKey(
+        PublishedAssessment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="data_requirements",
+    )
+    closure_proposed_in = models.ForeignKey(
+        PublishedAssessment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="closures_proposed",
+        help_text="The later assessment that no longer lacks these data (they arrived).",
+    )
+    carried_forward_from = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_forward_to",
+    )
     history = HistoricalRecords(m2m_fields=[lead_agencies])
 
     class Meta:
@@ -96,7 +183,12 @@ class DataRequirement(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "reference"], name="data_requirement_unique_reference"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "key"],
+                condition=~models.Q(key=""),
+                name="data_requirement_unique_key",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -114,3 +206,34 @@ class DataRequirementUpdate(Update):
 
     class Meta(Update.Meta):
         pass
+
+
+class EmergingIssue(models.Model):
+    """A series the monthly scan flagged, on the plan's emerging-issues watch list so the
+    next meeting sees it. One entry per month and series (``key``)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="emerging_issues")
+    month = models.CharField(max_length=7, help_text="The month scanned, YYYY-MM.")
+    key = models.CharField(max_length=300, help_text="Area code, category and test.")
+    area_code = models.CharField(max_length=12)
+    area_name = models.CharField(max_length=200)
+    category = models.CharField(max_length=200)
+    test = models.CharField(max_length=40)
+    observed = models.PositiveIntegerField()
+    expected = models.FloatField()
+    upper_limit = models.FloatField(null=True, blank=True)
+    q_value = models.FloatField()
+    published_in = models.ForeignKey(
+        PublishedAssessment, on_delete=models.CASCADE, related_name="emerging_issues"
+    )
+
+    class Meta:
+        ordering = ["-month", "q_value", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "month", "key"], name="emerging_issue_unique_month_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} in {self.area_name}, {self.month}"

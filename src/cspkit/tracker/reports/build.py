@@ -19,6 +19,7 @@ from cspkit.tracker.models import (
     Agency,
     DataRequirement,
     DataRequirementUpdate,
+    EmergingIssue,
     Person,
     Plan,
     Recommendation,
@@ -66,6 +67,7 @@ def build_progress_report(
         update_every_days=plan.update_every_days,
         signed_by=_signature(signed_by) if signed_by else ProgressReport.signed_by,
         signed_on=signed_on or meeting_date,
+        **_watch_list(plan, meeting_date),
     )
     paragraphs = (
         cover_paragraphs if cover_paragraphs is not None else default_cover_paragraphs(report)
@@ -73,6 +75,25 @@ def build_progress_report(
     return ProgressReport(
         **{**report.__dict__, "cover_paragraphs": tuple(p.strip() for p in paragraphs)}
     )
+
+
+def _watch_list(plan: Plan, meeting_date: date) -> dict[str, object]:
+    """The issues of the latest month scanned and published by the meeting date."""
+    published = EmergingIssue.objects.filter(
+        plan=plan, published_in__published_at__date__lte=meeting_date
+    )
+    latest = published.order_by("-month").values_list("month", flat=True).first()
+    if latest is None:
+        return {}
+    issues = published.filter(month=latest).order_by("q_value", "key")
+    return {
+        "watch_month": latest,
+        "watch_list": tuple(
+            f"{i.category} in {i.area_name} ({i.observed:,} against about "
+            f"{i.expected:,.0f} expected)"
+            for i in issues
+        ),
+    }
 
 
 def _flags(

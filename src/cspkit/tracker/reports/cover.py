@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -62,6 +63,13 @@ def default_cover_paragraphs(report: ProgressReport) -> list[str]:
         paragraphs.append(
             f"Of the {_plural(len(registers), 'register entry')}: "
             f"{_status_counts([entry.status for entry in registers])}."
+        )
+    if report.watch_list:
+        year, month = report.watch_month.split("-")
+        paragraphs.append(
+            f"The monthly scan of {calendar.month_name[int(month)]} {year} flagged "
+            f"{_plural(len(report.watch_list), 'emerging issue')} for the partnership to "
+            f"watch: {'; '.join(report.watch_list)}."
         )
     overdue = [number for number, action in numbered if OVERDUE in action.flags]
     quiet = [number for number, action in numbered if NO_RECENT_UPDATE in action.flags]

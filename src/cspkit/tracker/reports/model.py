@@ -116,6 +116,10 @@ class ProgressReport:
     # wrote the report (the analyst's name and title) and the date it was written.
     signed_by: str = "Community Safety Analyst"
     signed_on: date | None = None
+    # The emerging issues the latest scan published by the meeting flagged, as
+    # "Robbery in Central (14 in the month against about 4 expected)", and its month.
+    watch_month: str = ""
+    watch_list: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:

@@ -11,6 +11,7 @@ from cspkit.tracker.models import (
     Agency,
     DataRequirement,
     DataRequirementUpdate,
+    EmergingIssue,
     Plan,
     Recommendation,
     RecommendationUpdate,
@@ -65,7 +66,7 @@ def recommendation_get(*, fetched_by: User, pk: int) -> Recommendation:
     reader_required(fetched_by)
     entry = (
         Recommendation.objects.select_related(
-            "plan", "theme", "plan_action__theme", "carried_forward_from__plan"
+            "plan", "theme", "plan_action__theme", "carried_forward_from__plan", "published_in"
         )
         .prefetch_related(
             "agencies",
@@ -116,10 +117,19 @@ def data_requirement_list(
             | Q(action__icontains=filters.search)
             | Q(reference__icontains=filters.search)
         )
-    return entries.prefetch_related(
+    return entries.select_related("closure_proposed_in").prefetch_related(
         "lead_agencies",
         Prefetch("updates", queryset=DataRequirementUpdate.objects.select_related("author")),
     )
+
+
+def emerging_issue_list(*, fetched_by: User, plan: Plan) -> list[tuple[str, list[EmergingIssue]]]:
+    """The plan's watch list: the flagged issues of each month published, newest first."""
+    reader_required(fetched_by)
+    months: dict[str, list[EmergingIssue]] = {}
+    for issue in EmergingIssue.objects.filter(plan=plan).order_by("-month", "q_value", "key"):
+        months.setdefault(issue.month, []).append(issue)
+    return list(months.items())
 
 
 def data_requirement_get(*, fetched_by: User, pk: int) -> DataRequirement:

@@ -80,6 +80,10 @@ def recommendation_carry_forward(
         source=locked.source,
         status=locked.status,
         carried_forward_from=locked,
+        key=locked.key,
+        agreed=locked.agreed,
+        findings=locked.findings,
+        published_in=locked.published_in,
     )
     copy._history_user = carried_by
     copy.full_clean()

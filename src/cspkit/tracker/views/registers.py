@@ -31,6 +31,7 @@ from cspkit.tracker.selectors.registers import (
     agency_list,
     data_requirement_get,
     data_requirement_list,
+    emerging_issue_list,
     recommendation_get,
     recommendation_list,
     recommendation_next_plan,
@@ -92,6 +93,16 @@ def data_requirement_list_view(request: HttpRequest) -> HttpResponse:
         "tracker/data_requirements.html",
         {"plan": plan, "form": form, "entries": entries},
     )
+
+
+@login_required
+def watch_list_view(request: HttpRequest) -> HttpResponse:
+    """The emerging issues the monthly scans flagged, by month."""
+    plan = requested_plan(request)
+    if plan is None:
+        return render(request, "tracker/no_plan.html")
+    months = emerging_issue_list(fetched_by=request.user, plan=plan)
+    return render(request, "tracker/watch_list.html", {"plan": plan, "months": months})
 
 
 def _entry_page(

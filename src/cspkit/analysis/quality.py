@@ -270,9 +270,12 @@ def rejected_rows(con: BaseBackend, *, months: Sequence[str] | None = None) -> p
         f"WHERE l.status IN ('loaded', 'partly_replaced'){where} GROUP BY r.source, r.month"
     ).to_pandas()
     frame = frame.rename(columns={"n": "rows"}).assign(rows=lambda t: t["rows"].astype("int64"))
-    frame["month"] = frame["month"].where(frame["month"].notna(), None)
-    return (frame.sort_values(["source", "month"], na_position="first")[columns]
-            .reset_index(drop=True))
+    frame = frame.sort_values(["source", "month"], na_position="first")[columns].reset_index(
+        drop=True)
+    # None, not NaN, for a month not known (pandas would store missing text as NaN).
+    frame["month"] = pd.Series([m if isinstance(m, str) else None for m in frame["month"]],
+                               dtype=object)
+    return frame
 
 
 def data_quality(con: BaseBackend, *, areas: str | Sequence[str] | None = None,

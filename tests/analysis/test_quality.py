@@ -110,3 +110,26 @@ def test_measure_keys_name_a_source_and_one_of_its_fields():
         parse_measure_key("police_asb.last_outcome")
     with pytest.raises(CspError, match="not a completeness measure"):
         parse_measure_key("victim ethnicity")
+
+
+def test_csp_status_shows_completeness_and_rejected_rows(warehouse, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from cspkit.cli import app
+
+    load_partner(warehouse, [asb_export(tmp_path)], mapping=load_mapping("council_asb"))
+    warehouse.disconnect()
+    runner = CliRunner()
+    shown = runner.invoke(app, ["status", "-w", str(tmp_path / "w.duckdb")], terminal_width=200)
+    assert shown.exit_code == 0, shown.output
+    lines = {" ".join(line.split()[:-2]): line.split()[-2:] for line in shown.output.splitlines()
+             if line.strip().startswith("council_asb")}
+    assert lines["council_asb Ethnicity"] == ["50.0%", "0.0%"]
+    assert lines["council_asb Rows rejected at load"] == ["2", "0"]
+    assert "rows rejected whose date could not be read: 1" in shown.output
+    data = json.loads(runner.invoke(app, ["status", "-w", str(tmp_path / "w.duckdb"),
+                                          "--json"]).output)
+    assert {"source": "council_asb", "month": "2025-02", "field": "person_key", "rows": 2,
+            "complete": 1, "share": 50.0} in data["completeness"]

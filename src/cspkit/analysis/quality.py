@@ -283,3 +283,40 @@ def data_quality(con: BaseBackend, *, areas: str | Sequence[str] | None = None,
     """Completeness (:func:`completeness`) and rejected rows (:func:`rejected_rows`)."""
     return DataQuality(completeness=completeness(con, areas=areas, months=months),
                        rejected=rejected_rows(con, months=months))
+
+
+def recent_table(quality: DataQuality, *, months: int = 6) -> pd.DataFrame:
+    """The last ``months`` months of every measure as display text, for ``csp status``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``source``, ``measure`` (a field's label, or "Rows rejected at load"), then one
+        column per month: completeness as ``97.5%``, rejected rows as a count; ``–`` where
+        the source has no rows that month.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"source": ["fire"], "month": ["2025-01"], "field": ["date_time"],
+    ...                   "rows": [8], "complete": [6], "share": [75.0]})
+    >>> r = pd.DataFrame({"source": ["fire"], "month": ["2025-01"], "rows": [2]})
+    >>> recent_table(DataQuality(c, r)).values.tolist()
+    [['fire', 'Date and time', '75.0%'], ['fire', 'Rows rejected at load', '2']]
+    """
+    c, r = quality.completeness, quality.rejected
+    shown = sorted({*c["month"], *r["month"].dropna()})[-months:]
+    lines = []
+    for source in sorted({*c["source"], *r["source"]}):
+        mine = c[c["source"] == source]
+        for key in fields_of(source):
+            values = dict(zip(mine.loc[mine["field"] == key, "month"],
+                              mine.loc[mine["field"] == key, "share"], strict=True))
+            if values:
+                lines.append([source, FIELDS[key].label,
+                              *(f"{values[m]:.1f}%" if m in values else "–" for m in shown)])
+        rejected = r[r["source"] == source]
+        if not rejected.empty:
+            counts = dict(zip(rejected["month"], rejected["rows"], strict=True))
+            lines.append([source, "Rows rejected at load",
+                          *(f"{counts.get(m, 0):,}" for m in shown)])
+    return pd.DataFrame(lines, columns=["source", "measure", *shown])

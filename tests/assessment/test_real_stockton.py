@@ -345,3 +345,29 @@ def test_stockton_ward_findings_are_the_changes_significant_across_wards_in_plai
                  "Acquisitive crime in Mandale & Victoria rose by 30% (645 → 837)"):
         assert any(text in s for s in sentences), text
     assert not any("Newtown" in s for s in sentences if s.startswith("Anti-social"))
+
+
+@pytest.mark.real_data
+def test_stockton_appendix_completeness_equals_sql_over_the_raw_files(stockton_document,
+                                                                      shared_data):
+    street = (f"read_csv('{shared_data}/police-uk/cleveland/street/*.csv.gz', header=true, "
+              "all_varchar=true)")
+    shares = duckdb.sql(f"""
+        SELECT substr(Month, 1, 4) AS yr,
+               avg(CASE WHEN "Last outcome category" IS NOT NULL AND
+                             "Last outcome category" <> 'Status update unavailable'
+                        THEN 1.0 ELSE 0.0 END) AS outcome
+        FROM {street}
+        WHERE "Crime type" <> 'Anti-social behaviour'
+          AND ("LSOA code" IS NULL OR "LSOA name" LIKE 'Stockton-on-Tees %')
+          AND Month BETWEEN '2024-01' AND '2025-12'
+        GROUP BY 1""").df().set_index("yr")["outcome"]
+    table = next(t for t in stockton_document.tables() if t.id == "record_completeness")
+    rows = {(r[0], r[1]): r for r in table.rows}
+    outcome = rows[("police.uk recorded crime", "Last outcome")]
+    assert outcome[2] == pytest.approx(shares["2025"]) and outcome[3] == pytest.approx(
+        shares["2024"])
+    assert rows[("police.uk anti-social behaviour", "Location")][2:4] == (1.0, 1.0)
+    chart = next(c for c in stockton_document.figures()
+                 if c.id == "record_completeness_by_month")
+    assert len(chart.spec["data"]["values"]) == 24 * 5

@@ -110,15 +110,17 @@ def _completeness(evidence: Evidence) -> list[Block]:
                           "completeness of their fields cannot be measured.")]
     lines, series = [], []
     for (source, key), rows in c.groupby(["source", "field"], sort=False):
-        label = f"{source_name(source)}: {FIELDS[key].label.lower()}"
+        field = FIELDS[key].label
+        label = f"{source_name(source)}: {field[0].lower()}{field[1:]}"
         low = rows.loc[rows["share"].idxmin()]
         lines.append({
-            "data": source_name(source), "field": FIELDS[key].label,
+            "data": source_name(source), "field": field,
             "strategic": _period_share(rows, tuple(evidence.period.months)),
             "comparison": _period_share(rows, tuple(evidence.comparison.months)),
             "lowest": f"{float(low['share']):.1f}% ({low['month']})",
         })
-        series.append(rows.assign(series=label)[["month", "series", "share"]])
+        if (rows["share"] < 100).any():
+            series.append(rows.assign(series=label)[["month", "series", "share"]])
     table = Table(
         id=COMPLETENESS_TABLE, caption="Records holding each field that matters, by period",
         columns=(Column("data", "Data"), Column("field", "Field"),
@@ -133,11 +135,18 @@ def _completeness(evidence: Evidence) -> list[Block]:
                "Date and time: both the day and the time of day are recorded. Age, sex, "
                "ethnicity, home area and person key are counted over the people named in "
                "the records; \"not stated\" counts as not recorded.",))
+    complete = len(lines) - len(series)
+    always = (f"Of the {count_text(len(lines))} fields measured, {count_text(complete)} "
+              "were complete in every month" + (
+                  "; the chart shows the rest." if series else "."))
+    if not series:
+        return [table, Paragraph(always), *_rejected(evidence)]
     chart = share_chart(
-        id="record_completeness_by_month", title="Records holding each field, by month",
+        id="record_completeness_by_month",
+        title="Records holding each field, by month (fields not always complete)",
         series=pd.concat(series, ignore_index=True), what="records holding the field (%)",
         source="analysis.quality.completeness", table_id=COMPLETENESS_TABLE)
-    return [table, chart, *_rejected(evidence)]
+    return [table, *([Paragraph(always)] if complete else []), chart, *_rejected(evidence)]
 
 
 def _rejected(evidence: Evidence) -> list[Block]:

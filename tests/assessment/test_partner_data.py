@@ -102,3 +102,14 @@ def test_a_data_gap_closes_when_its_data_arrive_and_a_note_in_words_stays(partne
     assert [type(b) for b in young] == [Paragraph]
     assert young[0].text.startswith("The partner data are loaded, but this theme names no "
                                     "crime types or flags")
+
+
+def test_appendix_measures_partner_fields_and_reports_records_left_out(partner_document):
+    table = next(t for t in partner_document.tables() if t.id == "record_completeness")
+    fields = {(r[0], r[1]) for r in table.rows}
+    assert ("council anti-social behaviour case records", "Ethnicity") in fields
+    assert ("council anti-social behaviour case records", "Date and time") in fields
+    assert all(0 <= r[2] <= 1 for r in table.rows if r[2] is not None)
+    texts = [b.text for s in partner_document.all_sections() if s.id == "completeness_of_records"
+             for b in s.children if hasattr(b, "text")]
+    assert any("police.uk files are loaded whole or not at all" in t for t in texts)

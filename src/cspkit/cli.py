@@ -23,6 +23,7 @@ from cspkit.privacy import commands as privacy_commands
 from cspkit.sources import fetch_commands
 from cspkit.sources.partner import commands as partner_commands
 from cspkit.tracker import commands as tracker_commands
+from cspkit.tracker import quality_commands
 from cspkit.tracker.importers import commands as import_commands
 from cspkit.tracker.reports import commands as report_commands
 from cspkit.warehouse import DEFAULT_WAREHOUSE
@@ -233,6 +234,7 @@ tracker_app = typer.Typer(help="The Community Safety Plan tracker's data: import
                           no_args_is_help=True)
 import_commands.register(tracker_app)
 report_commands.register(tracker_app)
+quality_commands.register(tracker_app)
 app.add_typer(tracker_app, name="tracker")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -167,7 +168,8 @@ def _build(*, today: date, start: date, password: str) -> Plan:
             data_gap=gap,
             action=action_text,
             lead_agencies=[agencies[key] for key in agency_keys],
-            quality_measure=measure,
+            quality_measure=measure[0] if measure else "",
+            quality_threshold=Decimal(measure[1]) if measure else None,
         )
         write_updates(
             data_requirement_update_create, {"data_requirement": entry}, entry, updates, days_ago

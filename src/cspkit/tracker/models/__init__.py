@@ -5,6 +5,7 @@ from cspkit.tracker.models.plan import Action, ActionUpdate, Plan, SubAction, Th
 from cspkit.tracker.models.registers import (
     DataRequirement,
     DataRequirementUpdate,
+    QualityReading,
     Recommendation,
     RecommendationUpdate,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "Partnership",
     "Person",
     "Plan",
+    "QualityReading",
     "Recommendation",
     "RecommendationUpdate",
     "Role",

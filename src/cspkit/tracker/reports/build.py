@@ -36,6 +36,7 @@ from cspkit.tracker.reports.model import (
     RecommendationLine,
     ThemeSection,
 )
+from cspkit.tracker.selectors.quality import data_requirement_quality
 from cspkit.tracker.status import RagStatus
 
 _NEWEST_FIRST = ("-written_on", "-created_at", "-id")
@@ -236,6 +237,7 @@ def _data_requirements(plan: Plan, meeting_date: date) -> Iterable[DataRequireme
             ),
         )
     )
+    quality = data_requirement_quality(entries)
     for entry in entries:
         status, update = _latest(entry)
         yield DataRequirementLine(
@@ -246,6 +248,7 @@ def _data_requirements(plan: Plan, meeting_date: date) -> Iterable[DataRequireme
             status=status,
             update=update,
             flags=_flags(status, update, plan, meeting_date),
+            measure=quality[entry.pk].describe() if entry.pk in quality else "",
         )
 
 

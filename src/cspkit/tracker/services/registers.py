@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -141,6 +142,7 @@ def data_requirement_create(
     action: str = "",
     lead_agencies: Iterable[Agency] = (),
     quality_measure: str = "",
+    quality_threshold: Decimal | None = None,
 ) -> DataRequirement:
     administrator_required(created_by)
     entry = DataRequirement(
@@ -149,6 +151,7 @@ def data_requirement_create(
         data_gap=data_gap,
         action=action,
         quality_measure=quality_measure,
+        quality_threshold=quality_threshold,
     )
     entry._history_user = created_by
     entry.full_clean()

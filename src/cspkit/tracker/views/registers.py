@@ -77,12 +77,7 @@ def recommendation_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tracker/recommendations.html",
-        {
-            "plan": plan,
-            "form": form,
-            "entries": entries,
-            "quality": data_requirement_quality(entries),
-        },
+        {"plan": plan, "form": form, "entries": entries},
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import ibis
 import pytest
 
 from cspkit.analysis.quality import (
@@ -133,3 +134,16 @@ def test_csp_status_shows_completeness_and_rejected_rows(warehouse, tmp_path):
                                           "--json"]).output)
     assert {"source": "council_asb", "month": "2025-02", "field": "person_key", "rows": 2,
             "complete": 1, "share": 50.0} in data["completeness"]
+
+
+def test_a_warehouse_from_before_partner_loading_still_gives_police_measures(warehouse,
+                                                                            tmp_path):
+    from cspkit.warehouse.schema import TABLES
+
+    old = {n: t for n, t in TABLES["person_involvement"].schema.items() if n != "month"}
+    warehouse.drop_table("person_involvement")
+    warehouse.create_table("person_involvement", schema=ibis.schema(old))
+    load_paths(warehouse, [street_file(tmp_path / "police", "2024-01",
+                                       [street_row("2024-01", A1, "Burglary", 1)])])
+    assert shares(completeness(warehouse), "police_crime", "2024-01") == {
+        "location": (1, 1), "lsoa": (1, 1), "last_outcome": (1, 1)}

@@ -135,8 +135,11 @@ def completeness(con: BaseBackend, *, areas: str | Sequence[str] | None = None,
     """
     lsoa_codes = resolve_areas(con, areas).lsoa_codes if areas is not None else None
     where = _scope_sql(lsoa_codes, months)
-    frame = pd.concat([_counts(con, table, where)
-                       for table in ("incident", "person_involvement")], ignore_index=True)
+    # A warehouse made before partner loading has a person table without months (and,
+    # necessarily, without rows): it has no person measures.
+    tables = ["incident"] + (["person_involvement"]
+                             if "month" in con.table("person_involvement").columns else [])
+    frame = pd.concat([_counts(con, table, where) for table in tables], ignore_index=True)
     columns = ["source", "month", "field", "rows", "complete", "share"]
     if frame.empty:
         return pd.DataFrame(columns=columns)

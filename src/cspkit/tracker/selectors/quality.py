@@ -69,7 +69,8 @@ class QualityStatus:
         if self.latest is None:
             return f"{self.label}: not measured yet{target}."
         months = ", ".join(f"{r.share:.1f}%" for r in self.trend)
-        return (f"{self.label}: {self.latest.share:.1f}% of records in {self.latest.month}{target}; "
+        latest = self.latest
+        return (f"{self.label}: {latest.share:.1f}% of records in {latest.month}{target}; "
                 f"last {len(self.trend)} months: {months}.")
 
 

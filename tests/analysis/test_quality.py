@@ -7,14 +7,9 @@ from pathlib import Path
 import ibis
 import pytest
 
-from cspkit.analysis.quality import (
-    completeness,
-    data_quality,
-    fields_of,
-    parse_measure_key,
-    rejected_rows,
-)
+from cspkit.analysis.quality import completeness, data_quality, rejected_rows
 from cspkit.errors import CspError, LoadFailed
+from cspkit.sources.completeness import fields_of, parse_measure_key
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
 from cspkit.warehouse.load import load_paths

@@ -24,19 +24,8 @@ import pandas as pd
 from ibis.backends import BaseBackend
 
 from cspkit.analysis.scope import resolve_areas
-from cspkit.sources.completeness import (
-    FIELDS,
-    NO_OUTCOME,
-    POLICE_SOURCES,
-    QualityField,
-    fields_of,
-    measure_key,
-    parse_measure_key,
-)
+from cspkit.sources.completeness import FIELDS, fields_of
 
-__all__ = ["FIELDS", "NO_OUTCOME", "POLICE_SOURCES", "DataQuality", "QualityField",
-           "completeness", "data_quality", "fields_of", "measure_key", "parse_measure_key",
-           "recent_table", "rejected_rows"]
 
 @dataclass(frozen=True, eq=False)
 class DataQuality:
@@ -53,13 +42,6 @@ class DataQuality:
 
     completeness: pd.DataFrame
     rejected: pd.DataFrame
-
-    def series(self, source: str, field: str) -> pd.DataFrame:
-        """One field's completeness over time (``month``, ``rows``, ``complete``, ``share``)."""
-        c = self.completeness
-        return (c[(c["source"] == source) & (c["field"] == field)]
-                [["month", "rows", "complete", "share"]].sort_values("month")
-                .reset_index(drop=True))
 
 
 def _in_list(values: Sequence[str]) -> str:

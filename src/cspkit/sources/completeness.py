@@ -14,7 +14,6 @@ from cspkit.errors import CspError
 CRIME = "police_crime"
 ASB = "police_asb"
 
-POLICE_SOURCES = (CRIME, ASB)
 NO_OUTCOME = "Status update unavailable"
 
 
@@ -86,17 +85,6 @@ def fields_of(source: str) -> tuple[str, ...]:
     ('location', 'lsoa')
     """
     return SOURCE_FIELDS.get(source, PARTNER_FIELDS)
-
-
-def measure_key(source: str, field: str) -> str:
-    """The key naming a completeness measure, ``source.field``.
-
-    Examples
-    --------
-    >>> measure_key("police_crime", "last_outcome")
-    'police_crime.last_outcome'
-    """
-    return f"{source}.{field}"
 
 
 def parse_measure_key(key: str) -> tuple[str, str]:

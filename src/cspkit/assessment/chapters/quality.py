@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cspkit.analysis.quality import FIELDS, NO_OUTCOME
 from cspkit.analysis.scope import ASB, CRIME
 from cspkit.assessment.chapters.parts import trend_gaps, unavailable_callout
 from cspkit.assessment.chapters.peers import england_coverage, no_england_text
@@ -12,6 +11,7 @@ from cspkit.assessment.document import Block, Callout, Column, Paragraph, Sectio
 from cspkit.assessment.evidence import Evidence, Unavailable
 from cspkit.assessment.figures import share_chart
 from cspkit.assessment.wording import count_text
+from cspkit.sources.completeness import FIELDS
 from cspkit.sources.names import data_set_name, force_name, source_name
 
 MONTHS_TABLE = "data_coverage_by_month"
@@ -129,12 +129,10 @@ def _completeness(evidence: Evidence) -> list[Block]:
                  Column("lowest", "Lowest month")),
         rows=pd.DataFrame(lines), source="analysis.quality.completeness",
         notes=("A record counts when it was placed in the partnership's areas or could not "
-               "be placed anywhere (it may belong to the partnership). Location: the record "
-               "has a map point. Small area: it names its LSOA, or a postcode that places it "
-               f"in one. Last outcome: the crime has an outcome other than \"{NO_OUTCOME}\". "
-               "Date and time: both the day and the time of day are recorded. Age, sex, "
-               "ethnicity, home area and person key are counted over the people named in "
-               "the records; \"not stated\" counts as not recorded.",))
+               "be placed anywhere (it may belong to the partnership). Age, sex, ethnicity, "
+               "home area and person key are counted over the people named in the records. "
+               + " ".join(f"{FIELDS[key].label}: {FIELDS[key].definition}."
+                          for key in FIELDS if key in set(c["field"])),))
     complete = len(lines) - len(series)
     always = (f"Of the {count_text(len(lines))} fields measured, {count_text(complete)} "
               "were complete in every month" + (

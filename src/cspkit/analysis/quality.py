@@ -76,10 +76,11 @@ def _counts(con: BaseBackend, table: str, where: str) -> pd.DataFrame:
                f"WHERE r.incident_id IN (SELECT i.incident_id FROM incident i WHERE {where}) "
                "GROUP BY r.source, r.month")
     else:
-        sql = (f"SELECT r.source, r.month, COUNT(*) AS n_rows, {sums} "
+        # A person counts in the month of the incident they were involved in.
+        sql = (f"SELECT r.source, i.month, COUNT(*) AS n_rows, {sums} "
                "FROM person_involvement r JOIN incident i "
                f"ON i.incident_id = r.incident_id AND i.source = r.source WHERE {where} "
-               "GROUP BY r.source, r.month")
+               "GROUP BY r.source, i.month")
     wide = con.sql(sql).to_pandas()
     long = wide.melt(id_vars=["source", "month", "n_rows"],
                      value_vars=[f.key for f in fields], var_name="field",
@@ -117,11 +118,8 @@ def completeness(con: BaseBackend, *, areas: str | Sequence[str] | None = None,
     """
     lsoa_codes = resolve_areas(con, areas).lsoa_codes if areas is not None else None
     where = _scope_sql(lsoa_codes, months)
-    # A warehouse made before partner loading has a person table without months (and,
-    # necessarily, without rows): it has no person measures.
-    tables = ["incident"] + (["person_involvement"]
-                             if "month" in con.table("person_involvement").columns else [])
-    frame = pd.concat([_counts(con, table, where) for table in tables], ignore_index=True)
+    frame = pd.concat([_counts(con, table, where)
+                       for table in ("incident", "person_involvement")], ignore_index=True)
     columns = ["source", "month", "field", "rows", "complete", "share"]
     if frame.empty:
         return pd.DataFrame(columns=columns)

@@ -138,3 +138,14 @@ def test_people_tables_cite_only_the_partner_data_that_recorded_the_people(
     victims = next(t for t in partner_document.tables() if t.id == "violence_victim_profile")
     cited = [name for source, name in PARTNER_DATA_NAMES.items() if name in victims.cited_source]
     assert cited == [PARTNER_DATA_NAMES["police_crime_extract"]]
+
+
+def test_appendix_measures_partner_fields_and_reports_records_left_out(partner_document):
+    table = next(t for t in partner_document.tables() if t.id == "record_completeness")
+    fields = {(r[0], r[1]) for r in table.rows}
+    assert ("council anti-social behaviour case records", "Ethnicity") in fields
+    assert ("council anti-social behaviour case records", "Date and time") in fields
+    assert all(0 <= r[2] <= 1 for r in table.rows if r[2] is not None)
+    texts = [b.text for s in partner_document.all_sections() if s.id == "completeness_of_records"
+             for b in s.children if hasattr(b, "text")]
+    assert any("police.uk files are loaded whole or not at all" in t for t in texts)

@@ -354,3 +354,32 @@ def test_stockton_pdf_keeps_every_heading_with_its_tables_and_figures(stockton_d
 
     pdf = write_pdf(stockton_document, tmp_path / "assessment.pdf")
     assert_headings_stay_with_their_content(stockton_document, pdf)
+
+
+@pytest.mark.real_data
+def test_stockton_appendix_completeness_equals_sql_over_the_raw_files(stockton_document,
+                                                                      shared_data):
+    street = (f"read_csv('{shared_data}/police-uk/cleveland/street/*.csv.gz', header=true, "
+              "all_varchar=true)")
+    shares = duckdb.sql(f"""
+        SELECT substr(Month, 1, 4) AS yr,
+               avg(CASE WHEN "Last outcome category" IS NOT NULL AND
+                             "Last outcome category" <> 'Status update unavailable'
+                        THEN 1.0 ELSE 0.0 END) AS outcome
+        FROM {street}
+        WHERE "Crime type" <> 'Anti-social behaviour'
+          AND ("LSOA code" IS NULL OR "LSOA name" LIKE 'Stockton-on-Tees %')
+          AND Month BETWEEN '2024-01' AND '2025-12'
+        GROUP BY 1""").df().set_index("yr")["outcome"]
+    table = next(t for t in stockton_document.tables() if t.id == "record_completeness")
+    rows = {(r[0], r[1]): r for r in table.rows}
+    outcome = rows[("police.uk recorded crime", "Last outcome")]
+    assert outcome[2] == pytest.approx(shares["2025"]) and outcome[3] == pytest.approx(
+        shares["2024"])
+    assert rows[("police.uk anti-social behaviour", "Location")][2:4] == (1.0, 1.0)
+    chart = next(c for c in stockton_document.figures()
+                 if c.id == "record_completeness_by_month")
+    # Only the field that was not always complete is drawn: the outcome, for 24 months.
+    assert {v["series"] for v in chart.spec["data"]["values"]} == {
+        "police.uk recorded crime: last outcome"}
+    assert len(chart.spec["data"]["values"]) == 24

@@ -49,6 +49,7 @@ FORM_FIELDS = [
     "data_gap",
     "action",
     "quality_measure",
+    "quality_threshold",
     "username",
     "password",
     "file",

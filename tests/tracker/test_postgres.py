@@ -29,6 +29,7 @@ CORE_TESTS = [
     "test_bad_parameters.py",
     "../demo/test_tracker.py",
     "test_publishing.py",
+    "test_quality.py",
 ]
 
 

@@ -372,12 +372,15 @@ def test_an_administrator_adds_register_entries(world: World) -> None:
                 "reference": "D3",
                 "data_gap": "Fire service ASB fires lack a location",
                 "lead_agencies": [world.police.pk],
-                "quality_measure": "fire_location_completeness",
+                "quality_measure": "fire.lsoa",
+                "quality_threshold": "85",
             },
             follow=True,
         )
     )
-    assert "Data requirement D3 is added." in page and "fire_location_completeness" in page
+    assert "Data requirement D3 is added." in page
+    assert "Small area (LSOA) in fire and rescue service incident records: not measured yet " \
+        "(target 85%)." in page
 
 
 def test_a_reference_already_in_the_register_is_refused(world: World) -> None:
@@ -459,7 +462,7 @@ FREE_TEXT_FORMS = [
     (ActionCreateForm, {}, ["text", "measure", "sub_actions"]),
     (ActionEditForm, {"version": "1"}, ["text", "measure"]),
     (RecommendationCreateForm, {}, ["reference", "section", "text", "source"]),
-    (DataRequirementCreateForm, {}, ["reference", "data_gap", "action", "quality_measure"]),
+    (DataRequirementCreateForm, {}, ["reference", "data_gap", "action"]),
     (RegisterFilterForm, {}, ["q"]),
 ]
 

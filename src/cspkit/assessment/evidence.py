@@ -34,6 +34,7 @@ from cspkit.analysis.peers import PeerComparison, peer_comparison
 from cspkit.analysis.people import PeopleProfile, people_profile
 from cspkit.analysis.periods import ComparisonRule, StrategicPeriod
 from cspkit.analysis.places import PlaceRanking, ward_ranking
+from cspkit.analysis.quality import DataQuality, data_quality
 from cspkit.analysis.repeats import Repeats, repeats
 from cspkit.analysis.scope import ASB, CRIME, resolve_areas
 from cspkit.analysis.temporal import TemporalProfile, temporal_profile
@@ -170,6 +171,7 @@ class Evidence:
     ledger: pd.DataFrame
     partner: PartnerEvidence
     partner_coverage: PartnerCoverage
+    quality: DataQuality
 
     def results(self) -> list[Any]:
         """Every analysis result that ran (for citations and the inputs list)."""
@@ -428,4 +430,5 @@ def gather(con: BaseBackend, config: PartnershipConfig, *,
         ledger=ledger,
         partner=partner,
         partner_coverage=partner_coverage(con, period),
+        quality=data_quality(con, areas=areas, months=[*comparison.months, *period.months]),
     )

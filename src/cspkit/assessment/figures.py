@@ -159,6 +159,49 @@ def trend_chart(*, id: str, title: str, series: pd.DataFrame, what: str, source:
     )
 
 
+def share_chart(*, id: str, title: str, series: pd.DataFrame, what: str, source: str,
+                table_id: str | None = None) -> Chart:
+    """Lines of a percentage per month, one per series (e.g. each field's completeness).
+
+    ``series`` has ``month``, ``series`` (its name in the legend) and ``share`` (percent,
+    0–100). The vertical axis ends at 100% and starts a little below the lowest value, so
+    small falls in a figure near 100% can be seen.
+    """
+    rows = series.sort_values(["series", "month"])
+    values = [{"month": r.month, "series": r.series, "share": round(float(r.share), 1)}
+              for r in rows.itertuples(index=False)]
+    names = list(dict.fromkeys(rows["series"]))
+    low = rows.loc[rows["share"].idxmin()]
+    floor = float(max(0, np.floor((float(low["share"]) - 1) / 5) * 5))
+    months = sorted(set(rows["month"]))
+    alt = (f"Line chart of {what} per month from {months[0]} to {months[-1]} for "
+           f"{len(names)} series; the lowest is {float(low['share']):.1f}% "
+           f"({low['series']}, {low['month']}).")
+    return Chart(
+        id=id, title=title, alt_text=alt, source=source, table_id=table_id,
+        spec={
+            "data": {"values": values},
+            "height": 240,
+            "mark": {"type": "line", "point": {"size": 18}, "strokeWidth": 2},
+            "encoding": {
+                "x": {"field": "month", "type": "temporal", "timeUnit": "yearmonth",
+                      "title": None, "axis": {"format": "%b %Y", "labelAngle": -40,
+                                              "tickCount": 12}},
+                "y": {"field": "share", "type": "quantitative", "title": what.capitalize(),
+                      "scale": {"domain": [floor, 100]}},
+                "color": {"field": "series", "type": "nominal", "title": None, "sort": names,
+                          "legend": {"orient": "top", "columns": 2, "labelLimit": 320}},
+                "strokeDash": {"field": "series", "type": "nominal", "legend": None,
+                               "sort": names},
+                "tooltip": [{"field": "month", "type": "temporal", "timeUnit": "yearmonth",
+                             "title": "Month"},
+                            {"field": "series", "title": "Series"},
+                            {"field": "share", "title": what.capitalize(), "format": ".1f"}],
+            },
+        },
+    )
+
+
 def change_chart(*, id: str, title: str, rows: pd.DataFrame, source: str, table_id: str
                  ) -> Chart:
     """Horizontal bars of percentage change by group, dark where the change is significant.

@@ -13,13 +13,15 @@ from cspkit.site.bootstrap import django_setup
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``tracker`` command group (``import``, ``report``, ``publish``) to ``app``."""
+    """Add the ``tracker`` command group (``import``, ``report``, ``publish``, ``quality``)
+    to ``app``."""
     tracker_app = typer.Typer(help="The Community Safety Plan tracker's data: import documents, "
                               "write progress reports, publish assessments.",
                               no_args_is_help=True)
     tracker_app.command("import")(import_command)
     tracker_app.command("report")(report_command)
     tracker_app.command("publish")(publish_command)
+    tracker_app.command("quality")(quality_command)
     app.add_typer(tracker_app, name="tracker")
 
 
@@ -92,4 +94,25 @@ def publish_command(
 
     for line in publish_folder(folder=folder, username=username, plan_id=plan_id,
                                now=timezone.now()):
+        typer.echo(line)
+
+
+def quality_command(
+    plan_id: Annotated[int | None, typer.Option(
+        "--plan", help="Plan id. Default: the latest plan.")] = None,
+    warehouse: Annotated[str | None, typer.Option(
+        "--warehouse", "-w", help="Warehouse DuckDB file or database URL. Default: the plan's "
+        "own.")] = None,
+    areas: Annotated[list[str] | None, typer.Option(
+        "--area", help="The partnership's local authority (or ward, LSOA) code; repeat for "
+        "several. Default: every record in the warehouse.")] = None,
+) -> None:
+    """Compute the completeness measure of every data requirement linked to one, from the
+    warehouse, and store it with today's date: the register and the progress report show
+    the latest month, the last six months and whether the target is met."""
+    django_setup()
+    from cspkit.tracker.services.quality import quality_refresh_lines
+
+    for line in quality_refresh_lines(plan_id=plan_id, warehouse=warehouse,
+                                      areas=areas or None):
         typer.echo(line)

@@ -80,15 +80,22 @@ def status(
 
     Months per source and force (police data) and per source and local authority (every
     source, partner data included); months missing inside the range; rows that could not
-    be placed, and why; LSOAs re-assigned from 2011 codes; reference data loaded.
+    be placed, and why; LSOAs re-assigned from 2011 codes; reference data loaded; the
+    completeness of the fields that matter and the rows rejected at load, for the last six
+    months of each source (docs/data-quality.md).
     """
+    from cspkit.analysis.quality import data_quality, recent_table
     from cspkit.warehouse import connect
     from cspkit.warehouse.placement import UNPLACED_REASONS
     from cspkit.warehouse.status import warehouse_status
 
-    state = warehouse_status(connect(warehouse, create=False))
+    con = connect(warehouse, create=False)
+    state = warehouse_status(con)
+    quality = data_quality(con)
     if as_json:
-        print(json.dumps(state.to_json(), indent=2, default=str))
+        data = state.to_json() | {"completeness": quality.completeness.to_dict("records"),
+                                  "rejected": quality.rejected.to_dict("records")}
+        print(json.dumps(data, indent=2, default=str))
         return
     console.print(f"[bold]{warehouse}[/bold]: {state.loads} file(s) loaded")
     _print_coverage("Coverage by source and force", state.coverage_by_force)
@@ -118,6 +125,19 @@ def status(
         console.print(f"  {name}: {text}")
     if not state.reference:
         console.print("  none loaded: load the ONS lookups, IMD, population and boundaries")
+    recent = recent_table(quality)
+    if not recent.empty:
+        table = Table(title="Data quality: completeness and rows rejected, last six months",
+                      box=box.SIMPLE_HEAD, title_justify="left")
+        for column in recent.columns:
+            table.add_column(column, justify="left" if column in ("source", "measure")
+                             else "right")
+        for row in recent.itertuples(index=False):
+            table.add_row(*row)
+        console.print(table)
+    undated = int(quality.rejected.loc[quality.rejected["month"].isna(), "rows"].sum())
+    if undated:
+        console.print(f"  rows rejected whose date could not be read: {undated:,}")
 
 
 def _print_coverage(title: str, rows: tuple) -> None:

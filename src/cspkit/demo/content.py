@@ -168,15 +168,16 @@ PREVIOUS_RECOMMENDATIONS = [
                                                "closing codes in use.")]),
 ]
 
-# reference, agency keys, data gap, action, quality measure, updates
+# reference, agency keys, data gap, action, (completeness measure, target %) or "",
+# updates
 DATA_REQUIREMENTS = [
     ("D1", ["police"], "Victim ethnicity is often missing from crime records, so "
      "over-representation cannot be measured.", "Remind staff of the recording standard "
-     "and report completeness quarterly.", "police_victim_ethnicity_completeness",
+     "and report completeness quarterly.", ("police_crime_extract.ethnicity", 90),
      [(90, "lead.police", S.AMBER, "Completeness up from 58% to 66%.")]),
     ("D2", ["health"], "Emergency department records lack the location of assaults.",
-     "Add a location question at triage.", "", [(115, "lead.health", S.GREEN,
-                                                 "Question live at triage.")]),
+     "Add a location question at triage.", ("ae_assault.lsoa", 80),
+     [(115, "lead.health", S.GREEN, "Question live at triage.")]),
     ("D3", ["council"], "The ASB case system does not record the age of the person "
      "reporting.", "Add an age band with a 'not given' option.", "",
      [(60, "lead.council", S.COMPLETE, "Field added and in use.")]),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from cspkit.site.bootstrap import django_setup, migrate
@@ -220,7 +221,8 @@ def build_demo(*, today: date, password: str) -> Plan:
             data_gap=gap,
             action=action_text,
             lead_agencies=[agencies[key] for key in agency_keys],
-            quality_measure=measure,
+            quality_measure=measure[0] if measure else "",
+            quality_threshold=Decimal(measure[1]) if measure else None,
         )
         write_updates(
             data_requirement_update_create, {"data_requirement": entry}, entry, updates, days_ago

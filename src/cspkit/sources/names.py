@@ -89,6 +89,25 @@ PARTNER_DATA_NAMES: dict[str, str] = {
 """Partner sources (a mapping's ``source``) and what a reader calls them."""
 
 
+POLICE_SOURCE_NAMES: dict[str, str] = {
+    "police_crime": "police.uk recorded crime",
+    "police_asb": "police.uk anti-social behaviour",
+}
+"""police.uk sources (``incident.source``) and what a reader calls them."""
+
+
+def source_name(source: str) -> str:
+    """What a reader calls the records of a source (``incident.source``).
+
+    >>> source_name("police_asb"), source_name("fire"), source_name("night_time_economy")
+    ('police.uk anti-social behaviour', 'fire and rescue service incident records', \
+'partner data: night time economy')
+    """
+    if source in POLICE_SOURCE_NAMES:
+        return POLICE_SOURCE_NAMES[source]
+    return PARTNER_DATA_NAMES.get(source, "partner data: " + source.replace("_", " "))
+
+
 def force_name(force: str) -> str:
     """A police.uk force identifier as the force names itself.
 
@@ -118,5 +137,5 @@ def data_set_name(kind: str, dataset: str = "") -> str:
         return DATA_SET_NAMES[kind]
     source = dataset.removeprefix("partner_") if dataset.startswith("partner_") else ""
     if source:
-        return PARTNER_DATA_NAMES.get(source, "partner data: " + source.replace("_", " "))
+        return source_name(source)
     return kind.replace("_", " ")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cspkit.tracker.jinja2_env import long_date
 from cspkit.tracker.models import Agency, Person, Plan, Theme
+from cspkit.tracker.models.registers import validate_measure_key
 from cspkit.tracker.status import RagStatus
 from cspkit.tracker.text import plain_text
 
@@ -200,12 +201,34 @@ class DataRequirementCreateForm(forms.Form):
         label="Data-quality measure",
         max_length=200,
         required=False,
-        help_text="Key of the measure that tracks this gap, if there is one.",
+        help_text="The completeness that tracks this gap, as source.field, for example "
+        "police_crime.last_outcome or council_asb.ethnicity (see the tracker guide).",
+    )
+    quality_threshold = forms.DecimalField(
+        label="Target completeness (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=4,
+        decimal_places=1,
+        help_text="The measure is met when the latest month reaches it, for example 90.",
     )
 
     def __init__(self, *args: Any, partnership_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lead_agencies"].queryset = Agency.objects.filter(partnership_id=partnership_id)
+
+    def clean_quality_measure(self) -> str:
+        key = self.cleaned_data["quality_measure"]
+        if key:
+            validate_measure_key(key)
+        return key
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("quality_threshold") is not None and not data.get("quality_measure"):
+            self.add_error("quality_threshold", "Give the measure the target is for.")
+        return data
 
 
 class RegisterFilterForm(forms.Form):

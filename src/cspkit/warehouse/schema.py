@@ -84,6 +84,20 @@ TABLES: dict[str, Table] = {
             ("note", "string", "What the loader noticed (e.g. rows re-assigned)."),
         ),
         _table(
+            "load_rejection",
+            "Rows a loaded file held that were rejected (never loaded), counted by file, month, "
+            "column and reason, written in the same transaction as the load. police.uk files "
+            "are all or nothing (one unreadable value refuses the file), so only partner "
+            "exports have rows here.",
+            ("source", "string", "The source the rows would have been, e.g. council_asb."),
+            ("month", "string", "Month of the rejected rows, YYYY-MM; null when their date "
+             "could not be read."),
+            ("column_name", "string", "The column whose value could not be read."),
+            ("reason", "string", "Why, e.g. not a date (expected %d/%m/%Y)."),
+            ("rows", "int64", "Rows rejected for this file, month, column and reason."),
+            LOAD_ID,
+        ),
+        _table(
             "area",
             "LSOA 2021 → electoral ward → local authority district (best-fit lookup).",
             ("lsoa_code", "string", "LSOA 2021 code."),

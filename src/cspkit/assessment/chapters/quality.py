@@ -9,10 +9,14 @@ from cspkit.assessment.chapters.parts import trend_gaps, unavailable_callout
 from cspkit.assessment.chapters.peers import england_coverage, no_england_text
 from cspkit.assessment.document import Block, Callout, Column, Paragraph, Section, Table
 from cspkit.assessment.evidence import Evidence, Unavailable
+from cspkit.assessment.figures import share_chart
 from cspkit.assessment.wording import count_text
-from cspkit.sources.names import data_set_name, force_name
+from cspkit.sources.completeness import FIELDS
+from cspkit.sources.names import data_set_name, force_name, source_name
 
 MONTHS_TABLE = "data_coverage_by_month"
+COMPLETENESS_TABLE = "record_completeness"
+REJECTED_TABLE = "records_rejected_by_month"
 FILES_TABLE = "input_files_by_kind"
 ASSIGNMENT_LABELS = {
     "published_2021": "Published with a 2021 LSOA code",
@@ -93,6 +97,75 @@ def _placement(evidence: Evidence) -> list[Block]:
     return blocks
 
 
+def _period_share(c: pd.DataFrame, months: tuple[str, ...]) -> float | None:
+    rows = c[c["month"].isin(months)]
+    return float(rows["complete"].sum() / rows["rows"].sum()) if len(rows) else None
+
+
+def _completeness(evidence: Evidence) -> list[Block]:
+    """The share of records holding each field that matters, by period and month."""
+    c = evidence.quality.completeness
+    if c.empty:
+        return [Paragraph("No records were loaded for the months of the assessment, so the "
+                          "completeness of their fields cannot be measured.")]
+    lines, series = [], []
+    for (source, key), rows in c.groupby(["source", "field"], sort=False):
+        field = FIELDS[key].label
+        label = f"{source_name(source)}: {field[0].lower()}{field[1:]}"
+        low = rows.loc[rows["share"].idxmin()]
+        lines.append({
+            "data": source_name(source), "field": field,
+            "strategic": _period_share(rows, tuple(evidence.period.months)),
+            "comparison": _period_share(rows, tuple(evidence.comparison.months)),
+            "lowest": f"{float(low['share']):.1f}% ({low['month']})",
+        })
+        if (rows["share"] < 100).any():
+            series.append(rows.assign(series=label)[["month", "series", "share"]])
+    table = Table(
+        id=COMPLETENESS_TABLE, caption="Records holding each field that matters, by period",
+        columns=(Column("data", "Data"), Column("field", "Field"),
+                 Column("strategic", "Strategic period", "percent"),
+                 Column("comparison", "Comparison period", "percent"),
+                 Column("lowest", "Lowest month")),
+        rows=pd.DataFrame(lines), source="analysis.quality.completeness",
+        notes=("A record counts when it was placed in the partnership's areas or could not "
+               "be placed anywhere (it may belong to the partnership). Age, sex, ethnicity, "
+               "home area and person key are counted over the people named in the records. "
+               + " ".join(f"{FIELDS[key].label}: {FIELDS[key].definition}."
+                          for key in FIELDS if key in set(c["field"])),))
+    complete = len(lines) - len(series)
+    always = (f"Of the {count_text(len(lines))} fields measured, {count_text(complete)} "
+              "were complete in every month" + (
+                  "; the chart shows the rest." if series else "."))
+    if not series:
+        return [table, Paragraph(always), *_rejected(evidence)]
+    chart = share_chart(
+        id="record_completeness_by_month",
+        title="Records holding each field, by month (fields not always complete)",
+        series=pd.concat(series, ignore_index=True), what="records holding the field (%)",
+        source="analysis.quality.completeness", table_id=COMPLETENESS_TABLE)
+    return [table, *([Paragraph(always)] if complete else []), chart, *_rejected(evidence)]
+
+
+def _rejected(evidence: Evidence) -> list[Block]:
+    r = evidence.quality.rejected
+    police = ("police.uk files are loaded whole or not at all: a file with a value that "
+              "cannot be read is refused, so no police.uk record is ever left out on its own.")
+    if r.empty:
+        return [Paragraph("No partner record was left out because a value in it could not "
+                          f"be read. {police}")]
+    rows = r.assign(data=[source_name(s) for s in r["source"]],
+                    month=[m if isinstance(m, str) else "date not readable" for m in r["month"]])
+    return [Paragraph(f"Partner records with a value that could not be read (a date, a "
+                      "postcode, a category not agreed) were left out of every figure; "
+                      f"{count_text(int(r['rows'].sum()))} were left out in all. {police}"),
+            Table(id=REJECTED_TABLE, caption="Partner records left out because a value could "
+                  "not be read, by month",
+                  columns=(Column("data", "Data"), Column("month", "Month"),
+                           Column("rows", "Records left out", "integer")),
+                  rows=rows, source="analysis.quality.rejected_rows")]
+
+
 def _peer_quality(evidence: Evidence) -> list[Block]:
     p = evidence.peers
     if p is None or isinstance(p, Unavailable):
@@ -137,6 +210,8 @@ def quality_chapter(evidence: Evidence) -> Section:
         children=(
             Section(id="coverage_months", title="Months covered", level=2,
                     children=(_months_table(evidence),)),
+            Section(id="completeness_of_records", title="Completeness of records", level=2,
+                    children=tuple(_completeness(evidence))),
             Section(id="placement", title="Placement of rows", level=2,
                     children=(*_placement(evidence), warehouse)),
             Section(id="input_files", title="Files loaded", level=2,

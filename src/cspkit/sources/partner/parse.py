@@ -43,13 +43,15 @@ _SEX = {"m": "male", "male": "male", "f": "female", "female": "female"}
 
 @dataclass(frozen=True)
 class Reject:
-    """One rejected row: where, what, and the value that could not be read."""
+    """One rejected row: where, what, and the value that could not be read; ``month`` is the
+    row's month when its date could be read."""
 
     file: str
     line: int
     column: str
     reason: str
     value: str
+    month: str | None = None
 
 
 @dataclass
@@ -207,7 +209,8 @@ class ExportParser:
             try:
                 self._row(raw, row, line, index, rows, seen, stats)
             except _Rejected as exc:
-                stats.rejects.append(Reject(raw.name, line, exc.column, exc.reason, exc.value))
+                stats.rejects.append(Reject(raw.name, line, exc.column, exc.reason, exc.value,
+                                            self._month_of(row, index)))
         self.stats[raw.name] = stats
         if not rows.incident:
             first = stats.rejects[0]
@@ -245,17 +248,7 @@ class ExportParser:
         def cell(column: str | None) -> str | None:
             return row[index[column]] if column else None
 
-        if inc.date:
-            when = _date(cell(inc.date), inc.date, inc.date_format)
-            month = f"{when.day:%Y-%m}"
-            # A time column, when filled, wins over a time written with the date.
-            clock = (_time(cell(inc.time), inc.time) if inc.time else None) or when.clock
-            occurred = datetime.combine(when.day, clock or time(0, 0))
-        else:
-            month = cell(inc.month) or ""
-            if not _MONTH.match(month):
-                raise _Rejected(inc.month, "not a month (expected YYYY-MM)", cell(inc.month))
-            occurred, clock = None, None
+        month, occurred, clock = self._when(cell)
         category = cell(inc.category) if inc.category else inc.category_value
         if category is None:
             raise _Rejected(inc.category or "", "category is empty", None)
@@ -298,6 +291,27 @@ class ExportParser:
                 seen.add(once)
                 rows.add(rows.person, incident_id=incident_id, source=m.source, month=month,
                          role=role, **person)
+
+    def _when(self, cell: Callable[[str | None], str | None]
+              ) -> tuple[str, datetime | None, time | None]:
+        """(month, date and time, time of day when recorded) of a row."""
+        inc = self.mapping.incident
+        if not inc.date:
+            month = cell(inc.month) or ""
+            if not _MONTH.match(month):
+                raise _Rejected(inc.month, "not a month (expected YYYY-MM)", cell(inc.month))
+            return month, None, None
+        when = _date(cell(inc.date), inc.date, inc.date_format)
+        # A time column, when filled, wins over a time written with the date.
+        clock = (_time(cell(inc.time), inc.time) if inc.time else None) or when.clock
+        return f"{when.day:%Y-%m}", datetime.combine(when.day, clock or time(0, 0)), clock
+
+    def _month_of(self, row: tuple, index: Mapping[str, int]) -> str | None:
+        """The month of a rejected row, or None when its date is what could not be read."""
+        try:
+            return self._when(lambda column: row[index[column]] if column else None)[0]
+        except _Rejected:
+            return None
 
     def _place(self, cell: Callable[[str | None], str | None]
                ) -> tuple[str | None, str, str | None]:
@@ -368,6 +382,8 @@ class ExportParser:
         postcode_schema = {"incident_id": pa.string(), "source": pa.string(),
                            "month": pa.string(), "postcode": pa.string()}
         tables = [TableRows("incident", incident)]
+        if stats.rejects:
+            tables.append(TableRows("load_rejection", _rejections(m.source, stats.rejects)))
         for name, data, schema in (("person_involvement", rows.person, person_schema),
                                    ("incident_detail", rows.detail, detail_schema),
                                    ("unplaced_postcode", rows.postcode, postcode_schema)):
@@ -387,3 +403,19 @@ class ExportParser:
         return ParsedFile(raw=raw, kind=f"partner_{m.name}", dataset=f"partner_{m.source}",
                           scopes=tuple(f"{m.source}/{month}" for month in months),
                           rows=tuple(tables), months=tuple(months), notes=tuple(notes))
+
+
+def _rejections(source: str, rejects: list[Reject]) -> pa.Table:
+    """Rejected rows counted by month, column and reason (the ``load_rejection`` rows)."""
+    counts: dict[tuple[str | None, str, str], int] = {}
+    for r in rejects:
+        key = (r.month, r.column, r.reason)
+        counts[key] = counts.get(key, 0) + 1
+    keys = sorted(counts, key=lambda k: (k[0] or "", k[1], k[2]))
+    return pa.table({
+        "source": pa.array([source] * len(keys), pa.string()),
+        "month": pa.array([k[0] for k in keys], pa.string()),
+        "column_name": pa.array([k[1] for k in keys], pa.string()),
+        "reason": pa.array([k[2] for k in keys], pa.string()),
+        "rows": pa.array([counts[k] for k in keys], pa.int64()),
+    })

@@ -7,6 +7,7 @@ from cspkit.tracker.models.registers import (
     DataRequirementUpdate,
     EmergingIssue,
     PublishedAssessment,
+    QualityReading,
     Recommendation,
     RecommendationUpdate,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "Person",
     "Plan",
     "PublishedAssessment",
+    "QualityReading",
     "Recommendation",
     "RecommendationUpdate",
     "Role",

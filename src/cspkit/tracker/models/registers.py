@@ -3,9 +3,15 @@ published into them."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from cspkit.errors import CspError
+from cspkit.sources.completeness import parse_measure_key
 from cspkit.tracker.models.people import Agency, Partnership
 from cspkit.tracker.models.plan import Action, Plan, Theme, Update
 from cspkit.tracker.status import RagStatus
@@ -131,8 +137,22 @@ class RecommendationUpdate(Update):
         pass
 
 
+def validate_measure_key(value: str) -> None:
+    """Refuse a data-quality measure key that is not ``source.field`` with a measured field."""
+    try:
+        parse_measure_key(value)
+    except CspError as error:
+        raise ValidationError(f"{error.message}. {error.hint}.") from error
+
+
 class DataRequirement(models.Model):
-    """A data gap found by the assessment, the agency that must close it and how."""
+    """A data gap found by the assessment, the agency that must close it and how.
+
+    ``quality_measure`` links it to the completeness of one field of one source in the
+    warehouse (``police_crime.last_outcome``); the gap's measure is met when the latest
+    month's completeness reaches ``quality_threshold`` per cent. The figures are cached in
+    :class:`QualityReading` by ``csp tracker quality``, never computed by a page.
+    """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="data_requirements")
     reference = models.CharField(max_length=20)
@@ -146,7 +166,17 @@ class DataRequirement(models.Model):
     quality_measure = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Key of the data-quality measure tracking this gap, if any.",
+        validators=[validate_measure_key],
+        help_text="The completeness measure tracking this gap, as source.field "
+        "(e.g. police_crime.last_outcome), if any.",
+    )
+    quality_threshold = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text="Completeness (%) at which the measure is met.",
     )
     key = models.CharField(
         max_length=200, blank=True, help_text="The data need's key, for a published gap."
@@ -237,3 +267,31 @@ class EmergingIssue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} in {self.area_name}, {self.month}"
+
+
+class QualityReading(models.Model):
+    """One month of a data requirement's completeness measure, as last computed."""
+
+    data_requirement = models.ForeignKey(
+        DataRequirement, on_delete=models.CASCADE, related_name="quality_readings"
+    )
+    month = models.CharField(max_length=7, help_text="YYYY-MM.")
+    rows = models.PositiveIntegerField(help_text="Records of the source that month.")
+    complete = models.PositiveIntegerField(help_text="Of them, records holding the field.")
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["data_requirement", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["data_requirement", "month"], name="quality_reading_unique_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.data_requirement.reference} {self.month}: {self.share:.1f}%"
+
+    @property
+    def share(self) -> float:
+        """Completeness in per cent."""
+        return 100.0 * self.complete / self.rows if self.rows else 0.0

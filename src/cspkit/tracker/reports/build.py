@@ -37,6 +37,7 @@ from cspkit.tracker.reports.model import (
     RecommendationLine,
     ThemeSection,
 )
+from cspkit.tracker.selectors.quality import data_requirement_quality
 from cspkit.tracker.status import RagStatus
 
 _NEWEST_FIRST = ("-written_on", "-created_at", "-id")
@@ -257,6 +258,7 @@ def _data_requirements(plan: Plan, meeting_date: date) -> Iterable[DataRequireme
             ),
         )
     )
+    quality = data_requirement_quality(entries)
     for entry in entries:
         status, update = _latest(entry)
         yield DataRequirementLine(
@@ -267,6 +269,7 @@ def _data_requirements(plan: Plan, meeting_date: date) -> Iterable[DataRequireme
             status=status,
             update=update,
             flags=_flags(status, update, plan, meeting_date),
+            measure=quality[entry.pk].describe() if entry.pk in quality else "",
         )
 
 

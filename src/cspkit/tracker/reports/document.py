@@ -155,6 +155,9 @@ def _field(line: DataRequirementLine | RecommendationLine, name: str) -> str | C
     carried_from = getattr(line, "carried_from", "")
     if name == "text" and carried_from:
         return Cell(value, lead=f"Carried forward from {carried_from}: ")
+    measure = getattr(line, "measure", "")
+    if name == "action" and measure:
+        return Cell("\n\n".join(filter(None, [value, f"Measure: {measure}"])))
     return value
 
 

@@ -84,6 +84,8 @@ class DataRequirementLine:
     status: RagStatus
     update: LatestUpdate | None
     flags: tuple[str, ...] = ()
+    # The linked completeness measure in one sentence, as last computed ("" when none).
+    measure: str = ""
 
 
 @dataclass(frozen=True)

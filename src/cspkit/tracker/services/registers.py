@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -134,6 +135,7 @@ def data_requirement_create(
     action: str = "",
     lead_agencies: Iterable[Agency] = (),
     quality_measure: str = "",
+    quality_threshold: Decimal | None = None,
 ) -> DataRequirement:
     """A data requirement (a gap and what will close it) in ``plan``'s register;
     administrators only."""
@@ -144,6 +146,7 @@ def data_requirement_create(
         data_gap=data_gap,
         action=action,
         quality_measure=quality_measure,
+        quality_threshold=quality_threshold,
     )
     entry._history_user = created_by
     entry.full_clean()

@@ -26,6 +26,7 @@ from cspkit.tracker.selectors.access import (
     recommendation_can_update,
 )
 from cspkit.tracker.selectors.history import item_history
+from cspkit.tracker.selectors.quality import data_requirement_quality
 from cspkit.tracker.selectors.registers import (
     RegisterFilters,
     agency_list,
@@ -91,7 +92,12 @@ def data_requirement_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tracker/data_requirements.html",
-        {"plan": plan, "form": form, "entries": entries},
+        {
+            "plan": plan,
+            "form": form,
+            "entries": entries,
+            "quality": data_requirement_quality(entries),
+        },
     )
 
 
@@ -177,7 +183,7 @@ def data_requirement_view(request: HttpRequest, pk: int) -> HttpResponse:
         entry=entry,
         template="tracker/data_requirement.html",
         can_update=data_requirement_can_update(user=request.user, data_requirement=entry),
-        extra={},
+        extra={"quality": data_requirement_quality([entry]).get(entry.pk)},
     )
 
 

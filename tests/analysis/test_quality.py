@@ -13,8 +13,8 @@ from cspkit.sources.completeness import fields_of, parse_measure_key
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
 from cspkit.warehouse.load import load_paths
-from tests.partner.conftest import reference_warehouse
-from tests.partner.test_load_partner import ASB_ROWS, asb_export, asb_row
+from tests.sources.partner.conftest import reference_warehouse
+from tests.sources.partner.test_load_partner import ASB_ROWS, asb_export, asb_row
 from tests.warehouse.conftest import A1, B1, street_file, street_row
 
 

@@ -10,8 +10,8 @@ from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
 from cspkit.warehouse import connect
 from cspkit.warehouse.load import load_paths
-from tests.partner.conftest import postcode_lookup
-from tests.partner.test_load_partner import asb_export
+from tests.sources.partner.conftest import postcode_lookup
+from tests.sources.partner.test_load_partner import asb_export
 from tests.warehouse.conftest import A1, B1, reference, street_file, street_row  # noqa: F401
 from tests.warehouse.test_postgres import pg  # noqa: F401 (fixture)
 

@@ -50,7 +50,7 @@ BAD_INPUTS: dict[tuple[str, ...], list[str]] = {
     ("load-partner",): ["{tmp}/missing/export.csv"],
     ("tracker", "import"): ["{tmp}/missing/plan.docx", "--as", "admin", "--date", "31/3"],
     ("tracker", "publish"): ["{tmp}/a-file", "--as", "admin"],
-    ("tracker", "quality"): ["--plan", "999999"],
+    ("tracker", "quality"): ["--warehouse", "{tmp}/none.duckdb"],
     ("tracker", "report"): ["--out", "{tmp}/r.pdf", "--meeting", "March"],
 }
 TAKES_NO_INPUT = {("fetch", "list")}

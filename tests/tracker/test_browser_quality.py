@@ -17,8 +17,8 @@ import pytest
 
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
-from tests.partner.conftest import reference_warehouse
-from tests.partner.test_load_partner import asb_export
+from tests.sources.partner.conftest import reference_warehouse
+from tests.sources.partner.test_load_partner import asb_export
 from tests.tracker.conftest import missing_service
 from tests.tracker.live import live_tracker, server_environment
 from tests.tracker.test_browser import (  # noqa: F401 (fixtures)

@@ -7,7 +7,7 @@ import io
 from django.core.management import call_command
 
 
-def test_every_model_change_has_its_migration() -> None:
+def test_every_model_change_has_its_migration(db: None) -> None:
     out = io.StringIO()
     try:
         call_command("makemigrations", "tracker", check=True, dry_run=True, stdout=out)
@@ -16,7 +16,7 @@ def test_every_model_change_has_its_migration() -> None:
             f"a tracker model changed without a migration:\n{out.getvalue()}") from exit_
 
 
-def test_the_migration_graph_has_one_leaf() -> None:
+def test_the_migration_graph_has_one_leaf(db: None) -> None:
     from django.db import connection
     from django.db.migrations.loader import MigrationLoader
 

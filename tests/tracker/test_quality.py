@@ -25,8 +25,8 @@ from cspkit.tracker.reports.build import build_progress_report
 from cspkit.tracker.reports.document import progress_document
 from cspkit.tracker.selectors.quality import data_requirement_quality, measure_label
 from cspkit.tracker.services.quality import data_requirement_quality_refresh
-from tests.partner.conftest import reference_warehouse
-from tests.partner.test_load_partner import asb_export
+from tests.sources.partner.conftest import reference_warehouse
+from tests.sources.partner.test_load_partner import asb_export
 from tests.tracker.test_views import signed_in, text_of
 from tests.tracker.world import World
 

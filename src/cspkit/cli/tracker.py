@@ -110,6 +110,10 @@ def quality_command(
     """Compute the completeness measure of every data requirement linked to one, from the
     warehouse, and store it with today's date: the register and the progress report show
     the latest month, the last six months and whether the target is met."""
+    if warehouse is not None:  # a warehouse that is not there is refused before any work
+        from cspkit.warehouse import connect
+
+        connect(warehouse, create=False).disconnect()
     django_setup()
     from cspkit.tracker.services.quality import quality_refresh_lines
 

@@ -214,6 +214,7 @@ tracker_app = typer.Typer(help="The Community Safety Plan tracker's data: import
                           no_args_is_help=True)
 import_commands.register(tracker_app)
 report_commands.register(tracker_app)
+tracker_commands.register_measures(tracker_app)
 app.add_typer(tracker_app, name="tracker")
 
 

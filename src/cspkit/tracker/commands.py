@@ -10,6 +10,8 @@ import typer
 
 from cspkit.errors import CspError
 
+MEASURE_COLUMNS = ("ref", "measure", "data to", "current", "baseline", "change", "p", "status")
+
 
 def register(app: typer.Typer) -> None:
     @app.command("serve")
@@ -79,3 +81,86 @@ def database_url(*, database: str | None, url_file: Path | None) -> str | None:
         raise CspError("the database URL file is empty", path=str(url_file),
                        hint="Write the URL on its first line")  # fmt: skip
     return url
+
+
+def register_measures(app: typer.Typer) -> None:
+    """Add ``measures`` to ``app`` (the ``csp tracker`` group)."""
+    app.command("measures")(measures_command)
+
+
+def measures_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")
+                       ] = False,
+    warehouse: Annotated[str | None, typer.Option(
+        "--warehouse", "-w", help="Warehouse DuckDB file or URL. Default: the one the plan "
+        "was published from, else $CSP_WAREHOUSE.")] = None,
+    plan_id: Annotated[int | None, typer.Option("--plan", help="Plan id. Default: the latest "
+                                                "plan.")] = None,
+) -> None:
+    """Compute every measure of the plan from the warehouse, store the figures for the
+    tracker's pages and reports, and print them: current, baseline, change, p-value and
+    status (on course, not on course, too early to say, or no data with what is missing)."""
+    import json
+
+    try:
+        rows = compute_plan_measures(warehouse=warehouse, plan_id=plan_id)
+    except CspError as error:
+        typer.echo(f"Error: {error}", err=True)
+        raise typer.Exit(1) from error
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        typer.echo("The plan has no structured measures.")
+        return
+    typer.echo("  ".join(MEASURE_COLUMNS))
+    for row in rows:
+        pct = "" if row["pct_change"] is None else f" ({row['pct_change']:+.1f}%)"
+        p = "" if row["p_value"] is None else f"{row['p_value']:.3g}"
+        figures = [row["current"], row["baseline"],
+                   "" if row["change"] is None else f"{row['change']:+d}{pct}", p]
+        cells = [row["reference"], row["label"], row["data_month"] or "",
+                 *("" if v is None else str(v) for v in figures), row["status"]]
+        typer.echo("  ".join(str(c) for c in cells))
+        if row["missing"]:
+            typer.echo(f"    missing: {row['missing']}")
+
+
+def compute_plan_measures(*, warehouse: str | None, plan_id: int | None
+                          ) -> list[dict[str, object]]:
+    """Compute and store the measures of plan ``plan_id`` (default: the latest) from
+    ``warehouse`` (default: the plan's own, else the ``MEASURES_WAREHOUSE`` setting);
+    return each measure's figures as JSON values, with the action or theme it belongs to.
+    """
+    from cspkit.site.bootstrap import django_setup
+
+    django_setup()
+    from django.conf import settings
+    from django.utils import timezone
+
+    from cspkit.tracker.models import Plan
+    from cspkit.tracker.services.measures import measures_compute
+    from cspkit.warehouse import connect
+
+    plans = Plan.objects.order_by("-period_start")
+    plan = plans.filter(pk=plan_id).first() if plan_id is not None else plans.first()
+    if plan is None:
+        wanted = f"plan {plan_id}" if plan_id is not None else "any plan"
+        raise CspError(f"no {wanted} in the tracker", hint="Create the plan first")
+    source = warehouse or plan.warehouse or settings.MEASURES_WAREHOUSE
+    if not source:
+        raise CspError(
+            f"{plan.title} names no warehouse to compute its measures from",
+            hint="Publish the assessment into the plan (csp tracker publish), or give "
+            "--warehouse or CSP_WAREHOUSE")
+    con = connect(source, create=False)
+    try:
+        computed = measures_compute(plan=plan, con=con, warehouse=str(source),
+                                    computed_at=timezone.now())
+    finally:
+        con.disconnect()
+    return [
+        {"reference": measure.action.reference if measure.action else
+         f"theme {measure.theme.number}", **figures.to_json()}
+        for measure, figures in computed
+    ]

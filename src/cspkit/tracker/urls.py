@@ -14,6 +14,7 @@ urlpatterns = [
     path("themes/<id:pk>/actions/new/", plan.action_create_view, name="action_create"),
     path("actions/<id:pk>/", plan.action_view, name="action"),
     path("actions/<id:pk>/edit/", plan.action_edit_view, name="action_edit"),
+    path("actions/<id:pk>/measure/", plan.action_measure_view, name="action_measure"),
     path("actions/<id:pk>/history/", plan.action_history_view, name="action_history"),
     path("my-actions/", plan.my_actions_view, name="my_actions"),
     path("recommendations/", registers.recommendation_list_view, name="recommendations"),

@@ -68,6 +68,14 @@ class Measure(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def stored(self) -> MeasureResult | None:
+        """The stored figures, or None when they have not been computed yet."""
+        try:
+            return self.result
+        except MeasureResult.DoesNotExist:
+            return None
+
     def spec(self) -> MeasureSpec:
         """The measure as the analysis reads it (raises CspError when it is not valid)."""
         return MeasureSpec(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from cspkit.analysis.measures import NO_DATA, NOT_ON_COURSE, ON_COURSE, TOO_EARLY
@@ -50,15 +50,18 @@ def sparkline(monthly: Sequence[Sequence[object]], *, title: str, width: int = 2
     if len(counts) < 2:
         return format_html("")
     top = max(max(counts), 1)
-    step = (width - 4) / (len(counts) - 1)
-    points = [(2 + i * step, height - 2 - (height - 4) * n / top) for i, n in enumerate(counts)]
+    pad = 4
+    step = (width - 2 * pad) / (len(counts) - 1)
+    points = [(pad + i * step, height - pad - (height - 2 * pad) * n / top)
+              for i, n in enumerate(counts)]
     first, last = monthly[0], monthly[-1]
     label = (f"{title}: monthly counts from {first[0]} to {last[0]}, lowest {min(counts)}, "
              f"highest {max(counts)}, latest {counts[-1]}")
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-    dots = format_html_join("", '<circle cx="{:.1f}" cy="{:.1f}" r="2"></circle>', points[-1:])
+    x, y = points[-1]
+    dot = format_html('<circle cx="{}" cy="{}" r="2.5"></circle>', f"{x:.1f}", f"{y:.1f}")
     return format_html(
         '<svg class="sparkline" role="img" aria-label="{}" viewBox="0 0 {} {}" width="{}" '
         'height="{}"><polyline points="{}" fill="none" stroke="currentColor" '
         'stroke-width="1.5"></polyline>{}</svg>',
-        label, width, height, width, height, line, dots)
+        label, width, height, width, height, line, dot)

@@ -229,3 +229,43 @@ def test_the_warehouse_option_and_setting_stand_in_for_the_plans(world: World, w
     with override_settings(MEASURES_WAREHOUSE=str(warehouse)):
         from_setting = runner.invoke(app, ["tracker", "measures", "--json"])
     assert json.loads(from_setting.output)[0]["baseline"] == 6
+
+
+def test_the_progress_report_shows_each_measure_beside_the_leads_status(
+    world: World, warehouse, tmp_path
+) -> None:
+    from datetime import date
+
+    from docx import Document as Docx
+
+    from cspkit.render import write_docx, write_pdf
+    from cspkit.tracker.reports.build import build_progress_report
+    from cspkit.tracker.reports.document import progress_document
+
+    burglary(world)
+    measure_set(set_by=world.admin, theme=world.theme, label="Anti-social behaviour",
+                areas=[LAD], categories=["Anti-social behaviour"], months=3,
+                baseline="previous")
+    report = build_progress_report(plan=world.plan, meeting_date=date(2026, 6, 1))
+    assert [line.course for line in report.measures] == ["", ""]  # not computed yet
+    compute(world, warehouse)
+    report = build_progress_report(plan=world.plan, meeting_date=date(2026, 6, 1))
+    theme_line, action_line = report.measures
+    assert (action_line.reference, action_line.current, action_line.baseline) == ("1.1", 12, 6)
+    assert theme_line.reference == "Theme 1" and theme_line.current is None
+    assert "2024-09 to 2024-10" in theme_line.missing
+    document = progress_document(report)
+    write_docx(document, tmp_path / "report.docx")
+    table = next(t for t in Docx(tmp_path / "report.docx").tables
+                 if t.rows[0].cells[0].text == "Ref" and t.rows[0].cells[1].text == "Measure")
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[0] == ["Ref", "Measure", "Aim", "Latest", "Baseline", "Change",
+                       "From the data", "Lead's status"]
+    assert rows[1][:2] == ["Theme 1", "Anti-social behaviour"]
+    assert rows[1][5].startswith("No figure: police.uk anti-social behaviour data are not "
+                                 "loaded for 2024-09 to 2024-10")
+    assert rows[2][:5] == ["1.1", "Burglary in Testborough", "Reduce by 5%",
+                           "12 (2025-01 to 2025-02)", "6 (2024-11 to 2024-12)"]
+    assert rows[2][6:] == ["Too early to say", "Not started"]
+    write_pdf(document, tmp_path / "report.pdf")
+    assert (tmp_path / "report.pdf").stat().st_size > 0

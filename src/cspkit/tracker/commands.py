@@ -160,7 +160,5 @@ def compute_plan_measures(*, warehouse: str | None, plan_id: int | None
     finally:
         con.disconnect()
     return [
-        {"reference": measure.action.reference if measure.action else
-         f"theme {measure.theme.number}", **figures.to_json()}
-        for measure, figures in computed
+        {"reference": measure.reference, **figures.to_json()} for measure, figures in computed
     ]

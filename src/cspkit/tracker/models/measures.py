@@ -69,6 +69,11 @@ class Measure(models.Model):
         return self.label
 
     @property
+    def reference(self) -> str:
+        """The action's reference ("1.2"), or "Theme 1" for a theme's measure."""
+        return self.action.reference if self.action else f"Theme {self.theme.number}"
+
+    @property
     def stored(self) -> MeasureResult | None:
         """The stored figures, or None when they have not been computed yet."""
         try:

@@ -211,7 +211,8 @@ def _measures(lines: Sequence[MeasureLine]) -> tuple[Section, ...]:
                 "data": {"values": values},
                 "facet": {"field": "measure", "type": "nominal", "title": None},
                 "columns": columns,
-                "spec": {"width": 880 // columns - 40, "height": 60, "mark": {"type": "line", "point": True},
+                "spec": {"width": 880 // columns - 40, "height": 60,
+                         "mark": {"type": "line", "point": True},
                          "encoding": {
                              "x": {"field": "month", "type": "temporal", "title": None,
                                    "axis": {"format": "%b %y", "tickCount": 4}},

@@ -66,6 +66,11 @@ TOO_EARLY = "too early to say"
 NO_DATA = "no data"
 COURSES = (ON_COURSE, NOT_ON_COURSE, TOO_EARLY, NO_DATA)
 """What a measure says about its target: the last when its data are missing."""
+COURSE_WORDS = {ON_COURSE: "On course", NOT_ON_COURSE: "Not on course",
+                TOO_EARLY: "Too early to say", NO_DATA: "No figures"}
+"""Each verdict as a page, a report or the assessment shows it."""
+NOT_COMPUTED = "Not computed yet"
+"""Shown for a measure whose figures were never computed."""
 
 BASELINE_RULES: dict[str, str] = {
     "year_earlier": "the same months a year earlier",

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from cspkit.assessment.plan_review import PlanReview
 from cspkit.errors import CspError
 from cspkit.warehouse import DEFAULT_WAREHOUSE
 
@@ -39,6 +40,8 @@ def assess_command(
     """
     from cspkit.assessment.run import assess
 
+    review = None
+
     out_console = Console()
     errors = Console(stderr=True)
     try:
@@ -50,9 +53,30 @@ def assess_command(
             def progress(what: str, done: int, total: int) -> None:
                 bar.update(task, description=what[:40], completed=done, total=total)
 
-            run = assess(config, warehouse=warehouse, out_dir=out, progress=progress)
+            review = plan_review_for(config)
+            run = assess(config, warehouse=warehouse, out_dir=out, progress=progress,
+                         plan_review=review)
     except CspError as exc:
         errors.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     for line in run.summary():
         out_console.print(line, highlight=False, soft_wrap=True)
+    if review is not None:
+        out_console.print(f"  last year's plan: {review.plan_title}", highlight=False)
+
+
+def plan_review_for(config_path: Path) -> PlanReview | None:
+    """Last year's plan from the tracker database the configuration names (its
+    ``tracker_database``, relative to the configuration file), or None when it names none."""
+    from datetime import date
+
+    from cspkit.assessment.config import load_config
+    from cspkit.tracker.commands import read_plan_review
+
+    config = load_config(config_path)
+    if not config.tracker_database:
+        return None
+    database = config.tracker_database
+    if "://" not in database:
+        database = str(Path(config_path).parent / database)
+    return read_plan_review(database, today=date.today())

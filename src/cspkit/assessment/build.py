@@ -15,6 +15,7 @@ from cspkit.assessment.chapters.deprivation import deprivation_chapter
 from cspkit.assessment.chapters.methods import methods_chapter
 from cspkit.assessment.chapters.overview import group_weights, overview_chapter
 from cspkit.assessment.chapters.peers import peers_chapter
+from cspkit.assessment.chapters.plan_review import plan_review_chapter
 from cspkit.assessment.chapters.quality import quality_chapter
 from cspkit.assessment.chapters.recommendations import (
     DATA_REQUIREMENTS_TABLE,
@@ -33,6 +34,7 @@ from cspkit.assessment.document import (
 )
 from cspkit.assessment.evidence import Evidence, Progress, gather
 from cspkit.assessment.gaps import data_requirements
+from cspkit.assessment.plan_review import PlanReview
 
 
 def period_text(period: StrategicPeriod) -> str:
@@ -81,13 +83,17 @@ def _intro(evidence: Evidence) -> str:
         "data cannot answer.")
 
 
-def document_from_evidence(evidence: Evidence, *, analyst_text: str = "") -> Document:
-    """Write the Document from gathered evidence (no warehouse access)."""
+def document_from_evidence(evidence: Evidence, *, analyst_text: str = "",
+                           plan_review: PlanReview | None = None) -> Document:
+    """Write the Document from gathered evidence (no warehouse access); with
+    ``plan_review``, a chapter on last year's plan before the recommendations."""
     config = evidence.config
     weights = group_weights(evidence)
     chapters: list[Section] = [overview_chapter(evidence)]
     chapters += [theme_chapter(evidence, item, weights) for item in evidence.themes]
     chapters += [deprivation_chapter(evidence), peers_chapter(evidence)]
+    if plan_review is not None:
+        chapters.append(plan_review_chapter(plan_review))
     recommendations = recommendations_chapter(config, data_requirements(evidence))
     register = next((b for b in _blocks(recommendations)
                      if isinstance(b, Table) and b.id == DATA_REQUIREMENTS_TABLE), None)
@@ -120,7 +126,8 @@ def _blocks(section: Section):
 
 
 def build_assessment(con: BaseBackend, config: PartnershipConfig, *, analyst_text: str = "",
-                     progress: Progress = lambda _: None) -> Document:
+                     progress: Progress = lambda _: None,
+                     plan_review: PlanReview | None = None) -> Document:
     """Build the Partnership Strategic Assessment for a configuration.
 
     Parameters
@@ -135,6 +142,9 @@ def build_assessment(con: BaseBackend, config: PartnershipConfig, *, analyst_tex
         (:func:`cspkit.assessment.config.analyst_summary`).
     progress
         Called with a short description before each analysis step.
+    plan_review
+        Last year's plan as the tracker holds it (:mod:`cspkit.assessment.plan_review`),
+        read by the caller: the assessment then reports on it in a chapter of its own.
 
     Returns
     -------
@@ -147,4 +157,4 @@ def build_assessment(con: BaseBackend, config: PartnershipConfig, *, analyst_tex
     """
     evidence = gather(con, config, progress=progress)
     progress("writing the document")
-    return document_from_evidence(evidence, analyst_text=analyst_text)
+    return document_from_evidence(evidence, analyst_text=analyst_text, plan_review=plan_review)

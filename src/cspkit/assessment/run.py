@@ -12,6 +12,7 @@ from cspkit.assessment.build import build_assessment
 from cspkit.assessment.config import analyst_summary, load_config
 from cspkit.assessment.document import Document
 from cspkit.assessment.evidence import step_count
+from cspkit.assessment.plan_review import PlanReview
 from cspkit.render import FORMATS, write_outputs_timed
 from cspkit.warehouse import connect
 
@@ -60,7 +61,8 @@ class AssessmentRun:
 
 
 def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Path,
-           progress: StepProgress | None = None) -> AssessmentRun:
+           progress: StepProgress | None = None,
+           plan_review: PlanReview | None = None) -> AssessmentRun:
     """Build the assessment described by a configuration file and write every format it asks
     for (``assessment.html``, ``.docx``, ``.pdf``, ``tables.xlsx``, ``data/*.csv`` with
     ``data/manifest.json``).
@@ -75,6 +77,8 @@ def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Pat
         Folder for the outputs (created if missing).
     progress
         Called with (step, done, total) as the build goes.
+    plan_review
+        Last year's plan, read from the tracker by the caller: adds the chapter on it.
 
     Raises
     ------
@@ -97,7 +101,7 @@ def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Pat
         start = time.perf_counter()
         document = build_assessment(con, config,
                                     analyst_text=analyst_summary(config, config_path),
-                                    progress=step)
+                                    progress=step, plan_review=plan_review)
     finally:
         con.disconnect()
     run = AssessmentRun(document=document, out_dir=Path(out_dir),

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
 import typer
 
 from cspkit.errors import CspError
+
+if TYPE_CHECKING:
+    from cspkit.assessment.plan_review import PlanReview
 
 MEASURE_COLUMNS = ("ref", "measure", "data to", "current", "baseline", "change", "p", "status")
 
@@ -162,3 +166,37 @@ def compute_plan_measures(*, warehouse: str | None, plan_id: int | None
     return [
         {"reference": measure.reference, **figures.to_json()} for measure, figures in computed
     ]
+
+
+def read_plan_review(database: str, *, today: date) -> PlanReview:
+    """Last year's plan from the tracker database ``database`` (an SQLite file or a
+    database URL), for ``csp assess``: the plan being delivered on ``today`` (the latest that
+    has started; a plan starting later is the one the new assessment is for), read without
+    changing anything.
+
+    Raises
+    ------
+    CspError
+        No such file, a database that cannot be read, or one that holds no plan.
+    """
+    if "://" not in database and not Path(database).is_file():
+        raise CspError("no tracker database at this path", path=database,
+                       hint="Give the tracker's SQLite file or database URL")
+    from cspkit.site.bootstrap import django_setup, redact
+
+    django_setup(database_url=database)
+    from django.db import DatabaseError
+
+    from cspkit.tracker.selectors.review import plan_review, review_plan
+
+    try:
+        plan = review_plan(on_or_before=today)
+        if plan is None:
+            raise CspError("the tracker database holds no plan", path=redact(database),
+                           hint="Publish an assessment into the tracker, or name another "
+                           "database")
+        return plan_review(plan=plan, read_on=today)
+    except DatabaseError as error:
+        raise CspError(f"cannot read the tracker database ({redact(str(error))})",
+                       path=redact(database),
+                       hint="Start it once with csp serve so that its tables are made") from error

@@ -49,17 +49,25 @@ def current_period_start(today: date) -> date:
     return date(year, 4, 1)
 
 
-def seed_demo(*, database_url: str | None = None) -> DemoSeed:
+def seed_demo(*, database_url: str | None = None, warehouse: str | None = None) -> DemoSeed:
     """Create (once) the Kestrel Vale demo in the database and return its logins.
 
     ``database_url`` is a ``CSP_DATABASE_URL`` (postgres://… or an SQLite path); without
-    it the default SQLite file of the data dir is used. The schema is migrated first.
+    it the default SQLite file of the data dir is used. The schema is migrated first. With
+    ``warehouse`` (the demo borough's), the plan records it and its measures are computed.
     """
     django_setup(database_url=database_url)
     migrate()
     from cspkit.tracker.demo_builder import build_demo
 
-    return build_demo(today=date.today(), password=DEMO_PASSWORD)
+    seed = build_demo(today=date.today(), password=DEMO_PASSWORD)
+    if warehouse is not None and seed.created:
+        from cspkit.tracker.commands import compute_plan_measures
+        from cspkit.tracker.models import Plan
+
+        Plan.objects.filter(partnership__name=seed.partnership).update(warehouse=warehouse)
+        compute_plan_measures(warehouse=None, plan_id=None)
+    return seed
 
 
 def period_bounds(start: date) -> tuple[date, date]:

@@ -7,9 +7,11 @@ from datetime import date, timedelta
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from cspkit.synth.names import BOROUGH
 from cspkit.tracker import demo_content as content
 from cspkit.tracker.demo import DemoLogin, DemoSeed, current_period_start, offset, period_bounds
 from cspkit.tracker.models import Agency, Partnership, Person, Plan, Role
+from cspkit.tracker.services.measures import measure_set
 from cspkit.tracker.services.people import agency_create, partnership_create, person_create
 from cspkit.tracker.services.plan import action_create, plan_create, theme_create
 from cspkit.tracker.services.registers import data_requirement_create, recommendation_create
@@ -135,6 +137,16 @@ def _build(*, today: date, start: date, password: str) -> Plan:
                 sub_actions=sub_actions,
             )
             write_updates(action_update_create, {"action": action}, action, updates, days_ago)
+
+    for number, action_number, label, categories, direction, percent in content.MEASURES:
+        theme = themes[number]
+        measure_set(
+            set_by=admin,
+            theme=theme if action_number is None else None,
+            action=None if action_number is None else theme.actions.get(number=action_number),
+            label=label, areas=[BOROUGH.code], categories=categories, direction=direction,
+            target_percent=percent,
+        )
 
     for register, register_plan, register_start, date_of in (
         (content.RECOMMENDATIONS, plan, start, days_ago),

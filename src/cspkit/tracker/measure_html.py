@@ -8,14 +8,18 @@ from collections.abc import Sequence
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from cspkit.analysis.measures import NO_DATA, NOT_ON_COURSE, ON_COURSE, TOO_EARLY
+from cspkit.analysis.measures import (
+    COURSE_WORDS,
+    NO_DATA,
+    NOT_ON_COURSE,
+    ON_COURSE,
+    TOO_EARLY,
+)
 from cspkit.assessment.wording import Change
 from cspkit.tracker.models import MeasureResult
 
 COURSE_CLASSES = {ON_COURSE: "green", NOT_ON_COURSE: "red", TOO_EARLY: "not_started",
                   NO_DATA: "withdrawn"}
-COURSE_WORDS = {ON_COURSE: "On course", NOT_ON_COURSE: "Not on course",
-                TOO_EARLY: "Too early to say", NO_DATA: "No figures"}
 
 
 def course_tag(course: str) -> SafeString:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from cspkit.analysis.measures import COURSE_WORDS, NOT_COMPUTED
 from cspkit.assessment.document import (
     Block,
     Cell,
@@ -24,7 +25,6 @@ from cspkit.assessment.document import (
     Section,
     Table,
 )
-from cspkit.tracker.measure_html import COURSE_WORDS
 from cspkit.tracker.reports.model import (
     ACTION_COLUMNS,
     DATA_REQUIREMENT_COLUMNS,
@@ -183,7 +183,7 @@ def _measures(lines: Sequence[MeasureLine]) -> tuple[Section, ...]:
             f"{line.baseline:,} ({line.baseline_period})" if line.baseline is not None else "",
             Cell(line.change or (f"No figure: {line.missing}." if line.missing else
                                  "Not computed yet.")),
-            Cell(COURSE_WORDS.get(line.course, "Not computed yet"), emphasis="strong"),
+            Cell(COURSE_WORDS.get(line.course, NOT_COMPUTED), emphasis="strong"),
             _status(line.lead_status) if line.lead_status else "Theme",
         )
         for line in lines

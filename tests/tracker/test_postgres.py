@@ -28,6 +28,7 @@ CORE_TESTS = [
     "test_views.py",
     "test_bad_parameters.py",
     "test_demo.py",
+    "test_measures.py",
 ]
 
 

@@ -7,82 +7,272 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0004_plan_warehouse'),
+        ("tracker", "0004_plan_warehouse"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalMeasure',
+            name="HistoricalMeasure",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('label', models.CharField(help_text='What the measure is called.', max_length=200)),
-                ('source', models.CharField(choices=[('police', 'police'), ('police_crime_extract', 'police_crime_extract'), ('council_asb', 'council_asb'), ('fire', 'fire'), ('ae_assault', 'ae_assault'), ('yos_fte', 'yos_fte')], default='police', max_length=40)),
-                ('categories', models.JSONField(blank=True, default=list, help_text='Crime types, anti-social behaviour or partner categories; none: all of the source.')),
-                ('areas', models.JSONField(default=list, help_text='Local authority, ward or LSOA 2021 codes.')),
-                ('direction', models.CharField(choices=[('reduce', 'Reduce'), ('increase', 'Increase')], default='reduce', max_length=10)),
-                ('target_percent', models.FloatField(blank=True, null=True)),
-                ('months', models.PositiveSmallIntegerField(default=12)),
-                ('baseline', models.CharField(choices=[('year_earlier', 'the same months a year earlier'), ('previous', 'the months just before'), ('fixed', 'a fixed baseline period')], default='year_earlier', max_length=20)),
-                ('baseline_start', models.CharField(blank=True, max_length=7)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('action', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.action')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('theme', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.theme')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(help_text="What the measure is called.", max_length=200),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("police", "police"),
+                            ("police_crime_extract", "police_crime_extract"),
+                            ("council_asb", "council_asb"),
+                            ("fire", "fire"),
+                            ("ae_assault", "ae_assault"),
+                            ("yos_fte", "yos_fte"),
+                        ],
+                        default="police",
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "categories",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text=(
+                            "Crime types, anti-social behaviour or partner categories; "
+                            "none: all of the source."
+                        ),
+                    ),
+                ),
+                (
+                    "areas",
+                    models.JSONField(
+                        default=list, help_text="Local authority, ward or LSOA 2021 codes."
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("reduce", "Reduce"), ("increase", "Increase")],
+                        default="reduce",
+                        max_length=10,
+                    ),
+                ),
+                ("target_percent", models.FloatField(blank=True, null=True)),
+                ("months", models.PositiveSmallIntegerField(default=12)),
+                (
+                    "baseline",
+                    models.CharField(
+                        choices=[
+                            ("year_earlier", "the same months a year earlier"),
+                            ("previous", "the months just before"),
+                            ("fixed", "a fixed baseline period"),
+                        ],
+                        default="year_earlier",
+                        max_length=20,
+                    ),
+                ),
+                ("baseline_start", models.CharField(blank=True, max_length=7)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "action",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.action",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.theme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical measure',
-                'verbose_name_plural': 'historical measures',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical measure",
+                "verbose_name_plural": "historical measures",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Measure',
+            name="Measure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(help_text='What the measure is called.', max_length=200)),
-                ('source', models.CharField(choices=[('police', 'police'), ('police_crime_extract', 'police_crime_extract'), ('council_asb', 'council_asb'), ('fire', 'fire'), ('ae_assault', 'ae_assault'), ('yos_fte', 'yos_fte')], default='police', max_length=40)),
-                ('categories', models.JSONField(blank=True, default=list, help_text='Crime types, anti-social behaviour or partner categories; none: all of the source.')),
-                ('areas', models.JSONField(default=list, help_text='Local authority, ward or LSOA 2021 codes.')),
-                ('direction', models.CharField(choices=[('reduce', 'Reduce'), ('increase', 'Increase')], default='reduce', max_length=10)),
-                ('target_percent', models.FloatField(blank=True, null=True)),
-                ('months', models.PositiveSmallIntegerField(default=12)),
-                ('baseline', models.CharField(choices=[('year_earlier', 'the same months a year earlier'), ('previous', 'the months just before'), ('fixed', 'a fixed baseline period')], default='year_earlier', max_length=20)),
-                ('baseline_start', models.CharField(blank=True, max_length=7)),
-                ('action', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='structured_measure', to='tracker.action')),
-                ('theme', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='structured_measure', to='tracker.theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(help_text="What the measure is called.", max_length=200),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("police", "police"),
+                            ("police_crime_extract", "police_crime_extract"),
+                            ("council_asb", "council_asb"),
+                            ("fire", "fire"),
+                            ("ae_assault", "ae_assault"),
+                            ("yos_fte", "yos_fte"),
+                        ],
+                        default="police",
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "categories",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text=(
+                            "Crime types, anti-social behaviour or partner categories; "
+                            "none: all of the source."
+                        ),
+                    ),
+                ),
+                (
+                    "areas",
+                    models.JSONField(
+                        default=list, help_text="Local authority, ward or LSOA 2021 codes."
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("reduce", "Reduce"), ("increase", "Increase")],
+                        default="reduce",
+                        max_length=10,
+                    ),
+                ),
+                ("target_percent", models.FloatField(blank=True, null=True)),
+                ("months", models.PositiveSmallIntegerField(default=12)),
+                (
+                    "baseline",
+                    models.CharField(
+                        choices=[
+                            ("year_earlier", "the same months a year earlier"),
+                            ("previous", "the months just before"),
+                            ("fixed", "a fixed baseline period"),
+                        ],
+                        default="year_earlier",
+                        max_length=20,
+                    ),
+                ),
+                ("baseline_start", models.CharField(blank=True, max_length=7)),
+                (
+                    "action",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="structured_measure",
+                        to="tracker.action",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="structured_measure",
+                        to="tracker.theme",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MeasureResult',
+            name="MeasureResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('computed_at', models.DateTimeField()),
-                ('warehouse', models.CharField(max_length=500)),
-                ('data_month', models.CharField(blank=True, max_length=7)),
-                ('period', models.CharField(blank=True, max_length=40)),
-                ('baseline_period', models.CharField(blank=True, max_length=40)),
-                ('current', models.IntegerField(blank=True, null=True)),
-                ('baseline', models.IntegerField(blank=True, null=True)),
-                ('p_value', models.FloatField(blank=True, null=True)),
-                ('significant', models.BooleanField(default=False)),
-                ('small_numbers', models.BooleanField(default=False)),
-                ('target_reached', models.BooleanField(blank=True, null=True)),
-                ('course', models.CharField(choices=[('on course', 'on course'), ('not on course', 'not on course'), ('too early to say', 'too early to say'), ('no data', 'no data')], max_length=20)),
-                ('monthly', models.JSONField(blank=True, default=list)),
-                ('missing', models.TextField(blank=True)),
-                ('measure', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='result', to='tracker.measure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("computed_at", models.DateTimeField()),
+                ("warehouse", models.CharField(max_length=500)),
+                ("data_month", models.CharField(blank=True, max_length=7)),
+                ("period", models.CharField(blank=True, max_length=40)),
+                ("baseline_period", models.CharField(blank=True, max_length=40)),
+                ("current", models.IntegerField(blank=True, null=True)),
+                ("baseline", models.IntegerField(blank=True, null=True)),
+                ("p_value", models.FloatField(blank=True, null=True)),
+                ("significant", models.BooleanField(default=False)),
+                ("small_numbers", models.BooleanField(default=False)),
+                ("target_reached", models.BooleanField(blank=True, null=True)),
+                (
+                    "course",
+                    models.CharField(
+                        choices=[
+                            ("on course", "on course"),
+                            ("not on course", "not on course"),
+                            ("too early to say", "too early to say"),
+                            ("no data", "no data"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("monthly", models.JSONField(blank=True, default=list)),
+                ("missing", models.TextField(blank=True)),
+                (
+                    "measure",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="result",
+                        to="tracker.measure",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='measure',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('action__isnull', False), ('theme__isnull', True)), models.Q(('action__isnull', True), ('theme__isnull', False)), _connector='OR'), name='measure_of_action_or_theme'),
+            model_name="measure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("action__isnull", False), ("theme__isnull", True)),
+                    models.Q(("action__isnull", True), ("theme__isnull", False)),
+                    _connector="OR",
+                ),
+                name="measure_of_action_or_theme",
+            ),
         ),
     ]

@@ -15,7 +15,6 @@ import sqlite3
 import subprocess
 import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 from docx import Document as Docx
@@ -169,7 +168,7 @@ def test_csp_assess_reports_on_the_plan_in_the_tracker_database(borough, tmp_pat
         WHERE t.plan_id = ? ORDER BY t.number, coalesce(a.number, 0)""", (plan_id,)).fetchall()
     measures = table("Ref", "Measure")
     assert [m[1] for m in measures] == [s[1] for s in stored] and len(stored) == 4
-    for row, (_, label, current, baseline, course) in zip(measures, stored, strict=True):
+    for row, (_, _, current, baseline, course) in zip(measures, stored, strict=True):
         assert printed[row[0]]["current"] == current and printed[row[0]]["status"] == course
         if current is not None:
             assert f"({baseline:,} → {current:,})" in row[3]

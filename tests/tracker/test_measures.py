@@ -269,3 +269,27 @@ def test_the_progress_report_shows_each_measure_beside_the_leads_status(
     assert rows[2][6:] == ["Too early to say", "Not started"]
     write_pdf(document, tmp_path / "report.pdf")
     assert (tmp_path / "report.pdf").stat().st_size > 0
+
+
+def test_the_thematic_lead_sets_the_themes_measure_and_the_theme_page_shows_it(
+    world: World, warehouse, client: Client
+) -> None:
+    url = reverse("tracker:theme_measure", args=[world.theme.pk])
+    sign_in(client, "police_lead")
+    assert client.get(url).status_code == 403  # not (yet) the thematic lead
+    world.theme.thematic_lead = world.person(world.police_lead)
+    world.theme.save()
+    response = client.post(url, {
+        "label": "Anti-social behaviour", "source": "police",
+        "categories": "Anti-social behaviour", "areas": LAD, "direction": "reduce",
+        "months": "2", "baseline": "previous", "baseline_start": ""})
+    assert response.status_code == 302
+    assert Measure.objects.get(theme=world.theme).categories == ["Anti-social behaviour"]
+    compute(world, warehouse)
+    page = client.get(reverse("tracker:theme", args=[world.theme.pk])).content.decode()
+    assert "Anti-social behaviour was up 25% (4 → 5) against 2024-11 to 2024-12" in page
+    client.logout()
+    sign_in(client, "member")
+    assert client.get(url).status_code == 403
+    assert "Change the measure" not in client.get(
+        reverse("tracker:theme", args=[world.theme.pk])).content.decode()

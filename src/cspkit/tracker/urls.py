@@ -11,6 +11,7 @@ urlpatterns = [
     path("", plan.home, name="home"),
     path("plans/<id:pk>/", plan.plan_view, name="plan"),
     path("themes/<id:pk>/", plan.theme_view, name="theme"),
+    path("themes/<id:pk>/measure/", plan.theme_measure_view, name="theme_measure"),
     path("themes/<id:pk>/actions/new/", plan.action_create_view, name="action_create"),
     path("actions/<id:pk>/", plan.action_view, name="action"),
     path("actions/<id:pk>/edit/", plan.action_edit_view, name="action_edit"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from cspkit.tracker.models import Action, Measure, Plan
+from cspkit.tracker.models import Action, Measure, Plan, Theme
 from cspkit.tracker.selectors.access import User, reader_required
 
 
@@ -37,3 +37,9 @@ def action_measure(*, fetched_by: User, action: Action) -> Measure | None:
     """The structured measure of ``action`` with its stored figures, if it has one."""
     reader_required(fetched_by)
     return _with_results().filter(action=action).first()
+
+
+def theme_measure(*, fetched_by: User, theme: Theme) -> Measure | None:
+    """The structured measure of ``theme`` itself with its stored figures, if it has one."""
+    reader_required(fetched_by)
+    return _with_results().filter(theme=theme).first()

@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from cspkit.tracker.errors import StaleEditError
 from cspkit.tracker.forms import ActionCreateForm, ActionEditForm, MeasureForm, UpdateForm
+from cspkit.tracker.models import Action, Theme
 from cspkit.tracker.selectors.access import (
     action_can_update,
     administrator_required,
     measure_can_set,
 )
 from cspkit.tracker.selectors.history import item_history
-from cspkit.tracker.selectors.measures import action_measure, plan_measure_list
+from cspkit.tracker.selectors.measures import action_measure, plan_measure_list, theme_measure
 from cspkit.tracker.selectors.plan import (
     action_get,
     action_list,
@@ -68,7 +69,15 @@ def theme_view(request: HttpRequest, pk: int) -> HttpResponse:
     theme = theme_get(fetched_by=request.user, pk=pk)
     actions = action_list(fetched_by=request.user, theme=theme)
     return render(
-        request, "tracker/theme.html", {"theme": theme, "plan": theme.plan, "actions": actions}
+        request,
+        "tracker/theme.html",
+        {
+            "theme": theme,
+            "plan": theme.plan,
+            "actions": actions,
+            "measure": theme_measure(fetched_by=request.user, theme=theme),
+            "can_set_measure": measure_can_set(user=request.user, theme=theme),
+        },
     )
 
 
@@ -169,27 +178,35 @@ def action_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "tracker/action_edit.html", context)
 
 
-@login_required
-def action_measure_view(request: HttpRequest, pk: int) -> HttpResponse:
-    action = action_get(fetched_by=request.user, pk=pk)
-    if not measure_can_set(user=request.user, action=action):
-        raise PermissionDenied("Only the action's leads or an administrator can set its measure.")
-    measure = action_measure(fetched_by=request.user, action=action)
-    context = {"action": action, "plan": action.theme.plan, "measure": measure}
+def _measure_form(request: HttpRequest, *, action: Action | None = None,
+                  theme: Theme | None = None) -> HttpResponse:
+    """The structured-measure form of an action or a theme (GET shows it, POST saves it)."""
+    if not measure_can_set(user=request.user, action=action, theme=theme):
+        raise PermissionDenied("Only the leads or an administrator can set this measure.")
+    if action is not None:
+        measure = action_measure(fetched_by=request.user, action=action)
+        owner, back = f"action {action.reference}", reverse("tracker:action", args=[action.pk])
+        plan = action.theme.plan
+    else:
+        measure = theme_measure(fetched_by=request.user, theme=theme)
+        owner, back = f"theme {theme.number}", reverse("tracker:theme", args=[theme.pk])
+        plan = theme.plan
+    context = {"plan": plan, "measure": measure, "owner": owner, "back": back}
     if request.method == "POST":
         form = MeasureForm(request.POST)
         if form.is_valid():
             try:
-                measure_set(set_by=request.user, action=action, **form.cleaned_data)
+                measure_set(set_by=request.user, action=action, theme=theme,
+                            **form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"The measure of action {action.reference} is "
-                                 "saved. Its figures appear once they are next computed.")
-                return redirect("tracker:action", pk=action.pk)
+                messages.success(request, f"The measure of {owner} is saved. Its figures "
+                                 "appear once they are next computed.")
+                return redirect(back)
         context["form"] = form
         return render(request, "tracker/action_measure.html", context, status=400)
-    initial = {"areas": "", "months": 12, "baseline": "year_earlier"}
+    initial: dict[str, object] = {"months": 12, "baseline": "year_earlier"}
     if measure is not None:
         initial = {
             "label": measure.label, "source": measure.source,
@@ -200,6 +217,16 @@ def action_measure_view(request: HttpRequest, pk: int) -> HttpResponse:
         }
     context["form"] = MeasureForm(initial=initial)
     return render(request, "tracker/action_measure.html", context)
+
+
+@login_required
+def action_measure_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _measure_form(request, action=action_get(fetched_by=request.user, pk=pk))
+
+
+@login_required
+def theme_measure_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _measure_form(request, theme=theme_get(fetched_by=request.user, pk=pk))
 
 
 @login_required

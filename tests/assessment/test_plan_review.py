@@ -186,3 +186,20 @@ def test_csp_assess_reports_on_the_plan_in_the_tracker_database(borough, tmp_pat
     assert [(r[0], r[1], r[3]) for r in table("Register", "Ref")] == [
         (register, ref, words[status]) for register, ref, status in open_entries]
     db.close()
+
+
+def test_a_tracker_database_that_is_not_there_is_a_one_line_error(borough, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from cspkit.cli import app
+
+    config = tmp_path / "csp.toml"
+    config.write_text('tracker_database = "missing.sqlite3"\n'
+                      + borough.config_path.read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["assess", "--config", str(config), "--out",
+                                      str(tmp_path / "out"), "--warehouse",
+                                      str(borough.warehouse)])
+    assert result.exit_code == 1
+    assert "no tracker database at this path" in result.output
+    assert str(tmp_path / "missing.sqlite3") in result.output
+    assert not (tmp_path / "out").exists()

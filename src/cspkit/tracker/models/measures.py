@@ -121,15 +121,3 @@ class MeasureResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure}: {self.course}"
-
-    @property
-    def change(self) -> int | None:
-        if self.current is None or self.baseline is None:
-            return None
-        return self.current - self.baseline
-
-    @property
-    def pct_change(self) -> float | None:
-        if self.change is None or not self.baseline:
-            return None
-        return 100.0 * self.change / self.baseline

@@ -130,7 +130,8 @@ def test_csp_assess_reports_on_the_plan_in_the_tracker_database(borough, tmp_pat
     text = borough.config_path.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^formats = .*$", 'formats = ["docx"]', text)
     config = tmp_path / "csp.toml"
-    config.write_text('tracker_database = "tracker.sqlite3"\n' + text, encoding="utf-8")
+    config.write_text(text.replace('tracker_database = ""', 'tracker_database = "tracker.sqlite3"'),
+                      encoding="utf-8")
     out = tmp_path / "out"
     assessed = run(["-m", "cspkit.cli", "assess", "--config", str(config), "--out", str(out),
                     "--warehouse", str(borough.warehouse)], env)
@@ -194,8 +195,9 @@ def test_a_tracker_database_that_is_not_there_is_a_one_line_error(borough, tmp_p
     from cspkit.cli import app
 
     config = tmp_path / "csp.toml"
-    config.write_text('tracker_database = "missing.sqlite3"\n'
-                      + borough.config_path.read_text(encoding="utf-8"), encoding="utf-8")
+    text = borough.config_path.read_text(encoding="utf-8")
+    config.write_text(text.replace('tracker_database = ""', 'tracker_database = "missing.sqlite3"'),
+                      encoding="utf-8")
     result = CliRunner().invoke(app, ["assess", "--config", str(config), "--out",
                                       str(tmp_path / "out"), "--warehouse",
                                       str(borough.warehouse)])

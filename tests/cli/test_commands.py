@@ -50,6 +50,7 @@ BAD_INPUTS: dict[tuple[str, ...], list[str]] = {
     ("load-partner",): ["{tmp}/missing/export.csv"],
     ("tracker", "import"): ["{tmp}/missing/plan.docx", "--as", "admin", "--date", "31/3"],
     ("tracker", "publish"): ["{tmp}/a-file", "--as", "admin"],
+    ("tracker", "measures"): ["--warehouse", "{tmp}/none.duckdb"],
     ("tracker", "quality"): ["--warehouse", "{tmp}/none.duckdb"],
     ("tracker", "report"): ["--out", "{tmp}/r.pdf", "--meeting", "March"],
 }

@@ -83,6 +83,8 @@ def item_ids(world: World) -> dict[str, int]:
         "tracker:action": action,
         "tracker:action_edit": action,
         "tracker:action_history": action,
+        "tracker:action_measure": action,
+        "tracker:theme_measure": theme,
         "tracker:recommendation": recommendation,
         "tracker:recommendation_carry_forward": recommendation,
         "tracker:recommendation_to_action": recommendation,

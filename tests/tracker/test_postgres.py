@@ -30,6 +30,7 @@ CORE_TESTS = [
     "../demo/test_tracker.py",
     "test_publishing.py",
     "test_quality.py",
+    "test_measures.py",
 ]
 
 

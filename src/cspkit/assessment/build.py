@@ -15,6 +15,7 @@ from cspkit.assessment.chapters.deprivation import deprivation_chapter
 from cspkit.assessment.chapters.methods import methods_chapter
 from cspkit.assessment.chapters.overview import group_weights, overview_chapter
 from cspkit.assessment.chapters.peers import peers_chapter
+from cspkit.assessment.chapters.plan_review import plan_review_chapter
 from cspkit.assessment.chapters.quality import quality_chapter
 from cspkit.assessment.chapters.recommendations import (
     DATA_REQUIREMENTS_TABLE,
@@ -34,6 +35,7 @@ from cspkit.assessment.document import (
 from cspkit.assessment.drafts import decided, draft_recommendations
 from cspkit.assessment.evidence import Evidence, Progress, gather
 from cspkit.assessment.gaps import data_requirements
+from cspkit.assessment.plan_review import PlanReview
 
 
 def period_text(period: StrategicPeriod) -> str:
@@ -83,14 +85,18 @@ def _intro(evidence: Evidence) -> str:
 
 
 def document_from_evidence(evidence: Evidence, *, analyst_text: str = "",
-                           residents: Sequence[Section] = ()) -> Document:
+                           residents: Sequence[Section] = (),
+                           plan_review: PlanReview | None = None) -> Document:
     """Write the Document from gathered evidence (no warehouse access); ``residents`` are
-    the chapters on what residents said (the survey), placed after the evidence chapters."""
+    the chapters on what residents said (the survey), placed after the evidence chapters;
+    with ``plan_review``, a chapter on last year's plan before the recommendations."""
     config = evidence.config
     weights = group_weights(evidence)
     chapters: list[Section] = [overview_chapter(evidence)]
     chapters += [theme_chapter(evidence, item, weights) for item in evidence.themes]
     chapters += [deprivation_chapter(evidence), peers_chapter(evidence)]
+    if plan_review is not None:
+        chapters.append(plan_review_chapter(plan_review))
     register = data_requirements(evidence)
     drafts = decided(draft_recommendations(evidence, register), config.draft_recommendations)
     recommendations = recommendations_chapter(config, register, drafts)
@@ -127,7 +133,8 @@ def _blocks(section: Section):
 
 def build_assessment(con: BaseBackend, config: PartnershipConfig, *, analyst_text: str = "",
                      progress: Progress = lambda _: None,
-                     residents: Sequence[Section] = ()) -> Document:
+                     residents: Sequence[Section] = (),
+                     plan_review: PlanReview | None = None) -> Document:
     """Build the Partnership Strategic Assessment for a configuration.
 
     Parameters
@@ -144,6 +151,9 @@ def build_assessment(con: BaseBackend, config: PartnershipConfig, *, analyst_tex
         Called with a short description before each analysis step.
     residents
         The chapter(s) on what residents said (:func:`cspkit.survey.report.survey_chapter`).
+    plan_review
+        Last year's plan as the tracker holds it (:mod:`cspkit.assessment.plan_review`),
+        read by the caller: the assessment then reports on it in a chapter of its own.
 
     Returns
     -------
@@ -156,4 +166,5 @@ def build_assessment(con: BaseBackend, config: PartnershipConfig, *, analyst_tex
     """
     evidence = gather(con, config, progress=progress)
     progress("writing the document")
-    return document_from_evidence(evidence, analyst_text=analyst_text, residents=residents)
+    return document_from_evidence(evidence, analyst_text=analyst_text, residents=residents,
+                                  plan_review=plan_review)

@@ -23,6 +23,7 @@ import typing
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -260,6 +261,19 @@ class PartnershipConfig(BaseModel):
         min_length=1, description="The priority themes, one chapter each, in order."
     )
     targets: list[Target] = Field(default_factory=list, description="The partnership's targets.")
+    tracker_database: str = Field(
+        default="",
+        description="The plan tracker's database: an SQLite file (relative to this file) or a "
+        "database URL without a password (postgres://user@host/name; the password goes in "
+        "~/.pgpass). The assessment then adds a chapter on last year's plan.",
+    )
+
+    @field_validator("tracker_database")
+    @classmethod
+    def _no_password(cls, value: str) -> str:
+        if "://" in value and urlsplit(value).password:
+            raise ValueError("holds a password: keep it out of this file (use ~/.pgpass)")
+        return value
     survey: SurveySource | None = Field(
         default=None, description="A residents' survey: its chapter is added (table [survey]; "
         "see docs/survey.md).")

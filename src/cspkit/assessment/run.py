@@ -12,6 +12,7 @@ from cspkit.assessment.build import build_assessment
 from cspkit.assessment.config import analyst_summary, load_config
 from cspkit.assessment.document import Document
 from cspkit.assessment.evidence import step_count
+from cspkit.assessment.plan_review import PlanReview
 from cspkit.render import FORMATS, write_outputs_timed
 from cspkit.survey.run import survey_chapters
 from cspkit.warehouse import connect
@@ -61,7 +62,8 @@ class AssessmentRun:
 
 
 def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Path,
-           progress: StepProgress | None = None) -> AssessmentRun:
+           progress: StepProgress | None = None,
+           plan_review: PlanReview | None = None) -> AssessmentRun:
     """Build the assessment described by a configuration file and write every format it asks
     for (``assessment.html``, ``.docx``, ``.pdf``, ``tables.xlsx``, ``data/*.csv`` with
     ``data/manifest.json``).
@@ -76,6 +78,8 @@ def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Pat
         Folder for the outputs (created if missing).
     progress
         Called with (step, done, total) as the build goes.
+    plan_review
+        Last year's plan, read from the tracker by the caller: adds the chapter on it.
 
     Raises
     ------
@@ -99,7 +103,8 @@ def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Pat
         residents = survey_chapters(con, config, Path(config_path).parent)
         document = build_assessment(con, config,
                                     analyst_text=analyst_summary(config, config_path),
-                                    progress=step, residents=residents)
+                                    progress=step, residents=residents,
+                                    plan_review=plan_review)
     finally:
         con.disconnect()
     document = replace(document, metadata=replace(document.metadata, warehouse=str(warehouse)))

@@ -13,15 +13,16 @@ from cspkit.site.bootstrap import django_setup
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``tracker`` command group (``import``, ``report``, ``publish``, ``quality``)
-    to ``app``."""
+    """Add the ``tracker`` command group (``import``, ``report``, ``publish``, ``quality``,
+    ``measures``) to ``app``."""
     tracker_app = typer.Typer(help="The Community Safety Plan tracker's data: import documents, "
-                              "write progress reports, publish assessments.",
+                              "write progress reports, publish assessments, compute measures.",
                               no_args_is_help=True)
     tracker_app.command("import")(import_command)
     tracker_app.command("report")(report_command)
     tracker_app.command("publish")(publish_command)
     tracker_app.command("quality")(quality_command)
+    tracker_app.command("measures")(measures_command)
     app.add_typer(tracker_app, name="tracker")
 
 
@@ -110,13 +111,59 @@ def quality_command(
     """Compute the completeness measure of every data requirement linked to one, from the
     warehouse, and store it with today's date: the register and the progress report show
     the latest month, the last six months and whether the target is met."""
-    if warehouse is not None:  # a warehouse that is not there is refused before any work
-        from cspkit.warehouse import connect
-
-        connect(warehouse, create=False).disconnect()
+    _check_warehouse(warehouse)
     django_setup()
     from cspkit.tracker.services.quality import quality_refresh_lines
 
     for line in quality_refresh_lines(plan_id=plan_id, warehouse=warehouse,
                                       areas=areas or None):
         typer.echo(line)
+
+
+MEASURE_COLUMNS = ("ref", "measure", "data to", "current", "baseline", "change", "p", "status")
+
+
+def measures_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")
+                       ] = False,
+    warehouse: Annotated[str | None, typer.Option(
+        "--warehouse", "-w", help="Warehouse DuckDB file or URL. Default: the one the plan "
+        "was published from, else $CSP_WAREHOUSE.")] = None,
+    plan_id: Annotated[int | None, typer.Option(
+        "--plan", help="Plan id. Default: the latest plan.")] = None,
+) -> None:
+    """Compute every measure of the plan from the warehouse, store the figures for the
+    tracker's pages and reports, and print them: current, baseline, change, p-value and
+    status (on course, not on course, too early to say, or no data with what is missing)."""
+    import json
+
+    _check_warehouse(warehouse)
+    django_setup()
+    from cspkit.tracker.cycle import compute_plan_measures
+
+    rows = compute_plan_measures(warehouse=warehouse, plan_id=plan_id)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        typer.echo("The plan has no structured measures.")
+        return
+    typer.echo("  ".join(MEASURE_COLUMNS))
+    for row in rows:
+        pct = "" if row["pct_change"] is None else f" ({row['pct_change']:+.1f}%)"
+        p = "" if row["p_value"] is None else f"{row['p_value']:.3g}"
+        figures = [row["current"], row["baseline"],
+                   "" if row["change"] is None else f"{row['change']:+d}{pct}", p]
+        cells = [row["reference"], row["label"], row["data_month"] or "",
+                 *("" if v is None else str(v) for v in figures), row["status"]]
+        typer.echo("  ".join(str(c) for c in cells))
+        if row["missing"]:
+            typer.echo(f"    missing: {row['missing']}")
+
+
+def _check_warehouse(warehouse: str | None) -> None:
+    """Refuse a named warehouse that is not there before any other work."""
+    if warehouse is not None:
+        from cspkit.warehouse import connect
+
+        connect(warehouse, create=False).disconnect()

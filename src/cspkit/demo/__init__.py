@@ -240,7 +240,8 @@ def run_demo(out: Path, *, seed: int = 2026, echo: Echo = lambda _: None) -> Dem
     result.tracker_database = (out / "tracker.sqlite3").resolve()
     from cspkit.demo.tracker import seed_demo
 
-    seed = seed_demo(database_url=f"sqlite:///{result.tracker_database}")
+    seed = seed_demo(database_url=f"sqlite:///{result.tracker_database}",
+                     warehouse=str(warehouse.resolve()))
     result.tracker_summary = seed.summary()
     seconds["tracker"] = time.perf_counter() - start
     return result

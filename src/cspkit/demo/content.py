@@ -189,3 +189,12 @@ DATA_REQUIREMENTS = [
                                                       "Extract refused pending a data "
                                                       "sharing agreement.")]),
 ]
+
+# Measures counted from the demo borough's warehouse (the whole borough):
+#   (theme number, action number or None for the theme's own, name, categories, aim, target %)
+MEASURES = [
+    (1, None, "Anti-social behaviour in Kestrel Vale", ["Anti-social behaviour"], "reduce", 5),
+    (3, 1, "Violence and sexual offences", ["Violence and sexual offences"], "reduce", 3),
+    (4, 1, "Drug offences found", ["Drugs"], "increase", 10),
+    (5, 1, "Criminal damage and arson", ["Criminal damage and arson"], "reduce", 5),
+]

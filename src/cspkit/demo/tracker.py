@@ -49,12 +49,13 @@ class DemoSeed:
         return "\n".join(lines)
 
 
-def seed_demo(*, database_url: str | None = None) -> DemoSeed:
+def seed_demo(*, database_url: str | None = None, warehouse: str | None = None) -> DemoSeed:
     """Create (once) the Kestrel Vale demo in the database and return its logins.
 
     ``database_url`` is a ``CSP_DATABASE_URL`` (postgres://… or an SQLite path); without
     it the default SQLite file of the data dir is used. The schema is migrated first. The
-    current plan is the financial year (1 April to 31 March) holding today.
+    current plan is the financial year (1 April to 31 March) holding today. With
+    ``warehouse`` (the demo borough's), the plan records it and its measures are computed.
     """
     django_setup(database_url=database_url)
     migrate()
@@ -70,6 +71,11 @@ def seed_demo(*, database_url: str | None = None) -> DemoSeed:
                         created=False, logins=_logins(DEMO_PASSWORD))
     with transaction.atomic():
         plan = build_demo(today=date.today(), password=DEMO_PASSWORD)
+    if warehouse is not None:
+        from cspkit.tracker.cycle import compute_plan_measures
+
+        Plan.objects.filter(pk=plan.pk).update(warehouse=warehouse)
+        compute_plan_measures(warehouse=None, plan_id=plan.pk)
     return DemoSeed(partnership=content.PARTNERSHIP, plan=plan.title, created=True,
                     logins=_logins(DEMO_PASSWORD))
 
@@ -101,6 +107,8 @@ def build_demo(*, today: date, password: str) -> Plan:
     from django.contrib.auth.hashers import make_password
 
     from cspkit.demo import content
+    from cspkit.synth.names import BOROUGH
+    from cspkit.tracker.services.measures import measure_set
     from cspkit.tracker.services.people import agency_create, partnership_create, person_create
     from cspkit.tracker.services.plan import action_create, plan_create, theme_create
     from cspkit.tracker.services.registers import data_requirement_create, recommendation_create
@@ -189,6 +197,16 @@ def build_demo(*, today: date, password: str) -> Plan:
                 sub_actions=sub_actions,
             )
             write_updates(action_update_create, {"action": action}, action, updates, days_ago)
+
+    for number, action_number, label, categories, direction, percent in content.MEASURES:
+        theme = themes[number]
+        measure_set(
+            set_by=admin,
+            theme=theme if action_number is None else None,
+            action=None if action_number is None else theme.actions.get(number=action_number),
+            label=label, areas=[BOROUGH.code], categories=categories, direction=direction,
+            target_percent=percent,
+        )
 
     for register, register_plan, register_start, date_of in (
         (content.RECOMMENDATIONS, plan, start, days_ago),

@@ -11,12 +11,19 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 
+from cspkit.analysis.measures import BASELINE_RULES, MEASURE_SOURCES
 from cspkit.tracker.jinja2_env import long_date
 from cspkit.tracker.models import Agency, Person, Plan, Theme
 from cspkit.tracker.models.registers import validate_measure_key
 from cspkit.tracker.status import RagStatus
 from cspkit.tracker.text import plain_text
 
+MEASURE_SOURCE_WORDS = {
+    source: word for source, word in zip(MEASURE_SOURCES, (
+        "police.uk crime or anti-social behaviour", "Police crime extract",
+        "Council anti-social behaviour cases", "Fire and rescue incidents",
+        "A&E assault attendances", "Youth justice first-time entrants"), strict=True)
+}
 STATUS_CHOICES = [(status.value, f"{status.label}: {status.meaning}") for status in RagStatus]
 
 
@@ -143,6 +150,52 @@ class ActionCreateForm(ActionFieldsForm):
         if len(steps) > 26:
             raise ValidationError("An action can have at most 26 sub-actions (a to z).")
         return [(chr(ord("a") + index), step) for index, step in enumerate(steps)]
+
+
+class MeasureForm(forms.Form):
+    """An action's structured measure: what is counted, where, and what is aimed for."""
+
+    label = TextField(label="Name of the measure", max_length=200,
+                      help_text="For example: Burglary in the borough.")
+    source = forms.ChoiceField(
+        label="Data", choices=[(s, w) for s, w in MEASURE_SOURCE_WORDS.items()],
+        widget=forms.Select(attrs={"class": "select"}))
+    categories = TextField(
+        label="Categories", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line: police.uk crime types (e.g. Burglary), or Anti-social "
+        "behaviour alone. Leave empty to count all of the data.")
+    areas = TextField(
+        label="Area codes", widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line or separated by commas: a local authority (E06…), wards "
+        "(E05…) or LSOAs (E01…).")
+    direction = forms.ChoiceField(label="Aim", choices=[("reduce", "Reduce"),
+                                                        ("increase", "Increase")],
+                                  widget=forms.Select(attrs={"class": "select"}))
+    target_percent = forms.FloatField(
+        label="Target size in percent", required=False, min_value=0.1, max_value=100,
+        help_text="Leave empty for a direction only.")
+    months = forms.IntegerField(label="Months compared", min_value=1, max_value=36,
+                                initial=12, help_text="The latest months against as many "
+                                "months of the baseline.")
+    baseline = forms.ChoiceField(
+        label="Baseline", choices=[(k, v[0].upper() + v[1:]) for k, v in BASELINE_RULES.items()],
+        widget=forms.Select(attrs={"class": "select"}))
+    baseline_start = TextField(label="First month of a fixed baseline", required=False,
+                               max_length=7, help_text="YYYY-MM, for a fixed baseline only.")
+
+    def clean_categories(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["categories"].splitlines()
+                if line.strip()]
+
+    def clean_areas(self) -> list[str]:
+        text = self.cleaned_data["areas"].replace(",", "\n")
+        return [code.strip().upper() for code in text.splitlines() if code.strip()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("baseline") == "fixed" and not data.get("baseline_start"):
+            self.add_error("baseline_start", "Give the first month of the fixed baseline.")
+        return data
 
 
 class VersionForm(forms.Form):

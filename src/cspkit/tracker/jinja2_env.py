@@ -59,7 +59,11 @@ def truncatewords(value: str, count: int) -> str:
 
 def environment(**options: Any) -> Environment:
     env = Environment(**options)
-    env.globals.update(url=url, static=static, status_tag=status_tag)
+    from cspkit.tracker.measure_html import change_clause, change_sentence, course_tag, sparkline
+
+    env.globals.update(url=url, static=static, status_tag=status_tag, course_tag=course_tag,
+                       sparkline=sparkline, change_sentence=change_sentence,
+                       change_clause=change_clause)
     env.filters.update(
         long_date=long_date,
         short_date=short_date,

@@ -97,6 +97,8 @@ TEMPLATES = [
 
 DATABASES = {"default": database_settings(os.environ.get("CSP_DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The warehouse `csp tracker measures` reads when neither --warehouse nor the plan names one.
+MEASURES_WAREHOUSE = os.environ.get("CSP_WAREHOUSE", "")
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

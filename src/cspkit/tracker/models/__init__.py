@@ -1,5 +1,6 @@
 """Tracker models. Import them from here: ``from cspkit.tracker.models import Action``."""
 
+from cspkit.tracker.models.measures import Measure, MeasureResult
 from cspkit.tracker.models.people import Agency, Partnership, Person, Role
 from cspkit.tracker.models.plan import Action, ActionUpdate, Plan, SubAction, Theme
 from cspkit.tracker.models.registers import (
@@ -19,6 +20,8 @@ __all__ = [
     "DataRequirement",
     "DataRequirementUpdate",
     "EmergingIssue",
+    "Measure",
+    "MeasureResult",
     "Partnership",
     "Person",
     "Plan",

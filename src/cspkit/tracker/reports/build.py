@@ -9,10 +9,12 @@ rebuilt exactly as it stood then.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 
 from django.db.models import Count, Model, Prefetch, QuerySet
 
+from cspkit.tracker.measure_html import change_sentence
 from cspkit.tracker.models import (
     Action,
     ActionUpdate,
@@ -33,10 +35,12 @@ from cspkit.tracker.reports.model import (
     ActionLine,
     DataRequirementLine,
     LatestUpdate,
+    MeasureLine,
     ProgressReport,
     RecommendationLine,
     ThemeSection,
 )
+from cspkit.tracker.selectors.measures import plan_measures
 from cspkit.tracker.selectors.quality import data_requirement_quality
 from cspkit.tracker.status import RagStatus
 
@@ -65,6 +69,7 @@ def build_progress_report(
         data_requirements=tuple(_data_requirements(plan, meeting_date)),
         recommendations=tuple(_recommendations(plan, meeting_date)),
         themes=tuple(_themes(plan, meeting_date)),
+        measures=tuple(_measures(plan)),
         update_every_days=plan.update_every_days,
         signed_by=_signature(signed_by) if signed_by else ProgressReport.signed_by,
         signed_on=signed_on or meeting_date,
@@ -270,6 +275,29 @@ def _data_requirements(plan: Plan, meeting_date: date) -> Iterable[DataRequireme
             update=update,
             flags=_flags(status, update, plan, meeting_date),
             measure=quality[entry.pk].describe() if entry.pk in quality else "",
+        )
+
+
+def _measures(plan: Plan) -> Iterable[MeasureLine]:
+    """Each measure with its stored figures (as last computed, with that date)."""
+    for measure in plan_measures(plan):
+        result = measure.stored
+        line = MeasureLine(
+            reference=measure.reference,
+            label=measure.label,
+            aim=measure.spec().aim,
+            course=result.course if result else "",
+            lead_status=RagStatus(measure.action.status) if measure.action else None,
+        )
+        if result is None:
+            yield line
+            continue
+        yield replace(
+            line, current=result.current, baseline=result.baseline, period=result.period,
+            baseline_period=result.baseline_period,
+            change=change_sentence(result) if result.current is not None else "",
+            data_month=result.data_month, computed_on=result.computed_at.date(),
+            monthly=tuple((str(m), int(n)) for m, n in result.monthly), missing=result.missing,
         )
 
 

@@ -14,9 +14,11 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from cspkit.analysis.measures import COURSE_WORDS, NOT_COMPUTED
 from cspkit.assessment.document import (
     Block,
     Cell,
+    Chart,
     Column,
     Document,
     Metadata,
@@ -32,12 +34,14 @@ from cspkit.tracker.reports.cover import read_cover_paragraphs
 from cspkit.tracker.reports.model import (
     ACTION_COLUMNS,
     DATA_REQUIREMENT_COLUMNS,
+    MEASURE_COLUMNS,
     NO_UPDATE,
     NOT_RECORDED,
     RECOMMENDATION_COLUMNS,
     SECTION_TITLES,
     DataRequirementLine,
     LatestUpdate,
+    MeasureLine,
     ProgressReport,
     RecommendationLine,
     ThemeSection,
@@ -54,6 +58,7 @@ WIDTHS = {
     "data_requirements": (6, 25, 9, 22, 29, 9),
     "recommendations": (10, 5, 29, 10, 37, 9),
     "action_plans": (5, 8, 28, 14, 8, 27, 10),
+    "measures": (6, 20, 10, 9, 9, 28, 9, 9),
 }
 
 
@@ -110,6 +115,7 @@ def progress_document(report: ProgressReport) -> Document:
         sections=(
             summary,
             *registers,
+            *_measures(report.measures),
             Section("action_plans", SECTION_TITLES["action_plans"], 1, plans, landscape=True),
         ),
         metadata=Metadata(period=report.meeting_date.isoformat(), comparison_period=""),
@@ -188,6 +194,65 @@ def _theme(theme: ThemeSection) -> Section:
         else Paragraph("No actions yet.")
     )
     return Section(f"theme_{theme.number}_plan", theme_heading(theme), 2, tuple(blocks))
+
+
+def _measures(lines: Sequence[MeasureLine]) -> tuple[Section, ...]:
+    """The measures computed from the data beside the leads' statuses, with a small chart
+    of each measure's monthly counts; nothing when the plan has no structured measure."""
+    if not lines:
+        return ()
+    rows = [
+        (
+            line.reference,
+            line.label,
+            line.aim[0].upper() + line.aim[1:],
+            f"{line.current:,} ({line.period})" if line.current is not None else "",
+            f"{line.baseline:,} ({line.baseline_period})" if line.baseline is not None else "",
+            Cell(line.change or (f"No figure: {line.missing}." if line.missing else
+                                 "Not computed yet.")),
+            Cell(COURSE_WORDS.get(line.course, NOT_COMPUTED), emphasis="strong"),
+            _status(line.lead_status) if line.lead_status else "Theme",
+        )
+        for line in lines
+    ]
+    dates = sorted({(line.data_month, line.computed_on) for line in lines if line.computed_on})
+    notes = tuple(f"Data to {month}, computed on {long_date(day)}." for month, day in dates
+                  if month)
+    blocks: list[Block] = [
+        Paragraph("Each measure is counted from the data and set beside the lead's own "
+                  "status. On course: a statistically significant change in the direction "
+                  "aimed for; not on course: a significant change the other way; otherwise "
+                  "too early to say."),
+        Table("measures_table", "", _columns(MEASURE_COLUMNS, WIDTHS["measures"]), rows,
+              source="", notes=notes),
+    ]
+    values = [{"measure": f"{line.reference} {line.label}", "month": f"{month}-01", "count": n}
+              for line in lines for month, n in line.monthly]
+    charted = sum(1 for line in lines if line.monthly)
+    if values:
+        # As many small charts a row as fit (at most four), each as wide as its share of the
+        # landscape page, so a single measure is a strip and not a page-wide chart.
+        columns = min(charted, 4)
+        blocks.append(Chart(
+            "measures_monthly", "Monthly counts of each measure", {
+                "data": {"values": values},
+                "facet": {"field": "measure", "type": "nominal", "title": None},
+                "columns": columns,
+                "spec": {"width": 880 // columns - 40, "height": 60,
+                         "mark": {"type": "line", "point": True},
+                         "encoding": {
+                             "x": {"field": "month", "type": "temporal", "title": None,
+                                   "axis": {"format": "%b %y", "tickCount": 4}},
+                             "y": {"field": "count", "type": "quantitative", "title": None}}},
+                "resolve": {"scale": {"y": "independent"}},
+            },
+            alt_text="Small line charts of each measure's monthly counts over its baseline "
+            "and current period: " + "; ".join(
+                f"{line.label} from {line.monthly[0][1]} to {line.monthly[-1][1]}"
+                for line in lines if line.monthly),
+            source="Police and partner data in the warehouse",
+        ))
+    return (Section("measures", SECTION_TITLES["measures"], 1, tuple(blocks), landscape=True),)
 
 
 def _update(update: LatestUpdate | None) -> Cell:

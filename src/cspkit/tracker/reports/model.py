@@ -103,6 +103,27 @@ class RecommendationLine:
 
 
 @dataclass(frozen=True)
+class MeasureLine:
+    """A measure computed from the data beside its action's status (``lead_status`` is None
+    for a theme's measure). Without figures, ``missing`` says why."""
+
+    reference: str
+    label: str
+    aim: str
+    course: str
+    lead_status: RagStatus | None = None
+    current: int | None = None
+    baseline: int | None = None
+    period: str = ""
+    baseline_period: str = ""
+    change: str = ""
+    data_month: str = ""
+    computed_on: date | None = None
+    monthly: tuple[tuple[str, int], ...] = ()
+    missing: str = ""
+
+
+@dataclass(frozen=True)
 class ProgressReport:
     """Everything one progress report shows, as at ``meeting_date``."""
 
@@ -122,6 +143,7 @@ class ProgressReport:
     # "Robbery in Central (14 in the month against about 4 expected)", and its month.
     watch_month: str = ""
     watch_list: tuple[str, ...] = ()
+    measures: tuple[MeasureLine, ...] = ()
 
     @property
     def title(self) -> str:
@@ -136,10 +158,13 @@ SECTION_TITLES = {
     "cover": "Summary",
     "data_requirements": "Data requirements",
     "recommendations": "Recommendations",
+    "measures": "Measures from the data",
     "action_plans": "Action plans",
 }
 DATA_REQUIREMENT_COLUMNS = ("Ref", "Data gap", "Lead", "Action", "Update", "Status")
 RECOMMENDATION_COLUMNS = ("Section", "No", "Recommendation", "Agency", "Update", "Status")
+MEASURE_COLUMNS = ("Ref", "Measure", "Aim", "Latest", "Baseline", "Change", "From the data",
+                   "Lead's status")
 ACTION_COLUMNS = ("No", "Lead", "Action", "Measure", "Due", "Update", "Status")
 # Shown for an item with no update yet, and for a theme with no thematic lead; the
 # importer reads them back as empty, so a report edited in Word can be imported again.

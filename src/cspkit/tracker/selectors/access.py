@@ -6,6 +6,10 @@ before it writes, by the pages that offer a form, and by the lists of what a lea
   thematic lead) and the register entries their agency leads; reads the rest;
 - member: reads.
 
+A structured measure may be set by whoever may update its action (see
+:func:`action_can_update`) or, for a theme's measure, by an administrator or the theme's
+thematic lead.
+
 A user account that is not linked to a :class:`Person` may do nothing.
 """
 
@@ -17,7 +21,14 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q
 
-from cspkit.tracker.models import Action, DataRequirement, Person, Recommendation, Role
+from cspkit.tracker.models import (
+    Action,
+    DataRequirement,
+    Person,
+    Recommendation,
+    Role,
+    Theme,
+)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -98,3 +109,17 @@ def recommendation_can_update(*, user: User, recommendation: Recommendation) -> 
 def data_requirement_can_update(*, user: User, data_requirement: DataRequirement) -> bool:
     """Whether ``user`` may add updates to ``data_requirement``."""
     return _can_update(user, data_requirement, data_requirements_led_by)
+
+
+def measure_can_set(*, user: User, action: Action | None = None, theme: Theme | None = None
+                    ) -> bool:
+    """Whether ``user`` may set the structured measure of ``action`` (whoever may update
+    it) or of ``theme`` (an administrator or the theme's thematic lead)."""
+    if action is not None:
+        return action_can_update(user=user, action=action)
+    person = person_of(user)
+    if person is None or theme is None:
+        return False
+    return person.role == Role.ADMINISTRATOR or (
+        person.role == Role.LEAD and theme.thematic_lead_id == person.pk
+    )

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from cspkit.tracker.errors import StaleEditError
-from cspkit.tracker.forms import ActionCreateForm, ActionEditForm, UpdateForm
+from cspkit.tracker.forms import ActionCreateForm, ActionEditForm, MeasureForm, UpdateForm
+from cspkit.tracker.models import Action, Theme
 from cspkit.tracker.selectors.access import (
     action_can_update,
     administrator_required,
+    measure_can_set,
 )
 from cspkit.tracker.selectors.history import item_history
+from cspkit.tracker.selectors.measures import action_measure, plan_measure_list, theme_measure
 from cspkit.tracker.selectors.plan import (
     action_get,
     action_list,
@@ -26,6 +29,7 @@ from cspkit.tracker.selectors.plan import (
     plan_overview,
     theme_get,
 )
+from cspkit.tracker.services.measures import measure_set
 from cspkit.tracker.services.plan import action_create, action_edit
 from cspkit.tracker.services.updates import action_update_create
 from cspkit.tracker.status import RagStatus
@@ -55,6 +59,7 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
             "totals": totals,
             "total": sum(totals.values()),
             "statuses": list(RagStatus),
+            "measures": plan_measure_list(fetched_by=request.user, plan=plan),
         },
     )
 
@@ -64,7 +69,15 @@ def theme_view(request: HttpRequest, pk: int) -> HttpResponse:
     theme = theme_get(fetched_by=request.user, pk=pk)
     actions = action_list(fetched_by=request.user, theme=theme)
     return render(
-        request, "tracker/theme.html", {"theme": theme, "plan": theme.plan, "actions": actions}
+        request,
+        "tracker/theme.html",
+        {
+            "theme": theme,
+            "plan": theme.plan,
+            "actions": actions,
+            "measure": theme_measure(fetched_by=request.user, theme=theme),
+            "can_set_measure": measure_can_set(user=request.user, theme=theme),
+        },
     )
 
 
@@ -79,6 +92,8 @@ def _action_context(request: HttpRequest, pk: int, **extra: object) -> dict[str,
         "updates": action.updates.all(),
         "recommendation": getattr(action, "from_recommendation", None),
         "can_update": action_can_update(user=request.user, action=action),
+        "measure": action_measure(fetched_by=request.user, action=action),
+        "can_set_measure": measure_can_set(user=request.user, action=action),
         **extra,
     }
 
@@ -161,6 +176,57 @@ def action_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     return render(request, "tracker/action_edit.html", context)
+
+
+def _measure_form(request: HttpRequest, *, action: Action | None = None,
+                  theme: Theme | None = None) -> HttpResponse:
+    """The structured-measure form of an action or a theme (GET shows it, POST saves it)."""
+    if not measure_can_set(user=request.user, action=action, theme=theme):
+        raise PermissionDenied("Only the leads or an administrator can set this measure.")
+    if action is not None:
+        measure = action_measure(fetched_by=request.user, action=action)
+        owner, back = f"action {action.reference}", reverse("tracker:action", args=[action.pk])
+        plan = action.theme.plan
+    else:
+        measure = theme_measure(fetched_by=request.user, theme=theme)
+        owner, back = f"theme {theme.number}", reverse("tracker:theme", args=[theme.pk])
+        plan = theme.plan
+    context = {"plan": plan, "measure": measure, "owner": owner, "back": back}
+    if request.method == "POST":
+        form = MeasureForm(request.POST)
+        if form.is_valid():
+            try:
+                measure_set(set_by=request.user, action=action, theme=theme,
+                            **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"The measure of {owner} is saved. Its figures "
+                                 "appear once they are next computed.")
+                return redirect(back)
+        context["form"] = form
+        return render(request, "tracker/action_measure.html", context, status=400)
+    initial: dict[str, object] = {"months": 12, "baseline": "year_earlier"}
+    if measure is not None:
+        initial = {
+            "label": measure.label, "source": measure.source,
+            "categories": "\n".join(measure.categories), "areas": "\n".join(measure.areas),
+            "direction": measure.direction, "target_percent": measure.target_percent,
+            "months": measure.months, "baseline": measure.baseline,
+            "baseline_start": measure.baseline_start,
+        }
+    context["form"] = MeasureForm(initial=initial)
+    return render(request, "tracker/action_measure.html", context)
+
+
+@login_required
+def action_measure_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _measure_form(request, action=action_get(fetched_by=request.user, pk=pk))
+
+
+@login_required
+def theme_measure_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _measure_form(request, theme=theme_get(fetched_by=request.user, pk=pk))
 
 
 @login_required

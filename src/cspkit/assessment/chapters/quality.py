@@ -128,11 +128,13 @@ def _completeness(evidence: Evidence) -> list[Block]:
                  Column("comparison", "Comparison period", "percent"),
                  Column("lowest", "Lowest month")),
         rows=pd.DataFrame(lines), source="analysis.quality.completeness",
-        notes=("A record counts when it was placed in the partnership's areas or could not "
-               "be placed anywhere (it may belong to the partnership). Age, sex, ethnicity, "
-               "home area and person key are counted over the people named in the records. "
-               + " ".join(f"{FIELDS[key].label}: {FIELDS[key].definition}."
-                          for key in FIELDS if key in set(c["field"])),))
+        notes=(" ".join([
+            "A record counts when it was placed in the partnership's areas or could not be "
+            "placed anywhere (it may belong to the partnership).",
+            *(["Age, sex, ethnicity, home area and person key are counted over the people "
+               "named in the records."] if (c["field"] == "age").any() else []),
+            *(f"{FIELDS[key].label}: {FIELDS[key].definition}." for key in FIELDS
+              if key in set(c["field"]))]),))
     complete = len(lines) - len(series)
     always = (f"Of the {count_text(len(lines))} fields measured, {count_text(complete)} "
               "were complete in every month" + (

@@ -93,7 +93,7 @@ def test_a_period_without_data_is_an_error_not_zero(tiny):
     with pytest.raises(CspError, match=r"no police_crime data loaded for 2 month\(s\)"):
         compare_periods(tiny, areas=LAD, period=StrategicPeriod("2023-01", "2023-02"))
     with pytest.raises(CspError, match="comparison period"):
-        compare_periods(tiny, areas=LAD, period=PERIOD, compare="year_earlier")
+        compare_periods(tiny, areas=LAD, period=PERIOD, compare="year-earlier")
 
 
 def test_recent_change_compares_the_last_months_with_those_before(tiny):
@@ -104,12 +104,12 @@ def test_recent_change_compares_the_last_months_with_those_before(tiny):
     assert t.loc["Total recorded crime", ["current", "previous"]].tolist() == [25, 25]
 
 
-def test_recent_change_a_year_earlier_needs_the_same_months_a_year_before(tiny):
+def test_recent_change_a_year-earlier_needs_the_same_months_a_year_before(tiny):
     # only 2024-11 to 2025-02 are loaded: 2025-01..02 against 2024-01..02 cannot be made
     # named as the recent window's months, never as months "of the comparison period"
     with pytest.raises(CspError, match=r"recent trend \(2025-01 to 2025-02 against 2024-01 "
                                        r"to 2024-02\): 2024-01 to 2024-02"):
-        recent_change(tiny, areas=LAD, end="2025-02", months=2, compare="year_earlier")
+        recent_change(tiny, areas=LAD, end="2025-02", months=2, compare="year-earlier")
 
 
 def test_change_since_a_month_compares_with_the_equal_months_before(tiny):

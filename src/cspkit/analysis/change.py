@@ -160,7 +160,7 @@ def compare_periods(
     period
         The strategic period.
     compare
-        ``"previous"`` (equal length just before), ``"year_earlier"``, or an explicit
+        ``"previous"`` (equal length just before), ``"year-earlier"``, or an explicit
         :class:`StrategicPeriod` of the same length.
     themes
         Theme name → police.uk crime types (e.g. ``{"Acquisitive": ["Burglary", ...]}``).
@@ -243,7 +243,7 @@ def recent_change(
     The "since April crime has fallen by 7%" figure of a strategic assessment: the same
     table as :func:`compare_periods` for the short period ending at ``end``. With ``since``
     the period runs from that month to ``end`` (``months`` is then ignored) and is compared
-    with the equal number of months just before it. With ``compare="year_earlier"`` it is
+    with the equal number of months just before it. With ``compare="year-earlier"`` it is
     compared with the same months a year earlier instead, which takes the season out of the
     comparison: the recent direction of a year-on-year assessment.
 
@@ -257,7 +257,7 @@ def recent_change(
     --------
     ``recent_change(con, areas="E06000004", end="2025-12", months=6)`` compares
     2025-07…2025-12 with 2025-01…2025-06; ``since="2025-04"`` compares 2025-04…2025-12
-    with 2024-07…2025-03; ``compare="year_earlier"`` compares 2025-07…2025-12 with
+    with 2024-07…2025-03; ``compare="year-earlier"`` compares 2025-07…2025-12 with
     2024-07…2024-12.
     """
     period = StrategicPeriod(since, end) if since else StrategicPeriod.ending(end, months)

@@ -306,7 +306,7 @@ def first_time_entrants(con: BaseBackend, *, areas: str | Sequence[str],
     period
         Strategic period.
     comparison
-        ``previous`` or ``year_earlier``.
+        ``previous`` or ``year-earlier``.
     method
         ``yos``: the Youth Offending Service's list (mapping ``yos_first_time_entrants``),
         young people by home LSOA, each counted at their first outcome. ``police_extract``:

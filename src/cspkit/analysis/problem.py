@@ -114,7 +114,7 @@ def problem_size(
     period
         The strategic period.
     compare
-        ``previous`` (equal length just before) or ``year_earlier``.
+        ``previous`` (equal length just before) or ``year-earlier``.
     small_number, alpha
         Small-number threshold and significance level, as
         :func:`cspkit.analysis.change.compare_periods`.

@@ -7,14 +7,14 @@ warehouse, so a wrong code or an unloaded month is an error rather than a table 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import ibis
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from cspkit.analysis.periods import StrategicPeriod, month_index
+from cspkit.analysis.periods import ComparisonRule, StrategicPeriod, month_index
 from cspkit.errors import CspError
 
 CRIME = "police_crime"
@@ -28,6 +28,8 @@ SOURCE_NAMES = {CRIME: SOURCE_CRIME, ASB: SOURCE_ASB}
 """The incident sources place analyses can count, and how a citation names them."""
 SOURCE_WORDS = {CRIME: "crime", ASB: "anti-social behaviour"}
 """How a sentence names what the place analyses count."""
+Compare = ComparisonRule | StrategicPeriod | None
+"""A comparison: a rule, an explicit period, or none."""
 
 
 @dataclass(frozen=True)
@@ -59,15 +61,113 @@ class Citation:
 
 @dataclass(frozen=True, eq=False)
 class Scope:
-    """Areas resolved to LSOA 2021: one row per LSOA with its ward and local authority."""
+    """What an analysis covers, resolved against the warehouse once (:func:`resolve_scope`).
+
+    Attributes
+    ----------
+    codes, names
+        The area codes asked for and their names.
+    lsoas
+        One row per LSOA 2021 of the areas: ``lsoa_code, lsoa_name, ward_code, ward_name,
+        lad_code, lad_name, load_id``.
+    period, comparison
+        The strategic period and the period it is compared with (``None``: no comparison).
+    loaded
+        Incident source → the months holding at least one of its rows (in any area).
+    """
 
     codes: tuple[str, ...]
     names: tuple[str, ...]
     lsoas: pd.DataFrame
+    period: StrategicPeriod
+    comparison: StrategicPeriod | None
+    loaded: Mapping[str, frozenset[str]]
 
     @property
     def lsoa_codes(self) -> list[str]:
         return self.lsoas["lsoa_code"].tolist()
+
+    @property
+    def span(self) -> StrategicPeriod:
+        """From the earlier period's first month to the strategic period's last."""
+        first = min(self.period.start, (self.comparison or self.period).start)
+        return StrategicPeriod(first, self.period.end)
+
+    def months_loaded(self, source: str = CRIME) -> frozenset[str]:
+        """The months holding at least one ``source`` row."""
+        return self.loaded.get(source, frozenset())
+
+    def require_months(self, months: Iterable[str], *, source: str = CRIME,
+                       what: str = "period", hint: str | None = None) -> None:
+        """Fail unless ``source`` has rows in every month given (no warehouse query).
+
+        A month with no rows at all (in any area) was never loaded: counting it as zero would
+        understate crime, so it is an error.
+
+        Raises
+        ------
+        MonthsNotLoaded
+            Naming the missing months and ``what`` needed them.
+        """
+        loaded = self.months_loaded(source)
+        missing = [m for m in months if m not in loaded]
+        if missing:
+            span = (f"{len(loaded)} month(s) from {min(loaded)} to {max(loaded)}" if loaded
+                    else "no months at all")
+            raise MonthsNotLoaded(
+                missing, what=what, source=source,
+                hint=hint or f"The warehouse holds {span}; load the missing police.uk files "
+                "or choose a period inside that range")
+
+    def require_source(self, source: str, *, comparison: bool = True) -> None:
+        """Fail unless ``source`` has rows in every month of the period (and the comparison
+        period); recorded crime was checked when the scope was resolved."""
+        periods = [("period", self.period)]
+        if comparison and self.comparison is not None:
+            periods.append(("comparison period", self.comparison))
+        for what, period in periods:
+            self.require_months(period.months, source=source, what=f"{what} {period.label}")
+
+    def over(self, period: StrategicPeriod, compare: Compare = "previous", *,
+             what: str | None = None, hint: str | None = None) -> Scope:
+        """The same areas over another period, its recorded-crime months checked.
+
+        ``what`` names the periods in the error when a month is not loaded (default
+        "period …" and "comparison period …").
+        """
+        comparison = comparison_of(period, compare)
+        if what is None:
+            for name, p in (("period", period), ("comparison period", comparison)):
+                if p is not None:
+                    self.require_months(p.months, what=f"{name} {p.label}", hint=hint)
+        else:
+            self.require_months([*(comparison.months if comparison else ()), *period.months],
+                                what=what, hint=hint)
+        return replace(self, period=period, comparison=comparison)
+
+    def within(self, areas: str | Sequence[str]) -> Scope:
+        """The scope narrowed to wards or LSOAs of its areas (no warehouse query).
+
+        Raises
+        ------
+        CspError
+            A code naming no ward or LSOA of the scope.
+        """
+        codes = as_codes(areas)
+        names, parts = [], []
+        for code in codes:
+            for level in ("lad", "ward", "lsoa"):
+                hit = self.lsoas[self.lsoas[f"{level}_code"] == code]
+                if len(hit):
+                    names.append(str(hit[f"{level}_name"].iloc[0]))
+                    parts.append(hit)
+                    break
+            else:
+                raise CspError(f"area {code!r} is not in {' and '.join(self.names)}",
+                               hint="Choose areas of the partnership only")
+        lsoas = (pd.concat(parts).drop_duplicates("lsoa_code").sort_values("lsoa_code")
+                 .reset_index(drop=True))
+        return replace(self, codes=codes, names=tuple(names), lsoas=lsoas)
 
     def cite(
         self,
@@ -89,6 +189,13 @@ class Scope:
         )
 
 
+def comparison_of(period: StrategicPeriod, compare: Compare) -> StrategicPeriod | None:
+    """The comparison period a rule (or an explicit period, or ``None``) gives."""
+    if compare is None or isinstance(compare, StrategicPeriod):
+        return compare
+    return period.previous(compare)
+
+
 def as_codes(areas: str | Sequence[str]) -> tuple[str, ...]:
     codes = (areas,) if isinstance(areas, str) else tuple(areas)
     if not codes:
@@ -96,21 +203,34 @@ def as_codes(areas: str | Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(c).strip() for c in codes))
 
 
-def resolve_areas(con: BaseBackend, areas: str | Sequence[str]) -> Scope:
-    """Resolve local authority, ward or LSOA 2021 codes to the LSOAs they contain.
+def resolve_scope(con: BaseBackend, *, areas: str | Sequence[str], period: StrategicPeriod,
+                  compare: Compare = "previous") -> Scope:
+    """Resolve areas and periods once, for every analysis: two warehouse queries.
+
+    Parameters
+    ----------
+    con
+        Warehouse backend.
+    areas
+        Local authority, ward or LSOA 2021 codes (one or several).
+    period
+        The strategic period.
+    compare
+        ``"previous"`` (the equal period just before), ``"year-earlier"`` (the same months a
+        year before), an explicit :class:`StrategicPeriod`, or ``None`` (no comparison).
 
     Raises
     ------
     CspError
-        When a code is in no row of the loaded ``area`` lookup.
+        A code in no row of the loaded ``area`` lookup.
+    MonthsNotLoaded
+        A month of the period or the comparison period holding no recorded crime.
     """
     codes = as_codes(areas)
     area = con.table("area")
-    wanted = list(codes)
     rows = (
-        area.filter(
-            area.lad_code.isin(wanted) | area.ward_code.isin(wanted) | area.lsoa_code.isin(wanted)
-        )
+        area.filter(area.lad_code.isin(list(codes)) | area.ward_code.isin(list(codes))
+                    | area.lsoa_code.isin(list(codes)))
         .select("lsoa_code", "lsoa_name", "ward_code", "ward_name", "lad_code", "lad_name",
                 "load_id")
         .distinct()
@@ -135,7 +255,12 @@ def resolve_areas(con: BaseBackend, areas: str | Sequence[str]) -> Scope:
         .sort_values("lsoa_code")
         .reset_index(drop=True)
     )
-    return Scope(codes=codes, names=tuple(names), lsoas=lsoas)
+    incident = con.table("incident")
+    months = incident.select("source", "month").distinct().to_pandas()
+    loaded = {str(s): frozenset(g["month"]) for s, g in months.groupby("source")}
+    scope = Scope(codes=codes, names=tuple(names), lsoas=lsoas, period=period, comparison=None,
+                  loaded=loaded)
+    return scope.over(period, compare)
 
 
 def month_list(months: Sequence[str], *, most: int = 6) -> str:
@@ -174,45 +299,6 @@ class MonthsNotLoaded(CspError):
         super().__init__(
             f"no {source} data loaded for {len(self.missing)} month(s) of the {what}: "
             f"{month_list(self.missing)}", hint=hint)
-
-
-def loaded_months(con: BaseBackend, *, source: str = CRIME) -> set[str]:
-    """The months holding at least one ``source`` row (in any area)."""
-    incident = con.table("incident")
-    return set(
-        incident.filter(incident.source == source).select("month").distinct().to_pandas()["month"]
-    )
-
-
-def require_months(
-    con: BaseBackend,
-    months: Iterable[str],
-    *,
-    source: str = CRIME,
-    what: str = "period",
-    hint: str | None = None,
-) -> None:
-    """Fail unless the warehouse holds ``source`` rows for every month given.
-
-    A month with no rows at all (in any area) was never loaded: counting it as zero would
-    understate crime, so it is an error.
-
-    Raises
-    ------
-    MonthsNotLoaded
-        Naming the missing months and ``what`` needed them.
-    """
-    months = list(months)
-    loaded = loaded_months(con, source=source)
-    missing = [m for m in months if m not in loaded]
-    if missing:
-        span = (f"{len(loaded)} month(s) from {min(loaded)} to {max(loaded)}" if loaded
-                else "no months at all")
-        raise MonthsNotLoaded(
-            missing, what=what, source=source,
-            hint=hint or f"The warehouse holds {span}; load the missing police.uk files "
-            "or choose a period inside that range",
-        )
 
 
 def incidents(

@@ -163,7 +163,8 @@ class Scope:
                     parts.append(hit)
                     break
             else:
-                raise CspError(f"area {code!r} is not in {' and '.join(self.names)}",
+                raise CspError(f"area {code!r} lies outside the partnership "
+                               f"({' and '.join(self.names)})",
                                hint="Choose areas of the partnership only")
         lsoas = (pd.concat(parts).drop_duplicates("lsoa_code").sort_values("lsoa_code")
                  .reset_index(drop=True))

@@ -8,7 +8,7 @@ import pytest
 MODULES = [
     f"cspkit.analysis.{name}"
     for name in ("periods", "scope", "themes", "change", "trends", "places", "concentration",
-                 "deprivation", "hotspots", "vulnerability", "outcomes", "peers", "bundle",
+                 "deprivation", "hotspots", "vulnerability", "outcomes", "peers",
                  "exceedance", "scan",
                  "detection")
 ]

@@ -77,7 +77,9 @@ def main() -> None:
         print(f"built the warehouse in {time.perf_counter() - start:.1f} s")
         con = connect(path, create=False)
         start = time.perf_counter()
-        result = scan(con, resolve_scope(con, areas=LAD, period=StrategicPeriod(MONTHS[-1], MONTHS[-1]), compare=None))
+        result = scan(con,
+                      resolve_scope(con, areas=LAD, period=StrategicPeriod(MONTHS[-1], MONTHS[-1]),
+                                    compare=None))
         seconds = time.perf_counter() - start
         con.disconnect()
     print(f"csp scan of {MONTHS[-1]}: {result.n_series} series ({WARDS} wards), "

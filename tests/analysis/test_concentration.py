@@ -43,7 +43,8 @@ def test_concentration_shares_and_gini(tiny):
 
 def test_concentration_of_anti_social_behaviour(tiny):
     # 5 incidents, all in L1, over 5 LSOAs: G = (2*5 - 5 - 1) * 5 / (5 * 5) = 0.8.
-    result = concentration(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD, compare=None), source="police_asb")
+    result = concentration(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD, compare=None),
+                           source="police_asb")
     assert result.total == 5
     assert result.gini == pytest.approx(0.8)
     assert result.top_5pct_share == pytest.approx(1.0)

@@ -27,7 +27,8 @@ def load_imd(con, *, with_rank_only_duplicate=True):
 
 def test_deprivation_profile_by_decile_correlation_and_wards(tiny):
     load_imd(tiny)
-    result = deprivation_profile(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD, compare=None), top_n=1)
+    result = deprivation_profile(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD, compare=None),
+                                 top_n=1)
     t = result.table.set_index("imd_decile")
     assert t.loc[[1, 2, 4, 8], "count"].tolist() == [36, 8, 6, 0]
     assert t.loc[[1, 2, 4, 8], "residents"].tolist() == [2500, 500, 2000, 1000]

@@ -24,7 +24,8 @@ PERIOD = StrategicPeriod("2025-01", "2025-02")
 
 
 def test_a_theme_of_a_crime_type_never_recorded_keeps_its_zero_row(tiny):
-    result = compare_periods(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD), themes={"Cycle crime": ["Bicycle theft"]})
+    result = compare_periods(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD),
+                             themes={"Cycle crime": ["Bicycle theft"]})
 
     t = result.table.set_index(["kind", "group"])
     assert t.loc[("crime_type", "Bicycle theft"), ["current", "previous"]].tolist() == [0, 0]
@@ -37,20 +38,25 @@ def test_a_theme_of_a_crime_type_never_recorded_keeps_its_zero_row(tiny):
 def test_concentration_of_nothing_is_an_error_naming_the_selection(tiny):
     with pytest.raises(CspError, match=r"no Bicycle theft recorded in the areas in "
                        r"2025-01 to 2025-02, so there is no concentration to measure"):
-        concentration(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD, compare=None), categories=["Bicycle theft"])
+        concentration(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD, compare=None),
+                      categories=["Bicycle theft"])
 
 
 def test_deprivation_profile_of_nothing_is_an_error(tiny):
     load_imd(tiny)
     with pytest.raises(CspError, match="no crime recorded in the areas in 2024-11 to "
                        "2024-12, so there is no profile by deprivation"):
-        deprivation_profile(tiny, resolve_scope(tiny, areas=L5, period=StrategicPeriod("2024-11", "2024-12"), compare=None))
+        deprivation_profile(tiny, resolve_scope(tiny, areas=L5,
+                                                period=StrategicPeriod("2024-11", "2024-12"),
+                                                compare=None))
 
 
 def test_outcomes_of_an_area_with_no_crime_is_an_error(tiny):
     # L5 (East) recorded no crime in the comparison months.
     with pytest.raises(CspError, match="so there are no outcomes to profile"):
-        outcome_profile(tiny, resolve_scope(tiny, areas=L5, period=StrategicPeriod("2024-11", "2024-12"), compare=None))
+        outcome_profile(tiny,
+                        resolve_scope(tiny, areas=L5, period=StrategicPeriod("2024-11", "2024-12"),
+                                      compare=None))
 
 
 def test_rank_correlation_of_one_lsoa_or_no_variation_is_not_defined():

@@ -29,7 +29,9 @@ def with_outcomes(tiny):
 
 
 def test_latest_outcome_per_crime_by_type_and_theme(with_outcomes):
-    result = outcome_profile(with_outcomes, resolve_scope(with_outcomes, areas=LAD, period=PERIOD, compare=None), themes={"Acquisitive": ["Burglary", "Shoplifting"]})
+    scope = resolve_scope(with_outcomes, areas=LAD, period=PERIOD, compare=None)
+    result = outcome_profile(with_outcomes, scope,
+                             themes={"Acquisitive": ["Burglary", "Shoplifting"]})
     t = result.table
     burglary = t[t["group"] == "Burglary"].set_index("outcome")["count"].to_dict()
     assert burglary == {

@@ -64,7 +64,8 @@ def partners(warehouse, tmp_path: Path):  # noqa: F811
 
 
 def test_asb_is_shown_by_source_and_never_summed(partners):
-    result = asb_by_source(partners, resolve_scope(partners, areas=TESTTON, period=PERIOD, compare=None))
+    result = asb_by_source(partners,
+                           resolve_scope(partners, areas=TESTTON, period=PERIOD, compare=None))
     assert result.totals == {"police_asb": 5, "council_asb": 4}
     rows = {(r.source, r.category): (r.count, r.share) for r in result.table.itertuples()}
     assert rows == {("police_asb", ASB): (5, 1.0), ("council_asb", "Noise"): (3, 0.75),
@@ -84,7 +85,8 @@ def test_deliberate_fires_by_type_ward_and_change(partners):
 
 
 def test_ae_assaults_reporting_share_and_timing(partners):
-    result = ae_assaults(partners, resolve_scope(partners, areas=TESTTON, period=PERIOD, compare=None))
+    result = ae_assaults(partners,
+                         resolve_scope(partners, areas=TESTTON, period=PERIOD, compare=None))
     # E3 happened in Otherby; E2 has no location and is kept.
     assert (result.attendances, result.unplaced) == (3, 1)
     assert result.reported.set_index("reported_to_police")["count"].to_dict() == {
@@ -113,7 +115,9 @@ def test_first_time_entrants_from_the_yos_list_by_home_lsoa(warehouse, tmp_path)
         ["Y6", "13/02/2025", "Community resolution", "Theft", "yp6", "13", "M", "", A1]]))
     report = load_partner(warehouse, [yos], mapping=load_mapping("yos_first_time_entrants"))
     assert report.rejected == 1  # a community resolution is not a formal outcome
-    result = first_time_entrants(warehouse, resolve_scope(warehouse, areas=TESTTON, period=StrategicPeriod("2025-02", "2025-02")))
+    result = first_time_entrants(warehouse,
+                                 resolve_scope(warehouse, areas=TESTTON,
+                                               period=StrategicPeriod("2025-02", "2025-02")))
     # February: yp3 and yp4 (yp1 entered in January; yp2 lives in Otherby).
     assert (result.method, result.current, result.previous) == ("yos", 2, 1)
     assert result.change == 1.0 and result.history_months is None

@@ -93,7 +93,8 @@ def england(peers):
 
 
 def test_england_pools_complete_authorities_of_several_forces_and_names_its_gaps(england):
-    result = peer_comparison(england, resolve_scope(england, areas=LAD, period=PERIOD, compare=None))
+    result = peer_comparison(england,
+                             resolve_scope(england, areas=LAD, period=PERIOD, compare=None))
     t = result.table.set_index("lad_code")
     # Strayton's 1 crime per 5,000 residents (0.2 per 1,000) is under 5% of farshire's
     # busiest authority (Farshire, 15.0 per 1,000): rows placed across a border, left out
@@ -114,4 +115,6 @@ def test_peers_need_a_local_authority(peers):
     with pytest.raises(CspError, match="not a local authority"):
         peer_comparison(peers, resolve_scope(peers, areas="E05000901", period=PERIOD, compare=None))
     with pytest.raises(CspError, match="no crime counts"):
-        peer_comparison(peers, resolve_scope(peers, areas=LAD, period=StrategicPeriod("2020-01", "2020-12"), compare=None))
+        peer_comparison(peers,
+                        resolve_scope(peers, areas=LAD,
+                                      period=StrategicPeriod("2020-01", "2020-12"), compare=None))

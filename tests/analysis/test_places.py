@@ -64,7 +64,8 @@ def test_lsoa_ranking_ties_share_the_best_rank(tiny):
 
 
 def test_category_filter_ranks_one_crime_type(tiny):
-    t = ward_ranking(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD), categories=["Burglary"]).table.set_index("code")
+    t = ward_ranking(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD),
+                     categories=["Burglary"]).table.set_index("code")
     assert t["count"].to_dict() == {NORTH: 10, SOUTH: 2, EAST: 0}
     with pytest.raises(CspError, match="unknown crime category"):
         ward_ranking(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD), categories=["Burglars"])
@@ -83,7 +84,8 @@ def test_anti_social_behaviour_can_be_ranked_instead_of_crime(tiny):
     assert t["previous_count"].to_dict() == {NORTH: 4, SOUTH: 0, EAST: 0}
     assert "source = police_asb (anti-social behaviour)" in result.citation.filters
     with pytest.raises(CspError, match="category filter applies to crime"):
-        ward_ranking(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD), source="police_asb", categories=["Burglary"])
+        ward_ranking(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD), source="police_asb",
+                     categories=["Burglary"])
     with pytest.raises(CspError, match="unknown incident source"):
         ward_ranking(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD), source="asb")
 

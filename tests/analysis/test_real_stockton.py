@@ -113,7 +113,8 @@ def test_ward_ranking_matches_the_raw_files(warehouse, raw):
                1000.0 * coalesce(c.count, 0) / w.residents AS rate_per_1000
         FROM wards w LEFT JOIN counts c USING (code)
     """).df().set_index("code")
-    result = ward_ranking(warehouse, resolve_scope(warehouse, areas=STOCKTON, period=Y2025), top_n=5)
+    result = ward_ranking(warehouse, resolve_scope(warehouse, areas=STOCKTON, period=Y2025),
+                          top_n=5)
     t = result.table.set_index("code")
     assert len(t) == len(expected) == 27
     cols = ["residents", "count", "previous_count", "rank", "previous_rank"]
@@ -131,7 +132,8 @@ def test_concentration_matches_the_raw_files(warehouse, raw):
           AND s."Crime type" <> 'Anti-social behaviour'
         GROUP BY 1
     """).df()["n"].to_numpy(dtype=float)
-    result = concentration(warehouse, resolve_scope(warehouse, areas=STOCKTON, period=Y2025, compare=None))
+    result = concentration(warehouse,
+                           resolve_scope(warehouse, areas=STOCKTON, period=Y2025, compare=None))
     x = np.sort(counts)[::-1]
     assert result.n_lsoas == len(x) == 124
     assert result.top_5pct_share == pytest.approx(x[:7].sum() / x.sum())  # ceil(6.2) = 7
@@ -149,7 +151,9 @@ def test_deprivation_profile_matches_the_raw_files(warehouse, raw):
         FROM stockton_lsoas l JOIN imd i ON i.lsoa21_code = l.LSOA21CD
         JOIN census c ON c.lsoa21_code = l.LSOA21CD
     """).df()
-    result = deprivation_profile(warehouse, resolve_scope(warehouse, areas=STOCKTON, period=Y2025, compare=None))
+    result = deprivation_profile(warehouse,
+                                 resolve_scope(warehouse, areas=STOCKTON, period=Y2025,
+                                               compare=None))
     by_decile = lsoas.groupby("decile")[["residents", "crimes"]].sum()
     t = result.table.set_index("imd_decile").loc[by_decile.index]
     assert_array_equal(t["count"], by_decile["crimes"])
@@ -170,7 +174,8 @@ def test_outcomes_match_the_raw_files(warehouse, raw):
         SELECT coalesce(latest.outcome, crimes.last) AS outcome, count(*) AS n
         FROM crimes LEFT JOIN latest USING (id) GROUP BY 1
     """).df().set_index("outcome")["n"]
-    result = outcome_profile(warehouse, resolve_scope(warehouse, areas=STOCKTON, period=Y2025, compare=None))
+    result = outcome_profile(warehouse,
+                             resolve_scope(warehouse, areas=STOCKTON, period=Y2025, compare=None))
     t = result.table[result.table["kind"] == "total"].set_index("outcome")["count"]
     assert t.sort_index().to_dict() == expected.sort_index().astype("int64").to_dict()
     assert result.under_investigation_share == pytest.approx(
@@ -184,7 +189,8 @@ def test_monthly_series_and_rolling_total_match_the_raw_files(warehouse, raw):
                sum(count(*)) OVER (ORDER BY Month ROWS BETWEEN 11 PRECEDING AND CURRENT ROW) AS r
         FROM stockton WHERE "Crime type" <> 'Anti-social behaviour' GROUP BY 1 ORDER BY 1
     """).df().set_index("month")
-    result = monthly_series(warehouse, resolve_scope(warehouse, areas=STOCKTON, period=Y2025, compare=None))
+    result = monthly_series(warehouse,
+                            resolve_scope(warehouse, areas=STOCKTON, period=Y2025, compare=None))
     t = result.table[result.table["kind"] == "total"].set_index("month")
     assert_array_equal(t["count"], expected.loc[list(Y2025.months), "n"])
     assert_allclose(t["rolling_total"], expected.loc[list(Y2025.months), "r"])
@@ -213,7 +219,8 @@ def test_peer_rates_match_the_raw_files(warehouse, raw, shared_data):
         FROM read_csv('{summary / "file_inventory.csv"}', all_varchar=true)
         WHERE force_file_slug = 'avon-and-somerset' AND month LIKE '2025-%' AND status <> 'ok'
     """).fetchone()[0]
-    result = peer_comparison(warehouse, resolve_scope(warehouse, areas=STOCKTON, period=Y2025, compare=None))
+    result = peer_comparison(warehouse,
+                             resolve_scope(warehouse, areas=STOCKTON, period=Y2025, compare=None))
     t = result.table.set_index("lad_code")
     for lad in ("E06000001", "E06000002", "E06000003", STOCKTON):
         assert t.loc[lad, "count"] == cleveland[lad]
@@ -260,7 +267,8 @@ def test_england_pools_the_complete_english_authorities_of_the_all_forces_counts
         WHERE lad LIKE 'E%' AND force IN (SELECT force FROM full_year)
           AND force NOT IN (SELECT force FROM bad)
     """).fetchone()
-    result = peer_comparison(warehouse, resolve_scope(warehouse, areas=STOCKTON, period=Y2025, compare=None))
+    result = peer_comparison(warehouse,
+                             resolve_scope(warehouse, areas=STOCKTON, period=Y2025, compare=None))
     e = result.england
     assert (e.authorities, e.english_authorities) == (authorities, 296) == (224, 296)
     assert e.rate == pytest.approx(rate)
@@ -368,7 +376,9 @@ def test_vulnerable_localities_match_a_direct_computation(warehouse, raw, shared
     index = 100 * df / df.mean()
     vli = ((index["burglary"] + index["damage"]) / 2 + index["income"] + index["employment"]
            + index["education"] + index["young"]) / 5
-    result = vulnerable_localities(warehouse, resolve_scope(warehouse, areas=STOCKTON, period=Y2025, compare=None))
+    result = vulnerable_localities(warehouse,
+                                   resolve_scope(warehouse, areas=STOCKTON, period=Y2025,
+                                                 compare=None))
     t = result.table.set_index("lsoa_code").loc[df.index]
     assert len(t) == 124
     assert_allclose(t["young"], df["young"])
@@ -380,7 +390,9 @@ def test_a_period_beyond_the_data_is_an_error_on_the_real_warehouse(warehouse):
     from cspkit.errors import CspError
 
     with pytest.raises(CspError, match="2026-01"):
-        compare_periods(warehouse, resolve_scope(warehouse, areas=STOCKTON, period=StrategicPeriod("2026-01", "2026-03")))
+        compare_periods(warehouse,
+                        resolve_scope(warehouse, areas=STOCKTON,
+                                      period=StrategicPeriod("2026-01", "2026-03")))
 
 
 def test_stockton_figures_are_consistent_across_analyses(warehouse):

@@ -125,7 +125,9 @@ def street_sql(data: Path, month: str, where: str) -> int:
 def test_rows_without_location_are_counted_as_not_placed(gappy):
     period = StrategicPeriod("2024-10", "2025-09")
     con = connect(gappy.warehouse, create=False)
-    coverage = data_coverage(con, resolve_scope(con, areas=[gappy.lad], period=period, compare=period.previous()))
+    coverage = data_coverage(con,
+                             resolve_scope(con, areas=[gappy.lad], period=period,
+                                           compare=period.previous()))
     con.disconnect()
 
     months = coverage.months.groupby("month")[["in_partnership", "not_placed"]].sum()
@@ -188,7 +190,9 @@ def test_months_between_periods_compared_a_year_earlier_leave_a_gap_in_the_trend
 def test_recent_change_names_its_own_window_not_the_comparison_period(gappy):
     con = connect(gappy.warehouse, create=False)
     with pytest.raises(MonthsNotLoaded) as caught:
-        recent_change(con, resolve_scope(con, areas=gappy.lad, period=StrategicPeriod("2024-03", "2024-03"), compare=None), months=6)
+        recent_change(con, resolve_scope(con, areas=gappy.lad,
+                                         period=StrategicPeriod("2024-03", "2024-03"),
+                                         compare=None), months=6)
     con.disconnect()
 
     message = str(caught.value)

@@ -16,7 +16,9 @@ from cspkit.warehouse import connect
 def december(borough):
     con = connect(borough.warehouse, create=False)
     try:
-        yield scan(con, resolve_scope(con, areas=borough.manifest.borough.code, period=StrategicPeriod("2025-12", "2025-12"), compare=None))
+        yield scan(con,
+                   resolve_scope(con, areas=borough.manifest.borough.code,
+                                 period=StrategicPeriod("2025-12", "2025-12"), compare=None))
     finally:
         con.disconnect()
 
@@ -65,7 +67,9 @@ def test_observed_counts_match_plain_sql(borough, december):
 def test_detection_on_real_cleveland_series_with_outbreaks_added(real_warehouse):
     con = connect(real_warehouse, create=False)
     try:
-        result = scan(con, resolve_scope(con, areas="E06000004", period=StrategicPeriod("2025-12", "2025-12"), compare=None))
+        result = scan(con,
+                      resolve_scope(con, areas="E06000004",
+                                    period=StrategicPeriod("2025-12", "2025-12"), compare=None))
     finally:
         con.disconnect()
     series = [group.sort_values("month")["count"].to_numpy()

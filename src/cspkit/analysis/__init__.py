@@ -2,7 +2,8 @@
 
 Each analysis is a function taking an Ibis backend (DuckDB by default, Spark for large
 estates) and a :class:`Scope` (the areas and periods, resolved once by :func:`resolve_scope`)
-and returning a frozen dataclass with a tidy ``table`` and a :class:`Citation`. Methods, formulas and sources: ``docs/methods.md``.
+and returning a frozen dataclass with a tidy ``table`` and a :class:`Citation`. Methods,
+formulas and sources: ``docs/methods.md``.
 """
 
 from cspkit.analysis.change import (

@@ -1,8 +1,9 @@
 """What an analysis covers: areas resolved to LSOAs, the rows counted, and how to cite them.
 
 Every analysis starts here: the caller names areas (local authority, ward or LSOA codes from
-the loaded ``area`` lookup) and a strategic period; this module checks both against the
-warehouse, so a wrong code or an unloaded month is an error rather than a table of zeros.
+the loaded ``area`` lookup) and a strategic period; :func:`resolve_scope` checks both against
+the warehouse once, so a wrong code or an unloaded month is an error rather than a table of
+zeros, and every analysis takes the :class:`Scope` it returns.
 """
 
 from __future__ import annotations

@@ -155,21 +155,15 @@ class Scope:
             A code naming no ward or LSOA of the scope.
         """
         codes = as_codes(areas)
-        names, parts = [], []
-        for code in codes:
-            for level in ("lad", "ward", "lsoa"):
-                hit = self.lsoas[self.lsoas[f"{level}_code"] == code]
-                if len(hit):
-                    names.append(str(hit[f"{level}_name"].iloc[0]))
-                    parts.append(hit)
-                    break
-            else:
+        found = [_match(self.lsoas, code) for code in codes]
+        for code, hit in zip(codes, found, strict=True):
+            if hit is None:
                 raise CspError(f"area {code!r} lies outside the partnership "
                                f"({' and '.join(self.names)})",
                                hint="Choose areas of the partnership only")
-        lsoas = (pd.concat(parts).drop_duplicates("lsoa_code").sort_values("lsoa_code")
-                 .reset_index(drop=True))
-        return replace(self, codes=codes, names=tuple(names), lsoas=lsoas)
+        lsoas = (pd.concat([rows for _, rows in found]).drop_duplicates("lsoa_code")
+                 .sort_values("lsoa_code").reset_index(drop=True))
+        return replace(self, codes=codes, names=tuple(name for name, _ in found), lsoas=lsoas)
 
     def cite(
         self,
@@ -189,6 +183,15 @@ class Scope:
             filters=tuple(filters),
             load_ids=tuple(sorted({int(i) for i in load_ids if pd.notna(i)})),
         )
+
+
+def _match(lsoas: pd.DataFrame, code: str) -> tuple[str, pd.DataFrame] | None:
+    """The name of a local authority, ward or LSOA code of ``lsoas`` and its LSOA rows."""
+    for level in ("lad", "ward", "lsoa"):
+        hit = lsoas[lsoas[f"{level}_code"] == code]
+        if len(hit):
+            return str(hit[f"{level}_name"].iloc[0]), hit
+    return None
 
 
 def comparison_of(period: StrategicPeriod, compare: Compare) -> StrategicPeriod | None:
@@ -238,31 +241,21 @@ def resolve_scope(con: BaseBackend, *, areas: str | Sequence[str], period: Strat
         .distinct()
         .to_pandas()
     )
-    names = []
     for code in codes:
-        for level in ("lad", "ward", "lsoa"):
-            hit = rows[rows[f"{level}_code"] == code]
-            if len(hit):
-                names.append(str(hit[f"{level}_name"].iloc[0]))
-                break
-        else:
+        if _match(rows, code) is None:
             raise CspError(
                 f"area code {code!r} is not in the loaded area lookup",
                 hint="Use a local authority (E06…/E07…/E08…/E09…), ward (E05…) or LSOA 2021 "
                 "(E01…) code, and load the ONS LSOA→ward→LAD lookup first (csp load)",
             )
-    lsoas = (
-        rows.sort_values(["lsoa_code", "load_id"])
-        .drop_duplicates("lsoa_code", keep="last")
-        .sort_values("lsoa_code")
-        .reset_index(drop=True)
-    )
+    lsoas = (rows.sort_values(["lsoa_code", "load_id"])
+             .drop_duplicates("lsoa_code", keep="last").reset_index(drop=True))
     incident = con.table("incident")
     months = incident.select("source", "month").distinct().to_pandas()
     loaded = {str(s): frozenset(g["month"]) for s, g in months.groupby("source")}
-    scope = Scope(codes=codes, names=tuple(names), lsoas=lsoas, period=period, comparison=None,
-                  loaded=loaded)
-    return scope.over(period, compare)
+    everything = Scope(codes=codes, names=(), lsoas=lsoas, period=period, comparison=None,
+                       loaded=loaded)
+    return everything.within(codes).over(period, compare)
 
 
 def month_list(months: Sequence[str], *, most: int = 6) -> str:

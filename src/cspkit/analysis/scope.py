@@ -133,18 +133,16 @@ class Scope:
              what: str | None = None, hint: str | None = None) -> Scope:
         """The same areas over another period, its recorded-crime months checked.
 
-        ``what`` names the periods in the error when a month is not loaded (default
-        "period …" and "comparison period …").
+        ``what`` (and ``hint``) name the two periods together in the error when a month is not
+        loaded (default: "period …" or "comparison period …").
         """
-        comparison = comparison_of(period, compare)
+        scoped = replace(self, period=period, comparison=comparison_of(period, compare))
         if what is None:
-            for name, p in (("period", period), ("comparison period", comparison)):
-                if p is not None:
-                    self.require_months(p.months, what=f"{name} {p.label}", hint=hint)
+            scoped.require_source(CRIME)
         else:
-            self.require_months([*(comparison.months if comparison else ()), *period.months],
-                                what=what, hint=hint)
-        return replace(self, period=period, comparison=comparison)
+            earlier = scoped.comparison.months if scoped.comparison else ()
+            scoped.require_months([*earlier, *period.months], what=what, hint=hint)
+        return scoped
 
     def within(self, areas: str | Sequence[str]) -> Scope:
         """The scope narrowed to wards or LSOAs of its areas (no warehouse query).

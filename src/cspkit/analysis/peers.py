@@ -152,8 +152,7 @@ def peer_comparison(con: BaseBackend, scope: Scope) -> PeerComparison:
     """
     period, area = scope.period, scope.codes[0]
     if len(scope.codes) > 1 or set(scope.lsoas["lad_code"]) != {area}:
-        raise CspError("peer comparison needs a partnership of a single local authority",
-                       hint="Give the partnership's local authority code (e.g. E06000004)")
+        raise CspError("peer comparison needs a partnership of a single local authority")
     months = list(period.months)
     lads = _lad_residents(con)
     inc = _incident_counts(con, months)

@@ -112,9 +112,11 @@ def test_england_pools_complete_authorities_of_several_forces_and_names_its_gaps
 
 
 def test_peers_need_a_local_authority(peers):
-    with pytest.raises(CspError, match="not a local authority"):
-        peer_comparison(peers, resolve_scope(peers, areas="E05000901", period=PERIOD, compare=None))
-    with pytest.raises(CspError, match="no crime counts"):
-        peer_comparison(peers,
-                        resolve_scope(peers, areas=LAD,
-                                      period=StrategicPeriod("2020-01", "2020-12"), compare=None))
+    for areas in ("E05000901", [LAD, OTHER_LAD]):
+        with pytest.raises(CspError, match="needs a partnership of a single local authority"):
+            peer_comparison(peers, resolve_scope(peers, areas=areas, period=PERIOD, compare=None))
+    # Farshire is counted only in 2025-01 (published counts)
+    with pytest.raises(CspError, match="no crime counts for E07000903 in 2025-02"):
+        peer_comparison(peers, resolve_scope(peers, areas=FAR,
+                                             period=StrategicPeriod("2025-02", "2025-02"),
+                                             compare=None))

@@ -75,6 +75,8 @@ class Scope:
         The strategic period and the period it is compared with (``None``: no comparison).
     loaded
         Incident source → the months holding at least one of its rows (in any area).
+    source
+        The incident source every month of both periods holds (``None``: none checked).
     """
 
     codes: tuple[str, ...]
@@ -83,6 +85,7 @@ class Scope:
     period: StrategicPeriod
     comparison: StrategicPeriod | None
     loaded: Mapping[str, frozenset[str]]
+    source: str | None = CRIME
 
     @property
     def lsoa_codes(self) -> list[str]:
@@ -122,7 +125,7 @@ class Scope:
 
     def require_source(self, source: str, *, comparison: bool = True) -> None:
         """Fail unless ``source`` has rows in every month of the period (and the comparison
-        period); recorded crime was checked when the scope was resolved."""
+        period); the scope's own source was checked when it was resolved."""
         periods = [("period", self.period)]
         if comparison and self.comparison is not None:
             periods.append(("comparison period", self.comparison))
@@ -131,17 +134,20 @@ class Scope:
 
     def over(self, period: StrategicPeriod, compare: Compare = "previous", *,
              what: str | None = None, hint: str | None = None) -> Scope:
-        """The same areas over another period, its recorded-crime months checked.
+        """The same areas over another period, its months of the scope's source checked.
 
         ``what`` (and ``hint``) name the two periods together in the error when a month is not
         loaded (default: "period …" or "comparison period …").
         """
         scoped = replace(self, period=period, comparison=comparison_of(period, compare))
+        if self.source is None:
+            return scoped
         if what is None:
-            scoped.require_source(CRIME)
+            scoped.require_source(self.source)
         else:
             earlier = scoped.comparison.months if scoped.comparison else ()
-            scoped.require_months([*earlier, *period.months], what=what, hint=hint)
+            scoped.require_months([*earlier, *period.months], source=self.source, what=what,
+                                  hint=hint)
         return scoped
 
     def within(self, areas: str | Sequence[str]) -> Scope:
@@ -207,7 +213,7 @@ def as_codes(areas: str | Sequence[str]) -> tuple[str, ...]:
 
 
 def resolve_scope(con: BaseBackend, *, areas: str | Sequence[str], period: StrategicPeriod,
-                  compare: Compare = "previous") -> Scope:
+                  compare: Compare = "previous", source: str | None = CRIME) -> Scope:
     """Resolve areas and periods once, for every analysis: two warehouse queries.
 
     Parameters
@@ -221,13 +227,16 @@ def resolve_scope(con: BaseBackend, *, areas: str | Sequence[str], period: Strat
     compare
         ``"previous"`` (the equal period just before), ``"year-earlier"`` (the same months a
         year before), an explicit :class:`StrategicPeriod`, or ``None`` (no comparison).
+    source
+        The incident source every month of both periods must hold: recorded crime, unless
+        the analyses read other sources only (``None``: each analysis checks its own).
 
     Raises
     ------
     CspError
         A code in no row of the loaded ``area`` lookup.
     MonthsNotLoaded
-        A month of the period or the comparison period holding no recorded crime.
+        A month of the period or the comparison period holding no ``source`` row.
     """
     codes = as_codes(areas)
     area = con.table("area")
@@ -252,7 +261,7 @@ def resolve_scope(con: BaseBackend, *, areas: str | Sequence[str], period: Strat
     months = incident.select("source", "month").distinct().to_pandas()
     loaded = {str(s): frozenset(g["month"]) for s, g in months.groupby("source")}
     everything = Scope(codes=codes, names=(), lsoas=lsoas, period=period, comparison=None,
-                       loaded=loaded)
+                       loaded=loaded, source=source)
     return everything.within(codes).over(period, compare)
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.scan import scan
+from cspkit.analysis.scope import resolve_scope
 from cspkit.analysis.themes import POLICE_UK_CRIME_TYPES
 from cspkit.warehouse import connect
 from cspkit.warehouse.schema import TABLES
@@ -76,7 +77,9 @@ def main() -> None:
         print(f"built the warehouse in {time.perf_counter() - start:.1f} s")
         con = connect(path, create=False)
         start = time.perf_counter()
-        result = scan(con, areas=LAD, month=MONTHS[-1])
+        result = scan(con,
+                      resolve_scope(con, areas=LAD, period=StrategicPeriod(MONTHS[-1], MONTHS[-1]),
+                                    compare=None))
         seconds = time.perf_counter() - start
         con.disconnect()
     print(f"csp scan of {MONTHS[-1]}: {result.n_series} series ({WARDS} wards), "

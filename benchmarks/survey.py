@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from cspkit.analysis.periods import StrategicPeriod
+from cspkit.analysis.scope import resolve_scope
 from cspkit.survey.report import write_survey_report
 from cspkit.survey.run import analyse_export
 from cspkit.synth import generate_borough
@@ -40,8 +42,11 @@ def main() -> None:
               f"{time.perf_counter() - start:.1f} s (not timed)")
 
         start, cpu = time.perf_counter(), time.process_time()
-        analysis = analyse_export(con, files.export, files.mapping,
-                                  areas=[manifest.borough.code], coding=files.coding)
+        last = manifest.months[-1]
+        scope = resolve_scope(con, areas=[manifest.borough.code],
+                              period=StrategicPeriod(last, last), compare=None, source=None)
+        analysis = analyse_export(con, files.export, files.mapping, scope=scope,
+                                  coding=files.coding)
         analysed = time.perf_counter() - start
         write_survey_report(analysis, Path(folder) / "out", partnership="Kestrel Vale",
                             formats=["csv"])

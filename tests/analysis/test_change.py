@@ -6,6 +6,7 @@ from numpy.testing import assert_allclose
 
 from cspkit.analysis.change import compare_periods, exact_poisson_test, recent_change
 from cspkit.analysis.periods import StrategicPeriod
+from cspkit.analysis.scope import resolve_scope
 from cspkit.errors import CspError
 
 from .conftest import L1, LAD
@@ -33,7 +34,7 @@ def test_compare_periods_counts_by_type_and_theme(tiny):
         "Acquisitive": ["Burglary", "Shoplifting"],
         "Violence": ["Violence and sexual offences"],
     }
-    result = compare_periods(tiny, areas=LAD, period=PERIOD, themes=themes)
+    result = compare_periods(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD), themes=themes)
     t = result.table.set_index("group")
     # Testborough only: L9 (Otherton) is excluded.
     assert (result.total_current, result.total_previous) == (50, 40)
@@ -63,41 +64,48 @@ def test_compare_periods_counts_by_type_and_theme(tiny):
 
 
 def test_small_number_threshold_is_configurable(tiny):
-    result = compare_periods(tiny, areas=LAD, period=PERIOD, small_number=3)
+    result = compare_periods(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD), small_number=3)
     t = result.table.set_index("group")
     assert t.loc["Criminal damage and arson", "small_numbers"]  # 2 in the previous period
     assert not t.loc["Burglary", "small_numbers"]
 
 
 def test_ward_and_lsoa_codes_select_their_lsoas(tiny):
-    result = compare_periods(tiny, areas=[L1], period=PERIOD)
+    result = compare_periods(tiny, resolve_scope(tiny, areas=[L1], period=PERIOD))
     assert (result.total_current, result.total_previous) == (30, 20)
 
 
 def test_unknown_theme_category_is_an_error(tiny):
     with pytest.raises(CspError, match="unknown crime category 'Burglery'"):
-        compare_periods(tiny, areas=LAD, period=PERIOD, themes={"Acquisitive": ["Burglery"]})
+        compare_periods(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD),
+                        themes={"Acquisitive": ["Burglery"]})
 
 
 def test_asb_in_a_theme_is_an_error(tiny):
     with pytest.raises(CspError, match="not a crime category"):
-        compare_periods(tiny, areas=LAD, period=PERIOD, themes={"ASB": ["Anti-social behaviour"]})
+        compare_periods(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD),
+                        themes={"ASB": ["Anti-social behaviour"]})
 
 
 def test_unknown_area_is_an_error(tiny):
     with pytest.raises(CspError, match="E06999999"):
-        compare_periods(tiny, areas="E06999999", period=PERIOD)
+        compare_periods(tiny, resolve_scope(tiny, areas="E06999999", period=PERIOD))
 
 
 def test_a_period_without_data_is_an_error_not_zero(tiny):
     with pytest.raises(CspError, match=r"no police_crime data loaded for 2 month\(s\)"):
-        compare_periods(tiny, areas=LAD, period=StrategicPeriod("2023-01", "2023-02"))
+        compare_periods(tiny,
+                        resolve_scope(tiny, areas=LAD,
+                                      period=StrategicPeriod("2023-01", "2023-02")))
     with pytest.raises(CspError, match="comparison period"):
-        compare_periods(tiny, areas=LAD, period=PERIOD, compare="year_earlier")
+        compare_periods(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD,
+                                            compare="year-earlier"))
 
 
 def test_recent_change_compares_the_last_months_with_those_before(tiny):
-    result = recent_change(tiny, areas=LAD, end="2025-02", months=1)
+    scope = resolve_scope(tiny, areas=LAD, period=StrategicPeriod("2025-02", "2025-02"),
+                          compare=None)
+    result = recent_change(tiny, scope, months=1)
     # 2025-02 against 2025-01: each count split with the odd one in January.
     t = result.table.set_index("group")
     assert t.loc["Burglary", ["current", "previous"]].tolist() == [6, 6]
@@ -109,16 +117,21 @@ def test_recent_change_a_year_earlier_needs_the_same_months_a_year_before(tiny):
     # named as the recent window's months, never as months "of the comparison period"
     with pytest.raises(CspError, match=r"recent trend \(2025-01 to 2025-02 against 2024-01 "
                                        r"to 2024-02\): 2024-01 to 2024-02"):
-        recent_change(tiny, areas=LAD, end="2025-02", months=2, compare="year_earlier")
+        recent_change(tiny,
+                      resolve_scope(tiny, areas=LAD, period=StrategicPeriod("2025-02", "2025-02"),
+                                    compare=None), months=2, compare="year-earlier")
 
 
 def test_change_since_a_month_compares_with_the_equal_months_before(tiny):
-    result = recent_change(tiny, areas=LAD, end="2025-02", since="2025-01")
+    scope = resolve_scope(tiny, areas=LAD, period=StrategicPeriod("2025-02", "2025-02"),
+                          compare=None)
+    result = recent_change(tiny, scope, since="2025-01")
     assert result.citation.period == StrategicPeriod("2025-01", "2025-02")
     assert (result.total_current, result.total_previous) == (50, 40)
 
 
 def test_comparison_periods_of_another_length_are_an_error(tiny):
     with pytest.raises(CspError, match="has 1 months but 2025-01 to 2025-02 has 2"):
-        compare_periods(tiny, areas=LAD, period=PERIOD,
-                        compare=StrategicPeriod("2024-12", "2024-12"))
+        compare_periods(tiny,
+                        resolve_scope(tiny, areas=LAD, period=PERIOD,
+                                      compare=StrategicPeriod("2024-12", "2024-12")))

@@ -4,6 +4,7 @@ from numpy.testing import assert_allclose
 
 from cspkit.analysis.concentration import concentration, gini
 from cspkit.analysis.periods import StrategicPeriod
+from cspkit.analysis.scope import resolve_scope
 
 from .conftest import L1, LAD
 
@@ -29,7 +30,7 @@ def test_gini_equals_the_mean_difference_form():
 
 
 def test_concentration_shares_and_gini(tiny):
-    result = concentration(tiny, areas=LAD, period=PERIOD)
+    result = concentration(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD, compare=None))
     assert result.n_lsoas == 5 and result.total == 50
     assert result.table["count"].tolist() == [30, 8, 6, 6, 0]
     assert result.table["lsoa_code"].iloc[0] == L1
@@ -42,7 +43,8 @@ def test_concentration_shares_and_gini(tiny):
 
 def test_concentration_of_anti_social_behaviour(tiny):
     # 5 incidents, all in L1, over 5 LSOAs: G = (2*5 - 5 - 1) * 5 / (5 * 5) = 0.8.
-    result = concentration(tiny, areas=LAD, period=PERIOD, source="police_asb")
+    result = concentration(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD, compare=None),
+                           source="police_asb")
     assert result.total == 5
     assert result.gini == pytest.approx(0.8)
     assert result.top_5pct_share == pytest.approx(1.0)

@@ -4,6 +4,7 @@ from numpy.testing import assert_allclose
 
 from cspkit.analysis.deprivation import deprivation_profile
 from cspkit.analysis.periods import StrategicPeriod
+from cspkit.analysis.scope import resolve_scope
 from cspkit.errors import CspError
 
 from .conftest import EAST, L1, L2, L3, L4, L5, LAD, NORTH, SOUTH, insert
@@ -26,7 +27,8 @@ def load_imd(con, *, with_rank_only_duplicate=True):
 
 def test_deprivation_profile_by_decile_correlation_and_wards(tiny):
     load_imd(tiny)
-    result = deprivation_profile(tiny, areas=LAD, period=PERIOD, top_n=1)
+    result = deprivation_profile(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD, compare=None),
+                                 top_n=1)
     t = result.table.set_index("imd_decile")
     assert t.loc[[1, 2, 4, 8], "count"].tolist() == [36, 8, 6, 0]
     assert t.loc[[1, 2, 4, 8], "residents"].tolist() == [2500, 500, 2000, 1000]
@@ -43,7 +45,7 @@ def test_deprivation_profile_by_decile_correlation_and_wards(tiny):
 
 def test_missing_deprivation_is_an_error(tiny):
     with pytest.raises(CspError, match="no IoD2025 'imd' figures loaded for 5 LSOA"):
-        deprivation_profile(tiny, areas=LAD, period=PERIOD)
+        deprivation_profile(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD, compare=None))
 
 
 def test_ranks_without_scores_is_an_error(tiny):
@@ -52,4 +54,4 @@ def test_ranks_without_scores_is_an_error(tiny):
          "rank": 1, "decile": 1, "load_id": 9} for c in IMD
     ])
     with pytest.raises(CspError, match="no scores"):
-        deprivation_profile(tiny, areas=LAD, period=PERIOD)
+        deprivation_profile(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD, compare=None))

@@ -18,6 +18,7 @@ from cspkit.analysis import (
     vulnerable_localities,
     ward_ranking,
 )
+from cspkit.analysis.scope import resolve_scope
 from cspkit.warehouse.schema import TABLES
 
 from .conftest import LAD, build_tiny, insert
@@ -73,18 +74,30 @@ def engines(tmp_path_factory, spark_session):
 
 
 ANALYSES = {
-    "change": lambda con: compare_periods(con, areas=LAD, period=PERIOD, themes=THEMES),
-    "wards": lambda con: ward_ranking(con, areas=LAD, period=PERIOD, top_n=2),
-    "lsoas": lambda con: lsoa_ranking(con, areas=LAD, period=PERIOD, top_n=2),
-    "outcomes": lambda con: outcome_profile(con, areas=LAD, period=PERIOD, themes=THEMES),
+    "change": lambda con: compare_periods(con, resolve_scope(con, areas=LAD, period=PERIOD),
+                                          themes=THEMES),
+    "wards": lambda con: ward_ranking(con, resolve_scope(con, areas=LAD, period=PERIOD), top_n=2),
+    "lsoas": lambda con: lsoa_ranking(con, resolve_scope(con, areas=LAD, period=PERIOD), top_n=2),
+    "outcomes": lambda con: outcome_profile(con,
+                                            resolve_scope(con, areas=LAD, period=PERIOD,
+                                                          compare=None), themes=THEMES),
     "trends": lambda con: monthly_series(
-        con, areas=LAD, period=StrategicPeriod("2024-11", "2025-02"), window=2
-    ),
-    "concentration": lambda con: concentration(con, areas=LAD, period=PERIOD),
-    "deprivation": lambda con: deprivation_profile(con, areas=LAD, period=PERIOD, top_n=1),
-    "hotspots": lambda con: hotspots(con, areas=LAD, period=PERIOD, permutations=99, seed=3),
-    "vulnerability": lambda con: vulnerable_localities(con, areas=LAD, period=PERIOD),
-    "peers": lambda con: peer_comparison(con, area=LAD, period=PERIOD),
+        con, resolve_scope(con, areas=LAD, period=StrategicPeriod("2024-11", "2025-02"),
+                           compare=None), window=2),
+    "concentration": lambda con: concentration(con,
+                                               resolve_scope(con, areas=LAD, period=PERIOD,
+                                                             compare=None)),
+    "deprivation": lambda con: deprivation_profile(con,
+                                                   resolve_scope(con, areas=LAD, period=PERIOD,
+                                                                 compare=None), top_n=1),
+    "hotspots": lambda con: hotspots(con, resolve_scope(con, areas=LAD, period=PERIOD),
+                                     permutations=99, seed=3),
+    "vulnerability": lambda con: vulnerable_localities(con,
+                                                       resolve_scope(con, areas=LAD, period=PERIOD,
+                                                                     compare=None)),
+    "peers": lambda con: peer_comparison(con,
+                                         resolve_scope(con, areas=LAD, period=PERIOD,
+                                                       compare=None)),
 }
 
 
@@ -99,8 +112,9 @@ def test_duckdb_and_spark_give_identical_tables(engines, name):
 def test_outcome_summaries_are_identical(engines):
     duck, spark = engines
     pd.testing.assert_frame_equal(
-        outcome_profile(duck, areas=LAD, period=PERIOD).summary,
-        outcome_profile(spark, areas=LAD, period=PERIOD).summary,
+        outcome_profile(duck, resolve_scope(duck, areas=LAD, period=PERIOD, compare=None)).summary,
+        outcome_profile(spark,
+                        resolve_scope(spark, areas=LAD, period=PERIOD, compare=None)).summary,
     )
 
 
@@ -126,9 +140,12 @@ def test_stockton_core_analyses_are_identical_on_spark(real_warehouse, spark_ses
     year = StrategicPeriod("2025-01", "2025-12")
     themes = {"Acquisitive": ["Burglary", "Shoplifting", "Vehicle crime", "Other theft"]}
     for run in (
-        lambda con: compare_periods(con, areas="E06000004", period=year, themes=themes),
-        lambda con: ward_ranking(con, areas="E06000004", period=year),
-        lambda con: outcome_profile(con, areas="E06000004", period=year, themes=themes),
+        lambda con: compare_periods(con, resolve_scope(con, areas="E06000004", period=year),
+                                    themes=themes),
+        lambda con: ward_ranking(con, resolve_scope(con, areas="E06000004", period=year)),
+        lambda con: outcome_profile(con,
+                                    resolve_scope(con, areas="E06000004", period=year,
+                                                  compare=None), themes=themes),
     ):
         pd.testing.assert_frame_equal(run(duck).table, run(spark).table)
     duck.disconnect()
@@ -136,7 +153,8 @@ def test_stockton_core_analyses_are_identical_on_spark(real_warehouse, spark_ses
 
 def test_deprivation_ward_and_lsoa_tables_are_identical(engines):
     duck, spark = engines
-    on_duck = deprivation_profile(duck, areas=LAD, period=PERIOD)
-    on_spark_ = deprivation_profile(spark, areas=LAD, period=PERIOD)
+    on_duck = deprivation_profile(duck, resolve_scope(duck, areas=LAD, period=PERIOD, compare=None))
+    on_spark_ = deprivation_profile(spark,
+                                    resolve_scope(spark, areas=LAD, period=PERIOD, compare=None))
     pd.testing.assert_frame_equal(on_duck.wards, on_spark_.wards)
     pd.testing.assert_frame_equal(on_duck.lsoas, on_spark_.lsoas)

@@ -8,6 +8,7 @@ from numpy.testing import assert_allclose
 
 from cspkit.analysis.hotspots import benjamini_hochberg, gi_star, hotspots
 from cspkit.analysis.periods import StrategicPeriod
+from cspkit.analysis.scope import resolve_scope
 from cspkit.errors import CspError
 from cspkit.warehouse import connect
 
@@ -94,7 +95,8 @@ def grid(tmp_path):
 
 def test_a_cluster_is_a_persistent_hot_spot(grid):
     con, codes = grid
-    result = hotspots(con, areas="E06000999", period=PERIOD, permutations=999, seed=7)
+    result = hotspots(con, resolve_scope(con, areas="E06000999", period=PERIOD), permutations=999,
+                      seed=7)
     t = result.table.set_index("lsoa_code")
     assert t.loc[codes[3, 3], "persistent_hot"]
     assert t.loc[codes[3, 3], "count"] == 60
@@ -105,7 +107,7 @@ def test_a_cluster_is_a_persistent_hot_spot(grid):
 
 
 def test_hotspots_on_the_tiny_warehouse_use_its_contiguity(tiny):
-    result = hotspots(tiny, areas="E06000901", period=PERIOD, permutations=99)
+    result = hotspots(tiny, resolve_scope(tiny, areas="E06000901", period=PERIOD), permutations=99)
     t = result.table.set_index("lsoa_code")
     w = Queen.from_iterable(
         [shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1), shapely.box(0, 1, 1, 2),
@@ -120,11 +122,12 @@ def test_hotspots_on_the_tiny_warehouse_use_its_contiguity(tiny):
 def test_hotspots_need_boundaries(tiny):
     tiny.raw_sql("DELETE FROM boundary WHERE code = 'E01000003'")
     with pytest.raises(CspError, match="no LSOA 2021 boundary loaded for 1 LSOA"):
-        hotspots(tiny, areas="E06000901", period=PERIOD)
+        hotspots(tiny, resolve_scope(tiny, areas="E06000901", period=PERIOD))
 
 
 def test_hotspots_on_rates_use_residents(tiny):
-    result = hotspots(tiny, areas="E06000901", period=PERIOD, value="rate", permutations=99)
+    result = hotspots(tiny, resolve_scope(tiny, areas="E06000901", period=PERIOD), value="rate",
+                      permutations=99)
     t = result.table.set_index("lsoa_code")
     order = ["E01000001", "E01000002", "E01000003", "E01000004", "E01000005"]
     rates = np.array([30 / 1000, 6 / 1500, 6 / 2000, 8 / 500, 0.0]) * 1000
@@ -139,8 +142,8 @@ def test_hotspots_on_rates_use_residents(tiny):
 
 
 def test_hotspots_of_anti_social_behaviour(tiny):
-    result = hotspots(tiny, areas="E06000901", period=PERIOD, source="police_asb",
-                      permutations=99)
+    result = hotspots(tiny, resolve_scope(tiny, areas="E06000901", period=PERIOD),
+                      source="police_asb", permutations=99)
     t = result.table.set_index("lsoa_code")
     order = ["E01000001", "E01000002", "E01000003", "E01000004", "E01000005"]
     assert t.loc[order, "count"].tolist() == [5, 0, 0, 0, 0]

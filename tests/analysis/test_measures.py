@@ -114,9 +114,9 @@ def test_the_on_course_rule(direction, change, p, expected) -> None:
 
 @pytest.mark.real_data
 @pytest.mark.parametrize(("categories", "months", "baseline"), [
-    (("Burglary",), 12, "year_earlier"),
+    (("Burglary",), 12, "year-earlier"),
     (("Anti-social behaviour",), 6, "previous"),
-    (("Shoplifting", "Robbery"), 12, "year_earlier"),
+    (("Shoplifting", "Robbery"), 12, "year-earlier"),
 ])
 def test_stockton_measures_equal_plain_sql_over_the_police_csvs(
     real_warehouse, shared_data, tmp_path, categories, months, baseline

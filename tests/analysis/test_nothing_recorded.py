@@ -14,6 +14,7 @@ from cspkit.analysis.deprivation import deprivation_profile, rank_correlation
 from cspkit.analysis.hotspots import hotspots
 from cspkit.analysis.outcomes import outcome_profile
 from cspkit.analysis.periods import StrategicPeriod
+from cspkit.analysis.scope import resolve_scope
 from cspkit.errors import CspError
 
 from .conftest import L5, LAD, OTHER_LAD
@@ -23,7 +24,7 @@ PERIOD = StrategicPeriod("2025-01", "2025-02")
 
 
 def test_a_theme_of_a_crime_type_never_recorded_keeps_its_zero_row(tiny):
-    result = compare_periods(tiny, areas=LAD, period=PERIOD,
+    result = compare_periods(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD),
                              themes={"Cycle crime": ["Bicycle theft"]})
 
     t = result.table.set_index(["kind", "group"])
@@ -37,20 +38,25 @@ def test_a_theme_of_a_crime_type_never_recorded_keeps_its_zero_row(tiny):
 def test_concentration_of_nothing_is_an_error_naming_the_selection(tiny):
     with pytest.raises(CspError, match=r"no Bicycle theft recorded in the areas in "
                        r"2025-01 to 2025-02, so there is no concentration to measure"):
-        concentration(tiny, areas=LAD, period=PERIOD, categories=["Bicycle theft"])
+        concentration(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD, compare=None),
+                      categories=["Bicycle theft"])
 
 
 def test_deprivation_profile_of_nothing_is_an_error(tiny):
     load_imd(tiny)
     with pytest.raises(CspError, match="no crime recorded in the areas in 2024-11 to "
                        "2024-12, so there is no profile by deprivation"):
-        deprivation_profile(tiny, areas=L5, period=StrategicPeriod("2024-11", "2024-12"))
+        deprivation_profile(tiny, resolve_scope(tiny, areas=L5,
+                                                period=StrategicPeriod("2024-11", "2024-12"),
+                                                compare=None))
 
 
 def test_outcomes_of_an_area_with_no_crime_is_an_error(tiny):
     # L5 (East) recorded no crime in the comparison months.
     with pytest.raises(CspError, match="so there are no outcomes to profile"):
-        outcome_profile(tiny, areas=L5, period=StrategicPeriod("2024-11", "2024-12"))
+        outcome_profile(tiny,
+                        resolve_scope(tiny, areas=L5, period=StrategicPeriod("2024-11", "2024-12"),
+                                      compare=None))
 
 
 def test_rank_correlation_of_one_lsoa_or_no_variation_is_not_defined():
@@ -65,4 +71,4 @@ def test_hot_spots_of_a_single_lsoa_are_an_error_not_a_crash(tiny):
     # Otherton is one LSOA (L9): it has no neighbour to compare with.
     with pytest.raises(CspError, match=r"none of the 1 LSOA\(s\) of the areas shares a "
                        "boundary with another"):
-        hotspots(tiny, areas=OTHER_LAD, period=PERIOD, permutations=99)
+        hotspots(tiny, resolve_scope(tiny, areas=OTHER_LAD, period=PERIOD), permutations=99)

@@ -2,6 +2,7 @@ import pytest
 
 from cspkit.analysis.outcomes import outcome_profile
 from cspkit.analysis.periods import StrategicPeriod
+from cspkit.analysis.scope import resolve_scope
 
 from .conftest import LAD, insert
 
@@ -28,9 +29,9 @@ def with_outcomes(tiny):
 
 
 def test_latest_outcome_per_crime_by_type_and_theme(with_outcomes):
-    result = outcome_profile(
-        with_outcomes, areas=LAD, period=PERIOD, themes={"Acquisitive": ["Burglary", "Shoplifting"]}
-    )
+    scope = resolve_scope(with_outcomes, areas=LAD, period=PERIOD, compare=None)
+    result = outcome_profile(with_outcomes, scope,
+                             themes={"Acquisitive": ["Burglary", "Shoplifting"]})
     t = result.table
     burglary = t[t["group"] == "Burglary"].set_index("outcome")["count"].to_dict()
     assert burglary == {

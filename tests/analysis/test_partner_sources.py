@@ -12,6 +12,7 @@ from cspkit.analysis.periods import StrategicPeriod
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
 from cspkit.warehouse.load import load_paths
+from tests.analysis.test_people_repeats import partner_scope
 from tests.sources.partner.conftest import warehouse, with_keys, write_rows  # noqa: F401  (fixture)
 from tests.sources.partner.test_load_partner import AE_HEADER, ASB_HEADER, FIRE_HEADER, asb_row
 from tests.warehouse.conftest import A1, A2, B1, street_file, street_row
@@ -63,7 +64,8 @@ def partners(warehouse, tmp_path: Path):  # noqa: F811
 
 
 def test_asb_is_shown_by_source_and_never_summed(partners):
-    result = asb_by_source(partners, areas=TESTTON, period=PERIOD)
+    result = asb_by_source(partners,
+                           partner_scope(partners))
     assert result.totals == {"police_asb": 5, "council_asb": 4}
     rows = {(r.source, r.category): (r.count, r.share) for r in result.table.itertuples()}
     assert rows == {("police_asb", ASB): (5, 1.0), ("council_asb", "Noise"): (3, 0.75),
@@ -71,7 +73,7 @@ def test_asb_is_shown_by_source_and_never_summed(partners):
 
 
 def test_deliberate_fires_by_type_ward_and_change(partners):
-    result = deliberate_fires(partners, areas=TESTTON, period=PERIOD)
+    result = deliberate_fires(partners, partner_scope(partners, compare="previous"))
     assert (result.deliberate, result.all_fires, result.motive_not_recorded) == (3, 5, 1)
     assert result.previous == 2 and result.p_value == 1.0  # binomial(3 of 5, 1/2), two-sided
     rows = {(r.category, r.subcategory): (r.deliberate, r.all_fires)
@@ -83,7 +85,8 @@ def test_deliberate_fires_by_type_ward_and_change(partners):
 
 
 def test_ae_assaults_reporting_share_and_timing(partners):
-    result = ae_assaults(partners, areas=TESTTON, period=PERIOD)
+    result = ae_assaults(partners,
+                         partner_scope(partners))
     # E3 happened in Otherby; E2 has no location and is kept.
     assert (result.attendances, result.unplaced) == (3, 1)
     assert result.reported.set_index("reported_to_police")["count"].to_dict() == {
@@ -112,8 +115,8 @@ def test_first_time_entrants_from_the_yos_list_by_home_lsoa(warehouse, tmp_path)
         ["Y6", "13/02/2025", "Community resolution", "Theft", "yp6", "13", "M", "", A1]]))
     report = load_partner(warehouse, [yos], mapping=load_mapping("yos_first_time_entrants"))
     assert report.rejected == 1  # a community resolution is not a formal outcome
-    result = first_time_entrants(warehouse, areas=TESTTON,
-                                 period=StrategicPeriod("2025-02", "2025-02"))
+    february = StrategicPeriod("2025-02", "2025-02")
+    result = first_time_entrants(warehouse, partner_scope(warehouse, february, "previous"))
     # February: yp3 and yp4 (yp1 entered in January; yp2 lives in Otherby).
     assert (result.method, result.current, result.previous) == ("yos", 2, 1)
     assert result.change == 1.0 and result.history_months is None

@@ -3,6 +3,7 @@ from numpy.testing import assert_allclose
 
 from cspkit.analysis.peers import ENGLISH_FORCES, peer_comparison
 from cspkit.analysis.periods import StrategicPeriod
+from cspkit.analysis.scope import resolve_scope
 from cspkit.errors import CspError
 
 from .conftest import LAD, OTHER_LAD, insert
@@ -41,7 +42,7 @@ def peers(tiny):
 
 
 def test_peer_rates_force_and_completeness(peers):
-    result = peer_comparison(peers, area=LAD, period=PERIOD)
+    result = peer_comparison(peers, resolve_scope(peers, areas=LAD, period=PERIOD, compare=None))
     t = result.table.set_index("lad_code")
     assert t.loc[LAD, ["count", "residents", "source"]].tolist() == [50, 6000, "incident"]
     assert t.loc[OTHER_LAD, ["count", "residents"]].tolist() == [7, 1200]
@@ -60,7 +61,7 @@ def test_peer_rates_force_and_completeness(peers):
 def test_one_forces_complete_data_make_no_england_comparator(peers):
     # Testborough and Otherton (testshire) are the only complete authorities: the England
     # rate would be testshire's force rate under another name
-    result = peer_comparison(peers, area=LAD, period=PERIOD)
+    result = peer_comparison(peers, resolve_scope(peers, areas=LAD, period=PERIOD, compare=None))
     assert result.england is None
     assert result.table["rank_in_england"].isna().all()
     assert (result.english_authorities_covered, result.english_authorities) == (2, 3)
@@ -92,7 +93,8 @@ def england(peers):
 
 
 def test_england_pools_complete_authorities_of_several_forces_and_names_its_gaps(england):
-    result = peer_comparison(england, area=LAD, period=PERIOD)
+    result = peer_comparison(england,
+                             resolve_scope(england, areas=LAD, period=PERIOD, compare=None))
     t = result.table.set_index("lad_code")
     # Strayton's 1 crime per 5,000 residents (0.2 per 1,000) is under 5% of farshire's
     # busiest authority (Farshire, 15.0 per 1,000): rows placed across a border, left out
@@ -110,7 +112,11 @@ def test_england_pools_complete_authorities_of_several_forces_and_names_its_gaps
 
 
 def test_peers_need_a_local_authority(peers):
-    with pytest.raises(CspError, match="not a local authority"):
-        peer_comparison(peers, area="E05000901", period=PERIOD)
-    with pytest.raises(CspError, match="no crime counts"):
-        peer_comparison(peers, area=LAD, period=StrategicPeriod("2020-01", "2020-12"))
+    for areas in ("E05000901", [LAD, OTHER_LAD]):
+        with pytest.raises(CspError, match="needs a partnership of a single local authority"):
+            peer_comparison(peers, resolve_scope(peers, areas=areas, period=PERIOD, compare=None))
+    # Farshire is counted only in 2025-01 (published counts)
+    with pytest.raises(CspError, match="no crime counts for E07000903 in 2025-02"):
+        peer_comparison(peers, resolve_scope(peers, areas=FAR,
+                                             period=StrategicPeriod("2025-02", "2025-02"),
+                                             compare=None))

@@ -28,6 +28,7 @@ from cspkit.analysis.partner_sources import first_time_entrants
 from cspkit.analysis.people import people_profile
 from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.repeats import repeats
+from cspkit.analysis.scope import Scope, resolve_scope
 from cspkit.analysis.temporal import temporal_profile
 from cspkit.errors import CspError
 from cspkit.sources.partner.loading import load_partner
@@ -49,6 +50,12 @@ PERIOD = StrategicPeriod("2025-01", "2025-02")
 def crime(ref, day, time, group, lsoa, location, victim=("", "", "", "", ""),
           offender=("", "", "", "", "")):
     return [ref, day, time, group, "", location, lsoa, "N", "N", "N", *victim, *offender]
+
+
+def partner_scope(con, period: StrategicPeriod = PERIOD, compare=None) -> Scope:
+    """Testton over ``period``, resolved for partner data alone: the partner analyses check
+    their own sources, and these warehouses hold no police.uk crime."""
+    return resolve_scope(con, areas=TESTTON, period=period, compare=compare, source=None)
 
 
 V1 = ("v1", "31", "F", "White British", A1)
@@ -79,7 +86,7 @@ def extract(warehouse, tmp_path: Path):  # noqa: F811
 
 
 def test_repeat_victims_offenders_and_locations_by_hand(extract):
-    result = repeats(extract, areas=TESTTON, period=PERIOD)
+    result = repeats(extract, partner_scope(extract))
     t = result.table.set_index("unit")
     assert result.residents == 4500
     # Victims v1 (CR1, CR2, CR3), v2 (CR4), v3 (CR5, CR6); CR8's victim has no key.
@@ -113,8 +120,8 @@ def test_repeat_callers_are_counted_like_repeat_victims(warehouse, tmp_path):  #
         row[8] = pseudonym(caller) if caller else ""
         rows.append(row)
     load_partner(warehouse, [asb_export(tmp_path, rows)], mapping=load_mapping("council_asb"))
-    result = repeats(warehouse, areas=TESTTON, period=PERIOD, sources=("council_asb",),
-                     roles=("caller", "offender"))
+    scope = partner_scope(warehouse)
+    result = repeats(warehouse, scope, sources=("council_asb",), roles=("caller", "offender"))
     t = result.table.set_index("unit")
     assert list(t.index) == ["caller", "offender", "location"]
     assert t.loc["caller", ["units", "incidents", "repeat_units", "incidents_to_repeats",
@@ -123,7 +130,8 @@ def test_repeat_callers_are_counted_like_repeat_victims(warehouse, tmp_path):  #
 
 
 def test_repeat_rate_by_offence_type(extract):
-    by = repeats(extract, areas=TESTTON, period=PERIOD).by_category
+    by = repeats(extract,
+                 partner_scope(extract)).by_category
     victims = by[by["unit"] == "victim"].set_index("category")
     # Violence: v1 twice, v2 once. Theft: v1 once (CR3), v3 twice.
     assert victims.loc[VIOLENCE, ["units", "incidents", "repeat_units"]].tolist() == [2, 3, 1]
@@ -132,7 +140,8 @@ def test_repeat_rate_by_offence_type(extract):
 
 
 def test_victim_profile_counts_people_and_always_shows_not_recorded(extract):
-    profile = people_profile(extract, areas=TESTTON, period=PERIOD, role="victim")
+    profile = people_profile(extract,
+                             partner_scope(extract), role="victim")
     assert (profile.people, profile.involvements, profile.keyed) == (4, 7, 6)
     ages = profile.dimension("age_band").set_index("value")["people"]
     assert ages.to_dict() == {"0-9": 0, "10-17": 1, "18-24": 0, "25-34": 2, "35-44": 0,
@@ -148,8 +157,8 @@ def test_victim_profile_counts_people_and_always_shows_not_recorded(extract):
 
 
 def test_offender_profile_for_a_theme_by_category(extract):
-    profile = people_profile(extract, areas=TESTTON, period=PERIOD, role="offender",
-                             categories=[VIOLENCE])
+    profile = people_profile(extract,
+                             partner_scope(extract), role="offender", categories=[VIOLENCE])
     # o1 (34, male) and CR8's unnamed male offender.
     assert profile.people == 2
     assert profile.dimension("sex").set_index("value")["people"]["male"] == 2
@@ -158,8 +167,8 @@ def test_offender_profile_for_a_theme_by_category(extract):
 
 
 def test_first_time_entrants_are_first_appearances_aged_10_to_17(extract):
-    result = first_time_entrants(extract, areas=TESTTON,
-                                 period=StrategicPeriod("2025-02", "2025-02"))
+    february = StrategicPeriod("2025-02", "2025-02")
+    result = first_time_entrants(extract, partner_scope(extract, february, "previous"))
     # February: o3 (15, CR5). January: o4 (16, CR7). o2 first offended in Otherby (CR9).
     assert (result.current, result.previous) == (1, 1)
     assert result.table["first_time_entrants"].tolist() == [1, 1]
@@ -169,8 +178,8 @@ def test_first_time_entrants_are_first_appearances_aged_10_to_17(extract):
 
 
 def test_hour_by_weekday_profile_keeps_untimed_incidents_out_of_the_grid(extract):
-    profile = temporal_profile(extract, areas=TESTTON, period=PERIOD,
-                               sources=["police_crime_extract"])
+    profile = temporal_profile(extract,
+                               partner_scope(extract), sources=["police_crime_extract"])
     assert (profile.dated, profile.timed, profile.untimed) == (8, 7, 1)
     days = profile.by_weekday.set_index("weekday_name")["count"].to_dict()
     assert days == {"Monday": 0, "Tuesday": 0, "Wednesday": 1, "Thursday": 0, "Friday": 3,
@@ -185,14 +194,15 @@ def test_hour_by_weekday_profile_keeps_untimed_incidents_out_of_the_grid(extract
 
 def test_a_source_not_loaded_for_the_period_is_an_error(extract):
     with pytest.raises(CspError, match="no police_crime_extract data loaded for 1 month"):
-        people_profile(extract, areas=TESTTON, role="victim",
-                       period=StrategicPeriod("2025-01", "2025-03"))
+        people_profile(extract, partner_scope(extract, StrategicPeriod("2025-01", "2025-03")),
+                       role="victim")
 
 
 def test_profile_counts_feed_disclosure_control(extract):
     from cspkit.privacy.disclosure import suppress_counts
 
-    profile = people_profile(extract, areas=TESTTON, period=PERIOD, role="victim")
+    profile = people_profile(extract,
+                             partner_scope(extract), role="victim")
     sexes = profile.dimension("sex").set_index("value")[["people"]]
     published = suppress_counts(sexes).published("*")
     # 3 women and 1 man are small counts, and so is the total of 4; the zero is shown.

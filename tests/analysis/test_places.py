@@ -7,6 +7,7 @@ from numpy.testing import assert_allclose
 
 from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.places import empirical_bayes_rates, lsoa_ranking, ward_ranking
+from cspkit.analysis.scope import resolve_scope
 from cspkit.errors import CspError
 
 from .conftest import EAST, L1, L2, L3, L4, L5, LAD, NORTH, SOUTH
@@ -34,7 +35,7 @@ def test_empirical_bayes_matches_pysal_when_the_prior_variance_is_positive():
 
 
 def test_ward_ranking_counts_rates_and_movement(tiny):
-    result = ward_ranking(tiny, areas=LAD, period=PERIOD, top_n=1)
+    result = ward_ranking(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD), top_n=1)
     t = result.table.set_index("code")
     assert t.index.tolist() == [NORTH, SOUTH, EAST]
     assert t["count"].tolist() == [36, 14, 0]
@@ -54,7 +55,7 @@ def test_ward_ranking_counts_rates_and_movement(tiny):
 
 
 def test_lsoa_ranking_ties_share_the_best_rank(tiny):
-    t = lsoa_ranking(tiny, areas=LAD, period=PERIOD).table.set_index("code")
+    t = lsoa_ranking(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD)).table.set_index("code")
     assert t.loc[[L1, L4, L2, L3, L5], "rank"].tolist() == [1, 2, 3, 3, 5]
     assert t.loc[[L1, L3, L2, L4, L5], "previous_rank"].tolist() == [1, 2, 3, 4, 5]
     assert t.loc[L4, "movement"] == 2 and t.loc[L3, "movement"] == -1
@@ -63,35 +64,34 @@ def test_lsoa_ranking_ties_share_the_best_rank(tiny):
 
 
 def test_category_filter_ranks_one_crime_type(tiny):
-    t = ward_ranking(
-        tiny, areas=LAD, period=PERIOD, categories=["Burglary"]
-    ).table.set_index("code")
+    t = ward_ranking(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD),
+                     categories=["Burglary"]).table.set_index("code")
     assert t["count"].to_dict() == {NORTH: 10, SOUTH: 2, EAST: 0}
     with pytest.raises(CspError, match="unknown crime category"):
-        ward_ranking(tiny, areas=LAD, period=PERIOD, categories=["Burglars"])
+        ward_ranking(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD), categories=["Burglars"])
 
 
 def test_rates_without_residents_are_an_error(tiny):
     tiny.raw_sql(f"DELETE FROM population WHERE lsoa_code = '{L5}'")
     with pytest.raises(CspError, match="no Census 2021 residents loaded for 1 LSOA"):
-        ward_ranking(tiny, areas=LAD, period=PERIOD)
+        ward_ranking(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD))
 
 
 def test_anti_social_behaviour_can_be_ranked_instead_of_crime(tiny):
-    result = ward_ranking(tiny, areas=LAD, period=PERIOD, source="police_asb")
+    result = ward_ranking(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD), source="police_asb")
     t = result.table.set_index("code")
     assert t["count"].to_dict() == {NORTH: 5, SOUTH: 0, EAST: 0}
     assert t["previous_count"].to_dict() == {NORTH: 4, SOUTH: 0, EAST: 0}
     assert "source = police_asb (anti-social behaviour)" in result.citation.filters
     with pytest.raises(CspError, match="category filter applies to crime"):
-        ward_ranking(tiny, areas=LAD, period=PERIOD, source="police_asb",
+        ward_ranking(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD), source="police_asb",
                      categories=["Burglary"])
     with pytest.raises(CspError, match="unknown incident source"):
-        ward_ranking(tiny, areas=LAD, period=PERIOD, source="asb")
+        ward_ranking(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD), source="asb")
 
 
 def test_every_wards_change_is_tested_and_adjusted_across_the_wards(tiny):
-    t = ward_ranking(tiny, areas=LAD, period=PERIOD).table.set_index("code")
+    t = ward_ranking(tiny, resolve_scope(tiny, areas=LAD, period=PERIOD)).table.set_index("code")
     # North 26 -> 36: given 62 crimes, 36 ~ Binomial(62, 1/2); two-sided exact test by hand
     # (the distribution is symmetric, so twice the upper tail from 36).
     upper = sum(math.comb(62, k) for k in range(36, 63)) / 2**62

@@ -8,6 +8,7 @@ from scipy.stats import binomtest
 
 from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.problem import problem_size
+from cspkit.analysis.scope import resolve_scope
 from cspkit.analysis.topics import resolve_topic
 from cspkit.errors import CspError
 from cspkit.warehouse import connect
@@ -32,8 +33,8 @@ def size(borough):
     con = connect(borough.warehouse, create=False)
     try:
         topic = resolve_topic(con, "shoplifting")
-        yield problem_size(con, areas=["E05900009"], partnership=BOROUGH, topic=topic,
-                           period=Y2025)
+        yield problem_size(con, resolve_scope(con, areas=BOROUGH, period=Y2025),
+                           areas=["E05900009"], topic=topic)
     finally:
         con.disconnect()
 
@@ -90,8 +91,9 @@ def test_a_month_not_loaded_is_an_error_not_a_zero(borough):
     try:
         topic = resolve_topic(con, "Burglary")
         with pytest.raises(CspError, match="no police_crime data loaded for 12 month"):
-            problem_size(con, areas=["E05900009"], partnership=BOROUGH, topic=topic,
-                         period=StrategicPeriod("2026-01", "2026-12"))
+            problem_size(con, resolve_scope(con, areas=BOROUGH,
+                                            period=StrategicPeriod("2026-01", "2026-12")),
+                         areas=["E05900009"], topic=topic)
     finally:
         con.disconnect()
 
@@ -103,6 +105,7 @@ def test_an_area_outside_the_partnership_is_refused(borough):
             .select("ward_code").limit(1).to_pandas()["ward_code"].iloc[0]
         topic = resolve_topic(con, "Burglary")
         with pytest.raises(CspError, match="outside the partnership"):
-            problem_size(con, areas=[neighbour], partnership=BOROUGH, topic=topic, period=Y2025)
+            problem_size(con, resolve_scope(con, areas=BOROUGH, period=Y2025), areas=[neighbour],
+                         topic=topic)
     finally:
         con.disconnect()

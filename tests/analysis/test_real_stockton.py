@@ -30,6 +30,7 @@ from cspkit.analysis import (
     vulnerable_localities,
     ward_ranking,
 )
+from cspkit.analysis.scope import resolve_scope
 from cspkit.warehouse import connect
 
 pytestmark = pytest.mark.real_data
@@ -83,7 +84,7 @@ def test_change_2025_against_2024_matches_the_raw_files(warehouse, raw):
                count(*) FILTER (WHERE yr = '2024') AS previous
         FROM stockton GROUP BY 1
     """).df().set_index("category")
-    result = compare_periods(warehouse, areas=STOCKTON, period=Y2025)
+    result = compare_periods(warehouse, resolve_scope(warehouse, areas=STOCKTON, period=Y2025))
     t = result.table.set_index("group")
     crime = expected.drop(index=ASB)
     assert (result.total_current, result.total_previous) == tuple(crime.sum())
@@ -112,7 +113,8 @@ def test_ward_ranking_matches_the_raw_files(warehouse, raw):
                1000.0 * coalesce(c.count, 0) / w.residents AS rate_per_1000
         FROM wards w LEFT JOIN counts c USING (code)
     """).df().set_index("code")
-    result = ward_ranking(warehouse, areas=STOCKTON, period=Y2025, top_n=5)
+    result = ward_ranking(warehouse, resolve_scope(warehouse, areas=STOCKTON, period=Y2025),
+                          top_n=5)
     t = result.table.set_index("code")
     assert len(t) == len(expected) == 27
     cols = ["residents", "count", "previous_count", "rank", "previous_rank"]
@@ -130,7 +132,8 @@ def test_concentration_matches_the_raw_files(warehouse, raw):
           AND s."Crime type" <> 'Anti-social behaviour'
         GROUP BY 1
     """).df()["n"].to_numpy(dtype=float)
-    result = concentration(warehouse, areas=STOCKTON, period=Y2025)
+    result = concentration(warehouse,
+                           resolve_scope(warehouse, areas=STOCKTON, period=Y2025, compare=None))
     x = np.sort(counts)[::-1]
     assert result.n_lsoas == len(x) == 124
     assert result.top_5pct_share == pytest.approx(x[:7].sum() / x.sum())  # ceil(6.2) = 7
@@ -148,7 +151,9 @@ def test_deprivation_profile_matches_the_raw_files(warehouse, raw):
         FROM stockton_lsoas l JOIN imd i ON i.lsoa21_code = l.LSOA21CD
         JOIN census c ON c.lsoa21_code = l.LSOA21CD
     """).df()
-    result = deprivation_profile(warehouse, areas=STOCKTON, period=Y2025)
+    result = deprivation_profile(warehouse,
+                                 resolve_scope(warehouse, areas=STOCKTON, period=Y2025,
+                                               compare=None))
     by_decile = lsoas.groupby("decile")[["residents", "crimes"]].sum()
     t = result.table.set_index("imd_decile").loc[by_decile.index]
     assert_array_equal(t["count"], by_decile["crimes"])
@@ -169,7 +174,8 @@ def test_outcomes_match_the_raw_files(warehouse, raw):
         SELECT coalesce(latest.outcome, crimes.last) AS outcome, count(*) AS n
         FROM crimes LEFT JOIN latest USING (id) GROUP BY 1
     """).df().set_index("outcome")["n"]
-    result = outcome_profile(warehouse, areas=STOCKTON, period=Y2025)
+    result = outcome_profile(warehouse,
+                             resolve_scope(warehouse, areas=STOCKTON, period=Y2025, compare=None))
     t = result.table[result.table["kind"] == "total"].set_index("outcome")["count"]
     assert t.sort_index().to_dict() == expected.sort_index().astype("int64").to_dict()
     assert result.under_investigation_share == pytest.approx(
@@ -183,7 +189,8 @@ def test_monthly_series_and_rolling_total_match_the_raw_files(warehouse, raw):
                sum(count(*)) OVER (ORDER BY Month ROWS BETWEEN 11 PRECEDING AND CURRENT ROW) AS r
         FROM stockton WHERE "Crime type" <> 'Anti-social behaviour' GROUP BY 1 ORDER BY 1
     """).df().set_index("month")
-    result = monthly_series(warehouse, areas=STOCKTON, period=Y2025)
+    result = monthly_series(warehouse,
+                            resolve_scope(warehouse, areas=STOCKTON, period=Y2025, compare=None))
     t = result.table[result.table["kind"] == "total"].set_index("month")
     assert_array_equal(t["count"], expected.loc[list(Y2025.months), "n"])
     assert_allclose(t["rolling_total"], expected.loc[list(Y2025.months), "r"])
@@ -212,7 +219,8 @@ def test_peer_rates_match_the_raw_files(warehouse, raw, shared_data):
         FROM read_csv('{summary / "file_inventory.csv"}', all_varchar=true)
         WHERE force_file_slug = 'avon-and-somerset' AND month LIKE '2025-%' AND status <> 'ok'
     """).fetchone()[0]
-    result = peer_comparison(warehouse, area=STOCKTON, period=Y2025)
+    result = peer_comparison(warehouse,
+                             resolve_scope(warehouse, areas=STOCKTON, period=Y2025, compare=None))
     t = result.table.set_index("lad_code")
     for lad in ("E06000001", "E06000002", "E06000003", STOCKTON):
         assert t.loc[lad, "count"] == cleveland[lad]
@@ -259,7 +267,8 @@ def test_england_pools_the_complete_english_authorities_of_the_all_forces_counts
         WHERE lad LIKE 'E%' AND force IN (SELECT force FROM full_year)
           AND force NOT IN (SELECT force FROM bad)
     """).fetchone()
-    result = peer_comparison(warehouse, area=STOCKTON, period=Y2025)
+    result = peer_comparison(warehouse,
+                             resolve_scope(warehouse, areas=STOCKTON, period=Y2025, compare=None))
     e = result.england
     assert (e.authorities, e.english_authorities) == (authorities, 296) == (224, 296)
     assert e.rate == pytest.approx(rate)
@@ -278,7 +287,7 @@ def test_with_only_clevelands_data_there_is_no_england_comparator(real_warehouse
     con = connect(path)
     con.raw_sql("DELETE FROM area_crime_count")
     con.raw_sql("DELETE FROM source_inventory")
-    result = peer_comparison(con, area=STOCKTON, period=Y2025)
+    result = peer_comparison(con, resolve_scope(con, areas=STOCKTON, period=Y2025, compare=None))
     con.disconnect()
     assert result.england is None
     assert result.forces_with_data == ("cleveland",)
@@ -302,7 +311,7 @@ def test_hotspots_match_a_direct_computation_from_the_boundary_file(warehouse, r
     s = np.sqrt((counts**2).mean() - xbar**2)
     wi = a.sum(axis=1)
     z = (a @ counts - xbar * wi) / (s * np.sqrt((n * (a**2).sum(axis=1) - wi**2) / (n - 1)))
-    result = hotspots(warehouse, areas=STOCKTON, period=Y2025)
+    result = hotspots(warehouse, resolve_scope(warehouse, areas=STOCKTON, period=Y2025))
     t = result.table.set_index("lsoa_code").loc[codes]
     assert_allclose(t["gi_z"], z)
     # two-sided normal p-values, then Benjamini-Hochberg by hand: q_(i) = min_k>=i m p_(k)/k
@@ -326,7 +335,8 @@ def test_the_assessments_hot_spots_do_not_move_with_the_random_seed(warehouse):
                    "Bicycle theft", "Other theft"]
     for selection in ({}, {"categories": acquisitive}, {"source": "police_asb"}):
         sets = {
-            tuple(sorted(hotspots(warehouse, areas=STOCKTON, period=Y2025,
+            tuple(sorted(hotspots(warehouse, resolve_scope(warehouse, areas=STOCKTON,
+                                                           period=Y2025),
                                   permutations=PERMUTATIONS, seed=seed, **selection)
                          .table.query("hot")["lsoa_code"]))
             for seed in (1, 2, 3, 4)
@@ -366,7 +376,9 @@ def test_vulnerable_localities_match_a_direct_computation(warehouse, raw, shared
     index = 100 * df / df.mean()
     vli = ((index["burglary"] + index["damage"]) / 2 + index["income"] + index["employment"]
            + index["education"] + index["young"]) / 5
-    result = vulnerable_localities(warehouse, areas=STOCKTON, period=Y2025)
+    result = vulnerable_localities(warehouse,
+                                   resolve_scope(warehouse, areas=STOCKTON, period=Y2025,
+                                                 compare=None))
     t = result.table.set_index("lsoa_code").loc[df.index]
     assert len(t) == 124
     assert_allclose(t["young"], df["young"])
@@ -378,12 +390,14 @@ def test_a_period_beyond_the_data_is_an_error_on_the_real_warehouse(warehouse):
     from cspkit.errors import CspError
 
     with pytest.raises(CspError, match="2026-01"):
-        compare_periods(warehouse, areas=STOCKTON, period=StrategicPeriod("2026-01", "2026-03"))
+        compare_periods(warehouse,
+                        resolve_scope(warehouse, areas=STOCKTON,
+                                      period=StrategicPeriod("2026-01", "2026-03")))
 
 
 def test_stockton_figures_are_consistent_across_analyses(warehouse):
-    change = compare_periods(warehouse, areas=STOCKTON, period=Y2025)
-    wards = ward_ranking(warehouse, areas=STOCKTON, period=Y2025)
+    change = compare_periods(warehouse, resolve_scope(warehouse, areas=STOCKTON, period=Y2025))
+    wards = ward_ranking(warehouse, resolve_scope(warehouse, areas=STOCKTON, period=Y2025))
     assert wards.total == change.total_current
     assert wards.previous_total == change.total_previous
     assert pd.Series(wards.table["share"]).sum() == pytest.approx(1.0)

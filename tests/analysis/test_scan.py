@@ -6,7 +6,9 @@ import duckdb
 import pytest
 
 from cspkit.analysis.detection import detection_study
+from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.scan import TOTAL_CRIME, scan
+from cspkit.analysis.scope import resolve_scope
 from cspkit.warehouse import connect
 
 
@@ -14,7 +16,9 @@ from cspkit.warehouse import connect
 def december(borough):
     con = connect(borough.warehouse, create=False)
     try:
-        yield scan(con, areas=borough.manifest.borough.code, month="2025-12")
+        yield scan(con,
+                   resolve_scope(con, areas=borough.manifest.borough.code,
+                                 period=StrategicPeriod("2025-12", "2025-12"), compare=None))
     finally:
         con.disconnect()
 
@@ -63,7 +67,9 @@ def test_observed_counts_match_plain_sql(borough, december):
 def test_detection_on_real_cleveland_series_with_outbreaks_added(real_warehouse):
     con = connect(real_warehouse, create=False)
     try:
-        result = scan(con, areas="E06000004", month="2025-12")
+        result = scan(con,
+                      resolve_scope(con, areas="E06000004",
+                                    period=StrategicPeriod("2025-12", "2025-12"), compare=None))
     finally:
         con.disconnect()
     series = [group.sort_values("month")["count"].to_numpy()

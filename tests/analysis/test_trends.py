@@ -3,6 +3,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from cspkit.analysis.periods import StrategicPeriod
+from cspkit.analysis.scope import resolve_scope
 from cspkit.analysis.trends import monthly_series
 from cspkit.errors import CspError
 
@@ -17,8 +18,8 @@ def series(result, group):
 
 
 def test_monthly_counts_and_rolling_total(tiny):
-    result = monthly_series(tiny, areas=LAD, period=SPAN, window=2,
-                            themes={"Acquisitive": ["Burglary", "Shoplifting"]})
+    result = monthly_series(tiny, resolve_scope(tiny, areas=LAD, period=SPAN, compare=None),
+                            window=2, themes={"Acquisitive": ["Burglary", "Shoplifting"]})
     total = series(result, "Total recorded crime")
     assert total["count"].tolist() == [20, 20, 25, 25]
     # 2024-10 is not loaded, so the first two-month total is unknown, not 20.
@@ -31,12 +32,15 @@ def test_monthly_counts_and_rolling_total(tiny):
 
 
 def test_rolling_total_uses_loaded_months_before_the_period(tiny):
-    result = monthly_series(tiny, areas=LAD, period=StrategicPeriod("2025-01", "2025-02"),
-                            window=3)
+    scope = resolve_scope(tiny, areas=LAD, period=StrategicPeriod("2025-01", "2025-02"),
+                          compare=None)
+    result = monthly_series(tiny, scope, window=3)
     total = series(result, "Total recorded crime")
     assert_allclose(total["rolling_total"], [20 + 20 + 25, 20 + 25 + 25])
 
 
 def test_monthly_series_needs_loaded_months(tiny):
     with pytest.raises(CspError, match="no police_crime data"):
-        monthly_series(tiny, areas=LAD, period=StrategicPeriod("2024-06", "2025-02"))
+        monthly_series(tiny,
+                       resolve_scope(tiny, areas=LAD, period=StrategicPeriod("2024-06", "2025-02"),
+                                     compare=None))

@@ -46,8 +46,8 @@ def test_scan_of_a_month_not_loaded_is_a_one_line_error(borough, tmp_path):
                                       "--warehouse", str(borough.warehouse),
                                       "--month", "2030-01", "--out", str(tmp_path)])
     assert result.exit_code == 1
-    assert "no police_crime data loaded for 1 month(s) of the month scanned: 2030-01" in (
-        result.output)
+    assert ("no police_crime data loaded for 1 month(s) of the period 2030-01 to 2030-01: "
+            "2030-01") in result.output
     assert not (tmp_path / "scan.csv").exists()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cspkit.analysis.periods import StrategicPeriod
+from cspkit.analysis.scope import resolve_scope
 from cspkit.assessment.locations import location_note, top_locations
 from tests.analysis.conftest import AREAS, L1, L2, LAD, build_tiny, insert
 
@@ -30,7 +31,8 @@ def _points(con) -> None:
 def test_points_sharing_a_name_are_counted_apart(tmp_path):
     con = build_tiny(tmp_path / "points.duckdb")
     _points(con)
-    result = top_locations(con, areas=LAD, period=PERIOD, sources=["police_crime"])
+    result = top_locations(con, resolve_scope(con, areas=LAD, period=PERIOD, compare=None),
+                           sources=["police_crime"])
     con.disconnect()
     t = result.table
     # by name alone the car parks would lead with 9; by point the high street leads with 6

@@ -58,7 +58,7 @@ def test_profile_writes_every_format_the_manifest_and_the_measures(profiled):
     (["--topic", "Shoplifting", "--area", "Kestrel Centre"],
      "error: unknown area 'Kestrel Centre': no ward or LSOA of Kestrel Vale"),
     (["--topic", "Shoplifting", "--area", TOWN_CENTRE, "--period", "2023-01:2023-12"],
-     "no police_crime data loaded for 12 month(s) of the comparison period: 2022-01"),
+     "no police_crime data loaded for 12 month(s) of the comparison period 2022-01 to 2022-12"),
 ])
 def test_a_bad_topic_area_or_period_is_one_line_and_writes_nothing(borough, partner_warehouse,
                                                                    tmp_path, args, message):

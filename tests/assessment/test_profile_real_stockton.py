@@ -70,10 +70,14 @@ def test_without_partner_data_the_triangle_names_its_gaps(evidence):
 
 def test_a_ward_named_with_and_for_its_ampersand(real_warehouse):
     from cspkit.analysis.area_selection import select_areas
+    from cspkit.analysis.periods import StrategicPeriod
+    from cspkit.analysis.scope import resolve_scope
 
     con = connect(real_warehouse, create=False)
     try:
-        selected = select_areas(con, "mandale and victoria", within="E06000004")
+        stockton = resolve_scope(con, areas="E06000004",
+                                 period=StrategicPeriod("2025-01", "2025-12"))
+        selected = select_areas(con, "mandale and victoria", within=stockton)
     finally:
         con.disconnect()
     assert selected.names == ("Mandale & Victoria",) and len(selected.lsoa_codes) == 5

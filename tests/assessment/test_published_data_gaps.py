@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from cspkit.analysis.change import recent_change
 from cspkit.analysis.periods import StrategicPeriod
-from cspkit.analysis.scope import MonthsNotLoaded
+from cspkit.analysis.scope import MonthsNotLoaded, resolve_scope
 from cspkit.assessment.build import build_assessment
 from cspkit.assessment.config import load_config, write_default_config
 from cspkit.assessment.coverage import data_coverage
@@ -124,7 +124,9 @@ def street_sql(data: Path, month: str, where: str) -> int:
 def test_rows_without_location_are_counted_as_not_placed(gappy):
     period = StrategicPeriod("2024-10", "2025-09")
     con = connect(gappy.warehouse, create=False)
-    coverage = data_coverage(con, areas=[gappy.lad], period=period, comparison=period.previous())
+    coverage = data_coverage(con,
+                             resolve_scope(con, areas=[gappy.lad], period=period,
+                                           compare=period.previous()))
     con.disconnect()
 
     months = coverage.months.groupby("month")[["in_partnership", "not_placed"]].sum()
@@ -187,7 +189,9 @@ def test_months_between_periods_compared_a_year_earlier_leave_a_gap_in_the_trend
 def test_recent_change_names_its_own_window_not_the_comparison_period(gappy):
     con = connect(gappy.warehouse, create=False)
     with pytest.raises(MonthsNotLoaded) as caught:
-        recent_change(con, areas=gappy.lad, end="2024-03", months=6)
+        recent_change(con, resolve_scope(con, areas=gappy.lad,
+                                         period=StrategicPeriod("2024-03", "2024-03"),
+                                         compare=None), months=6)
     con.disconnect()
 
     message = str(caught.value)

@@ -57,7 +57,7 @@ def assessments(draw: st.DrawFn, world):
     end = draw(st.sampled_from(MONTHS[months + 11:] if months < 12 else MONTHS[-1:]))
     compare = draw(st.sampled_from(["previous", "year-earlier"]))
     period = StrategicPeriod.ending(end, months)
-    comparison = period.previous("year_earlier" if compare == "year-earlier" else "previous")
+    comparison = period.previous(compare)
     required = sorted(set(period.months) | set(comparison.months))
     others = sorted(set(MONTHS) - set(required))
     gaps = set(draw(st.lists(st.sampled_from(others), unique=True))) if others else set()
@@ -87,7 +87,7 @@ def counts_by_month(written: list[Path], world, lad: str, months: tuple[str, ...
 def test_assessment_completes_or_names_the_missing_months_and_equals_plain_sql(world, data):
     files, lad, period, compare = data.draw(assessments(world))
     encoding = data.draw(encodings)
-    comparison = period.previous("year_earlier" if compare == "year-earlier" else "previous")
+    comparison = period.previous(compare)
     crime_months = {m for m, r in files.items() if any(x["Crime type"] != ASB for x in r)}
     required = set(period.months) | set(comparison.months)
     with tempfile.TemporaryDirectory() as tmp:

@@ -175,7 +175,7 @@ def test_the_lead_sets_the_measure_through_the_form(world: World, client: Client
     response = client.post(url, {
         "label": "Burglary", "source": "police", "categories": "Burglary\nRobbery",
         "areas": "e06000901, E05000901", "direction": "reduce", "target_percent": "5",
-        "months": "12", "baseline": "year_earlier", "baseline_start": ""})
+        "months": "12", "baseline": "year-earlier", "baseline_start": ""})
     assert response.status_code == 302
     measure = Measure.objects.get(action=world.police_action)
     assert measure.areas == ["E06000901", "E05000901"]

@@ -1,11 +1,11 @@
 """Strategic assessment analyses: warehouse tables in, typed results out. No formatting.
 
 Each analysis is a function taking an Ibis backend (DuckDB by default, Spark for large
-estates) and keyword parameters, and returning a frozen dataclass with a tidy ``table`` and a
-:class:`Citation`. Methods, formulas and sources: ``docs/methods.md``.
+estates) and a :class:`Scope` (the areas and periods, resolved once by :func:`resolve_scope`)
+and returning a frozen dataclass with a tidy ``table`` and a :class:`Citation`. Methods,
+formulas and sources: ``docs/methods.md``.
 """
 
-from cspkit.analysis.bundle import AssessmentAnalyses, run_all
 from cspkit.analysis.change import (
     PeriodComparison,
     compare_periods,
@@ -32,13 +32,12 @@ from cspkit.analysis.places import (
     ward_ranking,
 )
 from cspkit.analysis.scan import Scan, scan
-from cspkit.analysis.scope import Citation
+from cspkit.analysis.scope import Citation, Scope, resolve_scope
 from cspkit.analysis.themes import POLICE_UK_CRIME_TYPES
 from cspkit.analysis.trends import MonthlySeries, monthly_series
 from cspkit.analysis.vulnerability import VulnerableLocalities, vli_scores, vulnerable_localities
 
 __all__ = [
-    "AssessmentAnalyses",
     "Citation",
     "Concentration",
     "DeprivationProfile",
@@ -52,6 +51,7 @@ __all__ = [
     "PeriodComparison",
     "PlaceRanking",
     "Scan",
+    "Scope",
     "StrategicPeriod",
     "VulnerableLocalities",
     "benjamini_hochberg",
@@ -72,7 +72,7 @@ __all__ = [
     "peer_comparison",
     "quarter_change",
     "recent_change",
-    "run_all",
+    "resolve_scope",
     "scan",
     "vli_scores",
     "vulnerable_localities",

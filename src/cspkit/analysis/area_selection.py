@@ -2,7 +2,7 @@
 names or codes, or a GeoJSON polygon drawn around the problem.
 
 Every area must lie in the partnership. Names and codes are matched against the loaded ONS
-lookup (:func:`cspkit.analysis.scope.resolve_areas` resolves the partnership); a polygon
+lookup (:func:`cspkit.analysis.scope.resolve_scope` resolves the partnership); a polygon
 selects the partnership's LSOAs whose representative point (a point always inside the LSOA,
 :func:`shapely.point_on_surface`) falls inside it, which needs the LSOA
 boundaries loaded.
@@ -21,7 +21,7 @@ import shapely
 from ibis.backends import BaseBackend
 from shapely.geometry import shape
 
-from cspkit.analysis.scope import resolve_areas
+from cspkit.analysis.scope import Scope
 from cspkit.analysis.topics import normalise
 from cspkit.errors import CspError
 
@@ -36,7 +36,7 @@ class AreaSelection:
     Attributes
     ----------
     codes
-        Ward, LSOA (or local authority) codes, as :func:`~cspkit.analysis.scope.resolve_areas`
+        Ward, LSOA (or local authority) codes, as :meth:`~cspkit.analysis.scope.Scope.within`
         takes them; a polygon contributes the codes of the LSOAs it selected.
     names
         The areas as readers know them (ward and LSOA names; the polygon file's name).
@@ -190,7 +190,7 @@ def _polygon_lsoas(con: BaseBackend, lsoas: pd.DataFrame, path: str) -> list[str
 
 
 def select_areas(con: BaseBackend, specs: str | Sequence[str], *,
-                 within: str | Sequence[str]) -> AreaSelection:
+                 within: Scope) -> AreaSelection:
     """Resolve what an analyst typed to areas of the partnership.
 
     Parameters
@@ -201,7 +201,7 @@ def select_areas(con: BaseBackend, specs: str | Sequence[str], *,
         Each a ward or LSOA name or code (several separated by ``;`` or ``,``), or the path
         of a GeoJSON polygon file (``.geojson`` or ``.json``).
     within
-        The partnership's areas (local authority codes).
+        The partnership (:func:`~cspkit.analysis.scope.resolve_scope`).
 
     Returns
     -------
@@ -214,7 +214,7 @@ def select_areas(con: BaseBackend, specs: str | Sequence[str], *,
         partnership, or a polygon problem.
     """
     specs = [specs] if isinstance(specs, str) else list(specs)
-    partnership = resolve_areas(con, within)
+    partnership = within
     label = " and ".join(partnership.names)
     places = _places(partnership.lsoas)
     codes: list[str] = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,9 +17,8 @@ from cspkit.analysis.scope import (
     SOURCE_CRIME,
     SOURCE_LOOKUP,
     Citation,
+    Scope,
     count_incidents,
-    require_months,
-    resolve_areas,
 )
 from cspkit.analysis.themes import ASB_CATEGORY, Themes, validate_themes
 from cspkit.errors import CspError
@@ -141,10 +139,8 @@ def comparison_table(
 
 def compare_periods(
     con: BaseBackend,
+    scope: Scope,
     *,
-    areas: str | Sequence[str],
-    period: StrategicPeriod,
-    compare: ComparisonRule | StrategicPeriod = "previous",
     themes: Themes | None = None,
     small_number: int = DEFAULT_SMALL_NUMBER,
     alpha: float = 0.05,
@@ -155,13 +151,9 @@ def compare_periods(
     ----------
     con
         Warehouse backend (DuckDB, Spark, … through Ibis).
-    areas
-        Local authority, ward or LSOA 2021 codes (one or several).
-    period
-        The strategic period.
-    compare
-        ``"previous"`` (equal length just before), ``"year_earlier"``, or an explicit
-        :class:`StrategicPeriod` of the same length.
+    scope
+        The areas, the strategic period and its comparison period
+        (:func:`~cspkit.analysis.scope.resolve_scope`).
     themes
         Theme name → police.uk crime types (e.g. ``{"Acquisitive": ["Burglary", ...]}``).
     small_number
@@ -176,8 +168,8 @@ def compare_periods(
     Raises
     ------
     CspError
-        Unknown area code, a month of either period not loaded, a theme naming an unknown
-        category, or periods of different lengths.
+        No comparison period, periods of different lengths, or a theme naming an unknown
+        category.
 
     Notes
     -----
@@ -186,17 +178,15 @@ def compare_periods(
     no LSOA in the areas are not counted. Anti-social behaviour (``police_asb``) is a separate
     row and never enters the total or the shares.
     """
-    scope = resolve_areas(con, areas)
-    previous = compare if isinstance(compare, StrategicPeriod) else period.previous(compare)
-    if previous.n_months != period.n_months:
+    period, previous = scope.period, scope.comparison
+    if previous is None or previous.n_months != period.n_months:
         raise CspError(
             f"comparison period {previous.label} has {previous.n_months} months but "
-            f"{period.label} has {period.n_months}",
+            f"{period.label} has {period.n_months}" if previous else
+            f"{period.label} has no comparison period",
             hint="The exact test assumes equal exposure: compare periods of equal length",
         )
     theme_map = validate_themes(con, themes)
-    for p, what in ((period, "period"), (previous, "comparison period")):
-        require_months(con, p.months, what=f"{what} {p.label}")
     counts = count_incidents(
         con, scope, period.months + previous.months, by=["month", "source", "category"],
         sources=(CRIME, ASB),
@@ -228,9 +218,8 @@ def compare_periods(
 
 def recent_change(
     con: BaseBackend,
+    scope: Scope,
     *,
-    areas: str | Sequence[str],
-    end: str,
     months: int = 6,
     since: str | None = None,
     compare: ComparisonRule = "previous",
@@ -238,14 +227,14 @@ def recent_change(
     small_number: int = DEFAULT_SMALL_NUMBER,
     alpha: float = 0.05,
 ) -> PeriodComparison:
-    """The last ``months`` months up to ``end`` against the ``months`` months before them.
+    """The last ``months`` months of the scope's period against the ``months`` months before.
 
     The "since April crime has fallen by 7%" figure of a strategic assessment: the same
-    table as :func:`compare_periods` for the short period ending at ``end``. With ``since``
-    the period runs from that month to ``end`` (``months`` is then ignored) and is compared
-    with the equal number of months just before it. With ``compare="year_earlier"`` it is
-    compared with the same months a year earlier instead, which takes the season out of the
-    comparison: the recent direction of a year-on-year assessment.
+    table as :func:`compare_periods` for the short period ending with the strategic period.
+    With ``since`` the period runs from that month to its end (``months`` is then ignored)
+    and is compared with the equal number of months just before it. With
+    ``compare="year-earlier"`` it is compared with the same months a year earlier instead,
+    which takes the season out of the comparison: the recent direction of a year-on-year assessment.
 
     Raises
     ------
@@ -255,23 +244,16 @@ def recent_change(
 
     Examples
     --------
-    ``recent_change(con, areas="E06000004", end="2025-12", months=6)`` compares
+    For a scope ending 2025-12, ``recent_change(con, scope, months=6)`` compares
     2025-07…2025-12 with 2025-01…2025-06; ``since="2025-04"`` compares 2025-04…2025-12
-    with 2024-07…2025-03; ``compare="year_earlier"`` compares 2025-07…2025-12 with
+    with 2024-07…2025-03; ``compare="year-earlier"`` compares 2025-07…2025-12 with
     2024-07…2024-12.
     """
+    end = scope.period.end
     period = StrategicPeriod(since, end) if since else StrategicPeriod.ending(end, months)
-    # Checked here so that a gap is named as the recent window's, not as months "of the
-    # comparison period" (the strategic comparison period is a different thing).
+    # Named as the recent window's gap, not as months "of the comparison period" (the
+    # strategic comparison period is a different thing).
     window = f"recent trend ({period.label} against {period.previous(compare).label})"
-    require_months(con, period.previous(compare).months + period.months, what=window,
-                   hint="Load the police.uk files of those months to show the recent trend")
-    return compare_periods(
-        con,
-        areas=areas,
-        period=period,
-        compare=compare,
-        themes=themes,
-        small_number=small_number,
-        alpha=alpha,
-    )
+    recent = scope.over(period, compare, what=window,
+                        hint="Load the police.uk files of those months to show the recent trend")
+    return compare_periods(con, recent, themes=themes, small_number=small_number, alpha=alpha)

@@ -10,17 +10,15 @@ import numpy as np
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.scope import (
     CRIME,
     SOURCE_LOOKUP,
     SOURCE_NAMES,
     Citation,
+    Scope,
     count_incidents,
     describe_selection,
     nothing_recorded,
-    require_months,
-    resolve_areas,
 )
 from cspkit.analysis.themes import validate_selection
 
@@ -83,9 +81,8 @@ def gini(values: Sequence[float] | np.ndarray) -> float:
 
 def concentration(
     con: BaseBackend,
+    scope: Scope,
     *,
-    areas: str | Sequence[str],
-    period: StrategicPeriod,
     categories: Sequence[str] | None = None,
     source: str = CRIME,
 ) -> Concentration:
@@ -95,10 +92,8 @@ def concentration(
     ----------
     con
         Warehouse backend.
-    areas
-        Local authority, ward or LSOA 2021 codes.
-    period
-        Strategic period.
+    scope
+        The areas and the strategic period (:func:`~cspkit.analysis.scope.resolve_scope`).
     categories
         Restrict to these crime types (default all crime).
     source
@@ -122,9 +117,9 @@ def concentration(
     :math:`k = \\lceil p n \\rceil` LSOAs; its share is :math:`\\sum_{top\\,k} y / \\sum y`.
     Gini: :func:`gini`, over every LSOA of the areas including those with no crime.
     """
-    scope = resolve_areas(con, areas)
+    period = scope.period
     cats = validate_selection(con, source, categories)
-    require_months(con, period.months, source=source, what="period")
+    scope.require_source(source, comparison=False)
     counts = count_incidents(
         con, scope, period.months, by=["lsoa_code"], sources=(source,), categories=cats
     )

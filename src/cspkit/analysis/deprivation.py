@@ -10,19 +10,17 @@ import pandas as pd
 from ibis.backends import BaseBackend
 from scipy.stats import spearmanr
 
-from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.scope import (
     CRIME,
     SOURCE_CENSUS,
     SOURCE_LOOKUP,
     SOURCE_NAMES,
     Citation,
+    Scope,
     count_incidents,
     describe_selection,
     nothing_recorded,
-    require_months,
     residents,
-    resolve_areas,
 )
 from cspkit.analysis.themes import validate_selection
 from cspkit.errors import CspError
@@ -118,9 +116,8 @@ def deprivation_scores(
 
 def deprivation_profile(
     con: BaseBackend,
+    scope: Scope,
     *,
-    areas: str | Sequence[str],
-    period: StrategicPeriod,
     categories: Sequence[str] | None = None,
     edition: str = "IoD2025",
     top_n: int = 5,
@@ -132,10 +129,8 @@ def deprivation_profile(
     ----------
     con
         Warehouse backend.
-    areas
-        Local authority, ward or LSOA 2021 codes.
-    period
-        Strategic period.
+    scope
+        The areas and the strategic period (:func:`~cspkit.analysis.scope.resolve_scope`).
     categories
         Restrict to these crime types (default all crime).
     edition
@@ -164,9 +159,9 @@ def deprivation_profile(
     A ward's IMD score is the population-weighted mean of its LSOAs' scores, as MHCLG
     summarises local authorities ("average score"); wards are ranked on it within the areas.
     """
-    scope = resolve_areas(con, areas)
+    period = scope.period
     cats = validate_selection(con, source, categories)
-    require_months(con, period.months, source=source, what="period")
+    scope.require_source(source, comparison=False)
     counts = count_incidents(
         con, scope, period.months, by=["lsoa_code"], sources=(source,), categories=cats
     )

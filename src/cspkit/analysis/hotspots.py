@@ -24,18 +24,16 @@ from ibis.backends import BaseBackend
 from libpysal.weights import Queen, W
 from scipy.stats import false_discovery_control
 
-from cspkit.analysis.periods import ComparisonRule, StrategicPeriod
 from cspkit.analysis.scope import (
     CRIME,
     SOURCE_CENSUS,
     SOURCE_LOOKUP,
     SOURCE_NAMES,
     Citation,
+    Scope,
     count_incidents,
     describe_selection,
-    require_months,
     residents,
-    resolve_areas,
 )
 from cspkit.analysis.themes import validate_selection
 from cspkit.errors import CspError
@@ -182,10 +180,8 @@ def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
 
 def hotspots(
     con: BaseBackend,
+    scope: Scope,
     *,
-    areas: str | Sequence[str],
-    period: StrategicPeriod,
-    compare: ComparisonRule | StrategicPeriod = "previous",
     categories: Sequence[str] | None = None,
     value: Literal["count", "rate"] = "count",
     permutations: int = 0,
@@ -199,11 +195,9 @@ def hotspots(
     ----------
     con
         Warehouse backend.
-    areas
-        Local authority, ward or LSOA 2021 codes (the study region: neighbours outside it
-        are not used).
-    period, compare
-        The strategic period and its comparison.
+    scope
+        The areas (the study region: neighbours outside it are not used), the strategic
+        period and its comparison (:func:`~cspkit.analysis.scope.resolve_scope`).
     categories
         Restrict to these crime types (default all crime).
     value
@@ -226,8 +220,8 @@ def hotspots(
     Raises
     ------
     CspError
-        A month of either period not loaded, an LSOA without a polygon, or areas none of
-        whose LSOAs has a neighbour (one LSOA alone).
+        A month of either period with no ``source`` rows, an LSOA without a polygon, or
+        areas none of whose LSOAs has a neighbour (one LSOA alone).
 
     Notes
     -----
@@ -238,12 +232,9 @@ def hotspots(
     """
     if value not in ("count", "rate"):
         raise CspError(f"unknown hot spot value {value!r}", hint="Use 'count' or 'rate'")
-    scope = resolve_areas(con, areas)
-    previous = compare if isinstance(compare, StrategicPeriod) else period.previous(compare)
+    period, previous = scope.period, scope.comparison
     cats = validate_selection(con, source, categories)
-    require_months(con, period.months, source=source, what=f"period {period.label}")
-    require_months(con, previous.months, source=source,
-                   what=f"comparison period {previous.label}")
+    scope.require_source(source)
     codes = scope.lsoa_codes
     w, boundary_loads = queen_weights(con, codes)
     if len(w.islands) == w.n:

@@ -13,7 +13,7 @@ import ibis
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from cspkit.analysis.scope import Scope, require_months
+from cspkit.analysis.scope import Scope
 from cspkit.errors import CspError
 
 POLICE_EXTRACT = "police_crime_extract"
@@ -46,10 +46,10 @@ def describe_filters(categories: Sequence[str] | None, flags: Sequence[str]) -> 
     return out + [f"flag_{f} is true" for f in flags]
 
 
-def require_sources(con: BaseBackend, months: Sequence[str], sources: Sequence[str]) -> None:
+def require_sources(scope: Scope, months: Sequence[str], sources: Sequence[str]) -> None:
     """Fail unless every source has rows for every month (a partner export not loaded)."""
     for source in sources:
-        require_months(con, months, source=source)
+        scope.require_months(months, source=source)
 
 
 def theme_incidents(

@@ -32,11 +32,10 @@ from cspkit.analysis.scope import (
     ASB,
     CRIME,
     MonthsNotLoaded,
+    Scope,
     count_incidents,
-    loaded_months,
     month_list,
-    require_months,
-    resolve_areas,
+    resolve_scope,
 )
 from cspkit.analysis.themes import ASB_CATEGORY, validate_categories
 from cspkit.analysis.trends import monthly_series
@@ -58,7 +57,7 @@ DATA_WORDS = {
 """Each incident source as a reader names its data."""
 
 Direction = Literal["reduce", "increase"]
-BaselineRule = Literal["year_earlier", "previous", "fixed"]
+BaselineRule = Literal["year-earlier", "previous", "fixed"]
 
 ON_COURSE = "on course"
 NOT_ON_COURSE = "not on course"
@@ -73,7 +72,7 @@ NOT_COMPUTED = "Not computed yet"
 """Shown for a measure whose figures were never computed."""
 
 BASELINE_RULES: dict[str, str] = {
-    "year_earlier": "the same months a year earlier",
+    "year-earlier": "the same months a year earlier",
     "previous": "the months just before",
     "fixed": "a fixed baseline period",
 }
@@ -102,7 +101,7 @@ class MeasureSpec:
     months
         Months in the current period (the latest loaded) and in the baseline.
     baseline
-        ``"year_earlier"`` (the same months a year before), ``"previous"`` (the months just
+        ``"year-earlier"`` (the same months a year before), ``"previous"`` (the months just
         before) or ``"fixed"`` (the ``months`` months from ``baseline_start``).
     baseline_start
         First month of a fixed baseline (``YYYY-MM``).
@@ -115,7 +114,7 @@ class MeasureSpec:
     direction: Direction = "reduce"
     target_percent: float | None = None
     months: int = 12
-    baseline: BaselineRule = "year_earlier"
+    baseline: BaselineRule = "year-earlier"
     baseline_start: str = ""
 
     def __post_init__(self) -> None:
@@ -351,20 +350,25 @@ def compute_measure(con: BaseBackend, spec: MeasureSpec, *, alpha: float = 0.05,
     row for all crime; the monthly counts through :func:`monthly_series`. A partner source
     is counted by month in the areas' LSOAs and tested with :func:`exact_poisson_test`.
     """
-    scope = resolve_areas(con, spec.areas)
     sources = measure_sources(spec)
     crime_types = spec.categories if sources == (CRIME,) else ()
     if crime_types:
         validate_categories(con, list(crime_types))
-    loaded = loaded_months(con, source=sources[0])
+    # The areas and the months loaded, resolved once. The measure's periods follow from the
+    # latest month loaded, so the scope is resolved unchecked over a stand-in month and then
+    # moved onto them (Scope.over), where their months are checked.
+    areas = resolve_scope(con, areas=spec.areas, period=StrategicPeriod("2000-01", "2000-01"),
+                          compare=None, source=None)
+    loaded = areas.months_loaded(sources[0])
     if not loaded:
         return MeasureFigures(spec=spec, data_month="", course=NO_DATA, alpha=alpha,
                               missing=f"no data of {DATA_WORDS[sources[0]]} are loaded")
     data_month = max(loaded)
     try:
         period, baseline = measure_periods(spec, data_month)
-        require_months(con, baseline.months + period.months, source=sources[0],
-                       what=f"measure ({period.label} against {baseline.label})")
+        scope = areas.over(period, baseline)
+        scope.require_months([*baseline.months, *period.months], source=sources[0],
+                             what=f"measure ({period.label} against {baseline.label})")
     except MonthsNotLoaded as error:
         return MeasureFigures(
             spec=spec, data_month=data_month, course=NO_DATA, alpha=alpha,
@@ -375,8 +379,8 @@ def compute_measure(con: BaseBackend, spec: MeasureSpec, *, alpha: float = 0.05,
                               missing=error.message)
     shown = StrategicPeriod(min(baseline.start, period.start), period.end)
     if spec.source == POLICE:
-        current, previous, p_value, monthly = _police_counts(
-            con, spec, period, baseline, shown, alpha=alpha)
+        current, previous, p_value, monthly = _police_counts(con, spec, scope, shown,
+                                                             alpha=alpha)
     else:
         counts = count_incidents(con, scope, shown.months, by=["month"], sources=sources,
                                  categories=list(spec.categories) or None)
@@ -395,19 +399,17 @@ def compute_measure(con: BaseBackend, spec: MeasureSpec, *, alpha: float = 0.05,
     )
 
 
-def _police_counts(con: BaseBackend, spec: MeasureSpec, period: StrategicPeriod,
-                   baseline: StrategicPeriod, shown: StrategicPeriod, *, alpha: float
+def _police_counts(con: BaseBackend, spec: MeasureSpec, scope: Scope,
+                   shown: StrategicPeriod, *, alpha: float
                    ) -> tuple[int, int, float, tuple[tuple[str, int], ...]]:
     """Current and baseline counts, p-value and monthly counts from the assessment's own
     change table and monthly series."""
     asb = spec.categories == (ASB_CATEGORY,)
     themes = {spec.label: list(spec.categories)} if spec.categories and not asb else None
     kind = "asb" if asb else ("theme" if themes else "total")
-    table = compare_periods(con, areas=list(spec.areas), period=period, compare=baseline,
-                            themes=themes, alpha=alpha).table
+    table = compare_periods(con, scope, themes=themes, alpha=alpha).table
     row = table[table["kind"] == kind].iloc[0]
-    series = monthly_series(con, areas=list(spec.areas), period=shown, themes=themes,
-                            allow_gaps=True).table
+    series = monthly_series(con, scope.over(shown, None), themes=themes).table
     series = series[series["kind"] == kind]
     monthly = tuple((str(m), int(n)) for m, n in zip(series["month"], series["count"],
                                                        strict=True))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import ibis
@@ -10,16 +9,14 @@ import numpy as np
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.scope import (
     CRIME,
     SOURCE_CRIME,
     SOURCE_LOOKUP,
     Citation,
+    Scope,
     incidents,
     nothing_recorded,
-    require_months,
-    resolve_areas,
 )
 from cspkit.analysis.themes import Themes, validate_themes
 
@@ -56,9 +53,8 @@ class OutcomeProfile:
 
 def outcome_profile(
     con: BaseBackend,
+    scope: Scope,
     *,
-    areas: str | Sequence[str],
-    period: StrategicPeriod,
     themes: Themes | None = None,
 ) -> OutcomeProfile:
     """Outcome distribution of the period's crimes per crime type and theme.
@@ -67,10 +63,9 @@ def outcome_profile(
     ----------
     con
         Warehouse backend.
-    areas
-        Local authority, ward or LSOA 2021 codes.
-    period
-        Strategic period: the crimes recorded in it (whatever the month of their outcome).
+    scope
+        The areas and the strategic period: the crimes recorded in it (whatever the month
+        of their outcome) (:func:`~cspkit.analysis.scope.resolve_scope`).
     themes
         Theme name → crime types.
 
@@ -92,9 +87,8 @@ def outcome_profile(
     "No outcome recorded". Outcomes depend on the download date: later downloads carry
     later outcomes.
     """
-    scope = resolve_areas(con, areas)
+    period = scope.period
     theme_map = validate_themes(con, themes)
-    require_months(con, period.months, what="period")
     crimes = incidents(con, scope, period.months).select(
         "source_ref", "category", "last_outcome", crime_load=ibis._.load_id
     )

@@ -34,8 +34,8 @@ from cspkit.analysis.involvement import (
     source_names,
     theme_incidents,
 )
-from cspkit.analysis.periods import ComparisonRule, StrategicPeriod, month_index
-from cspkit.analysis.scope import ASB, SOURCE_LOOKUP, Citation, resolve_areas
+from cspkit.analysis.periods import month_index
+from cspkit.analysis.scope import ASB, SOURCE_LOOKUP, Citation, Scope
 from cspkit.analysis.temporal import TemporalProfile, profile_timing, timing
 from cspkit.errors import CspError
 from cspkit.sources.partner.mapping import FALSE_VALUES, TRUE_VALUES
@@ -77,12 +77,11 @@ class AsbBySource:
     citation: Citation
 
 
-def asb_by_source(con: BaseBackend, *, areas: str | Sequence[str],
-                  period: StrategicPeriod) -> AsbBySource:
-    """ASB by source (police, council) and category in the areas and period."""
-    scope = resolve_areas(con, areas)
+def asb_by_source(con: BaseBackend, scope: Scope) -> AsbBySource:
+    """ASB by source (police, council) and category in the scope's areas and period."""
+    period = scope.period
     sources = [ASB, COUNCIL_ASB]
-    require_sources(con, period.months, sources)
+    require_sources(scope, period.months, sources)
     rows = theme_incidents(con, scope, period.months, sources=sources).group_by(
         ["source", "category", "load_id"]).aggregate(count=lambda t: t.count()).to_pandas()
     table = rows.groupby(["source", "category"], as_index=False)["count"].sum()
@@ -135,12 +134,11 @@ def _fires(con: BaseBackend, scope, months: Sequence[str]) -> pd.DataFrame:
     return rows
 
 
-def deliberate_fires(con: BaseBackend, *, areas: str | Sequence[str], period: StrategicPeriod,
-                     comparison: ComparisonRule | None = "previous") -> DeliberateFires:
-    """Deliberate fires by type, property and ward, with the change on the comparison period.
-    """
-    scope = resolve_areas(con, areas)
-    require_sources(con, period.months, [FIRE])
+def deliberate_fires(con: BaseBackend, scope: Scope) -> DeliberateFires:
+    """Deliberate fires by type, property and ward, with the change on the scope's comparison
+    period (none when the scope has none)."""
+    period, before = scope.period, scope.comparison
+    require_sources(scope, period.months, [FIRE])
     rows = _fires(con, scope, period.months)
     table = rows.groupby(["category", "subcategory"], dropna=False).agg(
         deliberate=("deliberate", "sum"), all_fires=("incident_id", "size")).reset_index()
@@ -154,10 +152,9 @@ def deliberate_fires(con: BaseBackend, *, areas: str | Sequence[str], period: St
     total = int(rows["deliberate"].sum())
     by_ward["share"] = by_ward["deliberate"] / total if total else np.nan
     by_ward = by_ward.sort_values(["deliberate", "ward_code"], ascending=[False, True])
-    previous = p_value = before = None
-    if comparison is not None:
-        before = period.previous(comparison)
-        require_sources(con, before.months, [FIRE])
+    previous = p_value = None
+    if before is not None:
+        require_sources(scope, before.months, [FIRE])
         previous = int(_fires(con, scope, before.months)["deliberate"].sum())
         p_value = exact_poisson_test(total, previous)
     return DeliberateFires(
@@ -209,14 +206,13 @@ def _yes_no(value: str | None) -> str:
     return "No" if lowered in FALSE_VALUES else NOT_RECORDED
 
 
-def ae_assaults(con: BaseBackend, *, areas: str | Sequence[str],
-                period: StrategicPeriod) -> AeAssaults:
+def ae_assaults(con: BaseBackend, scope: Scope) -> AeAssaults:
     """A&E assault attendances: method, location type, timing, reporting to the police.
 
     Attendances with no usable location are included: the department serves the areas.
     """
-    scope = resolve_areas(con, areas)
-    require_sources(con, period.months, [AE_ASSAULT])
+    period = scope.period
+    require_sources(scope, period.months, [AE_ASSAULT])
     incidents = theme_incidents(con, scope, period.months, sources=[AE_ASSAULT],
                                 include_unplaced=True)
     rows = incidents.select("incident_id", "category", "lsoa_code", "load_id").to_pandas()
@@ -276,11 +272,6 @@ class FirstTimeEntrants:
     citation: Citation
 
 
-def _loaded_months(con: BaseBackend, source: str) -> set[str]:
-    i = con.table("incident")
-    return set(i.filter(i.source == source).select("month").distinct().to_pandas()["month"])
-
-
 def _first_appearances(con: BaseBackend, source: str) -> pd.DataFrame:
     """Each keyed offender of ``source`` at their first incident (any area, any age)."""
     p = con.table("person_involvement")
@@ -292,8 +283,7 @@ def _first_appearances(con: BaseBackend, source: str) -> pd.DataFrame:
     return joined.sort_values(["month", "incident_id"]).drop_duplicates("person_key")
 
 
-def first_time_entrants(con: BaseBackend, *, areas: str | Sequence[str],
-                        period: StrategicPeriod, comparison: ComparisonRule = "previous",
+def first_time_entrants(con: BaseBackend, scope: Scope, *,
                         method: str = "auto") -> FirstTimeEntrants:
     """First-time entrants to the youth justice system, with the change on the comparison.
 
@@ -301,12 +291,9 @@ def first_time_entrants(con: BaseBackend, *, areas: str | Sequence[str],
     ----------
     con
         Warehouse backend.
-    areas
-        Local authority, ward or LSOA 2021 codes.
-    period
-        Strategic period.
-    comparison
-        ``previous`` or ``year_earlier``.
+    scope
+        The areas, the strategic period and its comparison
+        (:func:`~cspkit.analysis.scope.resolve_scope`).
     method
         ``yos``: the Youth Offending Service's list (mapping ``yos_first_time_entrants``),
         young people by home LSOA, each counted at their first outcome. ``police_extract``:
@@ -314,16 +301,15 @@ def first_time_entrants(con: BaseBackend, *, areas: str | Sequence[str],
         falls in the period, in the areas, at age 10 to 17. ``auto`` (default): ``yos`` when
         it covers both periods, else the police extract.
     """
-    scope = resolve_areas(con, areas)
-    before = period.previous(comparison)
+    period, before = scope.period, scope.comparison
     months = [*before.months, *period.months]
     if method == "auto":
-        method = "yos" if set(months) <= _loaded_months(con, YOS_FTE) else "police_extract"
+        method = "yos" if set(months) <= scope.months_loaded(YOS_FTE) else "police_extract"
     if method not in ("yos", "police_extract"):
         raise CspError(f"unknown first-time entrant method {method!r}",
                        hint="Use auto, yos or police_extract")
     source = YOS_FTE if method == "yos" else POLICE_EXTRACT
-    require_sources(con, months, [source])
+    require_sources(scope, months, [source])
     first = _first_appearances(con, source)
     young = first[first["lsoa_code"].isin(scope.lsoa_codes)]
     if method == "police_extract":
@@ -332,7 +318,7 @@ def first_time_entrants(con: BaseBackend, *, areas: str | Sequence[str],
     previous = young[young["month"].isin(before.months)]
     history = None
     if method == "police_extract":
-        loaded = sorted(_loaded_months(con, POLICE_EXTRACT))
+        loaded = sorted(scope.months_loaded(POLICE_EXTRACT))
         history = max(month_index(before.start) - month_index(loaded[0]), 0)
     n_now, n_before = len(current), len(previous)
     return FirstTimeEntrants(

@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from cspkit.analysis.periods import StrategicPeriod
-from cspkit.analysis.scope import CRIME, SOURCE_CENSUS, SOURCE_CRIME, SOURCE_LOOKUP, Citation
+from cspkit.analysis.scope import CRIME, SOURCE_CENSUS, SOURCE_CRIME, SOURCE_LOOKUP, Citation, Scope
 from cspkit.analysis.themes import ASB_CATEGORY
 from cspkit.errors import CspError
 from cspkit.sources.names import FORCE_NAMES
@@ -116,19 +115,16 @@ class PeerComparison:
     citation: Citation
 
 
-def peer_comparison(
-    con: BaseBackend, *, area: str, period: StrategicPeriod
-) -> PeerComparison:
+def peer_comparison(con: BaseBackend, scope: Scope) -> PeerComparison:
     """Rate of recorded crime per 1,000 residents for a local authority and its peers.
 
     Parameters
     ----------
     con
         Warehouse backend.
-    area
-        The partnership's local authority code.
-    period
-        Strategic period.
+    scope
+        The partnership (a single local authority) and the strategic period
+        (:func:`~cspkit.analysis.scope.resolve_scope`).
 
     Returns
     -------
@@ -137,7 +133,7 @@ def peer_comparison(
     Raises
     ------
     CspError
-        When ``area`` is not a loaded local authority, or no counts cover it.
+        When the scope is not a single local authority, or no counts cover it.
 
     Notes
     -----
@@ -154,13 +150,11 @@ def peer_comparison(
     complete English authorities when they number at least :data:`MIN_ENGLAND_SHARE` of the
     English authorities in the lookup and belong to more than one force.
     """
+    period, area = scope.period, scope.codes[0]
+    if len(scope.codes) > 1 or set(scope.lsoas["lad_code"]) != {area}:
+        raise CspError("peer comparison needs a partnership of a single local authority")
     months = list(period.months)
     lads = _lad_residents(con)
-    if area not in set(lads["lad_code"]):
-        raise CspError(
-            f"{area!r} is not a local authority in the loaded area lookup",
-            hint="Give the partnership's local authority code (e.g. E06000004)",
-        )
     inc = _incident_counts(con, months)
     acc = _published_counts(con, months)
     both = pd.concat([inc[["lad_code", "police_force", "count"]],

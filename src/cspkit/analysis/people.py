@@ -25,8 +25,7 @@ from cspkit.analysis.involvement import (
     source_names,
     theme_incidents,
 )
-from cspkit.analysis.periods import StrategicPeriod
-from cspkit.analysis.scope import SOURCE_LOOKUP, Citation, resolve_areas
+from cspkit.analysis.scope import SOURCE_LOOKUP, Citation, Scope
 
 AGE_BANDS: tuple[tuple[str, int, int], ...] = (
     ("0-9", 0, 9), ("10-17", 10, 17), ("18-24", 18, 24), ("25-34", 25, 34),
@@ -99,9 +98,8 @@ def distinct_people(rows: pd.DataFrame) -> pd.DataFrame:
 
 def people_profile(
     con: BaseBackend,
+    scope: Scope,
     *,
-    areas: str | Sequence[str],
-    period: StrategicPeriod,
     role: str,
     sources: Sequence[str] = (POLICE_EXTRACT,),
     categories: Sequence[str] | None = None,
@@ -113,10 +111,9 @@ def people_profile(
     ----------
     con
         Warehouse backend.
-    areas
-        Local authority, ward or LSOA 2021 codes (where the incidents happened).
-    period
-        Strategic period.
+    scope
+        The areas (where the incidents happened) and the strategic period
+        (:func:`~cspkit.analysis.scope.resolve_scope`).
     role
         ``victim`` or ``offender`` (or ``suspect``, ``caller``).
     sources
@@ -134,8 +131,8 @@ def people_profile(
     Publish through :func:`cspkit.privacy.disclosure.suppress_counts`: the counts are
     person-level and small cells identify people.
     """
-    scope = resolve_areas(con, areas)
-    require_sources(con, period.months, sources)
+    period = scope.period
+    require_sources(scope, period.months, sources)
     incidents = theme_incidents(con, scope, period.months, sources=sources,
                                 categories=categories, flags=flags)
     rows = involvements(con, incidents, role)

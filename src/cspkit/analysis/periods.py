@@ -10,7 +10,7 @@ from cspkit.errors import CspError
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
-ComparisonRule = Literal["previous", "year_earlier"]
+ComparisonRule = Literal["previous", "year-earlier"]
 
 
 def month_index(month: str, *, field: str = "month") -> int:
@@ -52,7 +52,7 @@ class StrategicPeriod:
     >>> period = StrategicPeriod("2025-01", "2025-12")
     >>> period.n_months, period.previous().label
     (12, '2024-01 to 2024-12')
-    >>> StrategicPeriod("2024-10", "2025-09").previous("year_earlier").label
+    >>> StrategicPeriod("2024-10", "2025-09").previous("year-earlier").label
     '2023-10 to 2024-09'
     """
 
@@ -93,15 +93,15 @@ class StrategicPeriod:
         """The comparison period.
 
         ``"previous"``: the range of equal length just before this one;
-        ``"year_earlier"``: the same months twelve months earlier.
+        ``"year-earlier"``: the same months twelve months earlier.
         """
         if rule == "previous":
             step = self.n_months
-        elif rule == "year_earlier":
+        elif rule == "year-earlier":
             step = 12
         else:
             raise CspError(
                 f"unknown comparison rule {rule!r}",
-                hint="Use 'previous' (the equal period just before) or 'year_earlier'",
+                hint="Use 'previous' (the equal period just before) or 'year-earlier'",
             )
         return StrategicPeriod(shift_month(self.start, -step), shift_month(self.end, -step))

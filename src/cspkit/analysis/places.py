@@ -12,7 +12,6 @@ from ibis.backends import BaseBackend
 
 from cspkit.analysis.change import exact_poisson_test
 from cspkit.analysis.hotspots import benjamini_hochberg
-from cspkit.analysis.periods import ComparisonRule, StrategicPeriod
 from cspkit.analysis.scope import (
     CRIME,
     SOURCE_CENSUS,
@@ -22,9 +21,7 @@ from cspkit.analysis.scope import (
     Scope,
     count_incidents,
     describe_selection,
-    require_months,
     residents,
-    resolve_areas,
 )
 from cspkit.analysis.themes import validate_selection
 
@@ -152,22 +149,17 @@ def rank_places(
 
 def place_ranking(
     con: BaseBackend,
+    scope: Scope,
     *,
     level: Level,
-    areas: str | Sequence[str],
-    period: StrategicPeriod,
-    compare: ComparisonRule | StrategicPeriod = "previous",
     categories: Sequence[str] | None = None,
     top_n: int = 10,
     source: str = CRIME,
 ) -> PlaceRanking:
     """Rank the wards or LSOAs of the areas by crime (see :func:`ward_ranking`)."""
-    scope = resolve_areas(con, areas)
-    previous = compare if isinstance(compare, StrategicPeriod) else period.previous(compare)
+    period, previous = scope.period, scope.comparison
     cats = validate_selection(con, source, categories)
-    require_months(con, period.months, source=source, what=f"period {period.label}")
-    require_months(con, previous.months, source=source,
-                   what=f"comparison period {previous.label}")
+    scope.require_source(source)
     counts = count_incidents(
         con, scope, period.months + previous.months, by=["month", "lsoa_code"],
         sources=(source,), categories=cats,
@@ -215,10 +207,8 @@ def _places(scope: Scope, pop: pd.DataFrame, level: Level) -> pd.DataFrame:
 
 def ward_ranking(
     con: BaseBackend,
+    scope: Scope,
     *,
-    areas: str | Sequence[str],
-    period: StrategicPeriod,
-    compare: ComparisonRule | StrategicPeriod = "previous",
     categories: Sequence[str] | None = None,
     top_n: int = 10,
     source: str = CRIME,
@@ -229,10 +219,9 @@ def ward_ranking(
     ----------
     con
         Warehouse backend.
-    areas
-        Local authority, ward or LSOA 2021 codes.
-    period, compare
-        The strategic period and its comparison (rule or explicit period).
+    scope
+        The areas, the strategic period and its comparison
+        (:func:`~cspkit.analysis.scope.resolve_scope`).
     categories
         Restrict to these crime types (default: all crime, never anti-social behaviour).
     top_n
@@ -252,24 +241,18 @@ def ward_ranking(
     :func:`empirical_bayes_rates` × 1000, which pulls wards with few residents towards the
     partnership rate. Ranks use the "min" method (ties share the best rank).
     """
-    return place_ranking(
-        con, level="ward", areas=areas, period=period, compare=compare,
-        categories=categories, top_n=top_n, source=source,
-    )
+    return place_ranking(con, scope, level="ward", categories=categories, top_n=top_n,
+                         source=source)
 
 
 def lsoa_ranking(
     con: BaseBackend,
+    scope: Scope,
     *,
-    areas: str | Sequence[str],
-    period: StrategicPeriod,
-    compare: ComparisonRule | StrategicPeriod = "previous",
     categories: Sequence[str] | None = None,
     top_n: int = 10,
     source: str = CRIME,
 ) -> PlaceRanking:
     """Rank the LSOAs of the areas, as :func:`ward_ranking` does for wards."""
-    return place_ranking(
-        con, level="lsoa", areas=areas, period=period, compare=compare,
-        categories=categories, top_n=top_n, source=source,
-    )
+    return place_ranking(con, scope, level="lsoa", categories=categories, top_n=top_n,
+                         source=source)

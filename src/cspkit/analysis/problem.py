@@ -17,15 +17,14 @@ import pandas as pd
 from ibis.backends import BaseBackend
 
 from cspkit.analysis.change import DEFAULT_SMALL_NUMBER, exact_poisson_test
-from cspkit.analysis.periods import ComparisonRule, StrategicPeriod, shift_month
+from cspkit.analysis.periods import StrategicPeriod, shift_month
 from cspkit.analysis.scope import (
     SOURCE_CENSUS,
     SOURCE_LOOKUP,
     Citation,
+    Scope,
     count_incidents,
-    require_months,
     residents,
-    resolve_areas,
 )
 from cspkit.analysis.topics import Topic
 from cspkit.errors import CspError
@@ -90,12 +89,10 @@ def _share(part: float, whole: float) -> float:
 
 def problem_size(
     con: BaseBackend,
+    partnership: Scope,
     *,
     areas: str | Sequence[str],
-    partnership: str | Sequence[str],
     topic: Topic,
-    period: StrategicPeriod,
-    compare: ComparisonRule = "previous",
     small_number: int = DEFAULT_SMALL_NUMBER,
     alpha: float = 0.05,
 ) -> ProblemSize:
@@ -105,16 +102,13 @@ def problem_size(
     ----------
     con
         Warehouse backend.
+    partnership
+        The partnership's areas, the strategic period and its comparison
+        (:func:`~cspkit.analysis.scope.resolve_scope`).
     areas
         The profile's ward or LSOA codes (inside the partnership).
-    partnership
-        The partnership's local authority codes.
     topic
         What is counted (:func:`cspkit.analysis.topics.resolve_topic`).
-    period
-        The strategic period.
-    compare
-        ``previous`` (equal length just before) or ``year_earlier``.
     small_number, alpha
         Small-number threshold and significance level, as
         :func:`cspkit.analysis.change.compare_periods`.
@@ -138,20 +132,12 @@ def problem_size(
     :math:`R_t = \\sum_{k=0}^{11} y_{t-k}` is read from the months before the comparison period
     when they are loaded.
     """
-    part = resolve_areas(con, areas)
-    whole = resolve_areas(con, partnership)
-    outside = sorted(set(part.lsoa_codes) - set(whole.lsoa_codes))
-    if outside:
-        raise CspError(f"{len(outside)} LSOA(s) of the area lie outside the partnership "
-                       f"(e.g. {outside[0]})", hint="Profile areas of the partnership only")
-    comparison = period.previous(compare)
-    require_months(con, period.months, source=topic.source, what="period")
-    require_months(con, comparison.months, source=topic.source, what="comparison period")
-    first = shift_month(min(period.start, comparison.start), -(WINDOW - 1))
+    whole, part = partnership, partnership.within(areas)
+    period, comparison = whole.period, whole.comparison
+    whole.require_source(topic.source)
+    first = shift_month(whole.span.start, -(WINDOW - 1))
     wide = StrategicPeriod(first, period.end).months
-    incident = con.table("incident")
-    loaded = set(incident.filter(incident.source == topic.source, incident.month.isin(list(wide)))
-                 .select("month").distinct().to_pandas()["month"])
+    loaded = whole.months_loaded(topic.source)
     counts = count_incidents(con, whole, wide, by=["month", "lsoa_code"],
                              sources=(topic.source,), categories=topic.categories)
     in_area = counts["lsoa_code"].isin(part.lsoa_codes)

@@ -40,8 +40,7 @@ from cspkit.analysis.involvement import (
     source_names,
     theme_incidents,
 )
-from cspkit.analysis.periods import StrategicPeriod
-from cspkit.analysis.scope import SOURCE_CENSUS, SOURCE_LOOKUP, Citation, residents, resolve_areas
+from cspkit.analysis.scope import SOURCE_CENSUS, SOURCE_LOOKUP, Citation, Scope, residents
 
 ROLES = ("victim", "offender")
 LOCATION = "location"
@@ -106,9 +105,8 @@ def repeat_measures(pairs: pd.DataFrame, population: int) -> dict[str, float]:
 
 def repeats(
     con: BaseBackend,
+    scope: Scope,
     *,
-    areas: str | Sequence[str],
-    period: StrategicPeriod,
     sources: Sequence[str] = (POLICE_EXTRACT,),
     categories: Sequence[str] | None = None,
     flags: Sequence[str] = (),
@@ -120,10 +118,8 @@ def repeats(
     ----------
     con
         Warehouse backend.
-    areas
-        Local authority, ward or LSOA 2021 codes.
-    period
-        Strategic period.
+    scope
+        The areas and the strategic period (:func:`~cspkit.analysis.scope.resolve_scope`).
     sources
         Partner sources (default the police crime extract).
     categories, flags
@@ -136,8 +132,8 @@ def repeats(
     -------
     Repeats
     """
-    scope = resolve_areas(con, areas)
-    require_sources(con, period.months, sources)
+    period = scope.period
+    require_sources(scope, period.months, sources)
     population = int(residents(con, scope)["residents"].sum())
     incidents = theme_incidents(con, scope, period.months, sources=sources,
                                 categories=categories, flags=flags)

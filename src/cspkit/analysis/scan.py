@@ -35,9 +35,8 @@ from cspkit.analysis.scope import (
     CRIME,
     SOURCE_LOOKUP,
     Citation,
+    Scope,
     count_incidents,
-    require_months,
-    resolve_areas,
 )
 from cspkit.analysis.themes import ASB_CATEGORY
 from cspkit.errors import CspError
@@ -144,13 +143,6 @@ def latest_month(con: BaseBackend, source: str = CRIME) -> str:
     return str(months["month"].max())
 
 
-def _loaded_months(con: BaseBackend, months: Sequence[str]) -> dict[str, set[str]]:
-    incident = con.table("incident")
-    rows = (incident.filter(incident.month.isin(list(months)))
-            .select("source", "month").distinct().to_pandas())
-    return {s: set(g["month"]) for s, g in rows.groupby("source")}
-
-
 def _series_frame(counts: pd.DataFrame, lsoa_ward: pd.Series) -> pd.DataFrame:
     """Counts per (source, category, ward, month): crime types, total crime, ASB and each
     partner source as one category."""
@@ -181,23 +173,22 @@ def _long_counts(keys: list[tuple[str, str, str]], values: list[np.ndarray],
 
 def scan(
     con: BaseBackend,
+    scope: Scope,
     *,
-    areas: str | Sequence[str],
-    month: str | None = None,
     fdr: float = 0.05,
     min_count: int = 5,
     settings: ExceedanceSettings = DEFAULT_SETTINGS,
 ) -> Scan:
-    """Test every series of the partnership and its wards in one month.
+    """Test every series of the partnership and its wards in the last month of the scope.
 
     Parameters
     ----------
     con
         Warehouse backend.
-    areas
-        The partnership's local authority (or ward, LSOA) codes.
-    month
-        The month to test (``YYYY-MM``); default the latest month of police.uk crime loaded.
+    scope
+        The partnership's areas and the month to test as its period
+        (:func:`~cspkit.analysis.scope.resolve_scope`, e.g. the month of
+        :func:`latest_month`, with no comparison).
     fdr
         False discovery rate controlled across every series tested.
     min_count
@@ -211,11 +202,6 @@ def scan(
     -------
     Scan
 
-    Raises
-    ------
-    CspError
-        Unknown area code, or police.uk crime not loaded for the month.
-
     Notes
     -----
     Series: total recorded crime, each crime type with a crime in the months read,
@@ -226,12 +212,10 @@ def scan(
     :func:`~cspkit.analysis.exceedance.month_exceedance`; q-values are Benjamini–Hochberg
     over every series tested (:func:`~cspkit.analysis.hotspots.benjamini_hochberg`).
     """
-    scope = resolve_areas(con, areas)
-    month = month or latest_month(con)
-    require_months(con, [month], what="month scanned")
+    month = scope.period.end
     first = shift_month(month, -(12 * settings.years + settings.window))
     months = StrategicPeriod(first, month).months
-    loaded = _loaded_months(con, months)
+    loaded = {s: set(m) & set(months) for s, m in scope.loaded.items() if set(m) & set(months)}
     scanned = sorted(s for s, m in loaded.items() if month in m)
     not_loaded = tuple(sorted(set(loaded) - set(scanned)))
     counts = count_incidents(con, scope, months, by=["month", "source", "category",

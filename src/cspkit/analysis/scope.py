@@ -1,20 +1,21 @@
 """What an analysis covers: areas resolved to LSOAs, the rows counted, and how to cite them.
 
 Every analysis starts here: the caller names areas (local authority, ward or LSOA codes from
-the loaded ``area`` lookup) and a strategic period; this module checks both against the
-warehouse, so a wrong code or an unloaded month is an error rather than a table of zeros.
+the loaded ``area`` lookup) and a strategic period; :func:`resolve_scope` checks both against
+the warehouse once, so a wrong code or an unloaded month is an error rather than a table of
+zeros, and every analysis takes the :class:`Scope` it returns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import ibis
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from cspkit.analysis.periods import StrategicPeriod, month_index
+from cspkit.analysis.periods import ComparisonRule, StrategicPeriod, month_index
 from cspkit.errors import CspError
 
 CRIME = "police_crime"
@@ -28,6 +29,8 @@ SOURCE_NAMES = {CRIME: SOURCE_CRIME, ASB: SOURCE_ASB}
 """The incident sources place analyses can count, and how a citation names them."""
 SOURCE_WORDS = {CRIME: "crime", ASB: "anti-social behaviour"}
 """How a sentence names what the place analyses count."""
+Compare = ComparisonRule | StrategicPeriod | None
+"""A comparison: a rule, an explicit period, or none."""
 
 
 @dataclass(frozen=True)
@@ -59,15 +62,112 @@ class Citation:
 
 @dataclass(frozen=True, eq=False)
 class Scope:
-    """Areas resolved to LSOA 2021: one row per LSOA with its ward and local authority."""
+    """What an analysis covers, resolved against the warehouse once (:func:`resolve_scope`).
+
+    Attributes
+    ----------
+    codes, names
+        The area codes asked for and their names.
+    lsoas
+        One row per LSOA 2021 of the areas: ``lsoa_code, lsoa_name, ward_code, ward_name,
+        lad_code, lad_name, load_id``.
+    period, comparison
+        The strategic period and the period it is compared with (``None``: no comparison).
+    loaded
+        Incident source → the months holding at least one of its rows (in any area).
+    source
+        The incident source every month of both periods holds (``None``: none checked).
+    """
 
     codes: tuple[str, ...]
     names: tuple[str, ...]
     lsoas: pd.DataFrame
+    period: StrategicPeriod
+    comparison: StrategicPeriod | None
+    loaded: Mapping[str, frozenset[str]]
+    source: str | None = CRIME
 
     @property
     def lsoa_codes(self) -> list[str]:
         return self.lsoas["lsoa_code"].tolist()
+
+    @property
+    def span(self) -> StrategicPeriod:
+        """From the earlier period's first month to the strategic period's last."""
+        first = min(self.period.start, (self.comparison or self.period).start)
+        return StrategicPeriod(first, self.period.end)
+
+    def months_loaded(self, source: str = CRIME) -> frozenset[str]:
+        """The months holding at least one ``source`` row."""
+        return self.loaded.get(source, frozenset())
+
+    def require_months(self, months: Iterable[str], *, source: str = CRIME,
+                       what: str = "period", hint: str | None = None) -> None:
+        """Fail unless ``source`` has rows in every month given (no warehouse query).
+
+        A month with no rows at all (in any area) was never loaded: counting it as zero would
+        understate crime, so it is an error.
+
+        Raises
+        ------
+        MonthsNotLoaded
+            Naming the missing months and ``what`` needed them.
+        """
+        loaded = self.months_loaded(source)
+        missing = [m for m in months if m not in loaded]
+        if missing:
+            span = (f"{len(loaded)} month(s) from {min(loaded)} to {max(loaded)}" if loaded
+                    else "no months at all")
+            raise MonthsNotLoaded(
+                missing, what=what, source=source,
+                hint=hint or f"The warehouse holds {span}; load the missing police.uk files "
+                "or choose a period inside that range")
+
+    def require_source(self, source: str, *, comparison: bool = True) -> None:
+        """Fail unless ``source`` has rows in every month of the period (and the comparison
+        period); the scope's own source was checked when it was resolved."""
+        periods = [("period", self.period)]
+        if comparison and self.comparison is not None:
+            periods.append(("comparison period", self.comparison))
+        for what, period in periods:
+            self.require_months(period.months, source=source, what=f"{what} {period.label}")
+
+    def over(self, period: StrategicPeriod, compare: Compare = "previous", *,
+             what: str | None = None, hint: str | None = None) -> Scope:
+        """The same areas over another period, its months of the scope's source checked.
+
+        ``what`` (and ``hint``) name the two periods together in the error when a month is not
+        loaded (default: "period …" or "comparison period …").
+        """
+        scoped = replace(self, period=period, comparison=comparison_of(period, compare))
+        if self.source is None:
+            return scoped
+        if what is None:
+            scoped.require_source(self.source)
+        else:
+            earlier = scoped.comparison.months if scoped.comparison else ()
+            scoped.require_months([*earlier, *period.months], source=self.source, what=what,
+                                  hint=hint)
+        return scoped
+
+    def within(self, areas: str | Sequence[str]) -> Scope:
+        """The scope narrowed to wards or LSOAs of its areas (no warehouse query).
+
+        Raises
+        ------
+        CspError
+            A code naming no ward or LSOA of the scope.
+        """
+        codes = as_codes(areas)
+        found = [_match(self.lsoas, code) for code in codes]
+        for code, hit in zip(codes, found, strict=True):
+            if hit is None:
+                raise CspError(f"area {code!r} lies outside the partnership "
+                               f"({' and '.join(self.names)})",
+                               hint="Choose areas of the partnership only")
+        lsoas = (pd.concat([rows for _, rows in found]).drop_duplicates("lsoa_code")
+                 .sort_values("lsoa_code").reset_index(drop=True))
+        return replace(self, codes=codes, names=tuple(name for name, _ in found), lsoas=lsoas)
 
     def cite(
         self,
@@ -89,6 +189,22 @@ class Scope:
         )
 
 
+def _match(lsoas: pd.DataFrame, code: str) -> tuple[str, pd.DataFrame] | None:
+    """The name of a local authority, ward or LSOA code of ``lsoas`` and its LSOA rows."""
+    for level in ("lad", "ward", "lsoa"):
+        hit = lsoas[lsoas[f"{level}_code"] == code]
+        if len(hit):
+            return str(hit[f"{level}_name"].iloc[0]), hit
+    return None
+
+
+def comparison_of(period: StrategicPeriod, compare: Compare) -> StrategicPeriod | None:
+    """The comparison period a rule (or an explicit period, or ``None``) gives."""
+    if compare is None or isinstance(compare, StrategicPeriod):
+        return compare
+    return period.previous(compare)
+
+
 def as_codes(areas: str | Sequence[str]) -> tuple[str, ...]:
     codes = (areas,) if isinstance(areas, str) else tuple(areas)
     if not codes:
@@ -96,46 +212,57 @@ def as_codes(areas: str | Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(c).strip() for c in codes))
 
 
-def resolve_areas(con: BaseBackend, areas: str | Sequence[str]) -> Scope:
-    """Resolve local authority, ward or LSOA 2021 codes to the LSOAs they contain.
+def resolve_scope(con: BaseBackend, *, areas: str | Sequence[str], period: StrategicPeriod,
+                  compare: Compare = "previous", source: str | None = CRIME) -> Scope:
+    """Resolve areas and periods once, for every analysis: two warehouse queries.
+
+    Parameters
+    ----------
+    con
+        Warehouse backend.
+    areas
+        Local authority, ward or LSOA 2021 codes (one or several).
+    period
+        The strategic period.
+    compare
+        ``"previous"`` (the equal period just before), ``"year-earlier"`` (the same months a
+        year before), an explicit :class:`StrategicPeriod`, or ``None`` (no comparison).
+    source
+        The incident source every month of both periods must hold: recorded crime, unless
+        the analyses read other sources only (``None``: each analysis checks its own).
 
     Raises
     ------
     CspError
-        When a code is in no row of the loaded ``area`` lookup.
+        A code in no row of the loaded ``area`` lookup.
+    MonthsNotLoaded
+        A month of the period or the comparison period holding no ``source`` row.
     """
     codes = as_codes(areas)
     area = con.table("area")
-    wanted = list(codes)
     rows = (
-        area.filter(
-            area.lad_code.isin(wanted) | area.ward_code.isin(wanted) | area.lsoa_code.isin(wanted)
-        )
+        area.filter(area.lad_code.isin(list(codes)) | area.ward_code.isin(list(codes))
+                    | area.lsoa_code.isin(list(codes)))
         .select("lsoa_code", "lsoa_name", "ward_code", "ward_name", "lad_code", "lad_name",
                 "load_id")
         .distinct()
         .to_pandas()
     )
-    names = []
     for code in codes:
-        for level in ("lad", "ward", "lsoa"):
-            hit = rows[rows[f"{level}_code"] == code]
-            if len(hit):
-                names.append(str(hit[f"{level}_name"].iloc[0]))
-                break
-        else:
+        if _match(rows, code) is None:
             raise CspError(
                 f"area code {code!r} is not in the loaded area lookup",
                 hint="Use a local authority (E06…/E07…/E08…/E09…), ward (E05…) or LSOA 2021 "
                 "(E01…) code, and load the ONS LSOA→ward→LAD lookup first (csp load)",
             )
-    lsoas = (
-        rows.sort_values(["lsoa_code", "load_id"])
-        .drop_duplicates("lsoa_code", keep="last")
-        .sort_values("lsoa_code")
-        .reset_index(drop=True)
-    )
-    return Scope(codes=codes, names=tuple(names), lsoas=lsoas)
+    lsoas = (rows.sort_values(["lsoa_code", "load_id"])
+             .drop_duplicates("lsoa_code", keep="last").reset_index(drop=True))
+    incident = con.table("incident")
+    months = incident.select("source", "month").distinct().to_pandas()
+    loaded = {str(s): frozenset(g["month"]) for s, g in months.groupby("source")}
+    everything = Scope(codes=codes, names=(), lsoas=lsoas, period=period, comparison=None,
+                       loaded=loaded, source=source)
+    return everything.within(codes).over(period, compare)
 
 
 def month_list(months: Sequence[str], *, most: int = 6) -> str:
@@ -174,45 +301,6 @@ class MonthsNotLoaded(CspError):
         super().__init__(
             f"no {source} data loaded for {len(self.missing)} month(s) of the {what}: "
             f"{month_list(self.missing)}", hint=hint)
-
-
-def loaded_months(con: BaseBackend, *, source: str = CRIME) -> set[str]:
-    """The months holding at least one ``source`` row (in any area)."""
-    incident = con.table("incident")
-    return set(
-        incident.filter(incident.source == source).select("month").distinct().to_pandas()["month"]
-    )
-
-
-def require_months(
-    con: BaseBackend,
-    months: Iterable[str],
-    *,
-    source: str = CRIME,
-    what: str = "period",
-    hint: str | None = None,
-) -> None:
-    """Fail unless the warehouse holds ``source`` rows for every month given.
-
-    A month with no rows at all (in any area) was never loaded: counting it as zero would
-    understate crime, so it is an error.
-
-    Raises
-    ------
-    MonthsNotLoaded
-        Naming the missing months and ``what`` needed them.
-    """
-    months = list(months)
-    loaded = loaded_months(con, source=source)
-    missing = [m for m in months if m not in loaded]
-    if missing:
-        span = (f"{len(loaded)} month(s) from {min(loaded)} to {max(loaded)}" if loaded
-                else "no months at all")
-        raise MonthsNotLoaded(
-            missing, what=what, source=source,
-            hint=hint or f"The warehouse holds {span}; load the missing police.uk files "
-            "or choose a period inside that range",
-        )
 
 
 def incidents(

@@ -20,8 +20,7 @@ from cspkit.analysis.involvement import (
     source_names,
     theme_incidents,
 )
-from cspkit.analysis.periods import StrategicPeriod
-from cspkit.analysis.scope import SOURCE_LOOKUP, Citation, resolve_areas
+from cspkit.analysis.scope import SOURCE_LOOKUP, Citation, Scope
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -71,9 +70,8 @@ def timing(con: BaseBackend, incidents) -> pd.DataFrame:
 
 def temporal_profile(
     con: BaseBackend,
+    scope: Scope,
     *,
-    areas: str | Sequence[str],
-    period: StrategicPeriod,
     sources: Sequence[str],
     categories: Sequence[str] | None = None,
     flags: Sequence[str] = (),
@@ -85,10 +83,8 @@ def temporal_profile(
     ----------
     con
         Warehouse backend.
-    areas
-        Local authority, ward or LSOA 2021 codes.
-    period
-        Strategic period.
+    scope
+        The areas and the strategic period (:func:`~cspkit.analysis.scope.resolve_scope`).
     sources
         Incident sources with dates and times (e.g. ``["ae_assault"]``).
     categories, flags
@@ -100,8 +96,8 @@ def temporal_profile(
     -------
     TemporalProfile
     """
-    scope = resolve_areas(con, areas)
-    require_sources(con, period.months, sources)
+    period = scope.period
+    require_sources(scope, period.months, sources)
     incidents = theme_incidents(con, scope, period.months, sources=sources,
                                 categories=categories, flags=flags,
                                 include_unplaced=include_unplaced)

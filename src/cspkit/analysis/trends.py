@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,10 +16,8 @@ from cspkit.analysis.scope import (
     SOURCE_CRIME,
     SOURCE_LOOKUP,
     Citation,
+    Scope,
     count_incidents,
-    loaded_months,
-    require_months,
-    resolve_areas,
 )
 from cspkit.analysis.themes import ASB_CATEGORY, Themes, validate_themes
 
@@ -39,8 +36,8 @@ class MonthlySeries:
     window
         Months in the rolling total (12).
     months_not_loaded
-        Months of the period with no police.uk crime data, left out of ``table`` (only
-        with ``allow_gaps``).
+        Months between the two periods with no police.uk crime data, left out of
+        ``table``.
     months_without_rolling
         Loaded months of the period with no rolling total, because one of the ``window``
         months up to them is not loaded.
@@ -57,30 +54,27 @@ class MonthlySeries:
 
 def monthly_series(
     con: BaseBackend,
+    scope: Scope,
     *,
-    areas: str | Sequence[str],
-    period: StrategicPeriod,
     themes: Themes | None = None,
     window: int = 12,
-    allow_gaps: bool = False,
 ) -> MonthlySeries:
-    """Monthly counts over ``period`` with a rolling ``window``-month total.
+    """Monthly counts from the comparison period's start to the strategic period's end (the
+    scope's :attr:`~cspkit.analysis.scope.Scope.span`), with a rolling ``window``-month total.
 
     Parameters
     ----------
     con
         Warehouse backend.
-    areas
-        Local authority, ward or LSOA 2021 codes.
-    period
-        The months to report (e.g. the last 24 or 36 months loaded).
+    scope
+        The areas and periods (:func:`~cspkit.analysis.scope.resolve_scope`; with no
+        comparison, the strategic period alone). Months between the two periods with no
+        data (a short period compared a year earlier) are left out of the table and listed
+        in ``months_not_loaded``.
     themes
         Theme name → crime types.
     window
         Months per rolling total.
-    allow_gaps
-        Leave months with no data out of the table (listing them in
-        ``months_not_loaded``) instead of failing; at least one month must be loaded.
 
     Returns
     -------
@@ -88,18 +82,16 @@ def monthly_series(
 
     Notes
     -----
-    :math:`R_t = \\sum_{k=0}^{w-1} y_{t-k}`. Months before ``period`` are read when loaded,
-    so the rolling total is available from the first month of ``period`` if the
+    :math:`R_t = \\sum_{k=0}^{w-1} y_{t-k}`. Months before the span are read when
+    loaded, so the rolling total is available from the span's first month if the
     warehouse holds the ``w - 1`` months before it. A rolling total shows trend free of
     seasonality; the monthly counts show the seasonal pattern.
     """
-    scope = resolve_areas(con, areas)
+    period = scope.span
     theme_map = validate_themes(con, themes)
     wide = StrategicPeriod(shift_month(period.start, -(window - 1)), period.end)
-    loaded = loaded_months(con) & set(wide.months)
+    loaded = scope.months_loaded(CRIME) & set(wide.months)
     shown = [m for m in period.months if m in loaded]
-    if not allow_gaps or not shown:
-        require_months(con, period.months, what=f"period {period.label}")
     counts = count_incidents(
         con, scope, wide.months, by=["month", "source", "category"], sources=(CRIME, ASB)
     )

@@ -71,6 +71,53 @@ def input_files(results: Iterable[Any], ledger: pd.DataFrame) -> tuple[InputFile
                  for r in rows.itertuples(index=False))
 
 
+def partnership_document(config: PartnershipConfig, *, title: str, subtitle: str,
+                         period: StrategicPeriod, comparison: StrategicPeriod,
+                         sections: Iterable[Section], results: Iterable[Any],
+                         ledger: pd.DataFrame, when: str | None = None,
+                         settings: dict[str, Any] | None = None,
+                         area_names: Iterable[str] = ()) -> Document:
+    """A Document of the partnership with its metadata: the periods, the loaded files behind
+    ``results`` (:func:`input_files`), the configuration and the software version.
+
+    Parameters
+    ----------
+    config
+        The partnership configuration (its name heads the document; it is recorded whole).
+    title, subtitle
+        The document's title and subtitle.
+    period, comparison
+        The period the document covers and the period it is compared with.
+    sections
+        The document's sections.
+    results
+        The analysis results cited (each with a ``citation``).
+    ledger
+        The warehouse's ``load_ledger`` table.
+    when
+        The period as the cover says it (default :func:`period_text` of ``period``).
+    settings
+        More settings to record with the configuration (e.g. a profile's topic and areas).
+    area_names
+        The names of the areas the document covers, as the manifest records them.
+    """
+    return Document(
+        title=title,
+        partnership=config.name,
+        period_text=when or period_text(period),
+        subtitle=subtitle,
+        sections=tuple(sections),
+        metadata=Metadata(
+            period=f"{period.start}:{period.end}",
+            comparison_period=f"{comparison.start}:{comparison.end}",
+            inputs=input_files(results, ledger),
+            config={**config.model_dump(mode="json"), **(settings or {})},
+            software_version=__version__,
+            area_names=tuple(area_names),
+        ),
+    )
+
+
 def _intro(evidence: Evidence) -> str:
     config = evidence.config
     themes = ", ".join(t.name for t in config.themes)
@@ -106,21 +153,11 @@ def document_from_evidence(evidence: Evidence, *, analyst_text: str = "",
                               chapters=chapters, themes=config.themes, register=table)
     sections = cite_data([summary, *chapters, *residents, recommendations,
                           quality_chapter(evidence), methods_chapter(evidence)], evidence)
-    return Document(
-        title=f"Partnership Strategic Assessment {period_year(evidence.period)}",
-        partnership=config.name,
-        period_text=period_text(evidence.period),
-        subtitle=" and ".join(evidence.area_names),
-        sections=tuple(sections),
-        metadata=Metadata(
-            period=f"{evidence.period.start}:{evidence.period.end}",
-            comparison_period=f"{evidence.comparison.start}:{evidence.comparison.end}",
-            inputs=input_files(evidence.results(), evidence.ledger),
-            config=config.model_dump(mode="json"),
-            software_version=__version__,
-            area_names=evidence.area_names,
-        ),
-    )
+    return partnership_document(
+        config, title=f"Partnership Strategic Assessment {period_year(evidence.period)}",
+        subtitle=" and ".join(evidence.area_names), period=evidence.period,
+        comparison=evidence.comparison, sections=sections, results=evidence.results(),
+        ledger=evidence.ledger, area_names=evidence.area_names)
 
 
 def _blocks(section: Section):

@@ -14,14 +14,13 @@ from pathlib import Path
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from cspkit import __version__
 from cspkit.analysis.hotspots import hotspots
 from cspkit.analysis.involvement import AE_ASSAULT
 from cspkit.analysis.partner_sources import ae_assaults
 from cspkit.analysis.periods import StrategicPeriod
-from cspkit.analysis.scan import MONTH_TEST, TOTAL_CRIME, Scan, scan
-from cspkit.analysis.scope import CRIME
-from cspkit.assessment.build import input_files
+from cspkit.analysis.scan import MONTH_TEST, TOTAL_CRIME, Scan, latest_month, scan
+from cspkit.analysis.scope import CRIME, Scope, resolve_scope
+from cspkit.assessment.build import partnership_document
 from cspkit.assessment.config import PartnershipConfig, load_config
 from cspkit.assessment.document import (
     SUPPRESSED,
@@ -30,7 +29,6 @@ from cspkit.assessment.document import (
     Column,
     Document,
     Finding,
-    Metadata,
     Paragraph,
     Section,
     Table,
@@ -146,10 +144,10 @@ def _wards_section(result: Scan) -> Section:
               rows=top, source="scan.scan"),))
 
 
-def _hotspot_section(con: BaseBackend, areas: list[str], month: str) -> Section:
-    quarter = StrategicPeriod.ending(month, 3)
+def _hotspot_section(con: BaseBackend, scope: Scope) -> Section:
+    quarter = StrategicPeriod.ending(scope.period.end, 3)
     try:
-        spots = hotspots(con, areas=areas, period=quarter, compare="previous")
+        spots = hotspots(con, scope.over(quarter))
     except CspError as error:
         return Section("hot_spots", "Hot spots", 1, (
             Callout("Hot spots not analysed", str(error), tone="caveat"),))
@@ -174,9 +172,9 @@ def _hotspot_section(con: BaseBackend, areas: list[str], month: str) -> Section:
     return Section("hot_spots", "New and emerging hot spots", 1, tuple(children))
 
 
-def _locations_section(con: BaseBackend, areas: list[str], month: str) -> Section:
-    quarter = StrategicPeriod.ending(month, 3)
-    places = top_locations(con, areas=areas, period=quarter, sources=[CRIME], top_n=10)
+def _locations_section(con: BaseBackend, scope: Scope) -> Section:
+    quarter = StrategicPeriod.ending(scope.period.end, 3)
+    places = top_locations(con, scope.over(quarter, None), sources=[CRIME], top_n=10)
     return Section("repeat_locations", "Repeat locations", 1, (
         Table(id="top_locations", caption=f"Locations with the most recorded crime, "
               f"{quarter.label}",
@@ -186,10 +184,10 @@ def _locations_section(con: BaseBackend, areas: list[str], month: str) -> Sectio
               notes=(location_note(places),)),))
 
 
-def _ae_section(con: BaseBackend, areas: list[str], month: str, threshold: int) -> Section:
-    quarter = StrategicPeriod.ending(month, 3)
+def _ae_section(con: BaseBackend, scope: Scope, threshold: int) -> Section:
+    quarter = StrategicPeriod.ending(scope.period.end, 3)
     try:
-        ae = ae_assaults(con, areas=areas, period=quarter)
+        ae = ae_assaults(con, scope.over(quarter, None))
     except CspError:
         return Section("ae_assaults", "A&E assaults", 1, (
             Paragraph(f"A&E assault attendances are not loaded for {quarter.label}."),))
@@ -240,29 +238,22 @@ class BulletinRun:
 def build_bulletin(con: BaseBackend, config: PartnershipConfig, *,
                    month: str | None = None) -> tuple[Document, Scan]:
     """The scanning bulletin for a month (default: the latest police.uk month loaded)."""
-    result = scan(con, areas=config.areas, month=month)
+    month = month or latest_month(con)
+    scope = resolve_scope(con, areas=config.areas, period=StrategicPeriod(month, month),
+                          compare=None)
+    result = scan(con, scope)
     sections = [_flagged_section(result), _wards_section(result),
-                _hotspot_section(con, config.areas, result.month),
-                _locations_section(con, config.areas, result.month)]
-    loaded = con.table("incident")
-    if loaded.filter(loaded.source == AE_ASSAULT).count().to_pyarrow().as_py():
-        sections.append(_ae_section(con, config.areas, result.month,
-                                    config.suppression_threshold))
+                _hotspot_section(con, scope), _locations_section(con, scope)]
+    if scope.months_loaded(AE_ASSAULT):
+        sections.append(_ae_section(con, scope, config.suppression_threshold))
     sections.append(_method_section(result))
-    ledger = con.table("load_ledger").to_pandas()
     citation = result.citation
-    document = Document(
-        title=f"Scanning bulletin, {month_text(result.month)}",
-        partnership=config.name,
-        period_text=month_text(result.month),
-        subtitle=" and ".join(citation.area_names),
-        sections=tuple(sections),
-        metadata=Metadata(
-            period=f"{result.month}:{result.month}",
-            comparison_period=f"{citation.comparison.start}:{citation.comparison.end}",
-            inputs=input_files([result], ledger),
-            config=config.model_dump(mode="json"), software_version=__version__,
-            area_names=citation.area_names))
+    document = partnership_document(
+        config, title=f"Scanning bulletin, {month_text(month)}",
+        subtitle=" and ".join(citation.area_names), period=citation.period,
+        comparison=citation.comparison, sections=sections, results=[result],
+        ledger=con.table("load_ledger").to_pandas(), when=month_text(month),
+        area_names=citation.area_names)
     return document, result
 
 

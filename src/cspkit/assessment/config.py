@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from cspkit.analysis.involvement import PARTNER_SOURCES
-from cspkit.analysis.periods import StrategicPeriod
+from cspkit.analysis.periods import ComparisonRule, StrategicPeriod
 from cspkit.analysis.themes import ASB_CATEGORY, POLICE_UK_CRIME_TYPES
 from cspkit.assessment.data_needs import DATA_NEEDS, OTHER_NEEDS, OtherNeed
 from cspkit.errors import CspError
@@ -216,7 +216,7 @@ class PartnershipConfig(BaseModel):
     strategic_period: str = Field(
         description="The strategic period, first and last month: YYYY-MM:YYYY-MM."
     )
-    compare: Literal["previous", "year-earlier"] = Field(
+    compare: ComparisonRule = Field(
         default="previous",
         description="Comparison period: 'previous' (the equal period just before) or "
         "'year-earlier' (the same months a year before).",
@@ -334,9 +334,7 @@ class PartnershipConfig(BaseModel):
 
     def comparison_period(self) -> StrategicPeriod:
         """The period the strategic period is compared with, by the ``compare`` rule."""
-        return self.period().previous(
-            "year_earlier" if self.compare == "year-earlier" else "previous"
-        )
+        return self.period().previous(self.compare)
 
 
 class ConfigError(CspError):

@@ -7,14 +7,12 @@ force area, or could not be placed, and by how its LSOA 2021 was found.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from cspkit.analysis.periods import StrategicPeriod
-from cspkit.analysis.scope import ASB, CRIME, resolve_areas
+from cspkit.analysis.scope import ASB, CRIME, Scope
 
 PUBLISHED_2021 = "published_2021"
 
@@ -53,10 +51,7 @@ class DataCoverage:
 
 def data_coverage(
     con: BaseBackend,
-    *,
-    areas: str | Sequence[str],
-    period: StrategicPeriod,
-    comparison: StrategicPeriod,
+    scope: Scope,
 ) -> DataCoverage:
     """Count the police rows of both periods by month, placement and LSOA assignment.
 
@@ -64,17 +59,16 @@ def data_coverage(
     ----------
     con
         Warehouse backend.
-    areas
-        The partnership's area codes.
-    period, comparison
-        The strategic and comparison periods.
+    scope
+        The partnership's areas, the strategic and comparison periods
+        (:func:`~cspkit.analysis.scope.resolve_scope`).
 
     Returns
     -------
     DataCoverage
     """
-    scope = resolve_areas(con, areas)
-    months = {m: "strategic" for m in period.months} | {m: "comparison" for m in comparison.months}
+    months = ({m: "strategic" for m in scope.period.months}
+              | {m: "comparison" for m in scope.comparison.months})
     incident = con.table("incident")
     rows = incident.filter(incident.source.isin([CRIME, ASB]),
                            incident.month.isin(list(months)))

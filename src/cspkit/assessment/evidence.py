@@ -32,11 +32,11 @@ from cspkit.analysis.partner_sources import (
 )
 from cspkit.analysis.peers import PeerComparison, peer_comparison
 from cspkit.analysis.people import PeopleProfile, people_profile
-from cspkit.analysis.periods import ComparisonRule, StrategicPeriod
+from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.places import PlaceRanking, ward_ranking
 from cspkit.analysis.quality import DataQuality, data_quality
 from cspkit.analysis.repeats import Repeats, repeats
-from cspkit.analysis.scope import ASB, CRIME, resolve_areas
+from cspkit.analysis.scope import ASB, CRIME, Scope, resolve_scope
 from cspkit.analysis.temporal import TemporalProfile, temporal_profile
 from cspkit.analysis.themes import ASB_CATEGORY
 from cspkit.analysis.trends import MonthlySeries, monthly_series
@@ -125,13 +125,12 @@ class PartnerCoverage:
         return tuple(m for m in self.months if m not in self.flags.get(flag, ()))
 
 
-def partner_coverage(con: BaseBackend, period: StrategicPeriod) -> PartnerCoverage:
-    """The months of ``period`` each partner source and flag has data for (the rule the
-    analyses apply: a source is there when it has rows in every month)."""
+def partner_coverage(con: BaseBackend, scope: Scope) -> PartnerCoverage:
+    """The months of the strategic period each partner source and flag has data for (the
+    rule the analyses apply: a source is there when it has rows in every month)."""
+    period = scope.period
     incident = con.table("incident")
     in_period = incident.filter(incident.month.isin(list(period.months)))
-    rows = (in_period.filter(in_period.source.isin(list(PARTNER_SOURCES)))
-            .select("source", "month").distinct().to_pandas())
     flags = {}
     for flag in FLAGS:
         column = in_period[f"flag_{flag}"]
@@ -139,8 +138,8 @@ def partner_coverage(con: BaseBackend, period: StrategicPeriod) -> PartnerCovera
         flags[flag] = tuple(sorted(found["month"]))
     return PartnerCoverage(
         months=tuple(period.months),
-        sources={source: tuple(sorted(group["month"]))
-                 for source, group in rows.groupby("source")},
+        sources={source: tuple(m for m in period.months if m in scope.months_loaded(source))
+                 for source in PARTNER_SOURCES},
         flags=flags)
 
 
@@ -149,6 +148,7 @@ class Evidence:
     """Everything the document is built from."""
 
     config: PartnershipConfig
+    scope: Scope
     period: StrategicPeriod
     comparison: StrategicPeriod
     area_names: tuple[str, ...]
@@ -186,10 +186,6 @@ class Evidence:
         return [r for r in found if r is not None and not isinstance(r, Unavailable)]
 
 
-def comparison_rule(config: PartnershipConfig) -> ComparisonRule:
-    return "year_earlier" if config.compare == "year-earlier" else "previous"
-
-
 def theme_map(config: PartnershipConfig) -> dict[str, tuple[str, ...]]:
     """Theme name → its crime categories, for the themes that cover crime."""
     out = {}
@@ -216,7 +212,7 @@ def _boundaries(con: BaseBackend, level: str, codes: list[str]) -> dict[str, str
     return dict(zip(rows["code"], rows["geometry_wkt"], strict=True))
 
 
-def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod, theme: Theme
+def _people(con: BaseBackend, scope: Scope, theme: Theme
             ) -> tuple[dict[str, PeopleProfile | Unavailable], Repeats | Unavailable | None,
                        TemporalProfile | Unavailable | None]:
     """The theme's people by role, their repeats, and when its partner-recorded incidents
@@ -229,9 +225,8 @@ def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod, theme: 
     """
     if not (theme.categories or theme.flags):
         return {}, None, None
-    scope = resolve_areas(con, areas)
     incident = con.table("incident")
-    mine = incident.filter(incident.month.isin(list(period.months)),
+    mine = incident.filter(incident.month.isin(list(scope.period.months)),
                            incident.lsoa_code.isin(scope.lsoa_codes))
     # An ASB-only theme takes every council ASB case, whatever the council's own category
     # (noise, youth disorder, …).
@@ -256,17 +251,16 @@ def _people(con: BaseBackend, areas: list[str], period: StrategicPeriod, theme: 
         sources = tuple(sorted(found.loc[found["role"] == role, "incident_source"]))
         if sources:
             profiles[role] = optional("people", lambda role=role, sources=sources:
-                                      people_profile(con, areas=areas, period=period,
-                                                     role=role, sources=sources, **selection))
+                                      people_profile(con, scope, role=role, sources=sources,
+                                                     **selection))
     if not profiles:
         return profiles, None, None
     sources = tuple(sorted(set(found["incident_source"])))
     return (profiles,
-            optional("repeats", lambda: repeats(
-                con, areas=areas, period=period, sources=sources, roles=tuple(profiles),
-                **selection)),
-            optional("timing", lambda: temporal_profile(
-                con, areas=areas, period=period, sources=sources, **selection)))
+            optional("repeats", lambda: repeats(con, scope, sources=sources,
+                                                roles=tuple(profiles), **selection)),
+            optional("timing", lambda: temporal_profile(con, scope, sources=sources,
+                                                        **selection)))
 
 
 def significant_rises(comparison: PeriodComparison, categories: tuple[str, ...]
@@ -278,13 +272,11 @@ def significant_rises(comparison: PeriodComparison, categories: tuple[str, ...]
     return tuple(rows["group"])
 
 
-def _theme_evidence(con: BaseBackend, config: PartnershipConfig, theme: Theme,
-                    period: StrategicPeriod, change: PeriodComparison) -> ThemeEvidence:
+def _theme_evidence(con: BaseBackend, scope: Scope, theme: Theme,
+                    change: PeriodComparison) -> ThemeEvidence:
     """The place analyses of one theme: its crime types, or anti-social behaviour when the
     theme is ASB alone (a theme mixing both is analysed on its crime types); and, for each
     of its crime types that rose significantly, the wards it rose in."""
-    areas = list(config.areas)
-    rule = comparison_rule(config)
     crime = tuple(c for c in theme.categories if c != ASB_CATEGORY)
     asb = ASB_CATEGORY in theme.categories
     asked = set(theme.analyses)
@@ -294,26 +286,24 @@ def _theme_evidence(con: BaseBackend, config: PartnershipConfig, theme: Theme,
     def place(name: str, run: Callable[..., T], **options: Any) -> T | Unavailable | None:
         if name not in asked or not selection:
             return None
-        return optional(name, lambda: run(con, areas=areas, period=period, **selection,
-                                          **options))
+        return optional(name, lambda: run(con, scope, **selection, **options))
 
-    people, repeated, timing = _people(con, areas, period, theme)
+    people, repeated, timing = _people(con, scope, theme)
     sources = [CRIME] * bool(crime) + [ASB] * asb
     locations = None
     if ("places" in asked or "hotspots" in asked) and sources:
         categories = (list(crime) + [ASB_CATEGORY] * asb) if crime else None
-        locations = top_locations(con, areas=areas, period=period, sources=sources,
-                                  categories=categories, top_n=TOP_N)
+        locations = top_locations(con, scope, sources=sources, categories=categories,
+                                  top_n=TOP_N)
     rising = significant_rises(change, crime) if len(crime) > 1 and "places" in asked else ()
     rises_by_ward: dict[str, PlaceRanking | Unavailable] = {
-        t: optional("places", lambda t=t: ward_ranking(
-            con, areas=areas, period=period, compare=rule, categories=[t], top_n=TOP_N))
+        t: optional("places", lambda t=t: ward_ranking(con, scope, categories=[t],
+                                                       top_n=TOP_N))
         for t in rising}
     return ThemeEvidence(
         theme=theme, crime_categories=crime, includes_asb=asb,
-        wards=place("places", ward_ranking, compare=rule, top_n=TOP_N),
-        hotspots=place("hotspots", hotspots, compare=rule, permutations=PERMUTATIONS,
-                       seed=SEED),
+        wards=place("places", ward_ranking, top_n=TOP_N),
+        hotspots=place("hotspots", hotspots, permutations=PERMUTATIONS, seed=SEED),
         locations=locations,
         concentration=place("concentration", concentration),
         deprivation=place("deprivation", deprivation_profile),
@@ -324,22 +314,17 @@ def _theme_evidence(con: BaseBackend, config: PartnershipConfig, theme: Theme,
     )
 
 
-def _partner(con: BaseBackend, config: PartnershipConfig, period: StrategicPeriod
-             ) -> PartnerEvidence:
+def _partner(con: BaseBackend, scope: Scope) -> PartnerEvidence:
     """Council ASB, fire and A&E analyses for the sources with rows in the period."""
-    incident = con.table("incident")
-    present = set(incident.filter(incident.month.isin(list(period.months)),
-                                  incident.source.isin([COUNCIL_ASB, FIRE, AE_ASSAULT]))
-                  .select("source").distinct().to_pandas()["source"])
-    areas = list(config.areas)
-    rule = comparison_rule(config)
+    present = {s for s in (COUNCIL_ASB, FIRE, AE_ASSAULT)
+               if scope.months_loaded(s) & set(scope.period.months)}
     return PartnerEvidence(
-        asb_by_source=optional("ASB by source", lambda: asb_by_source(
-            con, areas=areas, period=period)) if COUNCIL_ASB in present else None,
-        fires=optional("deliberate fires", lambda: deliberate_fires(
-            con, areas=areas, period=period, comparison=rule)) if FIRE in present else None,
-        ae_assaults=optional("A&E assaults", lambda: ae_assaults(
-            con, areas=areas, period=period)) if AE_ASSAULT in present else None,
+        asb_by_source=optional("ASB by source", lambda: asb_by_source(con, scope))
+        if COUNCIL_ASB in present else None,
+        fires=optional("deliberate fires", lambda: deliberate_fires(con, scope))
+        if FIRE in present else None,
+        ae_assaults=optional("A&E assaults", lambda: ae_assaults(con, scope))
+        if AE_ASSAULT in present else None,
     )
 
 
@@ -366,69 +351,57 @@ def gather(con: BaseBackend, config: PartnershipConfig, *,
     CspError
         When a core analysis cannot run (unknown area, months not loaded, …).
     """
-    areas = list(config.areas)
-    period = config.period()
-    rule = comparison_rule(config)
-    comparison = period.previous(rule)
     themes = theme_map(config)
     small = config.small_number_threshold
     progress("comparing periods")
-    scope = resolve_areas(con, areas)
-    change = compare_periods(con, areas=areas, period=period, compare=rule, themes=themes,
-                             small_number=small)
+    scope = resolve_scope(con, areas=config.areas, period=config.period(),
+                          compare=config.compare)
+    change = compare_periods(con, scope, themes=themes, small_number=small)
     # Only the two compared periods are required: the recent window and the months between
     # the periods (a short period compared a year earlier) may reach months not loaded.
     recent = optional("recent trend", lambda: recent_change(
-        con, areas=areas, end=period.end, months=RECENT_MONTHS, themes=themes,
-        small_number=small))
+        con, scope, months=RECENT_MONTHS, themes=themes, small_number=small))
     recent_year_earlier = optional("recent direction", lambda: recent_change(
-        con, areas=areas, end=period.end, months=RECENT_MONTHS, compare="year_earlier",
-        themes=themes, small_number=small))
-    first = min(period.start, comparison.start)
-    trends = monthly_series(con, areas=areas, period=StrategicPeriod(first, period.end),
-                            themes=themes, allow_gaps=True)
+        con, scope, months=RECENT_MONTHS, compare="year-earlier", themes=themes,
+        small_number=small))
+    trends = monthly_series(con, scope, themes=themes)
     progress("ranking wards")
-    wards = ward_ranking(con, areas=areas, period=period, compare=rule, top_n=TOP_N)
-    conc = optional("concentration", lambda: concentration(con, areas=areas, period=period))
+    wards = ward_ranking(con, scope, top_n=TOP_N)
+    conc = optional("concentration", lambda: concentration(con, scope))
     progress("deprivation and vulnerable localities")
-    dep = optional("deprivation", lambda: deprivation_profile(con, areas=areas, period=period))
-    vli = optional("vulnerability", lambda: vulnerable_localities(con, areas=areas,
-                                                                  period=period))
+    dep = optional("deprivation", lambda: deprivation_profile(con, scope))
+    vli = optional("vulnerability", lambda: vulnerable_localities(con, scope))
     progress("hot spots")
-    hot = optional("hotspots", lambda: hotspots(con, areas=areas, period=period, compare=rule,
-                                                permutations=PERMUTATIONS, seed=SEED))
+    hot = optional("hotspots", lambda: hotspots(con, scope, permutations=PERMUTATIONS,
+                                                seed=SEED))
     progress("outcomes")
-    outcomes = optional("outcomes", lambda: outcome_profile(con, areas=areas, period=period,
-                                                            themes=themes))
+    outcomes = optional("outcomes", lambda: outcome_profile(con, scope, themes=themes))
     peers: PeerComparison | Unavailable | None = None
     if config.peers:
         progress("peers")
-        if len(areas) == 1:
-            peers = optional("peers", lambda: peer_comparison(con, area=areas[0],
-                                                              period=period))
-        else:
-            peers = Unavailable("peers", "peer comparison needs a partnership of a single "
-                                "local authority")
+        peers = optional("peers", lambda: peer_comparison(con, scope))
     theme_evidence = []
     for theme in config.themes:
         progress(f"theme: {theme.name}")
-        theme_evidence.append(_theme_evidence(con, config, theme, period, change))
+        theme_evidence.append(_theme_evidence(con, scope, theme, change))
     progress("partner data")
-    partner = _partner(con, config, period)
+    partner = _partner(con, scope)
     progress("data coverage")
     ledger = con.table("load_ledger").to_pandas()
     return Evidence(
-        config=config, period=period, comparison=comparison, area_names=scope.names,
+        config=config, scope=scope, period=scope.period, comparison=scope.comparison,
+        area_names=scope.names,
         change=change, recent=recent, recent_year_earlier=recent_year_earlier, trends=trends,
         wards=wards, concentration=conc,
         deprivation=dep, hotspots=hot, vulnerability=vli, outcomes=outcomes, peers=peers,
         themes=tuple(theme_evidence),
-        coverage=data_coverage(con, areas=areas, period=period, comparison=comparison),
+        coverage=data_coverage(con, scope),
         status=warehouse_status(con),
         ward_boundaries=_boundaries(con, "ward", sorted(set(scope.lsoas["ward_code"]))),
         lsoa_boundaries=_boundaries(con, "lsoa21", scope.lsoa_codes),
         ledger=ledger,
         partner=partner,
-        partner_coverage=partner_coverage(con, period),
-        quality=data_quality(con, areas=areas, months=[*comparison.months, *period.months]),
+        partner_coverage=partner_coverage(con, scope),
+        quality=data_quality(con, areas=list(scope.codes),
+                             months=[*scope.comparison.months, *scope.period.months]),
     )

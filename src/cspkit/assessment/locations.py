@@ -15,14 +15,12 @@ from dataclasses import dataclass
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.scope import (
     SOURCE_ASB,
     SOURCE_CRIME,
     Citation,
+    Scope,
     count_incidents,
-    require_months,
-    resolve_areas,
 )
 from cspkit.assessment.wording import count_text
 
@@ -63,9 +61,8 @@ class TopLocations:
 
 def top_locations(
     con: BaseBackend,
+    scope: Scope,
     *,
-    areas: str | Sequence[str],
-    period: StrategicPeriod,
     sources: Sequence[str],
     categories: Sequence[str] | None = None,
     top_n: int = 10,
@@ -76,10 +73,8 @@ def top_locations(
     ----------
     con
         Warehouse backend.
-    areas
-        Local authority, ward or LSOA 2021 codes.
-    period
-        Strategic period.
+    scope
+        The areas and the strategic period (:func:`~cspkit.analysis.scope.resolve_scope`).
     sources
         Incident sources (``police_crime``, ``police_asb``).
     categories
@@ -99,8 +94,7 @@ def top_locations(
     (longitude, latitude, name): points sharing a generic name are counted apart. Rows with
     no coordinates count as one location per name. Ties share the best rank.
     """
-    scope = resolve_areas(con, areas)
-    require_months(con, period.months, what="period")
+    period = scope.period
     counts = count_incidents(
         con, scope, period.months, by=[*POINT, "lsoa_code"], sources=tuple(sources),
         categories=None if categories is None else list(categories),

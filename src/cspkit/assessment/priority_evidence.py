@@ -24,6 +24,7 @@ from ibis.backends import BaseBackend
 
 from cspkit.analysis.change import exact_poisson_test
 from cspkit.analysis.concentration import Concentration, concentration
+from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.scan import Scan, scan
 from cspkit.analysis.scope import ASB
 from cspkit.analysis.themes import ASB_CATEGORY, POLICE_UK_CRIME_TYPES
@@ -291,8 +292,7 @@ def candidate_measures(con: BaseBackend, evidence: Evidence, *,
         joined by "; ").
     """
     severity = severity or severity_weights()
-    config = evidence.config
-    areas = list(config.areas)
+    scope = evidence.scope
     period = evidence.period
     table = evidence.change.table
     alpha = evidence.change.alpha
@@ -328,7 +328,7 @@ def candidate_measures(con: BaseBackend, evidence: Evidence, *,
                 selection: dict[str, Any] = ({"categories": list(crime)} if crime
                                              else {"source": ASB})
                 found = optional("concentration", lambda s=selection: concentration(
-                    con, areas=areas, period=period, **s))
+                    con, scope, **s))
             _place_measures(c, found, vulnerable)
         hot = item.hotspots
         if hot is not None and not isinstance(hot, Unavailable) and hot.n_persistent_hot:
@@ -353,7 +353,7 @@ def candidate_measures(con: BaseBackend, evidence: Evidence, *,
         changed(c, row, "crimes")
         c.measures["severity"] = severity.weights.get(crime_type, math.nan)
         _place_measures(c, optional("concentration", lambda t=crime_type: concentration(
-            con, areas=areas, period=period, categories=[t])), vulnerable)
+            con, scope, categories=[t])), vulnerable)
         candidates.append(c)
     row = rows.get(("asb", ASB_CATEGORY))
     if row is not None and int(row.current) > 0 and ASB_CATEGORY not in themed:
@@ -362,7 +362,7 @@ def candidate_measures(con: BaseBackend, evidence: Evidence, *,
         changed(c, row, "incidents")
         c.measures["severity"] = severity.weights.get(ASB_CATEGORY, math.nan)
         _place_measures(c, optional("concentration", lambda: concentration(
-            con, areas=areas, period=period, source=ASB)), vulnerable)
+            con, scope, source=ASB)), vulnerable)
         candidates.append(c)
 
     progress("candidates: persistent hot spots")
@@ -385,7 +385,8 @@ def candidate_measures(con: BaseBackend, evidence: Evidence, *,
             candidates.append(c)
 
     progress("candidates: emerging issues")
-    flagged = optional("scan", lambda: scan(con, areas=areas, month=period.end))
+    flagged = optional("scan", lambda: scan(
+        con, scope.over(StrategicPeriod(period.end, period.end), None)))
     if isinstance(flagged, Scan):
         _emerging(candidates, flagged)
     return _frame(candidates, survey)

@@ -18,7 +18,6 @@ import ibis
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from cspkit import __version__
 from cspkit.analysis.area_selection import AreaSelection, select_areas
 from cspkit.analysis.involvement import COUNCIL_ASB
 from cspkit.analysis.outcomes import OutcomeProfile, outcome_profile
@@ -26,15 +25,15 @@ from cspkit.analysis.people import PeopleProfile, people_profile
 from cspkit.analysis.periods import StrategicPeriod
 from cspkit.analysis.problem import ProblemSize, problem_size
 from cspkit.analysis.repeats import Repeats, repeats
-from cspkit.analysis.scope import resolve_areas
+from cspkit.analysis.scope import Scope, resolve_scope
 from cspkit.analysis.temporal import TemporalProfile, temporal_profile
 from cspkit.analysis.themes import ASB_CATEGORY
 from cspkit.analysis.topics import Topic, resolve_topic
-from cspkit.assessment.build import input_files, period_text
+from cspkit.assessment.build import partnership_document, period_text
 from cspkit.assessment.citing import DataCiter
 from cspkit.assessment.config import PartnershipConfig, load_config
-from cspkit.assessment.document import Document, Metadata
-from cspkit.assessment.evidence import Unavailable, comparison_rule, optional
+from cspkit.assessment.document import Document
+from cspkit.assessment.evidence import Unavailable, optional
 from cspkit.assessment.interventions import EvidenceBase, load_evidence_base
 from cspkit.assessment.locations import TopLocations, top_locations
 from cspkit.assessment.profile_sections import measures, profile_sections
@@ -92,13 +91,12 @@ class ProfileEvidence:
         return [r for r in found if r is not None and not isinstance(r, Unavailable)]
 
 
-def _topic_incidents(con: BaseBackend, topic: Topic, lsoas: list[str],
-                     period: StrategicPeriod) -> ibis.Table:
+def _topic_incidents(con: BaseBackend, topic: Topic, scope: Scope) -> ibis.Table:
     """The topic's incidents of every source in the area and period: for a crime type, the
     partners' records of it too (the police extract); for ASB, the council's ASB cases."""
     incident = con.table("incident")
-    mine = incident.filter(incident.month.isin(list(period.months)),
-                           incident.lsoa_code.isin(lsoas))
+    mine = incident.filter(incident.month.isin(list(scope.period.months)),
+                           incident.lsoa_code.isin(scope.lsoa_codes))
     if topic.kind == "partner":
         return mine.filter(mine.source == topic.source)
     if topic.kind == "asb":
@@ -106,14 +104,12 @@ def _topic_incidents(con: BaseBackend, topic: Topic, lsoas: list[str],
     return mine.filter(mine.category.isin(list(topic.categories or ())))
 
 
-def _people(con: BaseBackend, topic: Topic, codes: Sequence[str], lsoas: list[str],
-            period: StrategicPeriod) -> tuple[dict[str, PeopleProfile | Unavailable],
-                                              Repeats | Unavailable | None,
-                                              TemporalProfile | Unavailable | None,
-                                              tuple[str, ...]]:
+def _people(con: BaseBackend, topic: Topic, scope: Scope
+            ) -> tuple[dict[str, PeopleProfile | Unavailable], Repeats | Unavailable | None,
+                       TemporalProfile | Unavailable | None, tuple[str, ...]]:
     """Profiles of each role partner data link to the topic, their repeats, when the
     topic's dated incidents happen, and the partner sources these read."""
-    mine = _topic_incidents(con, topic, lsoas, period)
+    mine = _topic_incidents(con, topic, scope)
     person = con.table("person_involvement")
     linked = (person.join(mine.select("incident_id", incident_source=mine.source),
                           "incident_id")
@@ -121,24 +117,20 @@ def _people(con: BaseBackend, topic: Topic, codes: Sequence[str], lsoas: list[st
     timed = sorted(mine.filter(mine.occurred_at.notnull()).select("source").distinct()
                    .to_pandas()["source"])
     categories = list(topic.categories) if topic.kind == "crime_type" else None
-    areas = list(codes)
     profiles: dict[str, PeopleProfile | Unavailable] = {}
     for role in ROLES:
         sources = tuple(sorted(linked.loc[linked["role"] == role, "incident_source"]))
         if sources:
             profiles[role] = optional("people", lambda role=role, sources=sources:
-                                      people_profile(con, areas=areas, period=period,
-                                                     role=role, sources=sources,
+                                      people_profile(con, scope, role=role, sources=sources,
                                                      categories=categories))
     repeated = None
     if profiles:
         sources = tuple(sorted(set(linked["incident_source"])))
-        repeated = optional("repeats", lambda: repeats(con, areas=areas, period=period,
-                                                      sources=sources,
+        repeated = optional("repeats", lambda: repeats(con, scope, sources=sources,
                                                       categories=categories))
     timing = optional("timing", lambda: temporal_profile(
-        con, areas=areas, period=period, sources=timed, categories=categories)
-        ) if timed else None
+        con, scope, sources=timed, categories=categories)) if timed else None
     used = set(linked["incident_source"]) | set(timed)
     return profiles, repeated, timing, tuple(sorted(used))
 
@@ -175,26 +167,24 @@ def gather_profile(con: BaseBackend, config: PartnershipConfig, *, topic: str,
     CspError
         An unknown topic or area, or a month of either period not loaded.
     """
-    period = period or config.period()
     subject = resolve_topic(con, topic)
-    selection = select_areas(con, areas, within=config.areas)
-    size = problem_size(con, areas=selection.codes, partnership=config.areas, topic=subject,
-                        period=period, compare=comparison_rule(config),
+    partnership = resolve_scope(con, areas=config.areas, period=period or config.period(),
+                                compare=config.compare)
+    selection = select_areas(con, areas, within=partnership)
+    size = problem_size(con, partnership, areas=selection.codes, topic=subject,
                         small_number=config.small_number_threshold)
-    codes = list(selection.codes)
-    lsoas = list(selection.lsoa_codes)
-    people, repeated, timing, used = _people(con, subject, codes, lsoas, period)
+    scope = partnership.within(selection.codes)
+    people, repeated, timing, used = _people(con, subject, scope)
     locations = optional("locations", lambda: top_locations(
-        con, areas=codes, period=period, sources=[subject.source],
+        con, scope, sources=[subject.source],
         categories=None if subject.categories is None else list(subject.categories),
         top_n=EVERY_LOCATION))
-    outcomes = (optional("outcomes", lambda: outcome_profile(con, areas=codes, period=period))
+    outcomes = (optional("outcomes", lambda: outcome_profile(con, scope))
                 if subject.kind == "crime_type" else None)
     ledger = con.table("load_ledger").to_pandas()
-    partnership = resolve_areas(con, config.areas)
-    months = StrategicPeriod(size.comparison.start, period.end).months
-    citer = DataCiter(ledger, _forces(con, partnership.lsoa_codes, months),
-                      size.comparison.start, period.end)
+    span = partnership.span
+    citer = DataCiter(ledger, _forces(con, partnership.lsoa_codes, span.months),
+                      span.start, span.end)
     return ProfileEvidence(config=config, topic=subject, selection=selection, size=size,
                            people=people, repeats=repeated, timing=timing,
                            locations=locations, outcomes=outcomes, partner_sources=used,
@@ -203,24 +193,18 @@ def gather_profile(con: BaseBackend, config: PartnershipConfig, *, topic: str,
 
 def profile_document(evidence: ProfileEvidence) -> Document:
     """The problem profile as a Document (no warehouse access)."""
-    config = evidence.config
-    return Document(
+    return partnership_document(
+        evidence.config,
         title=f"Problem profile: {evidence.topic.name} in {evidence.selection.label}",
-        partnership=config.name,
-        period_text=period_text(evidence.period),
         subtitle=f"Compared with {period_text(evidence.comparison)}",
-        sections=tuple(profile_sections(evidence)),
-        metadata=Metadata(
-            period=f"{evidence.period.start}:{evidence.period.end}",
-            comparison_period=f"{evidence.comparison.start}:{evidence.comparison.end}",
-            inputs=input_files(evidence.results(), evidence.ledger),
-            config={**config.model_dump(mode="json"), "profile": {
-                "topic": evidence.topic.name, "source": evidence.topic.source,
-                "categories": list(evidence.topic.categories or ()),
-                "areas": list(evidence.selection.codes),
-                "lsoas": list(evidence.selection.lsoa_codes),
-                "polygons": list(evidence.selection.polygons)}},
-            software_version=__version__))
+        period=evidence.period, comparison=evidence.comparison,
+        sections=profile_sections(evidence), results=evidence.results(),
+        ledger=evidence.ledger, settings={"profile": {
+            "topic": evidence.topic.name, "source": evidence.topic.source,
+            "categories": list(evidence.topic.categories or ()),
+            "areas": list(evidence.selection.codes),
+            "lsoas": list(evidence.selection.lsoa_codes),
+            "polygons": list(evidence.selection.polygons)}})
 
 
 @dataclass

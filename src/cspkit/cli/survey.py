@@ -44,14 +44,14 @@ def survey_command(
     """
     from cspkit.assessment.config import load_config
     from cspkit.survey.report import write_survey_report
-    from cspkit.survey.run import analyse_export
+    from cspkit.survey.run import analyse_export, survey_scope
     from cspkit.warehouse import connect
 
     settings = load_config(config)
     con = connect(warehouse, create=False)
     earlier = (previous, previous_mapping or mapping) if previous is not None else None
     try:
-        analysis = analyse_export(con, export, mapping, areas=settings.areas,
+        analysis = analyse_export(con, export, mapping, scope=survey_scope(con, settings),
                                   threshold=settings.suppression_threshold, cap=cap,
                                   previous=earlier, coding=coding)
     finally:

@@ -141,7 +141,7 @@ def _survey(out: Path, *, warehouse: Path, town_centre: str, seed: int) -> list[
     (the population estimate by sex it is weighted to is loaded first)."""
     from cspkit.assessment.config import load_config
     from cspkit.survey.report import write_survey_report
-    from cspkit.survey.run import analyse_export
+    from cspkit.survey.run import analyse_export, survey_scope
     from cspkit.synth.survey import write_survey
 
     files = write_survey(out / "data", town_centre=town_centre, seed=seed)
@@ -149,7 +149,8 @@ def _survey(out: Path, *, warehouse: Path, town_centre: str, seed: int) -> list[
     con = connect(warehouse)
     try:
         load_paths(con, [files.population])
-        analysis = analyse_export(con, files.export, files.mapping, areas=config.areas,
+        analysis = analyse_export(con, files.export, files.mapping,
+                                  scope=survey_scope(con, config),
                                   threshold=config.suppression_threshold, coding=files.coding)
     finally:
         con.disconnect()

@@ -3,12 +3,11 @@ and population."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from ibis.backends import BaseBackend
 
-from cspkit.analysis.scope import resolve_areas
+from cspkit.analysis.scope import Scope, resolve_scope
 from cspkit.assessment.config import PartnershipConfig
 from cspkit.assessment.document import Section
 from cspkit.sources.partner.loading import postcode_lookup
@@ -23,8 +22,15 @@ DEFAULT_CAP = 5.0
 """Weights are trimmed at five times the mean weight (a common rule; see docs/survey.md)."""
 
 
+def survey_scope(con: BaseBackend, config: PartnershipConfig) -> Scope:
+    """The partnership's areas resolved to LSOAs and wards, over its strategic period (no
+    month is checked: a survey reads no incidents)."""
+    return resolve_scope(con, areas=config.areas, period=config.period(), compare=None,
+                         source=None)
+
+
 def analyse_export(con: BaseBackend, export: str | Path, mapping: str | Path, *,
-                   areas: Sequence[str], threshold: int = 5, cap: float = DEFAULT_CAP,
+                   scope: Scope, threshold: int = 5, cap: float = DEFAULT_CAP,
                    previous: tuple[str | Path, str | Path] | None = None,
                    coding: str | Path | None = None) -> SurveyAnalysis:
     """Read, weight and analyse a survey export.
@@ -35,8 +41,9 @@ def analyse_export(con: BaseBackend, export: str | Path, mapping: str | Path, *,
         The warehouse (area lookup, postcode lookup, population by sex and age).
     export, mapping
         The survey export and its mapping file.
-    areas
-        The partnership's local authority codes: respondents elsewhere are not analysed.
+    scope
+        The partnership's areas (:func:`survey_scope`): respondents elsewhere are not
+        analysed.
     threshold
         The suppression threshold.
     cap
@@ -51,7 +58,6 @@ def analyse_export(con: BaseBackend, export: str | Path, mapping: str | Path, *,
     CspError
         On any problem with the files or the warehouse; nothing is written then.
     """
-    scope = resolve_areas(con, areas)
     wards = scope.lsoas[["lsoa_code", "ward_code", "ward_name"]]
 
     def analyse(export_path: str | Path, mapping_path: str | Path,
@@ -87,7 +93,8 @@ def survey_chapters(con: BaseBackend, config: PartnershipConfig, base: Path) -> 
     previous = ((path(survey.previous), path(survey.previous_mapping or survey.mapping))
                 if survey.previous else None)
     analysis = analyse_export(con, path(survey.export), path(survey.mapping),
-                              areas=config.areas, threshold=config.suppression_threshold,
+                              scope=survey_scope(con, config),
+                              threshold=config.suppression_threshold,
                               cap=survey.weight_cap, previous=previous,
                               coding=path(survey.coding))
     return [survey_chapter(analysis)]

@@ -72,11 +72,11 @@ class Migration(migrations.Migration):
                     "baseline",
                     models.CharField(
                         choices=[
-                            ("year_earlier", "the same months a year earlier"),
+                            ("year-earlier", "the same months a year earlier"),
                             ("previous", "the months just before"),
                             ("fixed", "a fixed baseline period"),
                         ],
-                        default="year_earlier",
+                        default="year-earlier",
                         max_length=20,
                     ),
                 ),
@@ -189,11 +189,11 @@ class Migration(migrations.Migration):
                     "baseline",
                     models.CharField(
                         choices=[
-                            ("year_earlier", "the same months a year earlier"),
+                            ("year-earlier", "the same months a year earlier"),
                             ("previous", "the months just before"),
                             ("fixed", "a fixed baseline period"),
                         ],
-                        default="year_earlier",
+                        default="year-earlier",
                         max_length=20,
                     ),
                 ),

@@ -49,7 +49,7 @@ class Measure(models.Model):
     target_percent = models.FloatField(null=True, blank=True)
     months = models.PositiveSmallIntegerField(default=12)
     baseline = models.CharField(
-        max_length=20, default="year_earlier", choices=list(BASELINE_RULES.items())
+        max_length=20, default="year-earlier", choices=list(BASELINE_RULES.items())
     )
     baseline_start = models.CharField(max_length=7, blank=True)
     history = HistoricalRecords()

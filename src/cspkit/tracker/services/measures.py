@@ -34,7 +34,7 @@ def measure_set(
     direction: str = "reduce",
     target_percent: float | None = None,
     months: int = 12,
-    baseline: str = "year_earlier",
+    baseline: str = "year-earlier",
     baseline_start: str = "",
 ) -> Measure:
     """Set (create or replace) the structured measure of ``action`` or ``theme``.

@@ -206,7 +206,7 @@ def _measure_form(request: HttpRequest, *, action: Action | None = None,
                 return redirect(back)
         context["form"] = form
         return render(request, "tracker/action_measure.html", context, status=400)
-    initial: dict[str, object] = {"months": 12, "baseline": "year_earlier"}
+    initial: dict[str, object] = {"months": 12, "baseline": "year-earlier"}
     if measure is not None:
         initial = {
             "label": measure.label, "source": measure.source,

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import pandas as pd
 from ibis.backends import BaseBackend
 
-from cspkit.analysis.scope import resolve_areas
+from cspkit.analysis.scope import area_lsoas
 from cspkit.sources.completeness import FIELDS, fields_of
 
 
@@ -116,7 +116,7 @@ def completeness(con: BaseBackend, *, areas: str | Sequence[str] | None = None,
     >>> completeness(con).columns.tolist()
     ['source', 'month', 'field', 'rows', 'complete', 'share']
     """
-    lsoa_codes = resolve_areas(con, areas).lsoa_codes if areas is not None else None
+    lsoa_codes = area_lsoas(con, areas)[1]["lsoa_code"].tolist() if areas is not None else None
     where = _scope_sql(lsoa_codes, months)
     frame = pd.concat([_counts(con, table, where)
                        for table in ("incident", "person_involvement")], ignore_index=True)

@@ -238,6 +238,25 @@ def resolve_scope(con: BaseBackend, *, areas: str | Sequence[str], period: Strat
     MonthsNotLoaded
         A month of the period or the comparison period holding no ``source`` row.
     """
+    codes, lsoas = area_lsoas(con, areas)
+    incident = con.table("incident")
+    months = incident.select("source", "month").distinct().to_pandas()
+    loaded = {str(s): frozenset(g["month"]) for s, g in months.groupby("source")}
+    everything = Scope(codes=codes, names=(), lsoas=lsoas, period=period, comparison=None,
+                       loaded=loaded, source=source)
+    return everything.within(codes).over(period, compare)
+
+
+def area_lsoas(con: BaseBackend, areas: str | Sequence[str]
+               ) -> tuple[tuple[str, ...], pd.DataFrame]:
+    """The area codes, and the LSOA 2021 rows (with ward and local authority) they cover, in
+    one query.
+
+    Raises
+    ------
+    CspError
+        A code in no row of the loaded ``area`` lookup.
+    """
     codes = as_codes(areas)
     area = con.table("area")
     rows = (
@@ -257,12 +276,7 @@ def resolve_scope(con: BaseBackend, *, areas: str | Sequence[str], period: Strat
             )
     lsoas = (rows.sort_values(["lsoa_code", "load_id"])
              .drop_duplicates("lsoa_code", keep="last").reset_index(drop=True))
-    incident = con.table("incident")
-    months = incident.select("source", "month").distinct().to_pandas()
-    loaded = {str(s): frozenset(g["month"]) for s, g in months.groupby("source")}
-    everything = Scope(codes=codes, names=(), lsoas=lsoas, period=period, comparison=None,
-                       loaded=loaded, source=source)
-    return everything.within(codes).over(period, compare)
+    return codes, lsoas
 
 
 def month_list(months: Sequence[str], *, most: int = 6) -> str:

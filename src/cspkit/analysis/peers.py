@@ -155,7 +155,7 @@ def peer_comparison(
     English authorities in the lookup and belong to more than one force.
     """
     months = list(period.months)
-    lads = _lad_residents(con)
+    lads = lad_residents(con)
     if area not in set(lads["lad_code"]):
         raise CspError(
             f"{area!r} is not a local authority in the loaded area lookup",
@@ -267,7 +267,9 @@ def _pooled_rate(rows: pd.DataFrame) -> float:
     return float(1000.0 * rows["count"].sum() / people) if people else float("nan")
 
 
-def _lad_residents(con: BaseBackend) -> pd.DataFrame:
+def lad_residents(con: BaseBackend) -> pd.DataFrame:
+    """Census 2021 residents of every local authority in the loaded lookup: ``lad_code``,
+    ``lad_name``, ``lsoas`` (LSOAs in the lookup) and ``residents`` (0 when none loaded)."""
     area = con.table("area")
     pop = con.table("population")
     census = pop.filter(

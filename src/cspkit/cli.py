@@ -19,6 +19,7 @@ from cspkit.assessment import assess_commands, profile_commands, scan_commands
 from cspkit.assessment import commands as assessment_commands
 from cspkit.cli_errors import CspGroup, errors, print_error
 from cspkit.errors import CspError
+from cspkit.national import commands as national_commands
 from cspkit.privacy import commands as privacy_commands
 from cspkit.sources import fetch_commands
 from cspkit.sources.partner import commands as partner_commands
@@ -209,6 +210,7 @@ fetch_commands.register(app)
 tracker_commands.register(app)
 privacy_commands.register(app)
 partner_commands.register(app)
+national_commands.register(app)
 tracker_app = typer.Typer(help="The Community Safety Plan tracker's data: import documents, "
                           "write progress reports.",
                           no_args_is_help=True)

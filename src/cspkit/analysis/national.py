@@ -86,7 +86,7 @@ def lad_characteristics(con: BaseBackend) -> pd.DataFrame:
     """
     pop = con.table("population")
     ages = pop.filter(pop.source == "mid_year_estimate", pop.sex == "persons",
-                      pop.geography == "lsoa11", pop.age_min == pop.age_max)
+                      pop.geography == "lsoa11", ~((pop.age_min == 0) & (pop.age_max >= 90)))
     year = ages.year.max().execute()
     if year is None or year != year:
         raise CspError("no mid-year population estimate by single year of age is loaded",

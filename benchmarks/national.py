@@ -149,9 +149,9 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every count")
     parser.add_argument("--no-spark", action="store_true", help="skip the Spark sample")
     args = parser.parse_args()
-    from cspkit.synth.national import month_range
-
     import pandas as pd
+
+    from cspkit.synth.national import month_range
     first = str(pd.Period("2025-12", freq="M") - (args.months - 1))
     months = month_range(first, "2025-12")
     work = Path(tempfile.mkdtemp(prefix="csp-national-"))

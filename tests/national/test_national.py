@@ -108,7 +108,8 @@ def test_rates_and_change_match_plain_sql_over_the_files(national_sample, result
     assert got["crime_previous"].tolist() == want["p"].tolist()
     assert got["asb"].tolist() == want["a"].tolist()
     np.testing.assert_allclose(got["crime_rate"], 1000 * want["c"] / want["residents"])
-    p_values = [binomtest(int(c), int(c + p), 0.5).pvalue for c, p in zip(want["c"], want["p"])]
+    p_values = [binomtest(int(c), int(c + p), 0.5).pvalue
+                for c, p in zip(want["c"], want["p"], strict=True)]
     np.testing.assert_allclose(got["crime_p_value"], p_values)
     ranks = want["c"].div(want["residents"]).rank(ascending=False, method="min")
     assert got["national_rank"].tolist() == ranks.astype(int).tolist()

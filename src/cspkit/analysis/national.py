@@ -74,10 +74,10 @@ class NationalComparison:
 def lad_characteristics(con: BaseBackend) -> pd.DataFrame:
     """Age structure and mean deprivation of every local authority in the loaded lookup.
 
-    Ages come from the latest mid-year single-year-of-age estimate loaded (by LSOA 2011,
-    placed in the authority of its first 2021 LSOA by the ONS LSOA 2011 → 2021 lookup); the IMD score is the mean of
-    the authority's LSOA 2021 IoD2025 scores weighted by Census 2021 residents (England
-    only: a Welsh authority's is null).
+    Ages come from the latest mid-year estimate by age loaded (by LSOA 2011, each counted
+    in the authority of its first LSOA 2021 in the ONS LSOA 2011 → 2021 lookup); the IMD
+    score is the mean of the authority's LSOA 2021 IoD2025 scores weighted by Census 2021
+    residents (England only: a Welsh authority's is null).
 
     Raises
     ------

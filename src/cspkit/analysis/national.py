@@ -74,30 +74,34 @@ class NationalComparison:
 def lad_characteristics(con: BaseBackend) -> pd.DataFrame:
     """Age structure and mean deprivation of every local authority in the loaded lookup.
 
-    Ages come from the latest mid-year estimate by age loaded (by LSOA 2011, each counted
-    in the authority of its first LSOA 2021 in the ONS LSOA 2011 → 2021 lookup); the IMD
-    score is the mean of the authority's LSOA 2021 IoD2025 scores weighted by Census 2021
-    residents (England only: a Welsh authority's is null).
+    Ages come from the latest mid-year estimate by age loaded (by LSOA 2021, or by LSOA 2011
+    each counted in the authority of its first LSOA 2021 in the ONS LSOA 2011 → 2021
+    lookup); the IMD score is the mean of the authority's LSOA 2021 IoD2025 scores weighted
+    by Census 2021 residents (England only: a Welsh authority's is null).
 
     Raises
     ------
     CspError
-        When no mid-year single-year-of-age estimate is loaded.
+        When no mid-year estimate by age is loaded.
     """
     pop = con.table("population")
     ages = pop.filter(pop.source == "mid_year_estimate", pop.sex == "persons",
-                      pop.geography == "lsoa11", ~((pop.age_min == 0) & (pop.age_max >= 90)))
-    year = ages.year.max().execute()
-    if year is None or year != year:
-        raise CspError("no mid-year population estimate by single year of age is loaded",
+                      ~((pop.age_min == 0) & (pop.age_max >= 90)))
+    latest = ages.group_by(["year", "geography"]).aggregate(n=ages.count()).to_pandas()
+    if latest.empty:
+        raise CspError("no mid-year population estimate by age is loaded",
                        hint="Load the ONS mid-year LSOA estimates, e.g. "
                        "population20_lsoa11_syoa.csv.gz, with `csp load`")
-    ages = ages.filter(ages.year == int(year))
-    change = con.table("lsoa_change")
+    year, geography = latest.sort_values(["year", "geography"]).iloc[-1][["year", "geography"]]
+    ages = ages.filter(ages.year == int(year), ages.geography == str(geography))
     area = con.table("area").select("lsoa_code", "lad_code").distinct()
-    placed = change.join(area, change.lsoa21_code == area.lsoa_code)
-    first = placed.group_by("lsoa11_code").aggregate(lad_code=placed.lad_code.min())
-    joined = ages.join(first, ages.lsoa_code == first.lsoa11_code)
+    if geography == "lsoa21":
+        joined = ages.join(area, ages.lsoa_code == area.lsoa_code)
+    else:
+        change = con.table("lsoa_change")
+        placed = change.join(area, change.lsoa21_code == area.lsoa_code)
+        first = placed.group_by("lsoa11_code").aggregate(lad_code=placed.lad_code.min())
+        joined = ages.join(first, ages.lsoa_code == first.lsoa11_code)
     sums = {"total": joined["count"].sum()}
     for name, (low, high) in AGE_BANDS.items():
         sums[name] = joined["count"].sum(where=joined.age_min.between(low, high))

@@ -33,13 +33,24 @@ def synth(
     scale: Annotated[float, typer.Option(
         help="Multiply every count (0.01 for a small sample).")] = 1.0,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 2026,
+    fictional: Annotated[bool, typer.Option(
+        help="Without the shared data: write the fictional force area (three authorities) "
+        "instead, its archive in OUT/police-uk and its reference files beside it.")] = False,
 ) -> None:
     """Write a synthetic national police.uk archive (one folder per month, one street file
     per force) whose counts follow the real all-forces summary."""
     from cspkit.cli import fail
+    from cspkit.synth import generate_borough
     from cspkit.synth.national import month_range, write_national_archive
 
     started = time.perf_counter()
+    if fictional:
+        manifest = generate_borough(out, seed=seed, first_month=first_month,
+                                    last_month=last_month)
+        typer.echo(f"Wrote the fictional force area ({len(manifest.files)} files) to {out}: "
+                   f"load {out}/lookups, {out}/population and {out}/imd with `csp load`, then "
+                   f"`csp national load {out}/police-uk`.")
+        return
     try:
         archive = write_national_archive(
             out, shared=shared, months=month_range(first_month, last_month),

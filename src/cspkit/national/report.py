@@ -9,6 +9,7 @@ import pandas as pd
 
 from cspkit import __version__
 from cspkit.analysis.national import CHARACTERISTICS, NationalComparison
+from cspkit.assessment.build import period_text
 from cspkit.assessment.document import Column, Document, Metadata, Paragraph, Section, Table
 from cspkit.render import write_outputs
 
@@ -31,7 +32,7 @@ _NATIONAL_COLUMNS = (
 
 
 def _period_text(result: NationalComparison) -> str:
-    return f"{result.period.label} compared with {result.previous.label}"
+    return f"{period_text(result.period)}, compared with {period_text(result.previous)}"
 
 
 def _metadata(result: NationalComparison) -> Metadata:
@@ -53,7 +54,7 @@ def national_document(result: NationalComparison) -> Document:
     t = _ranked(result)
     intro = Paragraph(
         f"{len(t)} partnerships ranked on recorded crime per 1,000 residents, highest first. "
-        "Change is against the same number of months before; it is called significant when "
+        f"Change is against {period_text(result.previous)}; it is called significant when "
         "an exact test puts the chance of so large a difference between two equal rates "
         "below 5%. Each partnership's group is the authorities most like it in age "
         "structure and deprivation; its place is its rank among them (1 = highest rate).")
@@ -63,7 +64,7 @@ def national_document(result: NationalComparison) -> Document:
     return Document(
         title="Community safety partnerships compared", partnership="England and Wales",
         period_text=_period_text(result), metadata=_metadata(result), layout="paper",
-        sections=(Section("national", "National table", 1, (intro, table), landscape=True),))
+        sections=(Section("national", "National table", 1, (intro, table)),))
 
 
 def comparator_document(result: NationalComparison, lad_code: str) -> Document:

@@ -66,8 +66,15 @@ def register(app: typer.Typer) -> None:
 
 def police(
     force: Annotated[
-        str, typer.Option("--force", help="Force slug as in the archive, e.g. cleveland.")
-    ],
+        str | None,
+        typer.Option("--force", help="Force slug as in the archive, e.g. cleveland.",
+                     show_default=False),
+    ] = None,
+    all_forces: Annotated[
+        bool,
+        typer.Option("--all-forces", help="Every force in the archive (the national estate; "
+                     "load it with `csp national load`)."),
+    ] = False,
     months: Annotated[
         str | None,
         typer.Option(
@@ -108,8 +115,13 @@ def police(
     base_url: BaseUrlOption = None,
     refresh: RefreshOption = False,
 ) -> None:
-    """Download a data.police.uk monthly archive and extract one force's CSV files."""
-    out_dir = out or Path("data") / "police-uk" / police_force_slug(force)
+    """Download a data.police.uk monthly archive and extract one force's CSV files (or every
+    force's, with --all-forces)."""
+    if (force is None) == (not all_forces):
+        raise typer.BadParameter("give either --force FORCE or --all-forces",
+                                 param_hint="--force")
+    out_dir = out or Path("data") / "police-uk" / (
+        police_force_slug(force) if force else "all-forces")
     report = _run(
         lambda progress: fetch_police(
             force=force,

@@ -4,6 +4,7 @@ against the all-forces summary and plain SQL and pandas over the raw files."""
 from __future__ import annotations
 
 import shutil
+import zipfile
 
 import duckdb
 import numpy as np
@@ -173,3 +174,20 @@ def test_the_national_table_and_comparators_are_written(result, tmp_path):
     assert all(p.exists() for p in written)
     page = comparator_document(result, "E06000004")
     assert "Stockton-on-Tees" in page.title
+
+
+def test_the_archive_zip_loads_month_by_month_like_its_folder(national_sample, tmp_path):
+    archive, reference, _ = national_sample
+    bundle = tmp_path / "latest.zip"
+    with zipfile.ZipFile(bundle, "w") as out:
+        for path in sorted(archive.glob("*/*.csv"))[: 2 * len(FORCES)]:
+            out.write(path, f"{path.parent.name}/{path.name}")
+    con = connect(tmp_path / "w.duckdb")
+    load_paths(con, reference[:1])
+    done = load_archive(con, bundle)
+    assert [m.month for m in done] == list(MONTHS[:2])
+    raw = duckdb.sql(f"SELECT count(*) FROM read_csv('{archive}/2025-0[12]/*.csv', "
+                     "all_varchar=true)").fetchone()[0]
+    assert con.sql("SELECT count(*) AS n FROM incident").execute()["n"].iloc[0] == raw
+    assert [m.report is None for m in load_archive(con, bundle)] == [True, True]
+    con.disconnect()

@@ -8,13 +8,17 @@ from pathlib import Path
 import pandas as pd
 
 from cspkit import __version__
-from cspkit.analysis.national import CHARACTERISTICS, NationalComparison
+from cspkit.analysis.national import NationalComparison
 from cspkit.assessment.build import period_text
 from cspkit.assessment.document import Column, Document, Metadata, Paragraph, Section, Table
 from cspkit.render import write_outputs
 
 SOURCE = ("police.uk street-level crime and anti-social behaviour, all forces; ONS Census 2021 "
           "residents, mid-year estimates by age; English Indices of Deprivation 2025")
+
+GROUP_NOTE = ("A most similar group holds the partnerships nearest to this one in the shares of "
+              "residents aged 0 to 15, 16 to 24 and 65 and over and in mean deprivation "
+              "(Index of Multiple Deprivation 2025 score).")
 
 _NATIONAL_COLUMNS = (
     Column("national_rank", "Rank", "integer"),
@@ -92,7 +96,6 @@ def comparator_document(result: NationalComparison, lad_code: str) -> Document:
         f"residents, ranked {int(row['national_rank'])} of {len(result.table)} "
         f"partnerships (1 = highest). {position}")
     chars = result.characteristics.set_index("lad_code")
-    similar = ", ".join(CHARACTERISTICS[c].lower() for c in CHARACTERISTICS)
     type_table = Table(
         id="by_crime_type", caption=f"{name}: rates by crime type against its group",
         columns=(Column("crime_type", "Crime type"), Column("current", "Count", "integer"),
@@ -107,7 +110,7 @@ def comparator_document(result: NationalComparison, lad_code: str) -> Document:
                  Column("crime_rate", "Crimes per 1,000", "decimal1"),
                  Column("asb_rate", "ASB per 1,000", "decimal1")),
         rows=group, source="national.most_similar_groups", data_source=SOURCE,
-        notes=(f"Groups are formed on {similar}.",) if lad_code in chars.index else ())
+        notes=(GROUP_NOTE,) if lad_code in chars.index else ())
     return Document(
         title=f"{name}: how it compares", partnership=name, period_text=_period_text(result),
         metadata=_metadata(result), layout="paper",

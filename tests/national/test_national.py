@@ -15,6 +15,7 @@ from scipy.stats import binomtest
 
 from cspkit.analysis.national import most_similar_groups, national_comparison
 from cspkit.analysis.periods import StrategicPeriod
+from cspkit.errors import CspError
 from cspkit.national.load import load_archive
 from cspkit.national.report import comparator_document, write_national
 from cspkit.synth.national import LOOKUP, SUMMARY, write_national_archive
@@ -191,3 +192,24 @@ def test_the_archive_zip_loads_month_by_month_like_its_folder(national_sample, t
     assert con.sql("SELECT count(*) AS n FROM incident").execute()["n"].iloc[0] == raw
     assert [m.report is None for m in load_archive(con, bundle)] == [True, True]
     con.disconnect()
+
+
+def test_a_configured_partnership_pools_its_authorities(national_sample, result):
+    _, _, con = national_sample
+    pair = {"E06000001": "Tees North", "E06000002": "Tees North"}
+    grouped = national_comparison(con, period=PERIOD, group_size=GROUP_SIZE,
+                                  partnerships=pair)
+    alone = result.table.set_index("lad_code").loc[list(pair)]
+    row = grouped.table.set_index("lad_code").loc["E06000001+E06000002"]
+    assert len(grouped.table) == len(LADS) - 1
+    assert row["lad_name"] == "Tees North"
+    assert row["crime"] == alone["crime"].sum()
+    assert row["asb_previous"] == alone["asb_previous"].sum()
+    assert row["crime_rate"] == pytest.approx(
+        1000 * alone["crime"].sum() / alone["residents"].sum())
+    chars = result.characteristics.set_index("lad_code").loc[list(pair)]
+    mine = grouped.characteristics.set_index("lad_code").loc["E06000001+E06000002"]
+    assert mine["imd_score"] == pytest.approx(
+        (chars["imd_score"] * alone["residents"]).sum() / alone["residents"].sum())
+    with pytest.raises(CspError, match="E99999999"):
+        national_comparison(con, period=PERIOD, partnerships={"E99999999": "Nowhere"})

@@ -10,6 +10,7 @@ See docs/national.md for the method.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -173,6 +174,7 @@ def national_comparison(
     group_size: int = DEFAULT_GROUP_SIZE,
     small_number: int = DEFAULT_SMALL_NUMBER,
     alpha: float = 0.05,
+    partnerships: Mapping[str, str] | None = None,
 ) -> NationalComparison:
     """Rank every local authority on crime and anti-social behaviour, with its group.
 
@@ -188,6 +190,10 @@ def national_comparison(
         Authorities in each most similar group besides the authority itself.
     small_number, alpha
         As in :func:`cspkit.analysis.change.comparison_table`.
+    partnerships
+        Local authority code → partnership name, for partnerships covering several
+        authorities; authorities not named stand alone. A grouped partnership's code is
+        its authorities' codes joined by ``+``.
 
     Returns
     -------
@@ -202,7 +208,9 @@ def national_comparison(
     Notes
     -----
     Rate :math:`1000\\, y / n` with Census 2021 residents :math:`n`; an authority's counts
-    are every row placed in it, whichever force recorded it. Change and its exact
+    are every row placed in it, whichever force recorded it. A grouped partnership sums its
+    authorities' counts and residents; its characteristics are its authorities' weighted by
+    Census 2021 residents. Change and its exact
     conditional Poisson test: :func:`cspkit.analysis.change.exact_poisson_test`.
     """
     previous = compare if isinstance(compare, StrategicPeriod) else period.previous(compare)
@@ -215,12 +223,43 @@ def national_comparison(
     counts = _counts(con, period, previous)
     lads = lad_residents(con)
     lads = lads[lads["residents"] > 0].sort_values("lad_code", ignore_index=True)
-    by_type = _by_type(counts, lads, small_number, alpha)
     chars = lad_characteristics(con)
     chars = chars[chars["lad_code"].isin(lads["lad_code"])].reset_index(drop=True)
+    if partnerships:
+        counts, lads, chars = _grouped(partnerships, counts, lads, chars)
+    by_type = _by_type(counts, lads, small_number, alpha)
     groups = most_similar_groups(chars, group_size)
     table = _national_table(by_type, lads, groups)
     return NationalComparison(table, by_type, chars, groups, period, previous)
+
+
+def _grouped(partnerships: Mapping[str, str], counts: pd.DataFrame, lads: pd.DataFrame,
+             chars: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Counts, residents and characteristics of partnerships grouping several authorities."""
+    unknown = sorted(set(partnerships) - set(lads["lad_code"]))
+    if unknown:
+        raise CspError(f"partnership grouping names unknown local authority code(s): "
+                       f"{', '.join(unknown)}",
+                       hint="Use LAD codes of the loaded lookup (e.g. E06000004)")
+    members: dict[str, list[str]] = {}
+    for code, name in partnerships.items():
+        members.setdefault(name, []).append(code)
+    code_of = {c: "+".join(sorted(m)) for m in members.values() for c in m}
+    name_of = {"+".join(sorted(m)): name for name, m in members.items()}
+    key = lads["lad_code"].map(lambda c: code_of.get(c, c))
+    grouped = lads.assign(lad_code=key).groupby("lad_code", as_index=False).agg(
+        lad_name=("lad_name", "first"), residents=("residents", "sum"))
+    grouped["lad_name"] = grouped["lad_code"].map(name_of).fillna(grouped["lad_name"])
+    counts = counts.assign(lad_code=counts["lad_code"].map(lambda c: code_of.get(c, c)))
+    counts = counts.groupby(["lad_code", "source", "category", "current"], as_index=False)[
+        "n"].sum()
+    weight = chars["lad_code"].map(lads.set_index("lad_code")["residents"])
+    values = chars[list(CHARACTERISTICS)].mul(weight, axis=0)
+    keys = chars["lad_code"].map(lambda c: code_of.get(c, c))
+    summed = values.groupby(keys).sum(min_count=1)
+    people = chars[list(CHARACTERISTICS)].notna().mul(weight, axis=0).groupby(keys).sum()
+    mean = (summed / people.where(people > 0)).rename_axis("lad_code").reset_index()
+    return counts, grouped.sort_values("lad_code", ignore_index=True), mean
 
 
 def _by_type(counts: pd.DataFrame, lads: pd.DataFrame, small_number: int,

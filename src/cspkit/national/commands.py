@@ -99,6 +99,9 @@ def rank(
                        ] = "html,xlsx,csv",
     comparators: Annotated[bool, typer.Option(
         help="Write a one-page comparator for each partnership.")] = True,
+    partnerships: Annotated[Path | None, typer.Option(
+        help="CSV with columns lad_code, partnership: authorities forming one partnership "
+        "(authorities not listed stand alone).", show_default=False)] = None,
     warehouse: Warehouse = Path(DEFAULT_WAREHOUSE),
 ) -> None:
     """Rank every partnership on crime and ASB per 1,000 residents, with change, its most
@@ -113,9 +116,11 @@ def rank(
         raise fail(CspError(f"--compare is {compare!r}", hint="Use previous or year_earlier"))
     started = time.perf_counter()
     try:
+        grouping = read_partnerships(partnerships) if partnerships else None
         con = connect(warehouse, create=False)
         result = national_comparison(con, period=StrategicPeriod.ending(period_end, months),
-                                     compare=compare, group_size=group_size)
+                                     compare=compare, group_size=group_size,
+                                     partnerships=grouping)
         computed = time.perf_counter() - started
         written = write_national(result, out, formats=tuple(f for f in formats.split(",") if f),
                                  comparators=comparators)
@@ -123,6 +128,26 @@ def rank(
         raise fail(exc) from None
     typer.echo(f"Ranked {len(result.table)} partnerships in {computed:.1f} s; wrote "
                f"{len(written)} outputs to {out} in {time.perf_counter() - started:.1f} s.")
+
+
+def read_partnerships(path: Path) -> dict[str, str]:
+    """LAD code → partnership name from a CSV with ``lad_code`` and ``partnership`` columns."""
+    import csv
+
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as exc:
+        raise CspError(f"cannot read the partnership grouping: {exc.strerror}",
+                       path=str(path)) from None
+    if not rows or not {"lad_code", "partnership"} <= set(rows[0]):
+        raise CspError("the partnership grouping needs columns lad_code and partnership",
+                       path=str(path), hint="One row per authority: lad_code,partnership")
+    for line, row in enumerate(rows, start=2):
+        if not (row["lad_code"] or "").strip() or not (row["partnership"] or "").strip():
+            raise CspError("lad_code and partnership must both be given", path=str(path),
+                           line=line)
+    return {row["lad_code"].strip(): row["partnership"].strip() for row in rows}
 
 
 def register(app: typer.Typer) -> None:

@@ -124,7 +124,7 @@ def _spark(queue, warehouse: str) -> None:
     for name, table in TABLES.items():
         where = filters.get(name)
         rows = duck.sql(f"SELECT * FROM {name}" + (f" WHERE {where}" if where else "")
-                        ).to_pyarrow()
+                        ).to_pyarrow().combine_chunks()
         small.insert(name, rows)
         spark.create_view(name, ibis.memtable(rows, schema=table.schema), overwrite=True)
     period = StrategicPeriod("2025-01", "2025-12")

@@ -168,6 +168,32 @@ def test_tiny_archive_extracts_one_force_with_the_archive_paths(site, tmp_path):
     assert "Open Government Licence v3.0" in report.attribution[0]
 
 
+def test_all_forces_extracts_every_force_in_the_archive_layout(site, tmp_path):
+    members = tiny_archive()
+    site.routes[ARCHIVE_PATH.format("2024-03")] = Route(zip_bytes(members))
+    out = tmp_path / "out"
+
+    report = fetch_police(force=None, months="2024-03", archive="2024-03", out_dir=out,
+                          kinds=("street", "stop-and-search"), cache_dir=tmp_path / "cache",
+                          base_url=site.base)
+
+    relative = sorted(str(path.relative_to(out)) for path in out.rglob("*") if path.is_file())
+    assert relative == [
+        "2024-03/2024-03-alpha-stop-and-search.csv",
+        "2024-03/2024-03-alpha-street.csv",
+        "2024-03/2024-03-beta-and-gamma-street.csv",
+    ]
+    for name in relative:
+        assert (out / name).read_bytes() == members[name]
+    assert report.missing == ()
+
+
+def test_the_command_wants_a_force_or_all_forces(tmp_path):
+    result = CliRunner().invoke(app, ["fetch", "police", "--out", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "--all-forces" in result.output
+
+
 def test_tiny_archive_without_months_takes_every_month_of_the_chosen_kinds(site, tmp_path):
     site.routes[ARCHIVE_PATH.format("latest")] = Route(zip_bytes(tiny_archive()))
 

@@ -154,7 +154,12 @@ def peer_comparison(con: BaseBackend, scope: Scope) -> PeerComparison:
     if len(scope.codes) > 1 or set(scope.lsoas["lad_code"]) != {area}:
         raise CspError("peer comparison needs a partnership of a single local authority")
     months = list(period.months)
-    lads = _lad_residents(con)
+    lads = lad_residents(con)
+    if area not in set(lads["lad_code"]):
+        raise CspError(
+            f"{area!r} is not a local authority in the loaded area lookup",
+            hint="Give the partnership's local authority code (e.g. E06000004)",
+        )
     inc = _incident_counts(con, months)
     acc = _published_counts(con, months)
     both = pd.concat([inc[["lad_code", "police_force", "count"]],
@@ -261,7 +266,9 @@ def _pooled_rate(rows: pd.DataFrame) -> float:
     return float(1000.0 * rows["count"].sum() / people) if people else float("nan")
 
 
-def _lad_residents(con: BaseBackend) -> pd.DataFrame:
+def lad_residents(con: BaseBackend) -> pd.DataFrame:
+    """Census 2021 residents of every local authority in the loaded lookup: ``lad_code``,
+    ``lad_name``, ``lsoas`` (LSOAs in the lookup) and ``residents`` (0 when none loaded)."""
     area = con.table("area")
     pop = con.table("population")
     census = pop.filter(

@@ -16,6 +16,7 @@ from cspkit.cli import (
     demo,
     fetch,
     init,
+    national,
     partner,
     priorities,
     privacy,
@@ -52,5 +53,5 @@ def main(
 
 
 for module in (warehouse, demo, synth, init, assess, scan, profile, priorities, survey, fetch,
-               serve, privacy, partner, tracker):
+               serve, privacy, partner, tracker, national):
     module.register(app)

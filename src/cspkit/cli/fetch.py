@@ -50,8 +50,12 @@ def register(app: typer.Typer) -> None:
 
 
 def police(
-    force: Annotated[str, typer.Option(
-        "--force", help="Force slug as in the archive, e.g. cleveland.")],
+    force: Annotated[str | None, typer.Option(
+        "--force", help="Force slug as in the archive, e.g. cleveland.",
+        show_default=False)] = None,
+    all_forces: Annotated[bool, typer.Option(
+        "--all-forces", help="Every force in the archive (the national estate; load it with "
+        "`csp national load`).")] = False,
     months: Annotated[str | None, typer.Option(
         "--months", help="YYYY-MM or YYYY-MM:YYYY-MM (default: every month in the archive).",
         show_default=False)] = None,
@@ -70,8 +74,13 @@ def police(
     base_url: BaseUrlOption = None,
     refresh: RefreshOption = False,
 ) -> None:
-    """Download a data.police.uk monthly archive and extract one force's CSV files."""
-    out_dir = out or Path("data") / "police-uk" / police_force_slug(force)
+    """Download a data.police.uk monthly archive and extract one force's CSV files (or every
+    force's, with --all-forces)."""
+    if (force is None) == (not all_forces):
+        raise typer.BadParameter("give either --force FORCE or --all-forces",
+                                 param_hint="--force")
+    out_dir = out or Path("data") / "police-uk" / (
+        police_force_slug(force) if force else "all-forces")
     report = _run(lambda progress: fetch_police(
         force=force, months=months, archive=archive, out_dir=out_dir,
         kinds=tuple(kind or POLICE_KINDS), cache_dir=cache_dir, base_url=base_url, url=url,

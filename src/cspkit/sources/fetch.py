@@ -215,7 +215,7 @@ def download(
 
 def fetch_police(
     *,
-    force: str,
+    force: str | None,
     months: str | None = None,
     archive: str = "latest",
     out_dir: Path,
@@ -230,8 +230,9 @@ def fetch_police(
 
     Parameters
     ----------
-    force : str
-        The force's file slug as used in the archive, e.g. ``cleveland``.
+    force : str or None
+        The force's file slug as used in the archive, e.g. ``cleveland``; None for every
+        force in the archive (the national estate: ``csp fetch police --all-forces``).
     months : str, optional
         ``YYYY-MM`` or ``YYYY-MM:YYYY-MM``; default every month in the archive.
     archive : str
@@ -290,13 +291,15 @@ def fetch_police(
     missing: list[str] = []
     with _open_zip(fetched.path, source) as bundle:
         index = _police_index(bundle, source)
-        slug = _police_force(force, {key[1] for key in index}, source)
+        held = {key[1] for key in index}
+        slugs = sorted(held) if force is None else [_police_force(force, held, source)]
         for month in _police_months(wanted, sorted({key[0] for key in index}), source):
-            for kind in kinds:
+            for slug, kind in ((s, k) for s in slugs for k in kinds):
                 relative = f"{month}/{month}-{slug}-{kind}.csv"
                 member = index.get((month, slug, kind))
                 if member is None:
-                    missing.append(relative)
+                    if force is not None:
+                        missing.append(relative)
                     continue
                 written.append(_extract(bundle, member, out_dir / relative, source))
     return FetchReport(

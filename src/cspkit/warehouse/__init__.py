@@ -88,6 +88,19 @@ def transaction(con: BaseBackend) -> Iterator[BaseBackend]:
         con.raw_sql("COMMIT")
 
 
+def release_memtable(con: BaseBackend, table: ibis.Table) -> None:
+    """Free the rows of an in-memory table once a statement has used them.
+
+    Ibis registers an in-memory table with DuckDB on first use and drops it only when Python
+    exits, so every inserted batch would stay in memory for the whole process: a long load
+    would grow without bound. DuckDB's ``unregister`` releases it; other backends are left
+    alone.
+    """
+    raw = getattr(con, "con", None)
+    if con.name == "duckdb" and hasattr(raw, "unregister"):
+        raw.unregister(table.get_name())
+
+
 def next_load_id(con: BaseBackend) -> int:
     """The id the next load_ledger row should take."""
     current = con.table("load_ledger").load_id.max().execute()

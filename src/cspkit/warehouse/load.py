@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import ibis
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -28,7 +29,7 @@ from cspkit.errors import CspError, LoadError, LoadFailed
 from cspkit.sources.base import ParsedFile
 from cspkit.sources.files import RawFile, list_folder, read_header, read_path
 from cspkit.sources.registry import describe_header, recognise
-from cspkit.warehouse import next_load_id, transaction
+from cspkit.warehouse import next_load_id, release_memtable, transaction
 from cspkit.warehouse.placement import (
     PLACED_TABLES,
     CodeMap,
@@ -397,7 +398,9 @@ class _Batch:
             data = pa.concat_tables([d for name, _, d in self.pending if name == table])
             if code_map is not None and table in PLACED_TABLES:
                 data = code_map.place(data)
-            self.con.insert(table, data)
+            rows = ibis.memtable(data)
+            self.con.insert(table, rows)
+            release_memtable(self.con, rows)
         self.pending = []
         if self.ledger_rows:
             frame = pd.DataFrame(self.ledger_rows)

@@ -1,0 +1,183 @@
+"""The national estate at scale: load the synthetic national archive, rank every partnership.
+
+1. Writes the synthetic national archive (every force, 2023-01..2025-12, about 20 million
+   rows; counts from the all-forces summary in ../shared/data or $CSP_SHARED_DATA) unless
+   ``--archive`` names one already written.
+2. Loads the reference data (ONS lookups, Census 2021, mid-2020 ages, IMD 2025) into a new
+   DuckDB warehouse, then the archive month by month (``csp national load``); prints rows,
+   load time and the peak resident memory of the loading process.
+3. Runs ``csp national rank``'s computation (2025 against 2024) and prints its time.
+4. Copies a sample (the North East's authorities) to local Spark and prints whether its
+   national table is identical to DuckDB's, with the Spark time.
+
+Targets: load under 120 s and 4 GB, national under 20 s on DuckDB. Figures are printed,
+never asserted. Each step runs in its own process so its peak memory is its own.
+
+    .venv/bin/python benchmarks/national.py [--archive DIR] [--months 36] [--scale 1.0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+SHARED = Path(os.environ.get("CSP_SHARED_DATA",
+                             Path(__file__).resolve().parents[2] / "shared" / "data"))
+REFERENCE = ("lookups/LSOA21_WD25_LAD25_EW_LU_v2.csv.gz",
+             "lookups/lookup_lsoa11_lsoa21_ltla22.csv.gz",
+             "population/census2021_usual_residents_lsoa21.csv.gz",
+             "population/population20_lsoa11_syoa.csv.gz",
+             "imd/imd2025_england_lsoa21.csv.gz")
+NORTH_EAST = ("E06000001", "E06000002", "E06000003", "E06000004", "E06000005", "E06000047",
+              "E06000057", "E08000021", "E08000022", "E08000023", "E08000024", "E08000037")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _in_child(target, *args) -> dict:
+    """Run ``target(queue, *args)`` in a fresh process and return the dict it puts."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=target, args=(queue, *args))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result
+
+
+def _write(queue, out: str, months: tuple[str, ...], scale: float) -> None:
+    from cspkit.synth.national import write_national_archive
+
+    started = time.perf_counter()
+    archive = write_national_archive(out, shared=SHARED, months=months, scale=scale)
+    queue.put({"rows": archive.rows, "files": archive.files,
+               "seconds": time.perf_counter() - started})
+
+
+def _load(queue, archive: str, warehouse: str) -> None:
+    from cspkit.national.load import load_archive
+    from cspkit.warehouse import connect
+    from cspkit.warehouse.load import load_paths
+
+    con = connect(warehouse)
+    started = time.perf_counter()
+    load_paths(con, [SHARED / p for p in REFERENCE])
+    reference = time.perf_counter() - started
+    started = time.perf_counter()
+    months = load_archive(con, archive)
+    seconds = time.perf_counter() - started
+    rows = int(con.sql("SELECT count(*) AS n FROM incident").execute()["n"].iloc[0])
+    con.disconnect()
+    queue.put({"reference": reference, "seconds": seconds, "rows": rows,
+               "months": len(months), "peak_mb": _peak_mb()})
+
+
+def _national(queue, warehouse: str) -> None:
+    from cspkit.analysis.national import national_comparison
+    from cspkit.analysis.periods import StrategicPeriod
+    from cspkit.warehouse import connect
+
+    con = connect(warehouse, create=False)
+    started = time.perf_counter()
+    result = national_comparison(con, period=StrategicPeriod("2025-01", "2025-12"))
+    seconds = time.perf_counter() - started
+    queue.put({"seconds": seconds, "partnerships": len(result.table),
+               "grouped": int(result.table["group_size"].notna().sum()),
+               "peak_mb": _peak_mb()})
+
+
+def _spark(queue, warehouse: str) -> None:
+    import ibis
+    import pandas as pd
+    from pyspark.sql import SparkSession
+
+    from cspkit.analysis.national import national_comparison
+    from cspkit.analysis.periods import StrategicPeriod
+    from cspkit.warehouse import connect
+    from cspkit.warehouse.schema import TABLES
+
+    duck = connect(warehouse, create=False)
+    codes = ", ".join(f"'{c}'" for c in NORTH_EAST)
+    lsoas = f"SELECT lsoa_code FROM area WHERE lad_code IN ({codes})"
+    lsoa11 = f"SELECT lsoa11_code FROM lsoa_change WHERE lsoa21_code IN ({lsoas})"
+    filters = {
+        "area": f"lad_code IN ({codes})",
+        "lsoa_change": f"lsoa21_code IN ({lsoas})",
+        "incident": f"lad_code IN ({codes})",
+        "deprivation": f"lsoa_code IN ({lsoas})",
+        "population": f"lsoa_code IN ({lsoas}) OR lsoa_code IN ({lsoa11})",
+    }
+    session = (SparkSession.builder.master("local[2]").appName("cspkit-national-benchmark")
+               .config("spark.sql.shuffle.partitions", "2").config("spark.ui.enabled", "false")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.sql.execution.arrow.pyspark.enabled", "true").getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    spark = ibis.pyspark.connect(session)
+    small = connect(os.path.join(tempfile.mkdtemp(), "sample.duckdb"))
+    for name, table in TABLES.items():
+        where = filters.get(name)
+        rows = duck.sql(f"SELECT * FROM {name}" + (f" WHERE {where}" if where else "")
+                        ).to_pyarrow().combine_chunks()
+        small.insert(name, rows)
+        spark.create_view(name, ibis.memtable(rows, schema=table.schema), overwrite=True)
+    period = StrategicPeriod("2025-01", "2025-12")
+    on_duck = national_comparison(small, period=period, group_size=5)
+    started = time.perf_counter()
+    on_spark = national_comparison(spark, period=period, group_size=5)
+    seconds = time.perf_counter() - started
+    try:
+        pd.testing.assert_frame_equal(on_duck.table, on_spark.table)
+        identical = True
+    except AssertionError:
+        identical = False
+    session.stop()
+    queue.put({"seconds": seconds, "partnerships": len(on_spark.table),
+               "identical": identical})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--archive", type=Path, help="an archive already written")
+    parser.add_argument("--months", type=int, default=36, help="months ending 2025-12")
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every count")
+    parser.add_argument("--no-spark", action="store_true", help="skip the Spark sample")
+    args = parser.parse_args()
+    import pandas as pd
+
+    from cspkit.synth.national import month_range
+    first = str(pd.Period("2025-12", freq="M") - (args.months - 1))
+    months = month_range(first, "2025-12")
+    work = Path(tempfile.mkdtemp(prefix="csp-national-"))
+    archive = args.archive
+    if archive is None:
+        archive = work / "archive"
+        wrote = _in_child(_write, str(archive), months, args.scale)
+        print(f"archive: {wrote['rows']:,} rows in {wrote['files']:,} files, "
+              f"{months[0]}..{months[-1]}, written in {wrote['seconds']:.1f} s")
+    warehouse = str(work / "national.duckdb")
+    loaded = _in_child(_load, str(archive), warehouse)
+    print(f"load: {loaded['rows']:,} rows, {loaded['months']} months in "
+          f"{loaded['seconds']:.1f} s (target < 120 s); peak memory "
+          f"{loaded['peak_mb'] / 1024:.2f} GB (target < 4 GB); reference data "
+          f"{loaded['reference']:.1f} s before it")
+    ranked = _in_child(_national, warehouse)
+    print(f"csp national (DuckDB): {ranked['partnerships']} partnerships "
+          f"({ranked['grouped']} with a most similar group) in {ranked['seconds']:.1f} s "
+          f"(target < 20 s); peak memory {ranked['peak_mb'] / 1024:.2f} GB")
+    if not args.no_spark:
+        spark = _in_child(_spark, warehouse)
+        print(f"csp national (local Spark, North East sample): {spark['partnerships']} "
+              f"partnerships in {spark['seconds']:.1f} s; identical to DuckDB: "
+              f"{spark['identical']}")
+    print(f"os.cpu_count() = {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The national estate: every partnership at once (see docs/national.md)."""

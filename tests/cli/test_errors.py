@@ -71,7 +71,7 @@ def test_an_unexpected_error_is_one_line_with_the_traceback_in_a_log(
     text = log.read_text(encoding="utf-8")
     assert text.startswith("csp assess failed at ")
     assert TRACEBACK in text
-    assert "AttributeError" in text and "source" in text
+    assert "IbisTypeError" in text and "source" in text
 
 
 def test_debug_shows_the_traceback_instead_of_writing_a_log(
@@ -81,7 +81,7 @@ def test_debug_shows_the_traceback_instead_of_writing_a_log(
 
     assert result.exit_code == 1
     assert TRACEBACK in result.stderr
-    assert "AttributeError" in result.stderr
+    assert "IbisTypeError" in result.stderr
     assert not logs.exists()
 
 

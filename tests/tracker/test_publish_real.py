@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
-from cspkit.assessment.commands import write_default_config
+from cspkit.assessment.config import write_default_config
 
 from cspkit.assessment.build import build_assessment
 from cspkit.assessment.config import load_config

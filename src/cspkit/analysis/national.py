@@ -20,7 +20,7 @@ from ibis.backends import BaseBackend
 from cspkit.analysis.change import DEFAULT_SMALL_NUMBER, comparison_table
 from cspkit.analysis.peers import lad_residents
 from cspkit.analysis.periods import ComparisonRule, StrategicPeriod
-from cspkit.analysis.scope import ASB, CRIME, require_months
+from cspkit.analysis.scope import ASB, CRIME, resolve_scope
 from cspkit.errors import CspError
 
 DEFAULT_GROUP_SIZE = 15
@@ -218,8 +218,9 @@ def national_comparison(
         raise CspError(f"comparison period {previous.label} has {previous.n_months} months "
                        f"but {period.label} has {period.n_months}",
                        hint="Compare periods of equal length")
-    for p, what in ((period, "period"), (previous, "comparison period")):
-        require_months(con, p.months, what=f"{what} {p.label}")
+    # Every authority of the lookup, resolved once: a month of either period not loaded fails.
+    every_lad = con.table("area").select("lad_code").distinct().to_pandas()["lad_code"]
+    resolve_scope(con, areas=sorted(every_lad), period=period, compare=previous)
     counts = _counts(con, period, previous)
     lads = lad_residents(con)
     lads = lads[lads["residents"] > 0].sort_values("lad_code", ignore_index=True)

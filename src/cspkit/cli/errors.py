@@ -35,7 +35,7 @@ LOG_DIR_VARIABLE = "CSP_LOG_DIR"
 
 _ARGS = "cspkit.args"
 _TABLE = re.compile(r"Table with name (\w+)|no such table: (\w+)")
-_COLUMN = re.compile(r"column \"?(\w+)\"? not found", re.IGNORECASE)
+_COLUMN = re.compile(r"column [\"']?(\w+)[\"']? (?:is )?not found", re.IGNORECASE)
 _MISSING_ATTRIBUTE = re.compile(r"'Table' object has no attribute '(\w+)'")
 
 errors = Console(stderr=True)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from cspkit.errors import CspError
+
 NEXT_CONFIG = "csp-next.toml"
 NEXT_FORMATS = ("html",)
 """Next year's assessment in the demo is written as HTML only: the chapter on the plan is
@@ -37,22 +39,24 @@ class CycleResult:
 def next_config_text(config_text: str, *, tracker_database: str) -> str:
     """The demo's configuration for next year's assessment: the same partnership and
     period (the demo borough has no later data), HTML only, and the tracker database named
-    so the assessment adds its chapter on the plan.
+    so the assessment adds its chapter on the plan. ``config_text`` is ``csp init``'s file,
+    which sets both keys.
 
     Examples
     --------
-    >>> print(next_config_text('name = "X"\\nformats = ["html", "pdf"]\\n',
+    >>> print(next_config_text('formats = ["html", "pdf"]\\ntracker_database = ""\\n',
     ...                        tracker_database="tracker.sqlite3"), end="")
-    name = "X"
     formats = ["html"]
     tracker_database = "tracker.sqlite3"
     """
-    formats = "formats = [" + ", ".join(f'"{f}"' for f in NEXT_FORMATS) + "]"
-    line = f"{formats}\ntracker_database = \"{tracker_database}\""
-    text, found = re.subn(r"^formats = .*$", line, config_text, count=1, flags=re.MULTILINE)
-    if not found:
-        text = f"{line}\n{config_text}"
-    return text
+    values = {"formats": "[" + ", ".join(f'"{f}"' for f in NEXT_FORMATS) + "]",
+              "tracker_database": f'"{tracker_database}"'}
+    for key, value in values.items():
+        config_text, found = re.subn(rf"^{key} = .*$", f"{key} = {value}", config_text,
+                                     count=1, flags=re.MULTILINE)
+        if not found:
+            raise CspError(f"the demo's configuration sets no {key}")
+    return config_text
 
 
 def close_cycle(out: Path, *, area_code: str, today: date) -> CycleResult:

@@ -1,5 +1,5 @@
 """``csp tracker``: the plan tracker's data from the command line (import documents, write
-progress reports, publish an assessment or a scan)."""
+progress reports, publish an assessment, a scan or the priorities, compute measures)."""
 
 from __future__ import annotations
 
@@ -74,14 +74,16 @@ def report_command(
 
 
 def publish_command(
-    folder: Annotated[Path, typer.Argument(help="The folder csp assess or csp scan wrote.")],
+    folder: Annotated[Path, typer.Argument(
+        help="The folder csp assess, csp scan or csp priorities wrote.")],
     username: Annotated[str, typer.Option(
         "--as", help="User name of the administrator publishing.")],
     plan_id: Annotated[int | None, typer.Option(
         "--plan", help="Plan id to publish into. Default: the latest plan.")] = None,
 ) -> None:
     """Publish an assessment's recommendations (with their findings) and data gaps into the
-    plan's registers, or a scan's flagged issues into its emerging-issues watch list.
+    plan's registers, a scan's flagged issues into its emerging-issues watch list, or the
+    priorities' proposed themes into the recommendations register as proposals to agree.
 
     Publishing the same folder again changes nothing; next year's assessment updates the
     entries still open, carries open ones forward from the previous plan and proposes for

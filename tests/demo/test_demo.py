@@ -90,7 +90,11 @@ def test_csp_demo_closes_the_cycle(demo):
             "SELECT id, title, warehouse FROM tracker_plan ORDER BY period_start DESC"
         ).fetchone()
         published = dict(db.execute("SELECT key, text FROM tracker_recommendation "
-                                    "WHERE plan_id = ? AND key != ''", (plan_id,)))
+                                    "WHERE plan_id = ? AND key != '' AND key NOT LIKE "
+                                    "'priority:%'", (plan_id,)))
+        proposed = {key: agreed for key, agreed in db.execute(
+            "SELECT key, agreed FROM tracker_recommendation WHERE plan_id = ? AND key LIKE "
+            "'priority:%'", (plan_id,))}
         issues = db.execute("SELECT count(*) FROM tracker_emergingissue WHERE plan_id = ?",
                             (plan_id,)).fetchone()[0]
         measured = {ref for (ref,) in db.execute(
@@ -99,6 +103,9 @@ def test_csp_demo_closes_the_cycle(demo):
             (plan_id,))}
     # Every keyed recommendation of the assessment is in the plan's register, as written.
     assert wanted and published == wanted
+    # The priorities' proposed themes are proposals in the same register, not yet agreed.
+    themes = json.loads((out / "priorities" / "priorities_plan.json").read_text("utf-8"))
+    assert proposed == {f"priority:{t['key']}": 0 for t in themes["themes"]} != {}
     assert flagged > 0 and issues == flagged
     assert {"D1", "D2"} <= measured
     assert Path(warehouse) == (out / "kestrel-vale.duckdb").resolve()

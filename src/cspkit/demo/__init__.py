@@ -13,9 +13,10 @@ The entry is :func:`run_demo` (``csp demo``):
 6. seed the plan tracker with a plan, both registers and a user per role
    (:func:`cspkit.demo.tracker.seed_demo`, with the invented people of
    :mod:`cspkit.demo.content`);
-7. close the cycle (:func:`cspkit.demo.cycle.close_cycle`): publish the assessment and the
-   scan into the plan, refresh its measures and data-quality measures, write the progress
-   report with those figures, and build next year's assessment reporting on the plan.
+7. close the cycle (:func:`cspkit.demo.cycle.close_cycle`): publish the assessment, the
+   scan and the proposed priorities into the plan, refresh its measures and data-quality
+   measures, write the progress report with those figures, and build next year's
+   assessment reporting on the plan.
 """
 
 from __future__ import annotations
@@ -90,8 +91,8 @@ class DemoResult:
     @staticmethod
     def _cycle_lines(cycle: CycleResult) -> list[str]:
         lines = ["  published into the plan:", *[f"    {line}" for line in cycle.published],
-                 f"  computed: {cycle.measures} measure(s) on actions and themes, "
-                 f"{len(cycle.quality)} data-quality measure(s) ({', '.join(cycle.quality)})",
+                 f"  computed: {cycle.measures} measure(s) on actions and themes; "
+                 "data quality:", *[f"    {line}" for line in cycle.quality],
                  "  progress report with these figures:",
                  *[f"    {p}" for p in cycle.report_files]]
         if cycle.next_files:

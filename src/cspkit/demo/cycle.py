@@ -1,6 +1,6 @@
-"""The demo's yearly cycle closed: the assessment and the scan published into the plan, every
-computed figure of the plan refreshed, the progress report written with them, and next
-year's assessment reporting on the plan.
+"""The demo's yearly cycle closed: the assessment, the scan and the priorities published into
+the plan, every computed figure of the plan refreshed, the progress report written with them,
+and next year's assessment reporting on the plan.
 
 Django must already be set up on the demo's tracker database
 (:func:`cspkit.demo.tracker.seed_demo` does it).
@@ -60,28 +60,30 @@ def next_config_text(config_text: str, *, tracker_database: str) -> str:
 
 
 def close_cycle(out: Path, *, area_code: str, today: date) -> CycleResult:
-    """Publish ``<out>/assessment`` and ``<out>/bulletin`` into the demo's current plan as
-    its administrator, refresh the plan's measures and data-quality measures from the
-    warehouse, write ``<out>/tracker/progress-report.{docx,pdf,html}`` as at ``today`` and
-    build next year's assessment (``<out>/csp-next.toml`` → ``<out>/assessment-next/``)."""
+    """Publish ``<out>/assessment``, ``<out>/bulletin`` and ``<out>/priorities`` into the
+    demo's current plan as its administrator, refresh the plan's measures and data-quality
+    measures from the warehouse, write ``<out>/tracker/progress-report.{docx,pdf,html}`` as
+    at ``today`` and build next year's assessment (``<out>/csp-next.toml`` →
+    ``<out>/assessment-next/``)."""
     from django.utils import timezone
 
     from cspkit.assessment.run import assess
-    from cspkit.cli.assess import plan_review_for
-    from cspkit.tracker.cycle import compute_plan_measures
+    from cspkit.tracker.cycle import (
+        compute_plan_measures,
+        compute_plan_quality,
+        plan_review_for,
+    )
     from cspkit.tracker.reports.document import REPORT_FORMATS, write_progress_report
     from cspkit.tracker.selectors.plan import plan_or_latest
     from cspkit.tracker.services.publishing import publish_folder
-    from cspkit.tracker.services.quality import data_requirement_quality_refresh
 
     result = CycleResult()
-    for folder in (out / "assessment", out / "bulletin"):
+    for folder in (out / "assessment", out / "bulletin", out / "priorities"):
         result.published += publish_folder(folder=folder, username=ADMINISTRATOR, plan_id=None,
                                            now=timezone.now())
     plan = plan_or_latest(pk=None)
     result.measures = len(compute_plan_measures(warehouse=None, plan_id=plan.pk))
-    refresh = data_requirement_quality_refresh(plan=plan, areas=[area_code])
-    result.quality = list(refresh.measured)
+    result.quality = compute_plan_quality(warehouse=None, plan_id=plan.pk, areas=[area_code])
 
     reports = out / "tracker"
     reports.mkdir(parents=True, exist_ok=True)
@@ -94,7 +96,7 @@ def close_cycle(out: Path, *, area_code: str, today: date) -> CycleResult:
     config = out / NEXT_CONFIG
     config.write_text(next_config_text((out / "csp.toml").read_text(encoding="utf-8"),
                                        tracker_database="tracker.sqlite3"), encoding="utf-8")
-    review = plan_review_for(config)
+    review = plan_review_for(config, today=today)
     result.plan_reviewed = review.plan_title if review is not None else ""
     run = assess(config, warehouse=plan.warehouse, out_dir=out / "assessment-next",
                  plan_review=review)

@@ -9,10 +9,9 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
-from cspkit.assessment.config import write_default_config
 
 from cspkit.assessment.build import build_assessment
-from cspkit.assessment.config import load_config
+from cspkit.assessment.config import load_config, write_default_config
 from cspkit.render import write_csv_bundle
 from cspkit.tracker.models import DataRequirement, Recommendation
 from cspkit.tracker.services.people import agency_create, partnership_create, person_create

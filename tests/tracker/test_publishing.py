@@ -305,3 +305,89 @@ def test_the_command_reports_bad_input_on_one_line(world: World, tmp_path: Path)
                                       "--as", "member"])
     assert result.exit_code == 1 and "'member' is not an administrator" in result.output
     assert not PublishedAssessment.objects.exists()
+
+
+def priorities_folder(folder: Path, *, score: float = 31.21,
+                      partnership: str = "Testshire CSP") -> Path:
+    """A folder holding ``priorities_plan.json`` in the form docs/priorities.md gives."""
+    folder.mkdir(parents=True, exist_ok=True)
+    themes = [
+        {"key": "theme:anti_social_behaviour", "name": "Anti-social behaviour",
+         "kind": "theme", "categories": ["Anti-social behaviour"], "rank": 1, "score": score,
+         "share_in_top": 1.0, "evidence": ["4,860 incidents in the strategic period",
+                                           "9 persistent hot spots"]},
+        {"key": "crime:Shoplifting", "name": "Shoplifting", "kind": "crime type",
+         "categories": ["Shoplifting"], "rank": 2, "score": 20.5, "share_in_top": 0.85,
+         "evidence": ["2,252 crimes in the strategic period"]},
+    ]
+    (folder / "priorities_plan.json").write_text(json.dumps({
+        "partnership": partnership, "period": "2025-01:2025-12", "scheme": "default",
+        "top": 5, "robust_share": 0.8, "themes": themes, "weight_dependent": []}), "utf-8")
+    return folder
+
+
+def test_the_priorities_become_proposed_recommendations_with_their_evidence(
+        world: World, tmp_path: Path) -> None:
+    themes_before = list(world.plan.themes.values_list("number", "title"))
+    report = publish(folder=read_folder(priorities_folder(tmp_path / "prio")),
+                     plan=world.plan, published_by=world.admin, now=NOW)
+    assert (report.created, report.updated) == (2, 0)
+    asb = Entry.objects.get(plan=world.plan, key="priority:theme:anti_social_behaviour")
+    assert asb.text == "Adopt as a priority of the plan: Anti-social behaviour."
+    assert asb.reference == "R3"  # R1 and R2 were there already
+    assert asb.agreed is False and asb.section == "Setting priorities"
+    assert asb.theme == world.theme  # the plan's theme of that name
+    assert asb.source == "Setting priorities 2025-01:2025-12"
+    assert asb.findings == [
+        {"kind": "priority", "sentence": "Ranked 1 in the priority matrix (theme), score "
+         "31.21 of 125; in the top 5 in 100% of the sensitivity draws.",
+         "figures": {"rank": 1, "score": 31.21, "share_in_top": 1.0},
+         "table": "priority_matrix"},
+        {"kind": "evidence", "sentence": "4,860 incidents in the strategic period"},
+        {"kind": "evidence", "sentence": "9 persistent hot spots"},
+    ]
+    shoplifting = Entry.objects.get(key="priority:crime:Shoplifting")
+    assert shoplifting.theme is None and "85% of the sensitivity" in (
+        shoplifting.findings[0]["sentence"])
+    # Publishing never changes the plan's themes, and the proposals show in the register.
+    assert list(world.plan.themes.values_list("number", "title")) == themes_before
+    assert PublishedAssessment.objects.count() == 0
+
+
+def test_publishing_the_priorities_again_changes_nothing_and_a_new_run_updates(
+        world: World, tmp_path: Path) -> None:
+    publish(folder=read_folder(priorities_folder(tmp_path / "a")), plan=world.plan,
+            published_by=world.admin, now=NOW)
+    before = snapshot(world)
+    report = publish(folder=read_folder(tmp_path / "a"), plan=world.plan,
+                     published_by=world.admin, now=NOW)
+    assert snapshot(world) == before
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
+    report = publish(folder=read_folder(priorities_folder(tmp_path / "b", score=40.0)),
+                     plan=world.plan, published_by=world.admin, now=NOW)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    asb = Entry.objects.get(key="priority:theme:anti_social_behaviour")
+    assert asb.version == 2 and "score 40.0 of 125" in asb.findings[0]["sentence"]
+    assert Entry.objects.filter(key__startswith="priority:").count() == 2
+
+
+@pytest.mark.parametrize("case", ["other-partnership", "no-themes", "theme-without-name"])
+def test_a_bad_priorities_file_is_one_line_and_writes_nothing(world: World, tmp_path: Path,
+                                                              case: str) -> None:
+    path = priorities_folder(tmp_path / "p", partnership=(
+        "Elsewhere CSP" if case == "other-partnership" else "Testshire CSP"))
+    plan_file = path / "priorities_plan.json"
+    data = json.loads(plan_file.read_text("utf-8"))
+    if case == "no-themes":
+        del data["themes"]
+    elif case == "theme-without-name":
+        del data["themes"][1]["name"]
+    plan_file.write_text(json.dumps(data), "utf-8")
+    expected = {"other-partnership": "is for Elsewhere CSP", "no-themes": "has no 'themes'",
+                "theme-without-name": "theme 2 has no 'name'"}[case]
+    before = snapshot(world)
+    with pytest.raises(CspError) as error:
+        publish(folder=read_folder(path), plan=world.plan, published_by=world.admin, now=NOW)
+    assert expected in str(error.value) and "\n" not in str(error.value)
+    assert str(plan_file) in str(error.value)
+    assert snapshot(world) == before

@@ -183,3 +183,29 @@ def test_csp_tracker_quality_refreshes_and_prints_each_measure(
     assert QualityReading.objects.count() == 4
     missing = CliRunner().invoke(app, ["tracker", "quality", "--plan", "999999"])
     assert missing.exit_code == 1 and "no plan 999999 in the tracker" in missing.output
+
+
+def test_csp_tracker_measures_refreshes_the_data_quality_measures_too(
+    world: World, warehouse: str
+) -> None:
+    """One command refreshes every computed figure of the plan: with no measure on an
+    action or theme, it still computes the data requirements' completeness, from the
+    plan's own warehouse."""
+    import json
+
+    from cspkit.cli import app
+
+    link(world)
+    world.plan.warehouse = warehouse
+    world.plan.save()
+    result = CliRunner().invoke(app, ["tracker", "measures", "--plan", str(world.plan.pk)])
+    assert result.exit_code == 0, result.output
+    assert "The plan has no structured measures." in result.output
+    assert "Plan 2026-27: 2 measure(s) computed" in result.output
+    assert "D1 Ethnicity in council anti-social behaviour case records: 0.0% of records " \
+        "in 2025-02 (target 40%, not met)" in result.output
+    assert QualityReading.objects.count() == 4
+    QualityReading.objects.all().delete()
+    as_json = CliRunner().invoke(app, ["tracker", "measures", "--json"])
+    assert as_json.exit_code == 0 and json.loads(as_json.output) == []
+    assert QualityReading.objects.count() == 4

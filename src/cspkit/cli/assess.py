@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from cspkit.assessment.plan_review import PlanReview
 from cspkit.cli.errors import errors
 from cspkit.cli.options import ConfigOption, OutOption, WarehouseOption
 from cspkit.warehouse import DEFAULT_WAREHOUSE
@@ -31,8 +31,9 @@ def assess_command(
     ask.
     """
     from cspkit.assessment.run import assess
+    from cspkit.tracker.cycle import plan_review_for
 
-    review = plan_review_for(config)
+    review = plan_review_for(config, today=date.today())
     with Progress(TextColumn("{task.description:<40}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
                   console=errors, transient=True, disable=not errors.is_terminal) as bar:
@@ -47,20 +48,3 @@ def assess_command(
         Console().print(line, highlight=False, soft_wrap=True)
     if review is not None:
         Console().print(f"  last year's plan: {review.plan_title}", highlight=False)
-
-
-def plan_review_for(config_path: Path) -> PlanReview | None:
-    """Last year's plan from the tracker database the configuration names (its
-    ``tracker_database``, relative to the configuration file), or None when it names none."""
-    from datetime import date
-
-    from cspkit.assessment.config import load_config
-    from cspkit.tracker.cycle import read_plan_review
-
-    config = load_config(config_path)
-    if not config.tracker_database:
-        return None
-    database = config.tracker_database
-    if "://" not in database:
-        database = str(Path(config_path).parent / database)
-    return read_plan_review(database, today=date.today())

@@ -1,5 +1,5 @@
 """``csp tracker``: the plan tracker's data from the command line (import documents, write
-progress reports, publish an assessment or a scan)."""
+progress reports, publish an assessment, a scan or the priorities, compute measures)."""
 
 from __future__ import annotations
 
@@ -74,14 +74,16 @@ def report_command(
 
 
 def publish_command(
-    folder: Annotated[Path, typer.Argument(help="The folder csp assess or csp scan wrote.")],
+    folder: Annotated[Path, typer.Argument(
+        help="The folder csp assess, csp scan or csp priorities wrote.")],
     username: Annotated[str, typer.Option(
         "--as", help="User name of the administrator publishing.")],
     plan_id: Annotated[int | None, typer.Option(
         "--plan", help="Plan id to publish into. Default: the latest plan.")] = None,
 ) -> None:
     """Publish an assessment's recommendations (with their findings) and data gaps into the
-    plan's registers, or a scan's flagged issues into its emerging-issues watch list.
+    plan's registers, a scan's flagged issues into its emerging-issues watch list, or the
+    priorities' proposed themes into the recommendations register as proposals to agree.
 
     Publishing the same folder again changes nothing; next year's assessment updates the
     entries still open, carries open ones forward from the previous plan and proposes for
@@ -98,25 +100,28 @@ def publish_command(
         typer.echo(line)
 
 
+AreaOption = Annotated[list[str] | None, typer.Option(
+    "--area", help="For the data-quality measures: the partnership's local authority (or "
+    "ward, LSOA) code; repeat for several. Default: every record in the warehouse.")]
+
+
 def quality_command(
     plan_id: Annotated[int | None, typer.Option(
         "--plan", help="Plan id. Default: the latest plan.")] = None,
     warehouse: Annotated[str | None, typer.Option(
         "--warehouse", "-w", help="Warehouse DuckDB file or database URL. Default: the plan's "
         "own.")] = None,
-    areas: Annotated[list[str] | None, typer.Option(
-        "--area", help="The partnership's local authority (or ward, LSOA) code; repeat for "
-        "several. Default: every record in the warehouse.")] = None,
+    areas: AreaOption = None,
 ) -> None:
     """Compute the completeness measure of every data requirement linked to one, from the
     warehouse, and store it with today's date: the register and the progress report show
-    the latest month, the last six months and whether the target is met."""
+    the latest month, the last six months and whether the target is met. (csp tracker
+    measures does this too, after the plan's measures.)"""
     _check_warehouse(warehouse)
     django_setup()
-    from cspkit.tracker.services.quality import quality_refresh_lines
+    from cspkit.tracker.cycle import compute_plan_quality
 
-    for line in quality_refresh_lines(plan_id=plan_id, warehouse=warehouse,
-                                      areas=areas or None):
+    for line in compute_plan_quality(plan_id=plan_id, warehouse=warehouse, areas=areas or None):
         typer.echo(line)
 
 
@@ -131,23 +136,33 @@ def measures_command(
         "was published from, else $CSP_WAREHOUSE.")] = None,
     plan_id: Annotated[int | None, typer.Option(
         "--plan", help="Plan id. Default: the latest plan.")] = None,
+    areas: AreaOption = None,
 ) -> None:
-    """Compute every measure of the plan from the warehouse, store the figures for the
-    tracker's pages and reports, and print them: current, baseline, change, p-value and
-    status (on course, not on course, too early to say, or no data with what is missing)."""
+    """Compute every figure of the plan from the warehouse and store it for the tracker's
+    pages and reports: each measure on an action or theme (printed: current, baseline,
+    change, p-value and status: on course, not on course, too early to say, or no data with
+    what is missing), then each data requirement's completeness measure (printed after the
+    table; with --json only the measures are printed)."""
     import json
 
     _check_warehouse(warehouse)
     django_setup()
-    from cspkit.tracker.cycle import compute_plan_measures
+    from cspkit.tracker.cycle import compute_plan_measures, compute_plan_quality
 
     rows = compute_plan_measures(warehouse=warehouse, plan_id=plan_id)
+    quality = compute_plan_quality(warehouse=warehouse, plan_id=plan_id, areas=areas or None)
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
     if not rows:
         typer.echo("The plan has no structured measures.")
-        return
+    else:
+        _echo_measures(rows)
+    for line in quality:
+        typer.echo(line)
+
+
+def _echo_measures(rows: list[dict[str, object]]) -> None:
     typer.echo("  ".join(MEASURE_COLUMNS))
     for row in rows:
         pct = "" if row["pct_change"] is None else f" ({row['pct_change']:+.1f}%)"

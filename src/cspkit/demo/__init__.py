@@ -12,7 +12,11 @@ The entry is :func:`run_demo` (``csp demo``):
    residents' concerns (the priority matrix and the plan's proposed themes);
 6. seed the plan tracker with a plan, both registers and a user per role
    (:func:`cspkit.demo.tracker.seed_demo`, with the invented people of
-   :mod:`cspkit.demo.content`).
+   :mod:`cspkit.demo.content`);
+7. close the cycle (:func:`cspkit.demo.cycle.close_cycle`): publish the assessment, the
+   scan and the proposed priorities into the plan, refresh its measures and data-quality
+   measures, write the progress report with those figures, and build next year's
+   assessment reporting on the plan.
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from cspkit.analysis.periods import StrategicPeriod
 from cspkit.assessment.config import write_default_config
+from cspkit.demo.cycle import CycleResult, close_cycle
 from cspkit.errors import CspError
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
@@ -50,6 +56,7 @@ class DemoResult:
     priorities_files: list[Path] = field(default_factory=list)
     tracker_database: Path | None = None
     tracker_summary: str = ""
+    cycle: CycleResult | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> list[str]:
@@ -75,8 +82,23 @@ class DemoResult:
             lines += [f"  tracker database: {self.tracker_database}",
                       f"  start the tracker: CSP_DATABASE_URL=sqlite:///{self.tracker_database}"
                       " csp serve", *["  " + s for s in self.tracker_summary.splitlines()]]
+        if self.cycle is not None:
+            lines += self._cycle_lines(self.cycle)
         timing = ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items())
         lines.append(f"  time: {timing}")
+        return lines
+
+    @staticmethod
+    def _cycle_lines(cycle: CycleResult) -> list[str]:
+        lines = ["  published into the plan:", *[f"    {line}" for line in cycle.published],
+                 f"  computed: {cycle.measures} measure(s) on actions and themes; "
+                 "data quality:", *[f"    {line}" for line in cycle.quality],
+                 "  progress report with these figures:",
+                 *[f"    {p}" for p in cycle.report_files]]
+        if cycle.next_files:
+            lines += [f"  next year's assessment (HTML only, reporting on {cycle.plan_reviewed};"
+                      " the same months, as the demo borough has no later data):",
+                      *[f"    {p}" for p in cycle.next_files]]
         return lines
 
 
@@ -176,7 +198,8 @@ def run_demo(out: Path, *, seed: int = 2026, echo: Echo = lambda _: None) -> Dem
     if out.exists() and not out.is_dir():
         raise CspError(f"{out} is a file, not a folder", hint="Give --out a folder")
     data = out / "data"
-    warehouse = out / "kestrel-vale.duckdb"
+    # Absolute, as the plan records it when the assessment is published into the tracker.
+    warehouse = (out / "kestrel-vale.duckdb").resolve()
     for stale in (data, warehouse, warehouse.with_suffix(".duckdb.wal")):
         if stale.is_dir():
             shutil.rmtree(stale)
@@ -241,8 +264,13 @@ def run_demo(out: Path, *, seed: int = 2026, echo: Echo = lambda _: None) -> Dem
     result.tracker_database = (out / "tracker.sqlite3").resolve()
     from cspkit.demo.tracker import seed_demo
 
-    seed = seed_demo(database_url=f"sqlite:///{result.tracker_database}",
-                     warehouse=str(warehouse.resolve()))
+    seed = seed_demo(database_url=str(result.tracker_database), warehouse=str(warehouse))
     result.tracker_summary = seed.summary()
     seconds["tracker"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    echo("Closing the cycle: publishing, measuring, reporting and next year's assessment…")
+    result.cycle = close_cycle(out.resolve(), area_code=manifest.borough.code,
+                               today=date.today())
+    seconds["cycle"] = time.perf_counter() - start
     return result

@@ -1,5 +1,6 @@
 """The tracker's side of the yearly cycle, for the command line and the demo: the plan's
-measures computed from the warehouse, and last year's plan read for the next assessment.
+measures and data-quality measures computed from the warehouse, and last year's plan read for
+the next assessment.
 Django models are imported inside the functions, so importing this module needs no set-up."""
 
 from __future__ import annotations
@@ -12,16 +13,31 @@ from cspkit.errors import CspError
 
 if TYPE_CHECKING:
     from cspkit.assessment.plan_review import PlanReview
+    from cspkit.tracker.models import Plan
+
+
+def plan_warehouse(plan: Plan, warehouse: str | None) -> str:
+    """The warehouse the plan's figures are computed from: ``warehouse`` when given, else
+    the plan's own (set when an assessment is published into it), else the
+    ``MEASURES_WAREHOUSE`` setting (``CSP_WAREHOUSE``); a :class:`CspError` when none."""
+    from django.conf import settings
+
+    source = warehouse or plan.warehouse or settings.MEASURES_WAREHOUSE
+    if not source:
+        raise CspError(
+            f"{plan.title} names no warehouse to compute its measures from",
+            hint="Publish the assessment into the plan (csp tracker publish), or give "
+            "--warehouse or CSP_WAREHOUSE")
+    return str(source)
 
 
 def compute_plan_measures(*, warehouse: str | None, plan_id: int | None
                           ) -> list[dict[str, object]]:
     """Compute and store the measures of plan ``plan_id`` (default: the latest) from
-    ``warehouse`` (default: the plan's own, else the ``MEASURES_WAREHOUSE`` setting);
-    return each measure's figures as JSON values, with the action or theme it belongs to.
-    Django must be set up (:func:`cspkit.site.bootstrap.django_setup`).
+    ``warehouse`` (:func:`plan_warehouse`); return each measure's figures as JSON values,
+    with the action or theme it belongs to. Django must be set up
+    (:func:`cspkit.site.bootstrap.django_setup`).
     """
-    from django.conf import settings
     from django.utils import timezone
 
     from cspkit.tracker.selectors.plan import plan_or_latest
@@ -29,12 +45,7 @@ def compute_plan_measures(*, warehouse: str | None, plan_id: int | None
     from cspkit.warehouse import connect
 
     plan = plan_or_latest(pk=plan_id)
-    source = warehouse or plan.warehouse or settings.MEASURES_WAREHOUSE
-    if not source:
-        raise CspError(
-            f"{plan.title} names no warehouse to compute its measures from",
-            hint="Publish the assessment into the plan (csp tracker publish), or give "
-            "--warehouse or CSP_WAREHOUSE")
+    source = plan_warehouse(plan, warehouse)
     con = connect(source, create=False)
     try:
         computed = measures_compute(plan=plan, con=con, warehouse=str(source),
@@ -44,6 +55,35 @@ def compute_plan_measures(*, warehouse: str | None, plan_id: int | None
     return [
         {"reference": measure.reference, **figures.to_json()} for measure, figures in computed
     ]
+
+
+def compute_plan_quality(*, warehouse: str | None, plan_id: int | None,
+                         areas: list[str] | None = None) -> list[str]:
+    """Compute and store the completeness measure of every data requirement of plan
+    ``plan_id`` (default: the latest) linked to one, from the same warehouse as its measures
+    (:func:`plan_warehouse`), counting the records of ``areas`` (default: every record);
+    return the lines the command line prints."""
+    from cspkit.tracker.selectors.plan import plan_or_latest
+    from cspkit.tracker.services.quality import quality_refresh_lines
+
+    plan = plan_or_latest(pk=plan_id)
+    return quality_refresh_lines(plan_id=plan.pk, warehouse=plan_warehouse(plan, warehouse),
+                                 areas=areas)
+
+
+def plan_review_for(config_path: Path, *, today: date) -> PlanReview | None:
+    """Last year's plan from the tracker database the configuration names (its
+    ``tracker_database``, relative to the configuration file), as :func:`read_plan_review`
+    reads it on ``today``; None when the configuration names none."""
+    from cspkit.assessment.config import load_config
+
+    config = load_config(config_path)
+    if not config.tracker_database:
+        return None
+    database = config.tracker_database
+    if "://" not in database:
+        database = str(Path(config_path).parent / database)
+    return read_plan_review(database, today=today)
 
 
 def read_plan_review(database: str, *, today: date) -> PlanReview:

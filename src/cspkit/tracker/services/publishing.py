@@ -1,10 +1,16 @@
-"""Publishing an assessment's recommendations and data gaps, or a scan's flagged issues, into
-a plan (``csp tracker publish``).
+"""Publishing an assessment's recommendations and data gaps, a scan's flagged issues, or the
+priorities' proposed themes into a plan (``csp tracker publish``).
 
 Each entry has a stable key (a recommendation's ``key``, a data need's ``key``, a flagged
-series' area, category and test within its month), so publishing the same folder again
-changes nothing, and next year's assessment updates the entries still open instead of adding
-new ones. Publishing runs in one transaction: an error writes nothing.
+series' area, category and test within its month, a proposed priority's candidate key), so
+publishing the same folder again changes nothing, and next year's assessment updates the
+entries still open instead of adding new ones. Publishing runs in one transaction: an error
+writes nothing.
+
+The proposed priorities of ``priorities_plan.json`` (``csp priorities``) become proposed
+recommendations ("Adopt as a priority of the plan: …", not yet agreed) with the evidence
+that ranked them as their findings: the manager sees them in the recommendations register
+beside the assessment's and decides; the plan's themes are never changed by publishing.
 """
 
 from __future__ import annotations
@@ -36,6 +42,9 @@ from cspkit.tracker.services.registers import recommendation_carry_forward
 
 MANIFEST = "manifest.json"
 SCAN_CSV = "scan.csv"
+PRIORITIES_FILE = "priorities_plan.json"
+PRIORITY_KEY = "priority:"
+PRIORITY_SECTION = "Setting priorities"
 ASSESSMENT_TITLE = "Partnership Strategic Assessment"
 SCAN_TITLE = "Scanning bulletin"
 _MONTHS = re.compile(r"^(\d{4}-\d{2}):(\d{4}-\d{2})$")
@@ -60,11 +69,11 @@ class Folder:
     Attributes
     ----------
     kind
-        ``assessment`` or ``scan`` (:class:`PublishedAssessment.Kind`).
+        ``assessment`` or ``scan`` (:class:`PublishedAssessment.Kind`), or ``priorities``.
     path
-        The manifest's path, for messages.
+        The manifest's path (for priorities, ``priorities_plan.json``'s), for messages.
     manifest
-        The manifest as parsed JSON.
+        The manifest (or the priorities' plan file) as parsed JSON.
     sha256
         The manifest file's SHA-256.
     issues
@@ -89,13 +98,16 @@ class Folder:
 
 
 def read_folder(path: str | Path) -> Folder:
-    """Read ``<path>/data/manifest.json`` (or ``<path>/manifest.json``) and, for a scan,
+    """Read ``<path>/priorities_plan.json`` when there is one (a ``csp priorities``
+    folder), else ``<path>/data/manifest.json`` (or ``<path>/manifest.json``) and, for a scan,
     ``<path>/scan.csv``; raise a one-line :class:`CspError` naming the file when the folder
-    is not an assessment or a scan."""
+    is not an assessment, a scan or the priorities."""
     folder = Path(path)
     if not folder.is_dir():
         raise CspError("not a folder", path=str(folder),
-                       hint="Give the folder csp assess or csp scan wrote")
+                       hint="Give the folder csp assess, csp scan or csp priorities wrote")
+    if (folder / PRIORITIES_FILE).is_file():
+        return _read_priorities(folder / PRIORITIES_FILE)
     manifest_path = next((p for p in (folder / "data" / MANIFEST, folder / MANIFEST)
                           if p.is_file()), None)
     if manifest_path is None:
@@ -128,6 +140,32 @@ def read_folder(path: str | Path) -> Folder:
         raise CspError("has no 'recommendations'", path=str(manifest_path),
                        hint="Write the assessment again with this version of csp assess")
     return Folder("assessment", manifest_path, manifest, sha)
+
+
+THEME_FIELDS = ("key", "name", "kind", "rank", "score", "share_in_top", "evidence")
+
+
+def _read_priorities(path: Path) -> Folder:
+    raw = path.read_bytes()
+    try:
+        plan_file = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise CspError("is not valid JSON", path=str(path), line=getattr(error, "lineno", None),
+                       hint="Write the priorities again with csp priorities") from error
+    if not isinstance(plan_file, dict):
+        raise CspError("is not a priorities plan file (a JSON object)", path=str(path))
+    for key in ("partnership", "period", "top", "themes"):
+        if key not in plan_file:
+            raise CspError(f"has no '{key}'", path=str(path),
+                           hint="Write the priorities again with this version of csp priorities")
+    if not _MONTHS.match(str(plan_file["period"])):
+        raise CspError(f"period {plan_file['period']!r} is not YYYY-MM:YYYY-MM", path=str(path))
+    for number, theme in enumerate(plan_file["themes"], start=1):
+        missing = [f for f in THEME_FIELDS if not isinstance(theme, dict) or f not in theme]
+        if missing:
+            raise CspError(f"theme {number} has no '{missing[0]}'", path=str(path),
+                           hint="Write the priorities again with this version of csp priorities")
+    return Folder("priorities", path, plan_file, hashlib.sha256(raw).hexdigest())
 
 
 def _flagged(path: Path) -> tuple[dict[str, str], ...]:
@@ -173,14 +211,19 @@ def matches_partnership(folder: Folder, plan: Plan) -> bool:
             or partnership.area_name.strip().casefold() in names)
 
 
-def _checked(folder: Folder, plan: Plan) -> PublishedAssessment | None:
-    """The record of this very folder if already published into the plan; raises when the
-    folder is another partnership's or older than one already published."""
+def _check_partnership(folder: Folder, plan: Plan) -> None:
+    """Raise when the folder is another partnership's."""
     if not matches_partnership(folder, plan):
         areas = ", ".join(folder.manifest.get("area_names", [])) or "no area named"
         raise CspError(f"is for {folder.partnership} ({areas}), not {plan.partnership.name} "
                        f"({plan.partnership.area_name})", path=str(folder.path),
                        hint="Publish it into that partnership's plan")
+
+
+def _checked(folder: Folder, plan: Plan) -> PublishedAssessment | None:
+    """The record of this very folder if already published into the plan; raises when the
+    folder is another partnership's or older than one already published."""
+    _check_partnership(folder, plan)
     same = PublishedAssessment.objects.filter(plan=plan, manifest_sha256=folder.sha256).first()
     if same is not None:
         return same
@@ -198,8 +241,8 @@ def _checked(folder: Folder, plan: Plan) -> PublishedAssessment | None:
 
 @transaction.atomic
 def publish(*, folder: Folder, plan: Plan, published_by: User, now: datetime) -> PublishReport:
-    """Publish an assessment's recommendations and data gaps, or a scan's flagged issues,
-    into ``plan``.
+    """Publish an assessment's recommendations and data gaps, a scan's flagged issues, or
+    the priorities' proposed themes (as proposed recommendations) into ``plan``.
 
     Parameters
     ----------
@@ -219,6 +262,12 @@ def publish(*, folder: Folder, plan: Plan, published_by: User, now: datetime) ->
         is written.
     """
     administrator_required(published_by)
+    if folder.kind == "priorities":
+        _check_partnership(folder, plan)
+        report = PublishReport(title=f"{PRIORITY_SECTION} {folder.manifest['period']}",
+                               plan=plan.title)
+        _publish_priorities(folder, plan, published_by, report)
+        return report
     report = PublishReport(title=str(folder.manifest["title"]), plan=plan.title)
     if _checked(folder, plan) is not None:
         report.notes.append("already published: nothing changed")
@@ -306,6 +355,57 @@ def _publish_recommendations(folder: Folder, plan: Plan, previous: Plan | None,
             report.unchanged += 1
             report.notes.append(f"{entry.reference} is {entry.rag.label.lower()}: not reopened")
         elif _save_changes(entry, values, user):
+            report.updated += 1
+        else:
+            report.unchanged += 1
+
+
+def priority_findings(theme: dict[str, Any], *, top: int) -> list[dict[str, Any]]:
+    """The findings shown with a proposed priority: its place in the priority matrix, then
+    the evidence that put it there.
+
+    Examples
+    --------
+    >>> f = priority_findings({"rank": 2, "score": 31.21, "share_in_top": 1.0, "kind": "theme",
+    ...                        "evidence": ["4,860 incidents"]}, top=5)
+    >>> print(f[0]["sentence"].replace("; ", ";\\n"))
+    Ranked 2 in the priority matrix (theme), score 31.21 of 125;
+    in the top 5 in 100% of the sensitivity draws.
+    >>> f[1]
+    {'kind': 'evidence', 'sentence': '4,860 incidents'}
+    """
+    from cspkit.assessment.priorities import MATRIX_TABLE
+
+    share = float(theme["share_in_top"])
+    ranked = {"kind": "priority",
+              "sentence": f"Ranked {theme['rank']} in the priority matrix ({theme['kind']}), "
+                          f"score {theme['score']} of 125; in the top {top} in {share:.0%} of "
+                          "the sensitivity draws.",
+              "figures": {"rank": theme["rank"], "score": theme["score"],
+                          "share_in_top": share},
+              "table": MATRIX_TABLE}
+    return [ranked, *({"kind": "evidence", "sentence": str(e)} for e in theme["evidence"])]
+
+
+def _publish_priorities(folder: Folder, plan: Plan, user: User, report: PublishReport) -> None:
+    entries = {r.key: r for r in plan.recommendations.filter(key__startswith=PRIORITY_KEY)}
+    references = set(plan.recommendations.values_list("reference", flat=True))
+    for theme in folder.manifest["themes"]:
+        key = f"{PRIORITY_KEY}{theme['key']}"[:200]
+        values = {"text": f"Adopt as a priority of the plan: {theme['name']}.",
+                  "section": PRIORITY_SECTION, "theme": _theme(plan, theme["name"]),
+                  "findings": priority_findings(theme, top=int(folder.manifest["top"])),
+                  "source": report.title[:200]}
+        entry = entries.get(key)
+        if entry is None:
+            entry = Recommendation(plan=plan, key=key, agreed=False,
+                                   reference=_next_reference(references, "R"), **values)
+            entry._history_user = user
+            entry.full_clean()
+            entry.save()
+            entries[key] = entry
+            report.created += 1
+        elif entry.rag.is_open and _save_changes(entry, values, user):
             report.updated += 1
         else:
             report.unchanged += 1
@@ -400,12 +500,11 @@ def _publish_issues(folder: Folder, plan: Plan, record: PublishedAssessment,
             report.unchanged += 1
 
 
-
 def publish_folder(*, folder: str | Path, username: str, plan_id: int | None,
                    now: datetime) -> list[str]:
-    """Publish ``folder`` (what ``csp assess`` or ``csp scan`` wrote) into plan ``plan_id``
-    (the latest plan when None) as ``username``, in one transaction, and return the report's
-    lines (``csp tracker publish``)."""
+    """Publish ``folder`` (what ``csp assess``, ``csp scan`` or ``csp priorities`` wrote)
+    into plan ``plan_id`` (the latest plan when None) as ``username``, in one transaction,
+    and return the report's lines (``csp tracker publish``)."""
     from django.contrib.auth import get_user_model
     from django.core.exceptions import PermissionDenied
 

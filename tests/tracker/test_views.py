@@ -559,3 +559,31 @@ def test_without_a_plan_the_pages_say_so(world: World) -> None:
             response = client.get(reverse(name))
             assert response.status_code == 200
             assert "no plan" in text_of(response).lower()
+
+
+def test_every_page_has_a_plain_title_one_main_heading_and_unique_ids(world: World) -> None:
+    from lxml import html
+
+    client = signed_in("admin")
+    pages = [reverse("tracker:plan", args=[world.plan.pk]),
+             reverse("tracker:theme", args=[world.theme.pk]),
+             reverse("tracker:action", args=[world.police_action.pk]),
+             reverse("tracker:my_actions"),
+             reverse("tracker:recommendations"),
+             reverse("tracker:recommendation", args=[world.police_recommendation.pk]),
+             reverse("tracker:data_requirements"),
+             reverse("tracker:data_requirement", args=[world.police_data_requirement.pk]),
+             reverse("tracker:watch_list"),
+             reverse("tracker:history")]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        tree = html.fromstring(response.content)
+        (title,) = tree.findall(".//title")
+        assert not list(title) and "<" not in title.text_content(), url
+        assert title.text_content().endswith("– Community Safety Plan tracker"), url
+        assert len(tree.findall(".//h1")) == 1, url
+        # (hidden inputs are left out: two forms of one page each carry their version field)
+        ids = [element.get("id") for element in tree.iter()
+               if element.get("id") and element.get("type") != "hidden"]
+        assert len(ids) == len(set(ids)), (url, sorted({i for i in ids if ids.count(i) > 1}))

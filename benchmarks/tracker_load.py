@@ -205,6 +205,7 @@ function setup(thread)
 end
 
 function init(args)
+  math.randomseed(number * 7919)
   me = users[((number - 1) %% #users) + 1]
   wrk.headers["Cookie"] = me.cookie
   version = me.version
@@ -213,8 +214,11 @@ function init(args)
   bad = {}
 end
 
+-- Think time: uniform between half and one and a half times the pause (its mean), so the
+-- users drift apart as people do instead of all asking in the same instant each second.
 function delay()
-  return pause
+  if pause == 0 then return 0 end
+  return math.floor(pause * (0.5 + math.random()))
 end
 
 function request()
@@ -435,7 +439,9 @@ def main() -> None:
     parser.add_argument("--engine", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--seconds", type=float, default=30.0, help="length of each run")
     parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--pause-ms", type=int, default=1000, help="think time between pages")
+    parser.add_argument("--pause-ms", type=int, default=1000,
+                        help="mean think time between pages (each pause uniform between half "
+                        "and one and a half times it)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/postgres")

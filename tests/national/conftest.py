@@ -15,8 +15,6 @@ from cspkit.synth.national import CENSUS, LOOKUP, month_range, write_national_ar
 from cspkit.warehouse import connect
 from cspkit.warehouse.load import load_paths
 
-from ..conftest import shared_data_path
-
 FORCES = ("cleveland", "durham", "northumbria")
 LADS = ("E06000001", "E06000002", "E06000003", "E06000004", "E06000005", "E06000047",
         "E06000057", "E08000021", "E08000022", "E08000023", "E08000024", "E08000037")
@@ -51,11 +49,13 @@ def reference_sample(shared: Path, out: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="session")
-def national_sample(tmp_path_factory):
-    """(archive folder, reference files, DuckDB warehouse with both loaded)."""
-    shared = shared_data_path()
+def national_sample(tmp_path_factory, shared_data):
+    """(archive folder, reference files, DuckDB warehouse with both loaded). Needs the real
+    open data (``shared_data``: skipped with its reason on a fresh clone, a failure in CI);
+    a shared folder without the all-forces summary is a failure, never a skip."""
+    shared = shared_data
     if not (shared / "police-uk/all-forces-summary").exists():
-        pytest.skip(f"all-forces summary not found under {shared}")
+        pytest.fail(f"the all-forces summary is missing from the shared data at {shared}")
     root = tmp_path_factory.mktemp("national")
     archive = root / "archive"
     write_national_archive(archive, shared=shared, months=MONTHS, forces=FORCES, scale=SCALE)

@@ -179,6 +179,22 @@ class SurveySource(BaseModel):
                               "multiple of the mean weight (0: no trimming).")
 
 
+class PrioritySetting(BaseModel):
+    """Setting priorities inside the assessment: the "Setting priorities" chapter, with
+    ``data/priorities.csv`` and ``data/priorities_plan.json`` beside the tables."""
+
+    model_config = _strict()
+
+    scheme: str = Field(
+        default="", description="The partnership's scoring scheme (TOML, relative to this "
+        "file; its capacity entries and severity_file with it); empty: the MoRiLE-style "
+        "default shipped (see docs/priorities.md).")
+    concern: str = Field(
+        default="", description="A public-concern table (survey_concern.csv: category, "
+        "estimate, lower, upper, respondents) for a configuration without [survey]; with "
+        "[survey], residents' concern comes from that survey.")
+
+
 class DraftDecision(BaseModel):
     """The partnership's decision on one draft recommendation the assessment proposed."""
 
@@ -277,6 +293,10 @@ class PartnershipConfig(BaseModel):
     survey: SurveySource | None = Field(
         default=None, description="A residents' survey: its chapter is added (table [survey]; "
         "see docs/survey.md).")
+    priorities: PrioritySetting | None = Field(
+        default=None, description="Set priorities: the \"Setting priorities\" chapter is added "
+        "and data/priorities.csv and data/priorities_plan.json are written (table "
+        "[priorities]; see docs/priorities.md).")
 
     @field_validator("strategic_period")
     @classmethod
@@ -317,6 +337,9 @@ class PartnershipConfig(BaseModel):
         for theme_id in ids:
             if ids.count(theme_id) > 1:
                 raise ValueError(f"theme id {theme_id!r} is used twice")
+        if self.priorities is not None and self.priorities.concern and self.survey is not None:
+            raise ValueError("priorities.concern: with a [survey] table residents' concern "
+                             "comes from the survey; remove one of them")
         keys = [d.key for d in self.draft_recommendations]
         for key in dict.fromkeys(k for k in keys if keys.count(k) > 1):
             raise ValueError(f"draft recommendation {key!r} is decided twice")
@@ -437,6 +460,10 @@ def find_line(text: str, loc: tuple[str | int, ...], value: Any = None) -> int |
         if found:
             return _value_line(lines, found, value)
         first = (parts[0], 0)
+        if len(parts) > 1 and isinstance(parts[1], str):
+            found = key_lines.get((first, parts[1]))
+            if found:
+                return _value_line(lines, found, value)
         if first in header_lines:
             return header_lines[first]
     return None
@@ -501,18 +528,37 @@ def load_config(path: str | Path) -> PartnershipConfig:
             hint="Write one with `csp init --name NAME --areas CODE --period YYYY-MM:YYYY-MM`",
         ) from exc
     config = parse_config(text, path=str(path))
-    if config.analyst_text_file and not (path.parent / config.analyst_text_file).is_file():
-        raise ConfigError(
-            [
-                CspError(
-                    f"analyst_text_file: no file at {path.parent / config.analyst_text_file}",
-                    path=str(path),
-                    line=find_line(text, ("analyst_text_file",)),
-                    hint="Give a Markdown file path relative to the configuration file",
-                )
-            ]
-        )
+    problems = [
+        CspError(f"{'.'.join(key)}: no file at {path.parent / name}", path=str(path),
+                 line=find_line(text, key), hint=hint)
+        for key, name, hint in named_files(config)
+        if not (path.parent / name).is_file()
+    ]
+    if problems:
+        raise ConfigError(problems)
     return config
+
+
+def named_files(config: PartnershipConfig) -> list[tuple[tuple[str, ...], str, str]]:
+    """(key, file name as written, what to do if it is missing) of every file the
+    configuration names, relative to the configuration file."""
+    files = []
+    if config.analyst_text_file:
+        files.append((("analyst_text_file",), config.analyst_text_file,
+                      "Give a Markdown file path relative to the configuration file"))
+    relative = "Give its path relative to the configuration file"
+    if config.survey is not None:
+        for key in ("export", "mapping", "coding", "previous", "previous_mapping"):
+            name = getattr(config.survey, key)
+            if name:
+                files.append((("survey", key), name, f"{relative} (see docs/survey.md)"))
+    if config.priorities is not None:
+        for key in ("scheme", "concern"):
+            name = getattr(config.priorities, key)
+            if name:
+                files.append((("priorities", key), name,
+                              f"{relative} (see docs/priorities.md)"))
+    return files
 
 
 def analyst_summary(config: PartnershipConfig, config_path: str | Path) -> str:
@@ -621,7 +667,8 @@ def reference_rows() -> list[tuple[str, str, str, str]]:
     """(key, type, default, description) for every configuration key, in file order."""
     rows = []
     prefixes = ((PartnershipConfig, ""), (Theme, "themes[]."), (Target, "targets[]."),
-                (SurveySource, "survey."), (DraftDecision, "draft_recommendations[]."))
+                (SurveySource, "survey."), (PrioritySetting, "priorities."),
+                (DraftDecision, "draft_recommendations[]."))
     for model, prefix in prefixes:
         for name, field in model.model_fields.items():
             rows.append(

@@ -1,6 +1,8 @@
 """``write_priorities``: the warehouse, the configuration, the scoring scheme and (when there
 is one) the survey's concern table in; the "Setting priorities" document in every format,
-``priorities.csv`` and ``priorities_plan.json`` out."""
+``priorities.csv`` and ``priorities_plan.json`` out. :func:`consultation`: the same chapter,
+and the survey's, inside the assessment (``[survey]`` and ``[priorities]`` of the
+configuration), from the assessment's evidence."""
 
 from __future__ import annotations
 
@@ -8,15 +10,25 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+from ibis.backends import BaseBackend
+
 from cspkit import __version__
-from cspkit.analysis.priorities import load_scheme, priority_scores, weight_sensitivity
+from cspkit.analysis.priorities import (
+    PriorityScheme,
+    load_scheme,
+    priority_scores,
+    weight_sensitivity,
+)
 from cspkit.assessment.build import input_files, period_text, period_year
 from cspkit.assessment.config import load_config
-from cspkit.assessment.document import Document, Metadata
-from cspkit.assessment.evidence import Progress, gather
+from cspkit.assessment.document import Document, Metadata, Section
+from cspkit.assessment.evidence import Evidence, Progress, gather
 from cspkit.assessment.priorities import PriorityResult, plan_themes, priorities_chapter
 from cspkit.assessment.priority_evidence import (
+    SeverityWeights,
     candidate_measures,
+    concern_table,
     read_survey_concern,
     severity_weights,
 )
@@ -25,6 +37,9 @@ from cspkit.render.excel import write_xlsx
 from cspkit.render.html import write_html
 from cspkit.render.pdf import write_pdf
 from cspkit.render.word import write_docx
+from cspkit.survey.analysis import SurveyAnalysis
+from cspkit.survey.report import survey_chapter
+from cspkit.survey.run import configured_survey
 from cspkit.warehouse import connect
 
 PRIORITIES_CSV = "priorities.csv"
@@ -49,21 +64,38 @@ class PrioritiesRun:
         return lines
 
 
-def build_priorities(con, config, *, survey: Path | None = None, scheme: Path | None = None,
-                     progress: Progress = lambda _: None) -> tuple[Document, PriorityResult]:
-    """Gather the evidence, score the candidates and write the chapter as a Document."""
+def scheme_and_severity(scheme: Path | None) -> tuple[PriorityScheme, SeverityWeights]:
+    """The scoring scheme at ``scheme`` (the default shipped when None) and the severity
+    weights it names (``severity_file``, relative to the scheme; the file shipped when it
+    names none)."""
     plan = load_scheme(scheme)
-    severity_file = (Path(scheme).parent / plan.severity_file
+    severity_file = (scheme.parent / plan.severity_file
                      if scheme is not None and plan.severity_file else None)
-    severity = severity_weights(severity_file)
-    concern = read_survey_concern(survey) if survey is not None else None
-    evidence = gather(con, config, progress=progress)
+    return plan, severity_weights(severity_file)
+
+
+def score_priorities(con: BaseBackend, evidence: Evidence, plan: PriorityScheme,
+                     severity: SeverityWeights, *, concern: pd.DataFrame | None,
+                     progress: Progress = lambda _: None) -> PriorityResult:
+    """Every candidate of the evidence measured, scored by the scheme and put through the
+    weights' sensitivity check; ``concern`` is the survey's public-concern table (None: not
+    measured)."""
     measures = candidate_measures(con, evidence, survey=concern, severity=severity,
                                   progress=progress)
     progress("scoring")
     scores = priority_scores(measures, plan)
-    result = PriorityResult(scores=scores, sensitivity=weight_sensitivity(scores),
-                            severity=severity, survey_used=concern is not None)
+    return PriorityResult(scores=scores, sensitivity=weight_sensitivity(scores),
+                          severity=severity, survey_used=concern is not None)
+
+
+def build_priorities(con, config, *, survey: Path | None = None, scheme: Path | None = None,
+                     progress: Progress = lambda _: None) -> tuple[Document, PriorityResult]:
+    """Gather the evidence, score the candidates and write the chapter as a Document."""
+    plan, severity = scheme_and_severity(scheme)
+    concern = read_survey_concern(survey) if survey is not None else None
+    evidence = gather(con, config, progress=progress)
+    result = score_priorities(con, evidence, plan, severity, concern=concern,
+                              progress=progress)
     document = Document(
         title=f"Setting priorities {period_year(evidence.period)}",
         partnership=config.name, period_text=period_text(evidence.period),
@@ -77,6 +109,81 @@ def build_priorities(con, config, *, survey: Path | None = None, scheme: Path | 
                     "scheme": plan.model_dump(mode="json")},
             software_version=__version__))
     return document, result
+
+
+@dataclass(frozen=True)
+class Consultation:
+    """The assessment's chapters on what residents said and on setting priorities, as its
+    configuration asks (``[survey]``, ``[priorities]``).
+
+    Attributes
+    ----------
+    chapters
+        "What residents told us" (with ``[survey]``), then "Setting priorities" (with
+        ``[priorities]``).
+    survey
+        The analysed survey, or None.
+    priorities
+        The scored candidates, or None.
+    """
+
+    chapters: tuple[Section, ...] = ()
+    survey: SurveyAnalysis | None = None
+    priorities: PriorityResult | None = None
+
+
+def consultation(con: BaseBackend, evidence: Evidence, base: Path, *,
+                 progress: Progress = lambda _: None) -> Consultation:
+    """The survey and the priorities the evidence's configuration names, from the same
+    evidence (its scope is not resolved again); paths are relative to ``base``, the
+    configuration's folder. Residents' concern comes from the survey when there is one, else
+    from ``priorities.concern``.
+
+    Raises
+    ------
+    CspError
+        A survey, scheme or concern file that cannot be used, naming the file.
+    """
+    config = evidence.config
+    survey = None
+    if config.survey is not None:
+        progress("residents' survey")
+        survey = configured_survey(con, config, base, scope=evidence.scope)
+    chapters = [survey_chapter(survey)] if survey is not None else []
+    setting = config.priorities
+    result = None
+    if setting is not None:
+        plan, severity = scheme_and_severity(base / setting.scheme if setting.scheme else None)
+        if survey is not None:
+            concern = concern_table(survey.concern) if survey.concern is not None else None
+        else:
+            concern = read_survey_concern(base / setting.concern) if setting.concern else None
+        result = score_priorities(con, evidence, plan, severity, concern=concern,
+                                  progress=progress)
+        chapters.append(priorities_chapter(result))
+    return Consultation(chapters=tuple(chapters), survey=survey, priorities=result)
+
+
+def write_priority_files(result: PriorityResult, directory: str | Path, *, partnership: str,
+                         period: str) -> dict[str, Path]:
+    """Write ``priorities.csv`` (every candidate's measures, scores and sensitivity) and
+    ``priorities_plan.json`` (the robust top priorities as proposed plan themes) into
+    ``directory``; returns name → path."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    csv_path = directory / PRIORITIES_CSV
+    result.table().to_csv(csv_path, index=False)
+    plan_path = directory / PLAN_FILE
+    plan_path.write_text(json.dumps({
+        "partnership": partnership,
+        "period": period,
+        "scheme": result.scores.scheme.name,
+        "top": result.sensitivity.top,
+        "robust_share": result.sensitivity.robust_share,
+        "themes": plan_themes(result),
+        "weight_dependent": [str(n) for n in result.weight_dependent()["name"]],
+    }, indent=2) + "\n", encoding="utf-8")
+    return {PRIORITIES_CSV: csv_path, PLAN_FILE: plan_path}
 
 
 def write_priorities(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Path,
@@ -108,18 +215,6 @@ def write_priorities(config_path: str | Path, *, warehouse: str | Path, out_dir:
         run.written[name] = WRITERS[name](document, out / f"priorities.{name}")
     run.written["xlsx"] = write_xlsx(document, out / "tables.xlsx")
     run.written["data"] = write_csv_bundle(document, out / "data")
-    csv_path = out / PRIORITIES_CSV
-    result.table().to_csv(csv_path, index=False)
-    run.written[PRIORITIES_CSV] = csv_path
-    plan_path = out / PLAN_FILE
-    plan_path.write_text(json.dumps({
-        "partnership": config.name,
-        "period": document.metadata.period,
-        "scheme": result.scores.scheme.name,
-        "top": result.sensitivity.top,
-        "robust_share": result.sensitivity.robust_share,
-        "themes": plan_themes(result),
-        "weight_dependent": [str(n) for n in result.weight_dependent()["name"]],
-    }, indent=2) + "\n", encoding="utf-8")
-    run.written[PLAN_FILE] = plan_path
+    run.written.update(write_priority_files(result, out, partnership=config.name,
+                                            period=document.metadata.period))
     return run

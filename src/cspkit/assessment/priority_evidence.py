@@ -29,6 +29,7 @@ from cspkit.analysis.scan import Scan, scan
 from cspkit.analysis.scope import ASB
 from cspkit.analysis.themes import ASB_CATEGORY, POLICE_UK_CRIME_TYPES
 from cspkit.assessment.bulletin import month_text
+from cspkit.assessment.document import SUPPRESSED
 from cspkit.assessment.evidence import Evidence, ThemeEvidence, Unavailable, optional
 from cspkit.assessment.findings import HARM_WEIGHTS
 from cspkit.assessment.wording import count_text, percent_text, share_text
@@ -119,7 +120,8 @@ def read_survey_concern(path: str | Path) -> pd.DataFrame:
 
     Estimates are weighted shares of residents naming each issue as a concern. Shares from
     0 to 1 are expected; a file in which any estimate or bound exceeds 1 is read as
-    percentages (0–100) and divided by 100.
+    percentages (0–100) and divided by 100. A row whose estimate is withheld (``[c]``, too
+    few respondents) is left out, as :func:`concern_table` leaves it out.
 
     Raises
     ------
@@ -140,6 +142,8 @@ def read_survey_concern(path: str | Path) -> pd.DataFrame:
                 record: dict[str, Any] = {"category": (row["category"] or "").strip()}
                 if not record["category"]:
                     raise CspError("category is empty", path=str(path), line=line)
+                if (row["estimate"] or "").strip() == SUPPRESSED:
+                    continue
                 for column in SURVEY_COLUMNS[1:]:
                     try:
                         record[column] = float(row[column])
@@ -166,6 +170,23 @@ def read_survey_concern(path: str | Path) -> pd.DataFrame:
         raise CspError("estimates must be shares (0 to 1) or percentages (0 to 100)",
                        path=str(path))
     return table
+
+
+def concern_table(concern: pd.DataFrame) -> pd.DataFrame:
+    """The public-concern table from a survey analysis's ``concern`` (``category, estimate,
+    lower, upper, respondents`` and ``suppressed``): the shares not withheld, in the columns
+    :func:`read_survey_concern` returns.
+
+    Examples
+    --------
+    >>> concern_table(pd.DataFrame({"category": ["Drugs", "Arson"], "estimate": [0.4, 0.1],
+    ...     "lower": [0.3, 0.0], "upper": [0.5, 0.2], "respondents": [90, 3],
+    ...     "suppressed": [False, True]}))
+      category  estimate  lower  upper  respondents
+    0    Drugs       0.4    0.3    0.5           90
+    """
+    shown = concern[~concern["suppressed"].astype(bool)]
+    return shown[list(SURVEY_COLUMNS)].reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------- candidates

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cspkit.assessment.advice import analyst_advice
-from cspkit.assessment.build import build_assessment
+from cspkit.assessment.build import document_from_evidence
 from cspkit.assessment.config import analyst_summary, load_config
 from cspkit.assessment.document import Document
-from cspkit.assessment.evidence import step_count
+from cspkit.assessment.evidence import gather, step_count
 from cspkit.assessment.plan_review import PlanReview
+from cspkit.assessment.priorities_run import consultation, write_priority_files
 from cspkit.render import FORMATS, write_outputs_timed
-from cspkit.survey.run import survey_chapters
 from cspkit.warehouse import connect
 
 StepProgress = Callable[[str, int, int], None]
@@ -66,7 +66,9 @@ def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Pat
            plan_review: PlanReview | None = None) -> AssessmentRun:
     """Build the assessment described by a configuration file and write every format it asks
     for (``assessment.html``, ``.docx``, ``.pdf``, ``tables.xlsx``, ``data/*.csv`` with
-    ``data/manifest.json``).
+    ``data/manifest.json``). With ``[survey]`` the assessment holds the survey's chapter
+    (its tables as ``data/survey_*.csv``); with ``[priorities]`` the "Setting priorities"
+    chapter, and ``data/priorities.csv`` and ``data/priorities_plan.json`` are written.
 
     Parameters
     ----------
@@ -100,14 +102,19 @@ def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Pat
     con = connect(warehouse, create=False)
     try:
         start = time.perf_counter()
-        residents = survey_chapters(con, config, Path(config_path).parent)
-        document = build_assessment(con, config,
-                                    analyst_text=analyst_summary(config, config_path),
-                                    progress=step, residents=residents,
-                                    plan_review=plan_review)
+        evidence = gather(con, config, progress=step)
+        residents = consultation(con, evidence, Path(config_path).parent, progress=step)
     finally:
         con.disconnect()
-    document = replace(document, metadata=replace(document.metadata, warehouse=str(warehouse)))
+    step("writing the document")
+    document = document_from_evidence(evidence,
+                                      analyst_text=analyst_summary(config, config_path),
+                                      residents=residents.chapters, plan_review=plan_review)
+    recorded = {"warehouse": str(warehouse)}
+    if residents.priorities is not None:
+        recorded["config"] = {**document.metadata.config, "priority_scheme":
+                              residents.priorities.scores.scheme.model_dump(mode="json")}
+    document = replace(document, metadata=replace(document.metadata, **recorded))
     run = AssessmentRun(document=document, out_dir=Path(out_dir),
                         advice=analyst_advice(config, document,
                                               config_name=Path(config_path).name))
@@ -118,6 +125,10 @@ def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Pat
     for name, (path, seconds) in write_outputs_timed(document, out_dir, formats).items():
         run.written[name] = path
         run.seconds[name] = seconds
+    if residents.priorities is not None:
+        run.written.update(write_priority_files(
+            residents.priorities, Path(out_dir) / "data", partnership=config.name,
+            period=document.metadata.period))
     run.seconds["writing (wall)"] = time.perf_counter() - start
     if progress is not None:
         progress("done", total, total)

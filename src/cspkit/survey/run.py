@@ -79,22 +79,33 @@ def analyse_export(con: BaseBackend, export: str | Path, mapping: str | Path, *,
     return analyse(export, mapping, earlier, coding)
 
 
-def survey_chapters(con: BaseBackend, config: PartnershipConfig, base: Path) -> list[Section]:
-    """The assessment's "What residents told us" chapter when the configuration names a
-    survey (``[survey]``, paths relative to ``base``, the configuration's folder); else none.
+def configured_survey(con: BaseBackend, config: PartnershipConfig, base: Path, *,
+                      scope: Scope | None = None) -> SurveyAnalysis | None:
+    """The survey the configuration names (``[survey]``, paths relative to ``base``, the
+    configuration's folder) read, weighted and analysed; None when it names none.
+
+    ``scope`` is the partnership's resolved areas when the caller has them (the assessment's
+    evidence); else they are resolved here (:func:`survey_scope`).
     """
     survey = config.survey
     if survey is None:
-        return []
+        return None
 
     def path(name: str) -> Path | None:
         return base / name if name else None
 
     previous = ((path(survey.previous), path(survey.previous_mapping or survey.mapping))
                 if survey.previous else None)
-    analysis = analyse_export(con, path(survey.export), path(survey.mapping),
-                              scope=survey_scope(con, config),
-                              threshold=config.suppression_threshold,
-                              cap=survey.weight_cap, previous=previous,
-                              coding=path(survey.coding))
-    return [survey_chapter(analysis)]
+    return analyse_export(con, path(survey.export), path(survey.mapping),
+                          scope=scope or survey_scope(con, config),
+                          threshold=config.suppression_threshold,
+                          cap=survey.weight_cap, previous=previous,
+                          coding=path(survey.coding))
+
+
+def survey_chapters(con: BaseBackend, config: PartnershipConfig, base: Path) -> list[Section]:
+    """The assessment's "What residents told us" chapter when the configuration names a
+    survey (``[survey]``, paths relative to ``base``, the configuration's folder); else none.
+    """
+    analysis = configured_survey(con, config, base)
+    return [] if analysis is None else [survey_chapter(analysis)]

@@ -49,17 +49,21 @@ def test_csp_demo_builds_the_assessment_and_a_seeded_tracker(demo):
     assert "Problem profile: Shoplifting in Kestrel Central" in (
         out / "profile" / "profile.html").read_text(encoding="utf-8")
     assert "bulletin and profile" in result.stdout
-    # The residents' survey, weighted and reported; its concern table feeds the priorities.
-    for name in ("survey.html", "data/survey_concern.csv",
-                 "data/survey_results.csv", "data/survey_weighting.csv"):
-        assert (out / "survey" / name).stat().st_size > 0, name
-    concern = (out / "survey" / "data" / "survey_concern.csv").read_text(encoding="utf-8")
+    # The assessment holds the residents' survey, weighted, and the priority matrix scored
+    # with the residents' concerns; their tables sit with the assessment's.
+    html = (out / "assessment" / "assessment.html").read_text(encoding="utf-8")
+    assert "What residents told us" in html and "Setting priorities" in html
+    data = out / "assessment" / "data"
+    for name in ("survey_concern.csv", "survey_results.csv", "survey_weighting.csv",
+                 "priority_matrix.csv", "priorities.csv", "priorities_plan.json"):
+        assert (data / name).stat().st_size > 0, name
+    concern = (data / "survey_concern.csv").read_text(encoding="utf-8")
     assert concern.splitlines()[0] == "category,estimate,lower,upper,respondents"
     assert "\nAnti-social behaviour," in concern
-    # The demo runs the priority matrix.
-    for name in ("priorities.html", "priorities.docx", "priorities.csv",
-                 "priorities_plan.json", "data/priority_matrix.csv"):
-        assert (out / "priorities" / name).stat().st_size > 0, name
+    table = {line.split(",")[0]: line for line in
+             (data / "priorities.csv").read_text(encoding="utf-8").splitlines()}
+    assert "theme:anti_social_behaviour" in table
+    assert not (out / "survey").exists() and not (out / "priorities").exists()
     assert len(load_config(out / "csp.toml").targets) == 3
     assert "Target to reduce burglary by 5%: <strong>met</strong>" in (
         out / "assessment" / "assessment.html").read_text(encoding="utf-8")
@@ -104,7 +108,8 @@ def test_csp_demo_closes_the_cycle(demo):
     # Every keyed recommendation of the assessment is in the plan's register, as written.
     assert wanted and published == wanted
     # The priorities' proposed themes are proposals in the same register, not yet agreed.
-    themes = json.loads((out / "priorities" / "priorities_plan.json").read_text("utf-8"))
+    themes = json.loads((out / "assessment" / "data" / "priorities_plan.json")
+                        .read_text("utf-8"))
     assert proposed == {f"priority:{t['key']}": 0 for t in themes["themes"]} != {}
     assert flagged > 0 and issues == flagged
     assert {"D1", "D2"} <= measured
@@ -133,6 +138,7 @@ def test_csp_demo_closes_the_cycle(demo):
     next_config = tomllib.loads((out / "csp-next.toml").read_text("utf-8"))
     assert next_config["tracker_database"] == "tracker.sqlite3"
     assert next_config["formats"] == ["html"]
+    assert "survey" not in next_config and "priorities" not in next_config
     chapter = (out / "assessment-next" / "assessment.html").read_text("utf-8")
     assert "Last year&#39;s plan" in chapter or "Last year's plan" in chapter
     assert f"This chapter reports on {plan_title}" in chapter

@@ -5,15 +5,17 @@ The entry is :func:`run_demo` (``csp demo``):
 1. write the borough's data files in the real formats (police.uk, ONS, MHCLG);
 2. load them into a warehouse through the same loaders real data uses, and the partners'
    exports (council ASB, fire, A&E, police extract, youth justice) through their mappings;
-3. build the Partnership Strategic Assessment in every format;
+3. write the residents' survey (about 4,000 returns in a survey tool's export layout) and
+   build the Partnership Strategic Assessment in every format, with the survey weighted and
+   analysed ("What residents told us") and the candidate priorities scored with the
+   residents' concerns ("Setting priorities", ``data/priorities.csv`` and the plan's
+   proposed themes in ``data/priorities_plan.json``);
 4. scan the last month (the scanning bulletin) and profile the town centre's shoplifting, the
    borough's planted emerging issue (a problem profile);
-5. weight and analyse the residents' survey, and score the candidate priorities with the
-   residents' concerns (the priority matrix and the plan's proposed themes);
-6. seed the plan tracker with a plan, both registers and a user per role
+5. seed the plan tracker with a plan, both registers and a user per role
    (:func:`cspkit.demo.tracker.seed_demo`, with the invented people of
    :mod:`cspkit.demo.content`);
-7. close the cycle (:func:`cspkit.demo.cycle.close_cycle`): publish the assessment, the
+6. close the cycle (:func:`cspkit.demo.cycle.close_cycle`): publish the assessment, the
    scan and the proposed priorities into the plan, refresh its measures and data-quality
    measures, write the progress report with those figures, and build next year's
    assessment reporting on the plan.
@@ -30,7 +32,8 @@ from pathlib import Path
 
 from cspkit.analysis.periods import StrategicPeriod
 from cspkit.assessment.config import write_default_config
-from cspkit.demo.cycle import CycleResult, close_cycle
+from cspkit.assessment.priorities_run import PLAN_FILE, PRIORITIES_CSV
+from cspkit.demo.cycle import CONSULTATION_MARK, CycleResult, close_cycle
 from cspkit.errors import CspError
 from cspkit.sources.partner.loading import load_partner
 from cspkit.sources.partner.mapping import load_mapping
@@ -125,11 +128,56 @@ DEMO_FORMATS = ("html", "docx")
 commands write all three)."""
 
 
+CONSULTATION = "\n" + CONSULTATION_MARK + """: the assessment holds both chapters.
+[survey]
+export = "{export}"
+mapping = "{mapping}"
+coding = "{coding}"
+
+[priorities]
+scheme = "priority_scheme.toml"
+"""
+"""The demo configuration's last tables (paths relative to ``<out>``); next year's
+assessment leaves them out (:func:`cspkit.demo.cycle.next_config_text`)."""
+
+DEMO_CAPACITY = """
+[capacity]
+"theme:anti_social_behaviour" = 2
+"theme:violence" = 3
+"theme:acquisitive_crime" = 2
+"theme:drugs" = 4
+"""
+"""The demo partnership's organisational position on its themes (1 well placed … 5 poorly
+placed), appended to the default scheme."""
+
+
+def _consultation(out: Path, *, warehouse: Path, town_centre: str, seed: int) -> str:
+    """Write the borough's synthetic residents' survey under ``<out>/data/survey/``, load the
+    population estimate by sex it is weighted to, write ``<out>/priority_scheme.toml`` (the
+    default with the demo's capacity entries) and return the configuration's tables naming
+    them."""
+    from cspkit.analysis.priorities import default_scheme_text
+    from cspkit.synth.survey import write_survey
+
+    files = write_survey(out / "data", town_centre=town_centre, seed=seed)
+    con = connect(warehouse)
+    try:
+        load_paths(con, [files.population])
+    finally:
+        con.disconnect()
+    (out / "priority_scheme.toml").write_text(default_scheme_text() + DEMO_CAPACITY,
+                                              encoding="utf-8")
+    return CONSULTATION.format(**{name: getattr(files, name).relative_to(out).as_posix()
+                                  for name in ("export", "mapping", "coding")})
+
+
 def _assessment(out: Path, *, area_code: str, area_name: str, last_month: str,
-                warehouse: Path) -> list[Path]:
+                warehouse: Path, consultation: str) -> tuple[list[Path], list[Path],
+                                                               list[Path]]:
     """Write ``<out>/csp.toml`` (``csp init``'s default, for the last 12 months loaded, with
-    three targets) and build the assessment into ``<out>/assessment/``; returns the paths
-    written."""
+    three targets, the residents' survey and setting priorities) and build the assessment
+    into ``<out>/assessment/``; returns the paths written: the assessment's, the survey's
+    tables and the priorities' files (all in the assessment's ``data/``)."""
     from cspkit.assessment.run import assess
 
     period = StrategicPeriod.ending(last_month, 12)
@@ -138,8 +186,13 @@ def _assessment(out: Path, *, area_code: str, area_name: str, last_month: str,
         period=f"{period.start}:{period.end}", compare="previous", force=True)
     with config.open("a", encoding="utf-8") as toml:
         toml.write(DEMO_TARGETS)
+        toml.write(consultation)
     run = assess(config, warehouse=warehouse, out_dir=out / "assessment")
-    return [config, *run.written.values()]
+    data = out / "assessment" / "data"
+    survey = sorted(data.glob("survey_*.csv"))
+    priorities = [run.written[name] for name in (PRIORITIES_CSV, PLAN_FILE)]
+    written = [p for name, p in run.written.items() if name not in (PRIORITIES_CSV, PLAN_FILE)]
+    return [config, out / "priority_scheme.toml", *written], survey, priorities
 
 
 def _bulletin_and_profile(out: Path, *, warehouse: Path, month: str, town_centre: str
@@ -156,40 +209,6 @@ def _bulletin_and_profile(out: Path, *, warehouse: Path, month: str, town_centre
     profile = write_profile(config, warehouse=warehouse, out_dir=out / "profile",
                             topic="Shoplifting", areas=[town_centre], formats=DEMO_FORMATS)
     return list(bulletin.written.values()), list(profile.written.values())
-
-
-def _survey(out: Path, *, warehouse: Path, town_centre: str, seed: int) -> list[Path]:
-    """``csp survey`` of the borough's synthetic residents' survey into ``<out>/survey/``
-    (the population estimate by sex it is weighted to is loaded first)."""
-    from cspkit.assessment.config import load_config
-    from cspkit.survey.report import write_survey_report
-    from cspkit.survey.run import analyse_export, survey_scope
-    from cspkit.synth.survey import write_survey
-
-    files = write_survey(out / "data", town_centre=town_centre, seed=seed)
-    config = load_config(out / "csp.toml")
-    con = connect(warehouse)
-    try:
-        load_paths(con, [files.population])
-        analysis = analyse_export(con, files.export, files.mapping,
-                                  scope=survey_scope(con, config),
-                                  threshold=config.suppression_threshold, coding=files.coding)
-    finally:
-        con.disconnect()
-    # HTML and the CSV tables only: the full annex of comparisons is slow to lay out in Word.
-    return write_survey_report(analysis, out / "survey", partnership=config.name,
-                               formats=["html", "csv"])
-
-
-def _priorities(out: Path, *, warehouse: Path, survey: Path | None) -> list[Path]:
-    """``csp priorities`` with the demo's configuration into ``<out>/priorities/``: the
-    priority matrix, ``priorities.csv`` and the plan's proposed themes, with the residents'
-    concerns from the survey."""
-    from cspkit.assessment.priorities_run import write_priorities
-
-    run = write_priorities(out / "csp.toml", warehouse=warehouse, out_dir=out / "priorities",
-                           formats=DEMO_FORMATS, survey=survey)
-    return list(run.written.values())
 
 
 def run_demo(out: Path, *, seed: int = 2026, echo: Echo = lambda _: None) -> DemoResult:
@@ -234,10 +253,17 @@ def run_demo(out: Path, *, seed: int = 2026, echo: Echo = lambda _: None) -> Dem
                         rows_loaded=rows, rows_rejected=rejected, seconds=seconds)
 
     start = time.perf_counter()
-    echo("Building the strategic assessment in every format…")
-    result.assessment_files = _assessment(
+    echo("Writing the residents' survey…")
+    consultation = _consultation(out, warehouse=warehouse,
+                                 town_centre=manifest.town_centre_ward.code, seed=seed)
+    seconds["survey"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    echo("Building the strategic assessment in every format, with the residents' survey "
+         "and the priority matrix…")
+    result.assessment_files, result.survey_files, result.priorities_files = _assessment(
         out, area_code=manifest.borough.code, area_name=manifest.borough.name,
-        last_month=manifest.months[-1], warehouse=warehouse)
+        last_month=manifest.months[-1], warehouse=warehouse, consultation=consultation)
     seconds["assessment"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -246,18 +272,6 @@ def run_demo(out: Path, *, seed: int = 2026, echo: Echo = lambda _: None) -> Dem
         out, warehouse=warehouse, month=manifest.months[-1],
         town_centre=manifest.town_centre_ward.code)
     seconds["bulletin and profile"] = time.perf_counter() - start
-
-    start = time.perf_counter()
-    echo("Weighting and analysing the residents' survey…")
-    result.survey_files = _survey(out, warehouse=warehouse,
-                                  town_centre=manifest.town_centre_ward.code, seed=seed)
-    seconds["survey"] = time.perf_counter() - start
-
-    start = time.perf_counter()
-    echo("Scoring the candidate priorities…")
-    result.priorities_files = _priorities(
-        out, warehouse=warehouse, survey=out / "survey" / "data" / "survey_concern.csv")
-    seconds["priorities"] = time.perf_counter() - start
 
     start = time.perf_counter()
     echo("Seeding the plan tracker…")

@@ -20,6 +20,9 @@ NEXT_FORMATS = ("html",)
 """Next year's assessment in the demo is written as HTML only: the chapter on the plan is
 the point, and the other formats of the same assessment are already in ``assessment/``."""
 
+CONSULTATION_MARK = "# Residents' survey and setting priorities"
+"""The comment opening the demo configuration's [survey] and [priorities] tables."""
+
 ADMINISTRATOR = "admin"
 """The demo's administrator (:data:`cspkit.demo.content.PEOPLE`), who publishes."""
 
@@ -40,7 +43,8 @@ def next_config_text(config_text: str, *, tracker_database: str) -> str:
     """The demo's configuration for next year's assessment: the same partnership and
     period (the demo borough has no later data), HTML only, and the tracker database named
     so the assessment adds its chapter on the plan. ``config_text`` is ``csp init``'s file,
-    which sets both keys.
+    which sets both keys. This year's survey and priority setting (the tables after
+    :data:`CONSULTATION_MARK`) are left out: next year brings its own.
 
     Examples
     --------
@@ -49,6 +53,7 @@ def next_config_text(config_text: str, *, tracker_database: str) -> str:
     formats = ["html"]
     tracker_database = "tracker.sqlite3"
     """
+    config_text = config_text.split(CONSULTATION_MARK)[0]
     values = {"formats": "[" + ", ".join(f'"{f}"' for f in NEXT_FORMATS) + "]",
               "tracker_database": f'"{tracker_database}"'}
     for key, value in values.items():
@@ -60,9 +65,10 @@ def next_config_text(config_text: str, *, tracker_database: str) -> str:
 
 
 def close_cycle(out: Path, *, area_code: str, today: date) -> CycleResult:
-    """Publish ``<out>/assessment``, ``<out>/bulletin`` and ``<out>/priorities`` into the
-    demo's current plan as its administrator, refresh the plan's measures and data-quality
-    measures from the warehouse, write ``<out>/tracker/progress-report.{docx,pdf,html}`` as
+    """Publish ``<out>/assessment``, ``<out>/bulletin`` and the priorities the assessment
+    proposed (``<out>/assessment/data/priorities_plan.json``) into the demo's current plan
+    as its administrator, refresh the plan's measures and data-quality measures from the
+    warehouse, write ``<out>/tracker/progress-report.{docx,pdf,html}`` as
     at ``today`` and build next year's assessment (``<out>/csp-next.toml`` →
     ``<out>/assessment-next/``)."""
     from django.utils import timezone
@@ -78,7 +84,7 @@ def close_cycle(out: Path, *, area_code: str, today: date) -> CycleResult:
     from cspkit.tracker.services.publishing import publish_folder
 
     result = CycleResult()
-    for folder in (out / "assessment", out / "bulletin", out / "priorities"):
+    for folder in (out / "assessment", out / "bulletin", out / "assessment" / "data"):
         result.published += publish_folder(folder=folder, username=ADMINISTRATOR, plan_id=None,
                                            now=timezone.now())
     plan = plan_or_latest(pk=None)

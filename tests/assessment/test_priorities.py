@@ -13,6 +13,7 @@ from docx import Document as WordDocument
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from cspkit.analysis.themes import POLICE_UK_CRIME_TYPES
 from cspkit.assessment.priorities_run import PLAN_FILE, PRIORITIES_CSV, write_priorities
 from cspkit.assessment.priority_evidence import read_survey_concern, severity_weights
 from cspkit.cli import app
@@ -129,4 +130,57 @@ def test_severity_falls_back_to_harm_ranks_until_every_crime_type_has_a_weight(t
     assert partial.basis == "harm rank" and "Burglary" in partial.missing
     path.write_text('[weights."Robbery"]\nweight = 10.5\n', encoding="utf-8")
     with pytest.raises(CspError, match="source"):
+        severity_weights(path)
+
+
+def _offences_file(tmp_path, *, source=True, extra=""):
+    """A severity file deriving every crime type's weight from offence rows. The figures are
+    made up for the test (the ONS table is not shipped, see docs/priorities.md): burglary
+    from three offences, every other type from one."""
+    lines = (['[source]', 'edition = "test edition"', 'counts = "test counts"', '']
+             if source else [])
+    rows = [("B1", "test burglary 1", "Burglary", 400.0, 200),
+            ("B2", "test burglary 2", "Burglary", 100.0, 100),
+            ("B3", "test burglary 3", "Burglary", 1500.0, 10)]
+    others = [t for t in POLICE_UK_CRIME_TYPES if t != "Burglary"]
+    rows += [(f"T{i}", f"test offence {i}", t, 10.0 + i, 50) for i, t in enumerate(others)]
+    for code, offence, crime_type, weight, recorded in rows:
+        lines += ["[[offences]]", f'code = "{code}"', f'offence = "{offence}"',
+                  f'crime_type = "{crime_type}"', f"weight = {weight}",
+                  f"recorded = {recorded}", ""]
+    path = tmp_path / "css.toml"
+    path.write_text("\n".join(lines) + extra, encoding="utf-8")
+    return path
+
+
+def test_a_crime_type_weight_is_derived_from_its_offences_by_recorded_count(tmp_path):
+    weights = severity_weights(_offences_file(tmp_path))
+    assert weights.basis == "css" and weights.missing == ()
+    # By hand: (200 × 400 + 100 × 100 + 10 × 1500) / (200 + 100 + 10) = 105,000 / 310.
+    assert weights.weights["Burglary"] == pytest.approx(105000 / 310)
+    assert weights.weights["Drugs"] == 10.0 + [t for t in POLICE_UK_CRIME_TYPES
+                                               if t != "Burglary"].index("Drugs")
+    assert weights.source["edition"] == "test edition"
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"source": False}, "source.edition: name the edition"),
+    ({"extra": '\n[[offences]]\ncode = "X1"\noffence = "x"\ncrime_type = "Fraud"\n'
+               'weight = 5\nrecorded = 1\n'}, r"offences\[15\].crime_type: 'Fraud'"),
+    ({"extra": '\n[[offences]]\ncode = "X1"\noffence = "x"\ncrime_type = "Robbery"\n'
+               'weight = 5\n'}, r"offences\[15\].recorded: missing"),
+    ({"extra": '\n[[offences]]\ncode = "B1"\noffence = "x"\ncrime_type = "Burglary"\n'
+               'weight = 5\nrecorded = 1\n'}, "code 'B1' is listed twice"),
+])
+def test_an_offence_table_that_cannot_be_traced_is_refused(tmp_path, change, message):
+    with pytest.raises(CspError, match=message):
+        severity_weights(_offences_file(tmp_path, **change))
+
+
+def test_a_crime_type_given_both_ways_is_refused(tmp_path):
+    path = _offences_file(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "[source]", '[weights."Robbery"]\nweight = 700\nsource = "s"\n\n[source]', 1),
+        encoding="utf-8")
+    with pytest.raises(CspError, match="weights.Robbery: also derived"):
         severity_weights(path)

@@ -69,11 +69,18 @@ class SeverityWeights:
 def severity_weights(path: str | Path | None = None) -> SeverityWeights:
     """Read a severity weights file (the one shipped when ``path`` is None).
 
+    A crime type's weight is entered directly (``[weights."<type>"]``: ``weight`` and its
+    ``source``), or derived from the offences of the ONS table (``[[offences]]``: ``code``,
+    ``offence``, ``crime_type``, ``weight``, ``recorded``) as the mean of their weights
+    weighted by the offences recorded (:func:`crime_type_weights`); offences need the
+    edition of the weights (``source.edition``) and the table of the counts
+    (``source.counts``).
+
     Raises
     ------
     CspError
-        A crime type that police.uk does not publish, a weight that is not positive, or a
-        weight without its source.
+        A crime type that police.uk does not publish, a weight that is not positive, a
+        weight without its source, or an offence entry that is incomplete.
 
     Examples
     --------
@@ -91,11 +98,10 @@ def severity_weights(path: str | Path | None = None) -> SeverityWeights:
                        hint="Name a copy of the shipped crime_severity.toml") from exc
     except tomllib.TOMLDecodeError as exc:
         raise CspError(f"not valid TOML: {exc}", path=name) from exc
+    source = {k: str(v) for k, v in data.get("source", {}).items()}
     given: dict[str, float] = {}
     for category, entry in data.get("weights", {}).items():
-        if category not in POLICE_UK_CRIME_TYPES:
-            raise CspError(f"weights.{category}: not a police.uk crime type", path=name,
-                           hint=f"Use one of: {', '.join(POLICE_UK_CRIME_TYPES)}")
+        _crime_type(category, f"weights.{category}", name)
         weight = entry.get("weight") if isinstance(entry, dict) else None
         if not isinstance(weight, int | float) or weight <= 0:
             raise CspError(f"weights.{category}.weight: must be a positive number", path=name)
@@ -103,13 +109,86 @@ def severity_weights(path: str | Path | None = None) -> SeverityWeights:
             raise CspError(f"weights.{category}.source: say where the weight comes from",
                            path=name)
         given[category] = float(weight)
+    offences = data.get("offences", [])
+    if offences:
+        for key, what in (("edition", "edition of the ONS weights"),
+                          ("counts", "table of recorded offences")):
+            if not source.get(key, "").strip():
+                raise CspError(f"source.{key}: name the {what} the offences come from",
+                               path=name)
+        derived = crime_type_weights(_offence_table(offences, name))
+        for category in derived:
+            if category in given:
+                raise CspError(f"weights.{category}: also derived from [[offences]]; give "
+                               "one or the other", path=name)
+        given |= derived
     missing = tuple(t for t in POLICE_UK_CRIME_TYPES if t not in given)
     if missing:
         return SeverityWeights(weights=dict(HARM_WEIGHTS), basis="harm rank", source={},
                                missing=missing)
-    return SeverityWeights(weights=given, basis="css",
-                           source={k: str(v) for k, v in data.get("source", {}).items()},
-                           missing=())
+    return SeverityWeights(weights=given, basis="css", source=source, missing=())
+
+
+OFFENCE_KEYS: dict[str, type | tuple[type, ...]] = {
+    "code": str, "offence": str, "crime_type": str, "weight": (int, float), "recorded": int}
+"""The keys of an ``[[offences]]`` entry of a severity weights file and their types."""
+
+
+def _crime_type(value: str, key: str, name: str) -> None:
+    if value not in POLICE_UK_CRIME_TYPES:
+        raise CspError(f"{key}: {value!r} is not a police.uk crime type", path=name,
+                       hint=f"Use one of: {', '.join(POLICE_UK_CRIME_TYPES)}")
+
+
+def _offence_table(offences: list[Any], name: str) -> pd.DataFrame:
+    """The ``[[offences]]`` entries as a table, each checked."""
+    rows = []
+    for i, entry in enumerate(offences):
+        where = f"offences[{i}]"
+        if not isinstance(entry, dict):
+            raise CspError(f"{where}: must be a table", path=name)
+        for key, kind in OFFENCE_KEYS.items():
+            value = entry.get(key)
+            if not isinstance(value, kind) or isinstance(value, bool) or value == "":
+                raise CspError(f"{where}.{key}: missing or not a {_kind_text(kind)}",
+                               path=name, hint=f"Each offence needs {', '.join(OFFENCE_KEYS)}")
+        _crime_type(entry["crime_type"], f"{where}.crime_type", name)
+        if entry["weight"] <= 0 or entry["recorded"] < 0:
+            raise CspError(f"{where}: weight must be positive and recorded not negative",
+                           path=name)
+        rows.append({key: entry[key] for key in OFFENCE_KEYS})
+    table = pd.DataFrame(rows)
+    twice = table["code"][table["code"].duplicated()]
+    if len(twice):
+        raise CspError(f"offences: code {twice.iloc[0]!r} is listed twice", path=name)
+    return table
+
+
+def _kind_text(kind: type | tuple[type, ...]) -> str:
+    return {str: "text", int: "whole number"}.get(kind, "number")  # type: ignore[arg-type]
+
+
+def crime_type_weights(offences: pd.DataFrame) -> dict[str, float]:
+    """Each crime type's weight from the offences of the ONS table: the mean of its offences'
+    weights weighted by the offences recorded,
+
+        w_type = Σ_o n_o w_o / Σ_o n_o,
+
+    over the offence codes o mapped to the type (``offences``: ``crime_type``, ``weight``,
+    ``recorded``). A type whose offences were never recorded has no weight.
+
+    Examples
+    --------
+    >>> crime_type_weights(pd.DataFrame({"crime_type": ["Burglary", "Burglary"],
+    ...                                  "weight": [400.0, 100.0], "recorded": [1, 3]}))
+    {'Burglary': 175.0}
+    """
+    out = {}
+    for category, group in offences.groupby("crime_type", sort=True):
+        recorded = group["recorded"].astype(float)
+        if recorded.sum() > 0:
+            out[str(category)] = float((recorded * group["weight"]).sum() / recorded.sum())
+    return out
 
 
 # ----------------------------------------------------------------------------- survey

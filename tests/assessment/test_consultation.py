@@ -22,6 +22,11 @@ from cspkit.warehouse.load import load_paths
 SURVEY_TABLES = ("survey_results", "survey_concern", "survey_groups", "survey_themes",
                  "survey_weighting")
 PRIORITY_TABLES = ("priority_matrix", "priority_criteria")
+CONCERN_ONLY = """
+[priorities]
+scheme = "scheme.toml"
+concern = "survey/data/survey_concern.csv"
+"""
 
 
 def _invoke(*args: str) -> None:
@@ -82,6 +87,12 @@ def outputs(setting):
     _invoke("priorities", "--config", keyed, "--out", root / "priorities", "--warehouse",
             warehouse, "--survey", root / "survey" / "data" / "survey_concern.csv",
             "--scheme", scheme)
+    # Priorities alone, residents' concern from the table the survey command wrote.
+    concern_only = root / "concern.toml"
+    concern_only.write_text(without.read_text(encoding="utf-8") + CONCERN_ONLY,
+                            encoding="utf-8")
+    _invoke("assess", "--config", concern_only, "--out", root / "concern", "--warehouse",
+            warehouse)
     return root
 
 
@@ -109,6 +120,13 @@ def test_priorities_equal_the_standalone_command(outputs):
     assert table.loc["theme:anti_social_behaviour", "capacity"] == 2
     matrix = (ours / "priority_matrix.csv").read_bytes()
     assert matrix == (alone / "data" / "priority_matrix.csv").read_bytes()
+
+
+def test_priorities_take_the_concern_file_without_a_survey(outputs):
+    ours = outputs / "concern" / "data"
+    alone = outputs / "priorities"
+    assert (ours / PRIORITIES_CSV).read_bytes() == (alone / PRIORITIES_CSV).read_bytes()
+    assert not list(ours.glob("survey_*.csv"))
 
 
 def test_survey_tables_equal_the_standalone_command(outputs):
@@ -148,3 +166,13 @@ def test_a_missing_file_names_its_key_and_the_file(setting, tmp_path, table, key
     assert f"{table}.{key}: no file at" in result.output
     assert str(Path(root / "no-such-file.csv")) in " ".join(result.output.split())
     assert not (tmp_path / "out").exists()
+
+
+def test_a_concern_file_beside_a_survey_is_refused(borough):
+    from cspkit.assessment.config import ConfigError, parse_config
+
+    text = borough.config_path.read_text(encoding="utf-8") + (
+        '\n[survey]\nexport = "e.csv"\nmapping = "m.toml"\n'
+        '\n[priorities]\nconcern = "survey_concern.csv"\n')
+    with pytest.raises(ConfigError, match="priorities.concern: with a \\[survey\\] table"):
+        parse_config(text)

@@ -21,21 +21,27 @@ The Vega script bundle the HTML inlines is kept in the cache folder from one run
 folder, so "html + csv" is the first run on a machine; "html + csv, cache kept" is every run
 after.
 
-Figures before this work (main at fcf936a), measured on 2026-12-05 on the shared development
-machine (2 cores, AMD EPYC, Linux 6.18, Python 3.11; 1-min load average 0.8 to 7 from the
-other engineers' work), seconds wall / CPU:
+Figures before this work (main at fcf936a) and after it, measured together with
+``--against /work/main/src`` on 2026-12-05 on the shared development machine (2 cores, AMD
+EPYC, Linux 6.18, Python 3.11) with a load average of 14 to 18 from the other engineers'
+work, so wall seconds are inflated several times; compare the CPU seconds:
 
-    stage                     before (main)
-    load                      13.0 / --      (issue 15 on an idle machine: 6.4)
-    analyse                    6.0 / 5.7     (idle: 4.1)
-    render html alone          3.6 / 4.2
-    render pdf alone          30.0 / 27.2    (under a profiler; idle: 8.6)
-    render docx alone         16.1 / 7.6
-    render xlsx alone          0.8 / 0.3
-    render csv alone           0.1 / 0.0
+    seconds: wall / CPU (load)        before (main)          after
+    load                           43.9 / 11.5 (16.8)    43.2 / 11.0 (15.8)
+    analyse                        20.8 /  6.8 (16.9)    27.0 /  6.5 (14.6)
+    html + csv                     14.6 /  3.8 (16.9)    15.2 /  3.7 (14.7)
+    html + csv, cache kept         11.8 /  3.7 (17.4)     6.3 /  1.9 (14.3)
+    all formats                    90.9 / 26.1 (16.8)    89.2 / 24.3 (14.3)
+      html alone                   13.4 /  3.6 (18.3)     7.1 /  2.0 (15.0)
+      docx alone                   29.3 /  7.0 (18.0)    31.5 /  7.1 (15.1)
+      pdf alone                    62.2 / 15.7 (18.4)    67.5 / 15.0 (16.3)
+      xlsx alone                    0.7 /  0.2 (16.7)     1.0 /  0.2 (14.6)
+      csv alone                     0.1 /  0.1 (16.7)     0.2 /  0.0 (14.6)
+    analyse + html + csv           35.4 / 10.6 (16.9)    42.2 / 10.2 (14.7)
+    analyse + all formats         111.7 / 32.9 (16.9)   116.2 / 30.8 (14.6)
 
-The live ``--against`` run prints both columns measured together; docs/performance.md keeps
-the figures of the runs reported for issue 15.
+On an idle machine issue 15 gives load 6.4 s, analyse 4.1 s and the PDF 8.6 s of the
+writing. docs/performance.md has the profiles, the PDF engine comparison and the targets.
 """
 
 from __future__ import annotations

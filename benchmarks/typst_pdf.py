@@ -64,6 +64,8 @@ PREAMBLE = r"""
   fill: rgb("#1b1b1b"), top-edge: "ascender", bottom-edge: "descender")
 #set par(leading: 0.35em, spacing: 1em)
 #show outline.entry.where(level: 2): set text(size: 10pt)
+#show outline.entry: it => link(it.element.location(),
+  it.indented(it.prefix(), [#it.body() #box(width: 1fr, repeat[.#h(2pt)]) #it.page()]))
 #set page(paper: "a4", margin: (top: 20mm, x: 18mm, bottom: 22mm),
   footer: context {
     let n = counter(page).get().first()

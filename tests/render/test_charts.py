@@ -56,3 +56,40 @@ def test_svg_element_ids_are_unique_to_each_chart():
 
 def _ids(svg: str) -> list[str]:
     return re.findall(r'id="([^"]+)"', svg)
+
+
+def test_script_bundle_is_built_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
+    import vl_convert
+
+    from cspkit.render.charts import VEGA_LITE_VERSION, bundle_cache_path, javascript_bundle
+
+    monkeypatch.setenv("CSP_CACHE_DIR", str(tmp_path))
+    javascript_bundle.cache_clear()
+    try:
+        built = javascript_bundle()
+        path = bundle_cache_path()
+        assert path.parent.parent == tmp_path
+        # What was kept is vl-convert's own bundle, whole.
+        assert path.read_text(encoding="utf-8") == built == vl_convert.javascript_bundle(
+            vl_version=VEGA_LITE_VERSION)
+        assert [p.name for p in path.parent.iterdir()] == [path.name]  # no .part left
+        # The next run reads the kept file instead of building again.
+        path.write_text("/* kept */", encoding="utf-8")
+        javascript_bundle.cache_clear()
+        assert javascript_bundle() == "/* kept */"
+    finally:
+        javascript_bundle.cache_clear()
+
+
+def test_script_bundle_is_built_when_the_cache_folder_cannot_be_written(tmp_path, monkeypatch):
+    from cspkit.render.charts import javascript_bundle
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("CSP_CACHE_DIR", str(blocked))
+    javascript_bundle.cache_clear()
+    try:
+        assert "vegaEmbed" in javascript_bundle()
+        assert blocked.read_text(encoding="utf-8") == "not a folder"
+    finally:
+        javascript_bundle.cache_clear()

@@ -87,3 +87,23 @@ def _bbox(pdf: Path) -> str:
     return subprocess.run(
         ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
+
+
+def test_printed_page_gives_charts_and_maps_as_svg_pictures_with_their_alt_text(
+        document: Document):
+    import base64
+    import html as html_module
+
+    from cspkit.assessment.document import Chart
+    from cspkit.render.charts import chart_svg
+    from cspkit.render.html import render_html
+    from cspkit.render.maps import map_svg
+
+    page = render_html(document, paged=True)
+    pictures = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]*)">', page)
+    figures = document.figures()
+    assert figures and len(pictures) == len(figures) and "<svg" not in page
+    for figure, (data, alt) in zip(figures, pictures, strict=True):
+        drawn = chart_svg(figure) if isinstance(figure, Chart) else map_svg(figure)
+        assert base64.b64decode(data).decode("utf-8") == drawn
+        assert html_module.unescape(alt) == figure.alt_text

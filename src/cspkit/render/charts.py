@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
+import tempfile
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 import vl_convert
 
 from cspkit.assessment.document import Chart
+from cspkit.sources.fetch import default_cache_dir
 
 VEGA_LITE_VERSION = "6.4"
 _engine = {"started": False}
@@ -92,8 +97,40 @@ def chart_png(chart: Chart) -> bytes:
     )
 
 
+def bundle_cache_path() -> Path:
+    """Where the script bundle is kept between runs: one file per vl-convert and Vega-Lite
+    version, in the cache folder (``$CSP_CACHE_DIR``, else ``~/.cache/cspkit``)."""
+    try:
+        engine = version("vl-convert-python")
+    except PackageNotFoundError:  # pragma: no cover - an unusual install
+        engine = getattr(vl_convert, "__version__", "unknown")
+    return default_cache_dir() / "render" / f"vega-bundle-{engine}-vl{VEGA_LITE_VERSION}.js"
+
+
 @functools.cache
 def javascript_bundle() -> str:
-    """Vega, Vega-Lite and vega-embed as one script, so the HTML needs no network."""
+    """Vega, Vega-Lite and vega-embed as one script, so the HTML needs no network.
+
+    Building the bundle takes vl-convert a second or two and gives the same text for the same
+    vl-convert and Vega-Lite versions, so it is built once and kept in the cache folder
+    (written whole or not at all; a cache that cannot be read or written is skipped).
+    """
+    path = bundle_cache_path()
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
     _engine_call()
-    return vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
+    bundle = vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
+    part = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
+                                         prefix=path.name, suffix=".part", delete=False,
+                                         newline="") as part:
+            part.write(bundle)
+        os.replace(part.name, path)
+    except OSError:
+        if part is not None:
+            Path(part.name).unlink(missing_ok=True)
+    return bundle

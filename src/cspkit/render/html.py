@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 from html import escape
 from importlib import resources
@@ -63,11 +64,21 @@ def _environment() -> jinja2.Environment:
         chart_svg=chart_svg,
         spec_json=spec_json,
         map_svg=map_svg,
+        svg_data_uri=svg_data_uri,
         kind_labels=KIND_LABELS,
         kind_marks=KIND_MARKS,
         empty_text=EMPTY_SECTION_TEXT,
     )
     return env
+
+
+def svg_data_uri(svg: str) -> str:
+    """An SVG picture as a ``data:`` URL, for an ``<img>`` of the printed page.
+
+    >>> svg_data_uri("<svg/>")
+    'data:image/svg+xml;base64,PHN2Zy8+'
+    """
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def _css(*names: str) -> str:

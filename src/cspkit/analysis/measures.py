@@ -33,7 +33,9 @@ from cspkit.analysis.scope import (
     CRIME,
     MonthsNotLoaded,
     Scope,
+    area_lsoas,
     count_incidents,
+    loaded_months,
     month_list,
     resolve_scope,
 )
@@ -354,19 +356,22 @@ def compute_measure(con: BaseBackend, spec: MeasureSpec, *, alpha: float = 0.05,
     crime_types = spec.categories if sources == (CRIME,) else ()
     if crime_types:
         validate_categories(con, list(crime_types))
-    # The areas and the months loaded, resolved once. The measure's periods follow from the
-    # latest month loaded, so the scope is resolved unchecked over a stand-in month and then
-    # moved onto them (Scope.over), where their months are checked.
-    areas = resolve_scope(con, areas=spec.areas, period=StrategicPeriod("2000-01", "2000-01"),
-                          compare=None, source=None)
-    loaded = areas.months_loaded(sources[0])
+    # The measure's periods follow from the latest month of its source loaded; the scope is
+    # then resolved over them. A wrong area code is an error whatever data are loaded.
+    loaded = loaded_months(con, sources[0])
     if not loaded:
+        area_lsoas(con, spec.areas)
         return MeasureFigures(spec=spec, data_month="", course=NO_DATA, alpha=alpha,
                               missing=f"no data of {DATA_WORDS[sources[0]]} are loaded")
     data_month = max(loaded)
     try:
         period, baseline = measure_periods(spec, data_month)
-        scope = areas.over(period, baseline)
+    except CspError as error:
+        area_lsoas(con, spec.areas)
+        return MeasureFigures(spec=spec, data_month=data_month, course=NO_DATA, alpha=alpha,
+                              missing=error.message)
+    scope = resolve_scope(con, areas=spec.areas, period=period, compare=baseline, source=None)
+    try:
         scope.require_months([*baseline.months, *period.months], source=sources[0],
                              what=f"measure ({period.label} against {baseline.label})")
     except MonthsNotLoaded as error:
@@ -374,9 +379,6 @@ def compute_measure(con: BaseBackend, spec: MeasureSpec, *, alpha: float = 0.05,
             spec=spec, data_month=data_month, course=NO_DATA, alpha=alpha,
             missing=f"{DATA_WORDS[error.source]} data are not loaded for "
             f"{month_list(error.missing)}")
-    except CspError as error:
-        return MeasureFigures(spec=spec, data_month=data_month, course=NO_DATA, alpha=alpha,
-                              missing=error.message)
     shown = StrategicPeriod(min(baseline.start, period.start), period.end)
     if spec.source == POLICE:
         current, previous, p_value, monthly = _police_counts(con, spec, scope, shown,

@@ -511,14 +511,12 @@ def _response(evidence: ProfileEvidence) -> Section:
              "evidence_quality": i.evidence_quality, "summary": i.summary,
              "reference": i.reference, "url": i.url} for i in options]
     read = sorted({i.checked for i in options})
-    notes = ["Effect and quality of evidence are the toolkit's ratings as published on the "
-             "toolkit page cited"
-             + (f", read on {read[-1].day} {read[-1]:%B %Y}" if read else "")
-             + ". What the evidence found is a summary of that page in this profile's words."]
+    notes = ["Effect and quality of evidence: the toolkit's ratings as published on the page "
+             "cited" + (f", read on {read[-1].day} {read[-1]:%B %Y}" if read else "")
+             + "; what the evidence found: this profile's summary of that page."]
     if any(i.earlier_page for i in options):
-        notes.append(f"On the toolkit's earlier pages ({EARLIER_SITE}) the effect is the "
-                     "verdict of the page's effect statement and the quality the number of "
-                     "evidence-quality icons it shows; its current pages use words.")
+        notes.append(f"The toolkit's earlier pages ({EARLIER_SITE}) state the effect in a "
+                     "sentence and show the quality as a count of icons.")
     return Section("response", "Response: options from the evidence", 1, (
         Paragraph(
             f"Options for {_what(evidence)} from the {base.toolkit}, which rates each "

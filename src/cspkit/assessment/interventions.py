@@ -40,7 +40,7 @@ suggests that <it> has reduced crime" / "can reduce crime")."""
 EARLIER_QUALITIES = tuple(f"Evidence quality {n}" for n in range(5))
 """The earlier pages' count of evidence-quality icons for the impact on crime, as labelled."""
 EARLIER_SITE = "whatworks.college.police.uk"
-"""Host of the toolkit's earlier pages (its current ones are on www.college.police.uk)."""
+"""Host of the toolkit's earlier pages; some of its addresses now serve current pages."""
 TOOLKIT_SITE = "college.police.uk"
 EVERY_TOPIC = "*"
 FIELDS = ("id", "name", "what", "applies_to", "effect", "evidence_quality", "summary",
@@ -85,8 +85,8 @@ class Intervention:
 
     @property
     def earlier_page(self) -> bool:
-        """Whether the ratings were read on the toolkit's earlier pages."""
-        return urlsplit(self.url).hostname == EARLIER_SITE
+        """Whether the ratings are in the form of the toolkit's earlier pages."""
+        return self.evidence_quality in EARLIER_QUALITIES
 
     def applies(self, category: str | None) -> bool:
         """Whether the option is offered for a crime type (``None``: only the options
@@ -138,7 +138,10 @@ def _intervention(entry: dict, number: int) -> Intervention:
                        hint="Read the rating on the toolkit's page and write it as the page "
                        "publishes it, or remove the entry: an option is offered only with "
                        "ratings read on the toolkit")
-    earlier = host == EARLIER_SITE
+    # A page publishes both ratings in one form: the current pages' words, or the earlier
+    # pages' effect statement and icon count (the earlier addresses now serve current pages).
+    earlier = (str(entry["evidence_quality"]).startswith("Evidence quality")
+               or entry["effect"] in EARLIER_EFFECTS)
     scales = ((("effect", EARLIER_EFFECTS), ("evidence_quality", EARLIER_QUALITIES)) if earlier
               else (("effect", EFFECTS), ("evidence_quality", QUALITIES)))
     for name, scale in scales:
@@ -146,7 +149,7 @@ def _intervention(entry: dict, number: int) -> Intervention:
             raise CspError(f"{where}: {name} '{entry[name]}' is not a rating of the scale of "
                            f"the toolkit's {'earlier' if earlier else 'current'} pages",
                            path=FILE, hint=f"Write one of {', '.join(scale)} as the page at "
-                           "url publishes it")
+                           "url publishes it, both ratings in the form of that page")
     try:
         checked = dt.date.fromisoformat(str(entry["checked"]))
     except ValueError:

@@ -22,6 +22,7 @@ from cspkit.analysis.measures import (
     compute_measure,
     course_of,
 )
+from cspkit.analysis.scope import resolve_scope
 from cspkit.errors import CspError
 from cspkit.warehouse import connect
 from tests.analysis.conftest import LAD, NORTH
@@ -85,6 +86,34 @@ def test_a_wrong_area_or_category_is_an_error_not_missing_data(tiny) -> None:
         compute_measure(tiny, MeasureSpec("x", ("E06999999",)))
     with pytest.raises(CspError, match="Burglry"):
         compute_measure(tiny, MeasureSpec("x", (LAD,), ("Burglry",)))
+
+
+def test_a_wrong_area_is_an_error_even_when_no_data_would_give_a_number(tiny) -> None:
+    # Nothing of the fire service is loaded, and a fixed baseline overlapping the current
+    # months gives no number either: the area code is still checked first.
+    with pytest.raises(CspError, match="E06999999"):
+        compute_measure(tiny, MeasureSpec("x", ("E06999999",), source="fire", months=2))
+    with pytest.raises(CspError, match="E06999999"):
+        compute_measure(tiny, MeasureSpec("x", ("E06999999",), months=2, baseline="fixed",
+                                          baseline_start="2025-01"))
+
+
+def test_the_scope_is_resolved_over_the_measure_s_own_periods(tiny, monkeypatch) -> None:
+    """No stand-in month: the areas are resolved once, over the current period compared with
+    its baseline, and give the same figures."""
+    import cspkit.analysis.measures as measures
+
+    asked = []
+
+    def recording(con, **kwargs):
+        asked.append((kwargs["period"].label, kwargs["compare"].label))
+        return resolve_scope(con, **kwargs)
+
+    monkeypatch.setattr(measures, "resolve_scope", recording)
+    figures = compute_measure(tiny, MeasureSpec("Burglary", (LAD,), ("Burglary",), months=2,
+                                                baseline="previous"))
+    assert asked == [("2025-01 to 2025-02", "2024-11 to 2024-12")]
+    assert (figures.current, figures.baseline) == (12, 6)
 
 
 @pytest.mark.parametrize(("spec", "message"), [

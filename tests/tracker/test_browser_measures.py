@@ -101,9 +101,17 @@ def test_a_lead_sets_a_measure_and_sees_it_computed_beside_their_status(
     page.goto(action_url)
     section = page.get_by_role("region", name="Measure from the data")
     text = section.inner_text()
-    assert "Criminal damage and arson was up 300% (2 → 8) against 2024-11 to 2024-12" in text
-    assert "Too early to say" in text and "Data to 2025-02" in text
-    chart = section.get_by_role("img", name=re.compile("monthly counts from 2024-11"))
+    # The areas by name, the periods and months in words, as the rest of the site writes
+    # them: never the area code or YYYY-MM.
+    assert "Criminal damage and arson was up 300% (2 → 8) against November to December " \
+           "2024" in text
+    assert "in Testborough" in text and LAD not in text
+    assert re.search(r"8\s+in January to February 2025", text)
+    assert re.search(r"2\s+in November to December 2024", text)
+    assert not re.search(r"\b20\d\d-\d\d\b", text), text
+    assert "Too early to say" in text and "Data to February 2025" in text
+    chart = section.get_by_role("img", name=re.compile("monthly counts from November 2024 to "
+                                                       "February 2025"))
     assert chart.count() == 1 and chart.bounding_box()["width"] > 100
     scan("action-computed")
 
@@ -111,6 +119,7 @@ def test_a_lead_sets_a_measure_and_sees_it_computed_beside_their_status(
     table = page.get_by_role("table", name=re.compile("Measures computed from the data"))
     row = table.get_by_role("row").filter(has=page.get_by_role("link", name="5.1"))
     assert row.get_by_role("cell").all_inner_texts()[:3] == ["Reduce by 5%", "8", "2"]
+    assert row.get_by_role("cell").all_inner_texts()[-1].startswith("February 2025")
     other = table.get_by_role("row").filter(has=page.get_by_role("link", name="3.1"))
     assert "No figure" in other.inner_text() and "No figures" in other.inner_text()
     scan("overview")

@@ -25,7 +25,7 @@ from cspkit.analysis.measures import NO_DATA, TOO_EARLY
 from cspkit.cli import app
 from cspkit.tracker.models import Measure, MeasureResult
 from cspkit.tracker.services.measures import measure_set, measures_compute
-from tests.analysis.conftest import LAD, build_tiny
+from tests.analysis.conftest import LAD, NORTH, build_tiny
 from tests.tracker.world import World, sign_in
 
 WHEN = datetime(2026, 5, 1, 9, 30, tzinfo=UTC)
@@ -136,14 +136,14 @@ def test_pages_show_the_stored_figures_without_reading_the_warehouse(
         page = client.get(reverse("tracker:action", args=[world.police_action.pk]))
     assert len(queries) < 20
     text = page.content.decode()
-    assert "Burglary in Testborough was up 100% (6 → 12) against 2024-11 to 2024-12, not a " \
-           "statistically significant change (p = 0.238)" in text
+    assert "Burglary in Testborough was up 100% (6 → 12) against November to December 2024, " \
+           "not a statistically significant change (p = 0.238)" in text
     assert "The target size is not reached." in text
     assert 'class="tag tag--not_started">Too early to say' in text
     assert re.search(r'<svg class="sparkline" role="img" aria-label="Burglary in Testborough: '
-                     r'monthly counts from 2024-11 to 2025-02, lowest 3, highest 6, latest 6"',
-                     text)
-    assert "Data to 2025-02, computed 1 May 2026 10:30" in text
+                     r'monthly counts from November 2024 to February 2025, lowest 3, highest '
+                     r'6, latest 6"', text)
+    assert "Data to February 2025, computed 1 May 2026 10:30" in text
     overview = client.get(reverse("tracker:plan", args=[world.plan.pk])).content.decode()
     row = re.search(r"<tr>\s*<th scope=\"row\"><a href=\"/actions/\d+/\">1\.1</a> Burglary.*?"
                     r"</tr>", overview, re.S).group(0)
@@ -153,6 +153,27 @@ def test_pages_show_the_stored_figures_without_reading_the_warehouse(
     assert " ".join(cells[3]).startswith("up 100%, not significant")
     assert cells[5] == ["Too", "early", "to", "say"] and cells[6] == ["Not", "started"]
     assert measure.label in overview
+
+
+def test_a_measure_page_names_its_areas_and_writes_its_periods_in_words(
+    world: World, warehouse, client: Client
+) -> None:
+    measure = burglary(world, areas=[LAD, NORTH])
+    sign_in(client, "member")
+    url = reverse("tracker:action", args=[world.police_action.pk])
+    before = client.get(url).content.decode()
+    assert f"in {LAD}, {NORTH}</dd>" in before  # codes until the warehouse has named them
+    compute(world, warehouse)
+    assert MeasureResult.objects.get(measure=measure).area_names == ["Testborough", "North"]
+    text = client.get(url).content.decode()
+    figures = text[text.index("<dt>Counts</dt>"):]
+    figures = figures[:figures.index("</dl>")]
+    assert "in Testborough, North</dd>" in figures
+    assert "12</span> in January to February 2025</dd>" in figures
+    assert "6 in November to December 2024</dd>" in figures
+    assert "Data to February 2025," in figures
+    assert LAD not in figures and NORTH not in figures
+    assert not re.search(r"\b20\d\d-\d\d\b", re.sub(r"<[^>]+>", " ", figures))
 
 
 def test_a_missing_figure_is_shown_as_missing(world: World, warehouse, client: Client) -> None:
@@ -265,7 +286,8 @@ def test_the_progress_report_shows_each_measure_beside_the_leads_status(
     assert rows[1][5].startswith("No figure: police.uk anti-social behaviour data are not "
                                  "loaded for 2024-09 to 2024-10")
     assert rows[2][:5] == ["1.1", "Burglary in Testborough", "Reduce by 5%",
-                           "12 (2025-01 to 2025-02)", "6 (2024-11 to 2024-12)"]
+                           "12 (January to February 2025)",
+                           "6 (November to December 2024)"]
     assert rows[2][6:] == ["Too early to say", "Not started"]
     write_pdf(document, tmp_path / "report.pdf")
     assert (tmp_path / "report.pdf").stat().st_size > 0
@@ -287,7 +309,7 @@ def test_the_thematic_lead_sets_the_themes_measure_and_the_theme_page_shows_it(
     assert Measure.objects.get(theme=world.theme).categories == ["Anti-social behaviour"]
     compute(world, warehouse)
     page = client.get(reverse("tracker:theme", args=[world.theme.pk])).content.decode()
-    assert "Anti-social behaviour was up 25% (4 → 5) against 2024-11 to 2024-12" in page
+    assert "Anti-social behaviour was up 25% (4 → 5) against November to December 2024" in page
     client.logout()
     sign_in(client, "member")
     assert client.get(url).status_code == 403

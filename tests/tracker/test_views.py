@@ -29,6 +29,7 @@ from cspkit.tracker.forms import (
 )
 from cspkit.tracker.models import ActionUpdate, Agency, Person, Plan
 from cspkit.tracker.services.plan import action_create, theme_create
+from cspkit.tracker.services.registers import data_requirement_create, recommendation_create
 from cspkit.tracker.services.updates import action_update_create
 from cspkit.tracker.status import RagStatus
 from tests.tracker.world import PASSWORD, World, sign_in
@@ -264,6 +265,22 @@ def test_the_data_requirements_register_filters_by_agency(world: World) -> None:
     url = reverse("tracker:data_requirements") + f"?agency={world.council.pk}"
     page = text_of(signed_in("member").get(url))
     assert ">D2</a>" in page and ">D1</a>" not in page
+
+
+def test_the_registers_list_references_by_prefix_then_number(world: World) -> None:
+    """D10 after D2 and R10 after R9 (text order would put them first), whatever order the
+    entries were added in."""
+    for reference in ("D10", "D3", "D21"):
+        data_requirement_create(created_by=world.admin, plan=world.plan, reference=reference,
+                                data_gap=f"Gap {reference}")
+    for reference in ("R10", "R9", "R100", "R3"):
+        recommendation_create(created_by=world.admin, plan=world.plan, reference=reference,
+                              text=f"Recommendation {reference}", source="PSA 2026")
+    client = signed_in("member")
+    shown = re.findall(r">(D\d+)</a>", text_of(client.get(reverse("tracker:data_requirements"))))
+    assert shown == ["D1", "D2", "D3", "D10", "D21"]
+    shown = re.findall(r">(R\d+)</a>", text_of(client.get(reverse("tracker:recommendations"))))
+    assert shown == ["R1", "R2", "R3", "R9", "R10", "R100"]
 
 
 def test_the_history_page_shows_who_changed_what(world: World) -> None:
@@ -583,7 +600,6 @@ def test_every_page_has_a_plain_title_one_main_heading_and_unique_ids(world: Wor
         assert not list(title) and "<" not in title.text_content(), url
         assert title.text_content().endswith("– Community Safety Plan tracker"), url
         assert len(tree.findall(".//h1")) == 1, url
-        # (hidden inputs are left out: two forms of one page each carry their version field)
-        ids = [element.get("id") for element in tree.iter()
-               if element.get("id") and element.get("type") != "hidden"]
+        # hidden inputs too: two forms of one page each carry a version field
+        ids = [element.get("id") for element in tree.iter() if element.get("id")]
         assert len(ids) == len(set(ids)), (url, sorted({i for i in ids if ids.count(i) > 1}))

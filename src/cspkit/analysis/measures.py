@@ -33,7 +33,9 @@ from cspkit.analysis.scope import (
     CRIME,
     MonthsNotLoaded,
     Scope,
+    area_names,
     count_incidents,
+    loaded_months,
     month_list,
     resolve_scope,
 )
@@ -180,6 +182,9 @@ class MeasureFigures:
         Which data and months are missing, in words (``""`` when the figures stand).
     small_numbers
         Either count below the small-number threshold.
+    area_names
+        The names of the measure's areas, in the order of its codes (empty when the
+        warehouse was not asked).
     """
 
     spec: MeasureSpec
@@ -194,6 +199,7 @@ class MeasureFigures:
     small_numbers: bool = False
     monthly: tuple[tuple[str, int], ...] = field(default=())
     missing: str = ""
+    area_names: tuple[str, ...] = ()
 
     @property
     def change(self) -> int | None:
@@ -227,6 +233,7 @@ class MeasureFigures:
             "label": self.spec.label,
             "counted": self.spec.counted,
             "areas": list(self.spec.areas),
+            "area_names": list(self.area_names),
             "aim": self.spec.aim,
             "data_month": self.data_month or None,
             "period": self.period.label if self.period else None,
@@ -354,29 +361,28 @@ def compute_measure(con: BaseBackend, spec: MeasureSpec, *, alpha: float = 0.05,
     crime_types = spec.categories if sources == (CRIME,) else ()
     if crime_types:
         validate_categories(con, list(crime_types))
-    # The areas and the months loaded, resolved once. The measure's periods follow from the
-    # latest month loaded, so the scope is resolved unchecked over a stand-in month and then
-    # moved onto them (Scope.over), where their months are checked.
-    areas = resolve_scope(con, areas=spec.areas, period=StrategicPeriod("2000-01", "2000-01"),
-                          compare=None, source=None)
-    loaded = areas.months_loaded(sources[0])
+    # The measure's periods follow from the latest month of its source loaded; the scope is
+    # then resolved over them. A wrong area code is an error whatever data are loaded.
+    loaded = loaded_months(con, sources[0])
     if not loaded:
         return MeasureFigures(spec=spec, data_month="", course=NO_DATA, alpha=alpha,
-                              missing=f"no data of {DATA_WORDS[sources[0]]} are loaded")
+                              missing=f"no data of {DATA_WORDS[sources[0]]} are loaded",
+                              area_names=area_names(con, spec.areas))
     data_month = max(loaded)
     try:
         period, baseline = measure_periods(spec, data_month)
-        scope = areas.over(period, baseline)
+    except CspError as error:
+        return MeasureFigures(spec=spec, data_month=data_month, course=NO_DATA, alpha=alpha,
+                              missing=error.message, area_names=area_names(con, spec.areas))
+    scope = resolve_scope(con, areas=spec.areas, period=period, compare=baseline, source=None)
+    try:
         scope.require_months([*baseline.months, *period.months], source=sources[0],
                              what=f"measure ({period.label} against {baseline.label})")
     except MonthsNotLoaded as error:
         return MeasureFigures(
             spec=spec, data_month=data_month, course=NO_DATA, alpha=alpha,
             missing=f"{DATA_WORDS[error.source]} data are not loaded for "
-            f"{month_list(error.missing)}")
-    except CspError as error:
-        return MeasureFigures(spec=spec, data_month=data_month, course=NO_DATA, alpha=alpha,
-                              missing=error.message)
+            f"{month_list(error.missing)}", area_names=scope.names)
     shown = StrategicPeriod(min(baseline.start, period.start), period.end)
     if spec.source == POLICE:
         current, previous, p_value, monthly = _police_counts(con, spec, scope, shown,
@@ -395,7 +401,7 @@ def compute_measure(con: BaseBackend, spec: MeasureSpec, *, alpha: float = 0.05,
         small_numbers=min(current, previous) < small_number,
         course=course_of(spec.direction, change=current - previous, p_value=p_value,
                          alpha=alpha),
-        monthly=monthly,
+        monthly=monthly, area_names=scope.names,
     )
 
 

@@ -38,6 +38,20 @@ def shift_month(month: str, months: int) -> str:
     return month_from_index(month_index(month) + months)
 
 
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+
+
+def month_words(month: str) -> str:
+    """A ``YYYY-MM`` month as readers write it.
+
+    >>> month_words("2025-12")
+    'December 2025'
+    """
+    index = month_index(month)
+    return f"{MONTH_NAMES[index % 12]} {index // 12}"
+
+
 @dataclass(frozen=True)
 class StrategicPeriod:
     """A closed range of whole months, ``start`` to ``end`` inclusive.
@@ -88,6 +102,35 @@ class StrategicPeriod:
     @property
     def label(self) -> str:
         return f"{self.start} to {self.end}"
+
+    @property
+    def words(self) -> str:
+        """The period as readers write it, the year said once when both ends share it.
+
+        >>> StrategicPeriod("2025-01", "2025-12").words
+        'January to December 2025'
+        >>> StrategicPeriod("2024-11", "2025-02").words
+        'November 2024 to February 2025'
+        >>> StrategicPeriod("2025-03", "2025-03").words
+        'March 2025'
+        """
+        if self.start == self.end:
+            return month_words(self.start)
+        if self.start[:4] == self.end[:4]:
+            return f"{MONTH_NAMES[month_index(self.start) % 12]} to {month_words(self.end)}"
+        return f"{month_words(self.start)} to {month_words(self.end)}"
+
+    @classmethod
+    def from_label(cls, label: str) -> StrategicPeriod:
+        """The period a :attr:`label` names ("2025-01 to 2025-12").
+
+        >>> StrategicPeriod.from_label("2024-11 to 2025-02").n_months
+        4
+        """
+        start, sep, end = str(label).partition(" to ")
+        if not sep:
+            raise CspError(f"{label!r} is not a period", hint="Write it as YYYY-MM to YYYY-MM")
+        return cls(start.strip(), end.strip())
 
     def previous(self, rule: ComparisonRule = "previous") -> StrategicPeriod:
         """The comparison period.

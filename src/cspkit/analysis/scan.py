@@ -37,6 +37,7 @@ from cspkit.analysis.scope import (
     Citation,
     Scope,
     count_incidents,
+    loaded_months,
 )
 from cspkit.analysis.themes import ASB_CATEGORY
 from cspkit.errors import CspError
@@ -136,11 +137,10 @@ def latest_month(con: BaseBackend, source: str = CRIME) -> str:
     CspError
         When nothing of ``source`` is loaded.
     """
-    incident = con.table("incident")
-    months = incident.filter(incident.source == source).select("month").distinct().to_pandas()
-    if months.empty:
+    months = loaded_months(con, source)
+    if not months:
         raise CspError(f"no {source} data loaded", hint="Load police.uk files first (csp load)")
-    return str(months["month"].max())
+    return max(months)
 
 
 def _series_frame(counts: pd.DataFrame, lsoa_ward: pd.Series) -> pd.DataFrame:

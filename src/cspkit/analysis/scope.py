@@ -247,6 +247,25 @@ def resolve_scope(con: BaseBackend, *, areas: str | Sequence[str], period: Strat
     return everything.within(codes).over(period, compare)
 
 
+def loaded_months(con: BaseBackend, source: str = CRIME) -> frozenset[str]:
+    """The months holding at least one ``source`` row (in any area), in one query."""
+    incident = con.table("incident")
+    months = incident.filter(incident.source == source).select("month").distinct().to_pandas()
+    return frozenset(str(m) for m in months["month"])
+
+
+def area_names(con: BaseBackend, areas: str | Sequence[str]) -> tuple[str, ...]:
+    """The names of local authority, ward or LSOA codes, in their order (one query).
+
+    Raises
+    ------
+    CspError
+        A code in no row of the loaded ``area`` lookup.
+    """
+    codes, lsoas = area_lsoas(con, areas)
+    return tuple(_match(lsoas, code)[0] for code in codes)
+
+
 def area_lsoas(con: BaseBackend, areas: str | Sequence[str]
                ) -> tuple[tuple[str, ...], pd.DataFrame]:
     """The area codes, and the LSOA 2021 rows (with ward and local authority) they cover, in

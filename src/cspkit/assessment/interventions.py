@@ -1,14 +1,16 @@
 """The evidence base of a problem profile's Response: interventions from the College of
 Policing Crime Reduction Toolkit, shipped as ``interventions.toml``.
 
-Ratings are the toolkit's, in the words of its scales, with the date its pages were read;
-where nobody has read a rating, the file says "rating not verified". This module refuses a
-rating outside the toolkit's scales, a rating without the date it was read, and a page off
-the toolkit's site. The file's own header says how to fill it.
+Ratings are the toolkit's, in the form the page cited publishes them (its current pages in
+words, its earlier pages as an effect statement and a count of evidence-quality icons), with
+the date the page was read. This module refuses a rating outside the scale of the page's
+site, a rating without the date it was read, an entry whose ratings were never read
+("rating not verified") and a page off the toolkit's site. The file's own header says how to
+fill it.
 
 >>> base = load_evidence_base()
 >>> [i.id for i in base.options_for("Shoplifting")][:3]
-['problem_oriented_policing', 'hot_spots_policing', 'cctv']
+['hot_spots_policing', 'cctv', 'cognitive_behavioural_programmes']
 """
 
 from __future__ import annotations
@@ -27,10 +29,18 @@ from cspkit.errors import CspError
 
 FILE = "interventions.toml"
 NOT_VERIFIED = "rating not verified"
+"""What an entry said before its rating was read; the loader refuses it."""
 EFFECTS = ("Overall reduction", "Overall reduction, some rises")
-"""Points of the toolkit's effect scale met so far, in its words."""
-QUALITIES = ("Very strong", "Strong", "Moderate")
-"""The toolkit's ratings of the quality of the evidence, in its words."""
+"""Points of the effect scale of the toolkit's current pages met so far, in its words."""
+QUALITIES = ("Very strong", "Strong", "Moderate", "Low", "No information")
+"""The quality of evidence (of impact) on the toolkit's current pages, in its words."""
+EARLIER_EFFECTS = ("Has reduced crime", "Can reduce crime")
+"""Verdicts of the effect statement on the toolkit's earlier pages ("Overall, the evidence
+suggests that <it> has reduced crime" / "can reduce crime")."""
+EARLIER_QUALITIES = tuple(f"Evidence quality {n}" for n in range(5))
+"""The earlier pages' count of evidence-quality icons for the impact on crime, as labelled."""
+EARLIER_SITE = "whatworks.college.police.uk"
+"""Host of the toolkit's earlier pages; some of its addresses now serve current pages."""
 TOOLKIT_SITE = "college.police.uk"
 EVERY_TOPIC = "*"
 FIELDS = ("id", "name", "what", "applies_to", "effect", "evidence_quality", "summary",
@@ -51,14 +61,15 @@ class Intervention:
     applies_to
         Crime types (and "Anti-social behaviour") it is offered for; ``*`` for all.
     effect, evidence_quality
-        The toolkit's ratings in its words (:data:`EFFECTS`, :data:`QUALITIES`), or
-        :data:`NOT_VERIFIED`.
+        The toolkit's ratings as the page at ``url`` publishes them: :data:`EFFECTS` and
+        :data:`QUALITIES` on its current pages, :data:`EARLIER_EFFECTS` and
+        :data:`EARLIER_QUALITIES` on its earlier ones (:attr:`earlier_page`).
     summary
-        What the evidence found, in one line of cspkit's words.
+        What the page says the evidence found, in one line of cspkit's words.
     checked
-        The date the toolkit's page was read (``None`` if never).
+        The date the toolkit's page was read.
     url, reference
-        The toolkit page, and the review or guide the option rests on.
+        The toolkit page the ratings were read on, and the review they rest on.
     """
 
     id: str
@@ -68,9 +79,14 @@ class Intervention:
     effect: str
     evidence_quality: str
     summary: str
-    checked: dt.date | None
+    checked: dt.date
     url: str
     reference: str
+
+    @property
+    def earlier_page(self) -> bool:
+        """Whether the ratings are in the form of the toolkit's earlier pages."""
+        return self.evidence_quality in EARLIER_QUALITIES
 
     def applies(self, category: str | None) -> bool:
         """Whether the option is offered for a crime type (``None``: only the options
@@ -116,27 +132,31 @@ def _intervention(entry: dict, number: int) -> Intervention:
                                          or host.endswith("." + TOOLKIT_SITE)):
         raise CspError(f"{where}: url must be an https:// address of the toolkit's page on "
                        f"{TOOLKIT_SITE}", path=FILE)
-    for name, scale in (("effect", EFFECTS), ("evidence_quality", QUALITIES)):
-        if entry[name] not in (*scale, NOT_VERIFIED):
-            raise CspError(f"{where}: {name} '{entry[name]}' is not a rating of the toolkit's "
-                           f"scale", path=FILE,
-                           hint=f"Write one of {', '.join(scale)} as the toolkit's page does, "
-                           f"or '{NOT_VERIFIED}'")
-    checked = None
-    if entry["checked"]:
-        try:
-            checked = dt.date.fromisoformat(str(entry["checked"]))
-        except ValueError:
-            raise CspError(f"{where}: checked must be a date (YYYY-MM-DD) or empty",
-                           path=FILE) from None
-    rated = [f for f in ("effect", "evidence_quality") if entry[f] != NOT_VERIFIED]
-    if rated and checked is None:
-        raise CspError(f"{where}: {' and '.join(rated)} given without the date it was read "
-                       f"on the toolkit", path=FILE,
-                       hint=f"Read the rating on the toolkit's page and set checked, or write "
-                       f"'{NOT_VERIFIED}'")
-    if not all(str(entry[f]).strip() for f in FIELDS if f != "checked"):
-        raise CspError(f"{where}: every field but checked needs a value", path=FILE)
+    unread = [f for f in ("effect", "evidence_quality") if entry[f] == NOT_VERIFIED]
+    if unread:
+        raise CspError(f"{where}: {' and '.join(unread)} not verified", path=FILE,
+                       hint="Read the rating on the toolkit's page and write it as the page "
+                       "publishes it, or remove the entry: an option is offered only with "
+                       "ratings read on the toolkit")
+    # A page publishes both ratings in one form: the current pages' words, or the earlier
+    # pages' effect statement and icon count (the earlier addresses now serve current pages).
+    earlier = (str(entry["evidence_quality"]).startswith("Evidence quality")
+               or entry["effect"] in EARLIER_EFFECTS)
+    scales = ((("effect", EARLIER_EFFECTS), ("evidence_quality", EARLIER_QUALITIES)) if earlier
+              else (("effect", EFFECTS), ("evidence_quality", QUALITIES)))
+    for name, scale in scales:
+        if entry[name] not in scale:
+            raise CspError(f"{where}: {name} '{entry[name]}' is not a rating of the scale of "
+                           f"the toolkit's {'earlier' if earlier else 'current'} pages",
+                           path=FILE, hint=f"Write one of {', '.join(scale)} as the page at "
+                           "url publishes it, both ratings in the form of that page")
+    try:
+        checked = dt.date.fromisoformat(str(entry["checked"]))
+    except ValueError:
+        raise CspError(f"{where}: checked must be the date the page was read (YYYY-MM-DD)",
+                       path=FILE) from None
+    if not all(str(entry[f]).strip() for f in FIELDS):
+        raise CspError(f"{where}: every field needs a value", path=FILE)
     return Intervention(
         id=entry["id"], name=entry["name"], what=entry["what"],
         applies_to=tuple(entry["applies_to"]), effect=entry["effect"],

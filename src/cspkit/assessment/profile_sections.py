@@ -36,7 +36,7 @@ from cspkit.assessment.document import (
 )
 from cspkit.assessment.evidence import Unavailable
 from cspkit.assessment.figures import trend_chart, weekday_hour_chart
-from cspkit.assessment.interventions import NOT_VERIFIED, topic_category
+from cspkit.assessment.interventions import EARLIER_SITE, topic_category
 from cspkit.assessment.locations import UNKNOWN_LOCATION
 from cspkit.assessment.wording import Change, count_text, rate_text, share_text
 from cspkit.privacy.disclosure import TOTAL, suppress_counts, suppress_groups
@@ -510,15 +510,13 @@ def _response(evidence: ProfileEvidence) -> Section:
     rows = [{"name": i.name, "what": i.what, "effect": i.effect,
              "evidence_quality": i.evidence_quality, "summary": i.summary,
              "reference": i.reference, "url": i.url} for i in options]
-    unverified = sum(NOT_VERIFIED in (i.effect, i.evidence_quality) for i in options)
-    read = sorted({i.checked for i in options if i.checked is not None})
-    notes = ["Effect and quality of evidence are the toolkit's ratings, in its words"
-             + (f", as its pages read on {read[-1].day} {read[-1]:%B %Y}" if read else "")
-             + ". What the evidence found is a summary in this profile's words."]
-    if unverified:
-        notes.append(f"'{NOT_VERIFIED.capitalize()}': the toolkit's rating was not read for "
-                     f"{unverified} of the {len(options)} options, so none is given; read it "
-                     "on the toolkit's page.")
+    read = sorted({i.checked for i in options})
+    notes = ["Effect and quality of evidence: the toolkit's ratings as published on the page "
+             "cited" + (f", read on {read[-1].day} {read[-1]:%B %Y}" if read else "")
+             + "; what the evidence found: this profile's summary of that page."]
+    if any(i.earlier_page for i in options):
+        notes.append(f"The toolkit's earlier pages ({EARLIER_SITE}) state the effect in a "
+                     "sentence and show the quality as a count of icons.")
     return Section("response", "Response: options from the evidence", 1, (
         Paragraph(
             f"Options for {_what(evidence)} from the {base.toolkit}, which rates each "
@@ -526,11 +524,12 @@ def _response(evidence: ProfileEvidence) -> Section:
             "among them with the analysis above: where the problem concentrates, when it "
             "happens, and who is involved."),
         Table(id="profile_response_options", caption=f"Response options for {_what(evidence)}",
-              columns=(Column("name", "Option"), Column("what", "What it is"),
-                       Column("effect", "Effect on crime (toolkit)"),
-                       Column("evidence_quality", "Quality of evidence (toolkit)"),
-                       Column("summary", "What the evidence found"),
-                       Column("reference", "Review"), Column("url", "Toolkit page")),
+              columns=(Column("name", "Option", width=11), Column("what", "What it is", width=18),
+                       Column("effect", "Effect on crime (toolkit)", width=10),
+                       Column("evidence_quality", "Quality of evidence (toolkit)", width=10),
+                       Column("summary", "What the evidence found", width=17),
+                       Column("reference", "Review", width=17),
+                       Column("url", "Toolkit page", width=17)),
               rows=rows, source="assessment.interventions",
               data_source=f"{base.toolkit} ({base.toolkit_url}) and the reviews cited",
               notes=tuple(notes)),

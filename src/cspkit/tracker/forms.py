@@ -203,6 +203,10 @@ class VersionForm(forms.Form):
 
 
 class RecommendationToActionForm(VersionForm):
+    """Make a recommendation a plan action. Shown on the recommendation's page beside the
+    update form, so its fields take their own ids (``to_action_version``,
+    ``to_action_theme``): a page holds each id once."""
+
     theme = forms.ModelChoiceField(
         label="Theme",
         queryset=Theme.objects.none(),
@@ -211,6 +215,7 @@ class RecommendationToActionForm(VersionForm):
     )
 
     def __init__(self, *args: Any, plan_id: int, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "to_action_%s")
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = Theme.objects.filter(plan_id=plan_id)
 

@@ -59,11 +59,19 @@ def truncatewords(value: str, count: int) -> str:
 
 def environment(**options: Any) -> Environment:
     env = Environment(**options)
-    from cspkit.tracker.measure_html import change_clause, change_sentence, course_tag, sparkline
+    from cspkit.tracker.measure_html import (
+        area_text,
+        change_clause,
+        change_sentence,
+        course_tag,
+        month_text,
+        period_text,
+        sparkline,
+    )
 
     env.globals.update(url=url, static=static, status_tag=status_tag, course_tag=course_tag,
                        sparkline=sparkline, change_sentence=change_sentence,
-                       change_clause=change_clause)
+                       change_clause=change_clause, area_text=area_text)
     env.filters.update(
         long_date=long_date,
         short_date=short_date,
@@ -72,5 +80,7 @@ def environment(**options: Any) -> Environment:
         truncatewords=truncatewords,
         linebreaks=linebreaks_filter,
         capfirst=capfirst,
+        month_text=month_text,
+        period_text=period_text,
     )
     return env

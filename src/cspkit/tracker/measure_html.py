@@ -15,8 +15,10 @@ from cspkit.analysis.measures import (
     ON_COURSE,
     TOO_EARLY,
 )
+from cspkit.analysis.periods import StrategicPeriod, month_words
 from cspkit.assessment.wording import Change
-from cspkit.tracker.models import MeasureResult
+from cspkit.errors import CspError
+from cspkit.tracker.models import Measure, MeasureResult
 
 COURSE_CLASSES = {ON_COURSE: "green", NOT_ON_COURSE: "red", TOO_EARLY: "not_started",
                   NO_DATA: "withdrawn"}
@@ -28,9 +30,34 @@ def course_tag(course: str) -> SafeString:
                        COURSE_WORDS[course])
 
 
+def month_text(month: str) -> str:
+    """A stored ``YYYY-MM`` month in words ("December 2025"); anything else as it is."""
+    try:
+        return month_words(month)
+    except CspError:
+        return month
+
+
+def period_text(label: str) -> str:
+    """A stored period label ("2025-01 to 2025-12") in words ("January to December 2025");
+    anything else as it is."""
+    try:
+        return StrategicPeriod.from_label(label).words
+    except CspError:
+        return label
+
+
+def area_text(measure: Measure) -> str:
+    """The measure's areas by name, as the warehouse named them when the figures were
+    computed; by code until then."""
+    result = measure.stored
+    names = list(result.area_names) if result else []
+    return ", ".join(names if len(names) == len(measure.areas) else measure.areas)
+
+
 def _change(result: MeasureResult) -> Change:
     return Change(result.measure.label, result.current, result.baseline, result.p_value,
-                  baseline=result.baseline_period)
+                  baseline=period_text(result.baseline_period))
 
 
 def change_sentence(result: MeasureResult) -> str:
@@ -59,8 +86,9 @@ def sparkline(monthly: Sequence[Sequence[object]], *, title: str, width: int = 2
     points = [(pad + i * step, height - pad - (height - 2 * pad) * n / top)
               for i, n in enumerate(counts)]
     first, last = monthly[0], monthly[-1]
-    label = (f"{title}: monthly counts from {first[0]} to {last[0]}, lowest {min(counts)}, "
-             f"highest {max(counts)}, latest {counts[-1]}")
+    label = (f"{title}: monthly counts from {month_text(str(first[0]))} to "
+             f"{month_text(str(last[0]))}, lowest {min(counts)}, highest {max(counts)}, "
+             f"latest {counts[-1]}")
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
     x, y = points[-1]
     dot = format_html('<circle cx="{}" cy="{}" r="2.5"></circle>', f"{x:.1f}", f"{y:.1f}")

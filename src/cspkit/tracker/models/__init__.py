@@ -11,6 +11,8 @@ from cspkit.tracker.models.registers import (
     QualityReading,
     Recommendation,
     RecommendationUpdate,
+    in_reference_order,
+    reference_key,
 )
 
 __all__ = [
@@ -32,4 +34,6 @@ __all__ = [
     "Role",
     "SubAction",
     "Theme",
+    "in_reference_order",
+    "reference_key",
 ]

@@ -100,7 +100,8 @@ class MeasureResult(models.Model):
     """The latest figures of a measure, as computed at ``computed_at`` from ``warehouse``.
 
     ``current``, ``baseline`` and ``p_value`` are empty when the data were missing;
-    ``missing`` then says which data and months.
+    ``missing`` then says which data and months. ``area_names`` are the names the warehouse
+    gave the measure's area codes, so that a page names the areas without reading it.
     """
 
     measure = models.OneToOneField(Measure, on_delete=models.CASCADE, related_name="result")
@@ -118,6 +119,9 @@ class MeasureResult(models.Model):
     course = models.CharField(max_length=20, choices=[(c, c) for c in COURSES])
     monthly = models.JSONField(default=list, blank=True)
     missing = models.TextField(blank=True)
+    area_names = models.JSONField(
+        default=list, blank=True, help_text="The names of the measure's areas when computed."
+    )
 
     def __str__(self) -> str:
         return f"{self.measure}: {self.course}"

@@ -3,7 +3,10 @@ published into them."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Protocol, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,6 +18,33 @@ from cspkit.sources.completeness import parse_measure_key
 from cspkit.tracker.models.people import Agency, Partnership
 from cspkit.tracker.models.plan import Action, Plan, Theme, Update
 from cspkit.tracker.status import RagStatus
+
+_NUMBERS = re.compile(r"(\d+)")
+
+
+class _Referenced(Protocol):
+    reference: str
+
+
+Entry = TypeVar("Entry", bound=_Referenced)
+
+
+def reference_key(reference: str) -> tuple[tuple[int, int | str], ...]:
+    """A register reference as it sorts for readers: its text case-blind and its numbers by
+    value, so DR2 comes before DR10, and 1.2 before 1.10.
+
+    >>> sorted(["DR10", "DR2", "dr1", "R3"], key=reference_key)
+    ['dr1', 'DR2', 'DR10', 'R3']
+    >>> sorted(["1.10", "1.2", "10", "2"], key=reference_key)
+    ['1.2', '1.10', '2', '10']
+    """
+    return tuple((1, int(part)) if part.isdigit() else (0, part.casefold())
+                 for part in _NUMBERS.split(reference.strip()) if part)
+
+
+def in_reference_order(entries: Iterable[Entry]) -> list[Entry]:
+    """Register entries in the order of their references (:func:`reference_key`)."""
+    return sorted(entries, key=lambda entry: reference_key(entry.reference))
 
 
 class PublishedAssessment(models.Model):

@@ -14,7 +14,7 @@ from datetime import date
 
 from django.db.models import Count, Model, Prefetch, QuerySet
 
-from cspkit.tracker.measure_html import change_sentence
+from cspkit.tracker.measure_html import change_sentence, period_text
 from cspkit.tracker.models import (
     Action,
     ActionUpdate,
@@ -293,8 +293,8 @@ def _measures(plan: Plan) -> Iterable[MeasureLine]:
             yield line
             continue
         yield replace(
-            line, current=result.current, baseline=result.baseline, period=result.period,
-            baseline_period=result.baseline_period,
+            line, current=result.current, baseline=result.baseline,
+            period=period_text(result.period), baseline_period=period_text(result.baseline_period),
             change=change_sentence(result) if result.current is not None else "",
             data_month=result.data_month, computed_on=result.computed_at.date(),
             monthly=tuple((str(m), int(n)) for m, n in result.monthly), missing=result.missing,

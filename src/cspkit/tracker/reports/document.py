@@ -29,6 +29,7 @@ from cspkit.assessment.document import (
 )
 from cspkit.errors import CspError
 from cspkit.render import FORMATS
+from cspkit.tracker.measure_html import month_text
 from cspkit.tracker.reports.build import build_progress_report
 from cspkit.tracker.reports.cover import read_cover_paragraphs
 from cspkit.tracker.reports.model import (
@@ -216,8 +217,8 @@ def _measures(lines: Sequence[MeasureLine]) -> tuple[Section, ...]:
         for line in lines
     ]
     dates = sorted({(line.data_month, line.computed_on) for line in lines if line.computed_on})
-    notes = tuple(f"Data to {month}, computed on {long_date(day)}." for month, day in dates
-                  if month)
+    notes = tuple(f"Data to {month_text(month)}, computed on {long_date(day)}."
+                  for month, day in dates if month)
     blocks: list[Block] = [
         Paragraph("Each measure is counted from the data and set beside the lead's own "
                   "status. On course: a statistically significant change in the direction "

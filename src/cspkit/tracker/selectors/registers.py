@@ -15,6 +15,7 @@ from cspkit.tracker.models import (
     Plan,
     Recommendation,
     RecommendationUpdate,
+    in_reference_order,
 )
 from cspkit.tracker.selectors.access import User, reader_required
 from cspkit.tracker.status import RagStatus
@@ -32,8 +33,9 @@ class RegisterFilters:
 
 def recommendation_list(
     *, fetched_by: User, plan: Plan, filters: RegisterFilters | None = None
-) -> QuerySet[Recommendation]:
-    """``plan``'s recommendations narrowed by ``filters``, with agencies and updates loaded."""
+) -> list[Recommendation]:
+    """``plan``'s recommendations narrowed by ``filters``, with agencies and updates loaded,
+    in the order of their references (R2 before R10)."""
     reader_required(fetched_by)
     filters = filters or RegisterFilters()
     entries = Recommendation.objects.filter(plan=plan)
@@ -47,10 +49,11 @@ def recommendation_list(
         entries = entries.filter(
             Q(text__icontains=filters.search) | Q(reference__icontains=filters.search)
         )
-    return entries.select_related("theme", "plan_action__theme").prefetch_related(
+    entries = entries.select_related("theme", "plan_action__theme").prefetch_related(
         "agencies",
         Prefetch("updates", queryset=RecommendationUpdate.objects.select_related("author")),
     )
+    return in_reference_order(entries)
 
 
 def recommendation_sections(*, fetched_by: User, plan: Plan) -> list[str]:
@@ -101,9 +104,9 @@ def recommendation_next_plan(*, fetched_by: User, recommendation: Recommendation
 
 def data_requirement_list(
     *, fetched_by: User, plan: Plan, filters: RegisterFilters | None = None
-) -> QuerySet[DataRequirement]:
+) -> list[DataRequirement]:
     """``plan``'s data requirements narrowed by ``filters``, with lead agencies and updates
-    loaded."""
+    loaded, in the order of their references (DR2 before DR10)."""
     reader_required(fetched_by)
     filters = filters or RegisterFilters()
     entries = DataRequirement.objects.filter(plan=plan)
@@ -117,10 +120,11 @@ def data_requirement_list(
             | Q(action__icontains=filters.search)
             | Q(reference__icontains=filters.search)
         )
-    return entries.select_related("closure_proposed_in").prefetch_related(
+    entries = entries.select_related("closure_proposed_in").prefetch_related(
         "lead_agencies",
         Prefetch("updates", queryset=DataRequirementUpdate.objects.select_related("author")),
     )
+    return in_reference_order(entries)
 
 
 def emerging_issue_list(*, fetched_by: User, plan: Plan) -> list[tuple[str, list[EmergingIssue]]]:

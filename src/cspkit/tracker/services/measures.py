@@ -97,6 +97,7 @@ def result_store(*, measure: Measure, figures: MeasureFigures, warehouse: str,
         "course": figures.course,
         "monthly": [list(pair) for pair in figures.monthly],
         "missing": figures.missing,
+        "area_names": list(figures.area_names),
     }
     result, _ = MeasureResult.objects.update_or_create(measure=measure, defaults=values)
     return result

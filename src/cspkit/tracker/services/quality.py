@@ -105,13 +105,13 @@ def quality_refresh_lines(*, plan_id: int | None, warehouse: str | None,
                           areas: list[str] | None) -> list[str]:
     """Refresh the completeness measures of plan ``plan_id`` (the latest plan when None)
     and return the lines ``csp tracker quality`` prints."""
-    from cspkit.tracker.models import DataRequirement
+    from cspkit.tracker.models import DataRequirement, in_reference_order
     from cspkit.tracker.selectors.plan import plan_or_latest
     from cspkit.tracker.selectors.quality import data_requirement_quality
 
     plan = plan_or_latest(pk=plan_id)
     done = data_requirement_quality_refresh(plan=plan, warehouse=warehouse, areas=areas)
-    entries = DataRequirement.objects.filter(plan=plan).order_by("reference")
+    entries = in_reference_order(DataRequirement.objects.filter(plan=plan))
     statuses = data_requirement_quality(entries)
     lines = [f"{plan.title}: {len(done.measured)} measure(s) computed "
              f"{done.computed_at:%Y-%m-%d %H:%M}."]

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -271,7 +271,7 @@ def assess_into_folder(partnership: Partnership, *, warehouse: str | Path, out_d
                      out_dir=partial, plan_review=review, read_only=True)
         record = {**stamp, "partnership": partnership.config.name,
                   "areas": partnership.config.areas,
-                  "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                  "finished": datetime.now(UTC).isoformat(timespec="seconds"),
                   "written": {name: path.relative_to(partial).as_posix()
                               for name, path in run.written.items()}}
         (partial / STAMP_FILE).write_text(json.dumps(record, indent=2), encoding="utf-8")

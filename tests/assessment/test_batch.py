@@ -244,8 +244,24 @@ def test_grouped_authorities_are_one_partnership(warehouse):
     finally:
         con.disconnect()
 
-    assert found == [("E06900001", NAME, ("E06900001",)),
-                     ("E06900002+E06900003", "Fen and Bracken CSP", ("E06900002", "E06900003"))]
+    assert found.found == [
+        ("E06900001", NAME, ("E06900001",)),
+        ("E06900002+E06900003", "Fen and Bracken CSP", ("E06900002", "E06900003"))]
+    assert found.left_out == []
+
+
+@pytest.mark.real_data
+def test_cleveland_files_give_its_four_authorities_not_the_neighbours_they_spill_into(
+        real_warehouse, raw_cleveland_spill):
+    con = connect(real_warehouse, read_only=True)
+    try:
+        held = warehouse_partnerships(con, StrategicPeriod("2025-01", "2025-12"))
+    finally:
+        con.disconnect()
+
+    assert [folder for folder, _, _ in held.found] == [
+        "E06000001", "E06000002", "E06000003", "E06000004"]
+    assert raw_cleveland_spill and held.left_out == raw_cleveland_spill
 
 
 @pytest.mark.parametrize("args", [
@@ -271,3 +287,24 @@ def test_a_template_naming_a_tracker_is_refused_for_all(borough, warehouse, tmp_
 
     assert result.exit_code == 1
     assert "tracker_database" in result.stderr and str(template) in result.stderr
+
+
+@pytest.fixture(scope="module")
+def raw_cleveland_spill(shared_data: Path) -> list[str]:
+    """Authorities where the real 2025 Cleveland street files put a record in under half the
+    LSOAs, by plain SQL over the files and the ONS lookup."""
+    import duckdb
+
+    street = shared_data / "police-uk" / "cleveland" / "street" / "2025-*-street.csv.gz"
+    lookup = shared_data / "lookups" / "LSOA21_WD25_LAD25_EW_LU_v2.csv.gz"
+    db = duckdb.connect()
+    rows = db.execute(f"""
+        WITH lookup AS (SELECT * FROM read_csv('{lookup}', header=true, all_varchar=true)),
+        recorded AS (SELECT DISTINCT "LSOA code" AS lsoa
+                     FROM read_csv('{street}', header=true, all_varchar=true))
+        SELECT l.LAD25NM FROM lookup l LEFT JOIN recorded r ON r.lsoa = l.LSOA21CD
+        GROUP BY l.LAD25NM
+        HAVING count(r.lsoa) > 0 AND count(r.lsoa) < 0.5 * count(*)
+        ORDER BY 1""").fetchall()
+    db.close()
+    return [name for (name,) in rows]

@@ -99,17 +99,42 @@ class BatchRun:
         return tuple(o for o in self.outcomes if o.status == "failed")
 
 
+@dataclass(frozen=True)
+class WarehousePartnerships:
+    """The partnerships a warehouse can assess for a period.
+
+    Attributes
+    ----------
+    found
+        (folder, name, areas) of each, sorted by folder.
+    left_out
+        Names of authorities holding a few police records, in under
+        :data:`MIN_LSOA_COVERAGE` of their LSOAs: records a neighbouring force placed over
+        its boundary, not that authority's own force's data.
+    """
+
+    found: list[tuple[str, str, tuple[str, ...]]]
+    left_out: list[str]
+
+
+MIN_LSOA_COVERAGE = 0.5
+"""An authority is assessed when at least this share of its LSOAs hold a police record in
+the period. Where its force's files are loaded nearly every LSOA does (all of them in each
+Cleveland authority in 2025); where only a neighbouring force's are, a handful do (4 of
+North Yorkshire's 379, 2 of County Durham's 330 in the Cleveland files)."""
+
+
 def warehouse_partnerships(con: BaseBackend, period: StrategicPeriod,
                            grouping: Mapping[str, str] | None = None
-                           ) -> list[tuple[str, str, tuple[str, ...]]]:
-    """The partnerships the warehouse can assess for ``period``: (folder, name, areas).
+                           ) -> WarehousePartnerships:
+    """The partnerships the warehouse can assess for ``period``.
 
     Every local authority of the loaded lookup with police-recorded crime or anti-social
-    behaviour in the period stands alone as "<its name> Community Safety Partnership",
-    unless ``grouping`` (LAD code → partnership name, :func:`cspkit.national.load.
-    read_partnerships`) puts it in a partnership with others: that partnership covers every
-    authority the grouping gives it, its folder is their codes joined by ``+`` as in
-    ``csp national rank``.
+    behaviour in at least :data:`MIN_LSOA_COVERAGE` of its LSOAs in the period stands alone
+    as "<its name> Community Safety Partnership", unless ``grouping`` (LAD code →
+    partnership name, :func:`cspkit.national.load.read_partnerships`) puts it in a
+    partnership with others: that partnership covers every authority the grouping gives it,
+    and its folder is their codes joined by ``+``, as in ``csp national rank``.
 
     Raises
     ------
@@ -123,29 +148,36 @@ def warehouse_partnerships(con: BaseBackend, period: StrategicPeriod,
         raise CspError(f"the partnership grouping names local authority code(s) the loaded "
                        f"lookup does not hold: {', '.join(unknown)}",
                        hint="Use LAD codes of the loaded lookup, or load its lookup first")
+    area = con.table("area")
+    lsoas = area.group_by("lad_code").aggregate(lsoas=area.lsoa_code.nunique()).to_pandas()
     t = con.table("incident")
     rows = t.filter(t.source.isin([CRIME, ASB]), t.lad_code.notnull(),
                     t.month.isin(list(period.months)))
-    with_data = set(rows.select("lad_code").distinct().to_pandas()["lad_code"])
+    recorded = rows.group_by("lad_code").aggregate(with_rows=rows.lsoa_code.nunique()
+                                                   ).to_pandas()
+    share = (recorded.set_index("lad_code")["with_rows"]
+             / lsoas.set_index("lad_code")["lsoas"]).dropna()
     members: dict[str, list[str]] = {}
     for code, partnership in grouping.items():
         members.setdefault(partnership, []).append(code)
     found: dict[str, tuple[str, str, tuple[str, ...]]] = {}
-    for code in sorted(with_data & set(names.index)):
+    for code in sorted(share.index[share >= MIN_LSOA_COVERAGE].intersection(names.index)):
         if code in grouping:
             areas = tuple(sorted(members[grouping[code]]))
             found["+".join(areas)] = ("+".join(areas), grouping[code], areas)
         else:
             found[code] = (code, f"{names[code]} Community Safety Partnership", (code,))
-    return [found[key] for key in sorted(found)]
+    left_out = sorted(names[c] for c in share.index[share < MIN_LSOA_COVERAGE]
+                      if c in names.index and c not in grouping)
+    return WarehousePartnerships([found[key] for key in sorted(found)], left_out)
 
 
 def partnerships_from_template(template_path: Path, *, warehouse: str | Path,
                                grouping: Mapping[str, str] | None = None
-                               ) -> list[Partnership]:
+                               ) -> tuple[list[Partnership], list[str]]:
     """One :class:`Partnership` per partnership the warehouse holds data for
     (:func:`warehouse_partnerships`), each the template configuration with its ``name`` and
-    ``areas`` replaced.
+    ``areas`` replaced; and the names of the authorities left out.
 
     Raises
     ------
@@ -161,17 +193,17 @@ def partnerships_from_template(template_path: Path, *, warehouse: str | Path,
                        "partnership's own configuration in a --batch file")
     con = connect(warehouse, read_only=True)
     try:
-        found = warehouse_partnerships(con, template.period(), grouping)
+        held = warehouse_partnerships(con, template.period(), grouping)
     finally:
         con.disconnect()
-    if not found:
+    if not held.found:
         raise CspError(f"the warehouse holds no police-recorded crime or anti-social "
                        f"behaviour for {template.period().label}", path=str(warehouse),
                        hint="Load the police data for the template's strategic_period")
     fields = template.model_dump()
     return [Partnership(folder, PartnershipConfig.model_validate(
         {**fields, "name": name, "areas": list(areas)}), template_path)
-        for folder, name, areas in found]
+        for folder, name, areas in held.found], held.left_out
 
 
 def read_batch_file(path: Path) -> list[Partnership]:

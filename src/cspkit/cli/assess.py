@@ -106,7 +106,12 @@ def _assess_many(out: Path, *, warehouse: Path, template: Path | None, batch: Pa
 
     if template is not None:
         grouping = read_partnerships(partnerships) if partnerships else None
-        todo = partnerships_from_template(template, warehouse=warehouse, grouping=grouping)
+        todo, left_out = partnerships_from_template(template, warehouse=warehouse,
+                                                    grouping=grouping)
+        if left_out:
+            Console().print(f"Left out (police records in under half their LSOAs, placed there "
+                            f"by a neighbouring force): {', '.join(left_out)}",
+                            highlight=False, soft_wrap=True)
     else:
         todo = read_batch_file(batch)
     with Progress(TextColumn("{task.description:<40}"), BarColumn(),

@@ -17,11 +17,13 @@ from cspkit.assessment.batch import (
     STAMP_FILE,
     SUMMARY_FILE,
     is_complete,
+    partnerships_from_template,
     read_batch_file,
     warehouse_partnerships,
 )
 from cspkit.cli import app
 from cspkit.errors import CspError
+from cspkit.national.load import read_partnerships
 from cspkit.warehouse import connect
 from tests.conftest import DEMO_PERIOD, Borough
 
@@ -308,3 +310,23 @@ def raw_cleveland_spill(shared_data: Path) -> list[str]:
         ORDER BY 1""").fetchall()
     db.close()
     return [name for (name,) in rows]
+
+
+def test_a_grouped_partnership_gets_the_templates_configuration_with_its_name_and_areas(
+        borough, warehouse, tmp_path):
+    template = csv_config(borough, tmp_path / "template.toml")
+    grouping = tmp_path / "partnerships.csv"
+    grouping.write_text("lad_code,partnership\nE06900002,Fen and Bracken CSP\n"
+                        "E06900003,Fen and Bracken CSP\n", encoding="utf-8")
+
+    partnerships, left_out = partnerships_from_template(
+        template, warehouse=warehouse, grouping=read_partnerships(grouping))
+
+    assert left_out == []
+    assert [(p.folder, p.config.name, p.config.areas) for p in partnerships] == [
+        ("E06900001", NAME, ["E06900001"]),
+        ("E06900002+E06900003", "Fen and Bracken CSP", ["E06900002", "E06900003"])]
+    for partnership in partnerships:
+        assert partnership.config.themes == borough.config.themes
+        assert partnership.config.formats == ["csv"]
+        assert partnership.config_path == template

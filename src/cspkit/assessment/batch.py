@@ -19,6 +19,7 @@ import os
 import resource
 import shutil
 import time
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
@@ -40,6 +41,8 @@ STAMP_FILE = "batch-run.json"
 """Written last into a partnership's folder: what produced it (its presence means complete)."""
 SUMMARY_FILE = "batch.csv"
 """The batch's outcome, one row per partnership, in the output folder."""
+LOG_FOLDER = "batch-logs"
+"""Where the traceback of a partnership's unexpected error (not a CspError) is written."""
 PARTNERSHIPS_PER_PROCESS = 4
 """A worker process is replaced after this many assessments, so memory that libraries hold
 until a process exits (Ibis' in-memory tables, the chart engine) cannot build up over a
@@ -286,7 +289,8 @@ def assess_into_folder(partnership: Partnership, *, warehouse: str | Path, out_d
                        stamp: Mapping[str, str]) -> Outcome:
     """Assess one partnership into ``out_dir/<folder>``: written under a temporary name,
     stamped, then renamed over any older or half-written folder. Never raises: a failure
-    is an :class:`Outcome` with its one-line reason, and leaves no temporary folder."""
+    is an :class:`Outcome` with its one-line reason (an unexpected error's traceback goes to
+    ``batch-logs/<folder>.log``), and leaves no temporary folder."""
     from cspkit.assessment.run import assess
     from cspkit.tracker.cycle import plan_review_for
 
@@ -314,7 +318,10 @@ def assess_into_folder(partnership: Partnership, *, warehouse: str | Path, out_d
     except CspError as exc:
         status, reason = "failed", str(exc)
     except Exception as exc:  # any other failure is this partnership's alone
-        status, reason = "failed", f"{type(exc).__name__}: {exc}"
+        log = out_dir / LOG_FOLDER / f"{partnership.folder}.log"
+        log.parent.mkdir(exist_ok=True)
+        log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        status, reason = "failed", f"{type(exc).__name__}: {exc} (traceback in {log})"
     finally:
         shutil.rmtree(partial, ignore_errors=True)
     return Outcome(partnership.folder, partnership.config.name,

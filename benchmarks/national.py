@@ -174,7 +174,7 @@ def _batch(queue, warehouse: str, sample: int, formats: str) -> None:
                "wall": wall, "cpu": time.process_time() - cpu + workers.ru_utime
                + workers.ru_stime, "inside": sum(o.seconds for o in run.outcomes),
                "inside_cpu": sum(o.cpu_seconds for o in run.outcomes),
-               "formats": ",".join(chosen)})
+               "formats": ",".join(chosen), "worker_peak_mb": workers.ru_maxrss / 1024})
 
 
 def _print_batch(warehouse: str, sample: int, formats: str) -> None:
@@ -187,7 +187,8 @@ def _print_batch(warehouse: str, sample: int, formats: str) -> None:
               f"workers: {done['wall']:.1f} s wall, {done['wall'] / n:.1f} s per partnership; "
               f"CPU {done['cpu'] / n:.1f} s per partnership (workers' start-up included; "
               f"{done['inside_cpu'] / n:.1f} s CPU and {done['inside'] / n:.1f} s wall inside "
-              f"one assessment); {done['failed']} failed")
+              f"one assessment); largest worker {done['worker_peak_mb'] / 1024:.2f} GB "
+              f"resident; {done['failed']} failed")
 
 
 def main() -> None:

@@ -330,3 +330,23 @@ def test_a_grouped_partnership_gets_the_templates_configuration_with_its_name_an
         assert partnership.config.themes == borough.config.themes
         assert partnership.config.formats == ["csv"]
         assert partnership.config_path == template
+
+
+def test_a_read_only_warehouse_admits_other_readers_and_refuses_writes(warehouse):
+    import subprocess
+    import sys
+
+    con = connect(warehouse, read_only=True)
+    try:
+        other = subprocess.run(
+            [sys.executable, "-c", "import sys, duckdb; print(duckdb.connect(sys.argv[1], "
+             "read_only=True).sql('SELECT count(*) FROM area').fetchone()[0])",
+             str(warehouse)], capture_output=True, text=True, check=False)
+        with pytest.raises(Exception, match="read-only"):
+            con.raw_sql("CREATE TABLE scratch (i INTEGER)")
+        rows = con.table("area").count().execute()
+    finally:
+        con.disconnect()
+
+    assert other.returncode == 0, other.stderr
+    assert int(other.stdout) == rows > 0

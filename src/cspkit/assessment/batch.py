@@ -390,11 +390,11 @@ def _run_pool(to_do: Sequence[tuple[Partnership, dict[str, str]]], *, warehouse:
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(to_do)),
                                mp_context=multiprocessing.get_context("spawn"),
                                max_tasks_per_child=PARTNERSHIPS_PER_PROCESS)
+    running: dict[Future[Outcome], Partnership] = {}
     try:
-        running: dict[Future[Outcome], Partnership] = {
-            pool.submit(assess_into_folder, partnership, warehouse=str(warehouse),
-                        out_dir=out_dir, stamp=stamp): partnership
-            for partnership, stamp in to_do}
+        for partnership, stamp in to_do:
+            running[pool.submit(assess_into_folder, partnership, warehouse=str(warehouse),
+                                out_dir=out_dir, stamp=stamp)] = partnership
         while running:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
@@ -409,7 +409,16 @@ def _run_pool(to_do: Sequence[tuple[Partnership, dict[str, str]]], *, warehouse:
                 if on_outcome is not None:
                     on_outcome(outcome)
     finally:
+        # On an interruption the queued partnerships are cancelled; one already handed to a
+        # worker may still finish, and is recorded as it ended.
         pool.shutdown(wait=True, cancel_futures=True)
+        for future, partnership in running.items():
+            if future.done() and not future.cancelled():
+                error = future.exception()
+                outcomes[partnership.folder] = future.result() if error is None else Outcome(
+                    partnership.folder, partnership.config.name,
+                    " ".join(partnership.config.areas), "failed",
+                    f"interrupted ({type(error).__name__})")
 
 
 def write_summary(outcomes: Sequence[Outcome], path: Path) -> None:

@@ -350,3 +350,40 @@ def test_a_read_only_warehouse_admits_other_readers_and_refuses_writes(warehouse
 
     assert other.returncode == 0, other.stderr
     assert int(other.stdout) == rows > 0
+
+
+def test_ctrl_c_leaves_whole_folders_and_a_summary_and_the_rerun_finishes(borough, warehouse,
+                                                                          tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    template = csv_config(borough, tmp_path / "template.toml")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "cspkit.cli", "assess", "--all", "--config",
+               str(template), "--warehouse", str(warehouse), "--out", str(out), "--jobs", "1"]
+    batch = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+    while not list(out.glob(f"*/{STAMP_FILE}")) and batch.poll() is None:
+        time.sleep(0.2)
+    os.killpg(batch.pid, signal.SIGINT)  # as Ctrl-C in a terminal: the whole process group
+    batch.communicate(timeout=600)
+
+    assert batch.returncode != 0
+    first = summary(out)
+    assert first.loc[KESTREL_VALE, "status"] == "done"
+    assert not list(out.glob(".*")), "no temporary folder is left behind"
+    finished = [p.parent for p in out.glob(f"*/{STAMP_FILE}")]
+    assert len(finished) < 3 and all(is_complete_folder(f) for f in finished)
+    before = {p: p.stat().st_mtime_ns for f in finished for p in f.rglob("*")}
+
+    rerun = run_csp(*command[3:])
+
+    assert rerun.exit_code == 0, rerun.output
+    assert {p: p.stat().st_mtime_ns for f in finished for p in f.rglob("*")} == before
+    statuses = summary(out)["status"].to_dict()
+    assert statuses == {p.name: "skipped" if p in finished else "done"
+                        for p in sorted(out.iterdir()) if p.is_dir()}
+    assert len(statuses) == 3

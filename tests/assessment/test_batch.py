@@ -374,7 +374,9 @@ def test_ctrl_c_leaves_whole_folders_and_a_summary_and_the_rerun_finishes(boroug
     assert batch.returncode != 0
     first = summary(out)
     assert first.loc[KESTREL_VALE, "status"] == "done"
+    assert set(first.loc[first["status"] != "done", "reason"]) <= {"interrupted"}
     assert not list(out.glob(".*")), "no temporary folder is left behind"
+    assert not (out / "batch-logs").exists(), "an interruption is no unexpected error"
     finished = [p.parent for p in out.glob(f"*/{STAMP_FILE}")]
     assert len(finished) < 3 and all(is_complete_folder(f) for f in finished)
     before = {p: p.stat().st_mtime_ns for f in finished for p in f.rglob("*")}

@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import resource
 import shutil
+import signal
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
@@ -280,6 +281,21 @@ def is_complete(folder: Path, expected: Mapping[str, str]) -> bool:
     return all(stamp.get(key) == value for key, value in expected.items())
 
 
+_interrupted = False
+"""Set in a worker process once it has received Ctrl-C (SIGINT)."""
+
+
+def _note_interrupts() -> None:
+    """Worker start-up: remember an interrupt before raising it as usual, since a library
+    busy at the time may turn it into an error of its own (DuckDB's query interrupted)."""
+    def interrupt(signum: int, frame: object) -> None:
+        global _interrupted
+        _interrupted = True
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+
+
 def _cpu_seconds() -> float:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
@@ -318,6 +334,8 @@ def assess_into_folder(partnership: Partnership, *, warehouse: str | Path, out_d
     except CspError as exc:
         status, reason = "failed", str(exc)
     except Exception as exc:  # any other failure is this partnership's alone
+        if _interrupted:
+            raise KeyboardInterrupt from exc
         log = out_dir / LOG_FOLDER / f"{partnership.folder}.log"
         log.parent.mkdir(exist_ok=True)
         log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
@@ -389,7 +407,8 @@ def _run_pool(to_do: Sequence[tuple[Partnership, dict[str, str]]], *, warehouse:
     # spawn, not fork: the parent has used DuckDB, whose threads a fork would not carry.
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(to_do)),
                                mp_context=multiprocessing.get_context("spawn"),
-                               max_tasks_per_child=PARTNERSHIPS_PER_PROCESS)
+                               max_tasks_per_child=PARTNERSHIPS_PER_PROCESS,
+                               initializer=_note_interrupts)
     running: dict[Future[Outcome], Partnership] = {}
     try:
         for partnership, stamp in to_do:
@@ -398,13 +417,14 @@ def _run_pool(to_do: Sequence[tuple[Partnership, dict[str, str]]], *, warehouse:
         while running:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                partnership = running.pop(future)
+                partnership = running[future]
                 try:
                     outcome = future.result()
                 except Exception as exc:  # the worker process itself died (e.g. memory)
                     outcome = Outcome(partnership.folder, partnership.config.name,
                                       " ".join(partnership.config.areas), "failed",
                                       f"the worker process died: {type(exc).__name__}: {exc}")
+                del running[future]
                 outcomes[partnership.folder] = outcome
                 if on_outcome is not None:
                     on_outcome(outcome)
@@ -418,7 +438,7 @@ def _run_pool(to_do: Sequence[tuple[Partnership, dict[str, str]]], *, warehouse:
                 outcomes[partnership.folder] = future.result() if error is None else Outcome(
                     partnership.folder, partnership.config.name,
                     " ".join(partnership.config.areas), "failed",
-                    f"interrupted ({type(error).__name__})")
+                    "interrupted")
 
 
 def write_summary(outcomes: Sequence[Outcome], path: Path) -> None:

@@ -131,7 +131,7 @@ def _assess_many(out: Path, *, warehouse: Path, template: Path | None, batch: Pa
         table.add_row(outcome.partnership, outcome.folder, outcome.status,
                       f"{outcome.seconds:.1f}" if outcome.status != "skipped" else "",
                       outcome.reason if outcome.status == "failed" else "")
-    Console(width=max(Console().width, 120)).print(table)
+    Console().print(table)
     Console().print(f"Summary: {run.summary_path}", highlight=False, soft_wrap=True)
     if run.failed:
         raise typer.Exit(1)

@@ -9,6 +9,9 @@
 3. Runs ``csp national rank``'s computation (2025 against 2024) and prints its time.
 4. Copies a sample (the North East's authorities) to local Spark and prints whether its
    national table is identical to DuckDB's, with the Spark time.
+5. Times ``csp assess --all`` on a sample of partnerships (``--batch-sample``, default 8),
+   with HTML and CSV, then every format: wall and CPU seconds per partnership.
+   ``--batch-warehouse FILE`` times only this, on a warehouse already loaded.
 
 Targets: load under 120 s and 4 GB, national under 20 s on DuckDB. Figures are printed,
 never asserted. Each step runs in its own process so its peak memory is its own.
@@ -19,8 +22,10 @@ never asserted. Each step runs in its own process so its peak memory is its own.
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
+import re
 import resource
 import tempfile
 import time
@@ -142,13 +147,66 @@ def _spark(queue, warehouse: str) -> None:
                "identical": identical})
 
 
+def _batch(queue, warehouse: str, sample: int, formats: str) -> None:
+    """``csp assess --all`` on the first ``sample`` partnerships (2025 against 2024), one
+    worker per core; wall and CPU time (this process and every worker) per partnership."""
+    from cspkit.assessment.batch import partnerships_from_template, run_batch
+    from cspkit.assessment.config import FORMATS, write_default_config
+    from cspkit.warehouse import connect
+
+    work = Path(tempfile.mkdtemp(prefix="csp-batch-"))
+    con = connect(warehouse, read_only=True)
+    first = con.table("area").lad_code.min().execute()
+    con.disconnect()
+    template = write_default_config(work / "template.toml", name="Template", areas=[first],
+                                    period="2025-01:2025-12", compare="previous")
+    chosen = list(FORMATS) if formats == "all" else formats.split(",")
+    text = template.read_text(encoding="utf-8")
+    template.write_text(re.sub(r"(?m)^formats = .*$", f"formats = {json.dumps(chosen)}", text),
+                        encoding="utf-8")
+    partnerships, _ = partnerships_from_template(template, warehouse=warehouse)
+    partnerships = partnerships[:sample]
+    started, cpu = time.perf_counter(), time.process_time()
+    run = run_batch(partnerships, warehouse=warehouse, out_dir=work / "out", force=True)
+    wall = time.perf_counter() - started
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    queue.put({"partnerships": len(partnerships), "failed": run.count("failed"),
+               "wall": wall, "cpu": time.process_time() - cpu + workers.ru_utime
+               + workers.ru_stime, "inside": sum(o.seconds for o in run.outcomes),
+               "inside_cpu": sum(o.cpu_seconds for o in run.outcomes),
+               "formats": ",".join(chosen), "worker_peak_mb": workers.ru_maxrss / 1024})
+
+
+def _print_batch(warehouse: str, sample: int, formats: str) -> None:
+    if sample <= 0:
+        return
+    for chosen in ([formats, "all"] if formats != "all" else ["all"]):
+        done = _in_child(_batch, warehouse, sample, chosen)
+        n = done["partnerships"]
+        print(f"csp assess --all ({done['formats']}), {n} partnerships, {os.cpu_count()} "
+              f"workers: {done['wall']:.1f} s wall, {done['wall'] / n:.1f} s per partnership; "
+              f"CPU {done['cpu'] / n:.1f} s per partnership (workers' start-up included; "
+              f"{done['inside_cpu'] / n:.1f} s CPU and {done['inside'] / n:.1f} s wall inside "
+              f"one assessment); largest worker {done['worker_peak_mb'] / 1024:.2f} GB "
+              f"resident; {done['failed']} failed")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--archive", type=Path, help="an archive already written")
     parser.add_argument("--months", type=int, default=36, help="months ending 2025-12")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every count")
     parser.add_argument("--no-spark", action="store_true", help="skip the Spark sample")
+    parser.add_argument("--batch-sample", type=int, default=8,
+                        help="partnerships in the csp assess --all timing (0: none)")
+    parser.add_argument("--batch-formats", default="html,csv",
+                        help="formats of the batch timing; also timed with all formats")
+    parser.add_argument("--batch-warehouse", type=Path,
+                        help="only time csp assess --all, on this warehouse")
     args = parser.parse_args()
+    if args.batch_warehouse:
+        _print_batch(str(args.batch_warehouse), args.batch_sample, args.batch_formats)
+        return
     import pandas as pd
 
     from cspkit.synth.national import month_range
@@ -176,6 +234,7 @@ def main() -> None:
         print(f"csp national (local Spark, North East sample): {spark['partnerships']} "
               f"partnerships in {spark['seconds']:.1f} s; identical to DuckDB: "
               f"{spark['identical']}")
+    _print_batch(warehouse, args.batch_sample, args.batch_formats)
     print(f"os.cpu_count() = {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cspkit.assessment.advice import analyst_advice
 from cspkit.assessment.build import document_from_evidence
-from cspkit.assessment.config import analyst_summary, load_config
+from cspkit.assessment.config import PartnershipConfig, analyst_summary, load_config
 from cspkit.assessment.document import Document
 from cspkit.assessment.evidence import gather, step_count
 from cspkit.assessment.plan_review import PlanReview
@@ -63,7 +63,9 @@ class AssessmentRun:
 
 def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Path,
            progress: StepProgress | None = None,
-           plan_review: PlanReview | None = None) -> AssessmentRun:
+           plan_review: PlanReview | None = None,
+           config: PartnershipConfig | None = None,
+           read_only: bool = False) -> AssessmentRun:
     """Build the assessment described by a configuration file and write every format it asks
     for (``assessment.html``, ``.docx``, ``.pdf``, ``tables.xlsx``, ``data/*.csv`` with
     ``data/manifest.json``). With ``[survey]`` the assessment holds the survey's chapter
@@ -82,13 +84,19 @@ def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Pat
         Called with (step, done, total) as the build goes.
     plan_review
         Last year's plan, read from the tracker by the caller: adds the chapter on it.
+    config
+        The configuration itself, when the caller has derived it from the file at
+        ``config_path`` (``csp assess --all``); files it names stay relative to that file.
+    read_only
+        Open the warehouse read-only, so that several assessments can read it at once.
 
     Raises
     ------
     CspError
         A configuration, warehouse or analysis problem, naming what to fix.
     """
-    config = load_config(config_path)
+    if config is None:
+        config = load_config(config_path)
     formats = [f for f in FORMATS if f in config.formats]
     total = step_count(config) + 2  # the analyses, building the document, writing the formats
     done = 0
@@ -99,7 +107,7 @@ def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Pat
             progress(what, min(done, total - 1), total)
         done += 1
 
-    con = connect(warehouse, create=False)
+    con = connect(warehouse, create=False, read_only=read_only)
     try:
         start = time.perf_counter()
         evidence = gather(con, config, progress=step)

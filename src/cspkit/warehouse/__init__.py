@@ -29,7 +29,8 @@ def resolve_url(target: str | Path | None = None) -> str:
     return f"duckdb://{Path(target).expanduser().resolve()}"
 
 
-def connect(url: str | Path | None = None, *, create: bool = True) -> BaseBackend:
+def connect(url: str | Path | None = None, *, create: bool = True,
+            read_only: bool = False) -> BaseBackend:
     """Open the warehouse and make sure every canonical table exists.
 
     Parameters
@@ -40,7 +41,12 @@ def connect(url: str | Path | None = None, *, create: bool = True) -> BaseBacken
     create
         Create missing tables (and the file). With ``False`` a missing DuckDB file, or a
         database that holds no cspkit warehouse, is an error.
+    read_only
+        Open a DuckDB file read-only (implies ``create=False``): any number of processes
+        may then read it at once, though none while another process has it open for
+        writing. Other backends serve many clients anyway and ignore it.
     """
+    create = create and not read_only
     resolved = resolve_url(url)
     if resolved.startswith("duckdb://") and not create:
         path = Path(resolved.removeprefix("duckdb://"))
@@ -51,8 +57,9 @@ def connect(url: str | Path | None = None, *, create: bool = True) -> BaseBacken
             )
     if resolved.startswith("duckdb://"):
         Path(resolved.removeprefix("duckdb://")).parent.mkdir(parents=True, exist_ok=True)
+    options = {"read_only": True} if read_only and resolved.startswith("duckdb://") else {}
     try:
-        con = ibis.connect(resolved)
+        con = ibis.connect(resolved, **options)
     except Exception as exc:  # the driver's message says what is wrong with the URL
         raise CspError(f"cannot open warehouse {resolved}: {exc}") from exc
     if create:

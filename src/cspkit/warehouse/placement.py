@@ -58,11 +58,23 @@ class CodeMap:
         _build_code_map(con)
         self.direct = con.sql("SELECT code, lsoa21_code, how FROM csp_code_map "
                               "WHERE how <> 'ambiguous'").to_pyarrow()
-        self.ambiguous = _split_children(con)
+        self.ambiguous_codes = con.sql("SELECT code FROM csp_code_map "
+                                       "WHERE how = 'ambiguous'").to_pyarrow()["code"]
+        self._ambiguous: pd.DataFrame | None = None
         self.area = con.sql("SELECT lsoa_code, ward_code, lad_code FROM area").to_pyarrow()
         con.raw_sql("DROP TABLE IF EXISTS csp_code_map")
         self.con = con
         self._polygons: LsoaPolygons | None = None
+
+    @property
+    def ambiguous(self) -> pd.DataFrame:
+        """The 2021 LSOAs each split or complex 2011 LSOA became, read only when a row
+        needs them (the code map is built again for the query)."""
+        if self._ambiguous is None:
+            _build_code_map(self.con)
+            self._ambiguous = _split_children(self.con)
+            self.con.raw_sql("DROP TABLE IF EXISTS csp_code_map")
+        return self._ambiguous
 
     @property
     def polygons(self) -> LsoaPolygons:
@@ -72,54 +84,65 @@ class CodeMap:
         return self._polygons
 
     def place(self, rows: pa.Table) -> pa.Table:
-        """Fill the placement columns of new incident or outcome rows."""
-        # A hash lookup of each published code (row order kept, no join and re-sort).
-        found = pc.index_in(rows["lsoa_code_published"], value_set=self.direct["code"])
-        code = pc.take(self.direct["lsoa21_code"], found).to_numpy(
-            zero_copy_only=False).astype(object)
-        how = pc.take(self.direct["how"], found).to_numpy(zero_copy_only=False).astype(object)
-        published = rows["lsoa_code_published"].to_numpy(zero_copy_only=False)
-        pending = pd.isna(how)
-        if pending.any() and not self.ambiguous.empty:
-            ambiguous = pa.array(self.ambiguous["code"].unique(), pa.string())
-            split = pending & pc.fill_null(
-                pc.is_in(rows["lsoa_code_published"], ambiguous), False).to_numpy(
-                zero_copy_only=False)
-            if split.any():
-                points = pd.DataFrame({
-                    "code": published[split],
-                    "longitude": rows["longitude"].to_numpy(zero_copy_only=False)[split],
-                    "latitude": rows["latitude"].to_numpy(zero_copy_only=False)[split],
-                })
-                chosen = pd.concat([
-                    _choose(group, self.ambiguous[self.ambiguous["code"] == c])
-                    for c, group in points.groupby("code", sort=True)
-                ]).sort_index()
-                code[split] = chosen["lsoa21_code"].to_numpy()
-                how[split] = chosen["how"].to_numpy()
-        pending = pd.isna(how)
-        lon = rows["longitude"].to_numpy(zero_copy_only=False).astype(float)
-        lat = rows["latitude"].to_numpy(zero_copy_only=False).astype(float)
-        by_point = pending & pd.isna(published) & ~np.isnan(lon) & ~np.isnan(lat)
-        if by_point.any():
-            found = self.polygons.locate(lon[by_point], lat[by_point])
-            code[by_point] = found
-            how[by_point] = np.where(pd.isna(found), None, "coordinates_polygon")
-            pending = pd.isna(how)
-        how[pending & pd.isna(published)] = "no_lsoa"
-        how[pending & ~pd.isna(published)] = "unknown_lsoa"
-        lsoa = pa.array(code, pa.string())
-        in_area = pc.index_in(lsoa, value_set=self.area["lsoa_code"])
-        placed = {"lsoa_code": lsoa,
-                  "ward_code": pc.take(self.area["ward_code"], in_area),
-                  "lad_code": pc.take(self.area["lad_code"], in_area)}
+        """Fill the placement columns of new incident or outcome rows.
+
+        A hash lookup of each published code (row order kept, no join and re-sort); only the
+        rows it leaves unplaced (split 2011 LSOAs, coordinates without a code, unknown codes)
+        are looked at one by one.
+        """
+        published = rows["lsoa_code_published"]
+        found = pc.index_in(published, value_set=self.direct["code"])
+        code = pc.take(self.direct["lsoa21_code"], found)
+        how = pc.take(self.direct["how"], found)
+        pending = np.flatnonzero(pc.is_null(how).to_numpy(zero_copy_only=False))
+        if len(pending):
+            code, how = self._place_pending(rows, code, how, pending)
+        in_area = pc.index_in(code, value_set=self.area["lsoa_code"])
         out = rows
-        for name, values in (("lsoa_code", placed["lsoa_code"]),
-                             ("lsoa_assignment", pa.array(how, pa.string())),
-                             ("ward_code", placed["ward_code"]),
-                             ("lad_code", placed["lad_code"])):
+        for name, values in (("lsoa_code", code),
+                             ("lsoa_assignment", how),
+                             ("ward_code", pc.take(self.area["ward_code"], in_area)),
+                             ("lad_code", pc.take(self.area["lad_code"], in_area))):
             out = out.set_column(out.schema.get_field_index(name), name, values)
         return out
+
+    def _place_pending(self, rows: pa.Table, code: pa.ChunkedArray, how: pa.ChunkedArray,
+                       pending: np.ndarray) -> tuple[pa.Array, pa.Array]:
+        """Place the rows at ``pending`` (indices) the direct lookup left unplaced."""
+        code = code.to_numpy(zero_copy_only=False).astype(object)
+        how = how.to_numpy(zero_copy_only=False).astype(object)
+        subset = rows.select(["lsoa_code_published", "longitude", "latitude"]).take(pending)
+        published = subset["lsoa_code_published"].to_numpy(zero_copy_only=False).astype(object)
+        lon = subset["longitude"].to_numpy(zero_copy_only=False).astype(float)
+        lat = subset["latitude"].to_numpy(zero_copy_only=False).astype(float)
+        sub_code = np.full(len(pending), None, dtype=object)
+        sub_how = np.full(len(pending), None, dtype=object)
+        if len(self.ambiguous_codes):
+            split = pc.fill_null(pc.is_in(subset["lsoa_code_published"],
+                                          value_set=self.ambiguous_codes),
+                                 False).to_numpy(zero_copy_only=False)
+            if split.any():
+                points = pd.DataFrame({"code": published[split], "longitude": lon[split],
+                                       "latitude": lat[split]})
+                ambiguous = self.ambiguous
+                chosen = pd.concat([
+                    _choose(group, ambiguous[ambiguous["code"] == c])
+                    for c, group in points.groupby("code", sort=True)
+                ]).sort_index()
+                sub_code[split] = chosen["lsoa21_code"].to_numpy()
+                sub_how[split] = chosen["how"].to_numpy()
+        no_code = pd.isna(published)
+        by_point = pd.isna(sub_how) & no_code & ~np.isnan(lon) & ~np.isnan(lat)
+        if by_point.any():
+            located = self.polygons.locate(lon[by_point], lat[by_point])
+            sub_code[by_point] = located
+            sub_how[by_point] = np.where(pd.isna(located), None, "coordinates_polygon")
+        still = pd.isna(sub_how)
+        sub_how[still & no_code] = "no_lsoa"
+        sub_how[still & ~no_code] = "unknown_lsoa"
+        code[pending] = sub_code
+        how[pending] = sub_how
+        return pa.array(code, pa.string()), pa.array(how, pa.string())
 
 
 def place_rows(con: BaseBackend, *, everything: bool) -> PlacementReport:

@@ -60,21 +60,11 @@ class CodeMap:
                               "WHERE how <> 'ambiguous'").to_pyarrow()
         self.ambiguous_codes = con.sql("SELECT code FROM csp_code_map "
                                        "WHERE how = 'ambiguous'").to_pyarrow()["code"]
-        self._ambiguous: pd.DataFrame | None = None
         self.area = con.sql("SELECT lsoa_code, ward_code, lad_code FROM area").to_pyarrow()
         con.raw_sql("DROP TABLE IF EXISTS csp_code_map")
         self.con = con
         self._polygons: LsoaPolygons | None = None
 
-    @property
-    def ambiguous(self) -> pd.DataFrame:
-        """The 2021 LSOAs each split or complex 2011 LSOA became, read only when a row
-        needs them (the code map is built again for the query)."""
-        if self._ambiguous is None:
-            _build_code_map(self.con)
-            self._ambiguous = _split_children(self.con)
-            self.con.raw_sql("DROP TABLE IF EXISTS csp_code_map")
-        return self._ambiguous
 
     @property
     def polygons(self) -> LsoaPolygons:
@@ -94,9 +84,14 @@ class CodeMap:
         found = pc.index_in(published, value_set=self.direct["code"])
         code = pc.take(self.direct["lsoa21_code"], found)
         how = pc.take(self.direct["how"], found)
-        pending = np.flatnonzero(pc.is_null(how).to_numpy(zero_copy_only=False))
-        if len(pending):
-            code, how = self._place_pending(rows, code, how, pending)
+        unplaced = pc.is_null(how)
+        if pc.any(unplaced).as_py():
+            mask = unplaced.combine_chunks()
+            pending = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+            sub_code, sub_how = self._place_pending(rows, pending)
+            # The rows placed one by one go back in their places (the mask's order).
+            code = pc.replace_with_mask(code.combine_chunks(), mask, sub_code)
+            how = pc.replace_with_mask(how.combine_chunks(), mask, sub_how)
         in_area = pc.index_in(code, value_set=self.area["lsoa_code"])
         out = rows
         for name, values in (("lsoa_code", code),
@@ -106,11 +101,10 @@ class CodeMap:
             out = out.set_column(out.schema.get_field_index(name), name, values)
         return out
 
-    def _place_pending(self, rows: pa.Table, code: pa.ChunkedArray, how: pa.ChunkedArray,
-                       pending: np.ndarray) -> tuple[pa.Array, pa.Array]:
-        """Place the rows at ``pending`` (indices) the direct lookup left unplaced."""
-        code = code.to_numpy(zero_copy_only=False).astype(object)
-        how = how.to_numpy(zero_copy_only=False).astype(object)
+    def _place_pending(self, rows: pa.Table, pending: np.ndarray
+                       ) -> tuple[pa.Array, pa.Array]:
+        """(2021 code, how) for the rows at ``pending`` (indices), which the direct lookup
+        left unplaced."""
         subset = rows.select(["lsoa_code_published", "longitude", "latitude"]).take(pending)
         published = subset["lsoa_code_published"].to_numpy(zero_copy_only=False).astype(object)
         lon = subset["longitude"].to_numpy(zero_copy_only=False).astype(float)
@@ -124,7 +118,8 @@ class CodeMap:
             if split.any():
                 points = pd.DataFrame({"code": published[split], "longitude": lon[split],
                                        "latitude": lat[split]})
-                ambiguous = self.ambiguous
+                # Only the split LSOAs these rows name are read.
+                ambiguous = _split_children(self.con, sorted(set(points["code"])))
                 chosen = pd.concat([
                     _choose(group, ambiguous[ambiguous["code"] == c])
                     for c, group in points.groupby("code", sort=True)
@@ -140,9 +135,7 @@ class CodeMap:
         still = pd.isna(sub_how)
         sub_how[still & no_code] = "no_lsoa"
         sub_how[still & ~no_code] = "unknown_lsoa"
-        code[pending] = sub_code
-        how[pending] = sub_how
-        return pa.array(code, pa.string()), pa.array(how, pa.string())
+        return pa.array(sub_code, pa.string()), pa.array(sub_how, pa.string())
 
 
 def place_rows(con: BaseBackend, *, everything: bool) -> PlacementReport:
@@ -354,9 +347,12 @@ def _place_by_coordinates(con: BaseBackend, table: str) -> None:
           AND {table}.longitude = c.longitude AND {table}.latitude = c.latitude""")
 
 
-def _split_children(con: BaseBackend) -> pd.DataFrame:
-    """The 2021 LSOAs each ambiguous (split or complex) 2011 LSOA became."""
-    return con.sql("""
+def _split_children(con: BaseBackend, codes: Sequence[str] | None = None) -> pd.DataFrame:
+    """The 2021 LSOAs each ambiguous (split or complex) 2011 LSOA became: of every one in
+    ``csp_code_map``, or of ``codes`` (2011 codes known to be ambiguous)."""
+    among = ("SELECT code FROM csp_code_map WHERE how = 'ambiguous'" if codes is None
+             else ", ".join("'" + c.replace("'", "''") + "'" for c in codes))
+    return con.sql(f"""
         SELECT c.lsoa11_code AS code, c.lsoa21_code, c.change_code,
                b.geometry_wkt, p.residents
         FROM lsoa_change c
@@ -365,7 +361,7 @@ def _split_children(con: BaseBackend) -> pd.DataFrame:
         LEFT JOIN (SELECT lsoa_code, sum(count) AS residents FROM population
                    WHERE geography = 'lsoa21' AND age_min = 0 AND age_max >= 120
                    GROUP BY lsoa_code) p ON p.lsoa_code = c.lsoa21_code
-        WHERE c.lsoa11_code IN (SELECT code FROM csp_code_map WHERE how = 'ambiguous')
+        WHERE c.lsoa11_code IN ({among})
         ORDER BY c.lsoa11_code, c.lsoa21_code""").execute()
 
 def _choose(points: pd.DataFrame, options: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -174,7 +176,7 @@ def _read_and_parse(path: Path, explicit: bool, parser: Parser | None = None) ->
             if parsed is None:
                 outcome.not_recognised.append((raw.name, "a sheet the mapping does not read"))
             else:
-                outcome.parsed.append(parsed)
+                outcome.parsed.append(_without_bytes(parsed))
             continue
         try:
             header = read_header(raw)
@@ -186,7 +188,7 @@ def _read_and_parse(path: Path, explicit: bool, parser: Parser | None = None) ->
                                     hint="See `csp load --help` for the formats cspkit reads")
                 outcome.not_recognised.append((raw.name, reason))
                 continue
-            outcome.parsed.append(kind.parse(raw, header))
+            outcome.parsed.append(_without_bytes(kind.parse(raw, header)))
         except CspError as exc:
             outcome.errors.append(exc)
     if is_container and explicit and not outcome.parsed and not outcome.errors:
@@ -195,6 +197,12 @@ def _read_and_parse(path: Path, explicit: bool, parser: Parser | None = None) ->
             f"the {what} holds no data.police.uk or other recognised files",
             path=str(path), hint="Use the file exactly as its publisher serves it"))
     return outcome
+
+
+def _without_bytes(parsed: ParsedFile) -> ParsedFile:
+    """The parsed file without its raw bytes (only its name and SHA-256 are used from here
+    on), so a month's files are not held twice while its rows are written."""
+    return dataclasses.replace(parsed, raw=dataclasses.replace(parsed.raw, data=b""))
 
 
 def _read_all(paths: Sequence[str | Path], parser: Parser | None = None) -> _FileOutcome:
@@ -444,13 +452,19 @@ class _Batch:
         self.pending = []
         if self.ledger_rows:
             rows = ibis.memtable(pa.Table.from_pylist(
-                self.ledger_rows, schema=TABLES["load_ledger"].schema.to_pyarrow()))
+                self.ledger_rows, schema=_arrow_schema("load_ledger")))
             self.con.insert("load_ledger", rows)
             release_memtable(self.con, rows)
             self.ledger_rows = []
 
 
+@functools.cache
+def _arrow_schema(table: str) -> pa.Schema:
+    return TABLES[table].schema.to_pyarrow()
+
+
 def _with_load_id(table: str, data: pa.Table, load_id: int) -> pa.Table:
-    target = TABLES[table].schema.to_pyarrow()
-    data = data.append_column("load_id", pa.array([load_id] * data.num_rows, pa.int64()))
+    target = _arrow_schema(table)
+    data = data.append_column("load_id", pa.repeat(pa.scalar(load_id, pa.int64()),
+                                                   data.num_rows))
     return data.select(target.names).cast(target)

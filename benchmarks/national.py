@@ -75,13 +75,15 @@ def _load(queue, archive: str, warehouse: str) -> None:
     started = time.perf_counter()
     load_paths(con, [SHARED / p for p in REFERENCE])
     reference = time.perf_counter() - started
-    started = time.perf_counter()
+    before = os.getloadavg()[0]
+    started, cpu = time.perf_counter(), time.process_time()
     months = load_archive(con, archive)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     rows = int(con.sql("SELECT count(*) AS n FROM incident").execute()["n"].iloc[0])
     con.disconnect()
-    queue.put({"reference": reference, "seconds": seconds, "rows": rows,
-               "months": len(months), "peak_mb": _peak_mb()})
+    queue.put({"reference": reference, "seconds": seconds, "cpu": cpu, "rows": rows,
+               "months": len(months), "peak_mb": _peak_mb(),
+               "load_average": (before, os.getloadavg()[0])})
 
 
 def _national(queue, warehouse: str) -> None:
@@ -222,9 +224,10 @@ def main() -> None:
     warehouse = str(work / "national.duckdb")
     loaded = _in_child(_load, str(archive), warehouse)
     print(f"load: {loaded['rows']:,} rows, {loaded['months']} months in "
-          f"{loaded['seconds']:.1f} s (target < 120 s); peak memory "
-          f"{loaded['peak_mb'] / 1024:.2f} GB (target < 4 GB); reference data "
-          f"{loaded['reference']:.1f} s before it")
+          f"{loaded['seconds']:.1f} s (target < 120 s; CPU {loaded['cpu']:.1f} s, every "
+          f"thread); peak memory {loaded['peak_mb'] / 1024:.2f} GB (target < 4 GB); "
+          f"reference data {loaded['reference']:.1f} s before it; load average "
+          f"{loaded['load_average'][0]:.1f} before, {loaded['load_average'][1]:.1f} after")
     ranked = _in_child(_national, warehouse)
     print(f"csp national (DuckDB): {ranked['partnerships']} partnerships "
           f"({ranked['grouped']} with a most similar group) in {ranked['seconds']:.1f} s "

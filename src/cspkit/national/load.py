@@ -70,8 +70,7 @@ def _sha256(path: Path) -> str:
 
 
 def _loaded_hashes(con: BaseBackend) -> set[str]:
-    ledger = con.table("load_ledger")
-    return set(ledger.select("sha256").to_pandas()["sha256"])
+    return set(con.sql("SELECT sha256 FROM load_ledger").to_pyarrow()["sha256"].to_pylist())
 
 
 def load_archive(

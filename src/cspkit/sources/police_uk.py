@@ -106,7 +106,7 @@ def parse_street(raw: RawFile, header: Header) -> ParsedFile:
         "occurred_at": pa.nulls(n, pa.timestamp("us")),
         "category": t["Crime type"],
         "subcategory": pa.nulls(n, pa.string()),
-        "police_force": pa.array([force] * n),
+        "police_force": pa.repeat(force, n),
         "reported_by": t["Reported by"],
         "falls_within": t["Falls within"],
         **_placement_columns(raw, t),
@@ -135,7 +135,7 @@ def parse_outcomes(raw: RawFile, header: Header) -> ParsedFile:
         "crime_id": t["Crime ID"],
         "month": t["Month"],
         "outcome_type": t["Outcome type"],
-        "police_force": pa.array([force] * t.num_rows),
+        "police_force": pa.repeat(force, t.num_rows),
         **_placement_columns(raw, t),
     })
     return ParsedFile(
@@ -169,7 +169,7 @@ def parse_stop_search(raw: RawFile, header: Header) -> ParsedFile:
         raise
     file_month, _ = _file_month_and_force(raw)
     if file_month:
-        month = pa.array([file_month] * t.num_rows)
+        month = pa.repeat(file_month, t.num_rows)
     else:
         local = when.dt.tz_convert("Europe/London")
         month = pa.array(local.dt.strftime("%Y-%m").tolist())
@@ -196,7 +196,7 @@ def parse_stop_search(raw: RawFile, header: Header) -> ParsedFile:
         "outcome": t["Outcome"],
         "outcome_linked": _bool(t["Outcome linked to object of search"]),
         "removal_of_clothing": _bool(clothing),
-        "police_force": pa.array([force] * n),
+        "police_force": pa.repeat(force, n),
     })
     return ParsedFile(
         raw=raw, kind="police_stop_search", dataset="police_stop_search",

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -29,7 +31,7 @@ from cspkit.errors import CspError, LoadError, LoadFailed
 from cspkit.sources.base import ParsedFile
 from cspkit.sources.files import RawFile, list_folder, read_header, read_path
 from cspkit.sources.registry import describe_header, recognise
-from cspkit.warehouse import next_load_id, release_memtable, transaction
+from cspkit.warehouse import release_memtable, transaction
 from cspkit.warehouse.placement import (
     PLACED_TABLES,
     CodeMap,
@@ -174,7 +176,7 @@ def _read_and_parse(path: Path, explicit: bool, parser: Parser | None = None) ->
             if parsed is None:
                 outcome.not_recognised.append((raw.name, "a sheet the mapping does not read"))
             else:
-                outcome.parsed.append(parsed)
+                outcome.parsed.append(_without_bytes(parsed))
             continue
         try:
             header = read_header(raw)
@@ -186,7 +188,7 @@ def _read_and_parse(path: Path, explicit: bool, parser: Parser | None = None) ->
                                     hint="See `csp load --help` for the formats cspkit reads")
                 outcome.not_recognised.append((raw.name, reason))
                 continue
-            outcome.parsed.append(kind.parse(raw, header))
+            outcome.parsed.append(_without_bytes(kind.parse(raw, header)))
         except CspError as exc:
             outcome.errors.append(exc)
     if is_container and explicit and not outcome.parsed and not outcome.errors:
@@ -195,6 +197,12 @@ def _read_and_parse(path: Path, explicit: bool, parser: Parser | None = None) ->
             f"the {what} holds no data.police.uk or other recognised files",
             path=str(path), hint="Use the file exactly as its publisher serves it"))
     return outcome
+
+
+def _without_bytes(parsed: ParsedFile) -> ParsedFile:
+    """The parsed file without its raw bytes (only its name and SHA-256 are used from here
+    on), so a month's files are not held twice while its rows are written."""
+    return dataclasses.replace(parsed, raw=dataclasses.replace(parsed.raw, data=b""))
 
 
 def _read_all(paths: Sequence[str | Path], parser: Parser | None = None) -> _FileOutcome:
@@ -236,8 +244,8 @@ def load_paths(
         raise LoadFailed(inputs.errors)
     parsed = inputs.parsed
 
-    ledger = con.table("load_ledger").to_pandas()
-    known = dict(zip(ledger["sha256"], ledger["load_id"], strict=False))
+    ledger = _Ledger(con)
+    known = ledger.by_sha256
     results: list[FileResult] = []
     fresh: list[ParsedFile] = []
     seen: dict[str, str] = {}
@@ -263,7 +271,7 @@ def load_paths(
     fresh.sort(key=lambda p: (order.get(p.dataset, 9), p.dataset, p.version or "",
                               p.months, p.raw.name))
     with transaction(con):
-        batch = _Batch(con)
+        batch = _Batch(con, ledger)
         reference = [p for p in fresh if p.dataset in REFERENCE_DATASETS]
         events = [p for p in fresh if p.dataset not in REFERENCE_DATASETS]
         for p in reference:
@@ -285,31 +293,68 @@ def load_paths(
                       tuple(batch.replaced))
 
 
+class _Ledger:
+    """The load ledger in memory, its live loads indexed by (dataset, scope).
+
+    One query reads it; a file's overlapping loads are then found by its scopes (a national
+    load's months hold thousands of ledger rows, so no scan of them per file).
+    """
+
+    COLUMNS = ("load_id", "dataset", "scope", "version", "status", "file_path", "sha256")
+
+    def __init__(self, con: BaseBackend) -> None:
+        table = con.sql(f"SELECT {', '.join(self.COLUMNS)} FROM load_ledger "
+                        "ORDER BY load_id").to_pyarrow()
+        self.rows: dict[int, dict] = {}
+        self.live: dict[tuple[str, str], set[int]] = {}
+        self.by_sha256: dict[str, int] = {}
+        for row in table.to_pylist():
+            self.add(row)
+        self.next_id = max(self.rows, default=0) + 1
+
+    def add(self, row: dict) -> None:
+        row = {c: row[c] for c in self.COLUMNS}
+        self.rows[int(row["load_id"])] = row
+        self.by_sha256[row["sha256"]] = int(row["load_id"])
+        if row["status"] == "loaded":
+            for scope in row["scope"].split(","):
+                self.live.setdefault((row["dataset"], scope), set()).add(int(row["load_id"]))
+
+    def overlapping(self, dataset: str, scopes: Sequence[str]) -> list[dict]:
+        """Live loads of ``dataset`` sharing a scope with ``scopes``, oldest first."""
+        ids = set().union(*(self.live.get((dataset, s), ()) for s in set(scopes)))
+        return [self.rows[i] for i in sorted(ids)]
+
+    def retire(self, load_id: int, status: str) -> None:
+        row = self.rows[load_id]
+        row["status"] = status
+        for scope in row["scope"].split(","):
+            self.live.get((row["dataset"], scope), set()).discard(load_id)
+
+
 class _Batch:
     """Writes for one load command, buffered so each table gets one insert."""
 
-    def __init__(self, con: BaseBackend) -> None:
+    def __init__(self, con: BaseBackend, ledger: _Ledger) -> None:
         self.con = con
-        self.ledger = con.table("load_ledger").to_pandas()
-        self.next_id = next_load_id(con)
+        self.ledger = ledger
+        self.next_id = ledger.next_id
         self.pending: list[tuple[str, int, pa.Table]] = []
         self.ledger_rows: list[dict] = []
         self.replaced: list[Replacement] = []
+        self._month_tables: set[str] | None = None
 
     def apply(self, p: ParsedFile) -> FileResult:
         load_id = self.next_id
         self.next_id += 1
-        live = self.ledger[(self.ledger["dataset"] == p.dataset)
-                           & (self.ledger["status"] == "loaded")]
-        overlaps = live["scope"].map(lambda s: bool(set(s.split(",")) & set(p.scopes)))
-        overlapping = live[overlaps.astype(bool)]
-        newer = overlapping[overlapping["version"].fillna("") > (p.version or "")]
-        if p.version and not newer.empty:
-            note = (f"superseded: vintage {newer['version'].iloc[0]} (load "
-                    f"{int(newer['load_id'].iloc[0])}) is newer than {p.version}")
+        overlapping = self.ledger.overlapping(p.dataset, p.scopes)
+        newer = [r for r in overlapping if (r["version"] or "") > (p.version or "")]
+        if p.version and newer:
+            note = (f"superseded: vintage {newer[0]['version']} (load "
+                    f"{int(newer[0]['load_id'])}) is newer than {p.version}")
             self._ledger(p, load_id, status="superseded", rows=0, note=note)
             return FileResult(p.raw.name, p.kind, "superseded", 0, load_id, note)
-        gone = [self._replace(p, old, load_id) for old in overlapping.itertuples()]
+        gone = [self._replace(p, old, load_id) for old in overlapping]
         self.replaced += gone
         for rows in p.rows:
             self.pending.append((rows.table, load_id,
@@ -321,18 +366,22 @@ class _Batch:
         self._ledger(p, load_id, status="loaded", rows=p.row_count, note=note)
         return FileResult(p.raw.name, p.kind, "loaded", p.row_count, load_id, note)
 
-    def _replace(self, p: ParsedFile, old: tuple, load_id: int) -> Replacement:
+    def _tables_with_months(self) -> set[str]:
+        if self._month_tables is None:
+            self._month_tables = {t for t in TABLES if "month" in self.con.table(t).columns}
+        return self._month_tables
+
+    def _replace(self, p: ParsedFile, old: dict, load_id: int) -> Replacement:
         """Remove an older load's rows, in every table, for the scopes the new file covers."""
-        old_id, old_scopes = int(old.load_id), set(old.scope.split(","))
+        old_id, old_scopes = int(old["load_id"]), set(old["scope"].split(","))
         whole = old_scopes <= set(p.scopes)
         months = sorted({s.split("/", 1)[1] for s in old_scopes & set(p.scopes) if "/" in s})
         counted = self._counts(p, old_id, months)
         for table in sorted(TABLES):
             # A table without months cannot hold rows of a month-scoped load (an old
             # warehouse's person_involvement may still lack the column).
-            has_months = "month" in self.con.table(table).columns
             by_month = not whole and bool(months)
-            if table == "load_ledger" or (by_month and not has_months):
+            if table == "load_ledger" or (by_month and table not in self._tables_with_months()):
                 continue
             month_filter = (" AND month IN (" + ",".join(f"'{m}'" for m in months) + ")"
                             if by_month else "")
@@ -346,15 +395,14 @@ class _Batch:
                 kept.append((name, pending_id, data))
             self.pending = kept
         status = "replaced" if whole else "partly_replaced"
-        self.ledger.loc[self.ledger["load_id"] == old_id, ["status", "replaced_by"]] = [
-            status, load_id]
+        self.ledger.retire(old_id, status)
         buffered = [row for row in self.ledger_rows if row["load_id"] == old_id]
         for row in buffered:
             row.update(status=status, replaced_by=load_id)
         if not buffered:
             self.con.raw_sql(f"UPDATE load_ledger SET status = '{status}', "
                              f"replaced_by = {load_id} WHERE load_id = {old_id}")
-        return Replacement(p.raw.name, counted[0], old_id, str(old.file_path), counted[1])
+        return Replacement(p.raw.name, counted[0], old_id, str(old["file_path"]), counted[1])
 
     def _counts(self, p: ParsedFile, old_id: int, months: list[str]
                 ) -> tuple[str, tuple[tuple[str, int, int], ...]]:
@@ -389,7 +437,7 @@ class _Batch:
             "replaced_by": None, "note": note or None,
         }
         self.ledger_rows.append(row)
-        self.ledger = pd.concat([self.ledger, pd.DataFrame([row])], ignore_index=True)
+        self.ledger.add(row)
 
     def flush(self, code_map: CodeMap | None = None) -> None:
         """Place and insert buffered rows, one insert per table, then the ledger rows."""
@@ -403,13 +451,20 @@ class _Batch:
             release_memtable(self.con, rows)
         self.pending = []
         if self.ledger_rows:
-            frame = pd.DataFrame(self.ledger_rows)
-            self.con.insert("load_ledger", pa.Table.from_pandas(frame, preserve_index=False)
-                            .cast(TABLES["load_ledger"].schema.to_pyarrow()))
+            rows = ibis.memtable(pa.Table.from_pylist(
+                self.ledger_rows, schema=_arrow_schema("load_ledger")))
+            self.con.insert("load_ledger", rows)
+            release_memtable(self.con, rows)
             self.ledger_rows = []
 
 
+@functools.cache
+def _arrow_schema(table: str) -> pa.Schema:
+    return TABLES[table].schema.to_pyarrow()
+
+
 def _with_load_id(table: str, data: pa.Table, load_id: int) -> pa.Table:
-    target = TABLES[table].schema.to_pyarrow()
-    data = data.append_column("load_id", pa.array([load_id] * data.num_rows, pa.int64()))
+    target = _arrow_schema(table)
+    data = data.append_column("load_id", pa.repeat(pa.scalar(load_id, pa.int64()),
+                                                   data.num_rows))
     return data.select(target.names).cast(target)

@@ -58,11 +58,13 @@ class CodeMap:
         _build_code_map(con)
         self.direct = con.sql("SELECT code, lsoa21_code, how FROM csp_code_map "
                               "WHERE how <> 'ambiguous'").to_pyarrow()
-        self.ambiguous = _split_children(con)
+        self.ambiguous_codes = con.sql("SELECT code FROM csp_code_map "
+                                       "WHERE how = 'ambiguous'").to_pyarrow()["code"]
         self.area = con.sql("SELECT lsoa_code, ward_code, lad_code FROM area").to_pyarrow()
         con.raw_sql("DROP TABLE IF EXISTS csp_code_map")
         self.con = con
         self._polygons: LsoaPolygons | None = None
+
 
     @property
     def polygons(self) -> LsoaPolygons:
@@ -72,54 +74,68 @@ class CodeMap:
         return self._polygons
 
     def place(self, rows: pa.Table) -> pa.Table:
-        """Fill the placement columns of new incident or outcome rows."""
-        # A hash lookup of each published code (row order kept, no join and re-sort).
-        found = pc.index_in(rows["lsoa_code_published"], value_set=self.direct["code"])
-        code = pc.take(self.direct["lsoa21_code"], found).to_numpy(
-            zero_copy_only=False).astype(object)
-        how = pc.take(self.direct["how"], found).to_numpy(zero_copy_only=False).astype(object)
-        published = rows["lsoa_code_published"].to_numpy(zero_copy_only=False)
-        pending = pd.isna(how)
-        if pending.any() and not self.ambiguous.empty:
-            ambiguous = pa.array(self.ambiguous["code"].unique(), pa.string())
-            split = pending & pc.fill_null(
-                pc.is_in(rows["lsoa_code_published"], ambiguous), False).to_numpy(
-                zero_copy_only=False)
-            if split.any():
-                points = pd.DataFrame({
-                    "code": published[split],
-                    "longitude": rows["longitude"].to_numpy(zero_copy_only=False)[split],
-                    "latitude": rows["latitude"].to_numpy(zero_copy_only=False)[split],
-                })
-                chosen = pd.concat([
-                    _choose(group, self.ambiguous[self.ambiguous["code"] == c])
-                    for c, group in points.groupby("code", sort=True)
-                ]).sort_index()
-                code[split] = chosen["lsoa21_code"].to_numpy()
-                how[split] = chosen["how"].to_numpy()
-        pending = pd.isna(how)
-        lon = rows["longitude"].to_numpy(zero_copy_only=False).astype(float)
-        lat = rows["latitude"].to_numpy(zero_copy_only=False).astype(float)
-        by_point = pending & pd.isna(published) & ~np.isnan(lon) & ~np.isnan(lat)
-        if by_point.any():
-            found = self.polygons.locate(lon[by_point], lat[by_point])
-            code[by_point] = found
-            how[by_point] = np.where(pd.isna(found), None, "coordinates_polygon")
-            pending = pd.isna(how)
-        how[pending & pd.isna(published)] = "no_lsoa"
-        how[pending & ~pd.isna(published)] = "unknown_lsoa"
-        lsoa = pa.array(code, pa.string())
-        in_area = pc.index_in(lsoa, value_set=self.area["lsoa_code"])
-        placed = {"lsoa_code": lsoa,
-                  "ward_code": pc.take(self.area["ward_code"], in_area),
-                  "lad_code": pc.take(self.area["lad_code"], in_area)}
+        """Fill the placement columns of new incident or outcome rows.
+
+        A hash lookup of each published code (row order kept, no join and re-sort); only the
+        rows it leaves unplaced (split 2011 LSOAs, coordinates without a code, unknown codes)
+        are looked at one by one.
+        """
+        published = rows["lsoa_code_published"]
+        found = pc.index_in(published, value_set=self.direct["code"])
+        code = pc.take(self.direct["lsoa21_code"], found)
+        how = pc.take(self.direct["how"], found)
+        unplaced = pc.is_null(how)
+        if pc.any(unplaced).as_py():
+            mask = unplaced.combine_chunks()
+            pending = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+            sub_code, sub_how = self._place_pending(rows, pending)
+            # The rows placed one by one go back in their places (the mask's order).
+            code = pc.replace_with_mask(code.combine_chunks(), mask, sub_code)
+            how = pc.replace_with_mask(how.combine_chunks(), mask, sub_how)
+        in_area = pc.index_in(code, value_set=self.area["lsoa_code"])
         out = rows
-        for name, values in (("lsoa_code", placed["lsoa_code"]),
-                             ("lsoa_assignment", pa.array(how, pa.string())),
-                             ("ward_code", placed["ward_code"]),
-                             ("lad_code", placed["lad_code"])):
+        for name, values in (("lsoa_code", code),
+                             ("lsoa_assignment", how),
+                             ("ward_code", pc.take(self.area["ward_code"], in_area)),
+                             ("lad_code", pc.take(self.area["lad_code"], in_area))):
             out = out.set_column(out.schema.get_field_index(name), name, values)
         return out
+
+    def _place_pending(self, rows: pa.Table, pending: np.ndarray
+                       ) -> tuple[pa.Array, pa.Array]:
+        """(2021 code, how) for the rows at ``pending`` (indices), which the direct lookup
+        left unplaced."""
+        subset = rows.select(["lsoa_code_published", "longitude", "latitude"]).take(pending)
+        published = subset["lsoa_code_published"].to_numpy(zero_copy_only=False).astype(object)
+        lon = subset["longitude"].to_numpy(zero_copy_only=False).astype(float)
+        lat = subset["latitude"].to_numpy(zero_copy_only=False).astype(float)
+        sub_code = np.full(len(pending), None, dtype=object)
+        sub_how = np.full(len(pending), None, dtype=object)
+        if len(self.ambiguous_codes):
+            split = pc.fill_null(pc.is_in(subset["lsoa_code_published"],
+                                          value_set=self.ambiguous_codes),
+                                 False).to_numpy(zero_copy_only=False)
+            if split.any():
+                points = pd.DataFrame({"code": published[split], "longitude": lon[split],
+                                       "latitude": lat[split]})
+                # Only the split LSOAs these rows name are read.
+                ambiguous = _split_children(self.con, sorted(set(points["code"])))
+                chosen = pd.concat([
+                    _choose(group, ambiguous[ambiguous["code"] == c])
+                    for c, group in points.groupby("code", sort=True)
+                ]).sort_index()
+                sub_code[split] = chosen["lsoa21_code"].to_numpy()
+                sub_how[split] = chosen["how"].to_numpy()
+        no_code = pd.isna(published)
+        by_point = pd.isna(sub_how) & no_code & ~np.isnan(lon) & ~np.isnan(lat)
+        if by_point.any():
+            located = self.polygons.locate(lon[by_point], lat[by_point])
+            sub_code[by_point] = located
+            sub_how[by_point] = np.where(pd.isna(located), None, "coordinates_polygon")
+        still = pd.isna(sub_how)
+        sub_how[still & no_code] = "no_lsoa"
+        sub_how[still & ~no_code] = "unknown_lsoa"
+        return pa.array(sub_code, pa.string()), pa.array(sub_how, pa.string())
 
 
 def place_rows(con: BaseBackend, *, everything: bool) -> PlacementReport:
@@ -331,9 +347,12 @@ def _place_by_coordinates(con: BaseBackend, table: str) -> None:
           AND {table}.longitude = c.longitude AND {table}.latitude = c.latitude""")
 
 
-def _split_children(con: BaseBackend) -> pd.DataFrame:
-    """The 2021 LSOAs each ambiguous (split or complex) 2011 LSOA became."""
-    return con.sql("""
+def _split_children(con: BaseBackend, codes: Sequence[str] | None = None) -> pd.DataFrame:
+    """The 2021 LSOAs each ambiguous (split or complex) 2011 LSOA became: of every one in
+    ``csp_code_map``, or of ``codes`` (2011 codes known to be ambiguous)."""
+    among = ("SELECT code FROM csp_code_map WHERE how = 'ambiguous'" if codes is None
+             else ", ".join("'" + c.replace("'", "''") + "'" for c in codes))
+    return con.sql(f"""
         SELECT c.lsoa11_code AS code, c.lsoa21_code, c.change_code,
                b.geometry_wkt, p.residents
         FROM lsoa_change c
@@ -342,7 +361,7 @@ def _split_children(con: BaseBackend) -> pd.DataFrame:
         LEFT JOIN (SELECT lsoa_code, sum(count) AS residents FROM population
                    WHERE geography = 'lsoa21' AND age_min = 0 AND age_max >= 120
                    GROUP BY lsoa_code) p ON p.lsoa_code = c.lsoa21_code
-        WHERE c.lsoa11_code IN (SELECT code FROM csp_code_map WHERE how = 'ambiguous')
+        WHERE c.lsoa11_code IN ({among})
         ORDER BY c.lsoa11_code, c.lsoa21_code""").execute()
 
 def _choose(points: pd.DataFrame, options: pd.DataFrame) -> pd.DataFrame:

@@ -1,19 +1,21 @@
-"""A Typst rendering of the assessment PDF, built to compare PDF engines (not a product path).
+"""The PDF through Typst: the Document written as Typst markup and compiled in memory.
 
-It lays out the same Document as ``cspkit.render.pdf`` (WeasyPrint) does: the cover, a
-contents page with page numbers, numbered chapters each on a new page, findings, callouts,
-data gaps, recommendations, tables (header repeated, numbers right-aligned, wide ones on
-landscape pages, coloured cells), charts and maps as the same SVG pictures, and "Page N of
-M" in the footer. ``benchmarks/pdf_engines.py`` times it beside WeasyPrint; the comparison
-and the choice are written up in docs/performance.md.
+It lays out what the paged HTML gives WeasyPrint (``cspkit.render.pdf`` chooses the engine),
+in both layouts. A report: the cover, a contents page with page numbers, numbered chapters
+each on a new page, the colophon. A paper: the title at the top of the first page, no
+contents, chapters running on. Both: findings, callouts, data gaps, recommendations, tables
+(header repeated on every page, numbers right-aligned, short tables kept whole, wide ones on
+landscape pages, coloured cells), charts and maps as the same SVG pictures with their alt
+text, "Page N of M" in the footer, the title and author in the PDF's metadata, tagged.
 
-Needs the ``typst`` package (a benchmark-only dependency: ``pip install 'typst>=0.15,<0.16'``).
+All user text goes into the markup escaped (``esc``) or as a Typst string (``_string``), so
+no text can run as markup or code. The fonts are the HTML's (Arial, else Liberation Sans,
+else DejaVu Sans); on a machine with none of them Typst uses the fonts it carries.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import typst
 
@@ -31,6 +33,7 @@ from cspkit.assessment.document import (
     Table,
     emphasis_runs,
 )
+from cspkit.errors import CspError
 from cspkit.render.charts import chart_svg
 from cspkit.render.layout import (
     EMPTY_SECTION_TEXT,
@@ -46,7 +49,9 @@ from cspkit.render.layout import (
 )
 from cspkit.render.maps import map_svg
 
-_SPECIAL = re.compile(r'([\\#*_`$<>@\[\]~/=+\-"\'.:])')
+_SPECIAL = re.compile(r'([\\#*_`$<>@\[\](){}~/=+\-"\'.:;,!?&%|^])')
+"""Characters with a meaning in Typst markup (or after an embedded expression), and the
+punctuation Typst would turn into other characters (smart quotes, dashes, ellipses)."""
 
 # The house style of assessment.css and paged.css, in Typst.
 PREAMBLE = r"""
@@ -60,7 +65,7 @@ PREAMBLE = r"""
 #let gap-rule = rgb("#a35a00")
 #let warn-rule = rgb("#b3261e")
 #set document(title: DOC-TITLE, author: DOC-AUTHOR, date: none)
-#set text(font: ("Liberation Sans", "DejaVu Sans"), size: 10.5pt, lang: "en", region: "GB",
+#set text(font: ("Arial", "Liberation Sans", "DejaVu Sans"), size: 10.5pt, lang: "en", region: "GB",
   fill: rgb("#1b1b1b"), top-edge: "ascender", bottom-edge: "descender")
 #set par(leading: 0.35em, spacing: 1em)
 #show outline.entry.where(level: 2): set text(size: 10pt)
@@ -69,13 +74,12 @@ PREAMBLE = r"""
 #set page(paper: "a4", margin: (top: 20mm, x: 18mm, bottom: 22mm),
   footer: context {
     let n = counter(page).get().first()
-    if n > 1 {
-      set text(size: 8.5pt, fill: muted)
-      [#DOC-TITLE #h(1fr) Page #n of #counter(page).final().first()]
-    }
+    set text(size: 8.5pt, fill: muted)
+    if n > 1 [#DOC-TITLE #h(1fr) Page #n of #counter(page).final().first()]
+    else if FOOTER-ON-FIRST [#h(1fr) Page #n of #counter(page).final().first()]
   })
 #show heading: set text(weight: "bold")
-#show heading.where(level: 1): it => { pagebreak(weak: true); block(width: 100%,
+#show heading.where(level: 1): it => { if NEW-PAGE { pagebreak(weak: true) }; block(width: 100%,
   sticky: true, stroke: (bottom: 0.75pt + rule), inset: (bottom: 4pt), below: 1em,
   text(size: 16.8pt, it.body)) }
 #show heading.where(level: 2): it => block(above: 1.6em, below: 0.8em, sticky: true,
@@ -101,7 +105,7 @@ PREAMBLE = r"""
 
 def esc(text: str) -> str:
     """Text as Typst markup that shows it literally."""
-    return _SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+    return _SPECIAL.sub(r"\\\1", " ".join(text.splitlines()))
 
 
 def inline(text: str) -> str:
@@ -115,7 +119,14 @@ def inline(text: str) -> str:
 
 
 def _string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    """Text as a Typst string literal.
+
+    >>> print(_string('a "b" \\\\ c'))
+    "a \\"b\\" \\\\ c"
+    """
+    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+               .replace("\r", "\\r").replace("\t", "\\t"))
+    return f'"{escaped}"'
 
 
 class _Writer:
@@ -128,19 +139,32 @@ class _Writer:
     def build(self) -> str:
         doc = self.doc
         title = _string(doc.title)
+        report = doc.layout == "report"
         self.out.append(PREAMBLE.replace("DOC-TITLE", title)
-                        .replace("DOC-AUTHOR", _string(doc.partnership)))
-        cover = [f"#text(size: 13pt, weight: \"bold\", fill: accent)[{esc(doc.partnership)}]",
-                 f"#text(size: 28pt, weight: \"bold\")[{esc(doc.title)}]"]
-        if doc.subtitle:
-            cover.append(f"#text(size: 13.5pt)[{esc(doc.subtitle)}]")
-        cover.append(f"#text(fill: muted)[Strategic period: {esc(doc.period_text)}]")
-        if doc.issued:
-            cover.append(f"#text(fill: muted)[Issued {esc(doc.issued.strftime('%-d %B %Y'))}]")
-        self.out.append("#v(60mm)\n" + "\n\n".join(cover) + "\n#pagebreak()")
-        self.out.append('#outline(title: [Contents], depth: 2, indent: 1.75em)\n#pagebreak()')
+                        .replace("DOC-AUTHOR", _string(doc.partnership))
+                        .replace("FOOTER-ON-FIRST", "false" if report else "true")
+                        .replace("NEW-PAGE", "true" if report else "false"))
+        if report:
+            cover = [f"#text(size: 13pt, weight: \"bold\", fill: accent)[{esc(doc.partnership)}]",
+                     f"#text(size: 28pt, weight: \"bold\")[{esc(doc.title)}]"]
+            if doc.subtitle:
+                cover.append(f"#text(size: 13.5pt)[{esc(doc.subtitle)}]")
+            cover.append(f"#text(fill: muted)[Strategic period: {esc(doc.period_text)}]")
+            if doc.issued:
+                cover.append(
+                    f"#text(fill: muted)[Issued {esc(doc.issued.strftime('%-d %B %Y'))}]")
+            self.out.append("#v(60mm)\n" + "\n\n".join(cover) + "\n#pagebreak()")
+            self.out.append("#outline(title: [Contents], depth: 2, indent: 1.75em)\n#pagebreak()")
+        else:
+            cover = [f"#text(size: 20pt, weight: \"bold\")[{esc(doc.title)}]",
+                     f"#text(fill: muted)[{esc(doc.partnership)}: {esc(doc.period_text)}]"]
+            if doc.subtitle:
+                cover.append(f"#text(size: 13.5pt)[{esc(doc.subtitle)}]")
+            self.out.append("\n\n".join(cover) + "\n#v(0.5em)")
         for section in doc.sections:
             self.section(section)
+        if not report:
+            return "\n\n".join(self.out)
         meta = doc.metadata
         self.out.append(
             f"#v(3em)\n#line(length: 100%, stroke: 0.75pt + rule)\n#text(size: 8.9pt, fill: "
@@ -154,7 +178,8 @@ class _Writer:
     def section(self, section: Section) -> None:
         body: list[str] = []
         outer, self.out = self.out, body
-        heading = f"#num[{self.numbers[section.id]}]{esc(section.title)}"
+        number = (f"#num[{self.numbers[section.id]}]" if self.doc.layout == "report" else "")
+        heading = f"{number}{esc(section.title)}"
         body.append(f"#heading(level: {section.level}, outlined: {str(section.level <= 2).lower()})"
                     f"[{heading}]")
         if section.summary:
@@ -287,10 +312,18 @@ def typst_source(document: Document) -> str:
     return _Writer(xml_safe(document)).build()
 
 
-def write_pdf_typst(document: Document, path: str | Path) -> Path:
-    """Write the Document as a tagged PDF through Typst."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pdf = typst.compile(typst_source(document).encode("utf-8"), format="pdf")
-    path.write_bytes(pdf)
-    return path
+def typst_pdf(document: Document) -> bytes:
+    """The Document as a tagged PDF, laid out by Typst.
+
+    Raises
+    ------
+    CspError
+        Typst could not lay the document out (a defect: the markup is generated, and all user
+        text in it is escaped).
+    """
+    try:
+        return typst.compile(typst_source(document).encode("utf-8"), format="pdf")
+    except typst.TypstError as error:
+        raise CspError(f"Typst could not lay out the PDF of {document.title!r}: {error}",
+                       hint="Report this as a bug; set pdf_engine = \"weasyprint\" meanwhile"
+                       ) from error

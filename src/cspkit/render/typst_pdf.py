@@ -134,6 +134,8 @@ class _Writer:
         self.doc = document
         self.numbers = section_numbers(document)
         self.numbering = Numbering.of(document)
+        self.landscape = False
+        """Inside a landscape page: a wide table or landscape section needs no page of its own."""
         self.out: list[str] = []
 
     def build(self) -> str:
@@ -178,6 +180,8 @@ class _Writer:
     def section(self, section: Section) -> None:
         body: list[str] = []
         outer, self.out = self.out, body
+        turns = section.landscape and not self.landscape
+        self.landscape = self.landscape or turns
         number = (f"#num[{self.numbers[section.id]}]" if self.doc.layout == "report" else "")
         heading = f"{number}{esc(section.title)}"
         body.append(f"#heading(level: {section.level}, outlined: {str(section.level <= 2).lower()})"
@@ -199,7 +203,8 @@ class _Writer:
                 self.block(item)
         self.out = outer
         text = "\n\n".join(body)
-        if section.landscape:
+        if turns:
+            self.landscape = False
             text = f"#page(flipped: true)[\n{text}\n]"
         self.out.append(text)
 
@@ -291,7 +296,7 @@ class _Writer:
         if notes.strip():
             parts.append(f"#source[{esc(notes.strip())}]")
         text = f"#block(above: 1.5em, below: 1.5em)[{chr(10).join(parts)}]"
-        if len(columns) > 7:
+        if len(columns) > 7 and not self.landscape:
             text = f"#page(flipped: true)[\n{text}\n]"
         self.out.append(text)
 

@@ -124,3 +124,23 @@ def test_engine_is_chosen_by_argument_then_environment(monkeypatch: pytest.Monke
         pdf_engine()
     with pytest.raises(CspError, match="unknown PDF engine 'pdfkit'"):
         pdf_engine("pdfkit")
+
+
+@needs_poppler
+@pytest.mark.parametrize(("engine", "producer"), [("typst", "Typst"),
+                                                  ("weasyprint", "WeasyPrint")])
+def test_write_outputs_prints_through_the_chosen_engine(document: Document, tmp_path: Path,
+                                                        engine: str, producer: str):
+    from cspkit.render import write_outputs
+
+    pdf = write_outputs(document, tmp_path, ["pdf"], pdf_engine=engine)[0]
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert re.search(rf"^(Creator|Producer):\s+{producer} ", info, re.MULTILINE)
+
+
+def test_configuration_offers_the_same_engines():
+    from cspkit.assessment import config
+    from cspkit.render import pdf
+
+    assert config.PDF_ENGINES == pdf.PDF_ENGINES
+    assert config.PartnershipConfig.model_fields["pdf_engine"].default is None

@@ -53,7 +53,8 @@ _SPECIAL = re.compile(r'([\\#*_`$<>@\[\](){}~/=+\-"\'.:;,!?&%|^])')
 """Characters with a meaning in Typst markup (or after an embedded expression), and the
 punctuation Typst would turn into other characters (smart quotes, dashes, ellipses)."""
 
-# The house style of assessment.css and paged.css, in Typst.
+# The house style of assessment.css and paged.css, in Typst: the body at 10.5pt (print), the
+# sizes the CSS gives in rem at 12pt (16px).
 PREAMBLE = r"""
 #let accent = rgb("#1d4f91")
 #let muted = rgb("#4a4a4a")
@@ -67,7 +68,7 @@ PREAMBLE = r"""
 #set document(title: DOC-TITLE, author: DOC-AUTHOR, date: none)
 #set text(font: ("Arial", "Liberation Sans", "DejaVu Sans"), size: 10.5pt, lang: "en", region: "GB",
   fill: rgb("#1b1b1b"), top-edge: "ascender", bottom-edge: "descender")
-#set par(leading: 0.35em, spacing: 1em)
+#set par(leading: 0.38em, spacing: 1em)
 #show outline.entry.where(level: 2): set text(size: 10pt)
 #show outline.entry: it => link(it.element.location(),
   it.indented(it.prefix(), [#it.body() #box(width: 1fr, repeat[.#h(2pt)]) #it.page()]))
@@ -81,23 +82,23 @@ PREAMBLE = r"""
 #show heading: set text(weight: "bold")
 #show heading.where(level: 1): it => { if NEW-PAGE { pagebreak(weak: true) }; block(width: 100%,
   sticky: true, stroke: (bottom: 0.75pt + rule), inset: (bottom: 4pt), below: 1em,
-  text(size: 16.8pt, it.body)) }
+  text(size: 19.2pt, it.body)) }
 #show heading.where(level: 2): it => block(above: 1.6em, below: 0.8em, sticky: true,
-  text(size: 13.6pt, it.body))
+  text(size: 15.6pt, it.body))
 #show heading.where(level: 3): it => block(above: 1.3em, below: 0.7em, sticky: true,
-  text(size: 11.5pt, it.body))
+  text(size: 13.2pt, it.body))
 #let num(n) = text(fill: accent)[#n#h(0.35em)]
 #let label(l) = text(fill: accent)[#l#h(0.3em)]
 #let summary(body) = block(stroke: (left: 3pt + accent), inset: (left: 0.9em, y: 2pt),
-  text(size: 11.5pt, body))
+  text(size: 13.2pt, body))
 #let finding(kind, colour, body) = block(width: 100%, fill: band, breakable: false,
   stroke: (left: 3pt + colour), inset: (x: 0.6em, y: 0.4em), above: 0.5em, below: 0.5em,
   grid(columns: (11.5em, 1fr), gutter: 0.75em,
-    text(size: 8.9pt, weight: "bold", fill: muted, kind), body))
+    text(size: 10.2pt, weight: "bold", fill: muted, kind), body))
 #let callout(title, colour, fill, body) = block(width: 100%, fill: fill, breakable: false,
   stroke: (left: 4.5pt + colour), inset: (x: 1em, y: 0.6em), above: 1.25em, below: 1.25em,
   [#strong(title) #parbreak() #body])
-#let source(body) = block(above: 0.35em, sticky: false, text(size: 8.9pt, fill: muted, body))
+#let source(body) = block(above: 0.35em, sticky: false, text(size: 10.2pt, fill: muted, body))
 #let caption(body) = block(below: 0.4em, sticky: true, strong(body))
 #show table.cell.where(y: 0): set text(weight: "bold")
 """
@@ -147,10 +148,10 @@ class _Writer:
                         .replace("FOOTER-ON-FIRST", "false" if report else "true")
                         .replace("NEW-PAGE", "true" if report else "false"))
         if report:
-            cover = [f"#text(size: 13pt, weight: \"bold\", fill: accent)[{esc(doc.partnership)}]",
+            cover = [f"#text(size: 13.8pt, weight: \"bold\", fill: accent)[{esc(doc.partnership)}]",
                      f"#text(size: 28pt, weight: \"bold\")[{esc(doc.title)}]"]
             if doc.subtitle:
-                cover.append(f"#text(size: 13.5pt)[{esc(doc.subtitle)}]")
+                cover.append(f"#text(size: 15.6pt)[{esc(doc.subtitle)}]")
             cover.append(f"#text(fill: muted)[Strategic period: {esc(doc.period_text)}]")
             if doc.issued:
                 cover.append(
@@ -158,10 +159,10 @@ class _Writer:
             self.out.append("#v(60mm)\n" + "\n\n".join(cover) + "\n#pagebreak()")
             self.out.append("#outline(title: [Contents], depth: 2, indent: 1.75em)\n#pagebreak()")
         else:
-            cover = [f"#text(size: 20pt, weight: \"bold\")[{esc(doc.title)}]",
+            cover = [f"#text(size: 21.6pt, weight: \"bold\")[{esc(doc.title)}]",
                      f"#text(fill: muted)[{esc(doc.partnership)}: {esc(doc.period_text)}]"]
             if doc.subtitle:
-                cover.append(f"#text(size: 13.5pt)[{esc(doc.subtitle)}]")
+                cover.append(f"#text(size: 15.6pt)[{esc(doc.subtitle)}]")
             self.out.append("\n\n".join(cover) + "\n#v(0.5em)")
         for section in doc.sections:
             self.section(section)
@@ -169,7 +170,7 @@ class _Writer:
             return "\n\n".join(self.out)
         meta = doc.metadata
         self.out.append(
-            f"#v(3em)\n#line(length: 100%, stroke: 0.75pt + rule)\n#text(size: 8.9pt, fill: "
+            f"#v(3em)\n#line(length: 100%, stroke: 0.75pt + rule)\n#text(size: 10.2pt, fill: "
             f"muted)[Built with cspkit {esc(meta.software_version)} from {len(meta.inputs)} "
             f"input file(s) for the period {esc(meta.period)} (compared with "
             f"{esc(meta.comparison_period)}). Every table is also published as a CSV file in "
@@ -235,7 +236,7 @@ class _Writer:
             for rec in item.items:
                 text = inline(rec.text)
                 if rec.owner:
-                    text += f" \\ #text(size: 9.5pt, fill: muted)[Lead: {esc(rec.owner)}]"
+                    text += f" \\ #text(size: 10.8pt, fill: muted)[Lead: {esc(rec.owner)}]"
                 for finding in rec.findings:
                     text += f"\n  - #strong[Evidence:] {inline(finding.sentence)}"
                 entries.append(f"+ {text}")
@@ -288,7 +289,7 @@ class _Writer:
         parts.append(
             f"#block(breakable: {str(not keeps_whole(table)).lower()}, above: 0pt, "
             f"text(size: 8.5pt, table(columns: ({widths},), align: ({aligns},), "
-            "inset: (x: 4pt, y: 3pt), stroke: (x, y) => (bottom: if y == 0 {1.5pt} else "
+            "inset: (x: 4pt, y: 4.5pt), stroke: (x, y) => (bottom: if y == 0 {1.5pt} else "
             "{0.75pt + rule}), fill: (x, y) => if y == 0 {head-bg} else if calc.even(y) "
             f"{{band}}, table.header({header}), {', '.join(rows)})))")
         notes = (f"Source: {table.cited_source}." if table.cited_source else "")
@@ -309,7 +310,7 @@ class _Writer:
             f"#block(breakable: false, above: 1.75em, below: 1.75em)[#image(bytes({_string(svg)})"
             f", format: \"svg\", width: 100%, alt: {_string(figure.alt_text)})\n"
             f"#strong[#label[{self.numbering.label(figure)}]{esc(figure.title)}] \\ "
-            f"#text(size: 8.9pt, fill: muted)[{esc(note)}]]")
+            f"#text(size: 10.2pt, fill: muted)[{esc(note)}]]")
 
 
 def typst_source(document: Document) -> str:

@@ -17,7 +17,7 @@ from cspkit.errors import CspError
 PDF_ENGINES: tuple[str, ...] = ("typst", "weasyprint")
 """The PDF engines, by the name used in ``pdf_engine`` and ``CSP_PDF_ENGINE``."""
 
-DEFAULT_PDF_ENGINE = "weasyprint"
+DEFAULT_PDF_ENGINE = "typst"
 """The engine used when neither the caller nor ``CSP_PDF_ENGINE`` names one."""
 
 ENGINE_VARIABLE = "CSP_PDF_ENGINE"

@@ -92,14 +92,14 @@ PREAMBLE = r"""
 #let summary(body) = block(stroke: (left: 3pt + accent), inset: (left: 0.9em, y: 2pt),
   text(size: 13.2pt, body))
 #let finding(kind, colour, body) = block(width: 100%, fill: band, breakable: false,
-  stroke: (left: 3pt + colour), inset: (x: 0.6em, y: 0.4em), above: 0.5em, below: 0.5em,
+  stroke: (left: 3pt + colour), inset: (x: 7.2pt, y: 4.8pt), above: 6pt, below: 6pt,
   grid(columns: (11.5em, 1fr), gutter: 0.75em,
     text(size: 10.2pt, weight: "bold", fill: muted, kind), body))
 #let callout(title, colour, fill, body) = block(width: 100%, fill: fill, breakable: false,
   stroke: (left: 4.5pt + colour), inset: (x: 1em, y: 0.6em), above: 1.25em, below: 1.25em,
   [#strong(title) #parbreak() #body])
 #let source(body) = block(above: 0.35em, sticky: false, text(size: 10.2pt, fill: muted, body))
-#let caption(body) = block(below: 0.4em, sticky: true, strong(body))
+#let caption(body) = block(below: 0.4em, sticky: true, text(size: 8.5pt, strong(body)))
 #show table.cell.where(y: 0): set text(weight: "bold")
 """
 
@@ -307,7 +307,7 @@ class _Writer:
         if figure.table_id:
             note += f" Figures in {self.numbering.label_for_id(figure.table_id)}."
         self.out.append(
-            f"#block(breakable: false, above: 1.75em, below: 1.75em)[#image(bytes({_string(svg)})"
+            f"#block(breakable: false, above: 21pt, below: 21pt)[#image(bytes({_string(svg)})"
             f", format: \"svg\", width: 100%, alt: {_string(figure.alt_text)})\n"
             f"#strong[#label[{self.numbering.label(figure)}]{esc(figure.title)}] \\ "
             f"#text(size: 10.2pt, fill: muted)[{esc(note)}]]")

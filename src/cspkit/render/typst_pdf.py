@@ -65,10 +65,11 @@ PREAMBLE = r"""
 #let gap-bg = rgb("#fdf4e7")
 #let gap-rule = rgb("#a35a00")
 #let warn-rule = rgb("#b3261e")
-#set document(title: DOC-TITLE, author: DOC-AUTHOR, date: none)
+#set document(title: doc-title, author: doc-author, date: none)
 #set text(font: ("Arial", "Liberation Sans", "DejaVu Sans"), size: 10.5pt, lang: "en", region: "GB",
   fill: rgb("#1b1b1b"), top-edge: "ascender", bottom-edge: "descender")
 #set par(leading: 0.38em, spacing: 1em)
+#show outline.entry: set block(spacing: 0.85em)
 #show outline.entry.where(level: 2): set text(size: 10pt)
 #show outline.entry: it => link(it.element.location(),
   it.indented(it.prefix(), [#it.body() #box(width: 1fr, repeat[.#h(2pt)]) #it.page()]))
@@ -76,11 +77,11 @@ PREAMBLE = r"""
   footer: context {
     let n = counter(page).get().first()
     set text(size: 8.5pt, fill: muted)
-    if n > 1 [#DOC-TITLE #h(1fr) Page #n of #counter(page).final().first()]
-    else if FOOTER-ON-FIRST [#h(1fr) Page #n of #counter(page).final().first()]
+    if n > 1 [#doc-title #h(1fr) Page #n of #counter(page).final().first()]
+    else if footer-on-first [#h(1fr) Page #n of #counter(page).final().first()]
   })
 #show heading: set text(weight: "bold")
-#show heading.where(level: 1): it => { if NEW-PAGE { pagebreak(weak: true) }; block(width: 100%,
+#show heading.where(level: 1): it => { if new-page { pagebreak(weak: true) }; block(width: 100%,
   sticky: true, stroke: (bottom: 0.75pt + rule), inset: (bottom: 4pt), below: 1em,
   text(size: 19.2pt, it.body)) }
 #show heading.where(level: 2): it => block(above: 1.6em, below: 0.8em, sticky: true,
@@ -143,10 +144,9 @@ class _Writer:
         doc = self.doc
         title = _string(doc.title)
         report = doc.layout == "report"
-        self.out.append(PREAMBLE.replace("DOC-TITLE", title)
-                        .replace("DOC-AUTHOR", _string(doc.partnership))
-                        .replace("FOOTER-ON-FIRST", "false" if report else "true")
-                        .replace("NEW-PAGE", "true" if report else "false"))
+        self.out.append(f"#let doc-title = {title}\n#let doc-author = {_string(doc.partnership)}\n"
+                        f"#let footer-on-first = {str(not report).lower()}\n"
+                        f"#let new-page = {str(report).lower()}\n{PREAMBLE}")
         if report:
             cover = [f"#text(size: 13.8pt, weight: \"bold\", fill: accent)[{esc(doc.partnership)}]",
                      f"#text(size: 28pt, weight: \"bold\")[{esc(doc.title)}]"]

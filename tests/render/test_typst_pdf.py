@@ -144,3 +144,19 @@ def test_configuration_offers_the_same_engines():
 
     assert config.PDF_ENGINES == pdf.PDF_ENGINES
     assert config.PartnershipConfig.model_fields["pdf_engine"].default is None
+
+
+def test_pdf_engine_key_is_read_and_a_wrong_name_is_an_error_naming_the_line():
+    from cspkit.assessment.config import ConfigError, default_config_text, parse_config
+
+    text = default_config_text(name="Exampleton CSP", areas=["E06000004"],
+                               period="2024-10:2025-09")
+    assert parse_config(text).pdf_engine is None
+    chosen = text.replace('# pdf_engine = "typst"', 'pdf_engine = "weasyprint"')
+    assert chosen != text and parse_config(chosen).pdf_engine == "weasyprint"
+    wrong = text.replace('# pdf_engine = "typst"', 'pdf_engine = "latex"')
+    with pytest.raises(ConfigError) as caught:
+        parse_config(wrong, path="csp.toml")
+    line = next(n for n, row in enumerate(wrong.splitlines(), 1) if "latex" in row)
+    message = str(caught.value)
+    assert "pdf_engine" in message and f"csp.toml:{line}" in message, message

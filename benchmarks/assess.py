@@ -7,7 +7,7 @@ processes), and each format alone in a child process of its own. Each stage is t
 wall clock and in CPU seconds (this process and its children), with the load average, since
 the machine may be shared. Asserts nothing.
 
-    .venv/bin/python benchmarks/assess.py [--keep DIR] [--against OTHER/src]
+    .venv/bin/python benchmarks/assess.py [--keep DIR] [--against OTHER/src | --engines]
 
 ``--against`` runs the same measurements, back to back in the same conditions, with the
 cspkit of another source tree (``/work/main/src``: the code before a change) and prints the
@@ -168,9 +168,12 @@ def measure(root: Path) -> dict[str, Any]:
     }
 
 
-def _run_tree(src: Path, root: Path) -> dict[str, Any]:
-    """Measure with the cspkit of another source tree, in a fresh interpreter."""
+def _run_tree(src: Path, root: Path, pdf_engine: str | None = None) -> dict[str, Any]:
+    """Measure with the cspkit of a source tree, in a fresh interpreter (with this PDF
+    engine, through CSP_PDF_ENGINE, when given)."""
     env = {**os.environ, "PYTHONPATH": str(src.resolve())}
+    if pdf_engine:
+        env["CSP_PDF_ENGINE"] = pdf_engine
     done = subprocess.run([sys.executable, __file__, "--keep", str(root), "--json"], env=env,
                           check=True, capture_output=True, text=True)
     return json.loads(done.stdout)
@@ -205,6 +208,9 @@ def main() -> None:
     parser.add_argument("--against", type=Path, metavar="SRC",
                         help="Also measure the cspkit in this source folder (e.g. "
                         "/work/main/src) and print both, that one first.")
+    parser.add_argument("--engines", action="store_true",
+                        help="Measure this tree once with each PDF engine (WeasyPrint, then "
+                        "Typst) and print both.")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="csp-assess-"))
@@ -212,6 +218,11 @@ def main() -> None:
         print(json.dumps(measure(root)))
         return
     runs = []
+    if args.engines:
+        runs = [(engine, _run_tree(REPO / "src", root / engine, engine))
+                for engine in ("weasyprint", "typst")]
+        _print(runs)
+        return
     if args.against:
         runs.append(("before", _run_tree(args.against, root / "before")))
     runs.append(("this tree", _run_tree(REPO / "src", root / "this")))

@@ -11,9 +11,8 @@ page counts and file sizes; with ``--keep`` the PDFs stay for a look
     .venv/bin/python benchmarks/pdf_engines.py [--warehouse FILE] [--keep DIR] [--runs N]
 
 ``--warehouse`` reuses a warehouse already loaded by benchmarks/assess.py (``--keep``) instead
-of loading ../shared/data again. The Typst side is the prototype in benchmarks/typst_pdf.py
-(needs ``pip install 'typst>=0.15,<0.16'``). docs/performance.md has the figures and the
-choice.
+of loading ../shared/data again. The Typst side is ``cspkit.render.typst_pdf`` (the default
+engine). docs/performance.md has the figures and the choice.
 """
 
 from __future__ import annotations
@@ -53,7 +52,8 @@ def _weasyprint(document, path: Path, queue) -> None:
 
 def _typst(document, path: Path, queue) -> None:
     import typst
-    from typst_pdf import typst_source
+
+    from cspkit.render.typst_pdf import typst_source
 
     wall, cpu = time.perf_counter(), _cpu()
     source = typst_source(document)

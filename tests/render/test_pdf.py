@@ -1,4 +1,6 @@
-"""assessment.pdf: A4 pages, numbered, with a contents page giving each chapter's page."""
+"""assessment.pdf: A4 pages, numbered, with a contents page giving each chapter's page.
+
+Every test runs on both PDF engines (Typst and WeasyPrint)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import pytest
 
 from cspkit.assessment.document import Document
 from cspkit.render import write_pdf
+from cspkit.render.pdf import PDF_ENGINES
 from tests.render.render_sample import sample_document
 
 needs_poppler = pytest.mark.skipif(
@@ -18,9 +21,14 @@ needs_poppler = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(scope="module", params=PDF_ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def pdf(document: Document, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_pdf(document, tmp_path_factory.mktemp("pdf") / "assessment.pdf")
+def pdf(document: Document, engine: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_pdf(document, tmp_path_factory.mktemp("pdf") / "assessment.pdf", engine=engine)
 
 
 def _pages(pdf: Path) -> list[str]:
@@ -30,9 +38,11 @@ def _pages(pdf: Path) -> list[str]:
     return text.split("\f")[:-1]
 
 
-def test_pdf_is_a_pdf_and_the_same_document_gives_the_same_bytes(pdf: Path, tmp_path: Path):
+def test_pdf_is_a_pdf_and_the_same_document_gives_the_same_bytes(pdf: Path, engine: str,
+                                                                  tmp_path: Path):
     assert pdf.read_bytes().startswith(b"%PDF-")
-    assert write_pdf(sample_document(), tmp_path / "again.pdf").read_bytes() == pdf.read_bytes()
+    again = write_pdf(sample_document(), tmp_path / "again.pdf", engine=engine)
+    assert again.read_bytes() == pdf.read_bytes()
 
 
 @needs_poppler

@@ -54,12 +54,15 @@ ANALYSES: dict[str, str] = {
 """The analyses a chapter can show, by the name used in ``themes.analyses``."""
 
 FORMATS: tuple[str, ...] = ("html", "docx", "pdf", "xlsx", "csv")
+PDF_ENGINES: tuple[str, ...] = ("typst", "weasyprint")
+"""The PDF engines (``cspkit.render.pdf.PDF_ENGINES``, kept equal by a test)."""
 
 Category = Literal[INCIDENT_CATEGORIES]  # type: ignore[valid-type]
 PartnerSource = Literal[PARTNER_SOURCES]  # type: ignore[valid-type]
 Flag = Literal[FLAGS]  # type: ignore[valid-type]
 Analysis = Literal[tuple(ANALYSES)]  # type: ignore[valid-type]
 Format = Literal[FORMATS]  # type: ignore[valid-type]
+PdfEngine = Literal[PDF_ENGINES]  # type: ignore[valid-type]
 CrimeType = Literal[POLICE_UK_CRIME_TYPES]  # type: ignore[valid-type]
 
 _PERIOD = re.compile(r"^(\d{4}-(0[1-9]|1[0-2])):(\d{4}-(0[1-9]|1[0-2]))$")
@@ -255,6 +258,12 @@ class PartnershipConfig(BaseModel):
         default_factory=lambda: list(FORMATS),
         min_length=1,
         description="Outputs to write: html, docx, pdf, xlsx, csv.",
+    )
+    pdf_engine: PdfEngine | None = Field(
+        default=None,
+        description="What lays out the PDF: 'typst' or 'weasyprint' (unset: the "
+        "CSP_PDF_ENGINE environment variable, else the default, typst). The same pages and "
+        "page-break rules either way; see docs/outputs.md.",
     )
     analyst_text: str = Field(
         default="", description="The analyst's own words for the executive summary (Markdown)."

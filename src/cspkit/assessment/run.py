@@ -130,7 +130,8 @@ def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Pat
     if progress is not None:
         progress(f"writing {', '.join(formats)}", total - 1, total)
     start = time.perf_counter()
-    for name, (path, seconds) in write_outputs_timed(document, out_dir, formats).items():
+    written = write_outputs_timed(document, out_dir, formats, pdf_engine=config.pdf_engine)
+    for name, (path, seconds) in written.items():
         run.written[name] = path
         run.seconds[name] = seconds
     if residents.priorities is not None:

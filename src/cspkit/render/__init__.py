@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import time
@@ -42,16 +43,20 @@ def _check_formats(formats: Iterable[str]) -> list[str]:
     return formats
 
 
-def write_outputs(document: Document, out_dir: str | Path, formats: Iterable[str]) -> list[Path]:
+def write_outputs(document: Document, out_dir: str | Path, formats: Iterable[str], *,
+                  pdf_engine: str | None = None) -> list[Path]:
     """Write the chosen formats into ``out_dir`` and return the paths written.
 
-    Every format name is checked before anything is written.
+    Every format name is checked before anything is written. ``pdf_engine`` ("typst" or
+    "weasyprint", None for the default) lays out the PDF.
     """
     out_dir = Path(out_dir)
     formats = _check_formats(formats)
     written = []
     for name in formats:
         file_name, writer = FORMATS[name]
+        if name == "pdf":
+            writer = functools.partial(write_pdf, engine=pdf_engine)
         written.append(writer(document, out_dir / file_name))
     return written
 
@@ -60,14 +65,15 @@ def write_outputs(document: Document, out_dir: str | Path, formats: Iterable[str
 _LONGEST_FIRST = ("pdf", "docx", "html", "xlsx", "csv")
 
 
-def _write_timed(document: Document, out_dir: Path, name: str) -> tuple[Path, float]:
+def _write_timed(document: Document, out_dir: Path, name: str,
+                 pdf_engine: str | None = None) -> tuple[Path, float]:
     start = time.perf_counter()
-    path = write_outputs(document, out_dir, [name])[0]
+    path = write_outputs(document, out_dir, [name], pdf_engine=pdf_engine)[0]
     return path, time.perf_counter() - start
 
 
-def write_outputs_timed(document: Document, out_dir: str | Path, formats: Iterable[str],
-                        ) -> dict[str, tuple[Path, float]]:
+def write_outputs_timed(document: Document, out_dir: str | Path, formats: Iterable[str], *,
+                        pdf_engine: str | None = None) -> dict[str, tuple[Path, float]]:
     """Write the chosen formats, two at a time on a machine with two or more cores.
 
     Returns format → (path written, seconds its writer took). The formats are independent,
@@ -82,10 +88,10 @@ def write_outputs_timed(document: Document, out_dir: str | Path, formats: Iterab
     parallel = (len(ordered) > 1 and (os.cpu_count() or 1) > 1 and hasattr(os, "fork")
                 and not engine_started())
     if not parallel:
-        return {name: _write_timed(document, out_dir, name) for name in ordered}
+        return {name: _write_timed(document, out_dir, name, pdf_engine) for name in ordered}
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
-        futures = {name: pool.submit(_write_timed, document, out_dir, name)
+        futures = {name: pool.submit(_write_timed, document, out_dir, name, pdf_engine)
                    for name in ordered}
         return {name: futures[name].result() for name in formats}
 

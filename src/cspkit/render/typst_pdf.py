@@ -1,19 +1,21 @@
-"""A Typst rendering of the assessment PDF, built to compare PDF engines (not a product path).
+"""The PDF through Typst: the Document written as Typst markup and compiled in memory.
 
-It lays out the same Document as ``cspkit.render.pdf`` (WeasyPrint) does: the cover, a
-contents page with page numbers, numbered chapters each on a new page, findings, callouts,
-data gaps, recommendations, tables (header repeated, numbers right-aligned, wide ones on
-landscape pages, coloured cells), charts and maps as the same SVG pictures, and "Page N of
-M" in the footer. ``benchmarks/pdf_engines.py`` times it beside WeasyPrint; the comparison
-and the choice are written up in docs/performance.md.
+It lays out what the paged HTML gives WeasyPrint (``cspkit.render.pdf`` chooses the engine),
+in both layouts. A report: the cover, a contents page with page numbers, numbered chapters
+each on a new page, the colophon. A paper: the title at the top of the first page, no
+contents, chapters running on. Both: findings, callouts, data gaps, recommendations, tables
+(header repeated on every page, numbers right-aligned, short tables kept whole, wide ones on
+landscape pages, coloured cells), charts and maps as the same SVG pictures with their alt
+text, "Page N of M" in the footer, the title and author in the PDF's metadata, tagged.
 
-Needs the ``typst`` package (a benchmark-only dependency: ``pip install 'typst>=0.15,<0.16'``).
+All user text goes into the markup escaped (``esc``) or as a Typst string (``_string``), so
+no text can run as markup or code. The fonts are the HTML's (Arial, else Liberation Sans,
+else DejaVu Sans); on a machine with none of them Typst uses the fonts it carries.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import typst
 
@@ -31,6 +33,7 @@ from cspkit.assessment.document import (
     Table,
     emphasis_runs,
 )
+from cspkit.errors import CspError
 from cspkit.render.charts import chart_svg
 from cspkit.render.layout import (
     EMPTY_SECTION_TEXT,
@@ -46,9 +49,12 @@ from cspkit.render.layout import (
 )
 from cspkit.render.maps import map_svg
 
-_SPECIAL = re.compile(r'([\\#*_`$<>@\[\]~/=+\-"\'.:])')
+_SPECIAL = re.compile(r'([\\#*_`$<>@\[\](){}~/=+\-"\'.:;,!?&%|^])')
+"""Characters with a meaning in Typst markup (or after an embedded expression), and the
+punctuation Typst would turn into other characters (smart quotes, dashes, ellipses)."""
 
-# The house style of assessment.css and paged.css, in Typst.
+# The house style of assessment.css and paged.css, in Typst: the body at 10.5pt (print), the
+# sizes the CSS gives in rem at 12pt (16px).
 PREAMBLE = r"""
 #let accent = rgb("#1d4f91")
 #let muted = rgb("#4a4a4a")
@@ -59,49 +65,49 @@ PREAMBLE = r"""
 #let gap-bg = rgb("#fdf4e7")
 #let gap-rule = rgb("#a35a00")
 #let warn-rule = rgb("#b3261e")
-#set document(title: DOC-TITLE, author: DOC-AUTHOR, date: none)
-#set text(font: ("Liberation Sans", "DejaVu Sans"), size: 10.5pt, lang: "en", region: "GB",
+#set document(title: doc-title, author: doc-author, date: none)
+#set text(font: ("Arial", "Liberation Sans", "DejaVu Sans"), size: 10.5pt, lang: "en", region: "GB",
   fill: rgb("#1b1b1b"), top-edge: "ascender", bottom-edge: "descender")
-#set par(leading: 0.35em, spacing: 1em)
+#set par(leading: 0.38em, spacing: 1em)
+#show outline.entry: set block(spacing: 0.85em)
 #show outline.entry.where(level: 2): set text(size: 10pt)
 #show outline.entry: it => link(it.element.location(),
   it.indented(it.prefix(), [#it.body() #box(width: 1fr, repeat[.#h(2pt)]) #it.page()]))
 #set page(paper: "a4", margin: (top: 20mm, x: 18mm, bottom: 22mm),
   footer: context {
     let n = counter(page).get().first()
-    if n > 1 {
-      set text(size: 8.5pt, fill: muted)
-      [#DOC-TITLE #h(1fr) Page #n of #counter(page).final().first()]
-    }
+    set text(size: 8.5pt, fill: muted)
+    if n > 1 [#doc-title #h(1fr) Page #n of #counter(page).final().first()]
+    else if footer-on-first [#h(1fr) Page #n of #counter(page).final().first()]
   })
 #show heading: set text(weight: "bold")
-#show heading.where(level: 1): it => { pagebreak(weak: true); block(width: 100%,
+#show heading.where(level: 1): it => { if new-page { pagebreak(weak: true) }; block(width: 100%,
   sticky: true, stroke: (bottom: 0.75pt + rule), inset: (bottom: 4pt), below: 1em,
-  text(size: 16.8pt, it.body)) }
+  text(size: 19.2pt, it.body)) }
 #show heading.where(level: 2): it => block(above: 1.6em, below: 0.8em, sticky: true,
-  text(size: 13.6pt, it.body))
+  text(size: 15.6pt, it.body))
 #show heading.where(level: 3): it => block(above: 1.3em, below: 0.7em, sticky: true,
-  text(size: 11.5pt, it.body))
+  text(size: 13.2pt, it.body))
 #let num(n) = text(fill: accent)[#n#h(0.35em)]
 #let label(l) = text(fill: accent)[#l#h(0.3em)]
 #let summary(body) = block(stroke: (left: 3pt + accent), inset: (left: 0.9em, y: 2pt),
-  text(size: 11.5pt, body))
+  text(size: 13.2pt, body))
 #let finding(kind, colour, body) = block(width: 100%, fill: band, breakable: false,
-  stroke: (left: 3pt + colour), inset: (x: 0.6em, y: 0.4em), above: 0.5em, below: 0.5em,
+  stroke: (left: 3pt + colour), inset: (x: 7.2pt, y: 4.8pt), above: 6pt, below: 6pt,
   grid(columns: (11.5em, 1fr), gutter: 0.75em,
-    text(size: 8.9pt, weight: "bold", fill: muted, kind), body))
+    text(size: 10.2pt, weight: "bold", fill: muted, kind), body))
 #let callout(title, colour, fill, body) = block(width: 100%, fill: fill, breakable: false,
   stroke: (left: 4.5pt + colour), inset: (x: 1em, y: 0.6em), above: 1.25em, below: 1.25em,
   [#strong(title) #parbreak() #body])
-#let source(body) = block(above: 0.35em, sticky: false, text(size: 8.9pt, fill: muted, body))
-#let caption(body) = block(below: 0.4em, sticky: true, strong(body))
+#let source(body) = block(above: 0.35em, sticky: false, text(size: 10.2pt, fill: muted, body))
+#let caption(body) = block(below: 0.4em, sticky: true, text(size: 8.5pt, strong(body)))
 #show table.cell.where(y: 0): set text(weight: "bold")
 """
 
 
 def esc(text: str) -> str:
     """Text as Typst markup that shows it literally."""
-    return _SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+    return _SPECIAL.sub(r"\\\1", " ".join(text.splitlines()))
 
 
 def inline(text: str) -> str:
@@ -115,7 +121,14 @@ def inline(text: str) -> str:
 
 
 def _string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    """Text as a Typst string literal.
+
+    >>> print(_string('a "b" \\\\ c'))
+    "a \\"b\\" \\\\ c"
+    """
+    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+               .replace("\r", "\\r").replace("\t", "\\t"))
+    return f'"{escaped}"'
 
 
 class _Writer:
@@ -123,27 +136,41 @@ class _Writer:
         self.doc = document
         self.numbers = section_numbers(document)
         self.numbering = Numbering.of(document)
+        self.landscape = False
+        """Inside a landscape page: a wide table or landscape section needs no page of its own."""
         self.out: list[str] = []
 
     def build(self) -> str:
         doc = self.doc
         title = _string(doc.title)
-        self.out.append(PREAMBLE.replace("DOC-TITLE", title)
-                        .replace("DOC-AUTHOR", _string(doc.partnership)))
-        cover = [f"#text(size: 13pt, weight: \"bold\", fill: accent)[{esc(doc.partnership)}]",
-                 f"#text(size: 28pt, weight: \"bold\")[{esc(doc.title)}]"]
-        if doc.subtitle:
-            cover.append(f"#text(size: 13.5pt)[{esc(doc.subtitle)}]")
-        cover.append(f"#text(fill: muted)[Strategic period: {esc(doc.period_text)}]")
-        if doc.issued:
-            cover.append(f"#text(fill: muted)[Issued {esc(doc.issued.strftime('%-d %B %Y'))}]")
-        self.out.append("#v(60mm)\n" + "\n\n".join(cover) + "\n#pagebreak()")
-        self.out.append('#outline(title: [Contents], depth: 2, indent: 1.75em)\n#pagebreak()')
+        report = doc.layout == "report"
+        self.out.append(f"#let doc-title = {title}\n#let doc-author = {_string(doc.partnership)}\n"
+                        f"#let footer-on-first = {str(not report).lower()}\n"
+                        f"#let new-page = {str(report).lower()}\n{PREAMBLE}")
+        if report:
+            cover = [f"#text(size: 13.8pt, weight: \"bold\", fill: accent)[{esc(doc.partnership)}]",
+                     f"#text(size: 28pt, weight: \"bold\")[{esc(doc.title)}]"]
+            if doc.subtitle:
+                cover.append(f"#text(size: 15.6pt)[{esc(doc.subtitle)}]")
+            cover.append(f"#text(fill: muted)[Strategic period: {esc(doc.period_text)}]")
+            if doc.issued:
+                cover.append(
+                    f"#text(fill: muted)[Issued {esc(doc.issued.strftime('%-d %B %Y'))}]")
+            self.out.append("#v(60mm)\n" + "\n\n".join(cover) + "\n#pagebreak()")
+            self.out.append("#outline(title: [Contents], depth: 2, indent: 1.75em)\n#pagebreak()")
+        else:
+            cover = [f"#text(size: 21.6pt, weight: \"bold\")[{esc(doc.title)}]",
+                     f"#text(fill: muted)[{esc(doc.partnership)}: {esc(doc.period_text)}]"]
+            if doc.subtitle:
+                cover.append(f"#text(size: 15.6pt)[{esc(doc.subtitle)}]")
+            self.out.append("\n\n".join(cover) + "\n#v(0.5em)")
         for section in doc.sections:
             self.section(section)
+        if not report:
+            return "\n\n".join(self.out)
         meta = doc.metadata
         self.out.append(
-            f"#v(3em)\n#line(length: 100%, stroke: 0.75pt + rule)\n#text(size: 8.9pt, fill: "
+            f"#v(3em)\n#line(length: 100%, stroke: 0.75pt + rule)\n#text(size: 10.2pt, fill: "
             f"muted)[Built with cspkit {esc(meta.software_version)} from {len(meta.inputs)} "
             f"input file(s) for the period {esc(meta.period)} (compared with "
             f"{esc(meta.comparison_period)}). Every table is also published as a CSV file in "
@@ -154,7 +181,10 @@ class _Writer:
     def section(self, section: Section) -> None:
         body: list[str] = []
         outer, self.out = self.out, body
-        heading = f"#num[{self.numbers[section.id]}]{esc(section.title)}"
+        turns = section.landscape and not self.landscape
+        self.landscape = self.landscape or turns
+        number = (f"#num[{self.numbers[section.id]}]" if self.doc.layout == "report" else "")
+        heading = f"{number}{esc(section.title)}"
         body.append(f"#heading(level: {section.level}, outlined: {str(section.level <= 2).lower()})"
                     f"[{heading}]")
         if section.summary:
@@ -174,7 +204,8 @@ class _Writer:
                 self.block(item)
         self.out = outer
         text = "\n\n".join(body)
-        if section.landscape:
+        if turns:
+            self.landscape = False
             text = f"#page(flipped: true)[\n{text}\n]"
         self.out.append(text)
 
@@ -205,7 +236,7 @@ class _Writer:
             for rec in item.items:
                 text = inline(rec.text)
                 if rec.owner:
-                    text += f" \\ #text(size: 9.5pt, fill: muted)[Lead: {esc(rec.owner)}]"
+                    text += f" \\ #text(size: 10.8pt, fill: muted)[Lead: {esc(rec.owner)}]"
                 for finding in rec.findings:
                     text += f"\n  - #strong[Evidence:] {inline(finding.sentence)}"
                 entries.append(f"+ {text}")
@@ -258,7 +289,7 @@ class _Writer:
         parts.append(
             f"#block(breakable: {str(not keeps_whole(table)).lower()}, above: 0pt, "
             f"text(size: 8.5pt, table(columns: ({widths},), align: ({aligns},), "
-            "inset: (x: 4pt, y: 3pt), stroke: (x, y) => (bottom: if y == 0 {1.5pt} else "
+            "inset: (x: 4pt, y: 4.5pt), stroke: (x, y) => (bottom: if y == 0 {1.5pt} else "
             "{0.75pt + rule}), fill: (x, y) => if y == 0 {head-bg} else if calc.even(y) "
             f"{{band}}, table.header({header}), {', '.join(rows)})))")
         notes = (f"Source: {table.cited_source}." if table.cited_source else "")
@@ -266,7 +297,7 @@ class _Writer:
         if notes.strip():
             parts.append(f"#source[{esc(notes.strip())}]")
         text = f"#block(above: 1.5em, below: 1.5em)[{chr(10).join(parts)}]"
-        if len(columns) > 7:
+        if len(columns) > 7 and not self.landscape:
             text = f"#page(flipped: true)[\n{text}\n]"
         self.out.append(text)
 
@@ -276,10 +307,10 @@ class _Writer:
         if figure.table_id:
             note += f" Figures in {self.numbering.label_for_id(figure.table_id)}."
         self.out.append(
-            f"#block(breakable: false, above: 1.75em, below: 1.75em)[#image(bytes({_string(svg)})"
+            f"#block(breakable: false, above: 21pt, below: 21pt)[#image(bytes({_string(svg)})"
             f", format: \"svg\", width: 100%, alt: {_string(figure.alt_text)})\n"
             f"#strong[#label[{self.numbering.label(figure)}]{esc(figure.title)}] \\ "
-            f"#text(size: 8.9pt, fill: muted)[{esc(note)}]]")
+            f"#text(size: 10.2pt, fill: muted)[{esc(note)}]]")
 
 
 def typst_source(document: Document) -> str:
@@ -287,10 +318,18 @@ def typst_source(document: Document) -> str:
     return _Writer(xml_safe(document)).build()
 
 
-def write_pdf_typst(document: Document, path: str | Path) -> Path:
-    """Write the Document as a tagged PDF through Typst."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pdf = typst.compile(typst_source(document).encode("utf-8"), format="pdf")
-    path.write_bytes(pdf)
-    return path
+def typst_pdf(document: Document) -> bytes:
+    """The Document as a tagged PDF, laid out by Typst.
+
+    Raises
+    ------
+    CspError
+        Typst could not lay the document out (a defect: the markup is generated, and all user
+        text in it is escaped).
+    """
+    try:
+        return typst.compile(typst_source(document).encode("utf-8"), format="pdf")
+    except typst.TypstError as error:
+        raise CspError(f"Typst could not lay out the PDF of {document.title!r}: {error}",
+                       hint="Report this as a bug; set pdf_engine = \"weasyprint\" meanwhile"
+                       ) from error

@@ -130,11 +130,10 @@ def partner_coverage(con: BaseBackend, scope: Scope) -> PartnerCoverage:
     period = scope.period
     incident = con.table("incident")
     in_period = incident.filter(incident.month.isin(list(period.months)))
-    flags = {}
-    for flag in FLAGS:
-        column = in_period[f"flag_{flag}"]
-        found = in_period.filter(column.notnull()).select("month").distinct().to_pandas()
-        flags[flag] = tuple(sorted(found["month"]))
+    # One query: per month, how many incidents record each flag (count() skips nulls).
+    recorded = in_period.group_by("month").aggregate(
+        **{flag: in_period[f"flag_{flag}"].count() for flag in FLAGS}).to_pandas()
+    flags = {flag: tuple(sorted(recorded.loc[recorded[flag] > 0, "month"])) for flag in FLAGS}
     return PartnerCoverage(
         months=tuple(period.months),
         sources={source: tuple(m for m in period.months if m in scope.months_loaded(source))

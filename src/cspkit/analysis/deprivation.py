@@ -166,7 +166,8 @@ def deprivation_profile(
         con, scope, period.months, by=["lsoa_code"], sources=(source,), categories=cats
     )
     pop = residents(con, scope)
-    imd = deprivation_scores(con, scope.lsoa_codes, edition=edition, domains=["imd"])
+    imd = scope.reuse(con, ("imd", edition, tuple(scope.lsoa_codes)), lambda: deprivation_scores(
+        con, scope.lsoa_codes, edition=edition, domains=["imd"])).copy()
     lsoas = scope.lsoas.drop(columns=["lad_code", "lad_name", "load_id"]).merge(
         pop[["lsoa_code", "residents"]], on="lsoa_code"
     )

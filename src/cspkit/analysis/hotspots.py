@@ -236,7 +236,9 @@ def hotspots(
     cats = validate_selection(con, source, categories)
     scope.require_source(source)
     codes = scope.lsoa_codes
-    w, boundary_loads = queen_weights(con, codes)
+    # The same weights for every selection of the scope (gi_star leaves them as they are).
+    w, boundary_loads = scope.reuse(con, ("queen weights", tuple(codes)),
+                                    lambda: queen_weights(con, codes))
     if len(w.islands) == w.n:
         raise CspError(
             f"hot spots need LSOAs with neighbours, and none of the {w.n} LSOA(s) of the areas "

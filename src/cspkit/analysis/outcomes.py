@@ -140,9 +140,8 @@ def _outcome_table(counted: pd.DataFrame, themes: dict[str, tuple[str, ...]]) ->
     groups += [("crime_type", c, counted[counted["category"] == c]) for c in order]
     parts = []
     for kind, name, rows in groups:
-        agg = rows.groupby("outcome", as_index=False).agg(
-            count=("n", "sum"), from_outcome_records=("from_records", "sum")
-        )
+        agg = (rows.groupby("outcome", as_index=False)[["n", "from_records"]].sum()
+               .rename(columns={"n": "count", "from_records": "from_outcome_records"}))
         agg = agg.sort_values(["count", "outcome"], ascending=[False, True])
         agg.insert(0, "group", name)
         agg.insert(0, "kind", kind)

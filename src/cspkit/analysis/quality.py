@@ -52,7 +52,11 @@ def _scope_sql(lsoa_codes: Sequence[str] | None, months: Sequence[str] | None) -
     """WHERE conditions on an incident (alias ``i``) for the areas and months."""
     conditions = ["1 = 1"]
     if lsoa_codes is not None:
-        codes = _in_list(lsoa_codes) or "NULL"
+        # The codes as a table: an IN list inside OR is tested value by value on every row
+        # (about six times the CPU in DuckDB for a partnership's 124 LSOAs); same rows.
+        codes = ("SELECT lsoa_code FROM (VALUES "
+                 + ", ".join(f"({_in_list([c])})" for c in lsoa_codes)
+                 + ") AS scope_lsoa(lsoa_code)") if lsoa_codes else "NULL"
         conditions.append(
             f"(i.lsoa_code IN ({codes}) OR (i.lsoa_code IS NULL AND (i.police_force IS NULL "
             f"OR i.police_force IN (SELECT DISTINCT police_force FROM incident "

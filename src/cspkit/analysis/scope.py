@@ -8,8 +8,9 @@ zeros, and every analysis takes the :class:`Scope` it returns.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 import ibis
 import pandas as pd
@@ -31,6 +32,9 @@ SOURCE_WORDS = {CRIME: "crime", ASB: "anti-social behaviour"}
 """How a sentence names what the place analyses count."""
 Compare = ComparisonRule | StrategicPeriod | None
 """A comparison: a rule, an explicit period, or none."""
+T = TypeVar("T")
+COUNTED = ("source", "month", "lsoa_code", "category")
+"""The columns every table of counts behind :func:`count_incidents` is grouped by."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,13 @@ class Scope:
         Incident source → the months holding at least one of its rows (in any area).
     source
         The incident source every month of both periods holds (``None``: none checked).
+
+    Notes
+    -----
+    Like the months loaded, what analyses read through a scope is read once: the counts
+    behind :func:`count_incidents` and the residents of :func:`residents` are kept with the
+    scope (and the scopes :meth:`over` and :meth:`within` make from it) for the warehouse
+    they were read from (:meth:`reuse`). Resolve a new scope after loading more data.
     """
 
     codes: tuple[str, ...]
@@ -86,6 +97,19 @@ class Scope:
     comparison: StrategicPeriod | None
     loaded: Mapping[str, frozenset[str]]
     source: str | None = CRIME
+    _reads: dict[Hashable, tuple[BaseBackend, Any]] = field(default_factory=dict, repr=False)
+
+    def reuse(self, con: BaseBackend, key: Hashable, read: Callable[[], T]) -> T:
+        """``read()`` once per warehouse backend and ``key``: later calls return what it
+        returned (shared with the scopes made from this one; a key must therefore name
+        everything the read depends on, e.g. the LSOA codes). A read that raises is not kept.
+        """
+        kept = self._reads.get((id(con), key))
+        if kept is not None and kept[0] is con:
+            return kept[1]
+        value = read()
+        self._reads[(id(con), key)] = (con, value)
+        return value
 
     @property
     def lsoa_codes(self) -> list[str]:
@@ -367,12 +391,35 @@ def count_incidents(
 ) -> pd.DataFrame:
     """Counts grouped by ``by`` (plus ``load_id``), aggregated in the engine.
 
-    Returns a DataFrame with the ``by`` columns, ``load_id`` and ``n`` (int64).
+    Returns a DataFrame with the ``by`` columns, ``load_id`` and ``n`` (int64), sorted by
+    them (a null key, as the engine groups it, sorts last).
+
+    The engine counts the scope's incidents of every source and month once per set of
+    ``by`` columns, by those columns and :data:`COUNTED` (:meth:`Scope.reuse`); each call
+    sums the rows of that table its months, sources and categories select, so the analyses
+    of one assessment ask the warehouse a few times instead of once each.
     """
-    expr = incidents(con, scope, months, sources=sources, categories=categories)
-    out = expr.group_by([*by, "load_id"]).aggregate(n=expr.count()).to_pandas()
+    keys = tuple(dict.fromkeys([*COUNTED, *by]))
+    counted = _counted(con, scope, keys)
+    rows = counted[counted["source"].isin(list(sources))
+                   & counted["month"].isin(list(months))]
+    if categories is not None:
+        rows = rows[rows["category"].isin(list(categories))]
+    out = rows.groupby([*by, "load_id"], as_index=False, sort=True, dropna=False)["n"].sum()
     out["n"] = out["n"].astype("int64")
     return out
+
+
+def _counted(con: BaseBackend, scope: Scope, keys: tuple[str, ...]) -> pd.DataFrame:
+    """The scope's incidents of every source and month counted by ``keys`` and ``load_id``
+    (one query per scope's LSOAs, set of keys and backend)."""
+
+    def read() -> pd.DataFrame:
+        t = con.table("incident")
+        expr = t.filter(t.lsoa_code.isin(scope.lsoa_codes))
+        return expr.group_by([*keys, "load_id"]).aggregate(n=expr.count()).to_pandas()
+
+    return scope.reuse(con, ("counted", frozenset(keys), tuple(scope.lsoa_codes)), read)
 
 
 def residents(con: BaseBackend, scope: Scope) -> pd.DataFrame:
@@ -383,6 +430,11 @@ def residents(con: BaseBackend, scope: Scope) -> pd.DataFrame:
     CspError
         When an LSOA of the scope has no Census 2021 total loaded.
     """
+    return scope.reuse(con, ("residents", tuple(scope.lsoa_codes)),
+                       lambda: _residents(con, scope)).copy()
+
+
+def _residents(con: BaseBackend, scope: Scope) -> pd.DataFrame:
     pop = con.table("population")
     rows = (
         pop.filter(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 
 from ibis.backends import BaseBackend
 
@@ -40,7 +41,10 @@ def known_categories(con: BaseBackend) -> set[str]:
     return set(POLICE_UK_CRIME_TYPES) | set(loaded["category"].dropna())
 
 
-def _check(names: Sequence[str], known: set[str], where: str) -> tuple[str, ...]:
+def _check(names: Sequence[str], known: Callable[[], set[str]], where: str
+           ) -> tuple[str, ...]:
+    """The names, each a police.uk crime type or (asking ``known()`` only then) another
+    crime category loaded."""
     names = tuple(dict.fromkeys(names))
     if not names:
         raise CspError(f"{where} lists no crime categories")
@@ -51,10 +55,10 @@ def _check(names: Sequence[str], known: set[str], where: str) -> tuple[str, ...]
                 hint="Anti-social behaviour is never part of total crime; it is reported "
                 "separately",
             )
-        if name not in known:
+        if name not in POLICE_UK_CRIME_TYPES and name not in known():
             raise CspError(
                 f"{where} names unknown crime category {name!r}",
-                hint="Use police.uk crime types: " + ", ".join(sorted(known)),
+                hint="Use police.uk crime types: " + ", ".join(sorted(known())),
             )
     return names
 
@@ -67,7 +71,7 @@ def validate_categories(
         return None
     if isinstance(categories, str):
         categories = [categories]
-    return _check(categories, known_categories(con), "the category filter")
+    return _check(categories, lambda: known_categories(con), "the category filter")
 
 
 def validate_selection(
@@ -106,7 +110,7 @@ def validate_themes(con: BaseBackend, themes: Themes | None) -> dict[str, tuple[
     """
     if not themes:
         return {}
-    known = known_categories(con)
+    known = functools.cache(lambda: known_categories(con))
     out = {}
     for name, categories in themes.items():
         if isinstance(categories, str):

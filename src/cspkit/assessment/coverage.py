@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import ibis
 import pandas as pd
 from ibis.backends import BaseBackend
 
@@ -76,13 +77,20 @@ def data_coverage(
         rows.filter(rows.lsoa_code.isin(scope.lsoa_codes)).select("police_force").distinct()
         .to_pandas()["police_force"].dropna()
     )
-    mine = rows.filter(rows.police_force.isin(forces))
+    # The partnership's LSOAs as a table joined to the rows (a 124-value IN list in the
+    # aggregate is tested value by value on every row of the force).
+    ours = ibis.memtable({"lsoa_code": scope.lsoa_codes,
+                          "ours": [True] * len(scope.lsoa_codes)},
+                         schema={"lsoa_code": "string", "ours": "boolean"})
+    forced = rows.filter(rows.police_force.isin(forces))
+    mine = forced.left_join(ours, forced.lsoa_code == ours.lsoa_code).select(
+        forced, ours=ours.ours)
     counted = (
         mine.group_by(["source", "month", "lsoa_assignment"])
         .aggregate(
-            # A row without an LSOA is in no area: its isin() is null, not false, and a
-            # group of such rows alone (a month's unplaced ASB) would sum to null.
-            inside=mine.lsoa_code.isin(scope.lsoa_codes).fill_null(False).sum(),
+            # A row without an LSOA is in no area: it joins no LSOA of ours, and a group of
+            # such rows alone (a month's unplaced ASB) would sum to null.
+            inside=mine.ours.fill_null(False).sum(),
             placed=mine.lad_code.notnull().sum(),
             total=mine.count(),
         )

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import ibis
 import pandas as pd
 from ibis.backends import BaseBackend
 
@@ -131,11 +130,10 @@ def partner_coverage(con: BaseBackend, scope: Scope) -> PartnerCoverage:
     period = scope.period
     incident = con.table("incident")
     in_period = incident.filter(incident.month.isin(list(period.months)))
-    flags = {}
-    for flag in FLAGS:
-        column = in_period[f"flag_{flag}"]
-        found = in_period.filter(column.notnull()).select("month").distinct().to_pandas()
-        flags[flag] = tuple(sorted(found["month"]))
+    # One query: per month, how many incidents record each flag (count() skips nulls).
+    recorded = in_period.group_by("month").aggregate(
+        **{flag: in_period[f"flag_{flag}"].count() for flag in FLAGS}).to_pandas()
+    flags = {flag: tuple(sorted(recorded.loc[recorded[flag] > 0, "month"])) for flag in FLAGS}
     return PartnerCoverage(
         months=tuple(period.months),
         sources={source: tuple(m for m in period.months if m in scope.months_loaded(source))
@@ -212,6 +210,26 @@ def _boundaries(con: BaseBackend, level: str, codes: list[str]) -> dict[str, str
     return dict(zip(rows["code"], rows["geometry_wkt"], strict=True))
 
 
+def _linked(con: BaseBackend, scope: Scope) -> pd.DataFrame:
+    """Each role of ``person_involvement`` with the source, category and flags of the
+    incidents in the period and areas it is linked to (distinct rows; one query per scope,
+    which every theme's :func:`_people` selects from)."""
+
+    def read() -> pd.DataFrame:
+        incident = con.table("incident")
+        mine = incident.filter(incident.month.isin(list(scope.period.months)),
+                               incident.lsoa_code.isin(scope.lsoa_codes))
+        flags = [f"flag_{f}" for f in FLAGS]
+        person = con.table("person_involvement")
+        linked = person.join(mine.select("incident_id", "category", *flags,
+                                         incident_source=mine.source), "incident_id")
+        return linked.select("role", "incident_source", "category", *flags).distinct(
+            ).to_pandas()
+
+    return scope.reuse(con, ("linked", tuple(scope.period.months),
+                             tuple(scope.lsoa_codes)), read)
+
+
 def _people(con: BaseBackend, scope: Scope, theme: Theme
             ) -> tuple[dict[str, PeopleProfile | Unavailable], Repeats | Unavailable | None,
                        TemporalProfile | Unavailable | None]:
@@ -225,22 +243,17 @@ def _people(con: BaseBackend, scope: Scope, theme: Theme
     """
     if not (theme.categories or theme.flags):
         return {}, None, None
-    incident = con.table("incident")
-    mine = incident.filter(incident.month.isin(list(scope.period.months)),
-                           incident.lsoa_code.isin(scope.lsoa_codes))
+    links = _linked(con, scope)
     # An ASB-only theme takes every council ASB case, whatever the council's own category
     # (noise, youth disorder, …).
     asb_only = bool(theme.categories) and set(theme.categories) == {ASB_CATEGORY}
     if asb_only:
-        mine = mine.filter(mine.category.isin([ASB_CATEGORY]) | (mine.source == COUNCIL_ASB))
+        mine = links["category"].isin([ASB_CATEGORY]) | (links["incident_source"] == COUNCIL_ASB)
     elif theme.categories:
-        mine = mine.filter(mine.category.isin(list(theme.categories)))
-    else:
-        mine = mine.filter(ibis.or_(*[mine[f"flag_{f}"] for f in theme.flags]))
-    person = con.table("person_involvement")
-    linked = person.join(mine.select("incident_id", incident_source=mine.source),
-                         "incident_id")
-    found = linked.select("role", "incident_source").distinct().to_pandas()
+        mine = links["category"].isin(list(theme.categories))
+    else:  # a flag not recorded (null) does not select the incident
+        mine = links[[f"flag_{f}" for f in theme.flags]].fillna(False).astype(bool).any(axis=1)
+    found = links.loc[mine, ["role", "incident_source"]].drop_duplicates()
     if asb_only:
         selection: dict[str, Any] = {"categories": None, "flags": ()}
     else:

@@ -31,6 +31,7 @@ load gave out) is removed.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -159,7 +160,13 @@ def spark_session(target: SparkTarget):
         return builder.getOrCreate()  # spark-submit's session, configured by the job
     for key, value in _session_conf(target).items():
         builder = builder.config(key, value)
-    return builder.getOrCreate()
+    if target.remote is None:
+        return builder.getOrCreate()
+    with warnings.catch_warnings():
+        # The local Connect server starts with these settings; pyspark then also tries to
+        # set them on the client session, where the static ones cannot change, and warns.
+        warnings.filterwarnings("ignore", message="Failed to set spark", category=UserWarning)
+        return builder.getOrCreate()
 
 
 def connect_spark(url: str) -> BaseBackend:

@@ -119,3 +119,23 @@ def test_a_failed_load_on_spark_leaves_the_warehouse_as_it_was(spark_con, boroug
     for name in TABLES:
         pd.testing.assert_frame_equal(before[name], after[name], obj=name)
     assert not [t for t in spark_con.list_tables() if t.startswith("csp_undo_")]
+
+
+@pytest.mark.spark
+def test_a_newer_download_replaces_the_older_on_spark_as_on_duckdb(spark_con, borough,
+                                                                    tmp_path):
+    newer = tmp_path / "newer" / "2025-01"
+    newer.mkdir(parents=True)
+    for path in (borough / "police-uk" / "2025-01").iterdir():
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        (newer / path.name).write_text("".join(lines[:-3]), encoding="utf-8")
+    duck = connect(tmp_path / "w.duckdb")
+    for con in (duck, spark_con):
+        load_paths(con, _reference(borough))
+        load_paths(con, [borough / "police-uk" / "2025-01"])
+        report = load_paths(con, [newer])
+        assert report.replaced  # DELETE of the old rows and UPDATE of the ledger
+    on_duck, on_spark = _snapshot(duck), _snapshot(spark_con)
+    assert set(on_duck["load_ledger"]["status"]) >= {"replaced"}
+    for name in TABLES:
+        pd.testing.assert_frame_equal(on_duck[name], on_spark[name], obj=name)

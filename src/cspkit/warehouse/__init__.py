@@ -3,7 +3,7 @@
 >>> import tempfile, os
 >>> con = connect(os.path.join(tempfile.mkdtemp(), "w.duckdb"))
 >>> sorted(con.list_tables())[:3]
-['area', 'area_crime_count', 'boundary']
+['area', 'area_crime_count', 'area_measure']
 """
 
 from __future__ import annotations

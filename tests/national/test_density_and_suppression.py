@@ -113,14 +113,14 @@ def with_density(national_sample, tmp_path_factory):
     con = connect(root / "w.duckdb")
     load_paths(con, [*reference, sam_file(root / "SAM_LAD_DEC_2024_UK.csv", lands)])
     load_archive(con, archive)
-    result = national_comparison(con, period=PERIOD, group_size=GROUP_SIZE)
-    yield result, lands, reference, con
+    dense = national_comparison(con, period=PERIOD, group_size=GROUP_SIZE)
+    yield dense, lands, reference, con
     con.disconnect()
 
 
 @pytest.mark.real_data
 def test_log_density_is_census_residents_over_land_from_the_raw_files(with_density):
-    result, lands, reference, _ = with_density
+    dense, lands, reference, _ = with_density
     lookup = pd.read_csv(next(p for p in reference if p.name.startswith(LOOKUP.name)),
                          dtype=str)
     census = pd.read_csv(next(p for p in reference if p.name.startswith(CENSUS.name)))
@@ -129,15 +129,15 @@ def test_log_density_is_census_residents_over_land_from_the_raw_files(with_densi
         "LSOA21CD")["LAD25CD"])
     residents = census.groupby(lad)[count].sum()
     want = {c: math.log(residents[c] / (lands[c] / 100)) for c in LADS}
-    got = result.characteristics.set_index("lad_code")["log_density"].to_dict()
+    got = dense.characteristics.set_index("lad_code")["log_density"].to_dict()
     assert got == pytest.approx(want)
-    assert result.density_used
+    assert dense.density_used
 
 
 @pytest.mark.real_data
 def test_groups_with_density_are_the_nearest_on_five_z_scores(with_density):
-    result, *_ = with_density
-    chars = result.characteristics.dropna().sort_values("lad_code")
+    dense, *_ = with_density
+    chars = dense.characteristics.dropna().sort_values("lad_code")
     x = chars.drop(columns="lad_code").to_numpy(float)
     assert x.shape[1] == 5
     z = (x - x.mean(axis=0)) / x.std(axis=0)
@@ -146,7 +146,7 @@ def test_groups_with_density_are_the_nearest_on_five_z_scores(with_density):
     codes = chars["lad_code"].to_numpy()
     for i, code in enumerate(codes):
         want = [codes[j] for j in np.lexsort((codes, d[i]))[:GROUP_SIZE]]
-        assert result.groups[result.groups["lad_code"] == code]["member"].tolist() == want
+        assert dense.groups[dense.groups["lad_code"] == code]["member"].tolist() == want
 
 
 @pytest.mark.real_data

@@ -405,6 +405,8 @@ class _Batch:
             data = pa.concat_tables([d for name, _, d in self.pending if name == table])
             if code_map is not None and table in PLACED_TABLES:
                 data = code_map.place(data)
+            if self.con.name == "pyspark":  # Spark (Connect) takes one chunk per column
+                data = data.combine_chunks()
             rows = ibis.memtable(data)
             self.con.insert(table, rows)
             release_memtable(self.con, rows)

@@ -29,6 +29,15 @@ from ..analysis.test_engines import spark_session  # noqa: F401 (a fixture)
 def test_spark_urls(url, master, remote):
     target = parse_spark_url(url)
     assert (target.master, target.remote) == (master, remote)
+    assert (target.database, target.format) == (
+        "force_a" if "force_a" in url else "csp", "parquet")
+
+
+def test_spark_url_options():
+    target = parse_spark_url("sc://h:443/;token=t?database=csp2&format=delta"
+                             "&conf.spark.sql.shuffle.partitions=8")
+    assert (target.remote, target.database, target.format, target.conf) == (
+        "sc://h:443/;token=t", "csp2", "delta", {"spark.sql.shuffle.partitions": "8"})
 
 
 @pytest.mark.parametrize(("url", "said"), [
@@ -36,6 +45,7 @@ def test_spark_urls(url, master, remote):
     ("spark://local[2]?database=no-dash", "database='no-dash'"),
     ("spark://", "names no Spark master"),
     ("sc://", "names no Spark Connect server"),
+    ("spark://local[2]?format=csv", "format='csv' is not a table format"),
 ])
 def test_a_bad_spark_url_says_what_is_wrong(url, said):
     with pytest.raises(CspError, match=said.replace("[", r"\[")):

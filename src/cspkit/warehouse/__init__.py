@@ -80,9 +80,10 @@ def connect(url: str | Path | None = None, *, create: bool = True) -> BaseBacken
 def ensure_schema(con: BaseBackend) -> None:
     """Create any canonical table that does not exist yet (existing ones are left alone)."""
     existing = set(con.list_tables())
+    options = {"format": spark.table_format(con)} if spark.is_spark(con) else {}
     for table in TABLES.values():
         if table.name not in existing:
-            con.create_table(table.name, schema=table.schema)
+            con.create_table(table.name, schema=table.schema, **options)
 
 
 @contextlib.contextmanager

@@ -13,7 +13,9 @@ Warehouse URLs (``--warehouse``):
     The session ``spark-submit`` (or a notebook) already made: the master, the
     configuration and the catalog are the job's (``SparkSession.builder.getOrCreate``).
 
-Options follow ``?``, joined by ``&``: ``warehouse=DIR`` (``spark.sql.warehouse.dir``: where
+Options follow ``?``, joined by ``&``: ``format=parquet`` (the format of the tables
+written: ``parquet``, or ``delta`` where the catalogue wants Delta, as Unity Catalog
+does), ``warehouse=DIR`` (``spark.sql.warehouse.dir``: where
 tables' files live; default ``./csp-spark`` for local Spark), ``database=NAME`` (the schema
 holding the tables, created if missing; default ``csp``), ``metastore=DIR`` (the Derby
 metastore of a local session; default ``DIR/metastore_db`` inside the warehouse folder), and
@@ -46,7 +48,9 @@ DEFAULT_DATABASE = "csp"
 TABLE_FORMAT = "parquet"
 _LOCAL = re.compile(r"^local(\[(\d+|\*)\])?$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_OPTIONS = {"warehouse", "database", "metastore"}
+_OPTIONS = {"warehouse", "database", "metastore", "format"}
+FORMATS = ("parquet", "delta", "iceberg", "orc")
+_FORMAT_OF: dict[int, str] = {}
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class SparkTarget:
     database: str = DEFAULT_DATABASE
     metastore: str | None = None
     conf: dict[str, str] = field(default_factory=dict)
+    format: str = TABLE_FORMAT
 
     @property
     def local(self) -> bool:
@@ -94,12 +99,16 @@ def parse_spark_url(url: str) -> SparkTarget:
             options[key] = value
         else:
             raise CspError(f"unknown Spark warehouse option {key!r} in {url}",
-                           hint="Use warehouse=DIR, database=NAME, metastore=DIR or "
-                           "conf.SPARK_KEY=VALUE")
+                           hint="Use warehouse=DIR, database=NAME, metastore=DIR, "
+                           "format=parquet|delta or conf.SPARK_KEY=VALUE")
     database = options.get("database", DEFAULT_DATABASE)
     if not _NAME.match(database):
         raise CspError(f"database={database!r} is not a Spark database name",
                        hint="Use letters, digits and underscores, e.g. database=csp")
+    table_format = options.get("format", TABLE_FORMAT)
+    if table_format not in FORMATS:
+        raise CspError(f"format={table_format!r} is not a table format cspkit writes",
+                       hint=f"Use one of {', '.join(FORMATS)} (delta on Databricks)")
     master = remote = None
     if base == "spark":
         pass  # the session spark-submit made
@@ -116,7 +125,7 @@ def parse_spark_url(url: str) -> SparkTarget:
                            hint="Write spark://local[2] or spark://HOST:7077")
         master = rest if _LOCAL.match(rest) else base
     return SparkTarget(url, master, remote, options.get("warehouse"), database,
-                       options.get("metastore"), conf)
+                       options.get("metastore"), conf, table_format)
 
 
 def _session_conf(target: SparkTarget) -> dict[str, str]:
@@ -185,7 +194,13 @@ def connect_spark(url: str) -> BaseBackend:
     session.sql(f"CREATE DATABASE IF NOT EXISTS {target.database}")
     session.catalog.setCurrentDatabase(target.database)
     con = ibis.pyspark.connect(session)
+    _FORMAT_OF[id(con)] = target.format
     return con
+
+
+def table_format(con: BaseBackend) -> str:
+    """The format new tables of a Spark warehouse are written in (its URL's ``format=``)."""
+    return _FORMAT_OF.get(id(con), TABLE_FORMAT)
 
 
 def is_spark(con: BaseBackend) -> bool:
@@ -224,7 +239,7 @@ class SparkTransaction:
             source = f"csp_prev_{table}"
             self.con.raw_sql(f"DROP TABLE IF EXISTS {source}")
             self.con.raw_sql(f"ALTER TABLE {table} RENAME TO {source}")
-        self.con.raw_sql(f"CREATE TABLE {table} USING {TABLE_FORMAT} AS "
+        self.con.raw_sql(f"CREATE TABLE {table} USING {table_format(self.con)} AS "
                          + select.format(source=source))
         if source != self.saved[table]:
             self.con.raw_sql(f"DROP TABLE {source}")
@@ -248,7 +263,7 @@ class SparkTransaction:
                 self.con.raw_sql(f"DROP TABLE IF EXISTS {stage}")
                 self.con.raw_sql(f"ALTER TABLE {name} RENAME TO {stage}")
                 self.con.raw_sql(
-                    f"CREATE TABLE {name} USING {TABLE_FORMAT} AS SELECT * FROM {stage} "
+                    f"CREATE TABLE {name} USING {table_format(self.con)} AS SELECT * FROM {stage} "
                     f"WHERE load_id IS NULL OR load_id < {self.first_load_id}")
                 self.con.raw_sql(f"DROP TABLE {stage}")
 

@@ -64,7 +64,7 @@ def place_rows_spark(con: BaseBackend, *, everything: bool) -> PlacementReport:
         code_map = code_map or CodeMap(con)
         stage = f"csp_placed_{table}"
         con.raw_sql(f"DROP TABLE IF EXISTS {stage}")
-        con.create_table(stage, schema=t.schema(), format=spark.TABLE_FORMAT)
+        con.create_table(stage, schema=t.schema(), format=spark.table_format(con))
         for batch in t.to_pyarrow_batches(chunk_size=BATCH_ROWS):
             rows = pa.Table.from_batches([batch])
             redo = pa.array([True] * rows.num_rows) if everything else pc.is_null(

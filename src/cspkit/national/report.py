@@ -199,6 +199,8 @@ def comparator_document(result: NationalComparison, lad_code: str, *,
         types[column] = types[column].astype(object).where(shown, SUPPRESSED)
     types["group_rate"] = types["group_rate"].astype(object).where(
         ~types["crime_type"].isin(masked).to_numpy(), SUPPRESSED)
+    # Withheld rows last, by name: their order by rate would say which is the larger.
+    types = pd.concat([types[shown], types[~shown].sort_values("crime_type")])
     if pd.isna(row["group_rank"]):
         position = "It has no most similar group (a characteristic is not available for it)."
     elif hidden.loc[lad_code, "group_mean"]:

@@ -6,6 +6,7 @@ the package's top level because ``spark-submit`` puts the script's folder first 
 module path, where ``cspkit/cli`` modules would shadow standard-library ones (``profile``).
 """
 
+import runpy
 import sys
 from pathlib import Path
 
@@ -13,6 +14,5 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--path"]:
         print(Path(__file__).resolve())
     else:
-        from cspkit.cli import app
-
-        app(prog_name="csp")
+        sys.argv[0] = "csp"
+        runpy.run_module("cspkit.cli", run_name="__main__", alter_sys=True)

@@ -13,7 +13,7 @@ from cspkit.errors import CspError
 ConfigOption = Annotated[Path, typer.Option(
     "--config", "-c", help="Partnership configuration (TOML), from csp init.")]
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")]
-def warehouse_value(text: str) -> Path | str:
+def warehouse_value(text: str | Path) -> Path | str:
     """A --warehouse value: a DuckDB file as a Path, a URL (``spark://local[2]``,
     ``sc://host:15002``, ``postgres://...``) kept as written (a Path would fold its ``//``).
 
@@ -22,6 +22,8 @@ def warehouse_value(text: str) -> Path | str:
     """
     from cspkit.warehouse.spark import is_spark_url
 
+    if isinstance(text, Path):  # a command's default
+        return text
     return text if "://" in text or is_spark_url(text) else Path(text)
 
 

@@ -190,6 +190,7 @@ def spark_commands(months: int = 12, scale: float = 0.1) -> None:
     import ctypes
 
     ctypes.CDLL(None).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER (Linux)
+    helpers = _children()  # multiprocessing's resource tracker: lives as long as we do
     tables = {}
     for engine, warehouse in (
             ("DuckDB", str(work / "w.duckdb")),
@@ -206,11 +207,8 @@ def spark_commands(months: int = 12, scale: float = 0.1) -> None:
             started = time.perf_counter()
             subprocess.run([sys.executable, "-m", "cspkit.cli", *args, "--warehouse",
                             warehouse], env=env, check=True, capture_output=True)
-            while True:  # the command's JVM, when it has one
-                try:
-                    os.wait()
-                except ChildProcessError:
-                    break
+            for pid in _children() - helpers:  # the command's JVM, when it has one
+                os.waitpid(pid, 0)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
             print(f"  {engine}: {label} {time.perf_counter() - started:.1f} s wall, "
@@ -219,6 +217,12 @@ def spark_commands(months: int = 12, scale: float = 0.1) -> None:
                           "national_table.csv").read_bytes()
     print(f"  national tables identical on DuckDB and Spark: "
           f"{len(set(tables.values())) == 1}; load average {os.getloadavg()[0]:.1f}")
+
+
+def _children() -> set[int]:
+    """This process's children (Linux /proc)."""
+    return {int(pid) for task in Path("/proc/self/task").iterdir()
+            for pid in (task / "children").read_text().split()}
 
 
 def _write_forces(queue, out: str, months: tuple[str, ...], scale: float) -> None:

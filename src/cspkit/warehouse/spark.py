@@ -144,6 +144,9 @@ def _session_conf(target: SparkTarget) -> dict[str, str]:
         if metastore is not None:
             conf["spark.hadoop.javax.jdo.option.ConnectionURL"] = (
                 f"jdbc:derby:;databaseName={metastore};create=true")
+            # Derby's own log beside its database, not in whatever folder csp ran from.
+            conf["spark.driver.extraJavaOptions"] = (
+                f"-Dderby.stream.error.file={Path(metastore).parent / 'derby.log'}")
     conf.update(target.conf)
     return conf
 

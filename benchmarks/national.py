@@ -193,6 +193,97 @@ def _print_batch(warehouse: str, sample: int, formats: str) -> None:
               f"resident; {done['failed']} failed")
 
 
+def _filtered_reference(out: Path, lads: tuple[str, ...]) -> list[Path]:
+    """The reference files cut to some authorities (DuckDB SQL over the shared files)."""
+    import duckdb
+
+    codes = ", ".join(f"'{c}'" for c in lads)
+    lookup, change, census, ages, imd = (SHARED / r for r in REFERENCE)
+    lsoas = f"SELECT LSOA21CD FROM read_csv('{lookup}', all_varchar=true) " \
+            f"WHERE LAD25CD IN ({codes})"
+    lsoa11 = f"SELECT lsoa11_code FROM read_csv('{change}', all_varchar=true) " \
+             f"WHERE lsoa21_code IN ({lsoas})"
+    cuts = ((lookup, f"LAD25CD IN ({codes})"), (change, f"lsoa21_code IN ({lsoas})"),
+            (census, f"lsoa21_code IN ({lsoas})"), (ages, f"lsoa11_code IN ({lsoa11})"),
+            (imd, f"lsoa21_code IN ({lsoas})"))
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for source, where in cuts:
+        target = out / source.name.removesuffix(".gz")
+        duckdb.sql(f"COPY (SELECT * FROM read_csv('{source}', all_varchar=true) "
+                   f"WHERE {where}) TO '{target}' (HEADER)")
+        written.append(target)
+    return written
+
+
+def spark_commands(months: int = 12, scale: float = 0.1) -> None:
+    """The Spark figure: `csp load`, `csp national load` and `csp national rank` themselves
+    on ``spark://local[2]`` for the North East's three forces (every authority they
+    cover), against the same commands on DuckDB: wall and CPU time of each (the command
+    processes and their JVMs included) and whether the national tables are identical."""
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    from cspkit.synth.national import month_range
+
+    first = str(pd.Period("2025-12", freq="M") - (months - 1))
+    work = Path(tempfile.mkdtemp(prefix="csp-spark-bench-"))
+    archive = work / "archive"
+    wrote = _in_child(_write_forces, str(archive), month_range(first, "2025-12"), scale)
+    reference = _filtered_reference(work / "reference", wrote["lads"])
+    print(f"Spark sample: {wrote['rows']:,} rows, {len(wrote['lads'])} authorities, "
+          f"{months} months, scale {scale}")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    # The JVM a command starts outlives it by a moment and would be reparented to init, its
+    # CPU time lost: become the subreaper of every descendant and reap them after each step.
+    import ctypes
+
+    ctypes.CDLL(None).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER (Linux)
+    helpers = _children()  # multiprocessing's resource tracker: lives as long as we do
+    tables = {}
+    for engine, warehouse in (
+            ("DuckDB", str(work / "w.duckdb")),
+            ("Spark local[2]", f"spark://local[2]?warehouse={work / 'spark'}"
+             "&conf.spark.sql.shuffle.partitions=4&conf.spark.ui.enabled=false")):
+        steps = (("csp load", ["load", *map(str, reference)]),
+                 ("csp national load", ["national", "load", str(archive)]),
+                 ("csp national rank", ["national", "rank", "--period-end", "2025-12",
+                                        "--months", "6", "--formats", "csv",
+                                        "--no-comparators", "--out",
+                                        str(work / engine.split()[0])]))
+        for label, args in steps:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "cspkit.cli", *args, "--warehouse",
+                            warehouse], env=env, check=True, capture_output=True)
+            for pid in _children() - helpers:  # the command's JVM, when it has one
+                os.waitpid(pid, 0)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+            print(f"  {engine}: {label} {time.perf_counter() - started:.1f} s wall, "
+                  f"{cpu:.1f} s CPU (the command and its JVM)")
+        tables[engine] = (work / engine.split()[0] / "national" / "data" /
+                          "national_table.csv").read_bytes()
+    print(f"  national tables identical on DuckDB and Spark: "
+          f"{len(set(tables.values())) == 1}; load average {os.getloadavg()[0]:.1f}")
+
+
+def _children() -> set[int]:
+    """This process's children (Linux /proc)."""
+    return {int(pid) for task in Path("/proc/self/task").iterdir()
+            for pid in (task / "children").read_text().split()}
+
+
+def _write_forces(queue, out: str, months: tuple[str, ...], scale: float) -> None:
+    from cspkit.synth.national import write_national_archive
+
+    archive = write_national_archive(out, shared=SHARED, months=months, scale=scale,
+                                     forces=["cleveland", "durham", "northumbria"])
+    queue.put({"rows": archive.rows, "lads": NORTH_EAST})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--archive", type=Path, help="an archive already written")
@@ -205,7 +296,12 @@ def main() -> None:
                         help="formats of the batch timing; also timed with all formats")
     parser.add_argument("--batch-warehouse", type=Path,
                         help="only time csp assess --all, on this warehouse")
+    parser.add_argument("--spark-commands", action="store_true",
+                        help="only the Spark figure: the csp commands on local Spark")
     args = parser.parse_args()
+    if args.spark_commands:
+        spark_commands()
+        return
     if args.batch_warehouse:
         _print_batch(str(args.batch_warehouse), args.batch_sample, args.batch_formats)
         return

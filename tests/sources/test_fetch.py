@@ -812,3 +812,22 @@ def test_a_newer_edition_of_the_postcode_lookup_can_be_fetched_with_url(site, tm
 
     written = tmp_path / "reference" / "PCD_OA21_LSOA21_MSOA21_LAD_UK_LU.csv"
     assert written.read_bytes() == lookup
+
+
+def test_the_sam_district_file_is_fetched_with_url_and_csp_load_recognises_it(site, tmp_path):
+    # Made-up areas in the published layout of the SAM release's district CSV.
+    sam = (b"LAD24CD,LAD24NM,LAD24NMW,AREAEHECT,AREACHECT,AREAIHECT,AREALHECT\n"
+           b"E06999001,Testton,,2050.00,2020.00,20.00,2000.00\n")
+    site.routes["/mirror/sam_dec24.zip"] = Route(zip_bytes({
+        "SAM_User_Guide.pdf": b"guide", "SAM_WD_DEC_2024_UK.csv": b"WD24CD,AREALHECT\n",
+        "SAM_LAD_DEC_2024_UK.csv": sam}))
+
+    fetch_reference(["sam-lad"], out_dir=tmp_path / "reference", cache_dir=tmp_path / "cache",
+                    urls={"sam-lad": f"{site.base}/mirror/sam_dec24.zip"})
+
+    written = tmp_path / "reference" / "SAM_LAD_UK.csv"
+    assert written.read_bytes() == sam
+    con = connect(tmp_path / "w.duckdb")
+    assert [f.kind for f in load_paths(con, [written]).loaded] == [
+        "ons_standard_area_measurements"]
+    assert con.table("area_measure").to_pandas()["land_hectares"].tolist() == [2000.0]

@@ -4,7 +4,8 @@ A partnership is a local authority district. For each, crime and anti-social beh
 1,000 residents by crime type, the change from the comparison period with its exact test
 (:func:`cspkit.analysis.change.comparison_table`, the one implementation of change), a
 national rank, and its most similar group: the authorities nearest to it on standardised
-characteristics (age structure and deprivation), with its position within that group.
+characteristics (population density, age structure and deprivation), with its position
+within that group.
 See docs/national.md for the method.
 """
 
@@ -30,8 +31,11 @@ CHARACTERISTICS = {
     "pct_aged_16_24": "Residents aged 16 to 24 (%)",
     "pct_aged_65_plus": "Residents aged 65 and over (%)",
     "imd_score": "Mean IMD 2025 score (residents-weighted)",
+    "log_density": "Residents per km² of land (natural log)",
 }
-"""The characteristics most similar groups are built from, and their labels."""
+"""The characteristics most similar groups are built from, and their labels. Density is
+used when a land area table (ONS Standard Area Measurements) is loaded."""
+DENSITY = "log_density"
 AGE_BANDS = {"pct_aged_0_15": (0, 15), "pct_aged_16_24": (16, 24),
              "pct_aged_65_plus": (65, 120)}
 
@@ -56,7 +60,9 @@ class NationalComparison:
         ``crime_type``, ``current``, ``previous``, ``rate``, ``pct_change``, ``p_value``,
         ``significant``, ``small_numbers`` and ``national_rank`` (rate, 1 = highest).
     characteristics
-        One row per authority: ``lad_code`` and each of :data:`CHARACTERISTICS`.
+        One row per authority: ``lad_code`` and each characteristic of
+        :data:`CHARACTERISTICS` the groups were built from (``log_density`` only when land
+        areas are loaded: see :attr:`density_used`).
     groups
         ``lad_code``, ``member`` (a most similar authority), ``distance`` (Euclidean, on
         z-scores) and ``order`` (1 = most similar).
@@ -70,6 +76,36 @@ class NationalComparison:
     groups: pd.DataFrame
     period: StrategicPeriod
     previous: StrategicPeriod
+
+    @property
+    def density_used(self) -> bool:
+        """Whether population density was one of the characteristics (land areas loaded)."""
+        return DENSITY in self.characteristics.columns
+
+
+def lad_land_area(con: BaseBackend) -> pd.Series | None:
+    """Land area in km² (ONS SAM ``AREALHECT`` / 100) by local authority code, from the
+    newest vintage loaded of the ``area_measure`` table; None when none is loaded."""
+    if "area_measure" not in con.list_tables():
+        return None
+    t = con.table("area_measure")
+    land = t.filter(t.land_hectares.notnull()).select("lad_code", "vintage", "land_hectares")
+    frame = land.to_pandas()
+    if frame.empty:
+        return None
+    frame = frame.sort_values(["lad_code", "vintage"]).drop_duplicates("lad_code", keep="last")
+    return (frame.set_index("lad_code")["land_hectares"].astype(float) / 100.0).sort_index()
+
+
+def log_density(residents: pd.Series, land_km2: pd.Series) -> pd.Series:
+    r""":math:`\ln(n / A)`: Census 2021 residents per km² of land, natural log (null where the
+    land area is unknown or not positive).
+
+    >>> log_density(pd.Series([1000, 50]), pd.Series([10.0, 0.0])).round(4).tolist()
+    [4.6052, nan]
+    """
+    area = land_km2.astype(float).where(land_km2 > 0)
+    return np.log(residents.astype(float) / area)
 
 
 def lad_characteristics(con: BaseBackend) -> pd.DataFrame:
@@ -121,7 +157,7 @@ def lad_characteristics(con: BaseBackend) -> pd.DataFrame:
     weighted["imd_score"] = weighted["weighted"].astype(float) / weighted["people"].astype(float)
     out = by_age[["lad_code", *AGE_BANDS]].merge(
         weighted[["lad_code", "imd_score"]], on="lad_code", how="outer")
-    return out.sort_values("lad_code", ignore_index=True)[["lad_code", *CHARACTERISTICS]]
+    return out.sort_values("lad_code", ignore_index=True)[["lad_code", *AGE_BANDS, "imd_score"]]
 
 
 def most_similar_groups(characteristics: pd.DataFrame,
@@ -226,8 +262,15 @@ def national_comparison(
     lads = lads[lads["residents"] > 0].sort_values("lad_code", ignore_index=True)
     chars = lad_characteristics(con)
     chars = chars[chars["lad_code"].isin(lads["lad_code"])].reset_index(drop=True)
+    land = lad_land_area(con)
+    if land is not None:
+        lads = lads.assign(land_km2=lads["lad_code"].map(land))
     if partnerships:
         counts, lads, chars = _grouped(partnerships, counts, lads, chars)
+    if land is not None:
+        density = log_density(lads["residents"], lads["land_km2"])
+        chars[DENSITY] = chars["lad_code"].map(dict(zip(lads["lad_code"], density,
+                                                        strict=True)))
     by_type = _by_type(counts, lads, small_number, alpha)
     groups = most_similar_groups(chars, group_size)
     table = _national_table(by_type, lads, groups)
@@ -248,17 +291,20 @@ def _grouped(partnerships: Mapping[str, str], counts: pd.DataFrame, lads: pd.Dat
     code_of = {c: "+".join(sorted(m)) for m in members.values() for c in m}
     name_of = {"+".join(sorted(m)): name for name, m in members.items()}
     key = lads["lad_code"].map(lambda c: code_of.get(c, c))
-    grouped = lads.assign(lad_code=key).groupby("lad_code", as_index=False).agg(
-        lad_name=("lad_name", "first"), residents=("residents", "sum"))
+    sums = {"lad_name": ("lad_name", "first"), "residents": ("residents", "sum")}
+    if "land_km2" in lads:  # a partnership's land is its authorities' (unknown if any is)
+        sums["land_km2"] = ("land_km2", lambda a: a.sum() if a.notna().all() else np.nan)
+    grouped = lads.assign(lad_code=key).groupby("lad_code", as_index=False).agg(**sums)
     grouped["lad_name"] = grouped["lad_code"].map(name_of).fillna(grouped["lad_name"])
     counts = counts.assign(lad_code=counts["lad_code"].map(lambda c: code_of.get(c, c)))
     counts = counts.groupby(["lad_code", "source", "category", "current"], as_index=False)[
         "n"].sum()
     weight = chars["lad_code"].map(lads.set_index("lad_code")["residents"])
-    values = chars[list(CHARACTERISTICS)].mul(weight, axis=0)
+    names = [c for c in chars.columns if c != "lad_code"]
+    values = chars[names].mul(weight, axis=0)
     keys = chars["lad_code"].map(lambda c: code_of.get(c, c))
     summed = values.groupby(keys).sum(min_count=1)
-    people = chars[list(CHARACTERISTICS)].notna().mul(weight, axis=0).groupby(keys).sum()
+    people = chars[names].notna().mul(weight, axis=0).groupby(keys).sum()
     mean = (summed / people.where(people > 0)).rename_axis("lad_code").reset_index()
     return counts, grouped.sort_values("lad_code", ignore_index=True), mean
 

@@ -96,6 +96,9 @@ def rank(
     partnerships: Annotated[Path | None, typer.Option(
         help="CSV with columns lad_code, partnership: authorities forming one partnership "
         "(authorities not listed stand alone).", show_default=False)] = None,
+    suppression_threshold: Annotated[int, typer.Option(
+        help="Withhold counts from 1 to this minus one (and what would reveal them).",
+        min=1)] = 5,
     warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
 ) -> None:
     """Rank every partnership on crime and ASB per 1,000 residents, with change, its most
@@ -116,7 +119,11 @@ def rank(
                                  partnerships=grouping)
     computed = time.perf_counter() - started
     written = write_national(result, out, formats=tuple(f for f in formats.split(",") if f),
-                             comparators=comparators)
+                             comparators=comparators, threshold=suppression_threshold)
+    if not result.density_used:
+        typer.echo("Most similar groups: population density not used (no land areas loaded; "
+                   "load the ONS Standard Area Measurements for districts, "
+                   "`csp fetch reference sam-lad`, with `csp load`).")
     typer.echo(f"Ranked {len(result.table)} partnerships in {computed:.1f} s; wrote "
                f"{len(written)} outputs to {out} in {time.perf_counter() - started:.1f} s.")
 

@@ -13,8 +13,24 @@ from cspkit.errors import CspError
 ConfigOption = Annotated[Path, typer.Option(
     "--config", "-c", help="Partnership configuration (TOML), from csp init.")]
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")]
+def warehouse_value(text: str | Path) -> Path | str:
+    """A --warehouse value: a DuckDB file as a Path, a URL (``spark://local[2]``,
+    ``sc://host:15002``, ``postgres://...``) kept as written (a Path would fold its ``//``).
+
+    >>> warehouse_value("sc://host:15002"), warehouse_value("w.duckdb")
+    ('sc://host:15002', PosixPath('w.duckdb'))
+    """
+    from cspkit.warehouse.spark import is_spark_url
+
+    if isinstance(text, Path):  # a command's default
+        return text
+    return text if "://" in text or is_spark_url(text) else Path(text)
+
+
 WarehouseOption = Annotated[Path, typer.Option(
-    "--warehouse", "-w", help="Warehouse DuckDB file (or an Ibis URL).")]
+    "--warehouse", "-w", parser=warehouse_value,
+    help="Warehouse DuckDB file, or a URL: spark://local[2], spark://HOST:7077, "
+    "sc://HOST:15002 (Spark Connect), or any Ibis URL.")]
 
 
 def parse_date(text: str | None, option: str, example: str) -> date | None:

@@ -266,6 +266,26 @@ REFERENCE_CATALOGUE: tuple[ReferenceSource, ...] = (
         attribution=f"{ONS_ATTRIBUTION} {OS_ATTRIBUTION}",
         uncertain=True,
     ),
+    ReferenceSource(
+        name="sam-lad",
+        title="Standard Area Measurements (latest December edition) for Administrative Areas "
+        "in the UK: local authority districts",
+        description=(
+            "Land area (AREALHECT, hectares) of every local authority district: population "
+            "density for most similar groups (`csp national rank`)."
+        ),
+        # The release is a zip of one CSV per geography; the item changes every edition, so
+        # the URL is the portal's search for the product: take the newest zip's URL from it
+        # and give it with --url.
+        url="https://geoportal.statistics.gov.uk/search?q=PRD_SAM",
+        format="zip",
+        member="SAM_LAD_*_UK.csv",
+        filename="SAM_LAD_UK.csv",
+        publisher="Office for National Statistics (Open Geography Portal)",
+        landing_page="https://geoportal.statistics.gov.uk/search?q=PRD_SAM",
+        attribution=ONS_ATTRIBUTION,
+        uncertain=True,
+    ),
 )
 
 

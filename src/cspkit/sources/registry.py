@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from cspkit.sources import deprivation, geography, police_uk, population, published_counts
+from cspkit.sources import (
+    area_measures,
+    deprivation,
+    geography,
+    police_uk,
+    population,
+    published_counts,
+)
 from cspkit.sources.base import SourceKind
 from cspkit.sources.files import Header
 from cspkit.sources.partner import postcodes
@@ -11,6 +18,7 @@ KINDS: tuple[SourceKind, ...] = (
     *police_uk.KINDS,
     *geography.KINDS,
     *deprivation.KINDS,
+    *area_measures.KINDS,
     *population.KINDS,
     *published_counts.KINDS,
     *postcodes.KINDS,

@@ -31,7 +31,7 @@ from cspkit.errors import CspError, LoadError, LoadFailed
 from cspkit.sources.base import ParsedFile
 from cspkit.sources.files import RawFile, list_folder, read_header, read_path
 from cspkit.sources.registry import describe_header, recognise
-from cspkit.warehouse import release_memtable, transaction
+from cspkit.warehouse import delete_rows, release_memtable, transaction, update_rows
 from cspkit.warehouse.placement import (
     PLACED_TABLES,
     CodeMap,
@@ -385,7 +385,7 @@ class _Batch:
                 continue
             month_filter = (" AND month IN (" + ",".join(f"'{m}'" for m in months) + ")"
                             if by_month else "")
-            self.con.raw_sql(f"DELETE FROM {table} WHERE load_id = {old_id}{month_filter}")
+            delete_rows(self.con, table, f"load_id = {old_id}{month_filter}")
             kept = []
             for name, pending_id, data in self.pending:
                 if name == table and pending_id == old_id:
@@ -400,8 +400,9 @@ class _Batch:
         for row in buffered:
             row.update(status=status, replaced_by=load_id)
         if not buffered:
-            self.con.raw_sql(f"UPDATE load_ledger SET status = '{status}', "
-                             f"replaced_by = {load_id} WHERE load_id = {old_id}")
+            update_rows(self.con, "load_ledger",
+                        {"status": f"'{status}'", "replaced_by": str(load_id)},
+                        f"load_id = {old_id}")
         return Replacement(p.raw.name, counted[0], old_id, str(old["file_path"]), counted[1])
 
     def _counts(self, p: ParsedFile, old_id: int, months: list[str]
@@ -446,6 +447,8 @@ class _Batch:
             data = pa.concat_tables([d for name, _, d in self.pending if name == table])
             if code_map is not None and table in PLACED_TABLES:
                 data = code_map.place(data)
+            if self.con.name == "pyspark":  # Spark (Connect) takes one chunk per column
+                data = data.combine_chunks()
             rows = ibis.memtable(data)
             self.con.insert(table, rows)
             release_memtable(self.con, rows)

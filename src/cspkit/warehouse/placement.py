@@ -144,6 +144,10 @@ def place_rows(con: BaseBackend, *, everything: bool) -> PlacementReport:
     ``everything`` re-places every row (after reference data changed); otherwise only rows
     not placed yet.
     """
+    if con.name == "pyspark":
+        from cspkit.warehouse.spark_placement import place_rows_spark
+
+        return place_rows_spark(con, everything=everything)
     _build_code_map(con)
     by_postcode = _place_by_postcode(con)
     placed = 0
@@ -199,8 +203,9 @@ def _place_by_postcode(con: BaseBackend) -> int:
 def forget_placed_postcodes(con: BaseBackend) -> None:
     """Delete the held postcode of every incident that now has an LSOA (from the postcode,
     or placed by its coordinates): the LSOA is kept, the postcode is no longer needed."""
-    con.raw_sql("""
-        DELETE FROM unplaced_postcode WHERE EXISTS (
+    from cspkit.warehouse import delete_rows
+
+    delete_rows(con, "unplaced_postcode", """EXISTS (
             SELECT 1 FROM incident i
             WHERE i.incident_id = unplaced_postcode.incident_id
               AND i.load_id = unplaced_postcode.load_id
@@ -256,8 +261,10 @@ def assignment_counts(con: BaseBackend) -> dict[str, int]:
 def _build_code_map(con: BaseBackend) -> None:
     """A table code → (2021 code, how) for every code that maps to exactly one 2021 LSOA."""
     con.raw_sql("DROP TABLE IF EXISTS csp_code_map")
-    con.raw_sql("""
-        CREATE TEMPORARY TABLE csp_code_map AS
+    # Spark has temporary views only (the map is read twice there, never updated).
+    kind = "OR REPLACE TEMPORARY VIEW" if con.name == "pyspark" else "TEMPORARY TABLE"
+    con.raw_sql(f"""
+        CREATE {kind} csp_code_map AS
         WITH codes21 AS (
             SELECT lsoa_code AS code FROM area
             UNION SELECT lsoa21_code FROM lsoa_change

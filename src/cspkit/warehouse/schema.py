@@ -157,6 +157,20 @@ TABLES: dict[str, Table] = {
             LOAD_ID,
         ),
         _table(
+            "area_measure",
+            "ONS Standard Area Measurements of local authority districts (hectares, flat): "
+            "the land area gives population density.",
+            ("lad_code", "string", "Local authority district code (the file's LADyyCD)."),
+            ("lad_name", "string", "Name as published (LADyyNM)."),
+            ("vintage", "string", "Boundary vintage of the codes, e.g. LAD24."),
+            ("total_hectares", "float64", "Total extent (AREAEHECT)."),
+            ("coast_hectares", "float64", "Area to mean high water (AREACHECT)."),
+            ("inland_water_hectares", "float64", "Area of inland water (AREAIHECT)."),
+            ("land_hectares", "float64",
+             "Land area: to mean high water, inland water excluded (AREALHECT)."),
+            LOAD_ID,
+        ),
+        _table(
             "incident",
             "Every recorded event, whatever its source. ASB (police_asb, council_asb) is never "
             "part of total crime.",

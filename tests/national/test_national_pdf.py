@@ -36,10 +36,6 @@ def test_comparator_paper_prints_with_its_headings_beside_their_tables(result, t
 
 
 @pytest.mark.parametrize("engine", PDF_ENGINES)
-@pytest.mark.xfail(strict=True, reason="the national table has more than seven columns, so "
-                   "both engines give it a landscape page of its own and its section heading "
-                   "stays behind on a portrait page; the section should be landscape "
-                   "(cspkit.national.report.national_document)")
 def test_national_report_keeps_its_heading_with_the_national_table(result, tmp_path, engine):
     document = national_document(result)
     found = _check(document, write_pdf(document, tmp_path / "national.pdf", engine=engine))

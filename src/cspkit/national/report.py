@@ -139,7 +139,7 @@ def national_document(result: NationalComparison, *,
     return Document(
         title="Community safety partnerships compared", partnership="England and Wales",
         period_text=_period_text(result), metadata=_metadata(result), layout="paper",
-        sections=(Section("national", "National table", 1, (intro, table)),))
+        sections=(Section("national", "National table", 1, (intro, table), landscape=True),))
 
 
 def withheld_types(result: NationalComparison, threshold: int = DEFAULT_THRESHOLD

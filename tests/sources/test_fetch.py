@@ -814,6 +814,23 @@ def test_a_newer_edition_of_the_postcode_lookup_can_be_fetched_with_url(site, tm
     assert written.read_bytes() == lookup
 
 
+def test_an_entry_without_a_fixed_address_needs_url_and_is_left_out_of_the_whole_catalogue(
+        tmp_path):
+    from cspkit.sources.catalogue import REFERENCE_CATALOGUE
+    from cspkit.sources.fetch import entries_to_fetch
+
+    with pytest.raises(CspError, match="sam-lad has no fixed download address") as refused:
+        fetch_reference(["sam-lad"], out_dir=tmp_path / "reference",
+                        cache_dir=tmp_path / "cache", base_url="http://127.0.0.1:9")
+    assert "--url" in refused.value.hint and "geoportal" in refused.value.hint
+    assert not (tmp_path / "cache").exists() and not (tmp_path / "reference").exists()
+
+    whole = [e.name for e in entries_to_fetch([], {})]
+    assert "sam-lad" not in whole
+    assert whole == [e.name for e in REFERENCE_CATALOGUE if e.name != "sam-lad"]
+    assert "sam-lad" in [e.name for e in entries_to_fetch([], {"sam-lad": "http://x/s.zip"})]
+
+
 def test_the_sam_district_file_is_fetched_with_url_and_csp_load_recognises_it(site, tmp_path):
     # Made-up areas in the published layout of the SAM release's district CSV.
     sam = (b"LAD24CD,LAD24NM,LAD24NMW,AREAEHECT,AREACHECT,AREAIHECT,AREALHECT\n"

@@ -87,6 +87,10 @@ class ReferenceSource:
         (``*``) matches the editions a publisher names by date.
     uncertain : bool
         True when the URL was not confirmed against the publisher's own page.
+    needs_url : bool
+        True when ``url`` is a page to find the file on, not the file (a publisher that
+        makes every edition a new item): fetched only with an overriding ``--url``, and
+        left out when the whole catalogue is fetched.
     """
 
     name: str
@@ -101,6 +105,7 @@ class ReferenceSource:
     licence: str = OGL
     member: str | None = None
     uncertain: bool = False
+    needs_url: bool = False
 
 
 REFERENCE_CATALOGUE: tuple[ReferenceSource, ...] = (
@@ -285,6 +290,7 @@ REFERENCE_CATALOGUE: tuple[ReferenceSource, ...] = (
         landing_page="https://geoportal.statistics.gov.uk/search?q=PRD_SAM",
         attribution=ONS_ATTRIBUTION,
         uncertain=True,
+        needs_url=True,
     ),
 )
 

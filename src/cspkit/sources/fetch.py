@@ -310,6 +310,30 @@ def fetch_police(
     )
 
 
+def entries_to_fetch(names: Sequence[str], urls: Mapping[str, str]) -> list[ReferenceSource]:
+    """The catalogue entries ``csp fetch reference`` downloads for ``names`` (empty: the whole
+    catalogue but the entries that need a ``--url``, unless one is given).
+
+    Raises
+    ------
+    CspError
+        For an unknown name, or an entry named without the ``--url`` it needs.
+    """
+    for name in urls:
+        reference_source(name)
+    if not names:
+        return [e for e in REFERENCE_CATALOGUE if not e.needs_url or e.name in urls]
+    chosen = [reference_source(name) for name in names]
+    for entry in chosen:
+        if entry.needs_url and entry.name not in urls:
+            raise CspError(
+                f"{entry.name} has no fixed download address: {entry.url} is a page to find "
+                "the file on",
+                hint=f"Take the newest file's download link from {entry.landing_page} and "
+                f"run `csp fetch reference {entry.name} --url LINK`")
+    return chosen
+
+
 def fetch_reference(
     names: Sequence[str],
     *,
@@ -325,7 +349,8 @@ def fetch_reference(
     Parameters
     ----------
     names : sequence of str
-        Catalogue names (``csp fetch list``); empty means the whole catalogue.
+        Catalogue names (``csp fetch list``); empty means the whole catalogue (see
+        :func:`entries_to_fetch`).
     out_dir : Path
         Folder receiving each entry's ``filename``.
     cache_dir : Path, optional
@@ -350,9 +375,7 @@ def fetch_reference(
         For an unknown name, or any failed download.
     """
     overrides = dict(urls or {})
-    for name in overrides:
-        reference_source(name)
-    chosen = [reference_source(name) for name in names] if names else list(REFERENCE_CATALOGUE)
+    chosen = entries_to_fetch(names, overrides)
     base = resolve_base_url(base_url)
     downloads: list[Download] = []
     written: list[Path] = []

@@ -353,10 +353,14 @@ class _Writer:
         grid = self.word.add_table(rows=1 + len(table.rows), cols=len(table.columns))
         grid.style = self.word.styles["Table Grid"]
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-        self._widths(grid, table)
-        header = grid.rows[0]
-        _row_property(header, "w:tblHeader")  # repeats on every page
-        for cell, column in zip(header.cells, table.columns, strict=True):
+        widths = self._widths(grid, table)
+        # Each row's cells are looked up once: python-docx finds them by walking the row.
+        rows = [row.cells for row in grid.rows]
+        for cells in rows:
+            for cell, width in zip(cells, widths, strict=True):
+                cell.width = width
+        _row_property(grid.rows[0], "w:tblHeader")  # repeats on every page
+        for cell, column in zip(rows[0], table.columns, strict=True):
             _shade(cell, HEADER_FILL)
             cell.paragraphs[0].paragraph_format.keep_with_next = True
             run = cell.paragraphs[0].add_run(column.label)
@@ -364,9 +368,9 @@ class _Writer:
             run.font.size = Pt(9)
             if column.numeric:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        for row, values in zip(grid.rows[1:], table.rows, strict=True):
+        for row, cells, values in zip(grid.rows[1:], rows[1:], table.rows, strict=True):
             _row_property(row, "w:cantSplit")  # a row stays on one page
-            for cell, column, value in zip(row.cells, table.columns, values, strict=True):
+            for cell, column, value in zip(cells, table.columns, values, strict=True):
                 if isinstance(value, Cell):
                     _rich_cell(cell, value)
                     continue
@@ -376,20 +380,19 @@ class _Writer:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         # A short table moves whole; a long one keeps its first two rows with the header and
         # its last two with the source note, so no lone row or note is stranded on a page.
-        rows = list(grid.rows)
         kept = rows if keeps_whole(table) else rows[:3] + rows[-2:]
-        for row in kept:
-            _keep_with_next(row.cells)
+        for cells in kept:
+            _keep_with_next(cells)
         if table.cited_source or table.notes:
             source = (f"Source: {table.cited_source}.",) if table.cited_source else ()
             self._note(" ".join((*source, *table.notes)))
         elif not table.caption:
             self.word.add_paragraph()  # Word joins two tables that touch
 
-    def _widths(self, grid: docx.table.Table, table: Table) -> None:
+    def _widths(self, grid: docx.table.Table, table: Table) -> list[Emu]:
         """Fix the columns at their share of the text width: the shares the table gives,
         else as wide as their text needs (a name is not wrapped over several lines while a
-        column of counts takes half the page)."""
+        column of counts takes half the page). Returns the widths, which each cell repeats."""
         shares = [column.width for column in table.columns]
         if None in shares:
             shares = column_widths([
@@ -400,11 +403,10 @@ class _Writer:
         page = self.word.sections[-1]
         text_width = page.page_width - page.left_margin - page.right_margin
         grid.autofit = False
-        for column, share in zip(grid.columns, shares, strict=True):
-            width = Emu(int(text_width * share / sum(shares)))
+        widths = [Emu(int(text_width * share / sum(shares))) for share in shares]
+        for column, width in zip(grid.columns, widths, strict=True):
             column.width = width
-            for cell in column.cells:
-                cell.width = width
+        return widths
 
     def _picture(self, figure: Chart | Map, png: bytes) -> None:
         self.word.add_picture(io.BytesIO(png), width=PICTURE_WIDTH)

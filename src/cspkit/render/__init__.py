@@ -11,17 +11,19 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
-from cspkit.assessment.document import Document
+from cspkit.assessment.document import Chart, Document, Map
 from cspkit.errors import CspError
 from cspkit.render.charts import engine_started
 from cspkit.render.csv_bundle import write_csv_bundle
+from cspkit.render.drawings import Drawings, draw
 from cspkit.render.excel import write_xlsx
 from cspkit.render.html import write_html
+from cspkit.render.layout import xml_safe
 from cspkit.render.pdf import write_pdf
-from cspkit.render.word import write_docx
+from cspkit.render.word import WordDraft, write_docx
 
 FORMATS: dict[str, tuple[str, Callable[[Document, Path], Path]]] = {
     "html": ("assessment.html", write_html),
@@ -43,61 +45,143 @@ def _check_formats(formats: Iterable[str]) -> list[str]:
     return formats
 
 
+SHOWS_FIGURES = ("html", "pdf", "docx")
+"""The formats that show the charts and maps (the others give their data as tables)."""
+
+
 def write_outputs(document: Document, out_dir: str | Path, formats: Iterable[str], *,
-                  pdf_engine: str | None = None) -> list[Path]:
+                  pdf_engine: str | None = None, drawings: Drawings | None = None
+                  ) -> list[Path]:
     """Write the chosen formats into ``out_dir`` and return the paths written.
 
     Every format name is checked before anything is written. ``pdf_engine`` ("typst" or
-    "weasyprint", None for the default) lays out the PDF.
+    "weasyprint", None for the default) lays out the PDF. When two or more of the formats
+    show the figures, each chart and map is drawn once for all of them (unless
+    ``drawings`` already holds them).
     """
     out_dir = Path(out_dir)
     formats = _check_formats(formats)
+    if drawings is None:
+        drawings = _shared_drawings(document, formats)
     written = []
     for name in formats:
         file_name, writer = FORMATS[name]
         if name == "pdf":
             writer = functools.partial(write_pdf, engine=pdf_engine)
+        if name in SHOWS_FIGURES:
+            writer = functools.partial(writer, drawings=drawings)
         written.append(writer(document, out_dir / file_name))
     return written
 
 
-# Slowest first, so the PDF starts at once in one process while the rest share the other.
-_LONGEST_FIRST = ("pdf", "docx", "html", "xlsx", "csv")
-
-
 def _write_timed(document: Document, out_dir: Path, name: str,
-                 pdf_engine: str | None = None) -> tuple[Path, float]:
+                 pdf_engine: str | None = None, drawings: Drawings | None = None
+                 ) -> tuple[Path, float]:
     start = time.perf_counter()
-    path = write_outputs(document, out_dir, [name], pdf_engine=pdf_engine)[0]
+    path = write_outputs(document, out_dir, [name], pdf_engine=pdf_engine,
+                         drawings=drawings)[0]
     return path, time.perf_counter() - start
+
+
+def _draw_charts(document: Document, png: bool) -> Drawings:
+    """Every chart as SVG (and PNG when ``png``), in a worker process."""
+    return draw([f for f in xml_safe(document).figures() if isinstance(f, Chart)], png=png)
+
+
+def _draw_maps(document: Document) -> Drawings:
+    """Every map as SVG and PNG, in a worker process."""
+    return draw([f for f in xml_safe(document).figures() if isinstance(f, Map)], png=True)
+
+
+def _cores() -> int:
+    """The CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _can_fork() -> bool:
+    """Whether worker processes may be forked from this process now: on a POSIX system,
+    before this process has started the chart engine (whose threads a fork would not carry)."""
+    return hasattr(os, "fork") and not engine_started()
 
 
 def write_outputs_timed(document: Document, out_dir: str | Path, formats: Iterable[str], *,
                         pdf_engine: str | None = None) -> dict[str, tuple[Path, float]]:
-    """Write the chosen formats, two at a time on a machine with two or more cores.
+    """Write the chosen formats, in worker processes on a machine with two or more cores.
 
-    Returns format → (path written, seconds its writer took). The formats are independent,
-    so they are written in forked worker processes when that is safe: on a POSIX system,
-    before this process has started the chart engine (whose threads a fork would not
-    carry). Otherwise they are written one after another. The files are the same either way.
+    Returns format → (path written, seconds its writer took once the figures it shows were
+    drawn; for the Word document, from the start). The files are the same as
+    :func:`write_outputs` writes.
+
+    The work is shared out so that the Word document, the longest, is not left to the end:
+    worker processes draw the charts (once for every format that shows them; the HTML and
+    the PDF are then written from the same SVGs) and the maps' pictures, and write the
+    spreadsheet and the CSV files, while this process builds the Word document's text and
+    then puts the pictures in. The workers are forked only when that is safe: on a POSIX
+    system, before this process has started the chart engine (whose threads a fork would not
+    carry; this process does not start it here). Otherwise, or on one core, the formats are
+    written one after another.
     """
     out_dir = Path(out_dir)
     formats = _check_formats(formats)
-    ordered = [n for n in _LONGEST_FIRST if n in formats] + [
-        n for n in formats if n not in _LONGEST_FIRST]
-    parallel = (len(ordered) > 1 and (os.cpu_count() or 1) > 1 and hasattr(os, "fork")
-                and not engine_started())
-    if not parallel:
-        return {name: _write_timed(document, out_dir, name, pdf_engine) for name in ordered}
+    word = "docx" in formats
+    if (len(formats) < 2 and not word) or _cores() < 2 or not _can_fork():
+        drawings = _shared_drawings(document, formats)
+        return {name: _write_timed(document, out_dir, name, pdf_engine, drawings)
+                for name in formats}
+    start = time.perf_counter()
+    figures = xml_safe(document).figures()
+    showing = [name for name in ("pdf", "html") if name in formats]
+    # The charts are drawn in a worker when the Word document needs them (this process must
+    # not start the chart engine) or when the PDF and the HTML can share them.
+    draw_charts = any(isinstance(f, Chart) for f in figures) and (word or len(showing) > 1)
+    draw_maps = word and any(isinstance(f, Map) for f in figures)
+    first = [name for name in formats if name not in SHOWS_FIGURES]
+    if not draw_charts:
+        first = [*showing, *first]
+    jobs = len(first) + draw_charts + draw_maps + (len(showing) if draw_charts else 0)
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
-        futures = {name: pool.submit(_write_timed, document, out_dir, name, pdf_engine)
-                   for name in ordered}
-        return {name: futures[name].result() for name in formats}
+    with ProcessPoolExecutor(max_workers=max(2, min(_cores(), jobs)),
+                             mp_context=context) as pool:
+        # The charts first: the PDF, the longest writer after the Word document, waits for
+        # them.
+        charts = pool.submit(_draw_charts, document, word) if draw_charts else None
+        maps = pool.submit(_draw_maps, document) if draw_maps else None
+        writing = {name: pool.submit(_write_timed, document, out_dir, name, pdf_engine)
+                   for name in first}
+        written: dict[str, tuple[Path, float]] = {}
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            # The Word text is built in this process while the workers draw. It takes a
+            # thread (the main one waits for the charts to hand them on), not a second
+            # process: python-docx is pure Python, and waiting takes no CPU.
+            draft = thread.submit(WordDraft, document) if word else None
+            drawings = charts.result() if charts is not None else Drawings()
+            if charts is not None:
+                svg = Drawings(svg=drawings.svg)  # the pictures stay here, for Word
+                writing.update({name: pool.submit(_write_timed, document, out_dir, name,
+                                                  pdf_engine, svg) for name in showing})
+            if draft is not None:
+                if maps is not None:
+                    drawings = drawings.merged(maps.result())
+                path = draft.result().finish(out_dir / FORMATS["docx"][0], drawings)
+                written["docx"] = (path, time.perf_counter() - start)
+        written.update({name: future.result() for name, future in writing.items()})
+    return {name: written[name] for name in formats}
+
+
+def _shared_drawings(document: Document, formats: list[str]) -> Drawings | None:
+    """The figures drawn once, when two or more of ``formats`` show them."""
+    if sum(name in SHOWS_FIGURES for name in formats) < 2:
+        return None
+    return draw(xml_safe(document).figures(), png="docx" in formats)
 
 
 __all__ = [
     "FORMATS",
+    "Drawings",
+    "draw",
     "write_csv_bundle",
     "write_docx",
     "write_html",

@@ -12,7 +12,8 @@ import jinja2
 from markupsafe import Markup
 
 from cspkit.assessment.document import Cell, Chart, Document, Section, Table, emphasis_runs
-from cspkit.render.charts import chart_svg, javascript_bundle, spec_json
+from cspkit.render.charts import javascript_bundle, spec_json
+from cspkit.render.drawings import Drawings
 from cspkit.render.layout import (
     EMPTY_SECTION_TEXT,
     KIND_LABELS,
@@ -23,7 +24,6 @@ from cspkit.render.layout import (
     section_numbers,
     xml_safe,
 )
-from cspkit.render.maps import map_svg
 
 _TAGS = {"strong": "strong", "em": "em"}
 
@@ -61,9 +61,7 @@ def _environment() -> jinja2.Environment:
         is_section=lambda item: isinstance(item, Section),
         is_cell=lambda value: isinstance(value, Cell),
         shade_class=shade_class,
-        chart_svg=chart_svg,
         spec_json=spec_json,
-        map_svg=map_svg,
         svg_data_uri=svg_data_uri,
         kind_labels=KIND_LABELS,
         kind_marks=KIND_MARKS,
@@ -108,7 +106,8 @@ def _table_rules(tables: tuple[Table, ...]) -> str:
     return "\n".join(rules)
 
 
-def render_html(document: Document, *, paged: bool = False) -> str:
+def render_html(document: Document, *, paged: bool = False,
+                drawings: Drawings | None = None) -> str:
     """The Document as an HTML string.
 
     Parameters
@@ -118,8 +117,11 @@ def render_html(document: Document, *, paged: bool = False) -> str:
     paged
         Build the page WeasyPrint prints to PDF: no scripts, A4 page rules and a contents
         page with page numbers. Otherwise the page is interactive and self-contained.
+    drawings
+        Charts and maps already drawn as SVG; the others are drawn here.
     """
     document = xml_safe(document)
+    drawings = drawings or Drawings()
     has_charts = any(isinstance(figure, Chart) for figure in document.figures())
     sheets = ["assessment.css", *(["paged.css"] if paged else [])]
     sheets += ["paper.css"] if document.layout == "paper" else []
@@ -140,17 +142,21 @@ def render_html(document: Document, *, paged: bool = False) -> str:
             has_charts=has_charts,
             bundle=Markup(bundle),
             embed_script=Markup(EMBED_SCRIPT),
+            chart_svg=drawings.figure_svg,
+            map_svg=drawings.figure_svg,
         )
     )
 
 
-def write_html(document: Document, path: str | Path) -> Path:
+def write_html(document: Document, path: str | Path, *,
+               drawings: Drawings | None = None) -> Path:
     """Write ``assessment.html``: one file that opens offline, with interactive charts.
 
     The Vega, Vega-Lite and vega-embed scripts are inlined, maps are inline SVG, and the same
-    Document always gives the same bytes.
+    Document always gives the same bytes. Charts and maps already drawn are taken from
+    ``drawings``.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(document), encoding="utf-8", newline="\n")
+    path.write_text(render_html(document, drawings=drawings), encoding="utf-8", newline="\n")
     return path

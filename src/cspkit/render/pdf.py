@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cspkit.assessment.document import Document
 from cspkit.errors import CspError
+from cspkit.render.drawings import Drawings
 
 PDF_ENGINES: tuple[str, ...] = ("typst", "weasyprint")
 """The PDF engines, by the name used in ``pdf_engine`` and ``CSP_PDF_ENGINE``."""
@@ -37,7 +38,8 @@ def pdf_engine(engine: str | None = None) -> str:
     return chosen
 
 
-def write_pdf(document: Document, path: str | Path, *, engine: str | None = None) -> Path:
+def write_pdf(document: Document, path: str | Path, *, engine: str | None = None,
+              drawings: Drawings | None = None) -> Path:
     """Write the PDF: A4 pages numbered in the footer ("Page N of M"), a contents page with
     page numbers (report layout), table headers repeated across page breaks, charts and maps
     as vector SVG, the title and author in the PDF's metadata.
@@ -53,6 +55,8 @@ def write_pdf(document: Document, path: str | Path, *, engine: str | None = None
         The file to write; its folder is created.
     engine
         "typst" or "weasyprint"; None for ``$CSP_PDF_ENGINE`` or ``DEFAULT_PDF_ENGINE``.
+    drawings
+        Charts and maps already drawn as SVG; the others are drawn here.
     """
     chosen = pdf_engine(engine)
     path = Path(path)
@@ -60,12 +64,12 @@ def write_pdf(document: Document, path: str | Path, *, engine: str | None = None
     if chosen == "typst":
         from cspkit.render.typst_pdf import typst_pdf
 
-        path.write_bytes(typst_pdf(document))
+        path.write_bytes(typst_pdf(document, drawings))
         return path
     import weasyprint
 
     from cspkit.render.html import render_html
 
-    html = weasyprint.HTML(string=render_html(document, paged=True))
+    html = weasyprint.HTML(string=render_html(document, paged=True, drawings=drawings))
     html.write_pdf(path, pdf_tags=True, pdf_identifier=False)
     return path

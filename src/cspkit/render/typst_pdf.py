@@ -34,7 +34,7 @@ from cspkit.assessment.document import (
     emphasis_runs,
 )
 from cspkit.errors import CspError
-from cspkit.render.charts import chart_svg
+from cspkit.render.drawings import Drawings
 from cspkit.render.layout import (
     EMPTY_SECTION_TEXT,
     KIND_LABELS,
@@ -47,7 +47,6 @@ from cspkit.render.layout import (
     section_numbers,
     xml_safe,
 )
-from cspkit.render.maps import map_svg
 
 _SPECIAL = re.compile(r'([\\#*_`$<>@\[\](){}~/=+\-"\'.:;,!?&%|^])')
 """Characters with a meaning in Typst markup (or after an embedded expression), and the
@@ -132,7 +131,8 @@ def _string(text: str) -> str:
 
 
 class _Writer:
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, drawings: Drawings) -> None:
+        self.drawings = drawings
         self.doc = document
         self.numbers = section_numbers(document)
         self.numbering = Numbering.of(document)
@@ -302,7 +302,7 @@ class _Writer:
         self.out.append(text)
 
     def figure(self, figure: Chart | Map) -> None:
-        svg = chart_svg(figure) if isinstance(figure, Chart) else map_svg(figure)
+        svg = self.drawings.figure_svg(figure)
         note = f"Source: {figure.cited_source}."
         if figure.table_id:
             note += f" Figures in {self.numbering.label_for_id(figure.table_id)}."
@@ -313,12 +313,13 @@ class _Writer:
             f"#text(size: 10.2pt, fill: muted)[{esc(note)}]]")
 
 
-def typst_source(document: Document) -> str:
-    """The Document as one Typst source file (figures inlined as SVG)."""
-    return _Writer(xml_safe(document)).build()
+def typst_source(document: Document, drawings: Drawings | None = None) -> str:
+    """The Document as one Typst source file (figures inlined as SVG: those in ``drawings``,
+    the rest drawn here)."""
+    return _Writer(xml_safe(document), drawings or Drawings()).build()
 
 
-def typst_pdf(document: Document) -> bytes:
+def typst_pdf(document: Document, drawings: Drawings | None = None) -> bytes:
     """The Document as a tagged PDF, laid out by Typst.
 
     Raises
@@ -328,7 +329,7 @@ def typst_pdf(document: Document) -> bytes:
         text in it is escaped).
     """
     try:
-        return typst.compile(typst_source(document).encode("utf-8"), format="pdf")
+        return typst.compile(typst_source(document, drawings).encode("utf-8"), format="pdf")
     except typst.TypstError as error:
         raise CspError(f"Typst could not lay out the PDF of {document.title!r}: {error}",
                        hint="Report this as a bug; set pdf_engine = \"weasyprint\" meanwhile"

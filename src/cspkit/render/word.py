@@ -34,7 +34,7 @@ from cspkit.assessment.document import (
     emphasis_runs,
 )
 from cspkit.render.archive import pin_zip_timestamps
-from cspkit.render.charts import chart_png, svg_to_png
+from cspkit.render.drawings import Drawings
 from cspkit.render.layout import (
     EMPTY_SECTION_TEXT,
     KIND_LABELS,
@@ -46,7 +46,6 @@ from cspkit.render.layout import (
     section_numbers,
     xml_safe,
 )
-from cspkit.render.maps import map_svg
 
 PAGE_SHORT, PAGE_LONG, SIDE_MARGIN = Cm(21), Cm(29.7), Cm(2.2)
 PICTURE_WIDTH = Cm(16)
@@ -162,8 +161,10 @@ class _Writer:
         self.numbers = section_numbers(document)
         self.word = docx.Document()
         self.bookmarks = 0
+        self.pictures: list[tuple[WordParagraph, Chart | Map]] = []
 
     def build(self) -> docx.document.Document:
+        """Everything but the pictures, whose paragraphs wait in ``self.pictures``."""
         self._page_setup()
         self._properties()
         if self.report:
@@ -313,10 +314,8 @@ class _Writer:
                     _styled_text(self.word.add_paragraph(style="List Number"), text)
             elif isinstance(item, Table):
                 self._table(item)
-            elif isinstance(item, Chart):
-                self._picture(item, chart_png(item))
-            elif isinstance(item, Map):
-                self._picture(item, svg_to_png(map_svg(item), scale=2.0))
+            elif isinstance(item, Chart | Map):
+                self._picture(item)
 
     def _findings(self, findings: Findings) -> None:
         for finding in findings.items:
@@ -408,19 +407,29 @@ class _Writer:
             column.width = width
         return widths
 
-    def _picture(self, figure: Chart | Map, png: bytes) -> None:
-        self.word.add_picture(io.BytesIO(png), width=PICTURE_WIDTH)
-        picture = self.word.paragraphs[-1]
+    def _picture(self, figure: Chart | Map) -> None:
+        """The figure's paragraph (its picture is placed by :meth:`place_pictures`), caption
+        and source note."""
+        picture = self.word.add_paragraph()
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
         picture.paragraph_format.keep_with_next = True  # picture, caption and source together
-        for properties in picture._p.iter(qn("wp:docPr")):
-            properties.set("descr", figure.alt_text)
-            properties.set("name", figure.id)
+        self.pictures.append((picture, figure))
         self._caption(self.numbering.label(figure), figure.title, keep_with_next=True)
         source = f"Source: {figure.cited_source}."
         if figure.table_id:
             source += f" Figures in {self.numbering.label_for_id(figure.table_id)}."
         self._note(source)
+
+    def place_pictures(self, drawings: Drawings) -> None:
+        """Put each figure's PNG in its paragraph, in reading order (Word numbers the
+        pictures as they are added), drawing those ``drawings`` lacks."""
+        for picture, figure in self.pictures:
+            picture.add_run().add_picture(io.BytesIO(drawings.figure_png(figure)),
+                                          width=PICTURE_WIDTH)
+            for properties in picture._p.iter(qn("wp:docPr")):
+                properties.set("descr", figure.alt_text)
+                properties.set("name", figure.id)
+        self.pictures = []
 
     def _colophon(self) -> None:
         meta = self.source.metadata
@@ -458,17 +467,40 @@ def _rich_cell(cell: _Cell, value: Cell) -> None:
             run.font.color.rgb = RGBColor.from_string(value.ink)
 
 
-def write_docx(document: Document, path: str | Path) -> Path:
+class WordDraft:
+    """A Word document written in two steps: its text now, its pictures when they are drawn.
+
+    :func:`write_docx` does both in turn; ``write_outputs_timed`` builds the text while
+    worker processes draw the figures.
+    """
+
+    def __init__(self, document: Document) -> None:
+        self.writer = _Writer(xml_safe(document))
+        self.word = self.writer.build()
+
+    def figures(self) -> list[Chart | Map]:
+        """The figures whose pictures are still to be placed, in reading order."""
+        return [figure for _, figure in self.writer.pictures]
+
+    def finish(self, path: str | Path, drawings: Drawings | None = None) -> Path:
+        """Place the pictures (from ``drawings``, else drawn now) and write the file."""
+        self.writer.place_pictures(drawings or Drawings())
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.word.save(str(path))
+        pin_zip_timestamps(path)
+        return path
+
+
+def write_docx(document: Document, path: str | Path, *,
+               drawings: Drawings | None = None) -> Path:
     """Write ``assessment.docx``, an editable Word document.
 
     Headings use Word's Heading 1–3 styles, so the contents field (which Word offers to
     update on opening) and the navigation pane work; tables are real Word tables with a
     repeating header row; charts and maps are PNG pictures with alt text and numbered
     captions. Creation dates are pinned to the issue date and the archive timestamps fixed,
-    so the same Document gives the same file.
+    so the same Document gives the same file. Figures already drawn are taken from
+    ``drawings``; the rest are drawn here.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _Writer(xml_safe(document)).build().save(str(path))
-    pin_zip_timestamps(path)
-    return path
+    return WordDraft(document).finish(path, drawings)

@@ -1,0 +1,83 @@
+"""Charts and maps drawn once and handed to every writer that shows them.
+
+The HTML page and the Typst PDF show each chart and map as SVG; the Word document shows them
+as PNG pictures, rasterised from the same SVG. Drawing a chart takes the chart engine (and,
+in each new process, the engine's start-up); so when several formats are written together,
+:func:`draw` draws each figure once, possibly in worker processes, and the writers take the
+:class:`Drawings` instead of drawing again. A writer given no drawings, or drawings without
+a figure, draws that figure itself: the pictures are the same either way.
+
+>>> Drawings().png == {}
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from cspkit.assessment.document import Chart, Map
+from cspkit.render.charts import PNG_SCALE, chart_svg, svg_to_png
+from cspkit.render.maps import map_svg
+
+MAP_PNG_SCALE = 2.0
+"""Pixels per SVG pixel of a map's PNG (the maps are 760 SVG pixels wide)."""
+
+
+@dataclass(frozen=True)
+class Drawings:
+    """Figures already drawn, by figure id (ids are unique in a Document).
+
+    Attributes
+    ----------
+    svg
+        Charts as :func:`~cspkit.render.charts.chart_svg` draws them and maps as
+        :func:`~cspkit.render.maps.map_svg` draws them (without a title).
+    png
+        Charts and maps as the PNG pictures of the Word document.
+    """
+
+    svg: dict[str, str] = field(default_factory=dict)
+    png: dict[str, bytes] = field(default_factory=dict)
+
+    def figure_svg(self, figure: Chart | Map) -> str:
+        """The figure as SVG: the drawing kept here, else drawn now."""
+        if figure.id in self.svg:
+            return self.svg[figure.id]
+        return chart_svg(figure) if isinstance(figure, Chart) else map_svg(figure)
+
+    def figure_png(self, figure: Chart | Map) -> bytes:
+        """The figure as a PNG picture: the one kept here, else drawn now (from the SVG
+        kept here when there is one)."""
+        if figure.id in self.png:
+            return self.png[figure.id]
+        return _png(figure, self.figure_svg(figure))
+
+    def merged(self, *others: Drawings) -> Drawings:
+        """These drawings with those of ``others`` added."""
+        svg, png = dict(self.svg), dict(self.png)
+        for other in others:
+            svg.update(other.svg)
+            png.update(other.png)
+        return Drawings(svg=svg, png=png)
+
+
+def _png(figure: Chart | Map, svg: str) -> bytes:
+    # A chart's PNG rasterised from its SVG is the one vl-convert's vegalite_to_png gives
+    # (the same bytes: that is how vl-convert makes it).
+    return svg_to_png(svg, scale=PNG_SCALE if isinstance(figure, Chart) else MAP_PNG_SCALE)
+
+
+def draw(figures: Iterable[Chart | Map], *, png: bool = False) -> Drawings:
+    """Draw ``figures`` as SVG, and as PNG too when ``png``.
+
+    Starts the chart engine in this process when there is a chart, or a PNG to make: call it
+    in a worker process when the caller may fork afterwards.
+    """
+    drawings = Drawings()
+    for figure in figures:
+        svg = chart_svg(figure) if isinstance(figure, Chart) else map_svg(figure)
+        drawings.svg[figure.id] = svg
+        if png:
+            drawings.png[figure.id] = _png(figure, svg)
+    return drawings

@@ -83,14 +83,27 @@ def _write_timed(document: Document, out_dir: Path, name: str,
     return path, time.perf_counter() - start
 
 
-def _draw_charts(document: Document, png: bool) -> Drawings:
-    """Every chart as SVG (and PNG when ``png``), in a worker process."""
-    return draw([f for f in xml_safe(document).figures() if isinstance(f, Chart)], png=png)
+def _charts(document: Document) -> list[Chart]:
+    return [f for f in xml_safe(document).figures() if isinstance(f, Chart)]
 
 
-def _draw_maps(document: Document) -> Drawings:
-    """Every map as SVG and PNG, in a worker process."""
-    return draw([f for f in xml_safe(document).figures() if isinstance(f, Map)], png=True)
+def _maps(document: Document) -> list[Map]:
+    return [f for f in xml_safe(document).figures() if isinstance(f, Map)]
+
+
+def _draw_charts(document: Document) -> Drawings:
+    """Every chart as SVG, in a worker process."""
+    return draw(_charts(document))
+
+
+def _chart_pictures(document: Document, drawings: Drawings) -> Drawings:
+    """Every chart as PNG, from its SVG in ``drawings``, in a worker process."""
+    return drawings.with_png(_charts(document))
+
+
+def _draw_maps(document: Document, part: int, parts: int) -> Drawings:
+    """Every ``parts``-th map from the ``part``-th as SVG and PNG, in a worker process."""
+    return draw(_maps(document)[part::parts], png=True)
 
 
 def _cores() -> int:
@@ -137,18 +150,22 @@ def write_outputs_timed(document: Document, out_dir: str | Path, formats: Iterab
     # The charts are drawn in a worker when the Word document needs them (this process must
     # not start the chart engine) or when the PDF and the HTML can share them.
     draw_charts = any(isinstance(f, Chart) for f in figures) and (word or len(showing) > 1)
-    draw_maps = word and any(isinstance(f, Map) for f in figures)
+    maps = sum(isinstance(f, Map) for f in figures) if word else 0
     first = [name for name in formats if name not in SHOWS_FIGURES]
     if not draw_charts:
         first = [*showing, *first]
-    jobs = len(first) + draw_charts + draw_maps + (len(showing) if draw_charts else 0)
+    cores = _cores()
+    # The maps' pictures are the longest drawing: shared out over the cores left over.
+    map_parts = max(1, min(maps, cores - 2))
+    jobs = len(first) + (1 + word + len(showing) if draw_charts else 0) + (
+        map_parts if maps else 0)
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=max(2, min(_cores(), jobs)),
-                             mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=max(2, min(cores, jobs)), mp_context=context) as pool:
         # The charts first: the PDF, the longest writer after the Word document, waits for
-        # them.
-        charts = pool.submit(_draw_charts, document, word) if draw_charts else None
-        maps = pool.submit(_draw_maps, document) if draw_maps else None
+        # their SVGs.
+        charts = pool.submit(_draw_charts, document) if draw_charts else None
+        pictures = [pool.submit(_draw_maps, document, part, map_parts)
+                    for part in range(map_parts)] if maps else []
         writing = {name: pool.submit(_write_timed, document, out_dir, name, pdf_engine)
                    for name in first}
         written: dict[str, tuple[Path, float]] = {}
@@ -157,14 +174,15 @@ def write_outputs_timed(document: Document, out_dir: str | Path, formats: Iterab
             # thread (the main one waits for the charts to hand them on), not a second
             # process: python-docx is pure Python, and waiting takes no CPU.
             draft = thread.submit(WordDraft, document) if word else None
-            drawings = charts.result() if charts is not None else Drawings()
             if charts is not None:
-                svg = Drawings(svg=drawings.svg)  # the pictures stay here, for Word
-                writing.update({name: pool.submit(_write_timed, document, out_dir, name,
-                                                  pdf_engine, svg) for name in showing})
+                svg = charts.result()
+                for name in showing:
+                    writing[name] = pool.submit(_write_timed, document, out_dir, name,
+                                                pdf_engine, svg)
+                if word:
+                    pictures.append(pool.submit(_chart_pictures, document, svg))
             if draft is not None:
-                if maps is not None:
-                    drawings = drawings.merged(maps.result())
+                drawings = Drawings().merged(*(future.result() for future in pictures))
                 path = draft.result().finish(out_dir / FORMATS["docx"][0], drawings)
                 written["docx"] = (path, time.perf_counter() - start)
         written.update({name: future.result() for name, future in writing.items()})

@@ -53,6 +53,14 @@ class Drawings:
             return self.png[figure.id]
         return _png(figure, self.figure_svg(figure))
 
+    def with_png(self, figures: Iterable[Chart | Map]) -> Drawings:
+        """These drawings with the PNG pictures of ``figures`` added, rasterised from the
+        SVGs kept here (which takes no chart engine start-up)."""
+        png = dict(self.png)
+        for figure in figures:
+            png[figure.id] = self.figure_png(figure)
+        return Drawings(svg=dict(self.svg), png=png)
+
     def merged(self, *others: Drawings) -> Drawings:
         """These drawings with those of ``others`` added."""
         svg, png = dict(self.svg), dict(self.png)

@@ -223,7 +223,7 @@ class _Writer:
     def _contents_style(self, level: int) -> str:
         """Word's built-in "toc N" paragraph style, added when the template lacks it."""
         name = f"toc {level}"
-        if name not in [style.name for style in self.word.styles]:
+        if name not in self.word.styles:
             style = self.word.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
             style.base_style = self.word.styles["Normal"]
             style.paragraph_format.left_indent = Cm(0.6 * (level - 1))

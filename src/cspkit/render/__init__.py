@@ -157,17 +157,20 @@ def write_outputs_timed(document: Document, out_dir: str | Path, formats: Iterab
     cores = _cores()
     # The maps' pictures are the longest drawing: shared out over the cores left over.
     map_parts = max(1, min(maps, cores - 2))
-    jobs = len(first) + (1 + word + len(showing) if draw_charts else 0) + (
-        map_parts if maps else 0)
+    drawing = int(draw_charts) + (map_parts if maps else 0)
+    jobs = drawing + len(first) + (word + len(showing) if draw_charts else 0)
+    workers = max(2, min(cores, jobs))
+    # The spreadsheet and the CSV files wait behind the PDF unless a worker is free for them.
+    now = first if not draw_charts or workers - drawing >= len(first) else []
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=max(2, min(cores, jobs)), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         # The charts first: the PDF, the longest writer after the Word document, waits for
         # their SVGs.
         charts = pool.submit(_draw_charts, document) if draw_charts else None
         pictures = [pool.submit(_draw_maps, document, part, map_parts)
                     for part in range(map_parts)] if maps else []
         writing = {name: pool.submit(_write_timed, document, out_dir, name, pdf_engine)
-                   for name in first}
+                   for name in now}
         written: dict[str, tuple[Path, float]] = {}
         with ThreadPoolExecutor(max_workers=1) as thread:
             # The Word text is built in this process while the workers draw. It takes a
@@ -176,11 +179,17 @@ def write_outputs_timed(document: Document, out_dir: str | Path, formats: Iterab
             draft = thread.submit(WordDraft, document) if word else None
             if charts is not None:
                 svg = charts.result()
-                for name in showing:
-                    writing[name] = pool.submit(_write_timed, document, out_dir, name,
-                                                pdf_engine, svg)
-                if word:
-                    pictures.append(pool.submit(_chart_pictures, document, svg))
+                # The PDF first (the longest), then the charts' pictures (the Word document
+                # waits for them), then the HTML.
+                for name in ("pdf", "pictures", "html"):
+                    if name == "pictures" and word:
+                        pictures.append(pool.submit(_chart_pictures, document, svg))
+                    elif name in showing:
+                        writing[name] = pool.submit(_write_timed, document, out_dir, name,
+                                                    pdf_engine, svg)
+                writing.update({name: pool.submit(_write_timed, document, out_dir, name,
+                                                  pdf_engine)
+                                for name in first if name not in now})
             if draft is not None:
                 drawings = Drawings().merged(*(future.result() for future in pictures))
                 path = draft.result().finish(out_dir / FORMATS["docx"][0], drawings)

@@ -89,12 +89,14 @@ def chart_svg(chart: Chart) -> str:
     return re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
 
 
-def chart_png(chart: Chart) -> bytes:
-    """The chart as a PNG at twice screen resolution (sharp in Word and print)."""
-    _engine_call()
-    return vl_convert.vegalite_to_png(
-        full_spec(chart), vl_version=VEGA_LITE_VERSION, scale=PNG_SCALE
-    )
+def chart_png(chart: Chart, svg: str | None = None) -> bytes:
+    """The chart as a PNG at twice screen resolution (sharp in Word and print).
+
+    It is rasterised from the chart's SVG (``svg`` when :func:`chart_svg` has drawn it
+    already), as vl-convert's ``vegalite_to_png`` does: the same picture, and a chart drawn
+    once serves both the SVG and the PNG.
+    """
+    return svg_to_png(chart_svg(chart) if svg is None else svg, scale=PNG_SCALE)
 
 
 def bundle_cache_path() -> Path:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from cspkit.assessment.document import Chart, Map
-from cspkit.render.charts import PNG_SCALE, chart_svg, svg_to_png
+from cspkit.render.charts import chart_png, chart_svg, svg_to_png
 from cspkit.render.maps import map_svg
 
 MAP_PNG_SCALE = 2.0
@@ -71,9 +71,9 @@ class Drawings:
 
 
 def _png(figure: Chart | Map, svg: str) -> bytes:
-    # A chart's PNG rasterised from its SVG is the one vl-convert's vegalite_to_png gives
-    # (the same bytes: that is how vl-convert makes it).
-    return svg_to_png(svg, scale=PNG_SCALE if isinstance(figure, Chart) else MAP_PNG_SCALE)
+    if isinstance(figure, Chart):
+        return chart_png(figure, svg)
+    return svg_to_png(svg, scale=MAP_PNG_SCALE)
 
 
 def draw(figures: Iterable[Chart | Map], *, png: bool = False) -> Drawings:

@@ -2,10 +2,12 @@
 
 A fresh warehouse is loaded from ../shared/data (or $CSP_SHARED_DATA), the assessment of
 2025-01..2025-12 against 2024 is built, then written: HTML and CSV together (the quick
-outputs), every format together (as `csp assess` writes them: two at a time in worker
-processes), and each format alone in a child process of its own. Each stage is timed on the
-wall clock and in CPU seconds (this process and its children), with the load average, since
-the machine may be shared. Asserts nothing.
+outputs), every format together (as `csp assess` writes them, in worker processes: see
+``cspkit.render.write_outputs_timed``), and each format alone in a child process of its own
+(as `csp assess` writes one format: the Word document's figures are drawn in worker processes
+of that child while it builds the text; any other format is written in the child itself).
+Each stage is timed on the wall clock and in CPU seconds (this process and its children),
+with the load average, since the machine may be shared. Asserts nothing.
 
     .venv/bin/python benchmarks/assess.py [--keep DIR] [--against OTHER/src | --engines]
 
@@ -109,9 +111,9 @@ class Stages:
 
 
 def _write_alone(document: Any, out_dir: Path, name: str) -> None:
-    from cspkit.render import write_outputs
+    from cspkit.render import write_outputs_timed
 
-    write_outputs(document, out_dir, [name])
+    write_outputs_timed(document, out_dir, [name])
 
 
 def _in_child(document: Any, out_dir: Path, name: str) -> None:

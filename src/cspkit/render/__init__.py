@@ -106,6 +106,13 @@ def _draw_maps(document: Document, part: int, parts: int) -> Drawings:
     return draw(_maps(document)[part::parts], png=True)
 
 
+MAX_WORKERS = 4
+"""At most this many worker processes write one set of outputs: the figures are not split
+finer, and ``csp assess --all`` writes several assessments at once."""
+MAP_PARTS = 2
+"""The maps' pictures are drawn in at most this many worker processes."""
+
+
 def _cores() -> int:
     """The CPU cores this process may run on."""
     try:
@@ -155,11 +162,11 @@ def write_outputs_timed(document: Document, out_dir: str | Path, formats: Iterab
     if not draw_charts:
         first = [*showing, *first]
     cores = _cores()
-    # The maps' pictures are the longest drawing: shared out over the cores left over.
-    map_parts = max(1, min(maps, cores - 2))
+    # The maps' pictures are the longest drawing: shared out over a spare core if there is one.
+    map_parts = max(1, min(maps, cores - 2, MAP_PARTS))
     drawing = int(draw_charts) + (map_parts if maps else 0)
     jobs = drawing + len(first) + (word + len(showing) if draw_charts else 0)
-    workers = max(2, min(cores, jobs))
+    workers = max(2, min(cores, jobs, MAX_WORKERS))
     # The spreadsheet and the CSV files wait behind the PDF unless a worker is free for them.
     now = first if not draw_charts or workers - drawing >= len(first) else []
     context = multiprocessing.get_context("fork")

@@ -83,27 +83,19 @@ def _write_timed(document: Document, out_dir: Path, name: str,
     return path, time.perf_counter() - start
 
 
-def _charts(document: Document) -> list[Chart]:
-    return [f for f in xml_safe(document).figures() if isinstance(f, Chart)]
+def _draw_charts(charts: list[Chart]) -> Drawings:
+    """The charts as SVG, in a worker process."""
+    return draw(charts)
 
 
-def _maps(document: Document) -> list[Map]:
-    return [f for f in xml_safe(document).figures() if isinstance(f, Map)]
+def _chart_pictures(charts: list[Chart], drawings: Drawings) -> Drawings:
+    """The charts as PNG, from their SVGs in ``drawings``, in a worker process."""
+    return drawings.with_png(charts)
 
 
-def _draw_charts(document: Document) -> Drawings:
-    """Every chart as SVG, in a worker process."""
-    return draw(_charts(document))
-
-
-def _chart_pictures(document: Document, drawings: Drawings) -> Drawings:
-    """Every chart as PNG, from its SVG in ``drawings``, in a worker process."""
-    return drawings.with_png(_charts(document))
-
-
-def _draw_maps(document: Document, part: int, parts: int) -> Drawings:
-    """Every ``parts``-th map from the ``part``-th as SVG and PNG, in a worker process."""
-    return draw(_maps(document)[part::parts], png=True)
+def _draw_maps(maps: list[Map]) -> Drawings:
+    """The maps as SVG and PNG, in a worker process."""
+    return draw(maps, png=True)
 
 
 MAX_WORKERS = 4
@@ -156,14 +148,15 @@ def write_outputs_timed(document: Document, out_dir: str | Path, formats: Iterab
     showing = [name for name in ("pdf", "html") if name in formats]
     # The charts are drawn in a worker when the Word document needs them (this process must
     # not start the chart engine) or when the PDF and the HTML can share them.
-    draw_charts = any(isinstance(f, Chart) for f in figures) and (word or len(showing) > 1)
-    maps = sum(isinstance(f, Map) for f in figures) if word else 0
+    charts = [f for f in figures if isinstance(f, Chart)]
+    maps = [f for f in figures if isinstance(f, Map)] if word else []
+    draw_charts = bool(charts) and (word or len(showing) > 1)
     first = [name for name in formats if name not in SHOWS_FIGURES]
     if not draw_charts:
         first = [*showing, *first]
     cores = _cores()
     # The maps' pictures are the longest drawing: shared out over a spare core if there is one.
-    map_parts = max(1, min(maps, cores - 2, MAP_PARTS))
+    map_parts = max(1, min(len(maps), cores - 2, MAP_PARTS))
     drawing = int(draw_charts) + (map_parts if maps else 0)
     jobs = drawing + len(first) + (word + len(showing) if draw_charts else 0)
     workers = max(2, min(cores, jobs, MAX_WORKERS))
@@ -173,30 +166,29 @@ def write_outputs_timed(document: Document, out_dir: str | Path, formats: Iterab
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         # The charts first: the PDF, the longest writer after the Word document, waits for
         # their SVGs.
-        charts = pool.submit(_draw_charts, document) if draw_charts else None
-        pictures = [pool.submit(_draw_maps, document, part, map_parts)
+        drawing_charts = pool.submit(_draw_charts, charts) if draw_charts else None
+        pictures = [pool.submit(_draw_maps, maps[part::map_parts])
                     for part in range(map_parts)] if maps else []
-        writing = {name: pool.submit(_write_timed, document, out_dir, name, pdf_engine)
-                   for name in now}
+        write = functools.partial(pool.submit, _write_timed, document, out_dir)
+        writing = {name: write(name, pdf_engine) for name in now}
         written: dict[str, tuple[Path, float]] = {}
         with ThreadPoolExecutor(max_workers=1) as thread:
             # The Word text is built in this process while the workers draw. It takes a
             # thread (the main one waits for the charts to hand them on), not a second
             # process: python-docx is pure Python, and waiting takes no CPU.
             draft = thread.submit(WordDraft, document) if word else None
-            if charts is not None:
-                svg = charts.result()
+            if drawing_charts is not None:
+                svg = drawing_charts.result()
                 # The PDF first (the longest), then the charts' pictures (the Word document
                 # waits for them), then the HTML.
-                for name in ("pdf", "pictures", "html"):
-                    if name == "pictures" and word:
-                        pictures.append(pool.submit(_chart_pictures, document, svg))
-                    elif name in showing:
-                        writing[name] = pool.submit(_write_timed, document, out_dir, name,
-                                                    pdf_engine, svg)
-                writing.update({name: pool.submit(_write_timed, document, out_dir, name,
-                                                  pdf_engine)
-                                for name in first if name not in now})
+                if "pdf" in showing:
+                    writing["pdf"] = write("pdf", pdf_engine, svg)
+                if word:
+                    pictures.append(pool.submit(_chart_pictures, charts, svg))
+                if "html" in showing:
+                    writing["html"] = write("html", pdf_engine, svg)
+                writing.update({name: write(name, pdf_engine) for name in first
+                                if name not in now})
             if draft is not None:
                 drawings = Drawings().merged(*(future.result() for future in pictures))
                 path = draft.result().finish(out_dir / FORMATS["docx"][0], drawings)

@@ -83,21 +83,6 @@ def _write_timed(document: Document, out_dir: Path, name: str,
     return path, time.perf_counter() - start
 
 
-def _draw_charts(charts: list[Chart]) -> Drawings:
-    """The charts as SVG, in a worker process."""
-    return draw(charts)
-
-
-def _chart_pictures(charts: list[Chart], drawings: Drawings) -> Drawings:
-    """The charts as PNG, from their SVGs in ``drawings``, in a worker process."""
-    return drawings.with_png(charts)
-
-
-def _draw_maps(maps: list[Map]) -> Drawings:
-    """The maps as SVG and PNG, in a worker process."""
-    return draw(maps, png=True)
-
-
 MAX_WORKERS = 4
 """At most this many worker processes write one set of outputs: the figures are not split
 finer, and ``csp assess --all`` writes several assessments at once."""
@@ -166,8 +151,8 @@ def write_outputs_timed(document: Document, out_dir: str | Path, formats: Iterab
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         # The charts first: the PDF, the longest writer after the Word document, waits for
         # their SVGs.
-        drawing_charts = pool.submit(_draw_charts, charts) if draw_charts else None
-        pictures = [pool.submit(_draw_maps, maps[part::map_parts])
+        drawing_charts = pool.submit(draw, charts) if draw_charts else None
+        pictures = [pool.submit(draw, maps[part::map_parts], png=True)
                     for part in range(map_parts)] if maps else []
         write = functools.partial(pool.submit, _write_timed, document, out_dir)
         writing = {name: write(name, pdf_engine) for name in now}
@@ -184,7 +169,7 @@ def write_outputs_timed(document: Document, out_dir: str | Path, formats: Iterab
                 if "pdf" in showing:
                     writing["pdf"] = write("pdf", pdf_engine, svg)
                 if word:
-                    pictures.append(pool.submit(_chart_pictures, charts, svg))
+                    pictures.append(pool.submit(svg.with_png, charts))
                 if "html" in showing:
                     writing["html"] = write("html", pdf_engine, svg)
                 writing.update({name: write(name, pdf_engine) for name in first

@@ -421,8 +421,8 @@ class _Writer:
         self._note(source)
 
     def place_pictures(self, drawings: Drawings) -> None:
-        """Put each figure's PNG in its paragraph, in reading order (Word numbers the
-        pictures as they are added), drawing those ``drawings`` lacks."""
+        """Put each figure's PNG in its paragraph, in reading order (python-docx numbers the
+        pictures and names their files as they are added), drawing those ``drawings`` lacks."""
         for picture, figure in self.pictures:
             picture.add_run().add_picture(io.BytesIO(drawings.figure_png(figure)),
                                           width=PICTURE_WIDTH)
@@ -477,10 +477,6 @@ class WordDraft:
     def __init__(self, document: Document) -> None:
         self.writer = _Writer(xml_safe(document))
         self.word = self.writer.build()
-
-    def figures(self) -> list[Chart | Map]:
-        """The figures whose pictures are still to be placed, in reading order."""
-        return [figure for _, figure in self.writer.pictures]
 
     def finish(self, path: str | Path, drawings: Drawings | None = None) -> Path:
         """Place the pictures (from ``drawings``, else drawn now) and write the file."""

@@ -449,6 +449,8 @@ class _Batch:
                 data = code_map.place(data)
             if self.con.name == "pyspark":  # Spark (Connect) takes one chunk per column
                 data = data.combine_chunks()
+            elif self.con.name == "duckdb":
+                data = _in_row_groups(data)
             rows = ibis.memtable(data)
             self.con.insert(table, rows)
             release_memtable(self.con, rows)
@@ -459,6 +461,22 @@ class _Batch:
             self.con.insert("load_ledger", rows)
             release_memtable(self.con, rows)
             self.ledger_rows = []
+
+
+# DuckDB stores a table in row groups of this many rows (its default ROW_GROUP_SIZE).
+DUCKDB_ROW_GROUP = 122_880
+
+
+def _in_row_groups(data: pa.Table) -> pa.Table:
+    """The rows in batches of one DuckDB row group each (the last one shorter).
+
+    DuckDB inserts an Arrow table batch by batch on every thread, and writes a batch of a
+    whole row group straight to disk; smaller batches (a file's rows each, when many files
+    are loaded) are written, then merged into row groups and compressed again. Same rows,
+    same order.
+    """
+    return pa.Table.from_batches(data.combine_chunks().to_batches(max_chunksize=DUCKDB_ROW_GROUP),
+                                 schema=data.schema)
 
 
 @functools.cache

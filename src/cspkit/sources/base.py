@@ -78,8 +78,13 @@ def require_columns(raw: RawFile, header: Header, expected: Sequence[str], what:
         )
 
 
-def read_csv_strings(raw: RawFile, header: Header) -> pa.Table:
-    """Read a CSV with every column as text ("" becomes null); row-width errors name the line."""
+def read_csv_strings(raw: RawFile, header: Header,
+                     only: Sequence[str] | None = None) -> pa.Table:
+    """Read a CSV with every column as text ("" becomes null); row-width errors name the line.
+
+    ``only`` names the columns to keep (every row is still checked for its width); by
+    default all are kept.
+    """
     columns = list(header.columns)
     if len(set(columns)) != len(columns):
         dupes = sorted({c for c in columns if columns.count(c) > 1})
@@ -90,6 +95,7 @@ def read_csv_strings(raw: RawFile, header: Header) -> pa.Table:
             read_options=pacsv.ReadOptions(column_names=columns, skip_rows=1),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in columns},
+                include_columns=[c for c in columns if c in only] if only else None,
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
             ),
@@ -135,6 +141,10 @@ def first_failing_line(mask: pa.ChunkedArray | pa.Array) -> int | None:
 
 def check_months(raw: RawFile, months: pa.ChunkedArray, column: str = "Month") -> list[str]:
     """Every value must be YYYY-MM; returns the distinct months, sorted."""
+    distinct = pc.unique(months)
+    if pc.all(pc.fill_null(pc.match_substring_regex(distinct, MONTH_PATTERN), False)).as_py():
+        return sorted(distinct.to_pylist())
+    # Only a file with a bad month is checked row by row, for the line to name.
     bad = pc.invert(pc.fill_null(pc.match_substring_regex(months, MONTH_PATTERN), False))
     line = first_failing_line(bad)
     if line is not None:

@@ -78,13 +78,8 @@ def require_columns(raw: RawFile, header: Header, expected: Sequence[str], what:
         )
 
 
-def read_csv_strings(raw: RawFile, header: Header,
-                     only: Sequence[str] | None = None) -> pa.Table:
-    """Read a CSV with every column as text ("" becomes null); row-width errors name the line.
-
-    ``only`` names the columns to keep (every row is still checked for its width); by
-    default all are kept.
-    """
+def read_csv_strings(raw: RawFile, header: Header) -> pa.Table:
+    """Read a CSV with every column as text ("" becomes null); row-width errors name the line."""
     columns = list(header.columns)
     if len(set(columns)) != len(columns):
         dupes = sorted({c for c in columns if columns.count(c) > 1})
@@ -95,7 +90,6 @@ def read_csv_strings(raw: RawFile, header: Header,
             read_options=pacsv.ReadOptions(column_names=columns, skip_rows=1),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in columns},
-                include_columns=[c for c in columns if c in only] if only else None,
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
             ),

@@ -44,11 +44,6 @@ STOP_SEARCH_COLUMNS = (
     "Removal of more than just outer clothing",
 )
 ASB_CATEGORY = "Anti-social behaviour"
-# The columns the warehouse stores; the others (LSOA name, Context…) are checked for their
-# width but not read into memory.
-_STREET_KEPT = tuple(c for c in STREET_COLUMNS if c not in ("LSOA name", "Context"))
-_OUTCOME_KEPT = tuple(c for c in OUTCOME_COLUMNS
-                      if c not in ("LSOA name", "Falls within", "Location"))
 
 _FILE_NAME = re.compile(r"(\d{4}-\d{2})-(.+)-(street|outcomes|stop-and-search)\.csv$")
 _FORCE_WORDS = re.compile(r"\b(police|constabulary|service)\b", re.IGNORECASE)
@@ -91,7 +86,7 @@ def _scopes(force: str, months: list[str]) -> tuple[str, ...]:
 
 def parse_street(raw: RawFile, header: Header) -> ParsedFile:
     require_columns(raw, header, STREET_COLUMNS, "data.police.uk street file")
-    t = read_csv_strings(raw, header, only=_STREET_KEPT)
+    t = read_csv_strings(raw, header)
     months = check_months(raw, t["Month"])
     check_not_null(raw, t["Crime type"], "Crime type")
     force = _force(raw, t["Reported by"])
@@ -131,7 +126,7 @@ def parse_street(raw: RawFile, header: Header) -> ParsedFile:
 
 def parse_outcomes(raw: RawFile, header: Header) -> ParsedFile:
     require_columns(raw, header, OUTCOME_COLUMNS, "data.police.uk outcomes file")
-    t = read_csv_strings(raw, header, only=_OUTCOME_KEPT)
+    t = read_csv_strings(raw, header)
     months = check_months(raw, t["Month"])
     check_not_null(raw, t["Crime ID"], "Crime ID")
     check_not_null(raw, t["Outcome type"], "Outcome type")

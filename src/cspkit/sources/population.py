@@ -98,10 +98,10 @@ def _persons_by_age(codes: pa.ChunkedArray, matrix: np.ndarray, age_min: np.ndar
         "lsoa_code": codes.take(pa.array(np.repeat(np.arange(n, dtype=np.int32), k))),
         "geography": pa.repeat(geography, rows),
         "year": pa.repeat(pa.scalar(year, pa.int64()), rows),
-        "age_min": pa.array(np.tile(age_min.astype(np.int64), n)),
-        "age_max": pa.array(np.tile(age_max.astype(np.int64), n)),
+        "age_min": pa.array(np.tile(age_min, n), pa.int64()),
+        "age_max": pa.array(np.tile(age_max, n), pa.int64()),
         "sex": pa.repeat(sex, rows),
-        "count": pa.array(np.ascontiguousarray(matrix, dtype=np.int64).reshape(-1)),
+        "count": pa.array(matrix.reshape(-1), pa.int64()),
         "source": pa.repeat("mid_year_estimate", rows),
     })
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from cspkit.errors import LoadFailed
 from cspkit.warehouse import connect
 from cspkit.warehouse.load import load_paths
 
@@ -57,6 +58,28 @@ def test_official_iod_headers_map_to_domains(con, tmp_path):
     assert got[(A1, "children_and_young_people_sub_domain")][1] == 0.9
     assert {d for _, d in got} == {"imd", "income", "employment", "education", "crime",
                                    "housing", "idaci", "children_and_young_people_sub_domain"}
+
+
+@pytest.mark.parametrize("bad", ["west", "1,200", " "])
+def test_a_deprivation_value_that_is_not_a_number_names_its_line(con, tmp_path, bad):
+    header = ["lsoa21_code", "IMD_score", "IMD_rank", "IMD_decile"]
+    rows = [[A1, "40.5", "1200", "1"], [A2, bad, "25000", "8"]]
+    with pytest.raises(LoadFailed) as failure:
+        load_paths(con, [write_csv(tmp_path / "imd2025_lsoa21.csv", header, rows)])
+    assert f"imd2025_lsoa21.csv:3: IMD_score is {bad!r}, expected a number" in str(
+        failure.value)
+    assert con.table("deprivation").count().execute() == 0
+
+
+def test_deprivation_values_with_blanks_load_as_nulls(con, tmp_path):
+    header = ["lsoa21_code", "IMD_score", "IMD_rank", "IMD_decile", "Income_score"]
+    rows = [[A1, "40.5", "1200", "1", ""], [A2, "1e1", "25000", "", "0.25"]]
+    load_paths(con, [write_csv(tmp_path / "imd2025_lsoa21.csv", header, rows)])
+    got = con.sql("SELECT lsoa_code, domain, score, rank, decile FROM deprivation "
+                  "ORDER BY domain, lsoa_code").to_pyarrow().to_pylist()
+    assert [tuple(r.values()) for r in got] == [
+        (A1, "imd", 40.5, 1200, 1), (A2, "imd", 10.0, 25000, None),
+        (A1, "income", None, None, None), (A2, "income", 0.25, None, None)]
 
 
 def test_excel_workbook_with_title_rows_loads_from_its_header(con, tmp_path):

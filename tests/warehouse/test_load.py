@@ -284,6 +284,17 @@ def _not_utf8(tmp_path: Path) -> Path:
     return path
 
 
+def _not_utf8_in_lsoa_name(tmp_path: Path) -> Path:
+    """Bad bytes in a column the warehouse does not store are still an error."""
+    path = street_file(tmp_path / "bad", "2024-01", [street_row("2024-01", A1, "Drugs", 1),
+                                                     street_row("2024-01", A1, "Drugs", 2)])
+    data = path.read_bytes()
+    first = data.index(b"Testton 001A")
+    second = data.index(b"Testton 001A", first + 1)
+    path.write_bytes(data[:second] + b"Testt\xf6n 001A" + data[second + len(b"Testton 001A"):])
+    return path
+
+
 def _truncated_gzip(tmp_path: Path) -> Path:
     path = street_file(tmp_path / "bad", "2024-01",
                        [street_row("2024-01", A1, "Drugs", i) for i in range(50)], gz=True)
@@ -326,6 +337,8 @@ BAD_INPUTS = {
                                   r"'Jan 2024', expected a month as YYYY-MM"),
     "missing column": (_missing_column, r"street\.csv:1: .*no column\(s\) 'LSOA code'"),
     "non-UTF-8 bytes": (_not_utf8, r"street\.csv:2: bytes that are not UTF-8"),
+    "non-UTF-8 bytes in a column not stored": (_not_utf8_in_lsoa_name,
+                                               r"street\.csv:3: bytes that are not UTF-8"),
     "truncated gzip": (_truncated_gzip, r"street\.csv\.gz: the gzip file is truncated"),
     "empty file": (_empty, r"street\.csv: the file is empty"),
     "zip with no police files": (_zip_without_police_files,

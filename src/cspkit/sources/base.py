@@ -135,6 +135,10 @@ def first_failing_line(mask: pa.ChunkedArray | pa.Array) -> int | None:
 
 def check_months(raw: RawFile, months: pa.ChunkedArray, column: str = "Month") -> list[str]:
     """Every value must be YYYY-MM; returns the distinct months, sorted."""
+    distinct = pc.unique(months)
+    if pc.all(pc.fill_null(pc.match_substring_regex(distinct, MONTH_PATTERN), False)).as_py():
+        return sorted(distinct.to_pylist())
+    # Only a file with a bad month is checked row by row, for the line to name.
     bad = pc.invert(pc.fill_null(pc.match_substring_regex(months, MONTH_PATTERN), False))
     line = first_failing_line(bad)
     if line is not None:

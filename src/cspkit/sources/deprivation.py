@@ -13,9 +13,17 @@ import re
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from cspkit.errors import LoadError
-from cspkit.sources.base import ParsedFile, SourceKind, TableRows, read_csv_strings, slugify
+from cspkit.sources.base import (
+    ParsedFile,
+    SourceKind,
+    TableRows,
+    check_not_null,
+    read_csv_strings,
+    slugify,
+)
 from cspkit.sources.files import Header, RawFile
 
 _LSOA_COLUMNS = {
@@ -82,49 +90,61 @@ def parse_deprivation(raw: RawFile, header: Header) -> ParsedFile:
     lsoa_column = _lsoa_column(header)
     geography = _LSOA_COLUMNS[lsoa_column]
     edition = _edition(raw, geography)
-    frame = read_csv_strings(raw, header).to_pandas()
-    if frame[lsoa_column].isna().any():
-        line = int(frame[lsoa_column].isna().to_numpy().argmax()) + 2
-        raise LoadError(f"{lsoa_column} is empty", path=raw.name, line=line)
+    t = read_csv_strings(raw, header)
+    codes = t[lsoa_column]
+    check_not_null(raw, codes, lsoa_column)
     measures = _measure_columns(header)
     if _INDICATOR_SIGNATURE in header.columns:
         variant = "indicators"
         measures = {c: (c, "score") for c in header.columns if c != lsoa_column}
     else:
         variant = ",".join(sorted({d for d, _ in measures.values()}))
-    long_parts = []
+    n = t.num_rows
+    parts = []
     for domain in dict.fromkeys(d for d, _ in measures.values()):
-        part = pd.DataFrame({"lsoa_code": frame[lsoa_column]})
+        values = {}
         for measure in ("score", "rank", "decile"):
             column = next((c for c, dm in measures.items() if dm == (domain, measure)), None)
-            part[measure] = _numbers(raw, frame, column) if column else None
-        part["domain"] = domain
-        long_parts.append(part)
-    long = pd.concat(long_parts, ignore_index=True)
-    data = pa.table({
-        "lsoa_code": pa.array(long["lsoa_code"], pa.string()),
-        "geography": pa.array([geography] * len(long), pa.string()),
-        "edition": pa.array([edition] * len(long), pa.string()),
-        "domain": pa.array(long["domain"], pa.string()),
-        "score": pa.array(long["score"], pa.float64(), from_pandas=True),
-        "rank": pa.array(long["rank"], pa.float64(), from_pandas=True).cast(pa.int64()),
-        "decile": pa.array(long["decile"], pa.float64(), from_pandas=True).cast(pa.int64()),
-    })
+            values[measure] = (_numbers(raw, t[column], column) if column
+                               else pa.nulls(n, pa.float64()))
+        parts.append(pa.table({
+            "lsoa_code": codes,
+            "geography": pa.repeat(geography, n),
+            "edition": pa.repeat(edition, n),
+            "domain": pa.repeat(domain, n),
+            "score": values["score"],
+            "rank": values["rank"].cast(pa.int64()),
+            "decile": values["decile"].cast(pa.int64()),
+        }))
+    data = pa.concat_tables(parts)
     return ParsedFile(
         raw=raw, kind=f"deprivation_{edition.lower()}", dataset="deprivation",
         scopes=(f"{edition}:{variant}",), rows=(TableRows("deprivation", data),),
-        notes=(f"{len(measures)} columns, {frame.shape[0]} LSOAs ({geography})",),
+        notes=(f"{len(measures)} columns, {n} LSOAs ({geography})",),
     )
 
 
-def _numbers(raw: RawFile, frame: pd.DataFrame, column: str) -> pd.Series:
-    values = pd.to_numeric(frame[column], errors="coerce")
-    bad = values.isna() & frame[column].notna()
+def _numbers(raw: RawFile, values: pa.ChunkedArray, column: str) -> pa.ChunkedArray:
+    """A column's text as float64 (empty is null); a value that is not a number names its
+    line. Arrow reads the numbers; anything it cannot (or reads as NaN) goes through
+    pandas' reading, which says which value is wrong."""
+    try:
+        numbers = pc.cast(values, pa.float64())
+    except pa.ArrowInvalid:
+        numbers = None
+    if numbers is None or pc.any(pc.is_nan(numbers)).as_py():
+        return pa.chunked_array([_numbers_by_pandas(raw, values.to_pandas(), column)])
+    return numbers
+
+
+def _numbers_by_pandas(raw: RawFile, text: pd.Series, column: str) -> pa.Array:
+    values = pd.to_numeric(text, errors="coerce")
+    bad = values.isna() & text.notna()
     if bad.any():
         line = int(bad.to_numpy().argmax()) + 2
-        raise LoadError(f"{column} is {frame[column].iloc[line - 2]!r}, expected a number",
+        raise LoadError(f"{column} is {text.iloc[line - 2]!r}, expected a number",
                         path=raw.name, line=line)
-    return values
+    return pa.array(values, pa.float64(), from_pandas=True)
 
 
 KINDS = (

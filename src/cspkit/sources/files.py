@@ -70,7 +70,7 @@ class Header:
 
 def read_header(raw: RawFile) -> Header:
     """Read the column names of a CSV, or the feature property names of a GeoJSON file."""
-    if not raw.data.strip():
+    if not raw.data or raw.data.isspace():  # (isspace stops at the first other byte)
         raise LoadError("the file is empty", path=raw.name, hint="Download it again")
     head = raw.data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
     if head.startswith(b"{"):

@@ -85,19 +85,24 @@ def _year(raw: RawFile) -> int:
 
 
 def _persons_by_age(codes: pa.ChunkedArray, matrix: np.ndarray, age_min: np.ndarray,
-                    age_max: np.ndarray, geography: str, year: int) -> pa.Table:
-    """Long rows (one per LSOA and age band) from an LSOA × age matrix of persons."""
+                    age_max: np.ndarray, geography: str, year: int,
+                    sex: str = "persons") -> pa.Table:
+    """Long rows (one per LSOA and age band, LSOA by LSOA) from an LSOA × age matrix.
+
+    Built with Arrow's own kernels (each code taken once per age band, constants repeated),
+    never as Python objects: a mid-year file makes over three million rows.
+    """
     n, k = matrix.shape
+    rows = n * k
     return pa.table({
-        "lsoa_code": pa.array(np.repeat(np.asarray(codes.to_pylist(), dtype=object), k),
-                              pa.string()),
-        "geography": pa.array([geography] * (n * k)),
-        "year": pa.array(np.full(n * k, year), pa.int64()),
+        "lsoa_code": codes.take(pa.array(np.repeat(np.arange(n, dtype=np.int32), k))),
+        "geography": pa.repeat(geography, rows),
+        "year": pa.repeat(pa.scalar(year, pa.int64()), rows),
         "age_min": pa.array(np.tile(age_min, n), pa.int64()),
         "age_max": pa.array(np.tile(age_max, n), pa.int64()),
-        "sex": pa.array(["persons"] * (n * k)),
+        "sex": pa.repeat(sex, rows),
         "count": pa.array(matrix.reshape(-1), pa.int64()),
-        "source": pa.array(["mid_year_estimate"] * (n * k)),
+        "source": pa.repeat("mid_year_estimate", rows),
     })
 
 
@@ -201,13 +206,9 @@ def parse_sex_by_age(raw: RawFile, header: Header) -> ParsedFile:
     male = np.column_stack([by_sex["M"].get(a, np.zeros(n, np.int64)) for a in ages])
     age_min = np.array(ages)
     age_max = np.array([OPEN_AGE_MAX if a == open_ended else a for a in ages])
-    parts = [_persons_by_age(t[column], matrix, age_min, age_max, geography, year)
-             for matrix in (female + male, female, male)]
-    parts[1] = parts[1].set_column(parts[1].schema.get_field_index("sex"), "sex",
-                                   pa.array(["female"] * parts[1].num_rows))
-    parts[2] = parts[2].set_column(parts[2].schema.get_field_index("sex"), "sex",
-                                   pa.array(["male"] * parts[2].num_rows))
-    data = pa.concat_tables(parts)
+    data = pa.concat_tables([
+        _persons_by_age(t[column], matrix, age_min, age_max, geography, year, sex)
+        for matrix, sex in ((female + male, "persons"), (female, "female"), (male, "male"))])
     return ParsedFile(
         raw=raw, kind="mid_year_population_sex_age", dataset="population",
         scopes=(f"mid_year_estimate:{geography}:{year}",), rows=(TableRows("population", data),),

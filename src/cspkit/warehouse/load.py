@@ -449,6 +449,8 @@ class _Batch:
                 data = code_map.place(data)
             if self.con.name == "pyspark":  # Spark (Connect) takes one chunk per column
                 data = data.combine_chunks()
+            elif self.con.name == "duckdb":
+                data = _in_row_groups(data)
             rows = ibis.memtable(data)
             self.con.insert(table, rows)
             release_memtable(self.con, rows)
@@ -459,6 +461,39 @@ class _Batch:
             self.con.insert("load_ledger", rows)
             release_memtable(self.con, rows)
             self.ledger_rows = []
+
+
+# DuckDB stores a table in row groups of this many rows (its default ROW_GROUP_SIZE).
+DUCKDB_ROW_GROUP = 122_880
+
+
+def _in_row_groups(data: pa.Table) -> pa.Table:
+    """The rows in batches of one DuckDB row group each, where that costs no copy of a
+    large chunk.
+
+    DuckDB inserts an Arrow table batch by batch on every thread, and writes a batch of a
+    whole row group straight to disk; smaller batches (a file's rows each, when many files
+    are loaded) are written, then merged into row groups and compressed again. Runs of
+    small chunks are joined (a copy of those rows only) and cut into row groups; a large
+    chunk is cut without copying. Same rows, same order.
+    """
+    batches: list[pa.RecordBatch] = []
+    small: list[pa.RecordBatch] = []
+
+    def cut(table: pa.Table) -> None:
+        batches.extend(table.to_batches(max_chunksize=DUCKDB_ROW_GROUP))
+
+    for batch in data.to_batches():
+        if batch.num_rows >= DUCKDB_ROW_GROUP:
+            if small:
+                cut(pa.Table.from_batches(small, schema=data.schema).combine_chunks())
+                small = []
+            cut(pa.Table.from_batches([batch], schema=data.schema))
+        elif batch.num_rows:
+            small.append(batch)
+    if small:
+        cut(pa.Table.from_batches(small, schema=data.schema).combine_chunks())
+    return pa.Table.from_batches(batches, schema=data.schema)
 
 
 @functools.cache

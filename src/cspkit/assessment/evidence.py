@@ -44,7 +44,7 @@ from cspkit.assessment.config import PartnershipConfig, Theme
 from cspkit.assessment.coverage import DataCoverage, data_coverage
 from cspkit.assessment.locations import TopLocations, top_locations
 from cspkit.errors import CspError
-from cspkit.warehouse.status import WarehouseStatus, warehouse_status
+from cspkit.warehouse.status import PlacementTotals, placement_totals
 
 Progress = Callable[[str], None]
 T = TypeVar("T")
@@ -163,7 +163,7 @@ class Evidence:
     peers: PeerComparison | Unavailable | None
     themes: tuple[ThemeEvidence, ...]
     coverage: DataCoverage
-    status: WarehouseStatus
+    placement: PlacementTotals
     ward_boundaries: dict[str, str]
     lsoa_boundaries: dict[str, str]
     ledger: pd.DataFrame
@@ -409,7 +409,7 @@ def gather(con: BaseBackend, config: PartnershipConfig, *,
         deprivation=dep, hotspots=hot, vulnerability=vli, outcomes=outcomes, peers=peers,
         themes=tuple(theme_evidence),
         coverage=data_coverage(con, scope),
-        status=warehouse_status(con),
+        placement=placement_totals(con),
         ward_boundaries=_boundaries(con, "ward", sorted(set(scope.lsoas["ward_code"]))),
         lsoa_boundaries=_boundaries(con, "lsoa21", scope.lsoa_codes),
         ledger=ledger,

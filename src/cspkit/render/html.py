@@ -12,7 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from cspkit.assessment.document import Cell, Chart, Document, Section, Table, emphasis_runs
-from cspkit.render.charts import chart_svg, javascript_bundle, spec_json
+from cspkit.render.charts import charts_drawn, javascript_bundle, spec_json
 from cspkit.render.layout import (
     EMPTY_SECTION_TEXT,
     KIND_LABELS,
@@ -61,7 +61,6 @@ def _environment() -> jinja2.Environment:
         is_section=lambda item: isinstance(item, Section),
         is_cell=lambda value: isinstance(value, Cell),
         shade_class=shade_class,
-        chart_svg=chart_svg,
         spec_json=spec_json,
         map_svg=map_svg,
         svg_data_uri=svg_data_uri,
@@ -120,17 +119,18 @@ def render_html(document: Document, *, paged: bool = False) -> str:
         page with page numbers. Otherwise the page is interactive and self-contained.
     """
     document = xml_safe(document)
-    has_charts = any(isinstance(figure, Chart) for figure in document.figures())
+    charts = [figure for figure in document.figures() if isinstance(figure, Chart)]
+    has_charts = bool(charts)
     sheets = ["assessment.css", *(["paged.css"] if paged else [])]
     sheets += ["paper.css"] if document.layout == "paper" else []
     css = "\n".join(filter(None, [_css(*sheets), _table_rules(document.tables())]))
-    bundle = ""
-    if has_charts and not paged:
-        bundle = javascript_bundle().replace("</script", "<\\/script")
-    return (
-        _environment()
-        .get_template("assessment.html.j2")
-        .render(
+    # The charts are drawn in worker threads while the script bundle is read (or built) and
+    # the page around them is built.
+    with charts_drawn(charts) as drawing:
+        bundle = ""
+        if has_charts and not paged:
+            bundle = javascript_bundle().replace("</script", "<\\/script")
+        return _environment().get_template("assessment.html.j2").render(
             doc=document,
             print=paged,
             css=Markup(css),
@@ -140,8 +140,8 @@ def render_html(document: Document, *, paged: bool = False) -> str:
             has_charts=has_charts,
             bundle=Markup(bundle),
             embed_script=Markup(EMBED_SCRIPT),
+            chart_svg=drawing,
         )
-    )
 
 
 def write_html(document: Document, path: str | Path) -> Path:

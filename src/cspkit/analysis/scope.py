@@ -99,6 +99,12 @@ class Scope:
     source: str | None = CRIME
     _reads: dict[Hashable, tuple[BaseBackend, Any]] = field(default_factory=dict, repr=False)
 
+    def table(self, con: BaseBackend, name: str) -> ibis.Table:
+        """The warehouse table ``name`` (``con.table``, which reads the table's schema from
+        the engine on every call), read once per backend for this scope and those made
+        from it."""
+        return self.reuse(con, ("table", name), lambda: con.table(name))
+
     def reuse(self, con: BaseBackend, key: Hashable, read: Callable[[], T]) -> T:
         """``read()`` once per warehouse backend and ``key``: later calls return what it
         returned (shared with the scopes made from this one; a key must therefore name
@@ -369,7 +375,7 @@ def incidents(
     categories: Sequence[str] | None = None,
 ) -> ibis.Table:
     """Incident rows of ``sources`` in the scope's LSOAs and the given months."""
-    t = con.table("incident")
+    t = scope.table(con, "incident")
     expr = t.filter(
         t.source.isin(list(sources)),
         t.month.isin(list(months)),
@@ -400,14 +406,23 @@ def count_incidents(
     of one assessment ask the warehouse a few times instead of once each.
     """
     keys = tuple(dict.fromkeys([*COUNTED, *by]))
-    counted = _counted(con, scope, keys)
-    rows = counted[counted["source"].isin(list(sources))
-                   & counted["month"].isin(list(months))]
-    if categories is not None:
-        rows = rows[rows["category"].isin(list(categories))]
-    out = rows.groupby([*by, "load_id"], as_index=False, sort=True, dropna=False)["n"].sum()
-    out["n"] = out["n"].astype("int64")
-    return out
+    months, sources = tuple(months), tuple(sources)
+    chosen = None if categories is None else tuple(categories)
+
+    def total() -> pd.DataFrame:
+        counted = _counted(con, scope, keys)
+        rows = counted[counted["source"].isin(list(sources))
+                       & counted["month"].isin(list(months))]
+        if chosen is not None:
+            rows = rows[rows["category"].isin(list(chosen))]
+        out = rows.groupby([*by, "load_id"], as_index=False, sort=True, dropna=False)["n"].sum()
+        out["n"] = out["n"].astype("int64")
+        return out
+
+    # The same selection is counted by several analyses (a theme's ward ranking and its
+    # concentration, …): summed once per scope.
+    return scope.reuse(con, ("count", tuple(by), months, sources, chosen,
+                             tuple(scope.lsoa_codes)), total).copy()
 
 
 def _counted(con: BaseBackend, scope: Scope, keys: tuple[str, ...]) -> pd.DataFrame:
@@ -415,7 +430,7 @@ def _counted(con: BaseBackend, scope: Scope, keys: tuple[str, ...]) -> pd.DataFr
     (one query per scope's LSOAs, set of keys and backend)."""
 
     def read() -> pd.DataFrame:
-        t = con.table("incident")
+        t = scope.table(con, "incident")
         expr = t.filter(t.lsoa_code.isin(scope.lsoa_codes))
         return expr.group_by([*keys, "load_id"]).aggregate(n=expr.count()).to_pandas()
 
@@ -435,7 +450,7 @@ def residents(con: BaseBackend, scope: Scope) -> pd.DataFrame:
 
 
 def _residents(con: BaseBackend, scope: Scope) -> pd.DataFrame:
-    pop = con.table("population")
+    pop = scope.table(con, "population")
     rows = (
         pop.filter(
             pop.geography == "lsoa21",

@@ -70,7 +70,7 @@ def data_coverage(
     """
     months = ({m: "strategic" for m in scope.period.months}
               | {m: "comparison" for m in scope.comparison.months})
-    incident = con.table("incident")
+    incident = scope.table(con, "incident")
     rows = incident.filter(incident.source.isin([CRIME, ASB]),
                            incident.month.isin(list(months)))
     forces = sorted(

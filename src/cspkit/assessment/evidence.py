@@ -219,7 +219,7 @@ def _linked(con: BaseBackend, scope: Scope) -> pd.DataFrame:
     def read() -> pd.DataFrame:
         incident = scope.table(con, "incident")
         mine = incident.filter(incident.month.isin(list(scope.period.months)),
-                               incident.lsoa_code.isin(scope.lsoa_codes))
+                               scope.in_areas(con, incident.lsoa_code))
         flags = [f"flag_{f}" for f in FLAGS]
         person = scope.table(con, "person_involvement")
         linked = person.join(mine.select("incident_id", "category", *flags,

@@ -226,7 +226,8 @@ class Scope:
             area_names=self.names,
             sources=tuple(dict.fromkeys(sources)),
             filters=tuple(filters),
-            load_ids=tuple(sorted({int(i) for i in load_ids if pd.notna(i)})),
+            # Distinct first: the ids often come one per counted row.
+            load_ids=tuple(sorted({int(i) for i in set(load_ids) if pd.notna(i)})),
         )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import ibis
+import numpy as np
 import pandas as pd
 from ibis.backends import BaseBackend
 
@@ -423,10 +424,10 @@ def count_incidents(
 
     def total() -> pd.DataFrame:
         counted = _counted(con, scope, keys)
-        rows = counted[counted["source"].isin(list(sources))
-                       & counted["month"].isin(list(months))]
+        chosen_rows = counted.selecting("source", sources) & counted.selecting("month", months)
         if chosen is not None:
-            rows = rows[rows["category"].isin(list(chosen))]
+            chosen_rows &= counted.selecting("category", chosen)
+        rows = counted.frame[chosen_rows]
         out = rows.groupby([*by, "load_id"], as_index=False, sort=True, dropna=False)["n"].sum()
         out["n"] = out["n"].astype("int64")
         return out
@@ -437,14 +438,34 @@ def count_incidents(
                              tuple(scope.lsoa_codes)), total).copy()
 
 
-def _counted(con: BaseBackend, scope: Scope, keys: tuple[str, ...]) -> pd.DataFrame:
+@dataclass(frozen=True, eq=False)
+class _CountedRows:
+    """Counted rows, with the codes of the columns :func:`count_incidents` selects on (so a
+    selection compares small integers instead of text on every call)."""
+
+    frame: pd.DataFrame
+    codes: dict[str, tuple[np.ndarray, pd.Index]]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> _CountedRows:
+        return cls(frame, {c: pd.factorize(frame[c]) for c in ("source", "month", "category")})
+
+    def selecting(self, column: str, values: Iterable[str]) -> np.ndarray:
+        """Whether each row's ``column`` is one of ``values`` (a null is none of them)."""
+        codes, uniques = self.codes[column]
+        wanted = uniques.get_indexer(list(values))
+        return np.isin(codes, wanted[wanted >= 0])
+
+
+def _counted(con: BaseBackend, scope: Scope, keys: tuple[str, ...]) -> _CountedRows:
     """The scope's incidents of every source and month counted by ``keys`` and ``load_id``
     (one query per scope's LSOAs, set of keys and backend)."""
 
-    def read() -> pd.DataFrame:
+    def read() -> _CountedRows:
         t = scope.table(con, "incident")
         expr = t.filter(scope.in_areas(con, t.lsoa_code))
-        return expr.group_by([*keys, "load_id"]).aggregate(n=expr.count()).to_pandas()
+        return _CountedRows.of(
+            expr.group_by([*keys, "load_id"]).aggregate(n=expr.count()).to_pandas())
 
     return scope.reuse(con, ("counted", frozenset(keys), tuple(scope.lsoa_codes)), read)
 

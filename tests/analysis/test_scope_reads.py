@@ -147,3 +147,19 @@ def test_a_scope_reads_a_table_schema_once_per_warehouse(tiny, tmp_path):
     other = build_tiny(tmp_path / "other.duckdb")
     assert scope.table(other, "incident") is not scope.table(tiny, "incident")
     other.disconnect()
+
+
+def test_a_row_without_category_is_counted_only_when_no_category_is_chosen(tiny):
+    insert(tiny, "incident", [{"incident_id": "nocat", "source": "police_crime",
+                               "month": CURRENT[0], "lsoa_code": L1, "category": None,
+                               "load_id": 1}])
+    scope = resolve_scope(tiny, areas=LAD, period=PERIOD)
+    every = count_incidents(tiny, scope, CURRENT, by=["lsoa_code"])
+    chosen = count_incidents(tiny, scope, CURRENT, by=["lsoa_code"],
+                             categories=["Burglary", "Not recorded anywhere"])
+    same(every, plain_sql(tiny, TESTBOROUGH, CURRENT, ["lsoa_code"], ("police_crime",)))
+    same(chosen, plain_sql(tiny, TESTBOROUGH, CURRENT, ["lsoa_code"], ("police_crime",),
+                           ["Burglary"]))
+    # By hand from the tiny warehouse's counts: 50 crimes in the period (12 burglaries),
+    # and the row without a category.
+    assert (every["n"].sum(), chosen["n"].sum()) == (51, 12)

@@ -11,7 +11,15 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from cspkit.assessment.document import Cell, Chart, Document, Section, Table, emphasis_runs
+from cspkit.assessment.document import (
+    Cell,
+    Chart,
+    Document,
+    Map,
+    Section,
+    Table,
+    emphasis_runs,
+)
 from cspkit.render.charts import charts_drawn, javascript_bundle, spec_json
 from cspkit.render.layout import (
     EMPTY_SECTION_TEXT,
@@ -62,7 +70,6 @@ def _environment() -> jinja2.Environment:
         is_cell=lambda value: isinstance(value, Cell),
         shade_class=shade_class,
         spec_json=spec_json,
-        map_svg=map_svg,
         svg_data_uri=svg_data_uri,
         kind_labels=KIND_LABELS,
         kind_marks=KIND_MARKS,
@@ -124,9 +131,17 @@ def render_html(document: Document, *, paged: bool = False) -> str:
     sheets = ["assessment.css", *(["paged.css"] if paged else [])]
     sheets += ["paper.css"] if document.layout == "paper" else []
     css = "\n".join(filter(None, [_css(*sheets), _table_rules(document.tables())]))
-    # The charts are drawn in worker threads while the script bundle is read (or built) and
+    # The charts are drawn in worker threads (the chart engine's first drawing, which starts
+    # it, is the slowest) while the maps are drawn, the script bundle is read (or built) and
     # the page around them is built.
     with charts_drawn(charts) as drawing:
+        maps = {id(figure): (figure, map_svg(figure)) for figure in document.figures()
+                if isinstance(figure, Map)}
+
+        def drawn_map(figure: Map) -> str:
+            kept = maps.get(id(figure))
+            return kept[1] if kept is not None and kept[0] is figure else map_svg(figure)
+
         bundle = ""
         if has_charts and not paged:
             bundle = javascript_bundle().replace("</script", "<\\/script")
@@ -141,6 +156,7 @@ def render_html(document: Document, *, paged: bool = False) -> str:
             bundle=Markup(bundle),
             embed_script=Markup(EMBED_SCRIPT),
             chart_svg=drawing,
+            map_svg=drawn_map,
         )
 
 

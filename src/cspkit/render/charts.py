@@ -126,6 +126,15 @@ def charts_drawn(charts: Iterable[Chart]) -> Iterator[Callable[[Chart], str]]:
                 future.cancel()
 
 
+def start_engine() -> None:
+    """Start the chart engine by drawing a one-bar chart (thrown away): its first drawing in
+    a process takes about half a second, which a writer process can spend ahead of time."""
+    _engine_call()
+    vl_convert.vegalite_to_svg({"data": {"values": [{"n": 1}]}, "mark": "bar",
+                                "encoding": {"x": {"field": "n", "type": "quantitative"}}},
+                               vl_version=VEGA_LITE_VERSION)
+
+
 def chart_png(chart: Chart) -> bytes:
     """The chart as a PNG at twice screen resolution (sharp in Word and print)."""
     _engine_call()

@@ -74,12 +74,13 @@ def _write_timed(document: Document, out_dir: Path, name: str,
 
 def write_outputs_timed(document: Document, out_dir: str | Path, formats: Iterable[str], *,
                         pdf_engine: str | None = None) -> dict[str, tuple[Path, float]]:
-    """Write the chosen formats, two at a time on a machine with two or more cores.
+    """Write the chosen formats, several at a time on a machine with two or more cores.
 
     Returns format → (path written, seconds its writer took). The formats are independent,
-    so they are written in forked worker processes when that is safe: on a POSIX system,
-    before this process has started the chart engine (whose threads a fork would not
-    carry). Otherwise they are written one after another. The files are the same either way.
+    so those that draw charts are written in forked worker processes (:class:`OutputWriters`,
+    the others meanwhile in this process) when that is safe: on a POSIX system, before this
+    process has started the chart engine (whose threads a fork would not carry). Otherwise
+    they are written one after another. The files are the same either way.
     """
     with OutputWriters(formats) as writers:
         return writers.write(document, out_dir, pdf_engine=pdf_engine)

@@ -135,3 +135,17 @@ def test_comparison_periods_of_another_length_are_an_error(tiny):
         compare_periods(tiny,
                         resolve_scope(tiny, areas=LAD, period=PERIOD,
                                       compare=StrategicPeriod("2024-12", "2024-12")))
+
+
+def test_a_row_of_the_comparison_is_the_one_its_kind_and_group_select(tiny):
+    scope = resolve_scope(tiny, areas=LAD, period=PERIOD)
+    result = compare_periods(tiny, scope, themes={"Acquisitive": ["Burglary", "Shoplifting"]})
+    t = result.table
+    for kind, group in zip(t["kind"], t["group"], strict=True):
+        want = t[(t["kind"] == kind) & (t["group"] == group)].iloc[0]
+        assert result.row(kind, group).equals(want)
+    # By hand: burglary 10 + 2 in the period, 4 + 2 before; the theme adds shoplifting 6, 6.
+    assert result.row("crime_type", "Burglary")[["current", "previous"]].tolist() == [12, 6]
+    assert result.row("theme", "Acquisitive")[["current", "previous"]].tolist() == [18, 12]
+    with pytest.raises(IndexError):
+        result.row("crime_type", "Fraud")

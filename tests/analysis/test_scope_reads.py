@@ -109,3 +109,57 @@ def test_categories_police_uk_publishes_need_no_query_and_others_are_looked_up(t
         "Money": ("Fraud", "Burglary"), "Harm": ("Fraud",)}
     with pytest.raises(CspError, match="theme 'Odd' names unknown crime category 'Forgery'"):
         validate_themes(tiny, {"Odd": ["Burglary", "Forgery"]})
+
+
+def test_the_same_selection_counted_twice_is_equal_and_a_copy(tiny):
+    scope = resolve_scope(tiny, areas=LAD, period=PERIOD)
+    first = count_incidents(tiny, scope, CURRENT, by=["lsoa_code"], categories=["Burglary"])
+    first["n"] = 0
+    again = count_incidents(tiny, scope, iter(CURRENT), by=["lsoa_code"],
+                            categories=("Burglary",))
+    same(again, plain_sql(tiny, TESTBOROUGH, CURRENT, ["lsoa_code"], ("police_crime",),
+                          ["Burglary"]))
+    # Another selection of the same counts is summed for itself.
+    other = count_incidents(tiny, scope, CURRENT, by=["lsoa_code"], categories=["Shoplifting"])
+    same(other, plain_sql(tiny, TESTBOROUGH, CURRENT, ["lsoa_code"], ("police_crime",),
+                          ["Shoplifting"]))
+
+
+def test_in_areas_selects_the_rows_of_the_scope_lsoas(tiny):
+    scope = resolve_scope(tiny, areas=LAD, period=PERIOD)
+    north = scope.within(NORTH)
+    for chosen, lsoas in ((scope, TESTBOROUGH), (north, (L1, L2))):
+        t = chosen.table(tiny, "incident")
+        got = sorted(t.filter(chosen.in_areas(tiny, t.lsoa_code)).incident_id.to_pandas())
+        quoted = ", ".join(f"'{c}'" for c in lsoas)
+        want = sorted(tiny.raw_sql("SELECT incident_id FROM incident "
+                                   f"WHERE lsoa_code IN ({quoted})").df()["incident_id"])
+        assert got == want and len(want) > 0
+
+
+def test_a_scope_reads_a_table_schema_once_per_warehouse(tiny, tmp_path):
+    from .conftest import build_tiny
+
+    scope = resolve_scope(tiny, areas=LAD, period=PERIOD)
+    assert scope.table(tiny, "incident") is scope.table(tiny, "incident")
+    assert scope.within(NORTH).table(tiny, "incident") is scope.table(tiny, "incident")
+    assert scope.table(tiny, "incident").schema() == tiny.table("incident").schema()
+    other = build_tiny(tmp_path / "other.duckdb")
+    assert scope.table(other, "incident") is not scope.table(tiny, "incident")
+    other.disconnect()
+
+
+def test_a_row_without_category_is_counted_only_when_no_category_is_chosen(tiny):
+    insert(tiny, "incident", [{"incident_id": "nocat", "source": "police_crime",
+                               "month": CURRENT[0], "lsoa_code": L1, "category": None,
+                               "load_id": 1}])
+    scope = resolve_scope(tiny, areas=LAD, period=PERIOD)
+    every = count_incidents(tiny, scope, CURRENT, by=["lsoa_code"])
+    chosen = count_incidents(tiny, scope, CURRENT, by=["lsoa_code"],
+                             categories=["Burglary", "Not recorded anywhere"])
+    same(every, plain_sql(tiny, TESTBOROUGH, CURRENT, ["lsoa_code"], ("police_crime",)))
+    same(chosen, plain_sql(tiny, TESTBOROUGH, CURRENT, ["lsoa_code"], ("police_crime",),
+                           ["Burglary"]))
+    # By hand from the tiny warehouse's counts: 50 crimes in the period (12 burglaries),
+    # and the row without a category.
+    assert (every["n"].sum(), chosen["n"].sum()) == (51, 12)

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from cspkit.assessment.document import Chart
-from cspkit.render.charts import chart_png, chart_svg, spec_json
+from cspkit.render.charts import chart_png, chart_svg, charts_drawn, spec_json
 
 
 def altair_chart() -> Chart:
@@ -93,3 +93,32 @@ def test_script_bundle_is_built_when_the_cache_folder_cannot_be_written(tmp_path
         assert blocked.read_text(encoding="utf-8") == "not a folder"
     finally:
         javascript_bundle.cache_clear()
+
+
+def _bar_chart(chart_id: str, wards: list[str], crimes: list[int]) -> Chart:
+    frame = pd.DataFrame({"ward": wards, "crimes": crimes})
+    spec = (alt.Chart(frame).mark_bar()
+            .encode(x=alt.X("crimes:Q", title="Crimes"), y=alt.Y("ward:N", title=None))
+            .to_dict())
+    return Chart(chart_id, f"Crimes ({chart_id})", spec, "Bar chart.", "s")
+
+
+def test_charts_drawn_together_are_the_drawings_of_each_chart_alone():
+    charts = [_bar_chart(f"chart_{n}", ["Northfield", f"Ward {n}"], [n + 1, 10 * n + 3])
+              for n in range(6)]
+    alone = [chart_svg(chart) for chart in charts]
+    not_started = _bar_chart("late", ["Moor"], [7])
+    with charts_drawn(charts) as drawing:
+        together = [drawing(chart) for chart in reversed(charts)][::-1]
+        late = drawing(not_started)
+    assert together == alone
+    assert len(set(together)) == len(charts)
+    assert late == chart_svg(not_started)
+
+
+def test_a_chart_equal_to_a_started_one_but_another_object_is_drawn_itself():
+    first = _bar_chart("same_id", ["Northfield"], [3])
+    other = _bar_chart("same_id", ["Town Centre"], [9])
+    with charts_drawn([first]) as drawing:
+        assert drawing(other) == chart_svg(other)
+        assert "Town Centre" in drawing(other) and "Town Centre" not in drawing(first)

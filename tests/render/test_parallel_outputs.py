@@ -48,3 +48,32 @@ def test_parallel_writing_gives_the_same_files_as_writing_in_turn(tmp_path: Path
     for rel in serial:
         assert (tmp_path / "parallel" / rel).read_bytes() == (tmp_path / "serial" / rel
                                                               ).read_bytes(), rel
+
+
+AHEAD = """
+import os, sys
+from cspkit.render import OutputWriters
+from cspkit.render.charts import engine_started
+from tests.render.render_sample import sample_document
+with OutputWriters(["html", "xlsx", "csv"]) as writers:
+    document = sample_document()  # made while the writers start their chart engine
+    timed = writers.write(document, sys.argv[1])
+print(sorted(timed), engine_started())
+"""
+
+
+def test_writers_started_ahead_give_the_same_files_as_writing_in_turn(tmp_path: Path):
+    result = subprocess.run([sys.executable, "-c", AHEAD, str(tmp_path / "ahead")],
+                            cwd=REPO, capture_output=True, text=True, check=True)
+    # The parent never ran the chart engine: a worker drew the HTML.
+    assert result.stdout.strip() == "['csv', 'html', 'xlsx'] False"
+    write_outputs(sample_document(), tmp_path / "serial", ["html", "xlsx", "csv"])
+    files = sorted(p.relative_to(tmp_path / "serial")
+                   for p in (tmp_path / "serial").rglob("*") if p.is_file())
+    assert {Path("assessment.html"), Path("tables.xlsx"), Path("data/manifest.json")} <= set(
+        files)
+    assert files == sorted(p.relative_to(tmp_path / "ahead")
+                           for p in (tmp_path / "ahead").rglob("*") if p.is_file())
+    for rel in files:
+        assert (tmp_path / "ahead" / rel).read_bytes() == (tmp_path / "serial" / rel
+                                                           ).read_bytes(), rel

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -61,6 +62,29 @@ class PeriodComparison:
     small_number: int
     alpha: float
     citation: Citation
+
+    def row(self, kind: str, group: str) -> pd.Series:
+        """The table's row of ``kind`` and ``group`` (the first, should there be two).
+
+        Raises
+        ------
+        IndexError
+            When the table has no such row.
+        """
+        position = self._positions.get((kind, group))
+        if position is None:
+            raise IndexError(f"no {kind} row {group!r} in the comparison")
+        return self.table.iloc[position]
+
+    @cached_property
+    def _positions(self) -> dict[tuple[str, str], int]:
+        """(kind, group) → position of its first row (the table is looked up row by row
+        many times while the document is written)."""
+        positions: dict[tuple[str, str], int] = {}
+        for position, key in enumerate(zip(self.table["kind"], self.table["group"],
+                                           strict=True)):
+            positions.setdefault(key, position)
+        return positions
 
 
 def exact_poisson_test(current: int, previous: int) -> float:

@@ -92,7 +92,7 @@ def outcome_profile(
     crimes = incidents(con, scope, period.months).select(
         "source_ref", "category", "last_outcome", crime_load=ibis._.load_id
     )
-    o = con.table("outcome")
+    o = scope.table(con, "outcome")
     mine = o.semi_join(crimes, o.crime_id == crimes.source_ref)
     latest = mine.mutate(
         rn=ibis.row_number().over(

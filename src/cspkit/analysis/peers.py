@@ -187,7 +187,8 @@ def peer_comparison(con: BaseBackend, scope: Scope) -> PeerComparison:
             f"no crime counts for {area} in {period.label}",
             hint="Load the force's police.uk street files or a published counts table",
         )
-    missing = _missing_months(con, months)
+    loaded = _loaded(con, months)
+    missing = _missing_months(con, months, loaded)
     t["months_missing"] = [
         ", ".join(missing.get((src, force), months))
         for src, force in zip(t["source"], t["police_force"], strict=True)
@@ -208,7 +209,7 @@ def peer_comparison(con: BaseBackend, scope: Scope) -> PeerComparison:
     t = t[["lad_code", "lad_name", "police_force", "residents", "count", "rate_per_1000",
            "source", "months_missing", "complete", "is_partnership", "in_force",
            "rank_in_force", "rank_in_england"]].reset_index(drop=True)
-    load_ids = _load_ids(con, months)
+    load_ids = _load_ids(loaded)
     return PeerComparison(
         table=t,
         partnership=area,
@@ -305,16 +306,26 @@ def _published_counts(con: BaseBackend, months: list[str]) -> pd.DataFrame:
     return out.rename(columns={"area_code": "lad_code"}).astype({"count": "int64"})
 
 
-def _missing_months(con: BaseBackend, months: list[str]) -> dict[tuple[str, str], list[str]]:
+def _loaded(con: BaseBackend, months: list[str]) -> dict[str, pd.DataFrame]:
+    """Each source table's distinct (force, month, load) rows in ``months`` (with ``source``
+    of ``incident``, ``area_level`` of ``area_crime_count``): one query per table, which both
+    the months missing and the loads cited are read from."""
+    out = {}
+    for name, kind in (("incident", "source"), ("area_crime_count", "area_level")):
+        t = con.table(name)
+        out[name] = (t.filter(t.month.isin(months))
+                     .select(kind, "police_force", "month", "load_id").distinct().to_pandas())
+    return out
+
+
+def _missing_months(con: BaseBackend, months: list[str], loaded: dict[str, pd.DataFrame]
+                    ) -> dict[tuple[str, str], list[str]]:
     """(source, force) → months of the period with no data, or a file not ``ok``."""
-    inc = con.table("incident")
-    acc = con.table("area_crime_count")
     inv = con.table("source_inventory")
+    inc, acc = loaded["incident"], loaded["area_crime_count"]
     present = {
-        "incident": inc.filter(inc.source == CRIME, inc.month.isin(months))
-        .select("police_force", "month").distinct().to_pandas(),
-        "area_crime_count": acc.filter(acc.area_level == "lad", acc.month.isin(months))
-        .select("police_force", "month").distinct().to_pandas(),
+        "incident": inc.loc[inc["source"] == CRIME, ["police_force", "month"]],
+        "area_crime_count": acc.loc[acc["area_level"] == "lad", ["police_force", "month"]],
     }
     bad = inv.filter(inv.month.isin(months), inv.status != "ok").select(
         "police_force", "month").distinct().to_pandas()
@@ -327,10 +338,8 @@ def _missing_months(con: BaseBackend, months: list[str]) -> dict[tuple[str, str]
     return out
 
 
-def _load_ids(con: BaseBackend, months: list[str]) -> tuple[int, ...]:
+def _load_ids(loaded: dict[str, pd.DataFrame]) -> tuple[int, ...]:
     ids: set[int] = set()
-    for name in ("incident", "area_crime_count"):
-        t = con.table(name)
-        ids |= set(t.filter(t.month.isin(months)).select("load_id").distinct().to_pandas()
-                   ["load_id"].dropna().astype(int))
+    for rows in loaded.values():
+        ids |= set(rows["load_id"].dropna().astype(int))
     return tuple(sorted(ids))

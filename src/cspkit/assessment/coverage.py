@@ -70,23 +70,17 @@ def data_coverage(
     """
     months = ({m: "strategic" for m in scope.period.months}
               | {m: "comparison" for m in scope.comparison.months})
-    incident = con.table("incident")
+    incident = scope.table(con, "incident")
     rows = incident.filter(incident.source.isin([CRIME, ASB]),
                            incident.month.isin(list(months)))
-    forces = sorted(
-        rows.filter(rows.lsoa_code.isin(scope.lsoa_codes)).select("police_force").distinct()
-        .to_pandas()["police_force"].dropna()
-    )
     # The partnership's LSOAs as a table joined to the rows (a 124-value IN list in the
     # aggregate is tested value by value on every row of the force).
     ours = ibis.memtable({"lsoa_code": scope.lsoa_codes,
                           "ours": [True] * len(scope.lsoa_codes)},
                          schema={"lsoa_code": "string", "ours": "boolean"})
-    forced = rows.filter(rows.police_force.isin(forces))
-    mine = forced.left_join(ours, forced.lsoa_code == ours.lsoa_code).select(
-        forced, ours=ours.ours)
-    counted = (
-        mine.group_by(["source", "month", "lsoa_assignment"])
+    mine = rows.left_join(ours, rows.lsoa_code == ours.lsoa_code).select(rows, ours=ours.ours)
+    by_force = (
+        mine.group_by(["source", "month", "lsoa_assignment", "police_force"])
         .aggregate(
             # A row without an LSOA is in no area: it joins no LSOA of ours, and a group of
             # such rows alone (a month's unplaced ASB) would sum to null.
@@ -96,6 +90,11 @@ def data_coverage(
         )
         .to_pandas()
     )
+    # The forces with a row in the partnership; only their rows are counted.
+    forces = sorted(by_force.loc[by_force["inside"] > 0, "police_force"].dropna().unique())
+    counted = (by_force[by_force["police_force"].isin(forces)]
+               .groupby(["source", "month", "lsoa_assignment"], as_index=False, dropna=False)
+               [["inside", "placed", "total"]].sum())
     counted["period"] = counted["month"].map(months)
     counted[["inside", "placed", "total"]] = counted[["inside", "placed", "total"]].astype(
         "int64")

@@ -44,7 +44,7 @@ from cspkit.assessment.config import PartnershipConfig, Theme
 from cspkit.assessment.coverage import DataCoverage, data_coverage
 from cspkit.assessment.locations import TopLocations, top_locations
 from cspkit.errors import CspError
-from cspkit.warehouse.status import WarehouseStatus, warehouse_status
+from cspkit.warehouse.status import PlacementTotals, placement_totals
 
 Progress = Callable[[str], None]
 T = TypeVar("T")
@@ -128,7 +128,7 @@ def partner_coverage(con: BaseBackend, scope: Scope) -> PartnerCoverage:
     """The months of the strategic period each partner source and flag has data for (the
     rule the analyses apply: a source is there when it has rows in every month)."""
     period = scope.period
-    incident = con.table("incident")
+    incident = scope.table(con, "incident")
     in_period = incident.filter(incident.month.isin(list(period.months)))
     # One query: per month, how many incidents record each flag (count() skips nulls).
     recorded = in_period.group_by("month").aggregate(
@@ -163,7 +163,7 @@ class Evidence:
     peers: PeerComparison | Unavailable | None
     themes: tuple[ThemeEvidence, ...]
     coverage: DataCoverage
-    status: WarehouseStatus
+    placement: PlacementTotals
     ward_boundaries: dict[str, str]
     lsoa_boundaries: dict[str, str]
     ledger: pd.DataFrame
@@ -202,8 +202,9 @@ def optional(name: str, run: Callable[[], T]) -> T | Unavailable:
         return Unavailable(name, str(exc))
 
 
-def _boundaries(con: BaseBackend, level: str, codes: list[str]) -> dict[str, str]:
-    b = con.table("boundary")
+def _boundaries(con: BaseBackend, scope: Scope, level: str, codes: list[str]
+                ) -> dict[str, str]:
+    b = scope.table(con, "boundary")
     rows = (b.filter(b.level == level, b.code.isin(codes))
             .select("code", "geometry_wkt", "load_id").to_pandas()
             .sort_values(["code", "load_id"]).drop_duplicates("code", keep="last"))
@@ -216,11 +217,11 @@ def _linked(con: BaseBackend, scope: Scope) -> pd.DataFrame:
     which every theme's :func:`_people` selects from)."""
 
     def read() -> pd.DataFrame:
-        incident = con.table("incident")
+        incident = scope.table(con, "incident")
         mine = incident.filter(incident.month.isin(list(scope.period.months)),
-                               incident.lsoa_code.isin(scope.lsoa_codes))
+                               scope.in_areas(con, incident.lsoa_code))
         flags = [f"flag_{f}" for f in FLAGS]
-        person = con.table("person_involvement")
+        person = scope.table(con, "person_involvement")
         linked = person.join(mine.select("incident_id", "category", *flags,
                                          incident_source=mine.source), "incident_id")
         return linked.select("role", "incident_source", "category", *flags).distinct(
@@ -400,7 +401,7 @@ def gather(con: BaseBackend, config: PartnershipConfig, *,
     progress("partner data")
     partner = _partner(con, scope)
     progress("data coverage")
-    ledger = con.table("load_ledger").to_pandas()
+    ledger = scope.table(con, "load_ledger").to_pandas()
     return Evidence(
         config=config, scope=scope, period=scope.period, comparison=scope.comparison,
         area_names=scope.names,
@@ -409,9 +410,9 @@ def gather(con: BaseBackend, config: PartnershipConfig, *,
         deprivation=dep, hotspots=hot, vulnerability=vli, outcomes=outcomes, peers=peers,
         themes=tuple(theme_evidence),
         coverage=data_coverage(con, scope),
-        status=warehouse_status(con),
-        ward_boundaries=_boundaries(con, "ward", sorted(set(scope.lsoas["ward_code"]))),
-        lsoa_boundaries=_boundaries(con, "lsoa21", scope.lsoa_codes),
+        placement=placement_totals(con),
+        ward_boundaries=_boundaries(con, scope, "ward", sorted(set(scope.lsoas["ward_code"]))),
+        lsoa_boundaries=_boundaries(con, scope, "lsoa21", scope.lsoa_codes),
         ledger=ledger,
         partner=partner,
         partner_coverage=partner_coverage(con, scope),

@@ -114,13 +114,14 @@ def top_locations(
              .reset_index(drop=True))
     table["share"] = table["count"] / total if total else float("nan")
     table["rank"] = table["count"].rank(ascending=False, method="min").astype("int64")
+    table = table.head(top_n).astype({"count": "int64"})
     table["point"] = [f"{lat:.4f}, {lon:.4f}" if pd.notna(lat) and pd.notna(lon) else ""
                       for lat, lon in zip(table["latitude"], table["longitude"], strict=True)]
     shared = names.sort_values(ascending=False, kind="stable")
     shared = shared[shared.index != UNKNOWN_LOCATION]
     source_names = {"police_crime": SOURCE_CRIME, "police_asb": SOURCE_ASB}
     return TopLocations(
-        table=table.head(top_n).astype({"count": "int64"}),
+        table=table,
         total=total,
         distinct=len(per),
         shared_name=str(shared.index[0]) if len(shared) else "",

@@ -14,7 +14,7 @@ from cspkit.assessment.document import Document
 from cspkit.assessment.evidence import gather, step_count
 from cspkit.assessment.plan_review import PlanReview
 from cspkit.assessment.priorities_run import consultation, write_priority_files
-from cspkit.render import FORMATS, write_outputs_timed
+from cspkit.render import FORMATS, OutputWriters
 from cspkit.warehouse import connect
 
 StepProgress = Callable[[str, int, int], None]
@@ -107,6 +107,19 @@ def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Pat
             progress(what, min(done, total - 1), total)
         done += 1
 
+    # The writers start (and start their chart engine) while the analysis runs.
+    with OutputWriters(formats) as writers:
+        return _analyse_and_write(config, config_path, warehouse=warehouse, out_dir=out_dir,
+                                  read_only=read_only, plan_review=plan_review,
+                                  progress=progress, step=step, total=total, formats=formats,
+                                  writers=writers)
+
+
+def _analyse_and_write(config: PartnershipConfig, config_path: str | Path, *,
+                       warehouse: str | Path, out_dir: str | Path, read_only: bool,
+                       plan_review: PlanReview | None, progress: StepProgress | None,
+                       step: Callable[[str], None], total: int, formats: list[str],
+                       writers: OutputWriters) -> AssessmentRun:
     con = connect(warehouse, create=False, read_only=read_only)
     try:
         start = time.perf_counter()
@@ -130,7 +143,7 @@ def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Pat
     if progress is not None:
         progress(f"writing {', '.join(formats)}", total - 1, total)
     start = time.perf_counter()
-    written = write_outputs_timed(document, out_dir, formats, pdf_engine=config.pdf_engine)
+    written = writers.write(document, out_dir, pdf_engine=config.pdf_engine)
     for name, (path, seconds) in written.items():
         run.written[name] = path
         run.seconds[name] = seconds

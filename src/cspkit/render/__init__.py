@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cspkit.assessment.document import Chart, Document, Map
 from cspkit.errors import CspError
-from cspkit.render.charts import engine_started
+from cspkit.render.charts import engine_started, start_engine
 from cspkit.render.csv_bundle import write_csv_bundle
 from cspkit.render.drawings import Drawings, draw
 from cspkit.render.excel import write_xlsx
@@ -110,45 +110,95 @@ def write_outputs_timed(document: Document, out_dir: str | Path, formats: Iterab
 
     Returns format → (path written, seconds its writer took once the figures it shows were
     drawn; for the Word document, from the start). The files are the same as
-    :func:`write_outputs` writes.
-
-    The work is shared out so that the Word document, the longest, is not left to the end:
-    worker processes draw the charts (once for every format that shows them; the HTML and
-    the PDF are then written from the same SVGs) and the maps' pictures, and write the
-    spreadsheet and the CSV files, while this process builds the Word document's text and
-    then puts the pictures in. The workers are forked only when that is safe: on a POSIX
-    system, before this process has started the chart engine (whose threads a fork would not
-    carry; this process does not start it here). Otherwise, or on one core, the formats are
-    written one after another.
+    :func:`write_outputs` writes. The workers are those of :class:`OutputWriters`, started
+    here; ``csp assess`` starts them before the analysis.
     """
-    out_dir = Path(out_dir)
-    formats = _check_formats(formats)
+    with OutputWriters(formats) as writers:
+        return writers.write(document, out_dir, pdf_engine=pdf_engine)
+
+
+def _jobs(formats: list[str], cores: int) -> int:
+    """The most jobs :meth:`OutputWriters.write` gives the workers for these formats (with
+    charts and maps in the Document)."""
     word = "docx" in formats
-    if (len(formats) < 2 and not word) or _cores() < 2 or not _can_fork():
-        drawings = _shared_drawings(document, formats)
-        return {name: _write_timed(document, out_dir, name, pdf_engine, drawings)
-                for name in formats}
-    start = time.perf_counter()
-    figures = xml_safe(document).figures()
-    showing = [name for name in ("pdf", "html") if name in formats]
-    # The charts are drawn in a worker when the Word document needs them (this process must
-    # not start the chart engine) or when the PDF and the HTML can share them.
-    charts = [f for f in figures if isinstance(f, Chart)]
-    maps = [f for f in figures if isinstance(f, Map)] if word else []
-    draw_charts = bool(charts) and (word or len(showing) > 1)
-    first = [name for name in formats if name not in SHOWS_FIGURES]
-    if not draw_charts:
-        first = [*showing, *first]
-    cores = _cores()
-    # The maps' pictures are the longest drawing: shared out over a spare core if there is one.
-    map_parts = max(1, min(len(maps), cores - 2, MAP_PARTS))
-    drawing = int(draw_charts) + (map_parts if maps else 0)
-    jobs = drawing + len(first) + (word + len(showing) if draw_charts else 0)
-    workers = max(2, min(cores, jobs, MAX_WORKERS))
-    # The spreadsheet and the CSV files wait behind the PDF unless a worker is free for them.
-    now = first if not draw_charts or workers - drawing >= len(first) else []
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    showing = sum(name in ("pdf", "html") for name in formats)
+    first = sum(name not in SHOWS_FIGURES for name in formats)
+    draw_charts = word or showing > 1
+    map_parts = max(1, min(cores - 2, MAP_PARTS)) if word else 0
+    return int(draw_charts) + map_parts + first + (word + showing if draw_charts else showing)
+
+
+class OutputWriters:
+    """The worker processes that write a Document's formats, which may be started before the
+    Document is ready.
+
+    Enter it before the analysis (before the warehouse is opened: nothing may run in this
+    process that a fork would not carry) and each worker starts the chart engine
+    (:func:`~cspkit.render.charts.start_engine`, about half a second of a process's first
+    drawing) while the analysis runs; then :meth:`write` the Document. The work is shared
+    out so that the Word document, the longest, is not left to the end: the workers draw the
+    charts (once for every format that shows them; the HTML and the PDF are then written
+    from the same SVGs) and the maps' pictures, and write the spreadsheet and the CSV files,
+    while this process builds the Word document's text and then puts the pictures in. The
+    workers are forked only when that is safe: on a POSIX system, before this process has
+    started the chart engine (whose threads a fork would not carry; this process does not
+    start it here), with two or more cores, and for more than one format or the Word
+    document. Otherwise the formats are written one after another in this process. The
+    files are the same either way.
+    """
+
+    def __init__(self, formats: Iterable[str]) -> None:
+        self.formats = _check_formats(formats)
+        self._pool: ProcessPoolExecutor | None = None
+        self._workers = 0
+
+    def __enter__(self) -> OutputWriters:
+        formats = self.formats
+        if (len(formats) > 1 or "docx" in formats) and _cores() >= 2 and _can_fork():
+            workers = self._workers = max(2, min(_cores(), _jobs(formats, _cores()),
+                                                 MAX_WORKERS))
+            self._pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+            if any(name in SHOWS_FIGURES for name in formats):
+                # All the workers are forked at this first submission, before any thread
+                # starts here.
+                for _ in range(workers):
+                    self._pool.submit(start_engine)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def write(self, document: Document, out_dir: str | Path, *,
+              pdf_engine: str | None = None) -> dict[str, tuple[Path, float]]:
+        """Write the formats into ``out_dir``: format → (path written, seconds)."""
+        out_dir = Path(out_dir)
+        formats = self.formats
+        pool, workers = self._pool, self._workers
+        if pool is None:
+            drawings = _shared_drawings(document, formats)
+            return {name: _write_timed(document, out_dir, name, pdf_engine, drawings)
+                    for name in formats}
+        word = "docx" in formats
+        start = time.perf_counter()
+        figures = xml_safe(document).figures()
+        showing = [name for name in ("pdf", "html") if name in formats]
+        # The charts are drawn in a worker when the Word document needs them (this process
+        # must not start the chart engine) or when the PDF and the HTML can share them.
+        charts = [f for f in figures if isinstance(f, Chart)]
+        maps = [f for f in figures if isinstance(f, Map)] if word else []
+        draw_charts = bool(charts) and (word or len(showing) > 1)
+        first = [name for name in formats if name not in SHOWS_FIGURES]
+        if not draw_charts:
+            first = [*showing, *first]
+        cores = _cores()
+        # The maps' pictures are the longest drawing: shared out over a spare core if there
+        # is one.
+        map_parts = max(1, min(len(maps), cores - 2, MAP_PARTS))
+        drawing = int(draw_charts) + (map_parts if maps else 0)
+        # The spreadsheet and the CSV files wait behind the PDF unless a worker is free for them.
+        now = first if not draw_charts or workers - drawing >= len(first) else []
         # The charts first: the PDF, the longest writer after the Word document, waits for
         # their SVGs.
         drawing_charts = pool.submit(draw, charts) if draw_charts else None
@@ -179,7 +229,7 @@ def write_outputs_timed(document: Document, out_dir: str | Path, formats: Iterab
                 path = draft.result().finish(out_dir / FORMATS["docx"][0], drawings)
                 written["docx"] = (path, time.perf_counter() - start)
         written.update({name: future.result() for name, future in writing.items()})
-    return {name: written[name] for name in formats}
+        return {name: written[name] for name in formats}
 
 
 def _shared_drawings(document: Document, formats: list[str]) -> Drawings | None:
@@ -192,6 +242,7 @@ def _shared_drawings(document: Document, formats: list[str]) -> Drawings | None:
 __all__ = [
     "FORMATS",
     "Drawings",
+    "OutputWriters",
     "draw",
     "write_csv_bundle",
     "write_docx",

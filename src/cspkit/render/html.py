@@ -11,8 +11,16 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from cspkit.assessment.document import Cell, Chart, Document, Section, Table, emphasis_runs
-from cspkit.render.charts import javascript_bundle, spec_json
+from cspkit.assessment.document import (
+    Cell,
+    Chart,
+    Document,
+    Map,
+    Section,
+    Table,
+    emphasis_runs,
+)
+from cspkit.render.charts import charts_drawn, javascript_bundle, spec_json
 from cspkit.render.drawings import Drawings
 from cspkit.render.layout import (
     EMPTY_SECTION_TEXT,
@@ -122,17 +130,30 @@ def render_html(document: Document, *, paged: bool = False,
     """
     document = xml_safe(document)
     drawings = drawings or Drawings()
-    has_charts = any(isinstance(figure, Chart) for figure in document.figures())
+    charts = [figure for figure in document.figures() if isinstance(figure, Chart)]
+    has_charts = bool(charts)
     sheets = ["assessment.css", *(["paged.css"] if paged else [])]
     sheets += ["paper.css"] if document.layout == "paper" else []
     css = "\n".join(filter(None, [_css(*sheets), _table_rules(document.tables())]))
-    bundle = ""
-    if has_charts and not paged:
-        bundle = javascript_bundle().replace("</script", "<\\/script")
-    return (
-        _environment()
-        .get_template("assessment.html.j2")
-        .render(
+    # The charts are drawn in worker threads (the chart engine's first drawing, which starts
+    # it, is the slowest) while the maps are drawn, the script bundle is read (or built) and
+    # the page around them is built.
+    # Figures already in ``drawings`` are taken from there.
+    with charts_drawn(c for c in charts if c.id not in drawings.svg) as drawing:
+        maps = {figure.id: drawings.figure_svg(figure) for figure in document.figures()
+                if isinstance(figure, Map)}
+
+        def drawn(figure: Chart | Map) -> str:
+            if figure.id in drawings.svg:
+                return drawings.svg[figure.id]
+            if isinstance(figure, Chart):
+                return drawing(figure)
+            return maps[figure.id] if figure.id in maps else drawings.figure_svg(figure)
+
+        bundle = ""
+        if has_charts and not paged:
+            bundle = javascript_bundle().replace("</script", "<\\/script")
+        return _environment().get_template("assessment.html.j2").render(
             doc=document,
             print=paged,
             css=Markup(css),
@@ -142,10 +163,9 @@ def render_html(document: Document, *, paged: bool = False,
             has_charts=has_charts,
             bundle=Markup(bundle),
             embed_script=Markup(EMBED_SCRIPT),
-            chart_svg=drawings.figure_svg,
-            map_svg=drawings.figure_svg,
+            chart_svg=drawn,
+            map_svg=drawn,
         )
-    )
 
 
 def write_html(document: Document, path: str | Path, *,

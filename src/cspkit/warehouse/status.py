@@ -51,6 +51,42 @@ class WarehouseStatus:
 
 
 @dataclass(frozen=True)
+class PlacementTotals:
+    """Incident rows of the whole warehouse by how they were placed.
+
+    Attributes
+    ----------
+    placement
+        ``lsoa_assignment`` → incident rows (``"not placed"`` for a row with none).
+    rows_without_lsoa
+        Rows whose LSOA could not be found (assignment ``no_lsoa``).
+    rows_outside_known_areas
+        Rows in no local authority of the loaded area lookup (no ``lad_code``).
+    rows_reassigned
+        Rows placed through the LSOA 2011 → 2021 lookup (assignments ``lsoa11_…``).
+    """
+
+    placement: dict[str, int]
+    rows_without_lsoa: int
+    rows_outside_known_areas: int
+    rows_reassigned: int
+
+
+def placement_totals(con: BaseBackend) -> PlacementTotals:
+    """Count the incident rows by placement, in one query over the whole warehouse."""
+    rows = con.sql("SELECT lsoa_assignment AS how, count(*) AS n, "
+                   "count(CASE WHEN lad_code IS NULL THEN 1 END) AS outside FROM incident "
+                   "GROUP BY 1 ORDER BY 1").to_pandas()
+    counts = dict(zip(rows["how"].fillna("not placed"), rows["n"].astype(int), strict=True))
+    return PlacementTotals(
+        placement=counts,
+        rows_without_lsoa=counts.get("no_lsoa", 0),
+        rows_outside_known_areas=int(rows["outside"].sum()),
+        rows_reassigned=sum(n for how, n in counts.items() if how.startswith("lsoa11_")),
+    )
+
+
+@dataclass(frozen=True)
 class AuthorityCount:
     """Incidents placed in one local authority (``lad_code`` None: an LSOA that is in no
     loaded area lookup)."""
@@ -126,26 +162,21 @@ def warehouse_status(con: BaseBackend) -> WarehouseStatus:
         FROM incident i
         LEFT JOIN (SELECT DISTINCT lad_code, lad_name FROM area) a ON a.lad_code = i.lad_code
         GROUP BY 1, 2, 3, 4""").to_pandas()
-    placement = con.sql("SELECT lsoa_assignment AS how, count(*) AS n FROM incident "
-                        "GROUP BY 1 ORDER BY 1").to_pandas()
-    counts = dict(zip(placement["how"].fillna("not placed"), placement["n"].astype(int),
-                      strict=True))
-    outside = int(con.sql("SELECT count(*) AS n FROM incident WHERE lad_code IS NULL")
-                  .to_pandas()["n"].iloc[0])
+    totals = placement_totals(con)
     return WarehouseStatus(
         loads=len(live),
         files_by_kind={k: int(v) for k, v in live.groupby("kind").size().items()},
         force_months=force_months,
         coverage_by_force=_coverage(by_month, "police_force", None) if not by_month.empty else (),
         coverage_by_lad=_coverage(by_lad, "lad_code", "lad_name") if not by_lad.empty else (),
-        placement=counts,
+        placement=totals.placement,
         unplaced=unplaced_reasons(con),
         postcodes_held=(int(con.sql("SELECT count(*) AS n FROM unplaced_postcode")
                             .to_pandas()["n"].iloc[0])
                         if "unplaced_postcode" in con.list_tables() else 0),
-        rows_without_lsoa=counts.get("no_lsoa", 0),
-        rows_outside_known_areas=outside,
-        rows_reassigned=sum(n for how, n in counts.items() if how.startswith("lsoa11_")),
+        rows_without_lsoa=totals.rows_without_lsoa,
+        rows_outside_known_areas=totals.rows_outside_known_areas,
+        rows_reassigned=totals.rows_reassigned,
         reference=_reference(con, live),
     )
 

@@ -89,8 +89,7 @@ def withheld_note(threshold: int) -> str:
 def change_of(comparison: PeriodComparison, kind: str, group: str, name: str | None = None
               ) -> Change:
     """The :class:`Change` of one row of a period comparison."""
-    t = comparison.table
-    row = t[(t["kind"] == kind) & (t["group"] == group)].iloc[0]
+    row = comparison.row(kind, group)
     return Change(name or group, int(row["current"]), int(row["previous"]),
                   float(row["p_value"]), comparison.alpha, comparison.small_number)
 

@@ -202,11 +202,12 @@ def quality_chapter(evidence: Evidence) -> Section:
     missing += trend_gaps(evidence.trends)
     if not missing:
         missing = [Callout("Analyses not available", "Every analysis ran.", "note")]
-    status = evidence.status
+    placement = evidence.placement
     warehouse = Paragraph(
-        f"Across the whole warehouse, {count_text(status.rows_reassigned)} incident rows were "
-        f"re-assigned from 2011 LSOAs, {count_text(status.rows_without_lsoa)} had no LSOA and "
-        f"{count_text(status.rows_outside_known_areas)} fell outside every loaded area.")
+        f"Across the whole warehouse, {count_text(placement.rows_reassigned)} incident rows "
+        f"were re-assigned from 2011 LSOAs, {count_text(placement.rows_without_lsoa)} had no "
+        f"LSOA and {count_text(placement.rows_outside_known_areas)} fell outside every "
+        "loaded area.")
     return Section(
         id="appendix_data", title="Appendix A: Data coverage and quality", level=1,
         children=(

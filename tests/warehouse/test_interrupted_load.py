@@ -21,10 +21,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cspkit.errors import CspError
 from cspkit.synth import generate_borough
 from cspkit.warehouse import connect
 from cspkit.warehouse.load import load_paths
 from cspkit.warehouse.schema import TABLES
+
+from ..analysis.test_engines import spark_session  # noqa: F401 (a fixture)
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 ENV = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
@@ -160,3 +163,132 @@ def test_a_killed_load_leaves_the_warehouse_as_it_was_for_the_next_command(
             pd.testing.assert_frame_equal(expected[state][name], got, obj=f"{state} {name}")
     assert len(expected["before"]["incident"]) > 0
     assert len(expected["before"]["area"]) == 0 < len(expected["after"]["area"])
+
+
+# ---- Telling a live load from a dead one (in this process's Spark) -----------------------
+
+HOLD_LOCK = """
+import fcntl, sys, time
+lock = open(sys.argv[1], "a+")
+fcntl.flock(lock, fcntl.LOCK_EX)
+print("locked", flush=True)
+time.sleep(900)
+"""
+
+
+@pytest.fixture
+def half_loaded(spark_session, borough, request):  # noqa: F811
+    """A Spark warehouse holding the police data, and a load of the lookups stopped half
+    way without committing or rolling back (as a killed process leaves it): every table as
+    it was before, and the connection."""
+    import ibis
+
+    from cspkit.warehouse import ensure_schema, next_load_id
+    from cspkit.warehouse import spark as spark_warehouse
+    from cspkit.warehouse.placement import place_rows
+
+    session = spark_session.newSession()
+    name = f"t_{request.node.name.split('[')[0][-20:]}".lower()
+    session.sql(f"DROP DATABASE IF EXISTS {name} CASCADE")
+    session.sql(f"CREATE DATABASE {name}")
+    session.catalog.setCurrentDatabase(name)
+    con = ibis.pyspark.connect(session)
+    ensure_schema(con)
+    load_paths(con, [borough / "police-uk"])
+    before = _as_text(con)
+    tx = spark_warehouse.begin(con, next_load_id(con))
+    # Rows appended (before the table's first rewrite, so its kept copy holds them too),
+    # then the incidents rewritten, the old ones kept as csp_undo_incident.
+    incident = con.table("incident")
+    con.insert("incident", incident.limit(5).mutate(
+        load_id=ibis.literal(tx.first_load_id, "int64")))
+    place_rows(con, everything=True)
+    spark_warehouse.end(con)
+    if tx.lock is not None:
+        tx.lock.release()  # the loading process is gone: its lock with it
+    assert "csp_undo_incident" in con.list_tables()
+    yield con, session, name, before
+    session.sql(f"DROP DATABASE IF EXISTS {name} CASCADE")
+
+
+def _mark(con, *, pid: int, host: str) -> None:
+    """Say who ran the load left in the warehouse."""
+    from cspkit.warehouse.spark_undo import MARKER, read_marker
+
+    marker = read_marker(con)
+    con.raw_sql(f"DROP TABLE {MARKER}")
+    con.raw_sql(f"CREATE TABLE {MARKER} USING parquet AS SELECT "
+                f"CAST({marker.first_load_id} AS BIGINT) AS first_load_id, '{host}' AS host, "
+                f"CAST({pid} AS BIGINT) AS pid, '{marker.started_at}' AS started_at")
+
+
+def _dead_pid() -> int:
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    return int(done.stdout)
+
+
+@pytest.mark.spark
+def test_a_load_whose_lock_is_held_is_never_undone_until_its_process_ends(half_loaded,
+                                                                          tmp_path):
+    import socket
+
+    from cspkit.warehouse.spark_undo import (
+        LocalFolders,
+        recover_interrupted_load,
+        register_local,
+    )
+
+    con, session, name, before = half_loaded
+    location = Path(session.catalog.getDatabase(name).locationUri.removeprefix("file:"))
+    folders = LocalFolders(lock=tmp_path / f"csp-load-{name}.lock", database=location)
+    register_local(con, folders)
+    # The marker even names a process that has ended: the lock, held, decides.
+    _mark(con, pid=_dead_pid(), host=socket.gethostname())
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(folders.lock)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        assert recover_interrupted_load(con, "parquet") is None
+        assert "csp_undo_incident" in con.list_tables()
+    finally:
+        holder.kill()
+        holder.wait()
+    said = recover_interrupted_load(con, "parquet")
+    assert said.startswith("Spark warehouse restored to its state before the interrupted")
+    assert "put back incident" in said
+    after = _as_text(con)
+    for table in TABLES:
+        pd.testing.assert_frame_equal(before[table], after[table], obj=table)
+    assert not [t for t in con.list_tables() if t.startswith("csp_")]  # kept, marker
+
+
+@pytest.mark.spark
+def test_without_a_lock_only_a_load_known_dead_on_this_host_is_undone(half_loaded, borough):
+    import socket
+
+    from cspkit.warehouse.spark_undo import recover_interrupted_load
+
+    con, _, _, before = half_loaded
+    here = socket.gethostname()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(900)"])
+    try:
+        _mark(con, pid=alive.pid, host=here)
+        said = recover_interrupted_load(con, "parquet")
+        assert said.startswith("Spark warehouse: load by process ") and "has not finished" in said
+        _mark(con, pid=_dead_pid(), host="another-host.example")
+        said = recover_interrupted_load(con, "parquet")
+        assert "run any csp command on another-host.example" in said
+        assert "csp_undo_incident" in con.list_tables()
+        with pytest.raises(CspError, match="has not finished"):
+            load_paths(con, _reference(borough))
+    finally:
+        alive.kill()
+        alive.wait()
+    _mark(con, pid=_dead_pid(), host=here)
+    said = recover_interrupted_load(con, "parquet")
+    assert said.startswith("Spark warehouse restored to its state before the interrupted")
+    after = _as_text(con)
+    for table in TABLES:
+        pd.testing.assert_frame_equal(before[table], after[table], obj=table)
+    assert not [t for t in con.list_tables() if t.startswith("csp_")]  # kept, marker

@@ -268,6 +268,7 @@ def restore(con: BaseBackend, fmt: str, first_load_id: int) -> tuple[list[str], 
             con.raw_sql(f"DROP TABLE IF EXISTS {gone}")
             tables.discard(gone)
         _rename(con, undo, table)
+        tables.add(table)
         restored.append(table)
     for prev in sorted(t for t in tables if t.startswith(PREVIOUS)):
         table = prev.removeprefix(PREVIOUS)

@@ -266,13 +266,14 @@ class SparkTransaction:
         if table not in self.saved:
             undo = f"{spark_undo.UNDO}{table}"
             self.con.raw_sql(f"DROP TABLE IF EXISTS {undo}")
-            self.con.raw_sql(f"ALTER TABLE {table} RENAME TO {undo}")
+            spark_undo.rename(self.con, table, undo)
             self.saved[table] = undo
             source = undo
         else:
             source = f"{spark_undo.PREVIOUS}{table}"
             self.con.raw_sql(f"DROP TABLE IF EXISTS {source}")
-            self.con.raw_sql(f"ALTER TABLE {table} RENAME TO {source}")
+            spark_undo.rename(self.con, table, source)
+        spark_undo.free(self.con, table)
         self.con.raw_sql(f"CREATE TABLE {table} USING {table_format(self.con)} AS "
                          + select.format(source=source))
         if source != self.saved[table]:

@@ -213,6 +213,7 @@ def start(con: BaseBackend, fmt: str, first_load_id: int) -> _Lock | None:
         # Tables kept by a load that committed before its process ended: were they left,
         # undoing this load would put them back too.
         _drop_leftovers(con, con.list_tables(), (UNDO, PREVIOUS, *STAGES))
+        free(con, MARKER)
         con.raw_sql(
             f"CREATE TABLE {MARKER} USING {fmt} AS SELECT CAST({first_load_id} AS BIGINT) "
             f"AS first_load_id, '{socket.gethostname()}' AS host, "
@@ -267,7 +268,7 @@ def restore(con: BaseBackend, fmt: str, first_load_id: int) -> tuple[list[str], 
         for gone in (f"{PREVIOUS}{table}", table):
             con.raw_sql(f"DROP TABLE IF EXISTS {gone}")
             tables.discard(gone)
-        _rename(con, undo, table)
+        rename(con, undo, table)
         tables.add(table)
         restored.append(table)
     for prev in sorted(t for t in tables if t.startswith(PREVIOUS)):
@@ -275,7 +276,7 @@ def restore(con: BaseBackend, fmt: str, first_load_id: int) -> tuple[list[str], 
         if table in tables:
             con.raw_sql(f"DROP TABLE {prev}")
         else:
-            _rename(con, prev, table)
+            rename(con, prev, table)
             tables.add(table)
     removed = 0
     for name in TABLES:
@@ -287,8 +288,8 @@ def restore(con: BaseBackend, fmt: str, first_load_id: int) -> tuple[list[str], 
             continue
         removed += added
         stage = f"{PREVIOUS}{name}"
-        _rename(con, name, stage)
-        _free(con, name)
+        rename(con, name, stage)
+        free(con, name)
         con.raw_sql(f"CREATE TABLE {name} USING {fmt} AS SELECT * FROM {stage} "
                     f"WHERE load_id IS NULL OR load_id < {first_load_id}")
         con.raw_sql(f"DROP TABLE {stage}")
@@ -303,12 +304,13 @@ def _drop_leftovers(con: BaseBackend, tables: list[str], prefixes: tuple[str, ..
             con.raw_sql(f"DROP TABLE IF EXISTS {table}")
 
 
-def _rename(con: BaseBackend, old: str, new: str) -> None:
-    _free(con, new)
+def rename(con: BaseBackend, old: str, new: str) -> None:
+    """``ALTER TABLE old RENAME TO new``, onto a name whose stray folder is removed first."""
+    free(con, new)
     con.raw_sql(f"ALTER TABLE {old} RENAME TO {new}")
 
 
-def _free(con: BaseBackend, table: str) -> None:
+def free(con: BaseBackend, table: str) -> None:
     """Remove the folder a killed ``CREATE TABLE ... AS SELECT`` left under a name no table
     has (Spark refuses to create or rename a table onto it). Only for local Spark, whose
     table folders are on this machine."""

@@ -27,7 +27,8 @@ Spark tables take no transaction, ``UPDATE`` or ``DELETE``. A load on Spark is m
 by :class:`SparkTransaction`: a table that has to change other than by appending is
 rewritten (``CREATE TABLE ... AS SELECT`` from the old table, renamed aside, then swapped
 in), and on failure every renamed table comes back and every appended row (a load id the
-load gave out) is removed.
+load gave out) is removed. A load whose process was killed is undone the same way by the next
+process that connects (:mod:`cspkit.warehouse.spark_undo`).
 """
 
 from __future__ import annotations

@@ -213,13 +213,11 @@ def half_loaded(spark_session, borough, request):  # noqa: F811
 
 def _mark(con, *, pid: int, host: str) -> None:
     """Say who ran the load left in the warehouse."""
-    from cspkit.warehouse.spark_undo import MARKER, read_marker
+    from cspkit.warehouse.spark_undo import MARKER, Marker, read_marker, write_marker
 
     marker = read_marker(con)
     con.raw_sql(f"DROP TABLE {MARKER}")
-    con.raw_sql(f"CREATE TABLE {MARKER} USING parquet AS SELECT "
-                f"CAST({marker.first_load_id} AS BIGINT) AS first_load_id, '{host}' AS host, "
-                f"CAST({pid} AS BIGINT) AS pid, '{marker.started_at}' AS started_at")
+    write_marker(con, "parquet", Marker(marker.first_load_id, host, pid, marker.started_at))
 
 
 def _dead_pid() -> int:

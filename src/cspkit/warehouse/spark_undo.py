@@ -5,11 +5,12 @@ A process killed mid-load (SIGKILL, the out-of-memory killer, a lost machine) ca
 load on Spark leaves what the next process needs to undo it:
 
 ``csp_load_in_progress``
-    A one-row marker table: the load's first load id, and the host, process id and start
-    time of the process loading. It is written before the load changes anything and dropped
-    when the load has committed (the commit point) or been undone: a marker left in the
-    warehouse is a load that did not finish. The rows the load appended carry load ids from
-    its first load id up; ``csp_undo_<table>`` holds each table it rewrote as it was.
+    A marker: an empty table whose properties hold the load's first load id, and the host,
+    process id and start time of the process loading. It is written before the load
+    changes anything and dropped when the load has committed (the commit point) or been
+    undone: a marker left in the warehouse is a load that did not finish. The rows the load
+    appended carry load ids from its first load id up; ``csp_undo_<table>`` holds each
+    table it rewrote as it was.
 A lock, for local Spark (``spark://local[N]``, ``sc://local[N]``)
     ``flock`` on ``csp-load-<database>.lock`` in the warehouse folder, held from before the
     marker is written until after the kept tables are dropped. The operating system
@@ -19,7 +20,7 @@ How a live load is told from a dead one, so that no process ever undoes a load s
 
 * Local Spark: whoever takes the lock knows no load is running; a process that cannot take
   it leaves the warehouse alone. Undoing is done holding the lock, so two processes never
-  undo at once and a new load waits for none.
+  undo at once, and a second load stops with a message rather than mix with a running one.
 * Elsewhere (a Connect server, a cluster, ``spark-submit``) the warehouse folder is not on
   this machine. A marker written on this host by a process id that no longer runs is a dead
   load, undone at once; a marker from another host (its process may be running) is never
@@ -142,12 +143,20 @@ def _held(lock: _Lock | None) -> Iterator[bool]:
 def read_marker(con: BaseBackend) -> Marker | None:
     if MARKER not in con.list_tables():
         return None
-    rows = con.table(MARKER).to_pyarrow().to_pylist()
-    if not rows:
-        return None
-    row = rows[0]
-    return Marker(int(row["first_load_id"]), str(row["host"]), int(row["pid"]),
-                  str(row["started_at"]))
+    found = {row[0]: row[1] for row in
+             con.raw_sql(f"SHOW TBLPROPERTIES {MARKER}").collect()}
+    return Marker(int(found["csp.first_load_id"]), found["csp.host"], int(found["csp.pid"]),
+                  found["csp.started_at"])
+
+
+def write_marker(con: BaseBackend, fmt: str, marker: Marker) -> None:
+    """Write the marker: an empty table whose properties say which load, run by which
+    process (a change to the metastore only: no Spark job, no data file)."""
+    free(con, MARKER)
+    con.raw_sql(
+        f"CREATE TABLE {MARKER} (first_load_id BIGINT) USING {fmt} TBLPROPERTIES ("
+        f"'csp.first_load_id' = '{marker.first_load_id}', 'csp.host' = '{marker.host}', "
+        f"'csp.pid' = '{marker.pid}', 'csp.started_at' = '{marker.started_at}')")
 
 
 def _leftovers(tables: list[str]) -> list[str]:
@@ -206,19 +215,16 @@ def start(con: BaseBackend, fmt: str, first_load_id: int) -> _Lock | None:
                        f"(it holds {lock.path})",
                        hint="Wait for that load to finish, then load again")
     try:
-        if read_marker(con) is not None:
+        tables = con.list_tables()
+        if MARKER in tables:
             notice = _settle(con, fmt, locked=lock is not None)
             raise CspError(notice or "a load left in this Spark warehouse has not finished",
                            hint="Run the load again")
         # Tables kept by a load that committed before its process ended: were they left,
         # undoing this load would put them back too.
-        _drop_leftovers(con, con.list_tables(), (UNDO, PREVIOUS, *STAGES))
-        free(con, MARKER)
-        con.raw_sql(
-            f"CREATE TABLE {MARKER} USING {fmt} AS SELECT CAST({first_load_id} AS BIGINT) "
-            f"AS first_load_id, '{socket.gethostname()}' AS host, "
-            f"CAST({os.getpid()} AS BIGINT) AS pid, "
-            f"'{datetime.now(UTC):%Y-%m-%d %H:%M:%S}' AS started_at")
+        _drop_leftovers(con, tables, (UNDO, PREVIOUS, *STAGES))
+        write_marker(con, fmt, Marker(first_load_id, socket.gethostname(), os.getpid(),
+                                      f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S}"))
     except BaseException:
         if lock is not None:
             lock.release()
@@ -315,9 +321,9 @@ def free(con: BaseBackend, table: str) -> None:
     has (Spark refuses to create or rename a table onto it). Only for local Spark, whose
     table folders are on this machine."""
     folders = _FOLDERS.get(id(con))
-    if folders is None or table in con.list_tables():
+    if folders is None:
         return
     folder = folders.database / table
-    if folder.is_dir():
+    if folder.is_dir() and table not in con.list_tables():
         shutil.rmtree(folder)
 

@@ -280,6 +280,7 @@ def load_paths(
                 progress(p.raw.name, len(results), len(parsed))
         batch.flush()
         placement = place_rows(con, everything=True) if reference else None
+        _pause_if_asked("placed")
         code_map = CodeMap(con) if any(
             r.table in PLACED_TABLES for p in events for r in p.rows) else None
         for p in events:
@@ -494,6 +495,21 @@ def _in_row_groups(data: pa.Table) -> pa.Table:
     if small:
         cut(pa.Table.from_batches(small, schema=data.schema).combine_chunks())
     return pa.Table.from_batches(batches, schema=data.schema)
+
+
+def _pause_if_asked(point: str) -> None:
+    """Stop here for good when a test asks to (``CSP_TEST_PAUSE_AT=placed``), so that it can
+    kill the process at a known point inside a load: after the reference rows are appended
+    and the stored incidents placed again (on Spark, rewritten with ``csp_undo_`` copies
+    kept). Never set outside the tests."""
+    if os.environ.get("CSP_TEST_PAUSE_AT") != point:
+        return
+    import sys
+    import time
+
+    print(f"csp: paused at {point}", file=sys.stderr, flush=True)
+    while True:
+        time.sleep(60)
 
 
 @functools.cache

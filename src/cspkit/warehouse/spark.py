@@ -27,20 +27,23 @@ Spark tables take no transaction, ``UPDATE`` or ``DELETE``. A load on Spark is m
 by :class:`SparkTransaction`: a table that has to change other than by appending is
 rewritten (``CREATE TABLE ... AS SELECT`` from the old table, renamed aside, then swapped
 in), and on failure every renamed table comes back and every appended row (a load id the
-load gave out) is removed.
+load gave out) is removed. A load whose process was killed is undone the same way by the next
+process that connects (:mod:`cspkit.warehouse.spark_undo`).
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlparse
 
 from ibis.backends import BaseBackend
 
 from cspkit.errors import CspError
+from cspkit.warehouse import spark_undo
 
 SCHEMES = ("spark://", "sc://")
 DEFAULT_DIR = "csp-spark"
@@ -51,6 +54,9 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _OPTIONS = {"warehouse", "database", "metastore", "format"}
 FORMATS = ("parquet", "delta", "iceberg", "orc")
 _FORMAT_OF: dict[int, str] = {}
+# Rows go to Spark as Arrow: without it pyspark converts pandas' missing strings (NaN under
+# pandas 3) into the text 'NaN' instead of NULL.
+ARROW = {"spark.sql.execution.arrow.pyspark.enabled": "true"}
 
 
 @dataclass(frozen=True)
@@ -131,7 +137,8 @@ def parse_spark_url(url: str) -> SparkTarget:
 def _session_conf(target: SparkTarget) -> dict[str, str]:
     """Static settings for a session this process starts (local, standalone master, or a
     local Connect server)."""
-    conf = {"spark.sql.session.timeZone": "UTC", "spark.ui.showConsoleProgress": "false"}
+    conf = {"spark.sql.session.timeZone": "UTC", "spark.ui.showConsoleProgress": "false",
+            **ARROW}
     warehouse = target.warehouse or (DEFAULT_DIR if target.local else None)
     if warehouse is not None:
         if "://" not in warehouse:
@@ -169,7 +176,10 @@ def spark_session(target: SparkTarget):
     elif target.master is not None:
         builder = builder.master(target.master)
     else:
-        return builder.getOrCreate()  # spark-submit's session, configured by the job
+        session = builder.getOrCreate()  # spark-submit's session, configured by the job
+        for key, value in ARROW.items():
+            session.conf.set(key, value)
+        return session
     for key, value in _session_conf(target).items():
         builder = builder.config(key, value)
     if target.remote is None:
@@ -198,7 +208,26 @@ def connect_spark(url: str) -> BaseBackend:
     session.catalog.setCurrentDatabase(target.database)
     con = ibis.pyspark.connect(session)
     _FORMAT_OF[id(con)] = target.format
+    folders = _local_folders(target, session)
+    if folders is not None:
+        spark_undo.register_local(con, folders)
+    notice = spark_undo.recover_interrupted_load(con, target.format)
+    if notice:
+        print(notice, file=sys.stderr, flush=True)
     return con
+
+
+def _local_folders(target: SparkTarget, session) -> spark_undo.LocalFolders | None:
+    """The lock file and the database's folder of a local Spark warehouse (a folder on this
+    machine), or ``None`` elsewhere."""
+    if not target.local:
+        return None
+    location = urlparse(session.catalog.getDatabase(target.database).locationUri)
+    if location.scheme not in ("", "file"):
+        return None
+    database = Path(location.path)
+    return spark_undo.LocalFolders(
+        lock=database.parent / f"csp-load-{target.database}.lock", database=database)
 
 
 def table_format(con: BaseBackend) -> str:
@@ -222,53 +251,40 @@ class SparkTransaction:
     Appends need nothing: on failure, every row carrying a load id given out during the
     transaction is removed. A table changed any other way is rewritten by
     :meth:`rewrite`; its first rewrite renames the old table aside (``csp_undo_<table>``),
-    which a rollback renames back and a commit drops.
+    which a rollback renames back and a commit drops. A marker table and, on local Spark, a
+    lock let the next process undo a load whose process was killed
+    (:mod:`cspkit.warehouse.spark_undo`).
     """
 
     def __init__(self, con: BaseBackend, first_load_id: int) -> None:
         self.con = con
         self.first_load_id = first_load_id
         self.saved: dict[str, str] = {}
+        self.lock = spark_undo.start(con, table_format(con), first_load_id)
 
     def rewrite(self, table: str, select: str) -> None:
         """Replace ``table`` by ``select``, a query reading ``{source}`` (the old rows)."""
         if table not in self.saved:
-            undo = f"csp_undo_{table}"
+            undo = f"{spark_undo.UNDO}{table}"
             self.con.raw_sql(f"DROP TABLE IF EXISTS {undo}")
-            self.con.raw_sql(f"ALTER TABLE {table} RENAME TO {undo}")
+            spark_undo.rename(self.con, table, undo)
             self.saved[table] = undo
             source = undo
         else:
-            source = f"csp_prev_{table}"
+            source = f"{spark_undo.PREVIOUS}{table}"
             self.con.raw_sql(f"DROP TABLE IF EXISTS {source}")
-            self.con.raw_sql(f"ALTER TABLE {table} RENAME TO {source}")
+            spark_undo.rename(self.con, table, source)
+        spark_undo.free(self.con, table)
         self.con.raw_sql(f"CREATE TABLE {table} USING {table_format(self.con)} AS "
                          + select.format(source=source))
         if source != self.saved[table]:
             self.con.raw_sql(f"DROP TABLE {source}")
 
     def commit(self) -> None:
-        for undo in self.saved.values():
-            self.con.raw_sql(f"DROP TABLE IF EXISTS {undo}")
+        spark_undo.committed(self.con, list(self.saved.values()), self.lock)
 
     def rollback(self) -> None:
-        from cspkit.warehouse.schema import TABLES
-
-        for table, undo in self.saved.items():
-            self.con.raw_sql(f"DROP TABLE IF EXISTS {table}")
-            self.con.raw_sql(f"ALTER TABLE {undo} RENAME TO {table}")
-        for name in TABLES:
-            if name in self.saved or "load_id" not in self.con.table(name).columns:
-                continue
-            t = self.con.table(name)
-            if int(t.filter(t.load_id >= self.first_load_id).count().execute()):
-                stage = f"csp_prev_{name}"
-                self.con.raw_sql(f"DROP TABLE IF EXISTS {stage}")
-                self.con.raw_sql(f"ALTER TABLE {name} RENAME TO {stage}")
-                self.con.raw_sql(
-                    f"CREATE TABLE {name} USING {table_format(self.con)} AS SELECT * FROM {stage} "
-                    f"WHERE load_id IS NULL OR load_id < {self.first_load_id}")
-                self.con.raw_sql(f"DROP TABLE {stage}")
+        spark_undo.undone(self.con, table_format(self.con), self.first_load_id, self.lock)
 
 
 def begin(con: BaseBackend, first_load_id: int) -> SparkTransaction:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cspkit.render import write_outputs
+from cspkit.render import _cores, write_outputs
 from tests.render.render_sample import sample_document
 
 REPO = Path(__file__).resolve().parents[2]
@@ -30,6 +30,8 @@ print(sorted(timed), engine_started())
     ["docx"],
     ["docx", "csv"],
     ["pdf", "html"],
+    ["html", "csv"],
+    ["pdf", "xlsx"],
 ])
 def test_parallel_writing_gives_the_same_files_as_writing_in_turn(tmp_path: Path,
                                                                    formats: list[str]):
@@ -77,3 +79,40 @@ def test_writers_started_ahead_give_the_same_files_as_writing_in_turn(tmp_path: 
     for rel in files:
         assert (tmp_path / "ahead" / rel).read_bytes() == (tmp_path / "serial" / rel
                                                            ).read_bytes(), rel
+
+
+PARTS = """
+import os, sys
+import cspkit.render
+from cspkit.render.charts import engine_started
+from cspkit.render.drawings import draw
+from tests.render.render_sample import sample_document
+
+def draw_noted(figures, **options):
+    # In a worker: note the figures this call draws, one line per call.
+    with open(sys.argv[2], "a") as notes:
+        notes.write(" ".join(figure.id for figure in figures) + "\\n")
+    return draw(figures, **options)
+
+cspkit.render.draw = draw_noted
+with cspkit.render.OutputWriters(["html", "csv"]) as writers:
+    writers.write(sample_document(), sys.argv[1])
+print(engine_started())
+"""
+
+
+@pytest.mark.skipif(_cores() < 2, reason="the formats are written in turn on one core")
+def test_html_alone_has_its_figures_drawn_in_parts_by_the_workers(tmp_path: Path):
+    notes = tmp_path / "drawn.txt"
+    result = subprocess.run([sys.executable, "-c", PARTS, str(tmp_path / "parts"), str(notes)],
+                            cwd=REPO, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+    document = sample_document()
+    parts = [line.split() for line in notes.read_text().splitlines()]
+    # One part per worker (two on a machine with two or more cores), each figure in one.
+    assert len(parts) == 2
+    assert sorted(sum(parts, [])) == sorted(figure.id for figure in document.figures())
+    assert all(parts)
+    write_outputs(document, tmp_path / "serial", ["html"])
+    assert (tmp_path / "parts" / "assessment.html").read_bytes() == (
+        tmp_path / "serial" / "assessment.html").read_bytes()

@@ -138,7 +138,8 @@ class OutputWriters:
     drawing) while the analysis runs; then :meth:`write` the Document. The work is shared
     out so that the Word document, the longest, is not left to the end: the workers draw the
     charts (once for every format that shows them; the HTML and the PDF are then written
-    from the same SVGs) and the maps' pictures, and write the spreadsheet and the CSV files,
+    from the same SVGs; when one of them alone shows the figures, every worker draws a part
+    of them) and the maps' pictures, and write the spreadsheet and the CSV files,
     while this process builds the Word document's text and then puts the pictures in. The
     workers are forked only when that is safe: on a POSIX system, before this process has
     started the chart engine (whose threads a fork would not carry; this process does not
@@ -189,8 +190,13 @@ class OutputWriters:
         charts = [f for f in figures if isinstance(f, Chart)]
         maps = [f for f in figures if isinstance(f, Map)] if word else []
         draw_charts = bool(charts) and (word or len(showing) > 1)
+        # One format shows the figures and none draws them for it: the workers draw them in
+        # parts first, each on its own core (in one process the chart engine draws one chart
+        # at a time, and holds up the other threads meanwhile), and the format is written
+        # from the drawings.
+        drawn_apart = not draw_charts and bool(showing) and bool(figures)
         first = [name for name in formats if name not in SHOWS_FIGURES]
-        if not draw_charts:
+        if not draw_charts and not drawn_apart:
             first = [*showing, *first]
         cores = _cores()
         # The maps' pictures are the longest drawing: shared out over a spare core if there
@@ -202,10 +208,17 @@ class OutputWriters:
         # The charts first: the PDF, the longest writer after the Word document, waits for
         # their SVGs.
         drawing_charts = pool.submit(draw, charts) if draw_charts else None
+        # The charts then the maps, dealt out in turn: each part has about as many of each.
+        dealt = [*charts, *(f for f in figures if isinstance(f, Map))]
+        parts = [pool.submit(draw, dealt[part::workers])
+                 for part in range(workers)] if drawn_apart else []
         pictures = [pool.submit(draw, maps[part::map_parts], png=True)
                     for part in range(map_parts)] if maps else []
         write = functools.partial(pool.submit, _write_timed, document, out_dir)
         writing = {name: write(name, pdf_engine) for name in now}
+        if parts:
+            drawn = Drawings().merged(*(future.result() for future in parts))
+            writing.update({name: write(name, pdf_engine, drawn) for name in showing})
         written: dict[str, tuple[Path, float]] = {}
         with ThreadPoolExecutor(max_workers=1) as thread:
             # The Word text is built in this process while the workers draw. It takes a

@@ -365,6 +365,22 @@ def test_bad_input_is_named_and_leaves_the_warehouse_unchanged(con, tmp_path, re
     assert snapshot(con) == before
 
 
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_beside_reference_data_leaves_the_warehouse_unchanged(con, tmp_path,
+                                                                       reference, case):
+    # The reference data given in the same load is written while the police files are
+    # still being parsed: a bad one among them must undo it.
+    before = snapshot(con)
+    make, message = BAD_INPUTS[case]
+    bad = make(tmp_path)
+    good = street_file(tmp_path / "good", "2023-12", [street_row("2023-12", A1, "Drugs", 9)])
+    with pytest.raises(LoadFailed, match=message) as raised:
+        load_paths(con, [reference, good, bad])
+    assert "nothing was loaded" in str(raised.value)
+    assert snapshot(con) == before
+    assert [f.status for f in load_paths(con, [reference, good]).files] == ["loaded"] * 5
+
+
 def test_explicit_file_of_unknown_format_is_an_error(con, tmp_path):
     path = write_csv(tmp_path / "survey.csv", ["respondent", "answer"], [[1, "yes"]])
     with pytest.raises(LoadFailed, match=r"survey\.csv: not a recognised format \(header: "

@@ -212,9 +212,9 @@ def read_path(path: Path) -> list[RawFile]:
         raise LoadError("no such file or folder", path=str(path), hint="Check the path")
     if path.suffix.lower() == ".xlsx":
         return _xlsx_sheets(path)
-    data = path.read_bytes()
     if path.suffix.lower() == ".zip":
         return _zip_members(path)
+    data = path.read_bytes()
     if path.suffix.lower() == ".gz":
         data = _decompress_gzip(path, data)
     return [RawFile.from_bytes(str(path), str(path), data)]

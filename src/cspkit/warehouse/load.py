@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gzip
 import os
+import zlib
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +30,7 @@ import pyarrow.compute as pc
 from ibis.backends import BaseBackend
 
 from cspkit.errors import CspError, LoadError, LoadFailed
+from cspkit.sources import police_uk, published_counts
 from cspkit.sources.base import ParsedFile
 from cspkit.sources.files import RawFile, list_folder, read_header, read_path
 from cspkit.sources.registry import describe_header, recognise
@@ -44,6 +47,8 @@ from cspkit.warehouse.schema import TABLES
 # Loading any of these re-places every incident (the postcode lookup places partner rows
 # whose postcode was not known when they were loaded).
 REFERENCE_DATASETS = {"area", "lsoa_change", "boundary", "population", "postcode"}
+# Formats that never hold reference data.
+EVENT_KINDS = (*police_uk.KINDS, *published_counts.KINDS)
 
 Progress = Callable[[str, int, int], None]
 Parser = Callable[[RawFile], ParsedFile | None]
@@ -205,16 +210,60 @@ def _without_bytes(parsed: ParsedFile) -> ParsedFile:
     return dataclasses.replace(parsed, raw=dataclasses.replace(parsed.raw, data=b""))
 
 
-def _read_all(paths: Sequence[str | Path], parser: Parser | None = None) -> _FileOutcome:
-    files, documentation = _input_files(paths)
-    total = _FileOutcome(not_recognised=documentation)
-    # Decompression and CSV parsing release the GIL: read files on every core.
-    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
-        for outcome in pool.map(lambda f: _read_and_parse(*f, parser), files):
-            total.parsed += outcome.parsed
-            total.not_recognised += outcome.not_recognised
-            total.errors += outcome.errors
+def _gather(outcomes: Sequence[Future[_FileOutcome]], documentation: list) -> _FileOutcome:
+    """Every file's outcome, in the order given (waiting for those still being read)."""
+    total = _FileOutcome(not_recognised=list(documentation))
+    for future in outcomes:
+        outcome = future.result()
+        total.parsed += outcome.parsed
+        total.not_recognised += outcome.not_recognised
+        total.errors += outcome.errors
     return total
+
+
+def _never_reference(path: Path) -> bool:
+    """Whether a file's first line shows a format that never holds reference data (police.uk
+    files, published counts): such files may still be parsed while the reference data is
+    written. Anything not plainly one of them (an archive, GeoJSON, a file that does not
+    read) counts as possible reference data, so only the order of work depends on this.
+    """
+    suffix = path.suffix.lower()
+    if suffix in (".zip", ".xlsx"):
+        return False
+    try:
+        with gzip.open(path) if suffix == ".gz" else path.open("rb") as file:
+            head = file.read(65536)
+        first_line, _, rest = head.partition(b"\n")
+        if not rest:
+            return False
+        kind = recognise(read_header(RawFile(str(path), str(path), first_line, sha256="")))
+    except (OSError, EOFError, zlib.error, CspError, ValueError):
+        return False
+    return kind in EVENT_KINDS
+
+
+def _sift(parsed: Sequence[ParsedFile], known: dict[str, int]
+          ) -> tuple[list[FileResult], list[ParsedFile]]:
+    """(files already loaded or repeated, in the order given; the files to write, sorted for
+    writing: reference data first, so events are placed against it; newest vintages last)."""
+    results: list[FileResult] = []
+    fresh: list[ParsedFile] = []
+    seen: dict[str, str] = {}
+    for p in parsed:
+        if p.raw.sha256 in known:
+            results.append(FileResult(p.raw.name, p.kind, "already_loaded", 0,
+                                      int(known[p.raw.sha256]),
+                                      f"already loaded as load {known[p.raw.sha256]}"))
+        elif p.raw.sha256 in seen:
+            results.append(FileResult(p.raw.name, p.kind, "already_loaded", 0, None,
+                                      f"same content as {seen[p.raw.sha256]}"))
+        else:
+            seen[p.raw.sha256] = p.raw.name
+            fresh.append(p)
+    order = {k: i for i, k in enumerate(("area", "lsoa_change", "boundary", "population"))}
+    fresh.sort(key=lambda p: (order.get(p.dataset, 9), p.dataset, p.version or "",
+                              p.months, p.raw.name))
+    return results, fresh
 
 
 def load_paths(
@@ -239,58 +288,102 @@ def load_paths(
     """
     if not paths:
         raise CspError("no files given", hint="Name files, folders or .zip archives to load")
-    inputs = _read_all(paths, parser)
+    files, documentation = _input_files(paths)
+    # On DuckDB the reference data is written while police.uk files are still being parsed
+    # (its insert and their parsing run on different cores); a file that then fails
+    # validation rolls the whole load back.
+    later = ({i for i, (path, _) in enumerate(files) if _never_reference(path)}
+             if parser is None and con.name == "duckdb" else set())
+    # Decompression and CSV parsing release the GIL: read files on every core, those that
+    # may hold reference data first.
+    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
+        futures = {i: pool.submit(_read_and_parse, *files[i], parser)
+                   for i in sorted(range(len(files)), key=lambda i: i in later)}
+        outcomes = [futures[i] for i in range(len(files))]
+        if later:
+            first = _gather([futures[i] for i in range(len(files)) if i not in later], [])
+            if not first.errors:
+                return _load(con, paths, outcomes, documentation, progress,
+                             early=first.parsed, pending=len(later))
+        return _load(con, paths, outcomes, documentation, progress)
+
+
+def _load(con: BaseBackend, paths: Sequence[str | Path],
+          outcomes: Sequence[Future[_FileOutcome]], documentation: list,
+          progress: Progress | None, *, early: Sequence[ParsedFile] = (),
+          pending: int = 0) -> LoadReport:
+    """Write the files read: with ``early``, the files that may hold reference data (read
+    first, ``pending`` files still being read), that data is written before the rest is
+    waited for."""
+    ledger = _Ledger(con)
+    known = dict(ledger.by_sha256)
+    reference = [p for p in _sift(early, known)[1] if p.dataset in REFERENCE_DATASETS]
+    if reference:
+        with transaction(con):
+            batch = _Batch(con, ledger)
+            written = _write_reference(con, batch, reference, progress,
+                                       total=len(early) + pending)
+            inputs = _gather(outcomes, documentation)
+            if inputs.errors:
+                raise LoadFailed(inputs.errors)
+            results, fresh = _sift(inputs.parsed, known)
+            if ([p.raw.name for p in fresh if p.dataset in REFERENCE_DATASETS]
+                    != [p.raw.name for p in reference]):
+                raise RuntimeError("reference data found among files read after it")
+            return _write_events(con, batch, fresh, results, written, inputs, progress)
+    inputs = _gather(outcomes, documentation)
     if inputs.errors:
         raise LoadFailed(inputs.errors)
-    parsed = inputs.parsed
-
-    ledger = _Ledger(con)
-    known = ledger.by_sha256
-    results: list[FileResult] = []
-    fresh: list[ParsedFile] = []
-    seen: dict[str, str] = {}
-    for p in parsed:
-        if p.raw.sha256 in known:
-            results.append(FileResult(p.raw.name, p.kind, "already_loaded", 0,
-                                      int(known[p.raw.sha256]),
-                                      f"already loaded as load {known[p.raw.sha256]}"))
-        elif p.raw.sha256 in seen:
-            results.append(FileResult(p.raw.name, p.kind, "already_loaded", 0, None,
-                                      f"same content as {seen[p.raw.sha256]}"))
-        else:
-            seen[p.raw.sha256] = p.raw.name
-            fresh.append(p)
+    results, fresh = _sift(inputs.parsed, known)
     if not fresh:
         if not results:
             raise CspError("found no file to load", path=", ".join(map(str, paths)),
                            hint="Name police.uk, ONS, IMD, population or boundary files")
         return LoadReport(tuple(results), tuple(inputs.not_recognised))
-
-    # Reference data first, so events are placed against it; newest vintages last.
-    order = {k: i for i, k in enumerate(("area", "lsoa_change", "boundary", "population"))}
-    fresh.sort(key=lambda p: (order.get(p.dataset, 9), p.dataset, p.version or "",
-                              p.months, p.raw.name))
     with transaction(con):
         batch = _Batch(con, ledger)
         reference = [p for p in fresh if p.dataset in REFERENCE_DATASETS]
-        events = [p for p in fresh if p.dataset not in REFERENCE_DATASETS]
-        for p in reference:
-            results.append(batch.apply(p))
-            if progress:
-                progress(p.raw.name, len(results), len(parsed))
-        batch.flush()
-        placement = place_rows(con, everything=True) if reference else None
-        _pause_if_asked("placed")
-        code_map = CodeMap(con) if any(
-            r.table in PLACED_TABLES for p in events for r in p.rows) else None
-        for p in events:
-            results.append(batch.apply(p))
-            if progress:
-                progress(p.raw.name, len(results), len(parsed))
-        batch.flush(code_map)
-        if any(r.table == "unplaced_postcode" for p in events for r in p.rows):
-            forget_placed_postcodes(con)
-    return LoadReport(tuple(results), tuple(inputs.not_recognised), placement,
+        written = _write_reference(con, batch, reference, progress,
+                                   total=len(inputs.parsed), done=len(results))
+        return _write_events(con, batch, fresh, results, written, inputs, progress)
+
+
+@dataclass
+class _Written:
+    results: list[FileResult]
+    placement: PlacementReport | None
+
+
+def _write_reference(con: BaseBackend, batch: _Batch, reference: Sequence[ParsedFile],
+                     progress: Progress | None, *, total: int, done: int = 0) -> _Written:
+    """Write the reference files (sorted) and place every incident against them."""
+    results = []
+    for p in reference:
+        results.append(batch.apply(p))
+        if progress:
+            progress(p.raw.name, done + len(results), total)
+    batch.flush()
+    placement = place_rows(con, everything=True) if reference else None
+    _pause_if_asked("placed")
+    return _Written(results, placement)
+
+
+def _write_events(con: BaseBackend, batch: _Batch, fresh: Sequence[ParsedFile],
+                  results: list[FileResult], written: _Written, inputs: _FileOutcome,
+                  progress: Progress | None) -> LoadReport:
+    """Write the files that are not reference data, placed; the report of the whole load."""
+    results = results + written.results
+    events = [p for p in fresh if p.dataset not in REFERENCE_DATASETS]
+    code_map = CodeMap(con) if any(
+        r.table in PLACED_TABLES for p in events for r in p.rows) else None
+    for p in events:
+        results.append(batch.apply(p))
+        if progress:
+            progress(p.raw.name, len(results), len(inputs.parsed))
+    batch.flush(code_map)
+    if any(r.table == "unplaced_postcode" for p in events for r in p.rows):
+        forget_placed_postcodes(con)
+    return LoadReport(tuple(results), tuple(inputs.not_recognised), written.placement,
                       tuple(batch.replaced))
 
 

@@ -28,6 +28,7 @@ from cspkit.warehouse.load import load_paths
 from cspkit.warehouse.schema import TABLES
 
 from ..analysis.test_engines import spark_session  # noqa: F401 (a fixture)
+from .spark_db import new_spark_database
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 ENV = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
@@ -183,17 +184,11 @@ def half_loaded(spark_session, borough, request):  # noqa: F811
     it was before, and the connection."""
     import ibis
 
-    from cspkit.warehouse import ensure_schema, next_load_id
+    from cspkit.warehouse import next_load_id
     from cspkit.warehouse import spark as spark_warehouse
     from cspkit.warehouse.placement import place_rows
 
-    session = spark_session.newSession()
-    name = f"t_{request.node.name.split('[')[0][-20:]}".lower()
-    session.sql(f"DROP DATABASE IF EXISTS {name} CASCADE")
-    session.sql(f"CREATE DATABASE {name}")
-    session.catalog.setCurrentDatabase(name)
-    con = ibis.pyspark.connect(session)
-    ensure_schema(con)
+    session, name, con = new_spark_database(spark_session, request)
     load_paths(con, [borough / "police-uk"])
     before = _as_text(con)
     tx = spark_warehouse.begin(con, next_load_id(con))

@@ -9,12 +9,13 @@ import pytest
 from cspkit.cli.options import warehouse_value
 from cspkit.errors import CspError
 from cspkit.synth import generate_borough
-from cspkit.warehouse import connect, ensure_schema
+from cspkit.warehouse import connect
 from cspkit.warehouse.load import load_paths
 from cspkit.warehouse.schema import TABLES
 from cspkit.warehouse.spark import parse_spark_url
 
 from ..analysis.test_engines import spark_session  # noqa: F401 (a fixture)
+from .spark_db import new_spark_database
 
 
 @pytest.mark.parametrize(("url", "master", "remote"), [
@@ -72,15 +73,7 @@ def borough(tmp_path_factory):
 
 @pytest.fixture
 def spark_con(spark_session, request):  # noqa: F811
-    import ibis
-
-    session = spark_session.newSession()
-    name = f"t_{request.node.name.split('[')[0][-20:]}".lower()
-    session.sql(f"DROP DATABASE IF EXISTS {name} CASCADE")
-    session.sql(f"CREATE DATABASE {name}")
-    session.catalog.setCurrentDatabase(name)
-    con = ibis.pyspark.connect(session)
-    ensure_schema(con)
+    session, name, con = new_spark_database(spark_session, request)
     yield con
     session.sql(f"DROP DATABASE IF EXISTS {name} CASCADE")
 

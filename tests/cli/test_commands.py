@@ -32,6 +32,8 @@ def command_paths(group: TyperGroup, prefix: tuple[str, ...] = ()) -> list[tuple
 BAD_INPUTS: dict[tuple[str, ...], list[str]] = {
     ("load",): ["{tmp}/missing/street.csv", "--warehouse", "{tmp}/none.duckdb"],
     ("status",): ["--warehouse", "{tmp}/none.duckdb"],
+    ("undo-interrupted-load",): ["--host", "lost-vm.example", "--warehouse",
+                                 "{tmp}/none.duckdb"],
     ("demo",): ["--out", "{tmp}/a-file"],
     ("synth",): ["{tmp}/borough", "--last-month", "2025-14"],
     ("init",): ["--name", "A", "--areas", "E06000004", "--period", "2025-01",

@@ -1,4 +1,5 @@
-"""``csp load`` and ``csp status``: fill the warehouse and show what it holds."""
+"""``csp load`` and ``csp status``: fill the warehouse and show what it holds; and
+``csp undo-interrupted-load``: undo a Spark load whose machine is lost."""
 
 from __future__ import annotations
 
@@ -20,9 +21,10 @@ console = Console()
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``load`` and ``status`` commands to ``app``."""
+    """Add the ``load``, ``status`` and ``undo-interrupted-load`` commands to ``app``."""
     app.command()(load)
     app.command()(status)
+    app.command("undo-interrupted-load")(undo_interrupted_load)
 
 
 def load(
@@ -90,14 +92,20 @@ def status(
     from cspkit.warehouse.status import warehouse_status
 
     con = connect(warehouse, create=False)
+    unfinished = _unfinished_load(con, warehouse)
     state = warehouse_status(con)
     quality = data_quality(con)
     if as_json:
         data = state.to_json() | {"completeness": quality.completeness.to_dict("records"),
-                                  "rejected": quality.rejected.to_dict("records")}
+                                  "rejected": quality.rejected.to_dict("records"),
+                                  "unfinished_load": unfinished}
         print(json.dumps(data, indent=2, default=str))
         return
     console.print(f"[bold]{warehouse}[/bold]: {state.loads} file(s) loaded")
+    if unfinished is not None:
+        console.print(f"[bold]Unfinished load[/bold]: {unfinished['load']}; its tables stand "
+                      f"half loaded until it is undone. {unfinished['advice']}.",
+                      highlight=False, soft_wrap=True)
     _print_coverage("Coverage by source and force", state.coverage_by_force)
     _print_coverage("Coverage by source and local authority", state.coverage_by_lad)
     if not state.force_months.empty:
@@ -138,6 +146,61 @@ def status(
     undated = int(quality.rejected.loc[quality.rejected["month"].isna(), "rows"].sum())
     if undated:
         console.print(f"  rows rejected whose date could not be read: {undated:,}")
+
+
+def _unfinished_load(con, warehouse: Path | str) -> dict | None:
+    """The load left unfinished in a Spark warehouse (its marker), with what to do about it;
+    ``None`` when there is none, and always on other warehouses (whose loads are
+    transactions)."""
+    import socket
+
+    from cspkit.warehouse.spark import is_spark
+    from cspkit.warehouse.spark_undo import read_marker, shown_url
+
+    marker = read_marker(con) if is_spark(con) else None
+    if marker is None:
+        return None
+    shown = shown_url(str(warehouse))
+    here = marker.host == socket.gethostname()
+    return {"load": marker.describe(), "first_load_id": marker.first_load_id,
+            "host": marker.host, "pid": marker.pid, "started_at": marker.started_at,
+            "advice": marker.advice(shown),
+            "undo_command": None if here else marker.undo_command(shown)}
+
+
+def undo_interrupted_load(
+    host: Annotated[str, typer.Option(
+        "--host", help="The host that ran the unfinished load, as `csp status` names it.")],
+    warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
+) -> None:
+    """Undo a load on a Spark warehouse left unfinished by a machine that is lost for good.
+
+    A Spark load whose process is killed is undone by the next csp command on its host
+    (docs/national.md, "A load whose process was killed"); a load from another host is never
+    undone automatically, since it may still be running there, and new loads refuse to start
+    while it is left. When that host is gone (a VM deleted, a laptop reimaged), name it here:
+    the warehouse is restored to its state before that load, exactly as the automatic undo
+    does it, and the tables put back and rows removed are printed. Nothing is changed when no
+    load is left, when --host is not the host that ran it, or when it is still running (on
+    this host, or holding the lock of a local Spark warehouse). On DuckDB a load is one
+    transaction and an interrupted one leaves nothing to undo.
+    """
+    from cspkit.errors import CspError
+    from cspkit.warehouse import resolve_url
+    from cspkit.warehouse.spark import connect_spark, is_spark_url, table_format
+    from cspkit.warehouse.spark_undo import undo_lost_load
+
+    resolved = resolve_url(warehouse)
+    if not is_spark_url(resolved):
+        kind = "a DuckDB" if resolved.startswith("duckdb://") else "not a Spark"
+        raise CspError(f"{warehouse} is {kind} warehouse: a load there is one database "
+                       "transaction, so a load interrupted on any host left nothing behind "
+                       "(the database discarded it), and there is nothing to undo",
+                       hint="Run the load again; only Spark warehouses can hold an "
+                       "unfinished load")
+    con = connect_spark(resolved, recover=False)
+    console.print(undo_lost_load(con, table_format(con), host), highlight=False,
+                  soft_wrap=True)
 
 
 def _print_coverage(title: str, rows: tuple) -> None:

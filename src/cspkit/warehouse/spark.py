@@ -191,8 +191,13 @@ def spark_session(target: SparkTarget):
         return builder.getOrCreate()
 
 
-def connect_spark(url: str) -> BaseBackend:
-    """An Ibis PySpark backend on the session a Spark URL names, using its database."""
+def connect_spark(url: str, *, recover: bool = True) -> BaseBackend:
+    """An Ibis PySpark backend on the session a Spark URL names, using its database.
+
+    A load left unfinished by a process known to have ended is undone first
+    (:func:`cspkit.warehouse.spark_undo.recover_interrupted_load`), unless ``recover`` is
+    false (``csp undo-interrupted-load``, which undoes one itself).
+    """
     import ibis
 
     target = parse_spark_url(url)
@@ -211,6 +216,9 @@ def connect_spark(url: str) -> BaseBackend:
     folders = _local_folders(target, session)
     if folders is not None:
         spark_undo.register_local(con, folders)
+    spark_undo.register_url(con, url)
+    if not recover:
+        return con
     notice = spark_undo.recover_interrupted_load(con, target.format)
     if notice:
         print(notice, file=sys.stderr, flush=True)

@@ -24,8 +24,16 @@ How a live load is told from a dead one, so that no process ever undoes a load s
 * Elsewhere (a Connect server, a cluster, ``spark-submit``) the warehouse folder is not on
   this machine. A marker written on this host by a process id that no longer runs is a dead
   load, undone at once; a marker from another host (its process may be running) is never
-  undone from here: the notice names the host, and any ``csp`` command run there undoes it.
-  A new load refuses to start while a marker is left.
+  undone automatically: the notice names the host, and any ``csp`` command run there undoes
+  it. A new load refuses to start while a marker is left.
+
+A host that is lost for good (a VM deleted, a laptop reimaged) would leave its load there
+for ever, so :func:`undo_lost_load` (``csp undo-interrupted-load --host HOST``) undoes it
+when the user says whose load it is: the host named must be the marker's. It still never
+undoes a load known to run: on local Spark the lock decides as above, elsewhere a marker from
+this host whose process still runs is refused. Otherwise it restores exactly as the
+automatic path does and records nothing else. Only the user can know that another host is
+gone, which is why this is a command and never automatic.
 
 Undoing (:func:`restore`) may itself be interrupted: each step leaves a state the next
 attempt recognises, and the marker goes last.
@@ -35,6 +43,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shlex
 import shutil
 import socket
 from collections.abc import Iterator
@@ -47,6 +57,7 @@ from ibis.backends import BaseBackend
 from cspkit.errors import CspError
 
 MARKER = "csp_load_in_progress"
+UNDO_COMMAND = "csp undo-interrupted-load"
 UNDO = "csp_undo_"
 PREVIOUS = "csp_prev_"
 STAGES = ("csp_placed_",)
@@ -73,6 +84,20 @@ class Marker:
         return (f"load by process {self.pid} on {self.host} (started {self.started_at} UTC, "
                 f"load ids from {self.first_load_id})")
 
+    def advice(self, warehouse: str = "URL") -> str:
+        """What the user can do about this load left unfinished: ``warehouse`` is the
+        ``--warehouse`` to show in the command that undoes it if its host is lost."""
+        if self.host == socket.gethostname():
+            return (f"If process {self.pid} has ended, run any csp command here to restore "
+                    "the warehouse as it was before it")
+        return (f"If that process has ended, run any csp command on {self.host} to restore "
+                f"the warehouse as it was before it; if {self.host} is lost for good, run "
+                f"{self.undo_command(warehouse)} here")
+
+    def undo_command(self, warehouse: str = "URL") -> str:
+        """The command that undoes this load once its host is lost for good."""
+        return f"{UNDO_COMMAND} --host {shlex.quote(self.host)} --warehouse {warehouse}"
+
     def dead(self) -> bool:
         """Whether the loading process is known to have ended: it ran on this host and its
         process id no longer runs. (A reused process id reads as running: the safe side.)"""
@@ -88,11 +113,32 @@ class Marker:
 
 
 _FOLDERS: dict[int, LocalFolders] = {}
+_SHOWN: dict[int, str] = {}
 
 
 def register_local(con: BaseBackend, folders: LocalFolders) -> None:
     """Note that ``con`` is a local Spark warehouse whose folders are on this machine."""
     _FOLDERS[id(con)] = folders
+
+
+def register_url(con: BaseBackend, url: str) -> None:
+    """Note the URL ``con`` was opened with, to show in the commands that messages suggest."""
+    _SHOWN[id(con)] = shown_url(url)
+
+
+def shown_url(url: str) -> str:
+    """A warehouse URL as a message shows it: a Connect token masked, quoted for the shell.
+
+    >>> shown_url("sc://example.org:15002/;token=abc;use_ssl=true")
+    "'sc://example.org:15002/;token=***;use_ssl=true'"
+    >>> shown_url("spark")
+    'spark'
+    """
+    return shlex.quote(re.sub(r"(token=)[^;&?]*", r"\1***", url))
+
+
+def _shown(con: BaseBackend) -> str:
+    return _SHOWN.get(id(con), "URL")
 
 
 class _Lock:
@@ -193,13 +239,53 @@ def _settle(con: BaseBackend, fmt: str, *, locked: bool) -> str | None:
         return (f"Spark warehouse: dropped {len(kept)} table(s) kept by a load that had "
                 "committed before its process ended (" + ", ".join(sorted(kept)) + ").")
     if not locked and not marker.dead():
-        return (f"Spark warehouse: {marker.describe()} has not finished. If that process has "
-                f"ended, run any csp command on {marker.host} to restore the warehouse as it "
-                "was before it.")
+        return (f"Spark warehouse: {marker.describe()} has not finished. "
+                f"{marker.advice(_shown(con))}.")
+    return _restored(con, fmt, marker)
+
+
+def _restored(con: BaseBackend, fmt: str, marker: Marker) -> str:
+    """Restore the warehouse as it was before the marker's load; the line saying so."""
     restored, removed = restore(con, fmt, marker.first_load_id)
     what = ", ".join(restored) if restored else "no table rewritten"
     return (f"Spark warehouse restored to its state before the interrupted "
             f"{marker.describe()}: put back {what}; removed {removed:,} row(s) it had added.")
+
+
+def undo_lost_load(con: BaseBackend, fmt: str, host: str) -> str:
+    """Undo the load left unfinished by ``host``, which the user says is lost for good.
+
+    The automatic path (:func:`recover_interrupted_load`) never undoes a load from another
+    host, since its process may be running there. Here the user names the host, and the load
+    is undone (exactly as :func:`restore` does it) unless it is known to be running. A
+    :class:`CspError`, with nothing changed, when no load is left, when ``host`` is not the
+    marker's, when the marker is from this host and its process still runs, or when (local
+    Spark) a load holds the lock. Returns the line saying what was put back and removed.
+    """
+    lock = _lock_for(con)
+    with _held(lock) as taken:
+        if not taken:
+            raise CspError(f"a load is running in this Spark warehouse (its process holds "
+                           f"{lock.path}): a running load is never undone; nothing was changed",
+                           hint="Wait for it to finish; if it is killed, the next csp command "
+                           "undoes it")
+        marker = read_marker(con)
+        if marker is None:
+            raise CspError(f"no unfinished load is left in this Spark warehouse (it has no "
+                           f"{MARKER} table), so there is nothing to undo",
+                           hint="Loads can start as usual")
+        if marker.host != host:
+            raise CspError(f"the load left unfinished in this Spark warehouse is not from "
+                           f"{host}: it is the {marker.describe()}; nothing was changed",
+                           hint=f"If {marker.host} is lost for good, run the command again "
+                           f"with --host {marker.host}; if not, run any csp command there")
+        if lock is None and marker.host == socket.gethostname() and not marker.dead():
+            raise CspError(f"the {marker.describe()} was started on this host and process "
+                           f"{marker.pid} still runs: a running load is never undone; nothing "
+                           "was changed",
+                           hint=f"Wait for process {marker.pid} to finish, or stop it; the "
+                           "next csp command then undoes its load")
+        return _restored(con, fmt, marker)
 
 
 def start(con: BaseBackend, fmt: str, first_load_id: int) -> _Lock | None:
@@ -218,7 +304,12 @@ def start(con: BaseBackend, fmt: str, first_load_id: int) -> _Lock | None:
         tables = con.list_tables()
         if MARKER in tables:
             notice = _settle(con, fmt, locked=lock is not None)
-            raise CspError(notice or "a load left in this Spark warehouse has not finished",
+            if MARKER in con.list_tables():
+                marker = read_marker(con)
+                raise CspError(f"a load left in this Spark warehouse has not finished: the "
+                               f"{marker.describe()}",
+                               hint=f"{marker.advice(_shown(con))}; then load again")
+            raise CspError(notice or "a load left in this Spark warehouse was undone",
                            hint="Run the load again")
         # Tables kept by a load that committed before its process ended: were they left,
         # undoing this load would put them back too.

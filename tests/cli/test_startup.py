@@ -82,3 +82,12 @@ def test_no_command_help_loads_a_heavy_library(tmp_path):
     loaded = loaded_after(help_steps(), tmp_path)
     first = next(((step, heavy) for step, heavy in loaded.items() if heavy), None)
     assert first is None, f"`{first[0]}` imported {first[1]}"
+
+
+def test_small_commands_load_no_heavy_library(tmp_path):
+    init = ["init", "--name", "A CSP", "--areas", "E06000004", "--period", "2025-01:2025-12",
+            "--out", str(tmp_path / "csp.toml")]
+    loaded = loaded_after([init, ["fetch", "list"]], tmp_path)
+    assert (tmp_path / "csp.toml").exists()
+    assert loaded["csp " + " ".join(init)] == []
+    assert loaded["csp fetch list"] == []

@@ -91,3 +91,12 @@ def test_small_commands_load_no_heavy_library(tmp_path):
     assert (tmp_path / "csp.toml").exists()
     assert loaded["csp " + " ".join(init)] == []
     assert loaded["csp fetch list"] == []
+
+
+def test_status_loads_only_the_warehouse_libraries(tmp_path):
+    from cspkit.warehouse import connect
+
+    connect(tmp_path / "w.duckdb").disconnect()
+    status = ["status", "--warehouse", str(tmp_path / "w.duckdb")]
+    loaded = loaded_after([status], tmp_path)
+    assert set(loaded["csp " + " ".join(status)]) <= {"pandas", "ibis", "duckdb", "pyarrow"}

@@ -13,6 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 from cspkit.cli import app
+from cspkit.cli.errors import unexpected_error_line
 from cspkit.warehouse import connect
 
 TRACEBACK = "Traceback (most recent call last)"
@@ -101,6 +102,16 @@ def test_warehouse_files_cspkit_cannot_use_are_one_line_domain_errors(tmp_path, 
         "Pass the --warehouse file `csp load` wrote, or load data into a new one with "
         "`csp load PATH... --warehouse FILE`")
     assert not logs.exists()
+
+
+def test_a_table_ibis_does_not_find_is_named_with_what_to_do():
+    from ibis.common.exceptions import TableNotFound
+
+    # As another backend raises it: its text is only the name, with no database error behind
+    line = unexpected_error_line(TableNotFound("ward_history"), "csp status", [], None)
+
+    assert "failed unexpectedly (table ward_history): TableNotFound: ward_history. " in line
+    assert "The warehouse lacks a table or column cspkit needs" in line
 
 
 def test_the_command_named_is_the_nested_one_that_ran():

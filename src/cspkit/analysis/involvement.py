@@ -8,13 +8,16 @@ flags (``domestic``, ``alcohol``, ``hate``: incidents whose flag is true). Peopl
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import ibis
-import pandas as pd
-from ibis.backends import BaseBackend
-
-from cspkit.analysis.scope import Scope
 from cspkit.errors import CspError
+
+if TYPE_CHECKING:  # only for annotations: the configuration reads this module's names
+    import ibis
+    import pandas as pd
+    from ibis.backends import BaseBackend
+
+    from cspkit.analysis.scope import Scope
 
 POLICE_EXTRACT = "police_crime_extract"
 COUNCIL_ASB = "council_asb"

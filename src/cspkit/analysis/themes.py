@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from ibis.backends import BaseBackend
-
-from cspkit.analysis.scope import ASB, CRIME, SOURCE_NAMES
 from cspkit.errors import CspError
+
+if TYPE_CHECKING:
+    from ibis.backends import BaseBackend
 
 ASB_CATEGORY = "Anti-social behaviour"
 
@@ -34,6 +35,8 @@ Themes = Mapping[str, Sequence[str]]
 
 def known_categories(con: BaseBackend) -> set[str]:
     """police.uk crime types plus any other crime category present in the warehouse."""
+    from cspkit.analysis.scope import CRIME  # here: the configuration reads this module
+
     incident = con.table("incident")
     loaded = (
         incident.filter(incident.source == CRIME).select("category").distinct().to_pandas()
@@ -85,6 +88,8 @@ def validate_selection(
         For an unknown source, an unknown category, or a category filter on anti-social
         behaviour (which has a single category).
     """
+    from cspkit.analysis.scope import ASB, SOURCE_NAMES
+
     if source not in SOURCE_NAMES:
         raise CspError(
             f"unknown incident source {source!r}",

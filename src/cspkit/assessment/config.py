@@ -70,8 +70,6 @@ _LAD = re.compile(r"^[EW]0[6-9]\d{6}$")
 _THEME_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 PEER_GROUPS = ("force", "england")
 DEFAULT_ANALYSES = ("change", "trend", "places", "hotspots", "deprivation", "outcomes")
-DEFAULT_CONFIG_FILE = "csp.toml"
-"""The configuration file `csp init` writes when not told otherwise."""
 
 
 def _strict() -> ConfigDict:

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from cspkit.cli.errors import errors
 from cspkit.cli.options import OutOption, WarehouseOption
-from cspkit.warehouse import DEFAULT_WAREHOUSE
+from cspkit.defaults import DEFAULT_WAREHOUSE
 
 
 def register(app: typer.Typer) -> None:

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from ibis.common.exceptions import TableNotFound
 from platformdirs import user_log_path
 from rich.console import Console
 from typer.core import TyperGroup
@@ -122,13 +121,20 @@ def _causes(exc: BaseException) -> list[BaseException]:
     return chain
 
 
+def _is_table_not_found(error: BaseException) -> bool:
+    """Whether ``error`` is Ibis's ``TableNotFound``: looked up only when Ibis is loaded (an
+    Ibis error cannot exist before), so that ``csp`` starts without importing Ibis."""
+    exceptions = sys.modules.get("ibis.common.exceptions")
+    return exceptions is not None and isinstance(error, exceptions.TableNotFound)
+
+
 def _subject(exc: BaseException) -> tuple[str, str] | None:
     """What the error is about, when it says: ("file", path), ("table", name) or
     ("column", name)."""
     for cause in _causes(exc):
         if isinstance(cause, OSError) and cause.filename:
             return "file", str(cause.filename)
-        if isinstance(cause, TableNotFound):
+        if _is_table_not_found(cause):
             return "table", str(cause)
         text = str(cause)
         for kind, pattern in (("table", _TABLE), ("column", _COLUMN),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import (
@@ -19,14 +19,10 @@ from rich.progress import (
 from cspkit.cli.errors import errors
 from cspkit.errors import CspError
 from cspkit.sources.catalogue import OGL_URL, REFERENCE_CATALOGUE, reference_source
-from cspkit.sources.fetch import (
-    POLICE_KINDS,
-    FetchReport,
-    fetch_police,
-    fetch_reference,
-    police_force_slug,
-)
-from cspkit.sources.fetch import Progress as DownloadProgress
+
+if TYPE_CHECKING:
+    from cspkit.sources.fetch import FetchReport
+    from cspkit.sources.fetch import Progress as DownloadProgress
 
 CacheDirOption = Annotated[Path | None, typer.Option(
     "--cache-dir", help="Download cache folder (default: $CSP_CACHE_DIR or ~/.cache/cspkit).",
@@ -76,6 +72,8 @@ def police(
 ) -> None:
     """Download a data.police.uk monthly archive and extract one force's CSV files (or every
     force's, with --all-forces)."""
+    from cspkit.sources.fetch import POLICE_KINDS, fetch_police, police_force_slug
+
     if (force is None) == (not all_forces):
         raise typer.BadParameter("give either --force FORCE or --all-forces",
                                  param_hint="--force")
@@ -102,6 +100,8 @@ def reference(
     refresh: RefreshOption = False,
 ) -> None:
     """Download reference data (lookups, deprivation, population, boundaries)."""
+    from cspkit.sources.fetch import fetch_reference
+
     chosen = list(names or [])
     report = _run(lambda progress: fetch_reference(
         chosen, out_dir=out, cache_dir=cache_dir, base_url=base_url,

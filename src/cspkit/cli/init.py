@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cspkit.assessment.config import DEFAULT_CONFIG_FILE, write_default_config
+from cspkit.defaults import DEFAULT_CONFIG_FILE
 
 
 def register(app: typer.Typer) -> None:
@@ -31,6 +31,8 @@ def init_command(
 ) -> None:
     """Write a commented default configuration for a typical English partnership: seven
     priority themes mapped to police.uk crime types, thresholds, outputs and targets."""
+    from cspkit.assessment.config import write_default_config
+
     write_default_config(out, name=name, areas=areas.split(","), period=period,
                          compare=compare, force=force)
     typer.echo(f"Wrote {out}. Edit the themes and targets, then build the assessment.")

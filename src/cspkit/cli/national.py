@@ -10,8 +10,8 @@ from typing import Annotated
 import typer
 
 from cspkit.cli.options import WarehouseOption
+from cspkit.defaults import DEFAULT_WAREHOUSE
 from cspkit.errors import CspError
-from cspkit.warehouse import DEFAULT_WAREHOUSE
 
 national_app = typer.Typer(
     help="Every community safety partnership at once: the national archive, its load, the "

@@ -20,10 +20,10 @@ def warehouse_value(text: str | Path) -> Path | str:
     >>> warehouse_value("sc://host:15002"), warehouse_value("w.duckdb")
     ('sc://host:15002', PosixPath('w.duckdb'))
     """
-    from cspkit.warehouse.spark import is_spark_url
-
     if isinstance(text, Path):  # a command's default
         return text
+    from cspkit.warehouse.spark import is_spark_url  # loads Ibis: only for a value given
+
     return text if "://" in text or is_spark_url(text) else Path(text)
 
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cspkit.cli.options import WarehouseOption
+from cspkit.defaults import DEFAULT_WAREHOUSE
 from cspkit.errors import CspError
-from cspkit.warehouse import DEFAULT_WAREHOUSE
 
 if TYPE_CHECKING:
     from cspkit.sources.partner.loading import PartnerLoadReport

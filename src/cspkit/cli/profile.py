@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from cspkit.cli.options import ConfigOption, OutOption, WarehouseOption
-from cspkit.warehouse import DEFAULT_WAREHOUSE
+from cspkit.defaults import DEFAULT_WAREHOUSE
 
 
 def register(app: typer.Typer) -> None:

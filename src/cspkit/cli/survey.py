@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cspkit.cli.options import WarehouseOption
-from cspkit.warehouse import DEFAULT_WAREHOUSE
+from cspkit.defaults import DEFAULT_WAREHOUSE
 
 
 def survey_command(

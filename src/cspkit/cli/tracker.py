@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 
 from cspkit.cli.options import parse_date
-from cspkit.site.bootstrap import django_setup
+
+
+def django_setup() -> None:
+    """:func:`cspkit.site.bootstrap.django_setup`, imported only when a command runs: Django
+    is slow to import, and ``csp --help`` needs none of it."""
+    from cspkit.site import bootstrap
+
+    bootstrap.django_setup()
 
 
 def register(app: typer.Typer) -> None:

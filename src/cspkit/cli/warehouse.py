@@ -15,7 +15,7 @@ from rich.table import Table
 
 from cspkit.cli.errors import errors
 from cspkit.cli.options import WarehouseOption
-from cspkit.warehouse import DEFAULT_WAREHOUSE
+from cspkit.defaults import DEFAULT_WAREHOUSE
 
 console = Console()
 

@@ -15,12 +15,11 @@ from pathlib import Path
 import ibis
 from ibis.backends import BaseBackend
 
+from cspkit.defaults import DEFAULT_WAREHOUSE
 from cspkit.errors import CspError
 from cspkit.warehouse import spark
 from cspkit.warehouse.schema import TABLES
 from cspkit.warehouse.spark import is_spark_url
-
-DEFAULT_WAREHOUSE = "csp.duckdb"
 
 
 def resolve_url(target: str | Path | None = None) -> str:

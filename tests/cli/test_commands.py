@@ -94,6 +94,15 @@ def test_a_usage_error_is_one_line_too(args):
     assert "--help`)" in result.stderr
 
 
+def test_version_prints_the_installed_version_and_needs_no_command():
+    from importlib.metadata import version
+
+    result = CliRunner().invoke(app, ["--version"])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"cspkit {version('cspkit')}"
+
+
 def imported_modules(path: Path) -> set[str]:
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

@@ -40,16 +40,23 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    """Print the version and stop, before Click asks for a command (the option is eager)."""
+    if value:
+        typer.echo(f"cspkit {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", help="Show the version and exit.", callback=_show_version,
+        is_eager=True)] = False,
     debug: Annotated[bool, typer.Option(
         "--debug", help="Show the full traceback of an unexpected error instead of writing it "
         "to a log file.")] = False,
 ) -> None:
-    if version:
-        typer.echo(f"cspkit {__version__}")
-        raise typer.Exit()
+    """The options before the command (``--debug`` is read by :class:`CspGroup`)."""
 
 
 for module in (warehouse, demo, synth, init, assess, scan, profile, priorities, survey, fetch,

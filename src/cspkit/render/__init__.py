@@ -214,11 +214,11 @@ class OutputWriters:
             return {name: _write_timed(document, out_dir, name, pdf_engine, drawings)
                     for name in formats}
         word = "docx" in formats
-        start = time.perf_counter()
-        figures = xml_safe(document).figures()
         showing = [name for name in ("pdf", "html") if name in formats]
         if showing == ["html"] and not word:
-            return self._write_html_here(pool, document, out_dir, figures, pdf_engine)
+            return self._write_html_here(pool, document, out_dir, pdf_engine)
+        start = time.perf_counter()
+        figures = xml_safe(document).figures()
         # The charts are drawn in a worker when the Word document needs them (this process
         # must not start the chart engine) or when the PDF and the HTML can share them.
         charts = [f for f in figures if isinstance(f, Chart)]
@@ -279,8 +279,7 @@ class OutputWriters:
         return {name: written[name] for name in formats}
 
     def _write_html_here(self, pool: ProcessPoolExecutor, document: Document, out_dir: Path,
-                         figures: Iterable[Chart | Map], pdf_engine: str | None
-                         ) -> dict[str, tuple[Path, float]]:
+                         pdf_engine: str | None) -> dict[str, tuple[Path, float]]:
         """The HTML with formats that show no figures: the workers draw the charts, one job
         a chart in reading order (vl-convert draws one chart at a time in a process, so each
         worker takes the next one as it is free), after writing the other formats; meanwhile
@@ -289,7 +288,9 @@ class OutputWriters:
         from the cache, or built there and kept), so this process never starts the chart
         engine. The HTML's seconds count from the start, its charts' drawing included."""
         start = time.perf_counter()
-        charts = [figure for figure in figures if isinstance(figure, Chart)]
+        # Each chart as the page shows it (made XML-safe; the page does the same to the
+        # whole Document meanwhile).
+        charts = [xml_safe(figure) for figure in document.figures() if isinstance(figure, Chart)]
         # The other formats first: they take a worker a moment (the page waits for the
         # last chart whichever way), and the main thread here, busy with the page, would be
         # slow to hand them over later.

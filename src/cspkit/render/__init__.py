@@ -162,9 +162,9 @@ class OutputWriters:
     pictures in. The
     workers are forked only when that is safe: on a POSIX system, before this process has
     started the chart engine (whose threads a fork would not carry; this process does not
-    start it here), with two or more cores, and for more than one format or the Word
-    document. Otherwise the formats are written one after another in this process. The
-    files are the same either way.
+    start it here), with two or more cores, and for more than one format, the Word
+    document, or (entered ahead, below) the HTML or the PDF alone. Otherwise the formats
+    are written one after another in this process. The files are the same either way.
 
     Give ``ahead=True`` when entering it before the analysis: the workers then start their
     chart engines at most one fewer at a time than there are cores (one at a time on two
@@ -181,7 +181,11 @@ class OutputWriters:
     def __enter__(self) -> OutputWriters:
         formats = self.formats
         cores = _cores()
-        if (len(formats) > 1 or "docx" in formats) and cores >= 2 and _can_fork():
+        # One format that shows the figures gains from workers too when they can start their
+        # chart engines ahead (the HTML's charts are otherwise drawn here, engine start first).
+        shared = len(formats) > 1 or "docx" in formats or (
+            self.ahead and any(name in SHOWS_FIGURES for name in formats))
+        if shared and cores >= 2 and _can_fork():
             workers = self._workers = max(2, min(cores, _jobs(formats, cores), MAX_WORKERS))
             context = multiprocessing.get_context("fork")
             # Entered ahead of the analysis, the workers start their engines no more than

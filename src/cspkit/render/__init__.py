@@ -159,12 +159,12 @@ class OutputWriters:
     them; when the HTML alone does, the workers draw its charts while this process draws
     its maps and builds the page) and the maps' pictures, and write the spreadsheet and the
     CSV files, while this process builds the Word document's text and then puts the
-    pictures in. The
-    workers are forked only when that is safe: on a POSIX system, before this process has
-    started the chart engine (whose threads a fork would not carry; this process does not
-    start it here), with two or more cores, and for more than one format, the Word
-    document, or (entered ahead, below) the HTML or the PDF alone. Otherwise the formats
-    are written one after another in this process. The files are the same either way.
+    pictures in. The workers are forked only when that is safe: on a POSIX system, before
+    this process has started the chart engine (whose threads a fork would not carry; this
+    process does not start it here), with two or more cores, and for more than one format,
+    the Word document, or (entered ahead, below) the HTML or the PDF alone. Otherwise the
+    formats are written one after another in this process. The files are the same either
+    way.
 
     Give ``ahead=True`` when entering it before the analysis: the workers then start their
     chart engines at most one fewer at a time than there are cores (one at a time on two

@@ -108,7 +108,7 @@ def assess(config_path: str | Path, *, warehouse: str | Path, out_dir: str | Pat
         done += 1
 
     # The writers start (and start their chart engine) while the analysis runs.
-    with OutputWriters(formats) as writers:
+    with OutputWriters(formats, ahead=True) as writers:
         return _analyse_and_write(config, config_path, warehouse=warehouse, out_dir=out_dir,
                                   read_only=read_only, plan_review=plan_review,
                                   progress=progress, step=step, total=total, formats=formats,

@@ -12,13 +12,14 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from multiprocessing.synchronize import Semaphore
 from pathlib import Path
 
 from cspkit.assessment.document import Chart, Document, Map
 from cspkit.errors import CspError
-from cspkit.render.charts import engine_started, start_engine
+from cspkit.render.charts import chart_svg, engine_started, javascript_bundle, start_engine
 from cspkit.render.csv_bundle import write_csv_bundle
-from cspkit.render.drawings import Drawings, draw
+from cspkit.render.drawings import BeingDrawn, Drawings, draw
 from cspkit.render.excel import write_xlsx
 from cspkit.render.html import write_html
 from cspkit.render.layout import xml_safe
@@ -128,6 +129,22 @@ def _jobs(formats: list[str], cores: int) -> int:
     return int(draw_charts) + map_parts + first + (word + showing if draw_charts else showing)
 
 
+_engine_turns: list[Semaphore] = []
+"""In a worker process of :class:`OutputWriters`: the semaphore its workers take while they
+start their chart engines."""
+
+
+def _share_engine_turns(turns: Semaphore) -> None:
+    _engine_turns[:] = [turns]
+
+
+def _start_engine_in_turn() -> None:
+    """Start this worker's chart engine (:func:`~cspkit.render.charts.start_engine`) once no
+    more of its fellow workers than allowed are starting theirs."""
+    with _engine_turns[0]:
+        start_engine()
+
+
 class OutputWriters:
     """The worker processes that write a Document's formats, which may be started before the
     Document is ready.
@@ -138,33 +155,52 @@ class OutputWriters:
     drawing) while the analysis runs; then :meth:`write` the Document. The work is shared
     out so that the Word document, the longest, is not left to the end: the workers draw the
     charts (once for every format that shows them; the HTML and the PDF are then written
-    from the same SVGs; when one of them alone shows the figures, every worker draws a part
-    of them) and the maps' pictures, and write the spreadsheet and the CSV files,
-    while this process builds the Word document's text and then puts the pictures in. The
-    workers are forked only when that is safe: on a POSIX system, before this process has
-    started the chart engine (whose threads a fork would not carry; this process does not
-    start it here), with two or more cores, and for more than one format or the Word
-    document. Otherwise the formats are written one after another in this process. The
-    files are the same either way.
+    from the same SVGs; when the PDF alone shows the figures, every worker draws a part of
+    them; when the HTML alone does, the workers draw its charts while this process draws
+    its maps and builds the page) and the maps' pictures, and write the spreadsheet and the
+    CSV files, while this process builds the Word document's text and then puts the
+    pictures in. The workers are forked only when that is safe: on a POSIX system, before
+    this process has started the chart engine (whose threads a fork would not carry; this
+    process does not start it here), with two or more cores, and for more than one format,
+    the Word document, or (entered ahead, below) the HTML or the PDF alone. Otherwise the
+    formats are written one after another in this process. The files are the same either
+    way.
+
+    Give ``ahead=True`` when entering it before the analysis: the workers then start their
+    chart engines at most one fewer at a time than there are cores (one at a time on two
+    cores), so the analysis in this process keeps a core to itself; they are ready long
+    before it ends. Otherwise they start at once, as the Document is ready.
     """
 
-    def __init__(self, formats: Iterable[str]) -> None:
+    def __init__(self, formats: Iterable[str], *, ahead: bool = False) -> None:
         self.formats = _check_formats(formats)
+        self.ahead = ahead
         self._pool: ProcessPoolExecutor | None = None
         self._workers = 0
 
     def __enter__(self) -> OutputWriters:
         formats = self.formats
-        if (len(formats) > 1 or "docx" in formats) and _cores() >= 2 and _can_fork():
-            workers = self._workers = max(2, min(_cores(), _jobs(formats, _cores()),
-                                                 MAX_WORKERS))
+        cores = _cores()
+        # One format that shows the figures gains from workers too when they can start their
+        # chart engines ahead (the HTML's charts are otherwise drawn here, engine start first).
+        shared = len(formats) > 1 or "docx" in formats or (
+            self.ahead and any(name in SHOWS_FIGURES for name in formats))
+        if shared and cores >= 2 and _can_fork():
+            workers = self._workers = max(2, min(cores, _jobs(formats, cores), MAX_WORKERS))
+            context = multiprocessing.get_context("fork")
+            # Entered ahead of the analysis, the workers start their engines no more than
+            # one fewer at a time than there are cores, leaving the analysis (one core's
+            # work) its core; otherwise all at once. The semaphore reaches the workers
+            # through the fork.
+            at_once = max(1, cores - 1) if self.ahead else workers
             self._pool = ProcessPoolExecutor(
-                max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+                max_workers=workers, mp_context=context, initializer=_share_engine_turns,
+                initargs=(context.BoundedSemaphore(at_once),))
             if any(name in SHOWS_FIGURES for name in formats):
                 # All the workers are forked at this first submission, before any thread
                 # starts here.
                 for _ in range(workers):
-                    self._pool.submit(start_engine)
+                    self._pool.submit(_start_engine_in_turn)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -182,17 +218,19 @@ class OutputWriters:
             return {name: _write_timed(document, out_dir, name, pdf_engine, drawings)
                     for name in formats}
         word = "docx" in formats
+        showing = [name for name in ("pdf", "html") if name in formats]
+        if showing == ["html"] and not word:
+            return self._write_html_here(pool, document, out_dir, pdf_engine)
         start = time.perf_counter()
         figures = xml_safe(document).figures()
-        showing = [name for name in ("pdf", "html") if name in formats]
         # The charts are drawn in a worker when the Word document needs them (this process
         # must not start the chart engine) or when the PDF and the HTML can share them.
         charts = [f for f in figures if isinstance(f, Chart)]
         maps = [f for f in figures if isinstance(f, Map)] if word else []
         draw_charts = bool(charts) and (word or len(showing) > 1)
-        # One format shows the figures and none draws them for it: the workers draw them in
-        # parts first, each on its own core (in one process the chart engine draws one chart
-        # at a time, and holds up the other threads meanwhile), and the format is written
+        # The PDF alone shows the figures and none draws them for it: the workers draw them
+        # in parts first, each on its own core (in one process the chart engine draws one
+        # chart at a time, and holds up the other threads meanwhile), and the PDF is written
         # from the drawings.
         drawn_apart = not draw_charts and bool(showing) and bool(figures)
         first = [name for name in formats if name not in SHOWS_FIGURES]
@@ -243,6 +281,33 @@ class OutputWriters:
                 written["docx"] = (path, time.perf_counter() - start)
         written.update({name: future.result() for name, future in writing.items()})
         return {name: written[name] for name in formats}
+
+    def _write_html_here(self, pool: ProcessPoolExecutor, document: Document, out_dir: Path,
+                         pdf_engine: str | None) -> dict[str, tuple[Path, float]]:
+        """The HTML with formats that show no figures: the workers draw the charts, one job
+        a chart in reading order (vl-convert draws one chart at a time in a process, so each
+        worker takes the next one as it is free), after writing the other formats; meanwhile
+        this process draws the maps (which take no chart engine) and builds the page,
+        taking each chart as it is drawn. A worker hands over the script bundle too (read
+        from the cache, or built there and kept), so this process never starts the chart
+        engine. The HTML's seconds count from the start, its charts' drawing included."""
+        start = time.perf_counter()
+        # Each chart as the page shows it (made XML-safe; the page does the same to the
+        # whole Document meanwhile).
+        charts = [xml_safe(figure) for figure in document.figures() if isinstance(figure, Chart)]
+        # The other formats first: they take a worker a moment (the page waits for the
+        # last chart whichever way), and the main thread here, busy with the page, would be
+        # slow to hand them over later.
+        writing = {name: pool.submit(_write_timed, document, out_dir, name, pdf_engine)
+                   for name in self.formats if name != "html"}
+        bundle = pool.submit(javascript_bundle) if charts else None
+        drawing = {chart.id: pool.submit(chart_svg, chart) for chart in charts}
+        path = write_html(document, out_dir / FORMATS["html"][0],
+                          drawings=Drawings(svg=BeingDrawn(drawing)),
+                          script_bundle=bundle.result() if bundle is not None else None)
+        written = {"html": (path, time.perf_counter() - start)}
+        written.update({name: future.result() for name, future in writing.items()})
+        return {name: written[name] for name in self.formats}
 
 
 def _shared_drawings(document: Document, formats: list[str]) -> Drawings | None:

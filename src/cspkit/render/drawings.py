@@ -13,7 +13,8 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from cspkit.assessment.document import Chart, Map
@@ -37,8 +38,8 @@ class Drawings:
         Charts and maps as the PNG pictures of the Word document.
     """
 
-    svg: dict[str, str] = field(default_factory=dict)
-    png: dict[str, bytes] = field(default_factory=dict)
+    svg: Mapping[str, str] = field(default_factory=dict)
+    png: Mapping[str, bytes] = field(default_factory=dict)
 
     def figure_svg(self, figure: Chart | Map) -> str:
         """The figure as SVG: the drawing kept here, else drawn now."""
@@ -70,6 +71,38 @@ class Drawings:
         return Drawings(svg=svg, png=png)
 
 
+class BeingDrawn(Mapping[str, str]):
+    """SVG drawings still being drawn elsewhere (in worker processes), by figure id: reading
+    one waits until it is drawn, so a writer given ``Drawings(svg=BeingDrawn(...))`` can
+    build its output while the figures are drawn, taking each as it reaches it.
+
+    >>> from concurrent.futures import Future
+    >>> drawn = Future()
+    >>> pending = BeingDrawn({"chart-1": drawn})
+    >>> "chart-1" in pending, "map-1" in pending
+    (True, False)
+    >>> drawn.set_result("<svg/>")
+    >>> pending["chart-1"]
+    '<svg/>'
+    """
+
+    def __init__(self, futures: Mapping[str, Future[str]]) -> None:
+        self._futures = dict(futures)
+
+    def __getitem__(self, figure_id: str) -> str:
+        return self._futures[figure_id].result()
+
+    def __contains__(self, figure_id: object) -> bool:
+        # Without waiting (Mapping's own test reads the item).
+        return figure_id in self._futures
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._futures)
+
+    def __len__(self) -> int:
+        return len(self._futures)
+
+
 def _png(figure: Chart | Map, svg: str) -> bytes:
     if isinstance(figure, Chart):
         return chart_png(figure, svg)
@@ -82,10 +115,11 @@ def draw(figures: Iterable[Chart | Map], *, png: bool = False) -> Drawings:
     Starts the chart engine in this process when there is a chart, or a PNG to make: call it
     in a worker process when the caller may fork afterwards.
     """
-    drawings = Drawings()
+    svgs: dict[str, str] = {}
+    pngs: dict[str, bytes] = {}
     for figure in figures:
-        svg = chart_svg(figure) if isinstance(figure, Chart) else map_svg(figure)
-        drawings.svg[figure.id] = svg
+        svg = svgs[figure.id] = chart_svg(figure) if isinstance(figure, Chart) else map_svg(
+            figure)
         if png:
-            drawings.png[figure.id] = _png(figure, svg)
-    return drawings
+            pngs[figure.id] = _png(figure, svg)
+    return Drawings(svg=svgs, png=pngs)

@@ -115,7 +115,7 @@ def _table_rules(tables: tuple[Table, ...]) -> str:
 
 
 def render_html(document: Document, *, paged: bool = False,
-                drawings: Drawings | None = None) -> str:
+                drawings: Drawings | None = None, script_bundle: str | None = None) -> str:
     """The Document as an HTML string.
 
     Parameters
@@ -126,7 +126,11 @@ def render_html(document: Document, *, paged: bool = False,
         Build the page WeasyPrint prints to PDF: no scripts, A4 page rules and a contents
         page with page numbers. Otherwise the page is interactive and self-contained.
     drawings
-        Charts and maps already drawn as SVG; the others are drawn here.
+        Charts and maps already drawn as SVG (or being drawn: see
+        :class:`~cspkit.render.drawings.BeingDrawn`); the others are drawn here.
+    script_bundle
+        The Vega script bundle (:func:`~cspkit.render.charts.javascript_bundle`'s text),
+        when the caller has it; otherwise it is read from the cache or built here.
     """
     document = xml_safe(document)
     drawings = drawings or Drawings()
@@ -152,7 +156,8 @@ def render_html(document: Document, *, paged: bool = False,
 
         bundle = ""
         if has_charts and not paged:
-            bundle = javascript_bundle().replace("</script", "<\\/script")
+            bundle = (javascript_bundle() if script_bundle is None else script_bundle
+                      ).replace("</script", "<\\/script")
         return _environment().get_template("assessment.html.j2").render(
             doc=document,
             print=paged,
@@ -169,14 +174,15 @@ def render_html(document: Document, *, paged: bool = False,
 
 
 def write_html(document: Document, path: str | Path, *,
-               drawings: Drawings | None = None) -> Path:
+               drawings: Drawings | None = None, script_bundle: str | None = None) -> Path:
     """Write ``assessment.html``: one file that opens offline, with interactive charts.
 
     The Vega, Vega-Lite and vega-embed scripts are inlined, maps are inline SVG, and the same
     Document always gives the same bytes. Charts and maps already drawn are taken from
-    ``drawings``.
+    ``drawings``, and the script bundle from ``script_bundle`` when given.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(document, drawings=drawings), encoding="utf-8", newline="\n")
+    html = render_html(document, drawings=drawings, script_bundle=script_bundle)
+    path.write_text(html, encoding="utf-8", newline="\n")
     return path

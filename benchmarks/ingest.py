@@ -35,11 +35,22 @@ def duckdb_read_csv(files: list[Path], db: Path) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def cspkit_load(street: Path, lookups: Path, db: Path) -> tuple[float, float, int]:
-    """(wall, CPU, rows) of loading the folder, up to the closed file."""
+def cspkit_load(street: Path, lookups: Path, db: Path, *, keep_open: bool = False
+                ) -> tuple[float, float, int]:
+    """(wall, CPU, rows) of loading the folder, up to the closed file.
+
+    ``keep_open`` loads the police files on the connection that loaded the lookups, as this
+    benchmark did before 5 December 2026: closing the file then also writes the lookups
+    (about 0.1 CPU s, charged to the police files).
+    """
     con = connect(db)
     load_paths(con, [lookups / "LSOA21_WD25_LAD25_EW_LU_v2.csv.gz",
                      lookups / "lookup_lsoa11_lsoa21_ltla22.csv.gz"])
+    if not keep_open:
+        # As in real use, where the lookups were loaded by an earlier command: closing the
+        # file writes them to it, which is no part of loading the police files.
+        con.disconnect()
+        con = connect(db)
     start, cpu = time.perf_counter(), time.process_time()
     report = load_paths(con, [street])
     con.disconnect()
@@ -58,6 +69,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared-data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep-open", action="store_true",
+                        help="load the police files on the connection that loaded the lookups "
+                        "(the benchmark before 5 December 2026)")
     args = parser.parse_args()
     street = args.shared_data / "police-uk" / "cleveland" / "street"
     files = sorted(street.glob("*.csv.gz"))
@@ -69,7 +83,7 @@ def main() -> None:
             theirs.append(wall)
             theirs_cpu.append(cpu)
             wall, cpu, rows = cspkit_load(street, args.shared_data / "lookups",
-                                          Path(tmp) / "csp.duckdb")
+                                          Path(tmp) / "csp.duckdb", keep_open=args.keep_open)
             ours.append(wall)
             ours_cpu.append(cpu)
     best_ours, best_theirs = min(ours), min(theirs)

@@ -89,7 +89,8 @@ def read_header(raw: RawFile) -> Header:
             )
         props = features[0].get("properties") or {}
         return Header("geojson", tuple(props))
-    first_line = raw.data.split(b"\n", 1)[0].rstrip(b"\r")
+    end = raw.data.find(b"\n")  # (not split: that would copy the rest of the file)
+    first_line = raw.data[:end if end >= 0 else len(raw.data)].rstrip(b"\r")
     try:
         text = first_line.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -5,6 +5,13 @@ use) and the ratio to DuckDB's own `read_csv` of the same files into a table, th
 limit. Both sides are timed up to the closed database file (DuckDB writes its checkpoint on
 close), and CPU time counts every thread of the process (DuckDB's and Arrow's too), so the
 CPU ratio is the one to trust on a shared machine. The load average is printed beside them.
+The lookups are loaded and the file closed before the police files are timed, as an earlier
+`csp load` would have left it (``--keep-open``: on the same connection, as before 5 December
+2026, when closing the file at the end also wrote the lookups).
+
+Figures (5 December 2026, load average 2, ``--repeat 5``, 3 runs): cspkit best 0.85-0.89 s
+wall, 1.33-1.38 CPU s; DuckDB 0.69-0.73 s, 0.99-1.05 CPU s; ratio 1.18-1.23 wall,
+1.32-1.35 CPU (docs/performance.md, "The ingest, fourth round").
 Run: .venv/bin/python benchmarks/ingest.py [--shared-data ../shared/data] [--repeat 3]
 """
 

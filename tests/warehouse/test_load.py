@@ -319,6 +319,16 @@ def _truncated_gzip(tmp_path: Path) -> Path:
     return path
 
 
+def _corrupt_gzip(tmp_path: Path) -> Path:
+    # A gzip header followed by bytes that are no deflate data (zlib's error, or ISA-L's
+    # when the optional `isal` decoder is installed).
+    path = street_file(tmp_path / "bad", "2024-01",
+                       [street_row("2024-01", A1, "Drugs", i) for i in range(50)], gz=True)
+    data = path.read_bytes()
+    path.write_bytes(data[:10] + b"\xff" * 20 + data[30:])
+    return path
+
+
 def _empty(tmp_path: Path) -> Path:
     path = tmp_path / "bad" / "2024-01-testshire-street.csv"
     path.parent.mkdir(parents=True)
@@ -357,6 +367,7 @@ BAD_INPUTS = {
     "non-UTF-8 bytes in a column not stored": (_not_utf8_in_lsoa_name,
                                                r"street\.csv:3: bytes that are not UTF-8"),
     "truncated gzip": (_truncated_gzip, r"street\.csv\.gz: the gzip file is truncated"),
+    "corrupt gzip": (_corrupt_gzip, r"street\.csv\.gz: the gzip file is truncated or corrupt"),
     "empty file": (_empty, r"street\.csv: the file is empty"),
     "zip with no police files": (_zip_without_police_files,
                                  r"download\.zip: .*not a recognised format|download\.zip: the "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import zipfile
 from pathlib import Path
 
@@ -67,6 +68,22 @@ def test_street_file_loads_crimes_and_asb_as_separate_sources(con, tmp_path, ref
     assert asb["source_ref"].isna().all()
     assert asb["incident_id"].is_unique and asb["incident_id"].notna().all()
     assert set(got["police_force"]) == {"testshire"}
+
+
+def test_asb_rows_get_the_file_hash_and_their_line_as_id(con, tmp_path, reference):
+    # The made-up ids are the warehouse's identity of ASB rows (a re-load must give the same
+    # ones): the first 16 hex digits of the file's SHA-256, a dash, the file line.
+    kinds = ["Burglary", "Anti-social behaviour", "Anti-social behaviour", "Robbery",
+             "Anti-social behaviour"]
+    rows = [street_row("2024-01", A1, kind, i) for i, kind in enumerate(kinds)]
+    path = street_file(tmp_path / "police", "2024-01", rows, gz=True)
+    load_paths(con, [reference, path])
+    digest = hashlib.sha256(gzip.decompress(path.read_bytes())).hexdigest()[:16]
+    # Line 1 is the header; the rows follow from line 2.
+    expected = [row[0] or f"{digest}-{line}" for line, row in enumerate(rows, start=2)]
+    got = con.sql("SELECT incident_id FROM incident").to_pyarrow()["incident_id"].to_pylist()
+    assert got == expected
+    assert expected[1] == f"{digest}-3" and expected[3] == rows[3][0]
 
 
 def test_rows_are_placed_by_lsoa_lookup_not_by_force(con, tmp_path, reference):
@@ -302,6 +319,16 @@ def _truncated_gzip(tmp_path: Path) -> Path:
     return path
 
 
+def _corrupt_gzip(tmp_path: Path) -> Path:
+    # A gzip header followed by bytes that are no deflate data (zlib's error, or ISA-L's
+    # when the optional `isal` decoder is installed).
+    path = street_file(tmp_path / "bad", "2024-01",
+                       [street_row("2024-01", A1, "Drugs", i) for i in range(50)], gz=True)
+    data = path.read_bytes()
+    path.write_bytes(data[:10] + b"\xff" * 20 + data[30:])
+    return path
+
+
 def _empty(tmp_path: Path) -> Path:
     path = tmp_path / "bad" / "2024-01-testshire-street.csv"
     path.parent.mkdir(parents=True)
@@ -340,6 +367,7 @@ BAD_INPUTS = {
     "non-UTF-8 bytes in a column not stored": (_not_utf8_in_lsoa_name,
                                                r"street\.csv:3: bytes that are not UTF-8"),
     "truncated gzip": (_truncated_gzip, r"street\.csv\.gz: the gzip file is truncated"),
+    "corrupt gzip": (_corrupt_gzip, r"street\.csv\.gz: the gzip file is truncated or corrupt"),
     "empty file": (_empty, r"street\.csv: the file is empty"),
     "zip with no police files": (_zip_without_police_files,
                                  r"download\.zip: .*not a recognised format|download\.zip: the "

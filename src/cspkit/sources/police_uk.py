@@ -92,11 +92,14 @@ def parse_street(raw: RawFile, header: Header) -> ParsedFile:
     force = _force(raw, t["Reported by"])
     n = t.num_rows
     is_asb = pc.equal(t["Crime type"], ASB_CATEGORY)
-    # ASB rows carry no Crime ID: give each a stable id from the file content and its line.
-    lines = pc.cast(pa.array(np.arange(2, n + 2)), pa.string())
-    made_up = pc.binary_join_element_wise(raw.sha256[:16], lines, "-")
+    # ASB rows carry no Crime ID: give each a stable id from the file content and its line
+    # (made only for those rows).
     crime_id = t["Crime ID"]
-    incident_id = pc.if_else(pc.is_null(crime_id), made_up, crime_id)
+    no_id = pc.is_null(crime_id).combine_chunks()
+    lines = pc.cast(pa.array(np.flatnonzero(no_id.to_numpy(zero_copy_only=False)) + 2),
+                    pa.string())
+    made_up = pc.binary_join_element_wise(raw.sha256[:16], lines, "-")
+    incident_id = pc.replace_with_mask(crime_id.combine_chunks(), no_id, made_up)
     no_flag = pa.nulls(n, pa.bool_())
     data = pa.table({
         "incident_id": incident_id,

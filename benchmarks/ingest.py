@@ -10,7 +10,7 @@ The lookups are loaded and the file closed before the police files are timed, as
 2026, when closing the file at the end also wrote the lookups).
 
 Figures (5 December 2026, load average 2-3, ``--repeat 8``, 2 runs): cspkit best 0.81-0.82 s
-wall, 1.29-1.32 CPU s (0.79 s, 1.24-1.25 CPU s with the optional `isal` gzip decoder);
+wall, 1.29-1.32 CPU s (0.79 s, 1.24-1.25 CPU s with the `isal` gzip decoder, since made a dependency);
 DuckDB 0.66-0.68 s, 0.94-0.95 CPU s; ratio 1.21-1.24 wall, 1.36-1.41 CPU (1.17-1.21 and
 1.32-1.33 with `isal`). See docs/performance.md, "The ingest, fourth round".
 Run: .venv/bin/python benchmarks/ingest.py [--shared-data ../shared/data] [--repeat 3]

@@ -320,8 +320,7 @@ def _truncated_gzip(tmp_path: Path) -> Path:
 
 
 def _corrupt_gzip(tmp_path: Path) -> Path:
-    # A gzip header followed by bytes that are no deflate data (zlib's error, or ISA-L's
-    # when the optional `isal` decoder is installed).
+    # A gzip header followed by bytes that are no deflate data (ISA-L's own error type).
     path = street_file(tmp_path / "bad", "2024-01",
                        [street_row("2024-01", A1, "Drugs", i) for i in range(50)], gz=True)
     data = path.read_bytes()

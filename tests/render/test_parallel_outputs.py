@@ -25,6 +25,15 @@ print(sorted(timed), engine_started())
 """
 
 
+def same_files(written: Path, expected: Path) -> list[Path]:
+    """Assert two output folders hold the same files, byte for byte; their relative paths."""
+    files = sorted(p.relative_to(expected) for p in expected.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(written) for p in written.rglob("*") if p.is_file())
+    for rel in files:
+        assert (written / rel).read_bytes() == (expected / rel).read_bytes(), rel
+    return files
+
+
 @pytest.mark.parametrize("formats", [
     ["pdf", "html", "csv", "docx"],
     ["html", "docx", "pdf", "xlsx", "csv"],
@@ -42,15 +51,9 @@ def test_parallel_writing_gives_the_same_files_as_writing_in_turn(tmp_path: Path
     # The parent never ran the chart engine: the children did the drawing.
     assert result.stdout.strip() == f"{sorted(formats)} False"
     write_outputs(sample_document(), tmp_path / "serial", formats)
-    serial = sorted(p.relative_to(tmp_path / "serial")
-                    for p in (tmp_path / "serial").rglob("*") if p.is_file())
-    assert serial == sorted(p.relative_to(tmp_path / "parallel")
-                            for p in (tmp_path / "parallel").rglob("*") if p.is_file())
+    serial = same_files(tmp_path / "parallel", tmp_path / "serial")
     if "csv" in formats:
         assert Path("data/manifest.json") in serial
-    for rel in serial:
-        assert (tmp_path / "parallel" / rel).read_bytes() == (tmp_path / "serial" / rel
-                                                              ).read_bytes(), rel
 
 
 AHEAD = """
@@ -75,15 +78,9 @@ def test_writers_started_ahead_give_the_same_files_as_writing_in_turn(tmp_path: 
     # more cores; on one, everything is written here).
     assert result.stdout.strip() == f"{sorted(formats)} {_cores() < 2}"
     write_outputs(sample_document(), tmp_path / "serial", formats)
-    files = sorted(p.relative_to(tmp_path / "serial")
-                   for p in (tmp_path / "serial").rglob("*") if p.is_file())
+    files = same_files(tmp_path / "ahead", tmp_path / "serial")
     assert {Path(FORMATS[name][0]) for name in formats if name != "csv"} <= set(files)
     assert (Path("data/manifest.json") in files) == ("csv" in formats)
-    assert files == sorted(p.relative_to(tmp_path / "ahead")
-                           for p in (tmp_path / "ahead").rglob("*") if p.is_file())
-    for rel in files:
-        assert (tmp_path / "ahead" / rel).read_bytes() == (tmp_path / "serial" / rel
-                                                           ).read_bytes(), rel
 
 
 PARTS = """
